@@ -1,0 +1,246 @@
+//! Typed records produced by the ingest stage and consumed by `verify`, `taxonomy` and `score`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Where a record came from: the file and the position inside it.
+///
+/// `position` is human-readable and format-specific: `line 12` for CSV/JSONL,
+/// `byte 1040` for a JSON syntax error, `data[3]` for the fourth entry of a Credly export,
+/// `whole file` for single-record files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// Path of the input file as given on the command line or found by walking a folder.
+    pub path: String,
+    /// Position of the record inside the file.
+    pub position: String,
+}
+
+/// A file or record that could not be read. Written to `rejects.jsonl`; never aborts a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reject {
+    /// Input kind: `roster`, `claims`, `badge`, `posting`.
+    pub kind: String,
+    /// Path of the file.
+    pub path: String,
+    /// `line N`, `byte N`, `data[i]`, `whole file`.
+    pub position: String,
+    /// Why it was rejected, in words a person can act on.
+    pub reason: String,
+}
+
+/// One person in the roster: the only identity that appears in outputs is `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Stable candidate id used in every output (emails never are).
+    pub id: String,
+    /// Lower-cased, trimmed email addresses of this candidate.
+    pub emails: Vec<String>,
+    /// Free-text location, if known.
+    pub location: Option<String>,
+}
+
+/// The roster: candidates in file order, with lookups by id and by email.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    /// Candidates in the order they appear in the roster file (duplicates rejected).
+    pub candidates: Vec<Candidate>,
+    /// Candidate id → index into `candidates`.
+    pub by_id: std::collections::HashMap<String, usize>,
+    /// Lower-cased email → index into `candidates`.
+    pub by_email: std::collections::HashMap<String, usize>,
+}
+
+/// The credential format a badge was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadgeFormat {
+    /// Open Badges 2.0 Assertion (hosted or signed).
+    Ob2,
+    /// Open Badges 3.0 OpenBadgeCredential / AchievementCredential (W3C VC).
+    Ob3,
+    /// Credly Web Service API issued-badges export.
+    Credly,
+}
+
+impl BadgeFormat {
+    /// The exact string used in outputs: `ob2`, `ob3`, `credly`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BadgeFormat::Ob2 => "ob2",
+            BadgeFormat::Ob3 => "ob3",
+            BadgeFormat::Credly => "credly",
+        }
+    }
+}
+
+/// Hash algorithm of a hashed recipient identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashAlgo {
+    /// `sha256$<hex>`
+    Sha256,
+    /// `md5$<hex>`
+    Md5,
+}
+
+/// Who a credential says it was issued to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// A plain identity (usually an email), compared case-insensitively.
+    Plain {
+        /// Identity type (`email`, `url`, `telephone`, `did`, …).
+        kind: String,
+        /// The identity itself.
+        identity: String,
+    },
+    /// A hashed identity: `algo(identity + salt)` as lower-case hex.
+    Hashed {
+        /// Identity type (`email`, …).
+        kind: String,
+        /// Hash algorithm.
+        algo: HashAlgo,
+        /// Lower-case hex digest.
+        digest: String,
+        /// Salt appended to the identity before hashing, if any.
+        salt: Option<String>,
+    },
+    /// The credential names no recipient we can check.
+    Absent,
+}
+
+/// A raw skill as it appears in a badge or posting: a name, a taxonomy URI, or both.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RawSkill {
+    /// Human label (`targetName`, tag, Credly skill name, DefinedTerm name).
+    pub name: Option<String>,
+    /// Taxonomy URI or code (`targetUrl`/`targetCode`, DefinedTerm `termCode`).
+    pub uri: Option<String>,
+}
+
+/// How the issuer says the credential should be verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationKind {
+    /// OB 2.0 hosted assertion (its JSON is in the export; fetching is not done offline).
+    Hosted,
+    /// OB 2.0 signed assertion (JWS).
+    Signed,
+    /// A W3C VC with an embedded proof or a VC-JWT.
+    Proof,
+    /// Trusted because it comes from the platform's own export (Credly).
+    PlatformExport,
+    /// Nothing usable was stated.
+    Unknown,
+}
+
+/// One credential read from an export, before verification.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// Where it came from.
+    pub source: SourceRef,
+    /// Format it was read as.
+    pub format: BadgeFormat,
+    /// The credential's own id (`id`, Credly `id`); synthesized from the source when absent.
+    pub credential_id: String,
+    /// The candidate who claims it (folder name or claims CSV), or resolved from the roster.
+    pub candidate_id: Option<String>,
+    /// Issuer id (URL / DID), if stated.
+    pub issuer_id: Option<String>,
+    /// Issuer display name.
+    pub issuer_name: Option<String>,
+    /// BadgeClass / Achievement / badge template id.
+    pub achievement_id: Option<String>,
+    /// BadgeClass / Achievement / badge template name (never the earner's name).
+    pub achievement: Option<String>,
+    /// Recipient identity as stated.
+    pub recipient: Recipient,
+    /// Issue date (`issuedOn`, `validFrom`, `issuanceDate`, `issued_at`).
+    pub issued_on: Option<DateTime<Utc>>,
+    /// Expiry (`expires`, `validUntil`, `expirationDate`, `expires_at`).
+    pub expires: Option<DateTime<Utc>>,
+    /// Credly `state` (`accepted`, `pending`, `rejected`, `revoked`), lower-cased.
+    pub platform_state: Option<String>,
+    /// Revocation stated inside the record itself (`revoked: true` with a reason).
+    pub revoked_reason: Option<String>,
+    /// How the issuer says to verify it.
+    pub verification: VerificationKind,
+    /// Skills the credential asserts (alignments, tags, Credly skills).
+    pub skills: Vec<RawSkill>,
+    /// Structural problems found while reading (missing required fields, wrong types).
+    /// A non-empty list makes the credential `malformed` in `verify`.
+    pub problems: Vec<String>,
+}
+
+/// Whether a posting skill is required or preferred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Must-have for the role.
+    Required,
+    /// Nice to have.
+    Preferred,
+}
+
+/// One open role, read from a JobPosting JSONL line or a postings CSV row.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    /// Where it came from.
+    pub source: SourceRef,
+    /// Posting id (`identifier` / `id`).
+    pub id: String,
+    /// Job title.
+    pub title: String,
+    /// Hiring organisation name.
+    pub employer: Option<String>,
+    /// Location as text.
+    pub location: Option<String>,
+    /// `datePosted`.
+    pub date_posted: Option<String>,
+    /// `validThrough`.
+    pub valid_through: Option<String>,
+    /// Description as given (may contain HTML; `extract` strips it).
+    pub description: String,
+    /// Explicit skills with their requirement level.
+    pub skills: Vec<(RawSkill, Requirement)>,
+}
+
+/// A file that was read, recorded in the manifest with its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputFile {
+    /// Input kind: `roster`, `claims`, `badge`, `posting`.
+    pub kind: String,
+    /// Path as read.
+    pub path: String,
+    /// Lower-case hex sha256 of the file's bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// Per-kind record counts; `read == accepted + rejected` always holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Records (or whole files, when a file could not be split into records) seen.
+    pub read: u64,
+    /// Records turned into typed values.
+    pub accepted: u64,
+    /// Records sent to the rejects file.
+    pub rejected: u64,
+}
+
+/// Everything the ingest stage produced.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOutput {
+    /// The roster.
+    pub roster: Roster,
+    /// All credentials, sorted by (source path, position) for determinism.
+    pub credentials: Vec<Credential>,
+    /// All postings, sorted by id; duplicate ids are rejected.
+    pub postings: Vec<Posting>,
+    /// Every rejected file or record.
+    pub rejects: Vec<Reject>,
+    /// Every input file with its sha256, sorted by path.
+    pub files: Vec<InputFile>,
+    /// Counts for `roster`, `claims`, `badge`, `posting`.
+    pub counts: std::collections::BTreeMap<String, Counts>,
+}

@@ -1,0 +1,17 @@
+//! skillmatch: a nightly batch job for skills-based hiring.
+//!
+//! Data flows one way through the stages, each a module with a typed output:
+//!
+//! `ingest` → `verify` → `taxonomy`/`extract` (normalize) → `score` → `report`,
+//! orchestrated by `pipeline`, configured by `config`, driven by the binary's `cli`.
+//!
+//! * [`ingest`] reads rosters, badge exports and postings into typed records and keeps
+//!   every unreadable file or record as a [`ingest::Reject`].
+//! * [`verify`] gives every credential a [`verify::Status`] and the list of checks behind it.
+//! * [`taxonomy`] loads ESCO and maps raw skill strings to taxonomy entries.
+//! * [`extract`] finds taxonomy skills in free posting text.
+
+pub mod extract;
+pub mod ingest;
+pub mod taxonomy;
+pub mod verify;

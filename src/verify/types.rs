@@ -1,0 +1,124 @@
+//! Typed output of the verify stage.
+
+use serde::Serialize;
+
+use crate::ingest::Credential;
+
+/// Verification outcome of one credential. The strings are final and used in every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every check passed.
+    Verified,
+    /// Past its expiry date at `--as-of`.
+    Expired,
+    /// Issued (or valid from) after `--as-of`.
+    NotYetValid,
+    /// Revoked by the issuer or the platform.
+    Revoked,
+    /// Suspended through a status list.
+    Suspended,
+    /// A signature did not verify.
+    InvalidSignature,
+    /// The signing key is not one the issuer lists.
+    UnknownKey,
+    /// The recipient is not the candidate who claims it.
+    RecipientMismatch,
+    /// The issuer is not in the trust store.
+    UnknownIssuer,
+    /// Could not be checked offline (e.g. a signature suite not yet supported, a pending state).
+    Unverifiable,
+    /// Structurally broken: required fields missing or of the wrong type.
+    Malformed,
+}
+
+impl Status {
+    /// Every status, in a fixed order (used for config validation and reports).
+    pub const ALL: [Status; 11] = [
+        Status::Verified,
+        Status::Expired,
+        Status::NotYetValid,
+        Status::Revoked,
+        Status::Suspended,
+        Status::InvalidSignature,
+        Status::UnknownKey,
+        Status::RecipientMismatch,
+        Status::UnknownIssuer,
+        Status::Unverifiable,
+        Status::Malformed,
+    ];
+
+    /// The exact output string (`verified`, `not_yet_valid`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Verified => "verified",
+            Status::Expired => "expired",
+            Status::NotYetValid => "not_yet_valid",
+            Status::Revoked => "revoked",
+            Status::Suspended => "suspended",
+            Status::InvalidSignature => "invalid_signature",
+            Status::UnknownKey => "unknown_key",
+            Status::RecipientMismatch => "recipient_mismatch",
+            Status::UnknownIssuer => "unknown_issuer",
+            Status::Unverifiable => "unverifiable",
+            Status::Malformed => "malformed",
+        }
+    }
+
+    /// Parses an output string back into a status.
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.iter().copied().find(|st| st.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The check passed.
+    Pass,
+    /// The check failed; the credential's status reflects the first decisive failure.
+    Fail,
+    /// The check did not apply or could not run (the detail says why).
+    Skip,
+}
+
+impl Outcome {
+    /// `pass`, `fail` or `skip`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Skip => "skip",
+        }
+    }
+}
+
+/// One check run on a credential, with the reason for its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// Check name: `structure`, `recipient`, `issued_date`, `expiry`, `platform_state`,
+    /// `revocation`, `issuer_trust`, `signature`.
+    pub check: String,
+    /// Pass, fail or skip.
+    pub outcome: Outcome,
+    /// Why, in words.
+    pub detail: String,
+}
+
+/// A credential with its verification status and the checks behind it.
+#[derive(Debug, Clone)]
+pub struct VerifiedCredential {
+    /// The credential as ingested (its `candidate_id` may have been resolved from the roster).
+    pub credential: Credential,
+    /// Final status.
+    pub status: Status,
+    /// Every check, in the order run.
+    pub checks: Vec<Check>,
+}
