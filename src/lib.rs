@@ -11,7 +11,14 @@
 //! * [`taxonomy`] loads ESCO and maps raw skill strings to taxonomy entries.
 //! * [`extract`] finds taxonomy skills in free posting text.
 
+pub mod config;
 pub mod extract;
+pub mod generate;
 pub mod ingest;
+pub mod normalize;
+pub mod pipeline;
+pub mod report;
+pub mod score;
 pub mod taxonomy;
+pub mod util;
 pub mod verify;

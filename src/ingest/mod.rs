@@ -4,11 +4,31 @@
 //! Bad files and records never abort: they become [`Reject`]s and counts reconcile
 //! (`read == accepted + rejected` per kind). Only a missing input path is an error.
 
+mod badges;
+mod claims;
+mod credly;
+mod csvrec;
+mod dates;
+mod files;
+mod json;
+mod ob2;
+mod ob3;
+mod postings;
+mod roster;
 mod types;
 
+#[cfg(test)]
+mod tests;
+
+pub use dates::parse_datetime;
+pub use files::{COUNT_KINDS, natural_cmp};
 pub use types::*;
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use badges::BadgeFile;
+use files::{Ledger, walk};
 
 /// Which inputs to read.
 #[derive(Debug, Clone, Default)]
@@ -36,7 +56,83 @@ pub enum IngestError {
     },
 }
 
+/// Extensions taken when walking a badges folder (files named directly are always read).
+pub const BADGE_EXTS: [&str; 2] = ["json", "jsonld"];
+
+/// Extensions taken when walking a postings folder (`.csv` is read as CSV, the rest as JSON).
+pub const POSTING_EXTS: [&str; 4] = ["jsonl", "ndjson", "json", "csv"];
+
 /// Reads every input named in `spec`.
+///
+/// Order of work: the roster; the badge inputs are walked (sorted paths) and claimed by
+/// `<candidate_id>/` folders; the claims CSV adds claims; every badge file is read, support
+/// documents (BadgeClass, Issuer/Profile, RevocationList, keys, status lists) are indexed across
+/// all badge inputs, then credentials are built; postings last.
+///
+/// Output ordering: credentials and rejects by (path, position in natural order, so `data[2]`
+/// comes before `data[10]`), postings by id, files by path. Counts always hold every kind of
+/// [`COUNT_KINDS`] and satisfy `read == accepted + rejected`.
+///
+/// # Errors
+/// [`IngestError::MissingPath`] when an input path does not exist; nothing else is an error.
 pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
-    todo!("{spec:?}")
+    let mut named: Vec<(&str, &PathBuf)> = Vec::new();
+    named.extend(spec.roster.iter().map(|p| ("roster", p)));
+    named.extend(spec.claims.iter().map(|p| ("claims", p)));
+    named.extend(spec.badges.iter().map(|p| ("badges", p)));
+    named.extend(spec.postings.iter().map(|p| ("postings", p)));
+    if let Some((kind, path)) = named.into_iter().find(|(_, p)| !p.exists()) {
+        return Err(IngestError::MissingPath { kind: kind.to_string(), path: files::display(path) });
+    }
+
+    let mut ledger = Ledger::new();
+    let roster = spec.roster.as_ref().map(|p| roster::read_roster(p, &mut ledger));
+
+    // Badge files, deduplicated by canonical path (first occurrence wins).
+    let mut found = Vec::new();
+    let mut folder_claims: HashMap<PathBuf, Option<String>> = HashMap::new();
+    for input in &spec.badges {
+        for f in walk(input, &BADGE_EXTS, badges::KIND_BADGE, &mut ledger) {
+            let canonical = canonical(&f.path);
+            if !folder_claims.contains_key(&canonical) {
+                folder_claims.insert(canonical.clone(), f.top_folder.clone());
+                found.push((f, canonical));
+            }
+        }
+    }
+    let claims = match &spec.claims {
+        Some(p) => claims::read_claims(p, &folder_claims, roster.as_ref(), &mut ledger),
+        None => HashMap::new(),
+    };
+    let badge_files: Vec<BadgeFile> = found
+        .into_iter()
+        .map(|(f, canonical)| BadgeFile { claim: f.top_folder.or_else(|| claims.get(&canonical).cloned()), path: f.path })
+        .collect();
+    let roster = roster.unwrap_or_default();
+    let mut credentials = badges::read_badges(&badge_files, &roster, &mut ledger);
+
+    let mut posting_files: Vec<PathBuf> = Vec::new();
+    let mut seen_postings = std::collections::HashSet::new();
+    for input in &spec.postings {
+        for f in walk(input, &POSTING_EXTS, "posting", &mut ledger) {
+            if seen_postings.insert(canonical(&f.path)) {
+                posting_files.push(f.path);
+            }
+        }
+    }
+    let mut postings = postings::read_postings(&posting_files, &mut ledger);
+
+    credentials.sort_by(|a, b| {
+        a.source.path.cmp(&b.source.path).then_with(|| natural_cmp(&a.source.position, &b.source.position))
+    });
+    postings.sort_by(|a, b| a.id.cmp(&b.id));
+    let Ledger { mut files, mut rejects, counts } = ledger;
+    rejects.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| natural_cmp(&a.position, &b.position)));
+    files.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(&b.kind)));
+    Ok(IngestOutput { roster, credentials, postings, rejects, files, counts })
+}
+
+/// The canonical form of a path, or the path itself when it cannot be resolved.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -4,7 +4,18 @@
 //! * [`Taxonomy::load_esco`] loads a vendored ESCO folder.
 //! * [`Taxonomy::normalize`] maps a [`RawSkill`] to a [`Mapping`] (URI → exact → fuzzy).
 //! * [`fold`] is the surface-form folding shared by the index and the extractor.
+//! * [`Taxonomy::surface_forms`] lists every folded label with the skill it names (the extractor's
+//!   dictionary).
+//!
+//! Submodules: `esco` reads the CSV files, `fold` implements [`fold`], `forms` is the
+//! surface-form index, `fuzzy` the trigram index behind fuzzy matching.
 
+mod esco;
+pub(crate) mod fold;
+mod forms;
+mod fuzzy;
+
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -118,6 +129,32 @@ pub struct Mapping {
     pub confidence: f32,
 }
 
+/// Default of [`Taxonomy::fuzzy_threshold`].
+///
+/// Tuned on the Decorte TECH/HOUSE validation spans and the Nesta OJO→ESCO lookups (see the
+/// ignored test `tune_fuzzy_threshold`): at 0.88 and above every fuzzy mapping of those sets was
+/// right, while lowering it to ~0.8 starts mapping different skills that share most of their
+/// words ("maintain … equipment" ↔ "repair … equipment"). It allows one edit per ~8 characters,
+/// so short strings (under 9 characters) only ever map exactly.
+pub const DEFAULT_FUZZY_THRESHOLD: f32 = 0.88;
+
+/// Confidence of an exact match on a folded label that several skills share.
+pub const AMBIGUOUS_EXACT_CONFIDENCE: f32 = 0.95;
+
+/// One distinct folded label of the taxonomy and the skill it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SurfaceForm<'a> {
+    /// The folded label (see [`fold`]).
+    pub text: &'a str,
+    /// The skill it names. When several skills share the label: a skill whose preferred label it
+    /// is, else the lowest id.
+    pub skill: SkillId,
+    /// Whether `text` is the preferred label of `skill` (else an alternative label).
+    pub preferred: bool,
+    /// Whether other skills have this label too.
+    pub ambiguous: bool,
+}
+
 /// A loaded taxonomy with its lookup indexes.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -133,24 +170,135 @@ pub struct Taxonomy {
     pub occupations: Vec<Occupation>,
     /// Files read, with sha256, for the manifest: (path, sha256).
     pub files: Vec<(String, String)>,
+    /// Minimum similarity (OSA, `1 - edits / max length`, on folded strings) for a
+    /// [`MatchMethod::Fuzzy`] mapping; [`DEFAULT_FUZZY_THRESHOLD`] after loading.
+    pub fuzzy_threshold: f32,
     by_uri: HashMap<String, SkillId>,
+    forms: forms::FormIndex,
+    fuzzy: fuzzy::FuzzyIndex,
 }
 
 /// Folds a surface form for lookup: Unicode NFKC, case folding, punctuation and whitespace folding.
 /// Tokens such as `c#`, `c++`, `.net`, `node.js` keep their significant symbols.
+///
+/// * NFKC, then lower-casing.
+/// * Letters, digits and combining marks are kept; every other run of characters becomes one
+///   space; the result is trimmed.
+/// * Kept symbols: `#` and runs of `+` right after a word (`c#`, `f#`, `c++`); `.` inside a token
+///   or at its start (`node.js`, `asp.net`, `.net`, `4.0`; never at the end: `Java.` → `java`);
+///   `/` and `&` between two runs of at most 3 word characters that are not glued to other symbols
+///   (`ci/cd`, `tcp/ip`, `r&d`; but `html/css` → `html css`).
+/// * Everything else, hyphens included, separates: `data-analysis` → `data analysis`.
 pub fn fold(s: &str) -> String {
-    todo!("{s}")
+    thread_local! {
+        static UNITS: RefCell<Vec<fold::Unit>> = const { RefCell::new(Vec::new()) };
+    }
+    let mut out = String::with_capacity(s.len());
+    UNITS.with_borrow_mut(|units| fold::fold_into(s, units, &mut out));
+    out
+}
+
+/// Where ESCO publishes skill URIs; a bare concept UUID is looked up under this prefix.
+const ESCO_SKILL_PREFIX: &str = "http://data.europa.eu/esco/skill/";
+
+/// Whether `s` looks like a UUID (`8-4-4-4-12` hex digits).
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// The taxonomy version from a folder name such as `esco-v1.2.0`, else `unknown`.
+fn version_from_dir(dir: &Path) -> String {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.rsplit_once("-v"))
+        .map(|(_, v)| v)
+        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or("unknown")
+        .to_string()
+}
+
+impl Mapping {
+    /// The mapping of a string that matched nothing.
+    pub const UNMAPPED: Mapping = Mapping {
+        skill: None,
+        method: MatchMethod::Unmapped,
+        confidence: 0.0,
+    };
 }
 
 impl Taxonomy {
     /// Loads ESCO from a folder laid out like `datasets/taxonomy/esco-v1.2.0/`.
+    ///
+    /// Reads `skills_en`, `skillGroups_en`, `broaderRelationsSkillPillar_en`, `occupations_en`
+    /// and `occupationSkillRelations_en`, each as `X.csv` or else `X.csv.gz`. Entities are sorted
+    /// by URI, so ids are stable for a given release. A skill's `groups` are the skill groups
+    /// reached in the fewest broader steps (following skill → skill edges). A relation listed
+    /// as both essential and optional counts as essential. The version is taken from the folder
+    /// name (`…-v1.2.0` → `1.2.0`).
+    ///
+    /// Errors: a missing or unreadable file ([`TaxonomyError::Io`]); a malformed CSV record, a
+    /// missing column, a duplicate URI, a relation or hierarchy edge naming an unknown concept
+    /// ([`TaxonomyError::Parse`], with file and line).
     pub fn load_esco(dir: &Path) -> Result<Taxonomy, TaxonomyError> {
-        todo!("{dir:?}")
+        let data = esco::load(dir)?;
+        let forms = forms::FormIndex::build(&data.skills);
+        let fuzzy = fuzzy::FuzzyIndex::build(&forms.forms);
+        Ok(Taxonomy {
+            name: "esco".to_string(),
+            version: version_from_dir(dir),
+            skills: data.skills,
+            groups: data.groups,
+            occupations: data.occupations,
+            files: data.files,
+            fuzzy_threshold: DEFAULT_FUZZY_THRESHOLD,
+            by_uri: data.skill_by_uri,
+            forms,
+            fuzzy,
+        })
     }
 
     /// The skill with this URI, if any.
+    ///
+    /// Besides the exact URI this accepts `https://` for `http://`, trailing slashes, surrounding
+    /// whitespace, upper case, and a bare ESCO skill UUID.
     pub fn skill_by_uri(&self, uri: &str) -> Option<SkillId> {
-        self.by_uri.get(uri).copied()
+        let uri = uri.trim();
+        if let Some(&id) = self.by_uri.get(uri) {
+            return Some(id);
+        }
+        let lower = uri.trim_end_matches('/').to_ascii_lowercase();
+        let canonical = if let Some(rest) = lower.strip_prefix("https://") {
+            format!("http://{rest}")
+        } else if is_uuid(&lower) {
+            format!("{ESCO_SKILL_PREFIX}{lower}")
+        } else {
+            lower
+        };
+        self.by_uri.get(&canonical).copied()
+    }
+
+    /// Every distinct folded preferred and alternative label, in byte order of the folded text.
+    pub fn surface_forms(&self) -> impl Iterator<Item = SurfaceForm<'_>> + '_ {
+        self.forms.forms.iter().map(|f| SurfaceForm {
+            text: &f.text,
+            skill: f.skill,
+            preferred: f.preferred,
+            ambiguous: f.ambiguous,
+        })
+    }
+
+    /// The surface form equal to `folded` (which must already be [`fold`]ed), if any.
+    pub fn surface_form(&self, folded: &str) -> Option<SurfaceForm<'_>> {
+        self.forms.get(folded).map(|f| SurfaceForm {
+            text: &f.text,
+            skill: f.skill,
+            preferred: f.preferred,
+            ambiguous: f.ambiguous,
+        })
     }
 
     /// The skill record.
@@ -159,7 +307,56 @@ impl Taxonomy {
     }
 
     /// Maps a raw skill: URI given → exact folded label → fuzzy above the threshold.
+    ///
+    /// 1. `uri` known (see [`Taxonomy::skill_by_uri`]) → [`MatchMethod::Uri`], confidence 1.0;
+    ///    an unknown URI falls through to the name.
+    /// 2. The folded `name` is a surface form → [`MatchMethod::Exact`], confidence 1.0, or
+    ///    [`AMBIGUOUS_EXACT_CONFIDENCE`] when several skills share that label.
+    /// 3. The most similar surface form with similarity ≥ [`Taxonomy::fuzzy_threshold`] →
+    ///    [`MatchMethod::Fuzzy`], confidence = similarity.
+    /// 4. Otherwise [`Mapping::UNMAPPED`].
     pub fn normalize(&self, raw: &RawSkill) -> Mapping {
-        todo!("{raw:?}")
+        if let Some(id) = raw.uri.as_deref().and_then(|u| self.skill_by_uri(u)) {
+            return Mapping {
+                skill: Some(id),
+                method: MatchMethod::Uri,
+                confidence: 1.0,
+            };
+        }
+        match raw.name.as_deref() {
+            Some(name) => self.normalize_name(name),
+            None => Mapping::UNMAPPED,
+        }
+    }
+
+    /// Maps a skill name (steps 2–4 of [`Taxonomy::normalize`]).
+    pub fn normalize_name(&self, name: &str) -> Mapping {
+        let folded = fold(name);
+        if folded.is_empty() {
+            return Mapping::UNMAPPED;
+        }
+        if let Some(form) = self.forms.get(&folded) {
+            let confidence = match form.ambiguous {
+                true => AMBIGUOUS_EXACT_CONFIDENCE,
+                false => 1.0,
+            };
+            return Mapping {
+                skill: Some(form.skill),
+                method: MatchMethod::Exact,
+                confidence,
+            };
+        }
+        let hit = self.fuzzy.best(&self.forms.forms, &folded, self.fuzzy_threshold);
+        match hit {
+            Some(hit) => Mapping {
+                skill: Some(self.forms.forms[hit.form as usize].skill),
+                method: MatchMethod::Fuzzy,
+                confidence: hit.score,
+            },
+            None => Mapping::UNMAPPED,
+        }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -65,6 +65,31 @@ impl Status {
         }
     }
 
+    /// How decisive a status is when several checks fail: the highest wins.
+    ///
+    /// `malformed` (10) > `invalid_signature` (9) > `unknown_key` (8) > `revoked` (7) >
+    /// `suspended` (6) > `recipient_mismatch` (5) > `unknown_issuer` (4) > `expired` (3) >
+    /// `not_yet_valid` (2) > `unverifiable` (1) > `verified` (0).
+    ///
+    /// The order of `malformed > revoked > recipient_mismatch > expired > not_yet_valid >
+    /// unverifiable > verified` is the contract; the places of the signature, key, status-list
+    /// and trust statuses (not produced yet) are provisional.
+    pub fn precedence(self) -> u8 {
+        match self {
+            Status::Malformed => 10,
+            Status::InvalidSignature => 9,
+            Status::UnknownKey => 8,
+            Status::Revoked => 7,
+            Status::Suspended => 6,
+            Status::RecipientMismatch => 5,
+            Status::UnknownIssuer => 4,
+            Status::Expired => 3,
+            Status::NotYetValid => 2,
+            Status::Unverifiable => 1,
+            Status::Verified => 0,
+        }
+    }
+
     /// Parses an output string back into a status.
     pub fn parse(s: &str) -> Option<Status> {
         Status::ALL.iter().copied().find(|st| st.as_str() == s)
@@ -103,8 +128,8 @@ impl Outcome {
 /// One check run on a credential, with the reason for its outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Check name: `structure`, `recipient`, `issued_date`, `expiry`, `platform_state`,
-    /// `revocation`, `issuer_trust`, `signature`.
+    /// Check name: `structure`, `recipient`, `issued_date`, `expiry`, `revocation`,
+    /// `platform_state`, `authenticity` (later: `issuer_trust`, `signature`).
     pub check: String,
     /// Pass, fail or skip.
     pub outcome: Outcome,

@@ -1,0 +1,87 @@
+//! Argument parsing and dispatch. Exit codes: 0 ok, 1 the run failed, 2 usage or configuration error.
+
+mod generate;
+mod run;
+mod verify;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Verifies skill badges, maps skills to ESCO and ranks candidates for open roles, every night.
+#[derive(Debug, Parser)]
+#[command(name = "skillmatch", version, about, propagate_version = true)]
+#[command(after_help = "Examples:\n  skillmatch run                      # the bundled demo job\n  skillmatch run --config /etc/skillmatch/nightly.toml\n  skillmatch gen --candidates 20000 --roles 2000 --seed 7 --out /tmp/big\n  skillmatch run --roster /tmp/big/roster.csv --badges /tmp/big/badges --postings /tmp/big/postings.jsonl\n  skillmatch verify datasets/demo/badges --roster datasets/demo/roster.csv")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the nightly job: ingest, verify, normalize, score, report.
+    Run(run::RunArgs),
+    /// Generate a synthetic data set from real ESCO occupation profiles.
+    Gen(generate::GenArgs),
+    /// Verify badge files and print one JSON object per credential.
+    Verify(verify::VerifyArgs),
+}
+
+/// A failure with the exit code it deserves.
+pub(crate) struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// A usage or configuration error (exit 2).
+    pub fn usage(error: impl Into<anyhow::Error>) -> Failure {
+        Failure { code: 2, error: error.into() }
+    }
+    /// A run failure (exit 1).
+    pub fn run(error: impl Into<anyhow::Error>) -> Failure {
+        Failure { code: 1, error: error.into() }
+    }
+}
+
+/// Parses arguments and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Gen(a) => generate::run(a),
+        Command::Verify(a) => verify::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("skillmatch: error: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Finds a bundled file: relative to the working directory first, then to the source checkout.
+pub(crate) fn bundled(relative: &str) -> PathBuf {
+    let here = PathBuf::from(relative);
+    if here.exists() {
+        return here;
+    }
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    if checkout.exists() { checkout } else { here }
+}
+
+/// Parses `YYYY-MM-DD`.
+pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+/// Checks that a user-given path exists; the message names the flag and the path.
+pub(crate) fn must_exist(flag: &str, p: &Path) -> Result<(), Failure> {
+    if p.exists() {
+        Ok(())
+    } else {
+        Err(Failure::usage(anyhow::anyhow!("{flag} path not found: {}", p.display())))
+    }
+}

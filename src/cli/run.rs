@@ -1,0 +1,108 @@
+//! `skillmatch run`: the nightly job.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Failure, bundled, must_exist, parse_date};
+use skillmatch::config::Config;
+use skillmatch::pipeline::{ProgressMode, RunRequest, run as run_pipeline};
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+#[command(after_help = "With no arguments, runs the bundled demo job (datasets/demo/skillmatch.toml).\n\
+Input flags replace the matching config entries; with input flags and no --config, built-in defaults apply.\n\n\
+Examples:\n  skillmatch run\n  skillmatch run --config nightly.toml --as-of 2026-11-24 --threads 2\n  \
+skillmatch run --roster gen/roster.csv --badges gen/badges --postings gen/postings.jsonl --out /tmp/reports")]
+pub struct RunArgs {
+    /// TOML config file.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Roster CSV (`candidate_id,emails,location`).
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    /// Badge file or folder (repeatable).
+    #[arg(long)]
+    badges: Vec<PathBuf>,
+    /// Claims CSV (`candidate_id,path`).
+    #[arg(long)]
+    claims: Option<PathBuf>,
+    /// Postings file (JSONL or CSV) or folder (repeatable).
+    #[arg(long)]
+    postings: Vec<PathBuf>,
+    /// Evaluation date for expiry and validity (default: config, else today UTC).
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Output root; the run writes `<out>/<run-id>/` (default: config, else ./reports).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads (default: config, else all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Rows per role and per candidate.
+    #[arg(long)]
+    top_k: Option<usize>,
+    /// Name of the run folder (default: the UTC start time).
+    #[arg(long)]
+    run_id: Option<String>,
+    /// Print no progress.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Runs `run`.
+pub fn run(a: RunArgs) -> Result<(), Failure> {
+    let has_inputs = a.roster.is_some() || !a.badges.is_empty() || !a.postings.is_empty() || a.claims.is_some();
+    let mut config = match (&a.config, has_inputs) {
+        (Some(p), _) => {
+            must_exist("--config", p)?;
+            Config::load(p).map_err(Failure::usage)?
+        }
+        (None, false) => {
+            let demo = bundled("datasets/demo/skillmatch.toml");
+            must_exist("demo config", &demo)?;
+            Config::load(&demo).map_err(Failure::usage)?
+        }
+        (None, true) => {
+            let mut c = Config::default();
+            c.taxonomy.esco_dir = bundled("datasets/taxonomy/esco-v1.2.0");
+            c
+        }
+    };
+    if let Some(r) = a.roster {
+        must_exist("--roster", &r)?;
+        config.inputs.roster = Some(r);
+    }
+    if !a.badges.is_empty() {
+        a.badges.iter().try_for_each(|p| must_exist("--badges", p))?;
+        config.inputs.badges = a.badges;
+    }
+    if let Some(c) = a.claims {
+        must_exist("--claims", &c)?;
+        config.inputs.claims = Some(c);
+    }
+    if !a.postings.is_empty() {
+        a.postings.iter().try_for_each(|p| must_exist("--postings", p))?;
+        config.inputs.postings = a.postings;
+    }
+    if let Some(k) = a.top_k {
+        config.score.top_k = k;
+    }
+    config.validate().map_err(Failure::usage)?;
+    if let Some(id) = &a.run_id
+        && (id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.'))
+    {
+        return Err(Failure::usage(anyhow::anyhow!("--run-id {id:?} must be a plain folder name")));
+    }
+    let req = RunRequest {
+        as_of: a.as_of.or(config.run.as_of).unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        out_root: a.out.or_else(|| config.run.out.clone()).unwrap_or_else(|| PathBuf::from("reports")),
+        run_id: a.run_id,
+        threads: a.threads.or(config.run.threads).unwrap_or(0),
+        progress: if a.quiet { ProgressMode::Quiet } else { ProgressMode::Auto },
+        config,
+    };
+    let summary = run_pipeline(&req).map_err(|e| if e.is_usage() { Failure::usage(e) } else { Failure::run(e) })?;
+    println!("{}", summary.run_dir.display());
+    Ok(())
+}

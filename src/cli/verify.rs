@@ -1,0 +1,112 @@
+//! `skillmatch verify`: verify badge files offline and print one result per credential.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{Failure, must_exist, parse_date};
+use skillmatch::config::Config;
+use skillmatch::ingest::{IngestSpec, ingest};
+use skillmatch::verify::{Outcome, verify_all};
+
+/// Output format of `verify`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// An aligned table for people.
+    Table,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit code 0 even when credentials fail verification; 2 on usage errors.\n\n\
+Example:\n  skillmatch verify datasets/demo/badges --roster datasets/demo/roster.csv --as-of 2026-11-01")]
+pub struct VerifyArgs {
+    /// Badge files or folders (a folder `<candidate_id>/` under a badges folder claims its files).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Roster CSV, for recipient checks.
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    /// Claims CSV (`candidate_id,path`).
+    #[arg(long)]
+    claims: Option<PathBuf>,
+    /// Evaluation date (default: today UTC).
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Config file whose `[verify]` policy applies.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+}
+
+/// Runs `verify`.
+pub fn run(a: VerifyArgs) -> Result<(), Failure> {
+    a.paths.iter().try_for_each(|p| must_exist("badge", p))?;
+    if let Some(r) = &a.roster {
+        must_exist("--roster", r)?;
+    }
+    if let Some(c) = &a.claims {
+        must_exist("--claims", c)?;
+    }
+    let policy = match &a.config {
+        Some(p) => {
+            must_exist("--config", p)?;
+            Config::load(p).map_err(Failure::usage)?.verify
+        }
+        None => Config::default().verify,
+    };
+    let spec = IngestSpec { roster: a.roster, badges: a.paths, claims: a.claims, postings: Vec::new() };
+    let out = ingest(&spec).map_err(Failure::usage)?;
+    let as_of = a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let verified = verify_all(out.credentials, &out.roster, as_of, &policy);
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let result: std::io::Result<()> = (|| {
+        for v in &verified {
+            match a.format {
+                Format::Jsonl => {
+                    serde_json::to_writer(&mut w, &skillmatch::verify::to_json(v))?;
+                    writeln!(w)?;
+                }
+                Format::Table => {
+                    let failed: Vec<String> = v
+                        .checks
+                        .iter()
+                        .filter(|c| c.outcome == Outcome::Fail)
+                        .map(|c| format!("{}: {}", c.check, c.detail))
+                        .collect();
+                    writeln!(
+                        w,
+                        "{:<20} {:<8} {:<14} {:<40} {}",
+                        v.status.as_str(),
+                        v.credential.format.as_str(),
+                        v.credential.candidate_id.as_deref().unwrap_or("-"),
+                        v.credential.achievement.as_deref().unwrap_or("-"),
+                        failed.join("; ")
+                    )?;
+                }
+            }
+        }
+        for r in out.rejects.iter().filter(|r| r.kind == "badge") {
+            let obj = serde_json::json!({
+                "source": format!("{}#{}", r.path, r.position),
+                "status": "malformed",
+                "checks": [{"check": "structure", "outcome": "fail", "detail": r.reason}],
+            });
+            match a.format {
+                Format::Jsonl => {
+                    serde_json::to_writer(&mut w, &obj)?;
+                    writeln!(w)?;
+                }
+                Format::Table => writeln!(w, "{:<20} {:<8} {}#{}: {}", "malformed", "-", r.path, r.position, r.reason)?,
+            }
+        }
+        w.flush()
+    })();
+    result.map_err(Failure::run)
+}

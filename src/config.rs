@@ -1,0 +1,277 @@
+//! Run configuration: a TOML file (see `datasets/demo/skillmatch.toml`) overridden by CLI flags.
+//!
+//! Relative paths in a config file are resolved against the folder that holds the file, so a
+//! config can be run from any working directory (cron jobs usually run from `/`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::verify::{Status, VerifyPolicy};
+
+/// Errors in the configuration: always a usage problem (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has unknown / wrongly typed keys.
+    #[error("config file {path} is invalid: {reason}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// The parser's message (names the key and line).
+        reason: String,
+    },
+    /// A value is out of range or inconsistent.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Input files of a run.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputsConfig {
+    /// Roster CSV `candidate_id,emails,location`.
+    pub roster: Option<PathBuf>,
+    /// Badge files or folders.
+    pub badges: Vec<PathBuf>,
+    /// Optional claims CSV `candidate_id,path`.
+    pub claims: Option<PathBuf>,
+    /// Posting files (JSONL or CSV) or folders.
+    pub postings: Vec<PathBuf>,
+}
+
+/// Which taxonomy to load and how to match against it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// Folder of the ESCO CSV export (v1.2.0 layout).
+    pub esco_dir: PathBuf,
+    /// Minimum similarity for a fuzzy match, in (0, 1]; `None` keeps the built-in default.
+    pub fuzzy_threshold: Option<f32>,
+}
+
+impl Default for TaxonomyConfig {
+    fn default() -> Self {
+        TaxonomyConfig { esco_dir: PathBuf::from("datasets/taxonomy/esco-v1.2.0"), fuzzy_threshold: None }
+    }
+}
+
+/// How skills found in a posting's description are used.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DescriptionSkills {
+    /// Only when the posting lists no explicit skills; they then count as required.
+    WhenNoExplicit,
+    /// Always; skills not listed explicitly count as preferred.
+    AsPreferred,
+    /// Never.
+    Ignore,
+}
+
+/// Scoring weights. See `docs/SCORING.md`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoreConfig {
+    /// Weight of required-skill coverage.
+    pub required_weight: f64,
+    /// Weight of preferred-skill coverage.
+    pub preferred_weight: f64,
+    /// Credit, in [0, 1], for holding a different skill of the same ESCO skill group.
+    pub group_credit: f64,
+    /// Matches below this score are not reported.
+    pub min_score: f64,
+    /// Rows per role in the shortlist and per candidate in the gaps report.
+    pub top_k: usize,
+    /// How description skills are used.
+    pub description_skills: DescriptionSkills,
+}
+
+impl Default for ScoreConfig {
+    fn default() -> Self {
+        ScoreConfig {
+            required_weight: 0.8,
+            preferred_weight: 0.2,
+            group_credit: 0.5,
+            min_score: 0.0,
+            top_k: 10,
+            description_skills: DescriptionSkills::WhenNoExplicit,
+        }
+    }
+}
+
+/// Run-level settings.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    /// Evaluation date for expiry and validity; today (UTC) when absent.
+    pub as_of: Option<NaiveDate>,
+    /// Output root: each run writes `<out>/<run-id>/`.
+    pub out: Option<PathBuf>,
+    /// Worker threads; 0 or absent = all cores.
+    pub threads: Option<usize>,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Inputs.
+    pub inputs: InputsConfig,
+    /// Taxonomy.
+    pub taxonomy: TaxonomyConfig,
+    /// Run settings.
+    pub run: RunConfig,
+    /// Verification policy.
+    pub verify: VerifyPolicy,
+    /// Weight of each verification status as evidence, in [0, 1]; statuses not listed weigh 0.
+    pub evidence: BTreeMap<String, f64>,
+    /// Scoring.
+    pub score: ScoreConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let evidence = [("verified", 1.0), ("unverifiable", 0.5), ("unknown_issuer", 0.3)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        Config {
+            inputs: InputsConfig::default(),
+            taxonomy: TaxonomyConfig::default(),
+            run: RunConfig::default(),
+            verify: VerifyPolicy::default(),
+            evidence,
+            score: ScoreConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads a TOML config file and resolves its relative paths against the file's folder.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let mut config: Config = toml::from_str(&text)
+            .map_err(|e| ConfigError::Parse { path: path.display().to_string(), reason: e.to_string() })?;
+        let base = path.parent().unwrap_or_else(|| Path::new("."));
+        config.resolve_paths(base);
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Makes every relative path absolute-or-relative-to-`base`.
+    fn resolve_paths(&mut self, base: &Path) {
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        if let Some(p) = self.inputs.roster.as_mut() {
+            fix(p)
+        }
+        if let Some(p) = self.inputs.claims.as_mut() {
+            fix(p)
+        }
+        self.inputs.badges.iter_mut().for_each(fix);
+        self.inputs.postings.iter_mut().for_each(fix);
+        fix(&mut self.taxonomy.esco_dir);
+        if let Some(p) = self.run.out.as_mut() {
+            fix(p)
+        }
+    }
+
+    /// Checks ranges and names; every message names the key at fault.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for (name, weight) in &self.evidence {
+            if Status::parse(name).is_none() {
+                let known: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+                return Err(ConfigError::Invalid(format!(
+                    "[evidence] has unknown status `{name}`; known statuses: {}",
+                    known.join(", ")
+                )));
+            }
+            if !(0.0..=1.0).contains(weight) {
+                return Err(ConfigError::Invalid(format!("[evidence] {name} = {weight} must be within 0..=1")));
+            }
+        }
+        let s = &self.score;
+        for (key, v) in [("required_weight", s.required_weight), ("preferred_weight", s.preferred_weight)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(ConfigError::Invalid(format!("[score] {key} = {v} must be a non-negative number")));
+            }
+        }
+        if s.required_weight + s.preferred_weight <= 0.0 {
+            return Err(ConfigError::Invalid("[score] required_weight + preferred_weight must be > 0".into()));
+        }
+        for (key, v) in [("group_credit", s.group_credit), ("min_score", s.min_score)] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(ConfigError::Invalid(format!("[score] {key} = {v} must be within 0..=1")));
+            }
+        }
+        if s.top_k == 0 {
+            return Err(ConfigError::Invalid("[score] top_k must be at least 1".into()));
+        }
+        if let Some(t) = self.taxonomy.fuzzy_threshold
+            && !(t > 0.0 && t <= 1.0)
+        {
+            return Err(ConfigError::Invalid(format!("[taxonomy] fuzzy_threshold = {t} must be within (0, 1]")));
+        }
+        Ok(())
+    }
+
+    /// Evidence weight of a status (0 when not listed).
+    pub fn status_weight(&self, status: Status) -> f64 {
+        self.evidence.get(status.as_str()).copied().unwrap_or(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid_and_fail_closed_for_hosted_badges() {
+        let c = Config::default();
+        c.validate().expect("default config validates");
+        assert!(!c.verify.accept_hosted_offline);
+        assert_eq!(c.status_weight(Status::Verified), 1.0);
+        assert_eq!(c.status_weight(Status::Revoked), 0.0);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected_with_its_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[score]\nrequired_wieght = 0.5\n").expect("write");
+        let err = Config::load(&p).expect_err("typo must fail").to_string();
+        assert!(err.contains("required_wieght"), "{err}");
+    }
+
+    #[test]
+    fn unknown_status_in_evidence_is_rejected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[evidence]\nverifed = 1.0\n").expect("write");
+        let err = Config::load(&p).expect_err("unknown status").to_string();
+        assert!(err.contains("verifed"), "{err}");
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_config_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[inputs]\nroster = \"roster.csv\"\nbadges = [\"badges\"]\n").expect("write");
+        let c = Config::load(&p).expect("loads");
+        assert_eq!(c.inputs.roster, Some(dir.path().join("roster.csv")));
+        assert_eq!(c.inputs.badges, vec![dir.path().join("badges")]);
+    }
+}

@@ -1,0 +1,251 @@
+//! File-level helpers shared by every input kind: reading and hashing, UTF-8 validation with
+//! byte offsets, deterministic folder walking, natural ordering of positions, and the
+//! per-kind bookkeeping (files, rejects, counts) that keeps `read == accepted + rejected`.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::types::{Counts, InputFile, Reject};
+
+/// Every count kind `ingest` reports, always present in [`super::IngestOutput::counts`].
+pub const COUNT_KINDS: [&str; 5] = ["roster", "claims", "badge", "badge_document", "posting"];
+
+/// Position used for records that are a whole file (or problems with a whole file).
+pub(crate) const WHOLE_FILE: &str = "whole file";
+
+/// Collects files, rejects and counts while ingest runs.
+#[derive(Debug, Default)]
+pub(crate) struct Ledger {
+    pub files: Vec<InputFile>,
+    pub rejects: Vec<Reject>,
+    pub counts: BTreeMap<String, Counts>,
+}
+
+impl Ledger {
+    /// A ledger with every kind of [`COUNT_KINDS`] at zero.
+    pub fn new() -> Ledger {
+        let mut ledger = Ledger::default();
+        for kind in COUNT_KINDS {
+            ledger.counts.insert(kind.to_string(), Counts::default());
+        }
+        ledger
+    }
+
+    /// Counts one record of `kind` that was turned into a typed value.
+    pub fn accept(&mut self, kind: &str) {
+        let c = self.counts.entry(kind.to_string()).or_default();
+        c.read += 1;
+        c.accepted += 1;
+    }
+
+    /// Counts one record of `kind` that was rejected and records why.
+    pub fn reject(&mut self, kind: &str, path: &str, position: impl Into<String>, reason: impl Into<String>) {
+        let c = self.counts.entry(kind.to_string()).or_default();
+        c.read += 1;
+        c.rejected += 1;
+        self.rejects.push(Reject {
+            kind: kind.to_string(),
+            path: path.to_string(),
+            position: position.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Reads a file, records it in the manifest (sha256, size) and returns its bytes.
+    /// An unreadable file becomes a whole-file reject of `kind` and `None` is returned.
+    pub fn read_file(&mut self, kind: &str, path: &Path) -> Option<Vec<u8>> {
+        let shown = display(path);
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                self.files.push(InputFile {
+                    kind: kind.to_string(),
+                    path: shown,
+                    sha256: sha256_hex(&bytes),
+                    bytes: bytes.len() as u64,
+                });
+                Some(bytes)
+            }
+            Err(e) => {
+                self.reject(kind, &shown, WHOLE_FILE, format!("cannot read file: {e}"));
+                None
+            }
+        }
+    }
+}
+
+/// The path as a string, the way it appears in outputs.
+pub(crate) fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Lower-case hex sha256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Strips a leading UTF-8 byte order mark; returns the rest and how many bytes were skipped.
+pub(crate) fn strip_bom(bytes: &[u8]) -> (&[u8], usize) {
+    match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, 3),
+        None => (bytes, 0),
+    }
+}
+
+/// Validates UTF-8; on failure returns the offset of the first invalid byte (relative to `bytes`).
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, usize> {
+    std::str::from_utf8(bytes).map_err(|e| e.valid_up_to())
+}
+
+/// Converts a 1-based line and 1-based byte column (as reported by `serde_json`) into a
+/// 0-based byte offset into `text`.
+pub(crate) fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0usize;
+    if line > 1 {
+        let mut seen = 1usize;
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                seen += 1;
+                if seen == line {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+        if seen < line {
+            return text.len();
+        }
+    }
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// One file found under an input path.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    /// The path as found (input path joined with the walked relative path).
+    pub path: PathBuf,
+    /// The first folder below the input folder, when the file is inside one (folder claim).
+    pub top_folder: Option<String>,
+}
+
+/// Lists the files of an input: the file itself, or every file below a folder whose extension
+/// (case-insensitive) is in `exts`, sorted by path. Hidden entries (`.name`) and symlinked
+/// folders are skipped; unreadable folders become rejects of `kind`.
+pub(crate) fn walk(input: &Path, exts: &[&str], kind: &str, ledger: &mut Ledger) -> Vec<Found> {
+    let mut out = Vec::new();
+    if input.is_dir() {
+        walk_dir(input, input, exts, kind, ledger, &mut out);
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+    } else {
+        out.push(Found { path: input.to_path_buf(), top_folder: None });
+    }
+    out
+}
+
+fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: &str, ledger: &mut Ledger, out: &mut Vec<Found>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            ledger.reject(kind, &display(dir), WHOLE_FILE, format!("cannot read folder: {e}"));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() && path.is_dir() {
+            continue;
+        }
+        if path.is_dir() {
+            walk_dir(root, &path, exts, kind, ledger, out);
+        } else if has_ext(&path, exts) {
+            let top_folder = path.strip_prefix(root).ok().and_then(|rel| {
+                let mut comps = rel.components();
+                let first = comps.next()?;
+                comps.next()?;
+                Some(first.as_os_str().to_string_lossy().into_owned())
+            });
+            out.push(Found { path, top_folder });
+        }
+    }
+}
+
+/// Whether the file's extension is one of `exts` (case-insensitive, without the dot).
+pub(crate) fn has_ext(path: &Path, exts: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Compares two strings in natural order: runs of ASCII digits compare by value, so
+/// `data[2]` sorts before `data[10]` and `line 9` before `line 10`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let na = a.iter().take_while(|c| c.is_ascii_digit()).count();
+                let nb = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (da, db) = (trim_zeros(&a[..na]), trim_zeros(&b[..nb]));
+                let ord = da.len().cmp(&db.len()).then_with(|| da.cmp(db)).then_with(|| na.cmp(&nb));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                a = &a[na..];
+                b = &b[nb..];
+            }
+            (Some(x), Some(y)) => {
+                if x != y {
+                    return x.cmp(y);
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
+}
+
+fn trim_zeros(digits: &[u8]) -> &[u8] {
+    let n = digits.iter().take_while(|&&c| c == b'0').count();
+    &digits[n..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        assert_eq!(natural_cmp("data[2]", "data[10]"), Ordering::Less);
+        assert_eq!(natural_cmp("line 10", "line 9"), Ordering::Greater);
+        assert_eq!(natural_cmp("line 3", "line 3"), Ordering::Equal);
+        assert_eq!(natural_cmp("byte 5", "whole file"), Ordering::Less);
+    }
+
+    #[test]
+    fn offsets() {
+        let text = "ab\ncde\nf";
+        assert_eq!(byte_offset(text, 1, 1), 0);
+        assert_eq!(byte_offset(text, 2, 2), 4);
+        assert_eq!(byte_offset(text, 3, 1), 7);
+        assert_eq!(byte_offset(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn invalid_utf8_offset() {
+        assert_eq!(utf8(b"ok\xFFrest"), Err(2));
+        assert_eq!(utf8("é".as_bytes()), Ok("é"));
+    }
+}

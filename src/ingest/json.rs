@@ -1,0 +1,172 @@
+//! Small helpers for reading loosely-typed JSON(-LD) documents without panicking.
+
+use serde_json::Value;
+
+use super::files::{byte_offset, strip_bom, utf8};
+use super::types::RawSkill;
+
+/// A non-empty trimmed string value; numbers are accepted and printed.
+pub(crate) fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        }
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// `id` or `@id` of an object.
+pub(crate) fn id_of(v: &Value) -> Option<String> {
+    text(v.get("id")).or_else(|| text(v.get("@id")))
+}
+
+/// `type` / `@type` as a list of local names (`https://w3id.org/openbadges#Assertion` → `Assertion`).
+pub(crate) fn types_of(v: &Value) -> Vec<String> {
+    let raw = v.get("type").or_else(|| v.get("@type"));
+    let list: Vec<&Value> = match raw {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(other) => vec![other],
+        None => Vec::new(),
+    };
+    list.into_iter()
+        .filter_map(|t| t.as_str())
+        .map(|t| t.rsplit(['#', '/', ':']).next().unwrap_or(t).trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Whether `types_of(v)` contains `name`.
+pub(crate) fn has_type(types: &[String], name: &str) -> bool {
+    types.iter().any(|t| t == name)
+}
+
+/// The JSON kind of a value, for messages.
+pub(crate) fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A value that may be one item or an array of items, as a list.
+pub(crate) fn one_or_many(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(other) => vec![other],
+    }
+}
+
+/// A boolean that may be written as `true` or `"true"`.
+pub(crate) fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+/// Whether a string looks like a URI (`http(s)://…`, `urn:…`, `did:…` or any `scheme://…`).
+pub(crate) fn looks_like_uri(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    lower.starts_with("urn:") || lower.starts_with("did:") || (s.contains("://") && !s.contains(char::is_whitespace))
+}
+
+/// Skills from an `alignment` list: `targetName` → name; a URI in `targetCode`, else in
+/// `targetUrl`, → uri. Alignments with neither are dropped.
+pub(crate) fn alignment_skills(v: Option<&Value>, out: &mut Vec<RawSkill>) {
+    for a in one_or_many(v) {
+        let name = text(a.get("targetName"));
+        let uri = [a.get("targetCode"), a.get("targetUrl")]
+            .into_iter()
+            .filter_map(text)
+            .find(|s| looks_like_uri(s));
+        if name.is_some() || uri.is_some() {
+            push_skill(out, RawSkill { name, uri });
+        }
+    }
+}
+
+/// Skills from a tag list (strings; objects with a `name` are accepted too).
+pub(crate) fn tag_skills(v: Option<&Value>, out: &mut Vec<RawSkill>) {
+    for t in one_or_many(v) {
+        let name = text(Some(t)).or_else(|| text(t.get("name")));
+        if let Some(name) = name {
+            push_skill(out, RawSkill { name: Some(name), uri: None });
+        }
+    }
+}
+
+/// Appends a skill unless an identical one is already present (order is kept).
+pub(crate) fn push_skill(out: &mut Vec<RawSkill>, skill: RawSkill) {
+    if !out.contains(&skill) {
+        out.push(skill);
+    }
+}
+
+/// Why a JSON document could not be read, with its position (`byte N` or `whole file`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonFailure {
+    pub position: String,
+    pub reason: String,
+}
+
+/// Parses a whole file as one JSON document, validating UTF-8 first.
+pub(crate) fn parse_document(bytes: &[u8]) -> Result<Value, JsonFailure> {
+    let (body, skip) = strip_bom(bytes);
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(JsonFailure { position: super::files::WHOLE_FILE.into(), reason: "empty file".into() });
+    }
+    let text = utf8(body).map_err(|at| JsonFailure {
+        position: format!("byte {}", skip + at),
+        reason: format!("invalid UTF-8: the byte at offset {} is not valid UTF-8", skip + at),
+    })?;
+    serde_json::from_str::<Value>(text).map_err(|e| JsonFailure {
+        position: format!("byte {}", skip + byte_offset(text, e.line(), e.column())),
+        reason: format!("invalid JSON: {e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn types_and_text() {
+        let v = json!({"type": ["VerifiableCredential", "https://w3id.org/openbadges#Assertion"], "id": 12, "name": "  "});
+        assert_eq!(types_of(&v), ["VerifiableCredential", "Assertion"]);
+        assert_eq!(id_of(&v).as_deref(), Some("12"));
+        assert_eq!(text(v.get("name")), None);
+    }
+
+    #[test]
+    fn alignments() {
+        let mut out = Vec::new();
+        let v = json!([
+            {"targetName": "Python", "targetUrl": "https://example.org/page", "targetCode": "http://data.europa.eu/esco/skill/x"},
+            {"targetName": "Maths", "targetCode": "MATH.1", "targetUrl": "https://e.org/m"},
+            {"targetDescription": "nothing usable"},
+            {"targetName": "Python", "targetUrl": "https://example.org/page", "targetCode": "http://data.europa.eu/esco/skill/x"}
+        ]);
+        alignment_skills(Some(&v), &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].uri.as_deref(), Some("http://data.europa.eu/esco/skill/x"));
+        assert_eq!(out[1].uri.as_deref(), Some("https://e.org/m"));
+    }
+
+    #[test]
+    fn document_failures() {
+        assert_eq!(parse_document(b"  \n").map_err(|f| f.reason), Err("empty file".to_string()));
+        let f = parse_document(b"{\"a\": 1,\n \"b\": }").err();
+        assert_eq!(f.as_ref().map(|f| f.position.as_str()), Some("byte 15"));
+        let f = parse_document(b"{\"a\": \"\xC3\x28\"}").err();
+        assert_eq!(f.map(|f| f.position), Some("byte 7".to_string()));
+    }
+}

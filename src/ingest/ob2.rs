@@ -1,0 +1,137 @@
+//! Open Badges 2.0 Assertions (hosted or signed), with their BadgeClass and Issuer either
+//! embedded or referenced by id and resolved against the support documents of all badge inputs.
+
+use serde_json::Value;
+
+use super::badges::{SupportIndex, blank, hashed_identity, looks_hashed, recipient_kind};
+use super::dates::date_field;
+use super::json::{alignment_skills, id_of, kind_of, tag_skills, text, truthy};
+use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
+
+/// Reads an OB 2.0 Assertion. Missing or broken parts become `problems`, never errors.
+pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Credential {
+    let mut c = blank(source, BadgeFormat::Ob2);
+    if let Some(id) = id_of(doc) {
+        c.credential_id = id;
+    }
+    c.recipient = recipient(doc.get("recipient"), &mut c.problems);
+    match date_field(doc, "issuedOn") {
+        Ok(d) => c.issued_on = d,
+        Err(p) => c.problems.push(p),
+    }
+    match date_field(doc, "expires") {
+        Ok(d) => c.expires = d,
+        Err(p) => c.problems.push(p),
+    }
+    if truthy(doc.get("revoked")) {
+        c.revoked_reason =
+            Some(text(doc.get("revocationReason")).unwrap_or_else(|| "revoked (no reason given)".to_string()));
+    }
+    c.verification = verification(doc.get("verification"));
+
+    let badge_class = match doc.get("badge") {
+        None | Some(Value::Null) => {
+            c.problems.push("badge is missing".to_string());
+            None
+        }
+        Some(b @ Value::Object(_)) => {
+            c.achievement_id = id_of(b);
+            Some(b)
+        }
+        Some(Value::String(id)) => {
+            let id = id.trim();
+            c.achievement_id = Some(id.to_string());
+            let found = index.badge_classes.get(id);
+            if found.is_none() {
+                c.problems.push(format!("badge class {id} not found among the badge inputs"));
+            }
+            found
+        }
+        Some(other) => {
+            c.problems.push(format!("badge is {}, expected an object or an id", kind_of(other)));
+            None
+        }
+    };
+    if let Some(bc) = badge_class {
+        c.achievement = text(bc.get("name"));
+        issuer(bc.get("issuer"), index, &mut c);
+        alignment_skills(bc.get("alignment"), &mut c.skills);
+        tag_skills(bc.get("tags"), &mut c.skills);
+    }
+
+    let listed = index.revoked.get(&c.credential_id).filter(|_| c.revoked_reason.is_none());
+    if let Some(rev) = listed {
+        let issuer_revocation_list = c
+            .issuer_id
+            .as_ref()
+            .and_then(|i| index.issuers.get(i))
+            .and_then(|doc| text(doc.get("revocationList")));
+        let applies = rev.issuer.is_none()
+            || rev.issuer == c.issuer_id
+            || (rev.list_id.is_some() && rev.list_id == issuer_revocation_list);
+        if applies {
+            c.revoked_reason = Some(rev.reason.clone());
+        }
+    }
+    c
+}
+
+/// `recipient` {type, hashed, salt, identity}.
+fn recipient(v: Option<&Value>, problems: &mut Vec<String>) -> Recipient {
+    let r = match v {
+        None | Some(Value::Null) => return Recipient::Absent,
+        Some(r @ Value::Object(_)) => r,
+        Some(other) => {
+            problems.push(format!("recipient is {}, expected an object", kind_of(other)));
+            return Recipient::Absent;
+        }
+    };
+    let kind = recipient_kind(text(r.get("type")));
+    let Some(identity) = text(r.get("identity")) else {
+        problems.push("recipient.identity is missing".to_string());
+        return Recipient::Absent;
+    };
+    let salt = r.get("salt").and_then(Value::as_str).map(str::to_string);
+    let hashed = match r.get("hashed") {
+        None | Some(Value::Null) => looks_hashed(&identity),
+        flag => truthy(flag),
+    };
+    if hashed {
+        match hashed_identity(kind, &identity, salt) {
+            Ok(rec) => rec,
+            Err(p) => {
+                problems.push(p);
+                Recipient::Absent
+            }
+        }
+    } else {
+        Recipient::Plain { kind, identity }
+    }
+}
+
+/// `verification.type`: `hosted` / `HostedBadge`, `signed` / `SignedBadge`.
+fn verification(v: Option<&Value>) -> VerificationKind {
+    let t = v.and_then(|v| text(v.get("type")).or_else(|| text(Some(v)))).unwrap_or_default().to_ascii_lowercase();
+    match t.as_str() {
+        "hosted" | "hostedbadge" => VerificationKind::Hosted,
+        "signed" | "signedbadge" => VerificationKind::Signed,
+        _ => VerificationKind::Unknown,
+    }
+}
+
+/// BadgeClass `issuer`: an embedded object, or an id resolved against Issuer/Profile documents.
+fn issuer(v: Option<&Value>, index: &SupportIndex, c: &mut Credential) {
+    match v {
+        Some(obj @ Value::Object(_)) => {
+            c.issuer_id = id_of(obj);
+            c.issuer_name = text(obj.get("name"))
+                .or_else(|| c.issuer_id.as_ref().and_then(|i| index.issuers.get(i)).and_then(|d| text(d.get("name"))));
+        }
+        Some(Value::String(id)) => {
+            let id = id.trim().to_string();
+            c.issuer_name = index.issuers.get(&id).and_then(|d| text(d.get("name")));
+            c.issuer_id = Some(id).filter(|i| !i.is_empty());
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,93 @@
+//! Open Badges 3.0 OpenBadgeCredential / AchievementCredential (W3C VC 1.1 or 2.0), unsigned
+//! or with an embedded `proof`.
+
+use serde_json::Value;
+
+use super::badges::{blank, hashed_identity, recipient_kind};
+use super::dates::first_date_field;
+use super::json::{alignment_skills, id_of, kind_of, one_or_many, tag_skills, text, truthy};
+use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
+
+/// Reads an OB 3.0 credential. Missing or broken parts become `problems`, never errors.
+pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
+    let mut c = blank(source, BadgeFormat::Ob3);
+    if let Some(id) = id_of(doc) {
+        c.credential_id = id;
+    }
+    match doc.get("issuer") {
+        Some(Value::String(s)) => c.issuer_id = Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Some(obj @ Value::Object(_)) => {
+            c.issuer_id = id_of(obj);
+            c.issuer_name = text(obj.get("name"));
+        }
+        None | Some(Value::Null) => {}
+        Some(other) => c.problems.push(format!("issuer is {}, expected an id or an object", kind_of(other))),
+    }
+    match first_date_field(doc, &["validFrom", "issuanceDate"]) {
+        Ok(d) => c.issued_on = d,
+        Err(p) => c.problems.push(p),
+    }
+    match first_date_field(doc, &["validUntil", "expirationDate"]) {
+        Ok(d) => c.expires = d,
+        Err(p) => c.problems.push(p),
+    }
+    let has_proof = !one_or_many(doc.get("proof")).is_empty();
+    c.verification = if has_proof { VerificationKind::Proof } else { VerificationKind::Unknown };
+
+    let subjects = one_or_many(doc.get("credentialSubject"));
+    let subject = subjects.iter().copied().find(|s| s.get("achievement").is_some()).or(subjects.first().copied());
+    let Some(subject) = subject.filter(|s| s.is_object()) else {
+        c.problems.push("credentialSubject is missing or not an object".to_string());
+        return c;
+    };
+    c.recipient = recipient(subject, &mut c.problems);
+    match subject.get("achievement") {
+        Some(a @ Value::Object(_)) => {
+            c.achievement_id = id_of(a);
+            c.achievement = text(a.get("name"));
+            alignment_skills(a.get("alignment"), &mut c.skills);
+            tag_skills(a.get("tag").or_else(|| a.get("tags")), &mut c.skills);
+        }
+        None | Some(Value::Null) => c.problems.push("credentialSubject.achievement is missing".to_string()),
+        Some(other) => {
+            c.problems.push(format!("credentialSubject.achievement is {}, expected an object", kind_of(other)))
+        }
+    }
+    c
+}
+
+/// The recipient: the first e-mail `identifier` (else the first identifier), else the subject `id`.
+fn recipient(subject: &Value, problems: &mut Vec<String>) -> Recipient {
+    let identifiers: Vec<&Value> = one_or_many(subject.get("identifier")).into_iter().filter(|i| i.is_object()).collect();
+    let is_email = |i: &&&Value| recipient_kind(text(i.get("identityType"))) == "email";
+    let chosen = identifiers.iter().find(is_email).or(identifiers.first());
+    if let Some(ident) = chosen {
+        let kind = recipient_kind(text(ident.get("identityType")));
+        let Some(identity) = text(ident.get("identityHash")) else {
+            problems.push("credentialSubject.identifier has no identityHash".to_string());
+            return Recipient::Absent;
+        };
+        if truthy(ident.get("hashed")) {
+            let salt = ident.get("salt").and_then(Value::as_str).map(str::to_string);
+            return hashed_identity(kind, &identity, salt).unwrap_or_else(|p| {
+                problems.push(p);
+                Recipient::Absent
+            });
+        }
+        return Recipient::Plain { kind, identity };
+    }
+    let Some(id) = id_of(subject) else {
+        return Recipient::Absent;
+    };
+    let lower = id.to_ascii_lowercase();
+    let (kind, identity) = if lower.starts_with("did:") {
+        ("did", id)
+    } else if let Some(mail) = lower.strip_prefix("mailto:") {
+        ("email", mail.to_string())
+    } else if lower.starts_with("http://") || lower.starts_with("https://") {
+        ("url", id)
+    } else {
+        ("id", id)
+    };
+    Recipient::Plain { kind: kind.to_string(), identity }
+}

@@ -1,0 +1,185 @@
+//! Roster CSV: `candidate_id,emails,location`.
+//!
+//! A header row is required; columns are found by name (`location` is optional, extra
+//! columns are allowed). Emails are `;`-separated, trimmed and lower-cased. A row with the
+//! wrong column count, a broken quote, invalid UTF-8, an empty or duplicate id, or an email
+//! already listed for another candidate is rejected with `line N`; other rows are read.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::csvrec::{RawRecord, records};
+use super::files::{Ledger, WHOLE_FILE, display};
+use super::types::{Candidate, Roster};
+
+const KIND: &str = "roster";
+
+/// Finds the index of each wanted column in a header row (names compared case-insensitively).
+pub(crate) fn header_index(header: &[String], names: &[&str]) -> Vec<Option<usize>> {
+    names
+        .iter()
+        .map(|n| header.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
+        .collect()
+}
+
+/// Splits the first record off as a header. Returns `None` (after recording a whole-file
+/// reject) when the file has no usable header.
+pub(crate) fn split_header(
+    recs: Vec<RawRecord>,
+    kind: &str,
+    path: &str,
+    ledger: &mut Ledger,
+) -> Option<(Vec<String>, Vec<RawRecord>)> {
+    let mut iter = recs.into_iter();
+    let Some(first) = iter.next() else {
+        ledger.reject(kind, path, WHOLE_FILE, "empty file (no header row)");
+        return None;
+    };
+    match first.fields {
+        Ok(h) => Some((h, iter.collect())),
+        Err(e) => {
+            ledger.reject(kind, path, format!("line {}", first.line), format!("unreadable header row: {e}"));
+            None
+        }
+    }
+}
+
+/// Reads a roster file. Problems become rejects in `ledger`; the roster holds the good rows.
+pub(crate) fn read_roster(path: &Path, ledger: &mut Ledger) -> Roster {
+    let mut roster = Roster::default();
+    let Some(bytes) = ledger.read_file(KIND, path) else {
+        return roster;
+    };
+    let shown = display(path);
+    let Some((header, rows)) = split_header(records(&bytes, true), KIND, &shown, ledger) else {
+        return roster;
+    };
+    let idx = header_index(&header, &["candidate_id", "emails", "location"]);
+    let (Some(id_col), Some(email_col)) = (idx[0], idx[1]) else {
+        ledger.reject(
+            KIND,
+            &shown,
+            "line 1",
+            format!("header must name candidate_id and emails (found: {})", header.join(",")),
+        );
+        return roster;
+    };
+    let loc_col = idx[2];
+    let mut email_owner: HashMap<String, String> = HashMap::new();
+    for rec in rows {
+        let pos = format!("line {}", rec.line);
+        let fields = match rec.fields {
+            Ok(f) => f,
+            Err(e) => {
+                ledger.reject(KIND, &shown, pos, e);
+                continue;
+            }
+        };
+        if fields.len() != header.len() {
+            ledger.reject(
+                KIND,
+                &shown,
+                pos,
+                format!("expected {} columns, found {}", header.len(), fields.len()),
+            );
+            continue;
+        }
+        let id = fields[id_col].clone();
+        if id.is_empty() {
+            ledger.reject(KIND, &shown, pos, "empty candidate_id");
+            continue;
+        }
+        if roster.by_id.contains_key(&id) {
+            ledger.reject(KIND, &shown, pos, format!("duplicate candidate_id {id}"));
+            continue;
+        }
+        let mut emails: Vec<String> = Vec::new();
+        for e in fields[email_col].split(';') {
+            let e = e.trim().to_lowercase();
+            if !e.is_empty() && !emails.contains(&e) {
+                emails.push(e);
+            }
+        }
+        if let Some(owner) = emails.iter().find_map(|e| email_owner.get(e)) {
+            ledger.reject(
+                KIND,
+                &shown,
+                pos,
+                format!("an email of candidate {id} is already listed for candidate {owner}"),
+            );
+            continue;
+        }
+        let location = loc_col.map(|c| fields[c].clone()).filter(|l| !l.is_empty());
+        let index = roster.candidates.len();
+        for e in &emails {
+            email_owner.insert(e.clone(), id.clone());
+            roster.by_email.insert(e.clone(), index);
+        }
+        roster.by_id.insert(id.clone(), index);
+        roster.candidates.push(Candidate { id, emails, location });
+        ledger.accept(KIND);
+    }
+    roster
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).expect("write fixture");
+        p
+    }
+
+    #[test]
+    fn good_and_bad_rows() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut csv = Vec::new();
+        csv.extend_from_slice(b"candidate_id,emails,location\n");
+        csv.extend_from_slice(b"c1, Alice@Example.org ; alice.work@example.com ,Berlin\n"); // line 2
+        csv.extend_from_slice(b"c2,\"bob@example.org\",\"Paris, FR\"\n"); // line 3
+        csv.extend_from_slice(b"c3,\"carol@example.org,Rome\n"); // line 4: broken quote
+        csv.extend_from_slice(b"c4,d\xFFve@example.org,Oslo\n"); // line 5: invalid UTF-8
+        csv.extend_from_slice(b"c5,eve@example.org\n"); // line 6: too few columns
+        csv.extend_from_slice(b",frank@example.org,Lyon\n"); // line 7: empty id
+        csv.extend_from_slice(b"c1,other@example.org,Lyon\n"); // line 8: duplicate id
+        csv.extend_from_slice(b"c9,ALICE@example.org,Lyon\n"); // line 9: email of c1
+        csv.extend_from_slice(b"\n");
+        csv.extend_from_slice(b"c10,,\n"); // line 11: no email, no location
+        let p = write(dir.path(), "roster.csv", &csv);
+        let mut ledger = Ledger::new();
+        let roster = read_roster(&p, &mut ledger);
+
+        let ids: Vec<&str> = roster.candidates.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["c1", "c2", "c10"]);
+        assert_eq!(roster.candidates[0].emails, ["alice@example.org", "alice.work@example.com"]);
+        assert_eq!(roster.candidates[0].location.as_deref(), Some("Berlin"));
+        assert_eq!(roster.candidates[1].location.as_deref(), Some("Paris, FR"));
+        assert_eq!(roster.candidates[2].location, None);
+        assert_eq!(roster.by_email.get("alice.work@example.com"), Some(&0));
+        assert_eq!(roster.by_id.get("c10"), Some(&2));
+
+        let got: Vec<(String, bool)> =
+            ledger.rejects.iter().map(|r| (r.position.clone(), r.kind == "roster")).collect();
+        let lines: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(lines, ["line 4", "line 5", "line 6", "line 7", "line 8", "line 9"]);
+        assert!(ledger.rejects[0].reason.contains("quote"));
+        assert!(ledger.rejects[1].reason.contains("invalid UTF-8"));
+        assert!(ledger.rejects[4].reason.contains("duplicate candidate_id c1"));
+        let c = ledger.counts["roster"];
+        assert_eq!((c.read, c.accepted, c.rejected), (9, 3, 6));
+        assert_eq!(ledger.files.len(), 1);
+    }
+
+    #[test]
+    fn missing_header_columns_rejects_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = write(dir.path(), "r.csv", b"id,mail\nc1,a@b.c\n");
+        let mut ledger = Ledger::new();
+        let roster = read_roster(&p, &mut ledger);
+        assert!(roster.candidates.is_empty());
+        assert_eq!(ledger.rejects.len(), 1);
+        assert_eq!(ledger.counts["roster"].read, 1);
+    }
+}

@@ -1,0 +1,153 @@
+//! Normalize: map every raw skill of the verified credentials and postings to the taxonomy,
+//! and turn postings into scorable [`Role`]s (explicit skills plus skills extracted from text).
+//!
+//! Each distinct raw skill is normalized once (in parallel); every string that maps nowhere is
+//! kept in [`Normalized::crosswalk`] with method `unmapped` and reported, never dropped.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::DescriptionSkills;
+use crate::extract::{Extractor, html_to_text};
+use crate::ingest::{Posting, RawSkill, Requirement};
+use crate::score::{Role, RoleSkill, SkillOrigin};
+use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
+use crate::verify::VerifiedCredential;
+
+/// Where a raw skill string was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkillSource {
+    /// A badge's alignment, tag or skill list.
+    Badge,
+    /// A posting's explicit skills.
+    Posting,
+}
+
+impl SkillSource {
+    /// `badge` or `posting`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkillSource::Badge => "badge",
+            SkillSource::Posting => "posting",
+        }
+    }
+}
+
+/// One distinct raw skill and where it mapped (a row of `crosswalk.csv` / `unmapped_skills.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrosswalkRow {
+    /// Where it was seen.
+    pub source: SkillSource,
+    /// The raw skill.
+    pub raw: RawSkill,
+    /// The mapping.
+    pub mapping: Mapping,
+    /// How many times it occurred.
+    pub count: u64,
+}
+
+/// Typed output of the normalize stage.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// Per verified credential (same order), its mapped skills, sorted and deduplicated.
+    pub credential_skills: Vec<Vec<SkillId>>,
+    /// Roles built from postings, sorted by id.
+    pub roles: Vec<Role>,
+    /// Every distinct raw skill with its mapping and count, sorted by (source, raw).
+    pub crosswalk: Vec<CrosswalkRow>,
+    /// Skills extracted from posting descriptions (mentions, before deduplication).
+    pub extracted_mentions: u64,
+}
+
+/// Options of the normalize stage.
+#[derive(Debug, Clone, Copy)]
+pub struct NormalizeOptions {
+    /// How description skills are used.
+    pub description_skills: DescriptionSkills,
+}
+
+fn count_raw<'a>(items: impl Iterator<Item = &'a RawSkill>, source: SkillSource, into: &mut BTreeMap<(SkillSource, RawSkill), u64>) {
+    for raw in items {
+        *into.entry((source, raw.clone())).or_default() += 1;
+    }
+}
+
+/// Runs the stage.
+pub fn normalize(
+    taxonomy: &Taxonomy,
+    extractor: &Extractor,
+    credentials: &[VerifiedCredential],
+    postings: &[Posting],
+    opts: NormalizeOptions,
+) -> Normalized {
+    let mut counts: BTreeMap<(SkillSource, RawSkill), u64> = BTreeMap::new();
+    count_raw(credentials.iter().flat_map(|c| c.credential.skills.iter()), SkillSource::Badge, &mut counts);
+    count_raw(postings.iter().flat_map(|p| p.skills.iter().map(|(r, _)| r)), SkillSource::Posting, &mut counts);
+
+    let distinct: Vec<RawSkill> = {
+        let mut v: Vec<RawSkill> = counts.keys().map(|(_, r)| r.clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let mapped: Vec<Mapping> = distinct.par_iter().map(|r| taxonomy.normalize(r)).collect();
+    let lookup: HashMap<&RawSkill, Mapping> = distinct.iter().zip(mapped).collect();
+
+    let credential_skills = credentials
+        .iter()
+        .map(|c| {
+            let mut ids: Vec<SkillId> = c.credential.skills.iter().filter_map(|r| lookup.get(r).and_then(|m| m.skill)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect();
+
+    let built: Vec<(Role, u64)> =
+        postings.par_iter().map(|p| build_role(extractor, p, &lookup, opts)).collect();
+    let extracted_mentions = built.iter().map(|(_, n)| n).sum();
+    let mut roles: Vec<Role> = built.into_iter().map(|(r, _)| r).collect();
+    roles.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let crosswalk = counts
+        .into_iter()
+        .map(|((source, raw), count)| {
+            let mapping = lookup.get(&raw).copied().unwrap_or(Mapping { skill: None, method: MatchMethod::Unmapped, confidence: 0.0 });
+            CrosswalkRow { source, raw, mapping, count }
+        })
+        .collect();
+    Normalized { credential_skills, roles, crosswalk, extracted_mentions }
+}
+
+fn build_role(
+    extractor: &Extractor,
+    p: &Posting,
+    lookup: &HashMap<&RawSkill, Mapping>,
+    opts: NormalizeOptions,
+) -> (Role, u64) {
+    let mut skills: Vec<RoleSkill> = p
+        .skills
+        .iter()
+        .filter_map(|(raw, req)| {
+            lookup.get(raw).and_then(|m| m.skill).map(|skill| RoleSkill { requirement: *req, skill, origin: SkillOrigin::Explicit })
+        })
+        .collect();
+    let use_text = match opts.description_skills {
+        DescriptionSkills::Ignore => false,
+        DescriptionSkills::WhenNoExplicit => p.skills.is_empty(),
+        DescriptionSkills::AsPreferred => true,
+    };
+    let mut mentions = 0;
+    if use_text && !p.description.is_empty() {
+        let requirement =
+            if p.skills.is_empty() { Requirement::Required } else { Requirement::Preferred };
+        let text = html_to_text(&p.description);
+        let found = extractor.extract(&text);
+        mentions = found.len() as u64;
+        skills.extend(found.into_iter().map(|m| RoleSkill { requirement, skill: m.skill, origin: SkillOrigin::Extracted }));
+    }
+    (Role::new(p.id.clone(), p.title.clone(), p.employer.clone(), p.location.clone(), skills), mentions)
+}

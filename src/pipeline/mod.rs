@@ -1,0 +1,309 @@
+//! Pipeline: run the stages in order and write the run folder.
+//!
+//! `ingest` (while the taxonomy loads on the other core) → `verify` → `normalize` (taxonomy +
+//! extract) → `score` → `report`. Every stage's output is a typed value handed to the next.
+
+pub mod progress;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+pub use progress::{Progress, ProgressMode};
+
+use crate::config::Config;
+use crate::extract::Extractor;
+use crate::ingest::{IngestError, IngestOutput, IngestSpec, ingest};
+use crate::normalize::{NormalizeOptions, Normalized, normalize};
+use crate::report::manifest::{Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
+use crate::report::staging::{Staging, fresh_run_id};
+use crate::report::{ReportError, ReportInput};
+use crate::score::{CandidateProfile, EvidenceItem, ScoreOutput, ScoreParams, build_profiles, score_all};
+use crate::taxonomy::{Taxonomy, TaxonomyError};
+use crate::verify::{Status, VerifiedCredential, verify_all};
+
+/// Why a run failed. [`PipelineError::is_usage`] tells the CLI which exit code to use.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// An input path does not exist.
+    #[error(transparent)]
+    Input(#[from] IngestError),
+    /// The taxonomy could not be loaded.
+    #[error("{0} (check [taxonomy] esco_dir in the config)")]
+    Taxonomy(#[from] TaxonomyError),
+    /// Writing the report failed.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// The report folder could not be created or moved into place.
+    #[error("cannot create report folder under {root}: {source}")]
+    Staging {
+        /// Output root.
+        root: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads {
+        /// Requested threads.
+        threads: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The run has nothing to read.
+    #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
+    NoInputs,
+}
+
+impl PipelineError {
+    /// True for errors the user fixes by changing flags or config (exit code 2).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, PipelineError::Input(_) | PipelineError::NoInputs)
+            || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    /// The effective configuration (CLI overrides applied).
+    pub config: Config,
+    /// Evaluation date.
+    pub as_of: NaiveDate,
+    /// Output root; the run writes `<out_root>/<run_id>/`.
+    pub out_root: PathBuf,
+    /// Run id; a timestamp when absent.
+    pub run_id: Option<String>,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Progress display.
+    pub progress: ProgressMode,
+}
+
+/// What a finished run produced.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// The report folder.
+    pub run_dir: PathBuf,
+    /// The manifest written into it.
+    pub manifest: Manifest,
+}
+
+/// Runs the whole job inside a thread pool of the requested size.
+pub fn run(req: &RunRequest) -> Result<RunSummary, PipelineError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(req.threads)
+        .build()
+        .map_err(|e| PipelineError::Threads { threads: req.threads, reason: e.to_string() })?;
+    pool.install(|| run_in_pool(req, pool.current_num_threads()))
+}
+
+/// Stage timings and counts collected along the way.
+#[derive(Default)]
+struct Ledger {
+    timings: BTreeMap<String, u64>,
+    stages: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+impl Ledger {
+    fn time(&mut self, stage: &str, start: Instant) -> std::time::Duration {
+        let d = start.elapsed();
+        self.timings.insert(stage.to_string(), d.as_millis() as u64);
+        d
+    }
+    fn count(&mut self, stage: &str, key: &str, n: u64) {
+        self.stages.entry(stage.to_string()).or_default().insert(key.to_string(), n);
+    }
+}
+
+fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineError> {
+    let cfg = &req.config;
+    if cfg.inputs.roster.is_none() && cfg.inputs.badges.is_empty() && cfg.inputs.postings.is_empty() {
+        return Err(PipelineError::NoInputs);
+    }
+    let started = chrono::Utc::now();
+    let progress = Progress::new(req.progress, 6);
+    let mut ledger = Ledger::default();
+
+    // Stage 1: ingest, with the taxonomy loading on the other core.
+    let spec = IngestSpec {
+        roster: cfg.inputs.roster.clone(),
+        badges: cfg.inputs.badges.clone(),
+        claims: cfg.inputs.claims.clone(),
+        postings: cfg.inputs.postings.clone(),
+    };
+    progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
+    let t = Instant::now();
+    let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
+    let mut ingested: IngestOutput = ingested?;
+    let taxonomy = taxonomy?;
+    let d = ledger.time("ingest+taxonomy", t);
+    progress.finish(
+        "ingest",
+        d,
+        &format!(
+            "{} candidates, {} credentials, {} postings, {} rejects; {} skills in {} {}",
+            ingested.roster.candidates.len(),
+            ingested.credentials.len(),
+            ingested.postings.len(),
+            ingested.rejects.len(),
+            taxonomy.skills.len(),
+            taxonomy.name,
+            taxonomy.version
+        ),
+    );
+
+    // Stage 2: verify.
+    progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
+    let t = Instant::now();
+    let creds = std::mem::take(&mut ingested.credentials);
+    let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify);
+    let mut by_status: BTreeMap<String, u64> = Status::ALL.iter().map(|s| (s.as_str().to_string(), 0)).collect();
+    for v in &verified {
+        *by_status.entry(v.status.as_str().to_string()).or_default() += 1;
+    }
+    let verified_n = by_status.get("verified").copied().unwrap_or(0);
+    ledger.stages.insert("verify".into(), by_status);
+    let d = ledger.time("verify", t);
+    progress.finish("verify", d, &format!("{verified_n} of {} verified", verified.len()));
+
+    // Stage 3: normalize (taxonomy mapping + extraction from posting text).
+    progress.start("normalize", "mapping skills and extracting from posting text");
+    let t = Instant::now();
+    let extractor = Extractor::new(&taxonomy);
+    let normalized =
+        normalize(&taxonomy, &extractor, &verified, &ingested.postings, NormalizeOptions { description_skills: cfg.score.description_skills });
+    let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count() as u64;
+    ledger.count("normalize", "distinct_raw_skills", normalized.crosswalk.len() as u64);
+    ledger.count("normalize", "distinct_unmapped", unmapped);
+    ledger.count("normalize", "extracted_mentions", normalized.extracted_mentions);
+    ledger.count("normalize", "roles", normalized.roles.len() as u64);
+    ledger.count("normalize", "roles_without_skills", normalized.roles.iter().filter(|r| r.skills.is_empty()).count() as u64);
+    let d = ledger.time("normalize", t);
+    progress.finish("normalize", d, &format!("{} distinct skill strings, {unmapped} unmapped", normalized.crosswalk.len()));
+
+    // Stage 4: score.
+    progress.start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
+    let t = Instant::now();
+    let profiles = profiles_from(&ingested, &verified, &normalized, cfg);
+    let params = ScoreParams {
+        required_weight: cfg.score.required_weight,
+        preferred_weight: cfg.score.preferred_weight,
+        group_credit: cfg.score.group_credit,
+        min_score: cfg.score.min_score,
+        top_k: cfg.score.top_k,
+    };
+    let scores: ScoreOutput = score_all(&taxonomy, &profiles, &normalized.roles, &params);
+    ledger.count("score", "candidates", profiles.len() as u64);
+    ledger.count("score", "candidates_with_skills", profiles.iter().filter(|p| !p.skills.is_empty()).count() as u64);
+    ledger.count("score", "roles", normalized.roles.len() as u64);
+    ledger.count("score", "pairs_total", profiles.len() as u64 * normalized.roles.len() as u64);
+    ledger.count("score", "pairs_scored", scores.pairs_scored);
+    ledger.count("score", "shortlist_rows", scores.by_role.iter().map(|v| v.len() as u64).sum());
+    let d = ledger.time("score", t);
+    progress.finish("score", d, &format!("{} pairs scored", scores.pairs_scored));
+
+    // Stage 5: report, atomically.
+    progress.start("report", "writing the run folder");
+    let t = Instant::now();
+    let run_id = req.run_id.clone().unwrap_or_else(|| fresh_run_id(&req.out_root, started));
+    let staging = Staging::begin(&req.out_root, &run_id)
+        .map_err(|source| PipelineError::Staging { root: req.out_root.display().to_string(), source })?;
+    let input = ReportInput {
+        taxonomy: &taxonomy,
+        credentials: &verified,
+        normalized: &normalized,
+        profiles: &profiles,
+        roles: &normalized.roles,
+        scores: &scores,
+        params: &params,
+        rejects: &ingested.rejects,
+    };
+    let outputs = crate::report::write_data_files(staging.dir(), &input)?;
+    ledger.time("report", t);
+    let manifest = build_manifest(req, &ingested, &taxonomy, outputs, ledger, threads, &run_id, started);
+    crate::report::manifest::write(staging.dir(), &manifest)?;
+    let run_dir = staging
+        .commit()
+        .map_err(|source| PipelineError::Staging { root: req.out_root.display().to_string(), source })?;
+    progress.finish("report", t.elapsed(), &run_dir.display().to_string());
+    progress.close();
+    Ok(RunSummary { run_dir, manifest })
+}
+
+fn load_taxonomy(cfg: &Config) -> Result<Taxonomy, TaxonomyError> {
+    Taxonomy::load_esco(&cfg.taxonomy.esco_dir)
+}
+
+/// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts.
+fn profiles_from(
+    ingested: &IngestOutput,
+    verified: &[VerifiedCredential],
+    normalized: &Normalized,
+    cfg: &Config,
+) -> Vec<CandidateProfile> {
+    let mut order: Vec<usize> = (0..ingested.roster.candidates.len()).collect();
+    order.sort_by(|&a, &b| ingested.roster.candidates[a].id.cmp(&ingested.roster.candidates[b].id));
+    let candidates: Vec<(String, Option<String>)> = order
+        .iter()
+        .map(|&i| (ingested.roster.candidates[i].id.clone(), ingested.roster.candidates[i].location.clone()))
+        .collect();
+    let index: std::collections::HashMap<&str, u32> =
+        candidates.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
+    let mut evidence = Vec::new();
+    for (ci, v) in verified.iter().enumerate() {
+        let weight = cfg.status_weight(v.status);
+        let Some(cand) = v.credential.candidate_id.as_deref().and_then(|id| index.get(id)) else { continue };
+        if weight <= 0.0 {
+            continue;
+        }
+        for &skill in &normalized.credential_skills[ci] {
+            evidence.push(EvidenceItem { candidate: *cand, skill, credential: ci as u32, weight });
+        }
+    }
+    build_profiles(&candidates, &evidence)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_manifest(
+    req: &RunRequest,
+    ingested: &IngestOutput,
+    taxonomy: &Taxonomy,
+    outputs: Vec<crate::report::OutputFile>,
+    ledger: Ledger,
+    threads: usize,
+    run_id: &str,
+    started: chrono::DateTime<chrono::Utc>,
+) -> Manifest {
+    let mut config = req.config.clone();
+    config.run.threads = None;
+    config.run.as_of = Some(req.as_of);
+    config.run.out = None;
+    Manifest {
+        tool: ToolInfo { name: env!("CARGO_PKG_NAME").into(), version: env!("CARGO_PKG_VERSION").into() },
+        as_of: req.as_of.to_string(),
+        config: serde_json::to_value(&config).unwrap_or(serde_json::Value::Null),
+        taxonomy: TaxonomyInfo {
+            name: taxonomy.name.clone(),
+            version: taxonomy.version.clone(),
+            skills: taxonomy.skills.len() as u64,
+            occupations: taxonomy.occupations.len() as u64,
+            files: taxonomy.files.iter().map(|(path, sha256)| TaxonomyFile { path: path.clone(), sha256: sha256.clone() }).collect(),
+        },
+        inputs: ingested.files.clone(),
+        ingest: ingested.counts.clone(),
+        stages: ledger.stages,
+        outputs,
+        run: RunInfo {
+            run_id: run_id.to_string(),
+            out_root: req.out_root.display().to_string(),
+            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            threads,
+            timings_ms: ledger.timings,
+            peak_rss_kib: crate::report::manifest::peak_rss_kib(),
+        },
+    }
+}

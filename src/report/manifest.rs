@@ -1,0 +1,107 @@
+//! `manifest.json`: what ran, on what, with which settings, and what came out.
+//!
+//! Everything outside the `run` block is deterministic for the same inputs, config and as-of
+//! date; the `run` block holds what legitimately differs between runs (run id, wall-clock
+//! times, thread count, per-stage timings).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{OutputFile, ReportError};
+use crate::ingest::{Counts, InputFile};
+
+/// Tool name and version.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    /// `skillmatch`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// A taxonomy that was loaded.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyInfo {
+    /// Name (`esco`).
+    pub name: String,
+    /// Version (`1.2.0`).
+    pub version: String,
+    /// Skills loaded.
+    pub skills: u64,
+    /// Occupations loaded.
+    pub occupations: u64,
+    /// Files read with their sha256.
+    pub files: Vec<TaxonomyFile>,
+}
+
+/// One taxonomy file.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyFile {
+    /// Path.
+    pub path: String,
+    /// sha256.
+    pub sha256: String,
+}
+
+/// Volatile facts about this particular run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// Run id (the report folder's name).
+    pub run_id: String,
+    /// Output root the run folder was written under.
+    pub out_root: String,
+    /// Start time, RFC 3339 UTC.
+    pub started_at: String,
+    /// End time, RFC 3339 UTC.
+    pub finished_at: String,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall time per stage in milliseconds.
+    pub timings_ms: BTreeMap<String, u64>,
+    /// Peak resident memory in KiB, when the OS reports it.
+    pub peak_rss_kib: Option<u64>,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    /// Tool.
+    pub tool: ToolInfo,
+    /// Evaluation date.
+    pub as_of: String,
+    /// The effective configuration (after CLI overrides; threads live in `run`).
+    pub config: serde_json::Value,
+    /// Taxonomy.
+    pub taxonomy: TaxonomyInfo,
+    /// Every input file with its sha256.
+    pub inputs: Vec<InputFile>,
+    /// Record counts per ingest kind (`read == accepted + rejected`).
+    pub ingest: BTreeMap<String, Counts>,
+    /// Counts of later stages (credentials per status, skills mapped, roles, pairs scored, …).
+    pub stages: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Data files written, with rows and sha256.
+    pub outputs: Vec<OutputFile>,
+    /// Facts that differ from run to run.
+    pub run: RunInfo,
+}
+
+/// Writes `manifest.json` (pretty-printed, trailing newline).
+pub fn write(dir: &Path, manifest: &Manifest) -> Result<(), ReportError> {
+    let name = "manifest.json";
+    let mut bytes =
+        serde_json::to_vec_pretty(manifest).map_err(|source| ReportError::Json { path: name.into(), source })?;
+    bytes.push(b'\n');
+    let io = |source| ReportError::Io { path: name.into(), source };
+    let mut f = std::fs::File::create(dir.join(name)).map_err(io)?;
+    f.write_all(&bytes).map_err(io)
+}
+
+/// Peak resident set size of this process in KiB (Linux `VmHWM`), if available.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

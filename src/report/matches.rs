@@ -1,0 +1,82 @@
+//! `matches.parquet`, `shortlists.csv` (top-K candidates per role) and `candidate_gaps.csv`
+//! (top-K roles per candidate with the required skills they miss).
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::table::{Col, Table};
+use super::{OutputFile, ReportError, ReportInput};
+use crate::ingest::Requirement;
+use crate::score::{CreditVia, Explanation, RankedMatch, explain};
+use crate::util::round4;
+
+fn label(input: &ReportInput<'_>, skill: u32) -> String {
+    input.taxonomy.skill(skill).label.clone()
+}
+
+fn explain_all(input: &ReportInput<'_>, pairs: &[RankedMatch]) -> Vec<Explanation> {
+    pairs
+        .par_iter()
+        .map(|m| {
+            explain(input.taxonomy, &input.profiles[m.candidate as usize], &input.roles[m.role as usize], input.params)
+        })
+        .collect()
+}
+
+/// Labels of the skills credited through a skill group, as `asked (via held)`.
+fn partial_labels(input: &ReportInput<'_>, e: &Explanation, req: Requirement) -> Vec<String> {
+    e.partial(req)
+        .map(|s| match s.via {
+            CreditVia::Group { held, .. } => format!("{} (via {})", label(input, s.skill), label(input, held)),
+            _ => label(input, s.skill),
+        })
+        .collect()
+}
+
+fn labels<'a>(input: &ReportInput<'_>, it: impl Iterator<Item = &'a crate::score::SkillCredit>) -> Vec<String> {
+    it.map(|s| label(input, s.skill)).collect()
+}
+
+/// The shared columns of shortlists and matches.
+fn match_table(input: &ReportInput<'_>, pairs: &[RankedMatch], ex: &[Explanation]) -> Table {
+    let role = |m: &RankedMatch| &input.roles[m.role as usize];
+    Table::new(vec![
+        Col::str("role_id", pairs.iter().map(|m| role(m).id.clone()).collect()),
+        Col::str("candidate_id", pairs.iter().map(|m| input.profiles[m.candidate as usize].id.clone()).collect()),
+        Col::u64("rank", pairs.iter().map(|m| m.rank as u64).collect()),
+        Col::f64("score", pairs.iter().map(|m| round4(m.score)).collect()),
+        Col::list("matched_required", ex.iter().map(|e| labels(input, e.matched(Requirement::Required))).collect()),
+        Col::list("matched_preferred", ex.iter().map(|e| labels(input, e.matched(Requirement::Preferred))).collect()),
+        Col::list("missing_required", ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect()),
+        Col::list("partial_required", ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect()),
+        Col::str("role_title", pairs.iter().map(|m| role(m).title.clone()).collect()),
+        Col::opt("candidate_location", pairs.iter().map(|m| input.profiles[m.candidate as usize].location.clone()).collect()),
+        Col::opt("role_location", pairs.iter().map(|m| role(m).location.clone()).collect()),
+    ])
+}
+
+/// Writes the three match files.
+pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
+    let role_pairs: Vec<RankedMatch> = input.scores.by_role.iter().flatten().copied().collect();
+    let role_ex = explain_all(input, &role_pairs);
+    let table = match_table(input, &role_pairs, &role_ex);
+    let mut out = vec![super::parquet(dir, "matches.parquet", &table)?, super::csv(dir, "shortlists.csv", &table)?];
+
+    let cand_pairs: Vec<RankedMatch> = input.scores.by_candidate.iter().flatten().copied().collect();
+    let cand_ex = explain_all(input, &cand_pairs);
+    let role = |m: &RankedMatch| &input.roles[m.role as usize];
+    let gaps = Table::new(vec![
+        Col::str("candidate_id", cand_pairs.iter().map(|m| input.profiles[m.candidate as usize].id.clone()).collect()),
+        Col::u64("rank", cand_pairs.iter().map(|m| m.rank as u64).collect()),
+        Col::str("role_id", cand_pairs.iter().map(|m| role(m).id.clone()).collect()),
+        Col::str("role_title", cand_pairs.iter().map(|m| role(m).title.clone()).collect()),
+        Col::f64("score", cand_pairs.iter().map(|m| round4(m.score)).collect()),
+        Col::u64("required_total", cand_pairs.iter().map(|m| role(m).required_count() as u64).collect()),
+        Col::u64("missing_required_count", cand_ex.iter().map(|e| e.missing(Requirement::Required).count() as u64).collect()),
+        Col::list("missing_required", cand_ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect()),
+        Col::list("partial_required", cand_ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect()),
+    ]);
+    out.push(super::csv(dir, "candidate_gaps.csv", &gaps)?);
+    Ok(out)
+}

@@ -1,0 +1,114 @@
+//! Report: write the run folder. One file per writer; all writers read the same [`ReportInput`].
+//!
+//! Files (see README "Outputs"): `matches.parquet`, `shortlists.csv`, `candidate_gaps.csv`,
+//! `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
+//! `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
+//! of the inputs, config and as-of date, whatever the thread count.
+
+pub mod manifest;
+pub mod matches;
+pub mod rejects;
+pub mod skills;
+pub mod staging;
+pub mod table;
+pub mod verification;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::ingest::Reject;
+use crate::normalize::Normalized;
+use crate::score::{CandidateProfile, Role, ScoreOutput, ScoreParams};
+use crate::taxonomy::Taxonomy;
+use crate::verify::VerifiedCredential;
+
+/// Errors writing reports.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// polars failed to build or write a table.
+    #[error("cannot write table {path}: {source}")]
+    Table {
+        /// The file.
+        path: String,
+        /// Why.
+        source: polars::error::PolarsError,
+    },
+    /// JSON serialization failed.
+    #[error("cannot serialize {path}: {source}")]
+    Json {
+        /// The file.
+        path: String,
+        /// Why.
+        source: serde_json::Error,
+    },
+}
+
+/// One written output file, listed in the manifest.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct OutputFile {
+    /// File name inside the run folder.
+    pub file: String,
+    /// Data rows written.
+    pub rows: u64,
+    /// sha256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// Everything the writers read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportInput<'a> {
+    /// The taxonomy (labels, groups).
+    pub taxonomy: &'a Taxonomy,
+    /// Verified credentials, in ingest order.
+    pub credentials: &'a [VerifiedCredential],
+    /// Normalized skills, roles and crosswalk.
+    pub normalized: &'a Normalized,
+    /// Candidate profiles, sorted by id.
+    pub profiles: &'a [CandidateProfile],
+    /// Roles, sorted by id.
+    pub roles: &'a [Role],
+    /// Ranked matches.
+    pub scores: &'a ScoreOutput,
+    /// Scoring parameters.
+    pub params: &'a ScoreParams,
+    /// Rejected files and records.
+    pub rejects: &'a [Reject],
+}
+
+/// Records a written file (rows and sha256).
+pub(crate) fn output_file(dir: &Path, name: &str, rows: usize) -> Result<OutputFile, ReportError> {
+    let path = dir.join(name);
+    let sha256 = crate::util::sha256_file(&path).map_err(|source| ReportError::Io { path: name.to_string(), source })?;
+    Ok(OutputFile { file: name.to_string(), rows: rows as u64, sha256 })
+}
+
+/// Writes a table as CSV and records it.
+pub(crate) fn csv(dir: &Path, name: &str, t: &table::Table) -> Result<OutputFile, ReportError> {
+    t.write_csv(&dir.join(name)).map_err(|source| ReportError::Table { path: name.to_string(), source })?;
+    output_file(dir, name, t.rows())
+}
+
+/// Writes a table as Parquet and records it.
+pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<OutputFile, ReportError> {
+    t.write_parquet(&dir.join(name)).map_err(|source| ReportError::Table { path: name.to_string(), source })?;
+    output_file(dir, name, t.rows())
+}
+
+/// Writes every data file (all but the manifest) into `dir`, in a fixed order.
+pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
+    let mut out = Vec::new();
+    out.extend(matches::write(dir, input)?);
+    out.push(verification::write(dir, input)?);
+    out.extend(skills::write(dir, input)?);
+    out.push(rejects::write(dir, input.rejects)?);
+    Ok(out)
+}

@@ -1,0 +1,91 @@
+//! Skill-level files: `unmapped_skills.csv`, `crosswalk.csv` and `supply_demand.csv`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::table::{Col, Table};
+use super::{OutputFile, ReportError, ReportInput};
+use crate::ingest::Requirement;
+use crate::normalize::CrosswalkRow;
+use crate::taxonomy::{MatchMethod, SkillId};
+use crate::verify::Status;
+
+fn raw_cols(rows: &[&CrosswalkRow]) -> Vec<Col> {
+    vec![
+        Col::str("source", rows.iter().map(|r| r.source.as_str().to_string()).collect()),
+        Col::opt("raw_name", rows.iter().map(|r| r.raw.name.clone()).collect()),
+        Col::opt("raw_uri", rows.iter().map(|r| r.raw.uri.clone()).collect()),
+    ]
+}
+
+/// Writes the three files.
+pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
+    let tax = input.taxonomy;
+    let cw = &input.normalized.crosswalk;
+
+    let mut unmapped: Vec<&CrosswalkRow> = cw.iter().filter(|r| r.mapping.method == MatchMethod::Unmapped).collect();
+    unmapped.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (a.source, &a.raw).cmp(&(b.source, &b.raw))));
+    let mut cols = raw_cols(&unmapped);
+    cols.push(Col::u64("count", unmapped.iter().map(|r| r.count).collect()));
+    let mut out = vec![super::csv(dir, "unmapped_skills.csv", &Table::new(cols))?];
+
+    let all: Vec<&CrosswalkRow> = cw.iter().collect();
+    let uri = |r: &&CrosswalkRow| r.mapping.skill.map(|s| tax.skill(s).uri.clone());
+    let lab = |r: &&CrosswalkRow| r.mapping.skill.map(|s| tax.skill(s).label.clone());
+    let mut cols = raw_cols(&all);
+    cols.extend([
+        Col::opt("uri", all.iter().map(uri).collect()),
+        Col::opt("label", all.iter().map(lab).collect()),
+        Col::str("taxonomy", all.iter().map(|r| if r.mapping.skill.is_some() { tax.name.clone() } else { String::new() }).collect()),
+        Col::str("method", all.iter().map(|r| r.mapping.method.as_str().to_string()).collect()),
+        Col::f64("confidence", all.iter().map(|r| crate::util::round4(r.mapping.confidence as f64)).collect()),
+        Col::u64("count", all.iter().map(|r| r.count).collect()),
+    ]);
+    out.push(super::csv(dir, "crosswalk.csv", &Table::new(cols))?);
+
+    out.push(supply_demand(dir, input)?);
+    Ok(out)
+}
+
+#[derive(Default)]
+struct SkillTally {
+    roles_required: u64,
+    roles_preferred: u64,
+    candidates_with_evidence: u64,
+    candidates_verified: u64,
+}
+
+/// Per skill: how many roles ask for it and how many candidates can prove it.
+fn supply_demand(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
+    let mut tally: BTreeMap<SkillId, SkillTally> = BTreeMap::new();
+    for role in input.roles {
+        for rs in &role.skills {
+            let t = tally.entry(rs.skill).or_default();
+            match rs.requirement {
+                Requirement::Required => t.roles_required += 1,
+                Requirement::Preferred => t.roles_preferred += 1,
+            }
+        }
+    }
+    for p in input.profiles {
+        for h in &p.skills {
+            let t = tally.entry(h.skill).or_default();
+            t.candidates_with_evidence += 1;
+            if h.evidence.iter().any(|&c| input.credentials.get(c as usize).is_some_and(|v| v.status == Status::Verified)) {
+                t.candidates_verified += 1;
+            }
+        }
+    }
+    let mut rows: Vec<(&SkillId, &SkillTally)> = tally.iter().collect();
+    let demand = |t: &SkillTally| t.roles_required + t.roles_preferred;
+    rows.sort_by(|a, b| demand(b.1).cmp(&demand(a.1)).then_with(|| input.taxonomy.skill(*a.0).uri.cmp(&input.taxonomy.skill(*b.0).uri)));
+    let table = Table::new(vec![
+        Col::str("skill_uri", rows.iter().map(|(s, _)| input.taxonomy.skill(**s).uri.clone()).collect()),
+        Col::str("skill_label", rows.iter().map(|(s, _)| input.taxonomy.skill(**s).label.clone()).collect()),
+        Col::u64("roles_required", rows.iter().map(|(_, t)| t.roles_required).collect()),
+        Col::u64("roles_preferred", rows.iter().map(|(_, t)| t.roles_preferred).collect()),
+        Col::u64("candidates_with_evidence", rows.iter().map(|(_, t)| t.candidates_with_evidence).collect()),
+        Col::u64("candidates_verified", rows.iter().map(|(_, t)| t.candidates_verified).collect()),
+    ]);
+    super::csv(dir, "supply_demand.csv", &table)
+}

@@ -1,0 +1,167 @@
+//! A small column builder over polars: one definition of a table, written as Parquet and CSV.
+//!
+//! CSV cells are made safe to open in a spreadsheet ([`crate::util::csv_safe`]) and list columns
+//! are `;`-joined; Parquet keeps lists as `List<String>` and strings untouched.
+
+use std::fs::File;
+use std::path::Path;
+
+use polars::prelude::*;
+
+/// One column's values.
+#[derive(Debug, Clone)]
+pub enum Values {
+    /// Text.
+    Str(Vec<String>),
+    /// Optional text (null when absent).
+    OptStr(Vec<Option<String>>),
+    /// Unsigned integers.
+    U64(Vec<u64>),
+    /// Floating point numbers.
+    F64(Vec<f64>),
+    /// Lists of text.
+    List(Vec<Vec<String>>),
+}
+
+/// A named column.
+#[derive(Debug, Clone)]
+pub struct Col {
+    /// Column name.
+    pub name: &'static str,
+    /// Values.
+    pub values: Values,
+}
+
+impl Col {
+    /// A text column.
+    pub fn str(name: &'static str, v: Vec<String>) -> Col {
+        Col { name, values: Values::Str(v) }
+    }
+    /// An optional-text column.
+    pub fn opt(name: &'static str, v: Vec<Option<String>>) -> Col {
+        Col { name, values: Values::OptStr(v) }
+    }
+    /// An integer column.
+    pub fn u64(name: &'static str, v: Vec<u64>) -> Col {
+        Col { name, values: Values::U64(v) }
+    }
+    /// A float column.
+    pub fn f64(name: &'static str, v: Vec<f64>) -> Col {
+        Col { name, values: Values::F64(v) }
+    }
+    /// A list-of-text column.
+    pub fn list(name: &'static str, v: Vec<Vec<String>>) -> Col {
+        Col { name, values: Values::List(v) }
+    }
+
+    fn len(&self) -> usize {
+        match &self.values {
+            Values::Str(v) => v.len(),
+            Values::OptStr(v) => v.len(),
+            Values::U64(v) => v.len(),
+            Values::F64(v) => v.len(),
+            Values::List(v) => v.len(),
+        }
+    }
+
+    fn to_column(&self, for_csv: bool) -> Column {
+        let name: PlSmallStr = self.name.into();
+        let safe = |s: &String| crate::util::csv_safe(s).into_owned();
+        let series = match &self.values {
+            Values::Str(v) if for_csv => Series::new(name, v.iter().map(safe).collect::<Vec<_>>()),
+            Values::Str(v) => Series::new(name, v),
+            Values::OptStr(v) if for_csv => {
+                Series::new(name, v.iter().map(|o| o.as_ref().map(safe)).collect::<Vec<Option<String>>>())
+            }
+            Values::OptStr(v) => Series::new(name, v),
+            Values::U64(v) => Series::new(name, v),
+            Values::F64(v) => Series::new(name, v),
+            Values::List(v) if for_csv => {
+                Series::new(name, v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()).collect::<Vec<_>>())
+            }
+            Values::List(v) => {
+                let inner: Vec<Series> = v.iter().map(|l| Series::new(PlSmallStr::EMPTY, l)).collect();
+                let mut s = Series::new(name.clone(), inner);
+                if v.is_empty() {
+                    s = Series::new_empty(name, &DataType::List(Box::new(DataType::String)));
+                }
+                s
+            }
+        };
+        series.into()
+    }
+}
+
+/// A table: columns of equal length.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Columns in output order.
+    pub cols: Vec<Col>,
+}
+
+impl Table {
+    /// Builds a table from columns.
+    pub fn new(cols: Vec<Col>) -> Table {
+        Table { cols }
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.cols.first().map(Col::len).unwrap_or(0)
+    }
+
+    fn frame(&self, for_csv: bool) -> PolarsResult<DataFrame> {
+        DataFrame::new(self.rows(), self.cols.iter().map(|c| c.to_column(for_csv)).collect())
+    }
+
+    /// Writes the table as Parquet (zstd, statistics on).
+    pub fn write_parquet(&self, path: &Path) -> PolarsResult<()> {
+        let mut df = self.frame(false)?;
+        let file = File::create(path)?;
+        ParquetWriter::new(file).with_compression(ParquetCompression::Zstd(None)).finish(&mut df)?;
+        Ok(())
+    }
+
+    /// Writes the table as CSV with a header; cells are neutralised against formula injection.
+    pub fn write_csv(&self, path: &Path) -> PolarsResult<()> {
+        let mut df = self.frame(true)?;
+        let mut file = File::create(path)?;
+        CsvWriter::new(&mut file).include_header(true).finish(&mut df)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_neutralised_and_lists_joined() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = Table::new(vec![
+            Col::str("name", vec!["=cmd|' /C calc'!A0".into(), "plain".into()]),
+            Col::list("skills", vec![vec!["a".into(), "b".into()], vec![]]),
+            Col::f64("score", vec![0.5, 0.25]),
+        ]);
+        let p = dir.path().join("t.csv");
+        t.write_csv(&p).expect("write csv");
+        let text = std::fs::read_to_string(&p).expect("read back");
+        assert!(text.starts_with("name,skills,score\n"), "{text}");
+        assert!(text.contains("'=cmd"), "{text}");
+        assert!(text.contains("a;b"), "{text}");
+    }
+
+    #[test]
+    fn parquet_round_trips_list_columns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = Table::new(vec![
+            Col::str("id", vec!["x".into()]),
+            Col::list("skills", vec![vec!["a".into(), "b".into()]]),
+        ]);
+        let p = dir.path().join("t.parquet");
+        t.write_parquet(&p).expect("write parquet");
+        let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read parquet");
+        assert_eq!(df.height(), 1);
+        assert!(matches!(df.column("skills").expect("col").dtype(), DataType::List(_)));
+    }
+}

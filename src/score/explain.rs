@@ -1,0 +1,67 @@
+//! Explanations: for one candidate–role pair, every role skill with the credit earned and why.
+
+use super::engine::{CreditVia, ScoreParams, credit_of, score_pair};
+use super::model::{CandidateProfile, Role, SkillOrigin};
+use crate::ingest::Requirement;
+use crate::taxonomy::{SkillId, Taxonomy};
+
+/// The credit earned for one role skill.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillCredit {
+    /// The skill the role asks for.
+    pub skill: SkillId,
+    /// Required or preferred.
+    pub requirement: Requirement,
+    /// Whether the role listed it or it was extracted from the description.
+    pub origin: SkillOrigin,
+    /// Credit in [0, 1].
+    pub credit: f64,
+    /// How the credit was earned.
+    pub via: CreditVia,
+    /// Credentials proving the skill (or the held skill, for group credit), strongest first.
+    pub evidence: Vec<u32>,
+}
+
+/// Why a candidate scored what it did for a role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// The score (identical to the engine's).
+    pub score: f64,
+    /// One entry per role skill, in the role's skill order.
+    pub skills: Vec<SkillCredit>,
+}
+
+impl Explanation {
+    /// Skills matched exactly with the given requirement.
+    pub fn matched(&self, req: Requirement) -> impl Iterator<Item = &SkillCredit> {
+        self.skills.iter().filter(move |s| s.requirement == req && s.via == CreditVia::Exact)
+    }
+
+    /// Skills credited through a skill group with the given requirement.
+    pub fn partial(&self, req: Requirement) -> impl Iterator<Item = &SkillCredit> {
+        self.skills.iter().filter(move |s| s.requirement == req && matches!(s.via, CreditVia::Group { .. }))
+    }
+
+    /// Skills with no credit with the given requirement.
+    pub fn missing(&self, req: Requirement) -> impl Iterator<Item = &SkillCredit> {
+        self.skills.iter().filter(move |s| s.requirement == req && s.via == CreditVia::None)
+    }
+}
+
+/// Explains one pair.
+pub fn explain(taxonomy: &Taxonomy, profile: &CandidateProfile, role: &Role, p: &ScoreParams) -> Explanation {
+    let skills = role
+        .skills
+        .iter()
+        .map(|rs| {
+            let (credit, via) = credit_of(taxonomy, profile, rs.skill, p.group_credit);
+            let evidence = match via {
+                CreditVia::Exact => profile.held(rs.skill).map(|h| h.evidence.clone()).unwrap_or_default(),
+                CreditVia::Group { held, .. } => profile.held(held).map(|h| h.evidence.clone()).unwrap_or_default(),
+                CreditVia::None => Vec::new(),
+            };
+            SkillCredit { skill: rs.skill, requirement: rs.requirement, origin: rs.origin, credit, via, evidence }
+        })
+        .collect();
+    Explanation { score: score_pair(taxonomy, profile, role, p), skills }
+}

@@ -1,0 +1,139 @@
+//! The scoring inputs: candidate profiles and role requirements, built from normalized records.
+
+use serde::Serialize;
+
+use crate::ingest::Requirement;
+use crate::taxonomy::SkillId;
+
+/// Where a role's skill came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkillOrigin {
+    /// Listed in the posting's skills.
+    Explicit,
+    /// Found in the posting's description text.
+    Extracted,
+}
+
+/// One skill a role asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RoleSkill {
+    /// Required or preferred.
+    pub requirement: Requirement,
+    /// The taxonomy skill.
+    pub skill: SkillId,
+    /// Explicit or extracted.
+    pub origin: SkillOrigin,
+}
+
+/// An open role, ready to score.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// Posting id.
+    pub id: String,
+    /// Job title.
+    pub title: String,
+    /// Employer name.
+    pub employer: Option<String>,
+    /// Location.
+    pub location: Option<String>,
+    /// Skills sorted required first, then by skill id; a skill appears once (required wins).
+    pub skills: Vec<RoleSkill>,
+}
+
+impl Role {
+    /// Builds a role, sorting and deduplicating its skills (a skill both required and preferred is required).
+    pub fn new(
+        id: String,
+        title: String,
+        employer: Option<String>,
+        location: Option<String>,
+        mut skills: Vec<RoleSkill>,
+    ) -> Role {
+        skills.sort();
+        let mut seen = std::collections::HashSet::new();
+        skills.retain(|s| seen.insert(s.skill));
+        Role { id, title, employer, location, skills }
+    }
+
+    /// Number of required skills.
+    pub fn required_count(&self) -> usize {
+        self.skills.iter().filter(|s| s.requirement == Requirement::Required).count()
+    }
+}
+
+/// One skill a candidate holds, with the credentials that prove it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldSkill {
+    /// The taxonomy skill.
+    pub skill: SkillId,
+    /// Strongest evidence weight in (0, 1].
+    pub weight: f64,
+    /// Indexes of the proving credentials (into the run's verified credentials), strongest first.
+    pub evidence: Vec<u32>,
+}
+
+/// A candidate's skill profile.
+#[derive(Debug, Clone)]
+pub struct CandidateProfile {
+    /// Roster id.
+    pub id: String,
+    /// Roster location.
+    pub location: Option<String>,
+    /// Held skills sorted by skill id; only evidence with a positive weight counts.
+    pub skills: Vec<HeldSkill>,
+}
+
+impl CandidateProfile {
+    /// The held skill record for `skill`, if any.
+    pub fn held(&self, skill: SkillId) -> Option<&HeldSkill> {
+        self.skills.binary_search_by_key(&skill, |h| h.skill).ok().map(|i| &self.skills[i])
+    }
+}
+
+/// One piece of evidence: a credential index, the skill it proves and its weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EvidenceItem {
+    /// Index of the candidate in the roster order.
+    pub candidate: u32,
+    /// The skill.
+    pub skill: SkillId,
+    /// Credential index in the run's verified credentials.
+    pub credential: u32,
+    /// Evidence weight (status weight); zero-weight evidence is dropped.
+    pub weight: f64,
+}
+
+/// Builds profiles for every roster candidate (in roster-id order) from evidence items.
+///
+/// `candidates` are `(id, location)` pairs; the output keeps one profile per candidate, even
+/// with no skills, so that candidate indexes are stable.
+pub fn build_profiles(candidates: &[(String, Option<String>)], evidence: &[EvidenceItem]) -> Vec<CandidateProfile> {
+    let mut per: Vec<Vec<EvidenceItem>> = vec![Vec::new(); candidates.len()];
+    for e in evidence {
+        if e.weight > 0.0
+            && let Some(slot) = per.get_mut(e.candidate as usize)
+        {
+            slot.push(*e);
+        }
+    }
+    candidates
+        .iter()
+        .zip(per)
+        .map(|((id, location), mut items)| {
+            items.sort_by(|a, b| a.skill.cmp(&b.skill).then(b.weight.total_cmp(&a.weight)).then(a.credential.cmp(&b.credential)));
+            let mut skills: Vec<HeldSkill> = Vec::new();
+            for it in items {
+                match skills.last_mut() {
+                    Some(h) if h.skill == it.skill => {
+                        if !h.evidence.contains(&it.credential) {
+                            h.evidence.push(it.credential)
+                        }
+                    }
+                    _ => skills.push(HeldSkill { skill: it.skill, weight: it.weight, evidence: vec![it.credential] }),
+                }
+            }
+            CandidateProfile { id: id.clone(), location: location.clone(), skills }
+        })
+        .collect()
+}

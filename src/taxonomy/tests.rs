@@ -1,0 +1,339 @@
+//! Tests of the taxonomy against the vendored ESCO v1.2.0.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use super::*;
+
+/// The vendored ESCO folder.
+pub(crate) fn esco_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy/esco-v1.2.0")
+}
+
+/// ESCO, loaded once for all tests of the crate.
+pub(crate) fn esco() -> &'static Taxonomy {
+    static ESCO: OnceLock<Taxonomy> = OnceLock::new();
+    ESCO.get_or_init(|| match Taxonomy::load_esco(&esco_dir()) {
+        Ok(t) => t,
+        Err(e) => panic!("loading the vendored ESCO failed: {e}"),
+    })
+}
+
+fn raw(name: Option<&str>, uri: Option<&str>) -> RawSkill {
+    RawSkill {
+        name: name.map(str::to_string),
+        uri: uri.map(str::to_string),
+    }
+}
+
+fn id_of(uri: &str) -> SkillId {
+    esco().skill_by_uri(uri).unwrap_or_else(|| panic!("{uri} not in ESCO"))
+}
+
+const PYTHON: &str = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+const JAVA: &str = "http://data.europa.eu/esco/skill/19a8293b-8e95-4de3-983f-77484079c389";
+
+#[test]
+fn fold_cases_from_the_contract() {
+    assert_eq!(fold("C#"), "c#");
+    assert_eq!(fold("C++"), "c++");
+    assert_eq!(fold(".NET"), ".net");
+    assert_eq!(fold("Node.js"), "node.js");
+    assert_eq!(fold("CI/CD"), "ci/cd");
+    assert_eq!(fold("F#"), "f#");
+    assert_eq!(fold("ASP.NET"), "asp.net");
+    assert_eq!(fold("data-analysis"), "data analysis");
+    assert_eq!(fold("  Data\u{2013}Analysis!! "), "data analysis");
+    assert_ne!(fold("C#"), fold("C"));
+    assert_ne!(fold("C++"), fold("C"));
+    assert_ne!(fold(".NET"), fold("NET"));
+}
+
+#[test]
+fn fold_is_idempotent_on_all_labels() {
+    for form in esco().surface_forms() {
+        assert_eq!(fold(form.text), form.text);
+    }
+}
+
+#[test]
+fn load_counts() {
+    let t = esco();
+    assert_eq!(t.name, "esco");
+    assert_eq!(t.version, "1.2.0");
+    assert_eq!(t.skills.len(), 13_939);
+    assert_eq!(t.occupations.len(), 3_039);
+    assert_eq!(t.groups.len(), 640);
+    assert_eq!(t.files.len(), 5);
+    for (path, sha) in &t.files {
+        assert!(Path::new(path).is_file(), "{path}");
+        assert_eq!(sha.len(), 64);
+    }
+    let relations: usize = t
+        .occupations
+        .iter()
+        .map(|o| o.essential.len() + o.optional.len())
+        .sum();
+    // 129,004 rows, 17 pairs listed as both essential and optional.
+    assert_eq!(relations, 129_004 - 17);
+    let with_groups = t.skills.iter().filter(|s| !s.groups.is_empty()).count();
+    assert!(with_groups * 100 >= t.skills.len() * 95, "{with_groups}");
+}
+
+#[test]
+fn entities_are_sorted_and_consistent() {
+    let t = esco();
+    assert!(t.skills.windows(2).all(|w| w[0].uri < w[1].uri));
+    assert!(t.groups.windows(2).all(|w| w[0].uri < w[1].uri));
+    assert!(t.occupations.windows(2).all(|w| w[0].uri < w[1].uri));
+    for s in &t.skills {
+        assert!(s.groups.windows(2).all(|w| w[0] < w[1]));
+        assert!(s.groups.iter().all(|&g| (g as usize) < t.groups.len()));
+        assert!(s.kind == "skill/competence" || s.kind == "knowledge", "{}", s.kind);
+    }
+    for o in &t.occupations {
+        assert!(!o.essential.is_empty(), "{} has no essential skill", o.uri);
+        assert!(o.essential.windows(2).all(|w| w[0] < w[1]));
+        assert!(o.optional.windows(2).all(|w| w[0] < w[1]));
+        assert!(o.optional.iter().all(|s| o.essential.binary_search(s).is_err()));
+        assert!(!o.isco_group.is_empty() && !o.description.is_empty());
+    }
+}
+
+#[test]
+fn known_entities_load_correctly() {
+    let t = esco();
+    let python = t.skill(id_of(PYTHON));
+    assert_eq!(python.label, "Python (computer programming)");
+    assert!(python.alt_labels.iter().any(|a| a == "Python"));
+    assert_eq!(python.kind, "knowledge");
+    // Python sits under "computer programming" (ISCED-F 0613 software and applications
+    // development and analysis) in the skills pillar.
+    let groups: Vec<&str> = python.groups.iter().map(|&g| t.groups[g as usize].label.as_str()).collect();
+    assert!(!groups.is_empty());
+    let occ = t
+        .occupations
+        .iter()
+        .find(|o| o.label == "technical director")
+        .expect("technical director");
+    assert_eq!(occ.isco_group, "2654");
+    assert!(occ.alt_labels.iter().any(|a| a == "technical manager"));
+}
+
+#[test]
+fn nearest_groups_follow_skill_parents() {
+    // Every skill without a direct group edge gets its groups through a broader skill.
+    let t = esco();
+    let no_group = t.skills.iter().filter(|s| s.groups.is_empty()).count();
+    assert!(no_group < t.skills.len() / 20, "{no_group}");
+}
+
+#[test]
+fn skill_by_uri_accepts_variants() {
+    let t = esco();
+    let id = id_of(PYTHON);
+    let https = PYTHON.replace("http://", "https://");
+    assert_eq!(t.skill_by_uri(&https), Some(id));
+    assert_eq!(t.skill_by_uri(&format!("{PYTHON}/")), Some(id));
+    assert_eq!(t.skill_by_uri(&format!(" {} ", PYTHON.to_uppercase())), Some(id));
+    assert_eq!(t.skill_by_uri("ccd0a1d9-afda-43d9-b901-96344886e14d"), Some(id));
+    assert_eq!(t.skill_by_uri("http://data.europa.eu/esco/skill/nope"), None);
+    assert_eq!(t.skill_by_uri(""), None);
+}
+
+#[test]
+fn normalize_by_uri() {
+    let t = esco();
+    let m = t.normalize(&raw(Some("whatever"), Some(JAVA)));
+    assert_eq!(m.skill, Some(id_of(JAVA)));
+    assert_eq!(m.method, MatchMethod::Uri);
+    assert_eq!(m.confidence, 1.0);
+    // An unknown URI falls through to the name.
+    let m = t.normalize(&raw(Some("Java"), Some("http://example.org/skills/42")));
+    assert_eq!((m.skill, m.method), (Some(id_of(JAVA)), MatchMethod::Exact));
+    let m = t.normalize(&raw(None, Some("http://example.org/skills/42")));
+    assert_eq!(m, Mapping::UNMAPPED);
+}
+
+#[test]
+fn normalize_exact_preferred_and_alt() {
+    let t = esco();
+    let m = t.normalize(&raw(Some("Python (computer programming)"), None));
+    assert_eq!((m.skill, m.method, m.confidence), (Some(id_of(PYTHON)), MatchMethod::Exact, 1.0));
+    let m = t.normalize(&raw(Some("  PYTHON "), None));
+    assert_eq!((m.skill, m.method), (Some(id_of(PYTHON)), MatchMethod::Exact));
+    let m = t.normalize(&raw(Some("manage music staff"), None));
+    assert_eq!(m.method, MatchMethod::Exact);
+    assert_eq!(t.skill(m.skill.unwrap_or(u32::MAX)).label, "manage musical staff");
+    let m = t.normalize(&raw(Some("C#"), None));
+    assert_eq!(t.skill(m.skill.unwrap_or(u32::MAX)).label, "C#");
+    let m = t.normalize(&raw(Some("c++"), None));
+    assert_eq!(t.skill(m.skill.unwrap_or(u32::MAX)).label, "C++");
+}
+
+#[test]
+fn normalize_ambiguous_prefers_the_preferred_label() {
+    let t = esco();
+    // "SQL" is the preferred label of one skill and an alternative label of another.
+    let m = t.normalize(&raw(Some("SQL"), None));
+    assert_eq!(m.method, MatchMethod::Exact);
+    assert_eq!(m.confidence, AMBIGUOUS_EXACT_CONFIDENCE);
+    let skill = t.skill(m.skill.unwrap_or(u32::MAX));
+    assert_eq!(skill.label, "SQL");
+    let form = t.surface_form("sql").expect("sql form");
+    assert!(form.preferred && form.ambiguous);
+}
+
+#[test]
+fn normalize_typos_fuzzy() {
+    let t = esco();
+    let m = t.normalize(&raw(Some("projet management"), None));
+    assert_eq!(m.method, MatchMethod::Fuzzy);
+    assert_eq!(t.skill(m.skill.unwrap_or(u32::MAX)).label, "project management");
+    assert!(m.confidence >= t.fuzzy_threshold && m.confidence < 1.0);
+    let m = t.normalize(&raw(Some("Pyhton (computer programming)"), None));
+    assert_eq!((m.skill, m.method), (Some(id_of(PYTHON)), MatchMethod::Fuzzy));
+    let m = t.normalize(&raw(Some("custmer servise"), None));
+    assert_eq!(m.method, MatchMethod::Fuzzy);
+    assert_eq!(t.skill(m.skill.unwrap_or(u32::MAX)).label, "customer service");
+}
+
+#[test]
+fn normalize_garbage_is_unmapped() {
+    let t = esco();
+    for name in ["xq", "zzzz", "qwertyuiop asdfgh", "!!!", "", "lorem ipsum dolor sit amet", "Jav"] {
+        let m = t.normalize(&raw(Some(name), None));
+        assert_eq!(m, Mapping::UNMAPPED, "{name}");
+    }
+    assert_eq!(t.normalize(&raw(None, None)), Mapping::UNMAPPED);
+}
+
+#[test]
+fn fuzzy_threshold_is_honoured() {
+    let mut t = esco().clone();
+    t.fuzzy_threshold = 1.0;
+    let m = t.normalize(&raw(Some("projet management"), None));
+    assert_eq!(m, Mapping::UNMAPPED);
+    t.fuzzy_threshold = 0.5;
+    let m = t.normalize(&raw(Some("projet managment"), None));
+    assert_eq!(m.method, MatchMethod::Fuzzy);
+}
+
+#[test]
+fn fuzzy_index_agrees_with_brute_force() {
+    // The prefix filter must not lose any match a full scan would find.
+    let t = esco();
+    let forms = &t.forms.forms;
+    let queries = [
+        "projet management",
+        "manage musicl staff",
+        "superviseu correctional procedures",
+        "javascrpt",
+        "aply anti-oppressive practices",
+        "oversee prisn procedure",
+    ];
+    for q in queries {
+        let q = fold(q);
+        let fast = t.fuzzy.best(forms, &q, t.fuzzy_threshold).map(|h| h.score);
+        let slow = forms
+            .iter()
+            .map(|f| fuzzy::similarity(&q, &f.text))
+            .filter(|&s| s >= t.fuzzy_threshold)
+            .fold(None, |acc: Option<f32>, s| Some(acc.map_or(s, |a| a.max(s))));
+        assert_eq!(fast, slow, "{q}");
+    }
+}
+
+#[test]
+fn missing_folder_is_an_io_error() {
+    let err = Taxonomy::load_esco(Path::new("/nonexistent/esco")).err();
+    assert!(matches!(err, Some(TaxonomyError::Io { .. })), "{err:?}");
+}
+
+#[test]
+fn malformed_files_are_parse_errors_with_position() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(esco_dir()).expect("esco dir").flatten() {
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+    }
+    // A relation to an unknown skill on data line 3.
+    let rel = "occupationUri,relationType,skillType,skillUri\n\
+        http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34,essential,knowledge,http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d\n\
+        http://data.europa.eu/esco/occupation/00030d09-2b3a-4efd-87cc-c4ea39d27c34,essential,knowledge,http://x/unknown\n";
+    // The plain .csv wins over the .csv.gz.
+    std::fs::write(dir.path().join("occupationSkillRelations_en.csv"), rel).expect("write");
+    let err = Taxonomy::load_esco(dir.path()).err();
+    match err {
+        Some(TaxonomyError::Parse { path, position, reason }) => {
+            assert!(path.ends_with("occupationSkillRelations_en.csv"), "{path}");
+            assert_eq!(position, "line 3");
+            assert!(reason.contains("http://x/unknown"), "{reason}");
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+    // A missing column.
+    std::fs::write(dir.path().join("occupationSkillRelations_en.csv"), "a,b\n1,2\n").expect("write");
+    let err = Taxonomy::load_esco(dir.path()).err();
+    assert!(matches!(&err, Some(TaxonomyError::Parse { reason, .. }) if reason.contains("occupationUri")), "{err:?}");
+    // A ragged CSV record.
+    std::fs::write(dir.path().join("skillGroups_en.csv"), "conceptUri,preferredLabel\nx,y,z\n").expect("write");
+    let err = Taxonomy::load_esco(dir.path()).err();
+    assert!(matches!(&err, Some(TaxonomyError::Parse { position, .. }) if position.contains("line 2")), "{err:?}");
+}
+
+/// Prints precision of fuzzy mappings per threshold on the Decorte validation spans and the
+/// Nesta OJO lookups. Run with `cargo test --lib tune_fuzzy_threshold -- --ignored --nocapture`.
+#[test]
+#[ignore = "tuning report on /work/shared data, not a check"]
+fn tune_fuzzy_threshold() {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for set in ["tech", "house"] {
+        let path = format!("/work/shared/data/skill-extraction-decorte/{set}_validation_annotations.with_uri.csv");
+        let Ok(mut reader) = csv::Reader::from_path(&path) else {
+            eprintln!("skipping {path}");
+            continue;
+        };
+        for rec in reader.records().flatten() {
+            let (span, uri) = (rec.get(1).unwrap_or(""), rec.get(4).unwrap_or(""));
+            if !uri.is_empty() {
+                pairs.push((span.to_string(), uri.to_string()));
+            }
+        }
+    }
+    let nesta = "/work/shared/data/nesta-ojd-esco-lookup/hardcoded_ojo_esco_lookup.json";
+    if let Ok(text) = std::fs::read_to_string(nesta)
+        && let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&text)
+    {
+        for v in map.values() {
+            let (Some(s), Some(id)) = (v["ojo_skill"].as_str(), v["match_id"].as_str()) else {
+                continue;
+            };
+            if is_uuid(id) {
+                pairs.push((s.to_string(), format!("{ESCO_SKILL_PREFIX}{id}")));
+            }
+        }
+    }
+    let mut t = esco().clone();
+    println!("{} labelled (string, uri) pairs", pairs.len());
+    for threshold in [0.70, 0.75, 0.80, 0.83, 0.85, 0.88, 0.90, 0.93] {
+        t.fuzzy_threshold = threshold;
+        let (mut exact_ok, mut exact, mut fuzzy_ok, mut fuzzy) = (0, 0, 0, 0);
+        let mut wrong = Vec::new();
+        for (s, uri) in &pairs {
+            let m = t.normalize(&raw(Some(s), None));
+            let ok = m.skill.is_some() && m.skill == t.skill_by_uri(uri);
+            match m.method {
+                MatchMethod::Exact => (exact, exact_ok) = (exact + 1, exact_ok + usize::from(ok)),
+                MatchMethod::Fuzzy => {
+                    (fuzzy, fuzzy_ok) = (fuzzy + 1, fuzzy_ok + usize::from(ok));
+                    if !ok {
+                        let got = t.skill(m.skill.unwrap_or(0)).label.clone();
+                        wrong.push(format!("{s:?} -> {got:?} ({:.2})", m.confidence));
+                    }
+                }
+                _ => {}
+            }
+        }
+        println!("t={threshold:.2}: exact {exact_ok}/{exact} right, fuzzy {fuzzy_ok}/{fuzzy} right; wrong fuzzy: {wrong:?}");
+    }
+}

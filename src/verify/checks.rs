@@ -1,0 +1,146 @@
+//! The individual checks. Each returns a [`Finding`]: the [`Check`] written to the outputs and
+//! the status it implies when it did not pass.
+
+use chrono::NaiveDate;
+
+use super::VerifyPolicy;
+use super::dates::{day_after, day_start, is_expired, is_not_yet_valid, show};
+use super::recipient::{RecipientResult, SaltCache};
+use super::types::{Check, Outcome, Status};
+use crate::ingest::{BadgeFormat, Credential, Roster, VerificationKind};
+
+/// A check and the status it implies (`None` for a pass).
+#[derive(Debug, Clone)]
+pub(crate) struct Finding {
+    pub check: Check,
+    pub implies: Option<Status>,
+}
+
+fn pass(check: &str, detail: impl Into<String>) -> Finding {
+    Finding { check: Check { check: check.into(), outcome: Outcome::Pass, detail: detail.into() }, implies: None }
+}
+
+fn fail(check: &str, status: Status, detail: impl Into<String>) -> Finding {
+    Finding { check: Check { check: check.into(), outcome: Outcome::Fail, detail: detail.into() }, implies: Some(status) }
+}
+
+fn skip(check: &str, status: Status, detail: impl Into<String>) -> Finding {
+    Finding { check: Check { check: check.into(), outcome: Outcome::Skip, detail: detail.into() }, implies: Some(status) }
+}
+
+/// `structure`: no reading problems, and issuer, achievement name and issue date present.
+pub(crate) fn structure(c: &Credential) -> Finding {
+    let mut issues: Vec<String> = c.problems.clone();
+    if c.issuer_id.is_none() && c.issuer_name.is_none() {
+        issues.push("issuer is missing".to_string());
+    }
+    if c.achievement.is_none() {
+        issues.push("achievement name is missing".to_string());
+    }
+    if c.issued_on.is_none() && !c.problems.iter().any(|p| is_issue_date_problem(p)) {
+        issues.push("issue date is missing".to_string());
+    }
+    if issues.is_empty() {
+        pass("structure", "required fields present (issuer, achievement name, issue date)")
+    } else {
+        fail("structure", Status::Malformed, issues.join("; "))
+    }
+}
+
+fn is_issue_date_problem(p: &str) -> bool {
+    ["issuedOn:", "validFrom:", "issuanceDate:", "issued_at:", "issued_at_date:"].iter().any(|k| p.starts_with(k))
+}
+
+/// `recipient`: see [`super::recipient::check`]. Returns the candidate resolved for an unclaimed credential.
+pub(crate) fn recipient(c: &Credential, roster: &Roster, cache: &SaltCache) -> (Finding, Option<String>) {
+    match super::recipient::check(c, roster, cache) {
+        RecipientResult::Match { detail, resolved } => (pass("recipient", detail), resolved),
+        RecipientResult::Mismatch(detail) => (fail("recipient", Status::RecipientMismatch, detail), None),
+    }
+}
+
+/// `issued_date`: not issued after the as-of day.
+pub(crate) fn issued_date(c: &Credential, as_of: NaiveDate) -> Finding {
+    match c.issued_on {
+        None => skip("issued_date", Status::Malformed, "no issue date to check"),
+        Some(d) if is_not_yet_valid(d, as_of) => fail(
+            "issued_date",
+            Status::NotYetValid,
+            format!("issued {}, after the as-of day {as_of} (ends {})", show(d), show(day_after(as_of))),
+        ),
+        Some(d) => pass("issued_date", format!("issued {}, on or before the as-of day {as_of}", show(d))),
+    }
+}
+
+/// `expiry`: not expired before the as-of day.
+pub(crate) fn expiry(c: &Credential, as_of: NaiveDate) -> Finding {
+    match c.expires {
+        None => pass("expiry", "no expiry date"),
+        Some(d) if is_expired(d, as_of) => fail(
+            "expiry",
+            Status::Expired,
+            format!("expired {}, before the as-of day {as_of} (starts {})", show(d), show(day_start(as_of))),
+        ),
+        Some(d) => pass("expiry", format!("expires {}, not before the as-of day {as_of}", show(d))),
+    }
+}
+
+/// `revocation`: the record itself (or an offline revocation list / notice) says revoked.
+pub(crate) fn revocation(c: &Credential) -> Finding {
+    match &c.revoked_reason {
+        Some(reason) => fail("revocation", Status::Revoked, format!("revoked: {reason}")),
+        None => pass("revocation", "no revocation stated in the inputs (status lists are not checked yet)"),
+    }
+}
+
+/// `platform_state`: the Credly badge state.
+pub(crate) fn platform_state(c: &Credential) -> Finding {
+    let state = c.platform_state.as_deref();
+    if c.format != BadgeFormat::Credly && state.is_none() {
+        return pass("platform_state", "not a platform export (no platform state)");
+    }
+    match state {
+        Some("accepted") => pass("platform_state", "accepted by the earner on the platform"),
+        Some("revoked") => fail("platform_state", Status::Revoked, "revoked on the platform (state revoked)"),
+        Some("pending") => fail(
+            "platform_state",
+            Status::Unverifiable,
+            "not yet accepted by the earner (state pending)",
+        ),
+        Some("rejected") => fail("platform_state", Status::Unverifiable, "declined by the earner (state rejected)"),
+        Some(other) => fail("platform_state", Status::Unverifiable, format!("unknown platform state {other:?}")),
+        None => skip("platform_state", Status::Unverifiable, "the export states no badge state"),
+    }
+}
+
+/// `authenticity`: whether the credential's origin can be trusted offline under `policy`.
+pub(crate) fn authenticity(c: &Credential, policy: &VerifyPolicy) -> Finding {
+    const NAME: &str = "authenticity";
+    match c.verification {
+        VerificationKind::Hosted if policy.accept_hosted_offline => {
+            pass(NAME, "hosted assertion accepted offline by policy (not fetched)")
+        }
+        VerificationKind::Hosted => skip(
+            NAME,
+            Status::Unverifiable,
+            "hosted assertion not fetched offline; policy does not accept hosted-without-fetch",
+        ),
+        VerificationKind::Signed | VerificationKind::Proof => {
+            skip(NAME, Status::Unverifiable, "signature suite verification not implemented yet")
+        }
+        VerificationKind::PlatformExport if policy.accept_platform_exports => {
+            pass(NAME, "platform export accepted by policy")
+        }
+        VerificationKind::PlatformExport => {
+            skip(NAME, Status::Unverifiable, "policy does not accept platform exports")
+        }
+        VerificationKind::Unknown => skip(
+            NAME,
+            Status::Unverifiable,
+            match c.format {
+                BadgeFormat::Ob3 => "credential has no proof",
+                _ => "no verification method stated",
+            },
+        ),
+    }
+}

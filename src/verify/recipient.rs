@@ -1,0 +1,170 @@
+//! Recipient matching: plain and hashed identities against roster emails, and resolution of
+//! unclaimed credentials against the whole roster with one hash table per distinct salt.
+
+use std::collections::{BTreeSet, HashMap};
+
+use md5::Md5;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::ingest::{Credential, HashAlgo, Recipient, Roster};
+
+/// `hex(algo(identity + salt))`, lower-case: the Open Badges hashed-identity digest.
+pub fn hash_identity(algo: HashAlgo, identity: &str, salt: Option<&str>) -> String {
+    let mut input = String::with_capacity(identity.len() + salt.map_or(0, str::len));
+    input.push_str(identity);
+    input.push_str(salt.unwrap_or(""));
+    match algo {
+        HashAlgo::Sha256 => hex::encode(Sha256::digest(input.as_bytes())),
+        HashAlgo::Md5 => hex::encode(Md5::digest(input.as_bytes())),
+    }
+}
+
+/// Name of a hash algorithm for messages.
+pub(crate) fn algo_name(algo: HashAlgo) -> &'static str {
+    match algo {
+        HashAlgo::Sha256 => "sha256",
+        HashAlgo::Md5 => "md5",
+    }
+}
+
+/// Cache key: algorithm and salt.
+type SaltKey = (&'static str, String);
+
+/// Digest → candidate indexes, one table per (algorithm, salt) seen among unclaimed credentials.
+/// Each roster email is hashed once per distinct salt.
+#[derive(Debug, Default)]
+pub(crate) struct SaltCache {
+    tables: HashMap<SaltKey, HashMap<String, BTreeSet<usize>>>,
+}
+
+impl SaltCache {
+    /// Builds the tables needed by the unclaimed hashed credentials in `creds` (in parallel).
+    pub fn build<'a>(creds: impl IntoIterator<Item = &'a Credential>, roster: &Roster) -> SaltCache {
+        let mut keys: Vec<(HashAlgo, String)> = Vec::new();
+        for c in creds {
+            if c.candidate_id.is_some() {
+                continue;
+            }
+            if let Recipient::Hashed { algo, salt, .. } = &c.recipient {
+                let key = (*algo, salt.clone().unwrap_or_default());
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        let tables = keys
+            .into_par_iter()
+            .map(|(algo, salt)| {
+                let mut table: HashMap<String, BTreeSet<usize>> = HashMap::new();
+                for (i, cand) in roster.candidates.iter().enumerate() {
+                    for email in &cand.emails {
+                        table.entry(hash_identity(algo, email, Some(&salt))).or_default().insert(i);
+                    }
+                }
+                ((algo_name(algo), salt), table)
+            })
+            .collect();
+        SaltCache { tables }
+    }
+
+    /// Candidates whose email hashes to `digest` under (algo, salt); `None` if the table was not built.
+    fn lookup(&self, algo: HashAlgo, salt: Option<&str>, digest: &str) -> Option<Vec<usize>> {
+        let table = self.tables.get(&(algo_name(algo), salt.unwrap_or("").to_string()))?;
+        Some(table.get(&digest.to_ascii_lowercase()).map(|s| s.iter().copied().collect()).unwrap_or_default())
+    }
+}
+
+/// Result of the recipient check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RecipientResult {
+    /// Matches; `resolved` is set when an unclaimed credential was resolved to this candidate.
+    Match { detail: String, resolved: Option<String> },
+    /// Does not match, or cannot be resolved.
+    Mismatch(String),
+}
+
+/// Whether a plain identity is compared against roster emails.
+fn is_email(kind: &str) -> bool {
+    kind.eq_ignore_ascii_case("email")
+}
+
+/// Checks the credential's recipient against its claiming candidate, or resolves an unclaimed
+/// credential against the whole roster (exactly one candidate must match).
+/// Messages never contain emails.
+pub(crate) fn check(cred: &Credential, roster: &Roster, cache: &SaltCache) -> RecipientResult {
+    use RecipientResult::{Match, Mismatch};
+    if matches!(cred.recipient, Recipient::Absent) {
+        return Mismatch("credential names no recipient".to_string());
+    }
+    match &cred.candidate_id {
+        Some(cid) => {
+            let Some(cand) = roster.by_id.get(cid).and_then(|&i| roster.candidates.get(i)) else {
+                return Mismatch(format!("claimed by candidate {cid}, who is not in the roster"));
+            };
+            match &cred.recipient {
+                Recipient::Plain { kind, identity } if is_email(kind) => {
+                    let id = identity.trim().to_lowercase();
+                    if cand.emails.contains(&id) {
+                        Match { detail: format!("recipient email is an email of candidate {cid}"), resolved: None }
+                    } else {
+                        Mismatch(format!("recipient email is not among the {} email(s) of candidate {cid}", cand.emails.len()))
+                    }
+                }
+                Recipient::Plain { kind, .. } => {
+                    Mismatch(format!("recipient is a {kind} identity; the roster lists only emails for candidate {cid}"))
+                }
+                Recipient::Hashed { algo, digest, salt, .. } => {
+                    let hit = cand.emails.iter().any(|e| hash_identity(*algo, e, salt.as_deref()).eq_ignore_ascii_case(digest));
+                    let salted = if salt.as_deref().is_some_and(|s| !s.is_empty()) { "salted" } else { "unsalted" };
+                    if hit {
+                        let detail = format!("hashed recipient ({}, {salted}) matches an email of candidate {cid}", algo_name(*algo));
+                        Match { detail, resolved: None }
+                    } else {
+                        Mismatch(format!(
+                            "hashed recipient ({}, {salted}) matches none of the {} email(s) of candidate {cid}",
+                            algo_name(*algo),
+                            cand.emails.len()
+                        ))
+                    }
+                }
+                Recipient::Absent => Mismatch("credential names no recipient".to_string()),
+            }
+        }
+        None => {
+            let matches: Vec<usize> = match &cred.recipient {
+                Recipient::Plain { kind, identity } if is_email(kind) => {
+                    roster.by_email.get(&identity.trim().to_lowercase()).copied().into_iter().collect()
+                }
+                Recipient::Plain { kind, .. } => {
+                    return Mismatch(format!(
+                        "unclaimed, and the recipient is a {kind} identity that the roster (emails only) cannot resolve"
+                    ));
+                }
+                Recipient::Hashed { algo, digest, salt, .. } => match cache.lookup(*algo, salt.as_deref(), digest) {
+                    Some(found) => found,
+                    None => {
+                        // Not pre-built (single-credential call): hash the roster for this salt only.
+                        let local = SaltCache::build(std::iter::once(cred), roster);
+                        local.lookup(*algo, salt.as_deref(), digest).unwrap_or_default()
+                    }
+                },
+                Recipient::Absent => Vec::new(),
+            };
+            let ids: Vec<&str> =
+                matches.iter().filter_map(|&i| roster.candidates.get(i)).map(|c| c.id.as_str()).collect();
+            match ids.as_slice() {
+                [one] => Match {
+                    detail: format!("unclaimed; recipient resolved to candidate {one} from the roster"),
+                    resolved: Some((*one).to_string()),
+                },
+                [] => Mismatch("unclaimed, and the recipient matches no roster email".to_string()),
+                many => Mismatch(format!(
+                    "unclaimed, and the recipient matches {} candidates ({}): ambiguous",
+                    many.len(),
+                    many.join(", ")
+                )),
+            }
+        }
+    }
+}
