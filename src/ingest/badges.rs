@@ -9,9 +9,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
-use super::files::{Ledger, WHOLE_FILE, display};
+use super::files::{Ledger, WHOLE_FILE, display, load};
 use super::json::{has_type, id_of, kind_of, one_or_many, parse_document, text, truthy, types_of};
 use super::types::{BadgeFormat, Credential, HashAlgo, Recipient, Roster, SourceRef, VerificationKind};
 use super::{credly, ob2, ob3};
@@ -32,7 +33,7 @@ pub(crate) struct BadgeFile {
 
 /// What a parsed badge file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Class {
+pub(crate) enum DocKind {
     Ob2,
     Ob3,
     Credly,
@@ -55,47 +56,50 @@ fn ob2_context(v: &Value) -> bool {
 }
 
 /// Detects a document's format from its content (never from the file name).
-pub(crate) fn classify(v: &Value) -> Class {
+pub(crate) fn classify(v: &Value) -> DocKind {
     if !v.is_object() {
-        return Class::Unknown(format!("not a recognised badge format (top-level JSON is {})", kind_of(v)));
+        return DocKind::Unknown(format!("not a recognised badge format (top-level JSON is {})", kind_of(v)));
     }
     let types = types_of(v);
     if types.is_empty() && matches!(v.get("data"), Some(Value::Array(_) | Value::Object(_))) {
-        return Class::Credly;
+        return DocKind::Credly;
     }
     if has_type(&types, "Assertion") {
-        return Class::Ob2;
+        return DocKind::Ob2;
+    }
+    if has_type(&types, "ClrCredential") {
+        return DocKind::Unknown("not a recognised badge format (CLR 2.0 ClrCredential is not supported)".to_string());
     }
     if has_type(&types, "OpenBadgeCredential") || has_type(&types, "AchievementCredential") {
-        return Class::Ob3;
+        return DocKind::Ob3;
     }
     if has_type(&types, "BitstringStatusListCredential") || has_type(&types, "StatusList2021Credential") {
-        return Class::OtherSupport;
+        return DocKind::OtherSupport;
     }
     if has_type(&types, "VerifiableCredential") {
         let has_achievement =
             one_or_many(v.get("credentialSubject")).into_iter().any(|s| s.get("achievement").is_some());
         if has_achievement {
-            return Class::Ob3;
+            return DocKind::Ob3;
         }
     } else if has_type(&types, "BadgeClass") {
-        return Class::BadgeClass;
+        return DocKind::BadgeClass;
     } else if has_type(&types, "Issuer") || has_type(&types, "Profile") {
-        return Class::Issuer;
+        return DocKind::Issuer;
     } else if has_type(&types, "RevocationList") {
-        return Class::RevocationList;
+        return DocKind::RevocationList;
     } else if has_type(&types, "CryptographicKey") {
-        return Class::OtherSupport;
+        return DocKind::OtherSupport;
     } else if types.is_empty() && ob2_context(v) {
         if v.get("recipient").is_some() && v.get("badge").is_some() {
-            return Class::Ob2;
+            return DocKind::Ob2;
         }
         if truthy(v.get("revoked")) && id_of(v).is_some() {
-            return Class::RevocationNotice;
+            return DocKind::RevocationNotice;
         }
     }
     let what = if types.is_empty() { "no type".to_string() } else { format!("type {}", types.join(", ")) };
-    Class::Unknown(format!("not a recognised badge format ({what})"))
+    DocKind::Unknown(format!("not a recognised badge format ({what})"))
 }
 
 /// A revocation found in a support document.
@@ -121,18 +125,18 @@ pub(crate) struct SupportIndex {
 }
 
 impl SupportIndex {
-    fn add(&mut self, class: &Class, v: &Value) {
+    fn add(&mut self, class: &DocKind, v: &Value) {
         let Some(id) = id_of(v) else {
             return;
         };
         match class {
-            Class::BadgeClass => {
+            DocKind::BadgeClass => {
                 self.badge_classes.entry(id).or_insert_with(|| v.clone());
             }
-            Class::Issuer => {
+            DocKind::Issuer => {
                 self.issuers.entry(id).or_insert_with(|| v.clone());
             }
-            Class::RevocationList => {
+            DocKind::RevocationList => {
                 let issuer = text(v.get("issuer")).or_else(|| v.get("issuer").and_then(id_of));
                 for entry in one_or_many(v.get("revokedAssertions")) {
                     let (aid, reason) = match entry {
@@ -148,7 +152,7 @@ impl SupportIndex {
                     }
                 }
             }
-            Class::RevocationNotice => {
+            DocKind::RevocationNotice => {
                 let reason = text(v.get("revocationReason")).unwrap_or_else(|| "revoked (no reason given)".into());
                 self.revoked.entry(id).or_insert(Revocation { reason, issuer: None, list_id: None });
             }
@@ -233,13 +237,24 @@ pub(crate) fn hashed_identity(kind: String, identity: &str, salt: Option<String>
 /// Reads all badge files and returns the credentials found (in file order).
 pub(crate) fn read_badges(files: &[BadgeFile], roster: &Roster, ledger: &mut Ledger) -> Vec<Credential> {
     let mut index = SupportIndex::default();
-    let mut docs: Vec<(usize, Class, Value)> = Vec::new();
-    for (i, file) in files.iter().enumerate() {
+    let mut docs: Vec<(usize, DocKind, Value)> = Vec::new();
+    // Read, hash and parse in parallel (order kept); bytes are dropped once parsed.
+    let loaded: Vec<_> = files
+        .par_iter()
+        .map(|f| match load(&f.path) {
+            Ok((meta, bytes)) => (Ok(meta), Some(parse_document(&bytes))),
+            Err(e) => (Err(e), None),
+        })
+        .collect();
+    for (i, (file, (meta, parsed))) in files.iter().zip(loaded).enumerate() {
         let shown = display(&file.path);
-        let Some(bytes) = ledger.read_file(KIND_BADGE, &file.path) else {
+        if !ledger.record(KIND_BADGE, &file.path, meta) {
+            continue;
+        }
+        let Some(parsed) = parsed else {
             continue;
         };
-        let value = match parse_document(&bytes) {
+        let value = match parsed {
             Ok(v) => v,
             Err(f) => {
                 ledger.reject(KIND_BADGE, &shown, f.position, f.reason);
@@ -247,8 +262,8 @@ pub(crate) fn read_badges(files: &[BadgeFile], roster: &Roster, ledger: &mut Led
             }
         };
         match classify(&value) {
-            Class::Unknown(reason) => ledger.reject(KIND_BADGE, &shown, WHOLE_FILE, reason),
-            class @ (Class::Ob2 | Class::Ob3 | Class::Credly) => docs.push((i, class, value)),
+            DocKind::Unknown(reason) => ledger.reject(KIND_BADGE, &shown, WHOLE_FILE, reason),
+            class @ (DocKind::Ob2 | DocKind::Ob3 | DocKind::Credly) => docs.push((i, class, value)),
             class => {
                 index.add(&class, &value);
                 ledger.accept(KIND_DOCUMENT);
@@ -256,7 +271,7 @@ pub(crate) fn read_badges(files: &[BadgeFile], roster: &Roster, ledger: &mut Led
         }
     }
     for (_, class, value) in &docs {
-        if *class == Class::Ob2 {
+        if *class == DocKind::Ob2 {
             index.add_embedded(value);
         }
     }
@@ -268,19 +283,19 @@ pub(crate) fn read_badges(files: &[BadgeFile], roster: &Roster, ledger: &mut Led
         let shown = display(&file.path);
         let whole = || SourceRef { path: shown.clone(), position: WHOLE_FILE.to_string() };
         match class {
-            Class::Ob2 => {
+            DocKind::Ob2 => {
                 let mut cred = ob2::parse_assertion(&value, whole(), &index);
                 cred.candidate_id = file.claim.clone();
                 ledger.accept(KIND_BADGE);
                 out.push(cred);
             }
-            Class::Ob3 => {
+            DocKind::Ob3 => {
                 let mut cred = ob3::parse_credential(&value, whole());
                 cred.candidate_id = file.claim.clone();
                 ledger.accept(KIND_BADGE);
                 out.push(cred);
             }
-            Class::Credly => credly::parse_export(&value, &shown, file.claim.as_deref(), roster, ledger, &mut out),
+            DocKind::Credly => credly::parse_export(&value, &shown, file.claim.as_deref(), roster, ledger, &mut out),
             _ => {}
         }
     }
@@ -294,31 +309,39 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify(&json!({"type": "Assertion"})), Class::Ob2);
+        assert_eq!(classify(&json!({"type": "Assertion"})), DocKind::Ob2);
         assert_eq!(
             classify(&json!({"@context": "https://w3id.org/openbadges/v2", "recipient": {}, "badge": "x"})),
-            Class::Ob2
+            DocKind::Ob2
         );
-        assert_eq!(classify(&json!({"type": ["VerifiableCredential", "OpenBadgeCredential"]})), Class::Ob3);
+        assert_eq!(classify(&json!({"type": ["VerifiableCredential", "OpenBadgeCredential"]})), DocKind::Ob3);
         assert_eq!(
             classify(&json!({"type": "VerifiableCredential", "credentialSubject": {"achievement": {}}})),
-            Class::Ob3
+            DocKind::Ob3
         );
-        assert_eq!(classify(&json!({"data": []})), Class::Credly);
-        assert_eq!(classify(&json!({"type": "BadgeClass", "id": "b"})), Class::BadgeClass);
-        assert_eq!(classify(&json!({"type": "Profile", "id": "i"})), Class::Issuer);
+        assert_eq!(classify(&json!({"data": []})), DocKind::Credly);
+        assert_eq!(classify(&json!({"type": "BadgeClass", "id": "b"})), DocKind::BadgeClass);
+        assert_eq!(classify(&json!({"type": "Profile", "id": "i"})), DocKind::Issuer);
         assert!(matches!(
             classify(&json!({"type": ["VerifiableCredential", "EndorsementCredential"], "credentialSubject": {}})),
-            Class::Unknown(r) if r.contains("EndorsementCredential")
+            DocKind::Unknown(r) if r.contains("EndorsementCredential")
         ));
-        assert!(matches!(classify(&json!([1, 2])), Class::Unknown(r) if r.contains("array")));
-        assert!(matches!(classify(&json!({"hello": 1})), Class::Unknown(r) if r.contains("no type")));
+        assert!(matches!(classify(&json!([1, 2])), DocKind::Unknown(r) if r.contains("array")));
+        let clr = json!({"type": ["VerifiableCredential", "ClrCredential"], "credentialSubject": {"achievement": []}});
+        assert!(matches!(classify(&clr), DocKind::Unknown(r) if r.contains("CLR")));
+        assert!(matches!(classify(&json!({"hello": 1})), DocKind::Unknown(r) if r.contains("no type")));
     }
 
     #[test]
     fn hashed_identities() {
-        let ok = hashed_identity("email".into(), "SHA256$C7EF86405BA71B85ACD8E2E95166C4B111448089F2E1599F42FE1BBA46E865C5", None);
-        assert!(matches!(ok, Ok(Recipient::Hashed { algo: HashAlgo::Sha256, ref digest, .. }) if digest.starts_with("c7ef")));
+        let ok = hashed_identity(
+            "email".into(),
+            "SHA256$C7EF86405BA71B85ACD8E2E95166C4B111448089F2E1599F42FE1BBA46E865C5",
+            None,
+        );
+        assert!(
+            matches!(ok, Ok(Recipient::Hashed { algo: HashAlgo::Sha256, ref digest, .. }) if digest.starts_with("c7ef"))
+        );
         assert!(hashed_identity("email".into(), "md5$abc", None).is_err());
         assert!(hashed_identity("email".into(), "sha1$abc", None).is_err());
         assert!(hashed_identity("email".into(), "plain@example.org", None).is_err());

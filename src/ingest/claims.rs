@@ -35,7 +35,12 @@ pub(crate) fn read_claims(
     };
     let idx = header_index(&header, &["candidate_id", "path"]);
     let (Some(id_col), Some(path_col)) = (idx[0], idx[1]) else {
-        ledger.reject(KIND, &shown, "line 1", format!("header must name candidate_id and path (found: {})", header.join(",")));
+        ledger.reject(
+            KIND,
+            &shown,
+            "line 1",
+            format!("header must name candidate_id and path (found: {})", header.join(",")),
+        );
         return claims;
     };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -38,9 +38,11 @@ pub(crate) fn parse_export(
         let mut c = parse_entry(entry, SourceRef { path: path.to_string(), position });
         c.credential_id = id;
         c.candidate_id = claim.map(str::to_string).or_else(|| match &c.recipient {
-            Recipient::Plain { identity, .. } => {
-                roster.by_email.get(&identity.to_lowercase()).and_then(|&i| roster.candidates.get(i)).map(|c| c.id.clone())
-            }
+            Recipient::Plain { identity, .. } => roster
+                .by_email
+                .get(&identity.to_lowercase())
+                .and_then(|&i| roster.candidates.get(i))
+                .map(|c| c.id.clone()),
             _ => None,
         });
         ledger.accept(KIND_BADGE);

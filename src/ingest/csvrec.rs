@@ -127,10 +127,7 @@ pub(crate) fn records(bytes: &[u8], single_line: bool) -> Vec<RawRecord> {
             Some(e) => Err(e),
             None => match super::files::utf8(span) {
                 Err(at) => Err(format!("invalid UTF-8 at byte {}", skip + start + at)),
-                Ok(_) => Ok(fields
-                    .into_iter()
-                    .map(|f| String::from_utf8_lossy(&f).trim().to_string())
-                    .collect()),
+                Ok(_) => Ok(fields.into_iter().map(|f| String::from_utf8_lossy(&f).trim().to_string()).collect()),
             },
         };
         out.push(RawRecord { line: start_line, fields: result });

@@ -57,22 +57,53 @@ impl Ledger {
     /// Reads a file, records it in the manifest (sha256, size) and returns its bytes.
     /// An unreadable file becomes a whole-file reject of `kind` and `None` is returned.
     pub fn read_file(&mut self, kind: &str, path: &Path) -> Option<Vec<u8>> {
-        let shown = display(path);
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                self.files.push(InputFile {
-                    kind: kind.to_string(),
-                    path: shown,
-                    sha256: sha256_hex(&bytes),
-                    bytes: bytes.len() as u64,
-                });
+        match load(path) {
+            Ok((meta, bytes)) => {
+                self.record(kind, path, Ok(meta));
                 Some(bytes)
             }
             Err(e) => {
-                self.reject(kind, &shown, WHOLE_FILE, format!("cannot read file: {e}"));
+                self.record(kind, path, Err(e));
                 None
             }
         }
+    }
+
+    /// Records the outcome of [`load`]: a manifest entry, or a whole-file reject of `kind`.
+    /// Returns whether the file was read.
+    pub fn record(&mut self, kind: &str, path: &Path, loaded: Result<Loaded, String>) -> bool {
+        match loaded {
+            Ok(meta) => {
+                self.files.push(InputFile {
+                    kind: kind.to_string(),
+                    path: display(path),
+                    sha256: meta.sha256,
+                    bytes: meta.bytes,
+                });
+                true
+            }
+            Err(e) => {
+                self.reject(kind, &display(path), WHOLE_FILE, e);
+                false
+            }
+        }
+    }
+}
+
+/// Manifest facts of a file that was read.
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded {
+    /// Lower-case hex sha256 of the bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// Reads a file with `std::fs::read` and hashes it; the error is a reason for a reject.
+pub(crate) fn load(path: &Path) -> Result<(Loaded, Vec<u8>), String> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok((Loaded { sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 }, bytes)),
+        Err(e) => Err(format!("cannot read file: {e}")),
     }
 }
 
@@ -181,9 +212,7 @@ fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: &str, ledger: &mut Led
 
 /// Whether the file's extension is one of `exts` (case-insensitive, without the dot).
 pub(crate) fn has_ext(path: &Path, exts: &[&str]) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
 /// Compares two strings in natural order: runs of ASCII digits compare by value, so

@@ -83,10 +83,7 @@ pub(crate) fn looks_like_uri(s: &str) -> bool {
 pub(crate) fn alignment_skills(v: Option<&Value>, out: &mut Vec<RawSkill>) {
     for a in one_or_many(v) {
         let name = text(a.get("targetName"));
-        let uri = [a.get("targetCode"), a.get("targetUrl")]
-            .into_iter()
-            .filter_map(text)
-            .find(|s| looks_like_uri(s));
+        let uri = [a.get("targetCode"), a.get("targetUrl")].into_iter().filter_map(text).find(|s| looks_like_uri(s));
         if name.is_some() || uri.is_some() {
             push_skill(out, RawSkill { name, uri });
         }
@@ -140,7 +137,8 @@ mod tests {
 
     #[test]
     fn types_and_text() {
-        let v = json!({"type": ["VerifiableCredential", "https://w3id.org/openbadges#Assertion"], "id": 12, "name": "  "});
+        let v =
+            json!({"type": ["VerifiableCredential", "https://w3id.org/openbadges#Assertion"], "id": 12, "name": "  "});
         assert_eq!(types_of(&v), ["VerifiableCredential", "Assertion"]);
         assert_eq!(id_of(&v).as_deref(), Some("12"));
         assert_eq!(text(v.get("name")), None);

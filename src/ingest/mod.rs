@@ -106,7 +106,10 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     };
     let badge_files: Vec<BadgeFile> = found
         .into_iter()
-        .map(|(f, canonical)| BadgeFile { claim: f.top_folder.or_else(|| claims.get(&canonical).cloned()), path: f.path })
+        .map(|(f, canonical)| BadgeFile {
+            claim: f.top_folder.or_else(|| claims.get(&canonical).cloned()),
+            path: f.path,
+        })
         .collect();
     let roster = roster.unwrap_or_default();
     let mut credentials = badges::read_badges(&badge_files, &roster, &mut ledger);

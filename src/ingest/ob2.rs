@@ -61,11 +61,8 @@ pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportInd
 
     let listed = index.revoked.get(&c.credential_id).filter(|_| c.revoked_reason.is_none());
     if let Some(rev) = listed {
-        let issuer_revocation_list = c
-            .issuer_id
-            .as_ref()
-            .and_then(|i| index.issuers.get(i))
-            .and_then(|doc| text(doc.get("revocationList")));
+        let issuer_revocation_list =
+            c.issuer_id.as_ref().and_then(|i| index.issuers.get(i)).and_then(|doc| text(doc.get("revocationList")));
         let applies = rev.issuer.is_none()
             || rev.issuer == c.issuer_id
             || (rev.list_id.is_some() && rev.list_id == issuer_revocation_list);

@@ -58,7 +58,8 @@ pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
 
 /// The recipient: the first e-mail `identifier` (else the first identifier), else the subject `id`.
 fn recipient(subject: &Value, problems: &mut Vec<String>) -> Recipient {
-    let identifiers: Vec<&Value> = one_or_many(subject.get("identifier")).into_iter().filter(|i| i.is_object()).collect();
+    let identifiers: Vec<&Value> =
+        one_or_many(subject.get("identifier")).into_iter().filter(|i| i.is_object()).collect();
     let is_email = |i: &&&Value| recipient_kind(text(i.get("identityType"))) == "email";
     let chosen = identifiers.iter().find(is_email).or(identifiers.first());
     if let Some(ident) = chosen {

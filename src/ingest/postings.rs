@@ -75,8 +75,10 @@ fn read_jsonl(bytes: &[u8], path: &str, found: &mut Found) {
             }
         };
         match serde_json::from_str::<Value>(line) {
-            Ok(v) => found.push(posting_from_json(&v, SourceRef { path: path.to_string(), position: position.clone() })
-                .map_err(|e| (position, e))),
+            Ok(v) => found.push(
+                posting_from_json(&v, SourceRef { path: path.to_string(), position: position.clone() })
+                    .map_err(|e| (position, e)),
+            ),
             Err(e) => found.push(Err((position, json_error(line, &e)))),
         }
     }
@@ -106,7 +108,11 @@ fn read_json_document(bytes: &[u8], path: &str, found: &mut Found) {
 fn json_error(line: &str, e: &serde_json::Error) -> String {
     let full = e.to_string();
     let msg = full.split(" at line ").next().unwrap_or(&full);
-    format!("invalid JSON at column {} (byte {} of the line): {msg}", e.column(), byte_offset(line, e.line(), e.column()))
+    format!(
+        "invalid JSON at column {} (byte {} of the line): {msg}",
+        e.column(),
+        byte_offset(line, e.line(), e.column())
+    )
 }
 
 /// The first text among a value that is a string, a PropertyValue `{value}`, or a list of those.
@@ -228,16 +234,8 @@ fn read_csv(bytes: &[u8], path: &str, ledger: &mut Ledger, found: &mut Found) {
     let Some((header, rows)) = split_header(records(bytes, false), KIND, path, ledger) else {
         return;
     };
-    let names = [
-        "id",
-        "title",
-        "employer",
-        "location",
-        "date_posted",
-        "description",
-        "required_skills",
-        "preferred_skills",
-    ];
+    let names =
+        ["id", "title", "employer", "location", "date_posted", "description", "required_skills", "preferred_skills"];
     let idx = header_index(&header, &names);
     if idx[0].is_none() || idx[1].is_none() {
         let msg = format!("header must name at least id and title (found: {})", header.join(","));

@@ -16,10 +16,7 @@ const KIND: &str = "roster";
 
 /// Finds the index of each wanted column in a header row (names compared case-insensitively).
 pub(crate) fn header_index(header: &[String], names: &[&str]) -> Vec<Option<usize>> {
-    names
-        .iter()
-        .map(|n| header.iter().position(|h| h.trim().eq_ignore_ascii_case(n)))
-        .collect()
+    names.iter().map(|n| header.iter().position(|h| h.trim().eq_ignore_ascii_case(n))).collect()
 }
 
 /// Splits the first record off as a header. Returns `None` (after recording a whole-file
@@ -76,12 +73,7 @@ pub(crate) fn read_roster(path: &Path, ledger: &mut Ledger) -> Roster {
             }
         };
         if fields.len() != header.len() {
-            ledger.reject(
-                KIND,
-                &shown,
-                pos,
-                format!("expected {} columns, found {}", header.len(), fields.len()),
-            );
+            ledger.reject(KIND, &shown, pos, format!("expected {} columns, found {}", header.len(), fields.len()));
             continue;
         }
         let id = fields[id_col].clone();

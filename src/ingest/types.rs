@@ -241,6 +241,7 @@ pub struct IngestOutput {
     pub rejects: Vec<Reject>,
     /// Every input file with its sha256, sorted by path.
     pub files: Vec<InputFile>,
-    /// Counts for `roster`, `claims`, `badge`, `posting`.
+    /// Counts for `roster`, `claims`, `badge` (credential records and unreadable badge files),
+    /// `badge_document` (BadgeClass / Issuer / revocation / key / status-list documents) and `posting`.
     pub counts: std::collections::BTreeMap<String, Counts>,
 }

@@ -193,7 +193,7 @@ fn normalize_typos_fuzzy() {
     assert!(m.confidence >= t.fuzzy_threshold && m.confidence < 1.0);
     let m = t.normalize(&raw(Some("Pyhton (computer programming)"), None));
     assert_eq!((m.skill, m.method), (Some(id_of(PYTHON)), MatchMethod::Fuzzy));
-    let m = t.normalize(&raw(Some("custmer servise"), None));
+    let m = t.normalize(&raw(Some("custmer service"), None));
     assert_eq!(m.method, MatchMethod::Fuzzy);
     assert_eq!(t.skill(m.skill.unwrap_or(u32::MAX)).label, "customer service");
 }
@@ -315,6 +315,14 @@ fn tune_fuzzy_threshold() {
     }
     let mut t = esco().clone();
     println!("{} labelled (string, uri) pairs", pairs.len());
+    for (s, uri) in &pairs {
+        let m = t.normalize(&raw(Some(s), None));
+        if m.method == MatchMethod::Exact && m.skill != t.skill_by_uri(uri) {
+            let got = &t.skill(m.skill.unwrap_or(0)).label;
+            println!("exact but not the annotated skill: {s:?} -> {got:?} (annotated {uri})");
+        }
+    }
+    let typos = synthetic_typos(&t, 3000);
     for threshold in [0.70, 0.75, 0.80, 0.83, 0.85, 0.88, 0.90, 0.93] {
         t.fuzzy_threshold = threshold;
         let (mut exact_ok, mut exact, mut fuzzy_ok, mut fuzzy) = (0, 0, 0, 0);
@@ -335,5 +343,49 @@ fn tune_fuzzy_threshold() {
             }
         }
         println!("t={threshold:.2}: exact {exact_ok}/{exact} right, fuzzy {fuzzy_ok}/{fuzzy} right; wrong fuzzy: {wrong:?}");
+        let (mut right, mut wrong, mut unmapped) = (0, 0, 0);
+        for (typo, id) in &typos {
+            match t.normalize_name(typo) {
+                Mapping { skill: None, .. } => unmapped += 1,
+                Mapping { skill: Some(s), .. } if s == *id || t.surface_form(&fold(typo)).is_some() => {
+                    right += 1
+                }
+                _ => wrong += 1,
+            }
+        }
+        println!("         synthetic one-edit typos: {right} right, {wrong} other skill, {unmapped} unmapped");
     }
+}
+
+/// `n` labels of at least 9 characters with one random edit (delete, insert, substitute,
+/// transpose), from a fixed-seed generator, with the skill they came from.
+fn synthetic_typos(t: &Taxonomy, n: usize) -> Vec<(String, SkillId)> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |m: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % m as u64) as usize
+    };
+    let forms: Vec<SurfaceForm<'_>> = t.surface_forms().filter(|f| f.text.chars().count() >= 9).collect();
+    let mut out = Vec::new();
+    while out.len() < n {
+        let f = forms[next(forms.len())];
+        let mut chars: Vec<char> = f.text.chars().collect();
+        let i = next(chars.len() - 1);
+        let letter = char::from(b'a' + next(26) as u8);
+        match next(4) {
+            0 => {
+                chars.remove(i);
+            }
+            1 => chars.insert(i, letter),
+            2 => chars[i] = letter,
+            _ => chars.swap(i, i + 1),
+        }
+        let typo: String = chars.into_iter().collect();
+        if typo != f.text {
+            out.push((typo, f.skill));
+        }
+    }
+    out
 }

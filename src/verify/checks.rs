@@ -21,11 +21,17 @@ fn pass(check: &str, detail: impl Into<String>) -> Finding {
 }
 
 fn fail(check: &str, status: Status, detail: impl Into<String>) -> Finding {
-    Finding { check: Check { check: check.into(), outcome: Outcome::Fail, detail: detail.into() }, implies: Some(status) }
+    Finding {
+        check: Check { check: check.into(), outcome: Outcome::Fail, detail: detail.into() },
+        implies: Some(status),
+    }
 }
 
 fn skip(check: &str, status: Status, detail: impl Into<String>) -> Finding {
-    Finding { check: Check { check: check.into(), outcome: Outcome::Skip, detail: detail.into() }, implies: Some(status) }
+    Finding {
+        check: Check { check: check.into(), outcome: Outcome::Skip, detail: detail.into() },
+        implies: Some(status),
+    }
 }
 
 /// `structure`: no reading problems, and issuer, achievement name and issue date present.
@@ -102,11 +108,9 @@ pub(crate) fn platform_state(c: &Credential) -> Finding {
     match state {
         Some("accepted") => pass("platform_state", "accepted by the earner on the platform"),
         Some("revoked") => fail("platform_state", Status::Revoked, "revoked on the platform (state revoked)"),
-        Some("pending") => fail(
-            "platform_state",
-            Status::Unverifiable,
-            "not yet accepted by the earner (state pending)",
-        ),
+        Some("pending") => {
+            fail("platform_state", Status::Unverifiable, "not yet accepted by the earner (state pending)")
+        }
         Some("rejected") => fail("platform_state", Status::Unverifiable, "declined by the earner (state rejected)"),
         Some(other) => fail("platform_state", Status::Unverifiable, format!("unknown platform state {other:?}")),
         None => skip("platform_state", Status::Unverifiable, "the export states no badge state"),
@@ -131,9 +135,7 @@ pub(crate) fn authenticity(c: &Credential, policy: &VerifyPolicy) -> Finding {
         VerificationKind::PlatformExport if policy.accept_platform_exports => {
             pass(NAME, "platform export accepted by policy")
         }
-        VerificationKind::PlatformExport => {
-            skip(NAME, Status::Unverifiable, "policy does not accept platform exports")
-        }
+        VerificationKind::PlatformExport => skip(NAME, Status::Unverifiable, "policy does not accept platform exports"),
         VerificationKind::Unknown => skip(
             NAME,
             Status::Unverifiable,

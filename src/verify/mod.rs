@@ -65,7 +65,12 @@ pub fn verify_one(cred: Credential, roster: &Roster, as_of: NaiveDate, policy: &
 }
 
 /// Verifies all credentials (in parallel with rayon), keeping input order.
-pub fn verify_all(creds: Vec<Credential>, roster: &Roster, as_of: NaiveDate, policy: &VerifyPolicy) -> Vec<VerifiedCredential> {
+pub fn verify_all(
+    creds: Vec<Credential>,
+    roster: &Roster,
+    as_of: NaiveDate,
+    policy: &VerifyPolicy,
+) -> Vec<VerifiedCredential> {
     let cache = SaltCache::build(creds.iter(), roster);
     creds.into_par_iter().map(|c| verify_with(c, roster, as_of, policy, &cache)).collect()
 }

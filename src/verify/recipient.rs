@@ -108,17 +108,26 @@ pub(crate) fn check(cred: &Credential, roster: &Roster, cache: &SaltCache) -> Re
                     if cand.emails.contains(&id) {
                         Match { detail: format!("recipient email is an email of candidate {cid}"), resolved: None }
                     } else {
-                        Mismatch(format!("recipient email is not among the {} email(s) of candidate {cid}", cand.emails.len()))
+                        Mismatch(format!(
+                            "recipient email is not among the {} email(s) of candidate {cid}",
+                            cand.emails.len()
+                        ))
                     }
                 }
-                Recipient::Plain { kind, .. } => {
-                    Mismatch(format!("recipient is a {kind} identity; the roster lists only emails for candidate {cid}"))
-                }
+                Recipient::Plain { kind, .. } => Mismatch(format!(
+                    "recipient is a {kind} identity; the roster lists only emails for candidate {cid}"
+                )),
                 Recipient::Hashed { algo, digest, salt, .. } => {
-                    let hit = cand.emails.iter().any(|e| hash_identity(*algo, e, salt.as_deref()).eq_ignore_ascii_case(digest));
+                    let hit = cand
+                        .emails
+                        .iter()
+                        .any(|e| hash_identity(*algo, e, salt.as_deref()).eq_ignore_ascii_case(digest));
                     let salted = if salt.as_deref().is_some_and(|s| !s.is_empty()) { "salted" } else { "unsalted" };
                     if hit {
-                        let detail = format!("hashed recipient ({}, {salted}) matches an email of candidate {cid}", algo_name(*algo));
+                        let detail = format!(
+                            "hashed recipient ({}, {salted}) matches an email of candidate {cid}",
+                            algo_name(*algo)
+                        );
                         Match { detail, resolved: None }
                     } else {
                         Mismatch(format!(

@@ -1,0 +1,124 @@
+//! The `skillmatch` binary: exit codes, messages, bad inputs that must not abort a run.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+
+fn skillmatch(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_skillmatch")).args(args).current_dir(cwd).output().expect("binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn missing_input_path_exits_2_and_names_the_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = skillmatch(&["run", "--roster", "no/such/roster.csv", "--out", "r"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("no/such/roster.csv"), "{}", stderr(&o));
+}
+
+#[test]
+fn unknown_flag_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = skillmatch(&["run", "--frobnicate"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--frobnicate"), "{}", stderr(&o));
+}
+
+#[test]
+fn invalid_config_value_exits_2_and_names_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("c.toml"), "[score]\ngroup_credit = 3.0\n").expect("write");
+    let o = skillmatch(&["run", "--config", "c.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("group_credit"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_files_and_records_are_rejected_while_the_run_succeeds() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 30, 6, 21, false);
+    let d = data.path();
+    // A malformed JSON badge, a badge with invalid UTF-8, and an empty file.
+    std::fs::write(d.join("badges/cand-000001/broken.json"), b"{\"type\": \"Assertion\", \"id\": ").expect("write");
+    std::fs::write(d.join("badges/cand-000002/latin1.json"), b"{\"type\": \"Assertion\", \"name\": \"caf\xe9\"}").expect("write");
+    std::fs::write(d.join("badges/cand-000003/empty.json"), b"").expect("write");
+    // A roster row with a broken quote, and a postings CSV with a broken quote on one row.
+    let mut roster = std::fs::read_to_string(d.join("roster.csv")).expect("roster");
+    roster.push_str("cand-999999,\"broken@mail.example,Lisbon\n");
+    std::fs::write(d.join("roster.csv"), roster).expect("write");
+    let mut postings = std::fs::read_to_string(d.join("postings.jsonl")).expect("postings");
+    postings.push_str("{\"@type\": \"JobPosting\", \"identifier\": \n");
+    std::fs::write(d.join("postings.jsonl"), postings).expect("write");
+
+    let out = d.join("out");
+    let o = skillmatch(
+        &[
+            "run", "--roster", "roster.csv", "--badges", "badges", "--postings", "postings.jsonl", "--as-of", "2026-11-01",
+            "--out", "out", "--run-id", "bad", "--quiet",
+        ],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.trim_end().ends_with("bad"), "last stdout line is the report folder: {stdout}");
+
+    let rejects: Vec<serde_json::Value> = std::fs::read_to_string(out.join("bad/rejects.jsonl"))
+        .expect("rejects")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("reject line is JSON"))
+        .collect();
+    for needle in ["broken.json", "latin1.json", "empty.json", "roster.csv", "postings.jsonl"] {
+        let r = rejects.iter().find(|r| r["path"].as_str().is_some_and(|p| p.ends_with(needle)));
+        let r = r.unwrap_or_else(|| panic!("no reject for {needle}: {rejects:?}"));
+        assert!(!r["reason"].as_str().unwrap_or("").is_empty(), "reject without reason: {r}");
+        assert!(!r["position"].as_str().unwrap_or("").is_empty(), "reject without position: {r}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("bad/manifest.json")).expect("manifest")).expect("json");
+    let mut rejected_total = 0;
+    for (kind, c) in manifest["ingest"].as_object().expect("ingest counts") {
+        let (read, acc, rej) = (c["read"].as_u64(), c["accepted"].as_u64(), c["rejected"].as_u64());
+        assert_eq!(read, Some(acc.unwrap_or(0) + rej.unwrap_or(0)), "{kind} does not reconcile: {c}");
+        rejected_total += rej.unwrap_or(0);
+    }
+    assert_eq!(rejected_total as usize, rejects.len(), "every rejected record is in rejects.jsonl");
+}
+
+#[test]
+fn demo_job_runs_with_no_arguments_from_the_checkout() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let o = skillmatch(&["run", "--out", &out.path().display().to_string(), "--quiet"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let run_dir = String::from_utf8_lossy(&o.stdout).lines().last().expect("a line").to_string();
+    for f in ["matches.parquet", "shortlists.csv", "candidate_gaps.csv", "verification.csv", "unmapped_skills.csv", "rejects.jsonl", "manifest.json"] {
+        assert!(Path::new(&run_dir).join(f).exists(), "{f} missing in {run_dir}");
+    }
+    let shortlist = read_csv(&Path::new(&run_dir).join("shortlists.csv"));
+    assert!(shortlist.len() >= 80, "every demo role has a shortlist; got {} rows", shortlist.len());
+}
+
+#[test]
+fn verify_prints_one_json_object_per_credential_and_exits_0() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 5, 3, 2, true);
+    let o = skillmatch(&["verify", "badges", "--roster", "roster.csv", "--as-of", "2026-11-01"], data.path());
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert!(!lines.is_empty());
+    for v in &lines {
+        for key in ["source", "format", "credential_id", "status", "checks", "skills"] {
+            assert!(v.get(key).is_some(), "{key} missing in {v}");
+        }
+        assert!(skillmatch::verify::Status::parse(v["status"].as_str().expect("status")).is_some());
+    }
+}

@@ -1,0 +1,105 @@
+//! End-to-end runs of the pipeline on generated data built from real ESCO occupations.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use common::*;
+
+/// Every file of a run folder, by name.
+fn files(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("run folder lists")
+        .map(|e| {
+            let e = e.expect("entry");
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("file reads"))
+        })
+        .collect()
+}
+
+#[test]
+fn outputs_are_byte_identical_with_one_and_two_threads() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 250, 40, 11, true);
+    let out = tempfile::tempdir().expect("tempdir");
+    let a = run_with(config_for(data.path()), out.path(), "t1", 1);
+    let b = run_with(config_for(data.path()), out.path(), "t2", 2);
+    assert_eq!(a.manifest.run.threads, 1);
+    assert_eq!(b.manifest.run.threads, 2);
+    let fa = files(&a.run_dir);
+    let fb = files(&b.run_dir);
+    assert_eq!(fa.keys().collect::<Vec<_>>(), fb.keys().collect::<Vec<_>>());
+    for (name, bytes) in &fa {
+        if name == "manifest.json" {
+            continue;
+        }
+        assert!(bytes == &fb[name], "{name} differs between 1 and 2 threads");
+    }
+    // The manifest differs only in its `run` block.
+    let strip = |b: &[u8]| {
+        let mut v: serde_json::Value = serde_json::from_slice(b).expect("manifest is JSON");
+        v.as_object_mut().expect("object").remove("run");
+        v
+    };
+    assert_eq!(strip(&fa["manifest.json"]), strip(&fb["manifest.json"]));
+}
+
+#[test]
+fn true_occupation_role_is_in_top_three_for_at_least_90_percent_of_candidates() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 300, 60, 5, true);
+    let out = tempfile::tempdir().expect("tempdir");
+    let mut config = config_for(data.path());
+    config.score.top_k = 3;
+    let s = run_with(config, out.path(), "truth", 2);
+    let truth: HashMap<String, String> = read_csv(&data.path().join("truth.csv"))
+        .into_iter()
+        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
+        .collect();
+    let top3: HashSet<(String, String)> = read_csv(&s.run_dir.join("candidate_gaps.csv"))
+        .into_iter()
+        .filter(|r| r["rank"].parse::<u32>().expect("rank") <= 3)
+        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
+        .collect();
+    let hits = truth.iter().filter(|(c, r)| top3.contains(&((*c).clone(), (*r).clone()))).count();
+    let share = hits as f64 / truth.len() as f64;
+    assert!(share >= 0.90, "true role in top 3 for only {hits}/{} candidates ({share:.3})", truth.len());
+}
+
+#[test]
+fn manifest_counts_reconcile_and_list_every_output() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 60, 10, 3, true);
+    let out = tempfile::tempdir().expect("tempdir");
+    let s = run_with(config_for(data.path()), out.path(), "m", 2);
+    for (kind, c) in &s.manifest.ingest {
+        assert_eq!(c.read, c.accepted + c.rejected, "counts of {kind} do not reconcile");
+    }
+    let names: Vec<&str> = s.manifest.outputs.iter().map(|o| o.file.as_str()).collect();
+    for f in ["matches.parquet", "shortlists.csv", "candidate_gaps.csv", "verification.csv", "unmapped_skills.csv", "rejects.jsonl"] {
+        assert!(names.contains(&f), "{f} missing from manifest outputs {names:?}");
+        assert!(s.run_dir.join(f).exists(), "{f} not written");
+    }
+    assert!(s.run_dir.join("manifest.json").exists());
+    // No temporary folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+    // Every input file is listed with a sha256.
+    assert!(s.manifest.inputs.iter().any(|f| f.path.ends_with("roster.csv") && f.sha256.len() == 64));
+}
+
+#[test]
+fn reports_never_contain_roster_emails() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 40, 8, 9, true);
+    let out = tempfile::tempdir().expect("tempdir");
+    let s = run_with(config_for(data.path()), out.path(), "e", 1);
+    for f in ["shortlists.csv", "candidate_gaps.csv", "verification.csv", "rejects.jsonl", "crosswalk.csv"] {
+        let text = std::fs::read_to_string(s.run_dir.join(f)).expect("report reads");
+        assert!(!text.contains("@mail.example"), "{f} leaks an email");
+    }
+}
