@@ -193,6 +193,8 @@ pub(crate) fn blank(source: SourceRef, format: BadgeFormat) -> Credential {
         revoked_reason: None,
         verification: VerificationKind::Unknown,
         skills: Vec::new(),
+        raw: None,
+        compact: None,
         problems: Vec::new(),
     }
 }

@@ -11,6 +11,7 @@ use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKi
 /// Reads an OB 2.0 Assertion. Missing or broken parts become `problems`, never errors.
 pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Credential {
     let mut c = blank(source, BadgeFormat::Ob2);
+    c.raw = Some(std::sync::Arc::new(doc.clone()));
     if let Some(id) = id_of(doc) {
         c.credential_id = id;
     }

@@ -11,6 +11,7 @@ use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKi
 /// Reads an OB 3.0 credential. Missing or broken parts become `problems`, never errors.
 pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
     let mut c = blank(source, BadgeFormat::Ob3);
+    c.raw = Some(std::sync::Arc::new(doc.clone()));
     if let Some(id) = id_of(doc) {
         c.credential_id = id;
     }

@@ -166,6 +166,11 @@ pub struct Credential {
     pub verification: VerificationKind,
     /// Skills the credential asserts (alignments, tags, Credly skills).
     pub skills: Vec<RawSkill>,
+    /// The credential document as read (OB 2.0 assertion, OB 3.0 credential), kept for the
+    /// proof and consistency checks of `verify`; `verify` drops it once checked to bound memory.
+    pub raw: Option<std::sync::Arc<serde_json::Value>>,
+    /// The compact JWS / VC-JWT text when the credential arrived in that form.
+    pub compact: Option<String>,
     /// Structural problems found while reading (missing required fields, wrong types).
     /// A non-empty list makes the credential `malformed` in `verify`.
     pub problems: Vec<String>,
