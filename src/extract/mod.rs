@@ -2,8 +2,24 @@
 //!
 //! PUBLIC API CONTRACT: [`Extractor::new`] builds once per run from a [`Taxonomy`];
 //! [`Extractor::extract`] returns mentions with character offsets into [`html_to_text`]'s output.
+//!
+//! How it works: the text is [`fold`](crate::taxonomy::fold)ed exactly like the taxonomy labels,
+//! padded with a space on each side, while a map from every folded byte back to the source bytes
+//! is kept. One Aho-Corasick automaton (leftmost-longest) holds every usable surface form as
+//! `" " + form + " "`; since folded tokens are separated by exactly one space, every match starts
+//! and ends on a word boundary ("java" never matches inside "javascript", "c" never inside "c#").
+//! After a match the search resumes on its trailing space, so adjacent mentions are all found.
+//! Forms that are too short or too generic to be evidence are left out (see [`skip_reason`]).
 
+mod html;
+mod matcher;
+
+use std::cell::RefCell;
+
+use crate::taxonomy::fold::{FoldBuf, fold_mapped};
 use crate::taxonomy::{SkillId, Taxonomy};
+
+pub use matcher::{GENERIC_FORMS, MIN_FORM_CHARS, SkipReason, skip_reason};
 
 /// One skill found in text.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,23 +35,101 @@ pub struct Mention {
 }
 
 /// Strips HTML tags, decodes common entities and turns block elements into line breaks.
+///
+/// Drops `script`, `style`, `noscript` and `template` content, comments and declarations; block
+/// elements (`p`, `div`, `li`, `h1`…, `tr`, `br`, …) become one line break, table cells a space;
+/// decodes `&amp; &lt; &gt; &quot; &apos; &nbsp;` (as a space), a few typographic names and every
+/// numeric reference; collapses whitespace runs to one space and trims. Unknown entities and
+/// stray `<` are kept as text.
 pub fn html_to_text(html: &str) -> String {
-    todo!("{html}")
+    html::html_to_text(html)
 }
 
 /// A matcher over every surface form of a taxonomy (`aho-corasick`, leftmost-longest, word boundaries).
 pub struct Extractor {
-    _private: (),
+    matcher: matcher::Matcher,
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor")
+            .field("patterns", &self.pattern_count())
+            .finish()
+    }
+}
+
+thread_local! {
+    /// Per-thread folding buffers, reused across calls.
+    static BUF: RefCell<FoldBuf> = RefCell::new(FoldBuf::default());
 }
 
 impl Extractor {
     /// Builds the automaton from the taxonomy's preferred and alternative labels.
+    ///
+    /// Each distinct folded label names the skill chosen by the taxonomy's surface-form index
+    /// (its preferred-label skill, else the lowest id); labels for which [`skip_reason`] gives a
+    /// reason are left out.
     pub fn new(taxonomy: &Taxonomy) -> Extractor {
-        todo!("{}", taxonomy.name)
+        Extractor {
+            matcher: matcher::Matcher::build(taxonomy),
+        }
+    }
+
+    /// How many surface forms the automaton holds.
+    pub fn pattern_count(&self) -> usize {
+        self.matcher.skills.len()
     }
 
     /// Finds skill mentions in plain text (call [`html_to_text`] first for HTML), in text order.
+    ///
+    /// Mentions do not overlap; at each position the longest form wins ("project management"
+    /// over "project"). `surface` is `text` sliced at the mention's character offsets.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
-        todo!("{text}")
+        let Some(ac) = &self.matcher.automaton else {
+            return Vec::new();
+        };
+        BUF.with_borrow_mut(|buf| {
+            fold_mapped(text, buf, true);
+            let mut out = Vec::new();
+            let mut chars = CharCounter::default();
+            let hay = buf.text.as_str();
+            let mut pos = 0;
+            while let Some(m) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) {
+                // The pattern is " form ": the form is [start + 1, end - 1).
+                let first = buf.map[m.start() + 1];
+                let last = buf.map[m.end() - 2];
+                let (start, end) = (first.start as usize, last.end as usize);
+                out.push(Mention {
+                    skill: self.matcher.skills[m.pattern().as_usize()],
+                    start: chars.at(text, start),
+                    end: chars.at(text, end),
+                    surface: text[start..end].to_string(),
+                });
+                pos = m.end() - 1;
+            }
+            out
+        })
     }
 }
+
+/// Converts increasing byte offsets of one text into character offsets without rescanning.
+#[derive(Debug, Default)]
+struct CharCounter {
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCounter {
+    /// The character offset of byte offset `byte` (a char boundary) in `text`.
+    fn at(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            *self = CharCounter::default();
+        }
+        self.chars += text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -322,7 +322,8 @@ fn tune_fuzzy_threshold() {
             println!("exact but not the annotated skill: {s:?} -> {got:?} (annotated {uri})");
         }
     }
-    let typos = synthetic_typos(&t, 3000);
+    let typos = synthetic_typos(&t, 3000, 1);
+    let typos2 = synthetic_typos(&t, 3000, 2);
     for threshold in [0.70, 0.75, 0.80, 0.83, 0.85, 0.88, 0.90, 0.93] {
         t.fuzzy_threshold = threshold;
         let (mut exact_ok, mut exact, mut fuzzy_ok, mut fuzzy) = (0, 0, 0, 0);
@@ -343,23 +344,25 @@ fn tune_fuzzy_threshold() {
             }
         }
         println!("t={threshold:.2}: exact {exact_ok}/{exact} right, fuzzy {fuzzy_ok}/{fuzzy} right; wrong fuzzy: {wrong:?}");
-        let (mut right, mut wrong, mut unmapped) = (0, 0, 0);
-        for (typo, id) in &typos {
-            match t.normalize_name(typo) {
-                Mapping { skill: None, .. } => unmapped += 1,
-                Mapping { skill: Some(s), .. } if s == *id || t.surface_form(&fold(typo)).is_some() => {
-                    right += 1
+        for (edits, typos) in [(1, &typos), (2, &typos2)] {
+            let (mut right, mut wrong, mut unmapped) = (0, 0, 0);
+            for (typo, id) in typos {
+                match t.normalize_name(typo) {
+                    Mapping { skill: None, .. } => unmapped += 1,
+                    Mapping { skill: Some(s), .. } if s == *id || t.surface_form(&fold(typo)).is_some() => {
+                        right += 1
+                    }
+                    _ => wrong += 1,
                 }
-                _ => wrong += 1,
             }
+            println!("         synthetic {edits}-edit typos: {right} right, {wrong} other skill, {unmapped} unmapped");
         }
-        println!("         synthetic one-edit typos: {right} right, {wrong} other skill, {unmapped} unmapped");
     }
 }
 
-/// `n` labels of at least 9 characters with one random edit (delete, insert, substitute,
-/// transpose), from a fixed-seed generator, with the skill they came from.
-fn synthetic_typos(t: &Taxonomy, n: usize) -> Vec<(String, SkillId)> {
+/// `n` labels of at least `9 * edits` characters with `edits` random edits (delete, insert,
+/// substitute, transpose), from a fixed-seed generator, with the skill they came from.
+fn synthetic_typos(t: &Taxonomy, n: usize, edits: usize) -> Vec<(String, SkillId)> {
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move |m: usize| {
         state ^= state << 13;
@@ -367,20 +370,22 @@ fn synthetic_typos(t: &Taxonomy, n: usize) -> Vec<(String, SkillId)> {
         state ^= state << 17;
         (state % m as u64) as usize
     };
-    let forms: Vec<SurfaceForm<'_>> = t.surface_forms().filter(|f| f.text.chars().count() >= 9).collect();
+    let forms: Vec<SurfaceForm<'_>> = t.surface_forms().filter(|f| f.text.chars().count() >= 9 * edits).collect();
     let mut out = Vec::new();
     while out.len() < n {
         let f = forms[next(forms.len())];
         let mut chars: Vec<char> = f.text.chars().collect();
-        let i = next(chars.len() - 1);
-        let letter = char::from(b'a' + next(26) as u8);
-        match next(4) {
-            0 => {
-                chars.remove(i);
+        for _ in 0..edits {
+            let i = next(chars.len() - 1);
+            let letter = char::from(b'a' + next(26) as u8);
+            match next(4) {
+                0 => {
+                    chars.remove(i);
+                }
+                1 => chars.insert(i, letter),
+                2 => chars[i] = letter,
+                _ => chars.swap(i, i + 1),
             }
-            1 => chars.insert(i, letter),
-            2 => chars[i] = letter,
-            _ => chars.swap(i, i + 1),
         }
         let typo: String = chars.into_iter().collect();
         if typo != f.text {
