@@ -17,6 +17,7 @@ pub mod generate;
 pub mod ingest;
 pub mod normalize;
 pub mod pipeline;
+pub mod query;
 pub mod report;
 pub mod score;
 pub mod taxonomy;

@@ -47,7 +47,8 @@ fn bad_files_and_records_are_rejected_while_the_run_succeeds() {
     let d = data.path();
     // A malformed JSON badge, a badge with invalid UTF-8, and an empty file.
     std::fs::write(d.join("badges/cand-000001/broken.json"), b"{\"type\": \"Assertion\", \"id\": ").expect("write");
-    std::fs::write(d.join("badges/cand-000002/latin1.json"), b"{\"type\": \"Assertion\", \"name\": \"caf\xe9\"}").expect("write");
+    std::fs::write(d.join("badges/cand-000002/latin1.json"), b"{\"type\": \"Assertion\", \"name\": \"caf\xe9\"}")
+        .expect("write");
     std::fs::write(d.join("badges/cand-000003/empty.json"), b"").expect("write");
     // A roster row with a broken quote, and a postings CSV with a broken quote on one row.
     let mut roster = std::fs::read_to_string(d.join("roster.csv")).expect("roster");
@@ -60,8 +61,20 @@ fn bad_files_and_records_are_rejected_while_the_run_succeeds() {
     let out = d.join("out");
     let o = skillmatch(
         &[
-            "run", "--roster", "roster.csv", "--badges", "badges", "--postings", "postings.jsonl", "--as-of", "2026-11-01",
-            "--out", "out", "--run-id", "bad", "--quiet",
+            "run",
+            "--roster",
+            "roster.csv",
+            "--badges",
+            "badges",
+            "--postings",
+            "postings.jsonl",
+            "--as-of",
+            "2026-11-01",
+            "--out",
+            "out",
+            "--run-id",
+            "bad",
+            "--quiet",
         ],
         d,
     );
@@ -94,10 +107,21 @@ fn bad_files_and_records_are_rejected_while_the_run_succeeds() {
 #[test]
 fn demo_job_runs_with_no_arguments_from_the_checkout() {
     let out = tempfile::tempdir().expect("tempdir");
-    let o = skillmatch(&["run", "--out", &out.path().display().to_string(), "--quiet"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    let o = skillmatch(
+        &["run", "--out", &out.path().display().to_string(), "--quiet"],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let run_dir = String::from_utf8_lossy(&o.stdout).lines().last().expect("a line").to_string();
-    for f in ["matches.parquet", "shortlists.csv", "candidate_gaps.csv", "verification.csv", "unmapped_skills.csv", "rejects.jsonl", "manifest.json"] {
+    for f in [
+        "matches.parquet",
+        "shortlists.csv",
+        "candidate_gaps.csv",
+        "verification.csv",
+        "unmapped_skills.csv",
+        "rejects.jsonl",
+        "manifest.json",
+    ] {
         assert!(Path::new(&run_dir).join(f).exists(), "{f} missing in {run_dir}");
     }
     let shortlist = read_csv(&Path::new(&run_dir).join("shortlists.csv"));

@@ -76,7 +76,14 @@ fn manifest_counts_reconcile_and_list_every_output() {
         assert_eq!(c.read, c.accepted + c.rejected, "counts of {kind} do not reconcile");
     }
     let names: Vec<&str> = s.manifest.outputs.iter().map(|o| o.file.as_str()).collect();
-    for f in ["matches.parquet", "shortlists.csv", "candidate_gaps.csv", "verification.csv", "unmapped_skills.csv", "rejects.jsonl"] {
+    for f in [
+        "matches.parquet",
+        "shortlists.csv",
+        "candidate_gaps.csv",
+        "verification.csv",
+        "unmapped_skills.csv",
+        "rejects.jsonl",
+    ] {
         assert!(names.contains(&f), "{f} missing from manifest outputs {names:?}");
         assert!(s.run_dir.join(f).exists(), "{f} not written");
     }

@@ -120,7 +120,8 @@ fn scores_lie_in_unit_interval_and_full_evidence_scores_one() {
         ],
     };
     assert!((score_pair(tax, &full, &role, &params(3)) - 1.0).abs() < 1e-12);
-    let half = CandidateProfile { skills: vec![HeldSkill { skill: 10, weight: 0.5, evidence: vec![0] }], ..full.clone() };
+    let half =
+        CandidateProfile { skills: vec![HeldSkill { skill: 10, weight: 0.5, evidence: vec![0] }], ..full.clone() };
     // Required coverage 0.5 weighs 0.8; preferred contributes only if skill 20 shares a group with 10.
     let s = score_pair(tax, &half, &role, &params(3));
     assert!(s >= 0.4 - 1e-12 && s <= 1.0, "{s}");

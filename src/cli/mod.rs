@@ -1,7 +1,9 @@
 //! Argument parsing and dispatch. Exit codes: 0 ok, 1 the run failed, 2 usage or configuration error.
 
+mod explain;
 mod generate;
 mod run;
+mod shortlist;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -12,7 +14,9 @@ use clap::{Parser, Subcommand};
 /// Verifies skill badges, maps skills to ESCO and ranks candidates for open roles, every night.
 #[derive(Debug, Parser)]
 #[command(name = "skillmatch", version, about, propagate_version = true)]
-#[command(after_help = "Examples:\n  skillmatch run                      # the bundled demo job\n  skillmatch run --config /etc/skillmatch/nightly.toml\n  skillmatch gen --candidates 20000 --roles 2000 --seed 7 --out /tmp/big\n  skillmatch run --roster /tmp/big/roster.csv --badges /tmp/big/badges --postings /tmp/big/postings.jsonl\n  skillmatch verify datasets/demo/badges --roster datasets/demo/roster.csv")]
+#[command(
+    after_help = "Examples:\n  skillmatch run                      # the bundled demo job\n  skillmatch run --config /etc/skillmatch/nightly.toml\n  skillmatch gen --candidates 20000 --roles 2000 --seed 7 --out /tmp/big\n  skillmatch run --roster /tmp/big/roster.csv --badges /tmp/big/badges --postings /tmp/big/postings.jsonl\n  skillmatch verify datasets/demo/badges --roster datasets/demo/roster.csv"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,6 +30,10 @@ enum Command {
     Gen(generate::GenArgs),
     /// Verify badge files and print one JSON object per credential.
     Verify(verify::VerifyArgs),
+    /// A recruiter's filtered shortlist for one role, from a run folder.
+    Shortlist(shortlist::ShortlistArgs),
+    /// Explain one candidate's score for one role, from a run folder.
+    Explain(explain::ExplainArgs),
 }
 
 /// A failure with the exit code it deserves.
@@ -52,6 +60,8 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Gen(a) => generate::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Shortlist(a) => shortlist::run(a),
+        Command::Explain(a) => explain::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -79,9 +89,5 @@ pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 /// Checks that a user-given path exists; the message names the flag and the path.
 pub(crate) fn must_exist(flag: &str, p: &Path) -> Result<(), Failure> {
-    if p.exists() {
-        Ok(())
-    } else {
-        Err(Failure::usage(anyhow::anyhow!("{flag} path not found: {}", p.display())))
-    }
+    if p.exists() { Ok(()) } else { Err(Failure::usage(anyhow::anyhow!("{flag} path not found: {}", p.display()))) }
 }

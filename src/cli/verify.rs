@@ -60,7 +60,13 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
         }
         None => Config::default().verify,
     };
-    let spec = IngestSpec { roster: a.roster, badges: a.paths, claims: a.claims, postings: Vec::new() };
+    let spec = IngestSpec {
+        roster: a.roster,
+        badges: a.paths,
+        claims: a.claims,
+        postings: Vec::new(),
+        credly_csv: Default::default(),
+    };
     let out = ingest(&spec).map_err(Failure::usage)?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
     let verified = verify_all(out.credentials, &out.roster, as_of, &policy);

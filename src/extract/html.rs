@@ -7,10 +7,43 @@
 
 /// Elements whose start and end are line breaks.
 const BLOCK: &[&str] = &[
-    "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "tfoot",
-    "thead", "title", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "title",
+    "tr",
+    "ul",
 ];
 
 /// Elements whose boundaries separate words without breaking the line.
@@ -47,10 +80,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
             _ => {
                 // Copy a run of ordinary text; `<` and `&` are ASCII, so this splits on char
                 // boundaries.
-                let end = bytes[i..]
-                    .iter()
-                    .position(|&b| b == b'<' || b == b'&')
-                    .map_or(bytes.len(), |p| i + p);
+                let end = bytes[i..].iter().position(|&b| b == b'<' || b == b'&').map_or(bytes.len(), |p| i + p);
                 for c in html[i..end].chars() {
                     out.text(c);
                 }
@@ -80,25 +110,16 @@ fn parse_markup(html: &str, start: usize) -> Option<Markup> {
     let rest = &html[start..];
     if rest.starts_with("<!--") {
         let end = rest[4..].find("-->").map_or(html.len(), |p| start + 4 + p + 3);
-        return Some(Markup {
-            effect: Effect::None,
-            end,
-        });
+        return Some(Markup { effect: Effect::None, end });
     }
     let next = *rest.as_bytes().get(1)?;
     if next == b'!' || next == b'?' {
         let end = rest.find('>').map_or(html.len(), |p| start + p + 1);
-        return Some(Markup {
-            effect: Effect::None,
-            end,
-        });
+        return Some(Markup { effect: Effect::None, end });
     }
     let closing = next == b'/';
     let name_start = start + 1 + usize::from(closing);
-    let name_len = html.as_bytes()[name_start..]
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric())
-        .count();
+    let name_len = html.as_bytes()[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
     if name_len == 0 || !html.as_bytes()[name_start].is_ascii_alphabetic() {
         return None;
     }
@@ -106,15 +127,9 @@ fn parse_markup(html: &str, start: usize) -> Option<Markup> {
     let tag_end = find_tag_end(html, name_start + name_len);
     let self_closing = html[..tag_end].ends_with("/>");
     if !closing && !self_closing && is_one_of(name, RAW) {
-        return Some(Markup {
-            effect: Effect::Space,
-            end: skip_raw_content(html, tag_end, name),
-        });
+        return Some(Markup { effect: Effect::Space, end: skip_raw_content(html, tag_end, name) });
     }
-    Some(Markup {
-        effect: effect_of(name),
-        end: tag_end,
-    })
+    Some(Markup { effect: effect_of(name), end: tag_end })
 }
 
 /// The byte after the `>` closing a tag whose attributes start at `from` (quotes respected).
@@ -169,11 +184,7 @@ fn effect_of(name: &str) -> Effect {
 /// Decodes a character reference at the start of `s` (`s` starts with `&`): the character (if
 /// recognized) and the number of bytes consumed (1 when not recognized).
 fn decode_entity(s: &str) -> (Option<char>, usize) {
-    let body_len = s.as_bytes()[1..]
-        .iter()
-        .take(32)
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
-        .count();
+    let body_len = s.as_bytes()[1..].iter().take(32).take_while(|b| b.is_ascii_alphanumeric() || **b == b'#').count();
     if s.as_bytes().get(1 + body_len) != Some(&b';') {
         return (None, 1);
     }
@@ -239,11 +250,7 @@ struct Output {
 
 impl Output {
     fn with_capacity(n: usize) -> Output {
-        Output {
-            text: String::with_capacity(n),
-            space: false,
-            newline: false,
-        }
+        Output { text: String::with_capacity(n), space: false, newline: false }
     }
 
     fn text(&mut self, c: char) {

@@ -52,9 +52,7 @@ pub struct Extractor {
 
 impl std::fmt::Debug for Extractor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Extractor")
-            .field("patterns", &self.pattern_count())
-            .finish()
+        f.debug_struct("Extractor").field("patterns", &self.pattern_count()).finish()
     }
 }
 
@@ -70,9 +68,7 @@ impl Extractor {
     /// (its preferred-label skill, else the lowest id); labels for which [`skip_reason`] gives a
     /// reason are left out.
     pub fn new(taxonomy: &Taxonomy) -> Extractor {
-        Extractor {
-            matcher: matcher::Matcher::build(taxonomy),
-        }
+        Extractor { matcher: matcher::Matcher::build(taxonomy) }
     }
 
     /// How many surface forms the automaton holds.

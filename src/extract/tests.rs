@@ -12,11 +12,7 @@ fn extractor() -> &'static Extractor {
 
 /// The preferred label of each mention's skill with its surface, in order.
 fn found(text: &str) -> Vec<(String, String)> {
-    extractor()
-        .extract(text)
-        .into_iter()
-        .map(|m| (esco().skill(m.skill).label.clone(), m.surface))
-        .collect()
+    extractor().extract(text).into_iter().map(|m| (esco().skill(m.skill).label.clone(), m.surface)).collect()
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {

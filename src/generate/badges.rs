@@ -70,8 +70,9 @@ fn title_case(s: &str) -> String {
 /// Swaps two adjacent letters inside a word (never the first letter).
 fn typo(s: &str, rng: &mut ChaCha8Rng) -> String {
     let mut chars: Vec<char> = s.chars().collect();
-    let candidates: Vec<usize> =
-        (1..chars.len().saturating_sub(1)).filter(|&i| chars[i].is_alphabetic() && chars[i + 1].is_alphabetic()).collect();
+    let candidates: Vec<usize> = (1..chars.len().saturating_sub(1))
+        .filter(|&i| chars[i].is_alphabetic() && chars[i + 1].is_alphabetic())
+        .collect();
     if candidates.is_empty() {
         return s.to_string();
     }
@@ -149,7 +150,8 @@ fn ob2_assertion(ctx: &BadgeCtx<'_>, skills: &[SkillId], n: usize, rng: &mut Cha
             }
         })
         .collect();
-    let issuer = if rng.random_bool(0.6) { issuer_profile(issuer_i) } else { json!(format!("https://{domain}/issuer.json")) };
+    let issuer =
+        if rng.random_bool(0.6) { issuer_profile(issuer_i) } else { json!(format!("https://{domain}/issuer.json")) };
     let salt = format!("{:016x}", rng.random::<u64>());
     let email = if fault == Fault::WrongRecipient { &ctx.other_email } else { &ctx.cand.emails[0] };
     let mut a = json!({
@@ -254,7 +256,8 @@ fn ob3_credential(ctx: &BadgeCtx<'_>, skills: &[SkillId], n: usize, rng: &mut Ch
 }
 
 fn slug(s: &str) -> String {
-    let mut out: String = s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let mut out: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     while out.contains("--") {
         out = out.replace("--", "-");
     }
@@ -298,7 +301,11 @@ pub(super) fn write(
             let ctx = BadgeCtx {
                 taxonomy,
                 cand,
-                other_email: if other.id == cand.id { "someone.else@mail.example".into() } else { other.emails[0].clone() },
+                other_email: if other.id == cand.id {
+                    "someone.else@mail.example".into()
+                } else {
+                    other.emails[0].clone()
+                },
                 opts,
             };
             let cdir = dir.join(&cand.id);
@@ -328,7 +335,8 @@ pub(super) fn write(
             }
             if !credly.is_empty() {
                 let p = cdir.join("credly-export.json");
-                std::fs::write(&p, pretty(&json!({"data": credly, "metadata": {"count": credly.len()}}))?).map_err(io(&p))?;
+                std::fs::write(&p, pretty(&json!({"data": credly, "metadata": {"count": credly.len()}}))?)
+                    .map_err(io(&p))?;
                 files += 1;
             }
             Ok((files, creds))

@@ -213,7 +213,12 @@ fn write_roster(out: &Path, candidates: &[CandidatePlan]) -> std::io::Result<()>
     w.flush()
 }
 
-fn write_truth(out: &Path, taxonomy: &Taxonomy, candidates: &[CandidatePlan], roles: &[RolePlan]) -> std::io::Result<()> {
+fn write_truth(
+    out: &Path,
+    taxonomy: &Taxonomy,
+    candidates: &[CandidatePlan],
+    roles: &[RolePlan],
+) -> std::io::Result<()> {
     let mut w = std::io::BufWriter::new(std::fs::File::create(out.join("truth.csv"))?);
     writeln!(w, "candidate_id,occupation_uri,role_id")?;
     for c in candidates {

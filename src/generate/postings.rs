@@ -72,7 +72,8 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
     };
     let term = |s: &u32, preferred: bool| {
         let sk = taxonomy.skill(*s);
-        let mut t = json!({"@type": "DefinedTerm", "name": sk.label, "termCode": sk.uri, "inDefinedTermSet": "ESCO v1.2.0"});
+        let mut t =
+            json!({"@type": "DefinedTerm", "name": sk.label, "termCode": sk.uri, "inDefinedTermSet": "ESCO v1.2.0"});
         if preferred {
             t["skillmatch:requirement"] = json!("preferred");
         }
@@ -129,8 +130,17 @@ pub(super) fn write(out: &Path, taxonomy: &Taxonomy, roles: &[RolePlan], opts: &
     }
     jsonl.flush()?;
     let mut w = csv::Writer::from_path(out.join("postings.csv")).map_err(std::io::Error::other)?;
-    w.write_record(["id", "title", "employer", "location", "date_posted", "description", "required_skills", "preferred_skills"])
-        .map_err(std::io::Error::other)?;
+    w.write_record([
+        "id",
+        "title",
+        "employer",
+        "location",
+        "date_posted",
+        "description",
+        "required_skills",
+        "preferred_skills",
+    ])
+    .map_err(std::io::Error::other)?;
     for d in &drafted {
         w.write_record([
             d.id.as_str(),

@@ -12,10 +12,12 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde_json::Value;
 
+use super::credly_csv::CredlyCsvMapping;
+use super::decode::{self, Doc, Unit};
 use super::files::{Ledger, WHOLE_FILE, display, load};
-use super::json::{has_type, id_of, kind_of, one_or_many, parse_document, text, truthy, types_of};
+use super::json::{has_type, id_of, kind_of, one_or_many, text, truthy, types_of};
 use super::types::{BadgeFormat, Credential, HashAlgo, Recipient, Roster, SourceRef, VerificationKind};
-use super::{credly, ob2, ob3};
+use super::{HOSTED_NOT_FETCHED, credly, limits, ob2, ob3};
 
 /// Count kind of credential records and unreadable badge files.
 pub(crate) const KIND_BADGE: &str = "badge";
@@ -37,6 +39,8 @@ pub(crate) enum DocKind {
     Ob2,
     Ob3,
     Credly,
+    /// A CLR 2.0 `ClrCredential`: a wrapper (counted as a document) around credentials.
+    Clr,
     BadgeClass,
     Issuer,
     RevocationList,
@@ -55,6 +59,15 @@ fn ob2_context(v: &Value) -> bool {
         .any(|c| c.contains("w3id.org/openbadges") || c.contains("openbadges.org"))
 }
 
+/// Whether a document without `type` is an Open Badges 1.x assertion (as baked into older
+/// images): `badge`, a recipient (`recipient`, or the pre-1.0 `identity` object) and `uid` or
+/// `verify`. It is read as OB 2.0 (`verify` for `verification`, `verify.url` as its id).
+fn is_legacy_assertion(v: &Value) -> bool {
+    v.get("badge").is_some()
+        && (v.get("recipient").is_some() || v.get("identity").is_some_and(Value::is_object))
+        && (v.get("uid").is_some() || v.get("verify").is_some())
+}
+
 /// Detects a document's format from its content (never from the file name).
 pub(crate) fn classify(v: &Value) -> DocKind {
     if !v.is_object() {
@@ -68,7 +81,7 @@ pub(crate) fn classify(v: &Value) -> DocKind {
         return DocKind::Ob2;
     }
     if has_type(&types, "ClrCredential") {
-        return DocKind::Unknown("not a recognised badge format (CLR 2.0 ClrCredential is not supported)".to_string());
+        return DocKind::Clr;
     }
     if has_type(&types, "OpenBadgeCredential") || has_type(&types, "AchievementCredential") {
         return DocKind::Ob3;
@@ -97,6 +110,9 @@ pub(crate) fn classify(v: &Value) -> DocKind {
         if truthy(v.get("revoked")) && id_of(v).is_some() {
             return DocKind::RevocationNotice;
         }
+    }
+    if types.is_empty() && is_legacy_assertion(v) {
+        return DocKind::Ob2;
     }
     let what = if types.is_empty() { "no type".to_string() } else { format!("type {}", types.join(", ")) };
     DocKind::Unknown(format!("not a recognised badge format ({what})"))
@@ -236,71 +252,159 @@ pub(crate) fn hashed_identity(kind: String, identity: &str, salt: Option<String>
     Ok(Recipient::Hashed { kind, algo, digest, salt })
 }
 
+/// Deepest nesting of CLR credentials inside CLR credentials that is read.
+const MAX_CLR_DEPTH: usize = 4;
+
+/// A credential document waiting for the support index to be complete.
+struct Pending {
+    /// Index into the badge files.
+    file: usize,
+    class: DocKind,
+    doc: Doc,
+}
+
+/// The position of entry `i` of a CLR's `verifiableCredential` list.
+fn nested_position(base: &str, i: usize) -> String {
+    if base == WHOLE_FILE { format!("verifiableCredential[{i}]") } else { format!("{base}, verifiableCredential[{i}]") }
+}
+
+/// Classifies one document: credentials wait in `pending`, support documents are indexed, a
+/// CLR wrapper is counted as a document and each nested credential placed on its own.
+fn place(
+    file: usize,
+    shown: &str,
+    doc: Doc,
+    depth: usize,
+    index: &mut SupportIndex,
+    ledger: &mut Ledger,
+    pending: &mut Vec<Pending>,
+) {
+    match classify(&doc.value) {
+        DocKind::Unknown(reason) if doc.problems.is_empty() => ledger.reject(KIND_BADGE, shown, doc.position, reason),
+        DocKind::Unknown(reason) => {
+            ledger.reject(KIND_BADGE, shown, doc.position, format!("{reason}; {}", doc.problems.join("; ")))
+        }
+        DocKind::Clr => {
+            ledger.accept(KIND_DOCUMENT);
+            let subjects = one_or_many(doc.value.get("credentialSubject"));
+            let nested: Vec<&Value> =
+                subjects.into_iter().flat_map(|s| one_or_many(s.get("verifiableCredential"))).collect();
+            for (i, entry) in nested.into_iter().enumerate() {
+                let position = nested_position(&doc.position, i);
+                match decode::nested_doc(entry, position) {
+                    Ok(child) if depth < MAX_CLR_DEPTH => place(file, shown, child, depth + 1, index, ledger, pending),
+                    Ok(child) => ledger.reject(
+                        KIND_BADGE,
+                        shown,
+                        child.position,
+                        format!("CLR credentials nested more than {MAX_CLR_DEPTH} deep are not read"),
+                    ),
+                    Err((position, reason)) => ledger.reject(KIND_BADGE, shown, position, reason),
+                }
+            }
+        }
+        class @ (DocKind::Ob2 | DocKind::Ob3 | DocKind::Credly) => pending.push(Pending { file, class, doc }),
+        class => {
+            index.add(&class, &doc.value);
+            ledger.accept(KIND_DOCUMENT);
+        }
+    }
+}
+
+/// A credential for a baked image that holds only a hosted assertion URL (never fetched).
+fn hosted_url_credential(url: String, source: SourceRef) -> Credential {
+    let mut c = blank(source, BadgeFormat::Ob2);
+    c.problems.push(format!(
+        "{HOSTED_NOT_FETCHED}: the baked image holds only the URL of its hosted assertion ({}) and nothing is fetched at run time",
+        super::dates::truncate(&url, 200)
+    ));
+    c.credential_id = url;
+    c.verification = VerificationKind::Hosted;
+    c
+}
+
 /// Reads all badge files and returns the credentials found (in file order).
-pub(crate) fn read_badges(files: &[BadgeFile], roster: &Roster, ledger: &mut Ledger) -> Vec<Credential> {
+pub(crate) fn read_badges(
+    files: &[BadgeFile],
+    roster: &Roster,
+    mapping: &CredlyCsvMapping,
+    ledger: &mut Ledger,
+) -> Vec<Credential> {
     let mut index = SupportIndex::default();
-    let mut docs: Vec<(usize, DocKind, Value)> = Vec::new();
-    // Read, hash and parse in parallel (order kept); bytes are dropped once parsed.
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut out = Vec::new();
+    // Read, hash and decode in parallel (order kept); bytes are dropped once decoded.
     let loaded: Vec<_> = files
         .par_iter()
         .map(|f| match load(&f.path) {
-            Ok((meta, bytes)) => (Ok(meta), Some(parse_document(&bytes))),
+            Ok((meta, bytes)) => (Ok(meta), Some(decode::decode_file(&f.path, &bytes, mapping))),
             Err(e) => (Err(e), None),
         })
         .collect();
-    for (i, (file, (meta, parsed))) in files.iter().zip(loaded).enumerate() {
+    for (i, (file, (meta, unit))) in files.iter().zip(loaded).enumerate() {
         let shown = display(&file.path);
         if !ledger.record(KIND_BADGE, &file.path, meta) {
             continue;
         }
-        let Some(parsed) = parsed else {
-            continue;
-        };
-        let value = match parsed {
-            Ok(v) => v,
-            Err(f) => {
-                ledger.reject(KIND_BADGE, &shown, f.position, f.reason);
-                continue;
+        match unit {
+            None => {}
+            Some(Unit::Fail { position, reason }) => ledger.reject(KIND_BADGE, &shown, position, reason),
+            Some(Unit::Doc(doc)) => place(i, &shown, doc, 0, &mut index, ledger, &mut pending),
+            Some(Unit::HostedUrl { url, position }) => {
+                let mut c = hosted_url_credential(url, SourceRef { path: shown.clone(), position });
+                c.candidate_id = file.claim.clone();
+                ledger.accept(KIND_BADGE);
+                out.push(c);
             }
-        };
-        match classify(&value) {
-            DocKind::Unknown(reason) => ledger.reject(KIND_BADGE, &shown, WHOLE_FILE, reason),
-            class @ (DocKind::Ob2 | DocKind::Ob3 | DocKind::Credly) => docs.push((i, class, value)),
-            class => {
-                index.add(&class, &value);
-                ledger.accept(KIND_DOCUMENT);
+            Some(Unit::CsvRows(rows)) => {
+                for (position, row) in rows {
+                    match row {
+                        Ok(mut c) => {
+                            c.candidate_id = credly::join_candidate(file.claim.as_deref(), &c.recipient, roster);
+                            ledger.accept(KIND_BADGE);
+                            out.push(c);
+                        }
+                        Err(reason) => ledger.reject(KIND_BADGE, &shown, position, reason),
+                    }
+                }
             }
         }
     }
-    for (_, class, value) in &docs {
-        if *class == DocKind::Ob2 {
-            index.add_embedded(value);
+    for p in &pending {
+        if p.class == DocKind::Ob2 {
+            index.add_embedded(&p.doc.value);
         }
     }
-    let mut out = Vec::new();
-    for (i, class, value) in docs {
+    for Pending { file: i, class, doc } in pending {
         let Some(file) = files.get(i) else {
             continue;
         };
         let shown = display(&file.path);
-        let whole = || SourceRef { path: shown.clone(), position: WHOLE_FILE.to_string() };
-        match class {
-            DocKind::Ob2 => {
-                let mut cred = ob2::parse_assertion(&value, whole(), &index);
-                cred.candidate_id = file.claim.clone();
-                ledger.accept(KIND_BADGE);
-                out.push(cred);
+        let source = SourceRef { path: shown.clone(), position: doc.position.clone() };
+        let mut cred = match class {
+            DocKind::Ob2 => ob2::parse_assertion(&doc.value, source, &index),
+            DocKind::Ob3 => ob3::parse_credential(&doc.value, source),
+            DocKind::Credly => {
+                credly::parse_export(&doc.value, &shown, file.claim.as_deref(), roster, ledger, &mut out);
+                continue;
             }
-            DocKind::Ob3 => {
-                let mut cred = ob3::parse_credential(&value, whole());
-                cred.candidate_id = file.claim.clone();
-                ledger.accept(KIND_BADGE);
-                out.push(cred);
-            }
-            DocKind::Credly => credly::parse_export(&value, &shown, file.claim.as_deref(), roster, ledger, &mut out),
-            _ => {}
+            _ => continue,
+        };
+        cred.candidate_id = file.claim.clone();
+        if let Some(compact) = doc.compact {
+            cred.verification = if class == DocKind::Ob2 { VerificationKind::Signed } else { VerificationKind::Proof };
+            cred.compact = Some(compact.text);
+            cred.raw = Some(compact.payload);
         }
+        if !doc.problems.is_empty() {
+            let mut problems = doc.problems;
+            problems.append(&mut cred.problems);
+            cred.problems = problems;
+        }
+        ledger.accept(KIND_BADGE);
+        out.push(cred);
     }
+    out.iter_mut().for_each(limits::enforce);
     out
 }
 
@@ -330,7 +434,9 @@ mod tests {
         ));
         assert!(matches!(classify(&json!([1, 2])), DocKind::Unknown(r) if r.contains("array")));
         let clr = json!({"type": ["VerifiableCredential", "ClrCredential"], "credentialSubject": {"achievement": []}});
-        assert!(matches!(classify(&clr), DocKind::Unknown(r) if r.contains("CLR")));
+        assert_eq!(classify(&clr), DocKind::Clr);
+        let legacy = json!({"uid": "1", "recipient": {"identity": "a@b.c"}, "badge": "https://x/b", "verify": {}});
+        assert_eq!(classify(&legacy), DocKind::Ob2);
         assert!(matches!(classify(&json!({"hello": 1})), DocKind::Unknown(r) if r.contains("no type")));
     }
 

@@ -23,6 +23,11 @@ pub const BAKED_TEXT_LIMIT: usize = 1 << 20;
 /// The PNG file signature.
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
+/// Deepest element nesting read in an SVG. `quick-xml`'s namespace resolver counts nesting in a
+/// `u16` that overflows (a panic in debug builds) past 65 535 levels, and no real SVG nests this
+/// deep, so deeper files are rejected before that.
+const MAX_XML_DEPTH: usize = 1000;
+
 /// The PNG keyword of baked badge text.
 const KEYWORD: &[u8] = b"openbadges";
 
@@ -93,6 +98,9 @@ pub(crate) enum BakedError {
         /// The parser's message.
         detail: String,
     },
+    /// The SVG nests elements deeper than [`MAX_XML_DEPTH`].
+    #[error("SVG nests elements more than {MAX_XML_DEPTH} deep (byte {0}); not read further")]
+    TooDeep(u64),
     /// An SVG without an `openbadges:assertion` element.
     #[error("SVG image has no openbadges:assertion element (not a baked badge)")]
     NoSvgBadge,
@@ -143,7 +151,8 @@ pub(crate) fn png_text(bytes: &[u8]) -> Result<BakedText, BakedError> {
         }
         let data = &bytes[data_start..data_end];
         if matches!(kind_bytes, b"tEXt" | b"zTXt" | b"iTXt") && keyword(data).is_some_and(|k| k == KEYWORD) {
-            let stored = u32::from_be_bytes([bytes[data_end], bytes[data_end + 1], bytes[data_end + 2], bytes[data_end + 3]]);
+            let stored =
+                u32::from_be_bytes([bytes[data_end], bytes[data_end + 1], bytes[data_end + 2], bytes[data_end + 3]]);
             let mut crc = flate2::Crc::new();
             crc.update(kind_bytes);
             crc.update(data);
@@ -186,7 +195,8 @@ fn chunk_text(kind: &[u8], data: &[u8]) -> Result<String, ChunkFail> {
     match kind {
         b"tEXt" => Ok(latin1_or_utf8(rest)),
         b"zTXt" => {
-            let (&method, compressed) = rest.split_first().ok_or(ChunkFail::Malformed("no compression method".into()))?;
+            let (&method, compressed) =
+                rest.split_first().ok_or(ChunkFail::Malformed("no compression method".into()))?;
             if method != 0 {
                 return Err(ChunkFail::Malformed(format!("unknown compression method {method}")));
             }
@@ -271,6 +281,7 @@ pub(crate) fn svg_text(bytes: &[u8]) -> Result<BakedText, BakedError> {
         offset: skip as u64 + reader.error_position(),
         detail: e.to_string(),
     };
+    let mut depth = 0usize;
     loop {
         let before = reader.buffer_position();
         let (ns, event) = match reader.read_resolved_event() {
@@ -278,8 +289,18 @@ pub(crate) fn svg_text(bytes: &[u8]) -> Result<BakedText, BakedError> {
             Err(e) => return Err(xml_err(&reader, e)),
         };
         let (start, empty) = match event {
-            Event::Start(s) => (s, false),
+            Event::Start(s) => {
+                depth += 1;
+                if depth > MAX_XML_DEPTH {
+                    return Err(BakedError::TooDeep(skip as u64 + before));
+                }
+                (s, false)
+            }
             Event::Empty(s) => (s, true),
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
             Event::Eof => return Err(BakedError::NoSvgBadge),
             _ => continue,
         };
@@ -294,7 +315,7 @@ pub(crate) fn svg_text(bytes: &[u8]) -> Result<BakedText, BakedError> {
                 verify = Some(attr.unescape_value().map_err(|e| xml_err(&reader, e))?.trim().to_string());
             }
         }
-        let content = if empty { String::new() } else { element_content(&mut reader, skip)? };
+        let content = if empty { String::new() } else { element_content(&mut reader, skip, depth)? };
         let content = content.trim();
         let verify = verify.filter(|v| !v.is_empty());
         let chosen = match verify {
@@ -309,14 +330,13 @@ pub(crate) fn svg_text(bytes: &[u8]) -> Result<BakedText, BakedError> {
 
 /// The text and CDATA inside the current element (nested elements' text included), with
 /// predefined and character entity references resolved.
-fn element_content(reader: &mut quick_xml::NsReader<&[u8]>, skip: usize) -> Result<String, BakedError> {
+fn element_content(reader: &mut quick_xml::NsReader<&[u8]>, skip: usize, outer: usize) -> Result<String, BakedError> {
     let mut out = String::new();
     let mut depth = 0usize;
     loop {
-        let event = reader.read_event().map_err(|e| BakedError::Xml {
-            offset: skip as u64 + reader.error_position(),
-            detail: e.to_string(),
-        })?;
+        let event = reader
+            .read_event()
+            .map_err(|e| BakedError::Xml { offset: skip as u64 + reader.error_position(), detail: e.to_string() })?;
         let fail = |detail: String| BakedError::Xml { offset: skip as u64 + reader.buffer_position(), detail };
         match event {
             Event::Text(t) => out.push_str(&t.decode().map_err(|e| fail(e.to_string()))?),
@@ -335,11 +355,16 @@ fn element_content(reader: &mut quick_xml::NsReader<&[u8]>, skip: usize) -> Resu
                         "amp" => '&',
                         "apos" => '\'',
                         "quot" => '"',
-                        _ => return Err(fail(format!("undefined entity &{name};"))),
+                        _ => return Err(fail(format!("undefined entity &{name}; (DTD entities are never expanded)"))),
                     });
                 }
             }
-            Event::Start(_) => depth += 1,
+            Event::Start(_) => {
+                depth += 1;
+                if outer + depth > MAX_XML_DEPTH {
+                    return Err(BakedError::TooDeep(skip as u64 + reader.buffer_position()));
+                }
+            }
             Event::End(_) if depth == 0 => return Ok(out),
             Event::End(_) => depth -= 1,
             Event::Eof => return Err(fail("the file ends inside openbadges:assertion".into())),
@@ -428,7 +453,8 @@ pub(crate) mod tests {
             <openbadges:assertion verify="https://example.org/a.json"><![CDATA[ {"a": 1} ]]></openbadges:assertion></svg>"#;
         let found = svg_text(svg.as_bytes()).expect("svg");
         assert_eq!(found.text, "{\"a\": 1}");
-        let escaped = r#"<svg xmlns:ob="http://openbadges.org/"><ob:assertion>{&quot;a&quot;:&#49;}</ob:assertion></svg>"#;
+        let escaped =
+            r#"<svg xmlns:ob="http://openbadges.org/"><ob:assertion>{&quot;a&quot;:&#49;}</ob:assertion></svg>"#;
         assert_eq!(svg_text(escaped.as_bytes()).map(|t| t.text), Ok("{\"a\":1}".into()));
         let jws = r#"<svg xmlns:openbadges="http://openbadges.org"><openbadges:assertion verify="eyJhbGciOiJSUzI1NiJ9.e30.c2ln">{}</openbadges:assertion></svg>"#;
         assert_eq!(svg_text(jws.as_bytes()).map(|t| t.text), Ok("eyJhbGciOiJSUzI1NiJ9.e30.c2ln".into()));
@@ -439,5 +465,10 @@ pub(crate) mod tests {
         let entity = r#"<svg xmlns:openbadges="http://openbadges.org"><openbadges:assertion>&boom;</openbadges:assertion></svg>"#;
         assert!(matches!(svg_text(entity.as_bytes()), Err(BakedError::Xml { detail, .. }) if detail.contains("boom")));
         assert!(matches!(svg_text(b"<svg>\xFF</svg>"), Err(BakedError::SvgUtf8(5))));
+        let deep = format!("<svg>{}", "<g>".repeat(70_000));
+        assert!(matches!(svg_text(deep.as_bytes()), Err(BakedError::TooDeep(_))));
+        let inner =
+            format!("<svg xmlns:openbadges=\"http://openbadges.org\"><openbadges:assertion>{}", "<g>".repeat(70_000));
+        assert!(matches!(svg_text(inner.as_bytes()), Err(BakedError::TooDeep(_))));
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Each `data[i]` entry is one record. The achievement is the badge template's name (never the
 //! earner's name, which is not kept at all). The claiming candidate is the file's claim (folder or
-//! claims CSV) if any, else the roster candidate owning `recipient_email`.
+//! claims CSV) if any, else the roster candidate owning `recipient_email`. Every string of an
+//! entry is repaired for mojibake ([`super::repair_mojibake`]) before it is read.
 
 use serde_json::Value;
 
@@ -10,6 +11,7 @@ use super::badges::{KIND_BADGE, blank};
 use super::dates::first_date_field;
 use super::files::Ledger;
 use super::json::{id_of, kind_of, one_or_many, push_skill, text, truthy};
+use super::mojibake::repair_json;
 use super::types::{BadgeFormat, Credential, RawSkill, Recipient, Roster, SourceRef, VerificationKind};
 
 /// Reads every entry of an export; bad entries become rejects at `data[i]`.
@@ -35,19 +37,25 @@ pub(crate) fn parse_export(
             ledger.reject(KIND_BADGE, path, position, "entry has no id");
             continue;
         };
-        let mut c = parse_entry(entry, SourceRef { path: path.to_string(), position });
-        c.credential_id = id;
-        c.candidate_id = claim.map(str::to_string).or_else(|| match &c.recipient {
-            Recipient::Plain { identity, .. } => roster
-                .by_email
-                .get(&identity.to_lowercase())
-                .and_then(|&i| roster.candidates.get(i))
-                .map(|c| c.id.clone()),
-            _ => None,
-        });
+        let mut entry = entry.clone();
+        repair_json(&mut entry);
+        let mut c = parse_entry(&entry, SourceRef { path: path.to_string(), position });
+        c.credential_id = id_of(&entry).unwrap_or(id);
+        c.candidate_id = join_candidate(claim, &c.recipient, roster);
         ledger.accept(KIND_BADGE);
         out.push(c);
     }
+}
+
+/// The candidate of a platform record: the file's claim if any, else the roster candidate owning
+/// the plain recipient email (case-insensitive).
+pub(crate) fn join_candidate(claim: Option<&str>, recipient: &Recipient, roster: &Roster) -> Option<String> {
+    claim.map(str::to_string).or_else(|| match recipient {
+        Recipient::Plain { identity, .. } => {
+            roster.by_email.get(&identity.to_lowercase()).and_then(|&i| roster.candidates.get(i)).map(|c| c.id.clone())
+        }
+        _ => None,
+    })
 }
 
 fn parse_entry(e: &Value, source: SourceRef) -> Credential {

@@ -153,7 +153,8 @@ fn row(rec: RawRecord, width: usize, cols: &Columns, path: &str, mapping: &Credl
     if let Some(email) = get(cols.recipient_email) {
         c.recipient = Recipient::Plain { kind: "email".to_string(), identity: email.to_string() };
     }
-    for (col, key, slot) in [(cols.issued_at, "issued_at", &mut c.issued_on), (cols.expires_at, "expires_at", &mut c.expires)]
+    for (col, key, slot) in
+        [(cols.issued_at, "issued_at", &mut c.issued_on), (cols.expires_at, "expires_at", &mut c.expires)]
     {
         if let Some(s) = get(col) {
             match parse_datetime(s) {

@@ -8,12 +8,25 @@ use serde_json::Value;
 /// Accepted forms:
 /// * RFC 3339 / ISO 8601 with a zone (`2024-05-01T10:00:00Z`, `…+02:00`, `…-0500`, fractional seconds);
 /// * a date-time without a zone (`2024-05-01T10:00:00`, also with a space instead of `T`), taken as UTC;
+///   a trailing ` UTC` / ` GMT` (`2024-05-01 10:00:00 UTC`) is accepted;
 /// * a plain date (`2024-05-01`), taken as 00:00:00 UTC;
 /// * a 9- or 10-digit Unix timestamp in seconds (Open Badges 2.0 allows these).
 ///
-/// Returns `None` for anything else.
+/// Returns `None` for anything else (and for any text longer than 64 bytes).
 pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    // `2024-05-01 10:00:00 UTC` (spreadsheet exports): a zone-less date-time taken as UTC.
+    match s.strip_suffix(" UTC").or_else(|| s.strip_suffix(" GMT")) {
+        Some(rest) => parse_without_suffix(rest.trim_end()),
+        None => parse_without_suffix(s),
+    }
+}
+
+/// [`parse_datetime`] after the optional ` UTC` suffix is removed.
+fn parse_without_suffix(s: &str) -> Option<DateTime<Utc>> {
     if s.is_empty() {
         return None;
     }
@@ -90,6 +103,8 @@ mod tests {
         assert_eq!(ymdhms("2024-02-29"), "2024-02-29T00:00:00");
         assert_eq!(ymdhms("2024-02-29T08:30:00"), "2024-02-29T08:30:00");
         assert_eq!(ymdhms("1483228799"), "2016-12-31T23:59:59");
+        assert_eq!(ymdhms("2024-05-01 10:00:00 UTC"), "2024-05-01T10:00:00");
+        assert!(parse_datetime("2024-05-01 UTC UTC").is_none());
         assert!(parse_datetime("yesterday").is_none());
         assert!(parse_datetime("2023-02-30").is_none());
         assert!(parse_datetime("").is_none());

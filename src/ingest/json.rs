@@ -79,9 +79,21 @@ pub(crate) fn looks_like_uri(s: &str) -> bool {
 }
 
 /// Skills from an `alignment` list: `targetName` → name; a URI in `targetCode`, else in
-/// `targetUrl`, → uri. Alignments with neither are dropped.
-pub(crate) fn alignment_skills(v: Option<&Value>, out: &mut Vec<RawSkill>) {
-    for a in one_or_many(v) {
+/// `targetUrl`, → uri. Alignments with neither are dropped. A list that is not an array of
+/// objects is reported in `problems` under `field` (the name of the list in messages).
+pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<String>) {
+    match v {
+        None | Some(Value::Null | Value::Array(_) | Value::Object(_)) => {}
+        Some(other) => {
+            problems.push(format!("{field} is {}, expected an array of alignment objects", kind_of(other)));
+            return;
+        }
+    }
+    for (i, a) in one_or_many(v).into_iter().enumerate() {
+        if !a.is_object() {
+            problems.push(format!("{field}[{i}] is {}, expected an object", kind_of(a)));
+            continue;
+        }
         let name = text(a.get("targetName"));
         let uri = [a.get("targetCode"), a.get("targetUrl")].into_iter().filter_map(text).find(|s| looks_like_uri(s));
         if name.is_some() || uri.is_some() {
@@ -90,19 +102,26 @@ pub(crate) fn alignment_skills(v: Option<&Value>, out: &mut Vec<RawSkill>) {
     }
 }
 
-/// Skills from a tag list (strings; objects with a `name` are accepted too).
-pub(crate) fn tag_skills(v: Option<&Value>, out: &mut Vec<RawSkill>) {
-    for t in one_or_many(v) {
+/// Skills from a tag list (strings; objects with a `name` are accepted too). Entries that are
+/// neither are reported in `problems` under `field`.
+pub(crate) fn tag_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<String>) {
+    for (i, t) in one_or_many(v).into_iter().enumerate() {
         let name = text(Some(t)).or_else(|| text(t.get("name")));
-        if let Some(name) = name {
-            push_skill(out, RawSkill { name: Some(name), uri: None });
+        match name {
+            Some(name) => push_skill(out, RawSkill { name: Some(name), uri: None }),
+            None if matches!(t, Value::Array(_) | Value::Bool(_)) || (t.is_object() && t.get("name").is_none()) => {
+                problems.push(format!("{field}[{i}] is {}, expected a string", kind_of(t)))
+            }
+            None => {} // an empty string or a nameless value: nothing to take
         }
     }
 }
 
-/// Appends a skill unless an identical one is already present (order is kept).
+/// Appends a skill unless an identical one is already present (order is kept). At most
+/// [`super::limits::MAX_SKILLS`]` + 1` skills are kept: the extra one tells
+/// [`super::limits::enforce`] that the list overflowed (and keeps the duplicate check bounded).
 pub(crate) fn push_skill(out: &mut Vec<RawSkill>, skill: RawSkill) {
-    if !out.contains(&skill) {
+    if out.len() <= super::limits::MAX_SKILLS && !out.contains(&skill) {
         out.push(skill);
     }
 }
@@ -153,8 +172,22 @@ mod tests {
             {"targetDescription": "nothing usable"},
             {"targetName": "Python", "targetUrl": "https://example.org/page", "targetCode": "http://data.europa.eu/esco/skill/x"}
         ]);
-        alignment_skills(Some(&v), &mut out);
+        let mut problems = Vec::new();
+        alignment_skills(Some(&v), "alignment", &mut out, &mut problems);
         assert_eq!(out.len(), 2);
+        assert!(problems.is_empty());
+        alignment_skills(Some(&json!("SQL")), "alignment", &mut out, &mut problems);
+        alignment_skills(Some(&json!([1])), "alignment", &mut out, &mut problems);
+        tag_skills(Some(&json!(["ok", [1], {"id": "x"}, ""])), "tags", &mut out, &mut problems);
+        assert_eq!(
+            problems,
+            [
+                "alignment is a string, expected an array of alignment objects",
+                "alignment[0] is a number, expected an object",
+                "tags[1] is an array, expected a string",
+                "tags[2] is an object, expected a string"
+            ]
+        );
         assert_eq!(out[0].uri.as_deref(), Some("http://data.europa.eu/esco/skill/x"));
         assert_eq!(out[1].uri.as_deref(), Some("https://e.org/m"));
     }

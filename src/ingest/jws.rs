@@ -71,8 +71,8 @@ pub(crate) fn looks_compact(s: &str) -> bool {
 /// # Errors
 /// A [`JwsError`] when the text is not three parts, a part is not base64url or the payload is
 /// not a JSON object. A broken header is not an error: it is reported in `header_problems`.
-pub(crate) fn decode(text: &str) -> Result<Jws, JwsError> {
-    let compact = text.trim();
+pub(crate) fn decode(input: &str) -> Result<Jws, JwsError> {
+    let compact = input.trim();
     let parts: Vec<&str> = compact.split('.').collect();
     let [header, payload, signature] = parts.as_slice() else {
         return Err(JwsError::Parts(parts.len()));

@@ -5,12 +5,18 @@
 //! (`read == accepted + rejected` per kind). Only a missing input path is an error.
 
 mod badges;
+mod baked;
 mod claims;
 mod credly;
+mod credly_csv;
 mod csvrec;
 mod dates;
+mod decode;
 mod files;
 mod json;
+mod jws;
+mod limits;
+mod mojibake;
 mod ob2;
 mod ob3;
 mod postings;
@@ -20,8 +26,12 @@ mod types;
 #[cfg(test)]
 mod tests;
 
+pub use baked::BAKED_TEXT_LIMIT;
+pub use credly_csv::CredlyCsvMapping;
 pub use dates::parse_datetime;
 pub use files::{COUNT_KINDS, natural_cmp};
+pub use limits::{MAX_FIELD_BYTES, MAX_SKILLS};
+pub use mojibake::repair_mojibake;
 pub use types::*;
 
 use std::collections::HashMap;
@@ -41,6 +51,8 @@ pub struct IngestSpec {
     pub claims: Option<PathBuf>,
     /// Posting files (JSONL or CSV, by extension) or folders of them.
     pub postings: Vec<PathBuf>,
+    /// How the columns of Credly CSV exports among the badge inputs are found.
+    pub credly_csv: CredlyCsvMapping,
 }
 
 /// Errors that stop ingest before it starts (usage errors).
@@ -57,7 +69,14 @@ pub enum IngestError {
 }
 
 /// Extensions taken when walking a badges folder (files named directly are always read).
-pub const BADGE_EXTS: [&str; 2] = ["json", "jsonld"];
+/// The format is detected from the content: JSON (OB 2.0, OB 3.0, CLR 2.0, Credly), a compact
+/// JWS / VC-JWT, a baked PNG or SVG image; `.csv` files are Credly CSV exports.
+pub const BADGE_EXTS: [&str; 8] = ["json", "jsonld", "jws", "jwt", "txt", "png", "svg", "csv"];
+
+/// Every problem of a credential whose hosted assertion would have to be fetched to be read
+/// (a baked image holding only the assertion URL) starts with this text; `verify` may report
+/// such credentials `unverifiable` rather than `malformed`.
+pub const HOSTED_NOT_FETCHED: &str = "hosted assertion not fetched";
 
 /// Extensions taken when walking a postings folder (`.csv` is read as CSV, the rest as JSON).
 pub const POSTING_EXTS: [&str; 4] = ["jsonl", "ndjson", "json", "csv"];
@@ -112,7 +131,7 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
         })
         .collect();
     let roster = roster.unwrap_or_default();
-    let mut credentials = badges::read_badges(&badge_files, &roster, &mut ledger);
+    let mut credentials = badges::read_badges(&badge_files, &roster, &spec.credly_csv, &mut ledger);
 
     let mut posting_files: Vec<PathBuf> = Vec::new();
     let mut seen_postings = std::collections::HashSet::new();

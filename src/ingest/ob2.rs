@@ -1,5 +1,7 @@
 //! Open Badges 2.0 Assertions (hosted or signed), with their BadgeClass and Issuer either
 //! embedded or referenced by id and resolved against the support documents of all badge inputs.
+//! Open Badges 1.x assertions found in older baked images (`uid`, `verify`, the pre-1.0
+//! `identity` object) are read the same way.
 
 use serde_json::Value;
 
@@ -12,10 +14,18 @@ use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKi
 pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Credential {
     let mut c = blank(source, BadgeFormat::Ob2);
     c.raw = Some(std::sync::Arc::new(doc.clone()));
-    if let Some(id) = id_of(doc) {
+    // OB 1.x (older baked images): the hosted URL in `verify.url` is the id, else `uid`.
+    let legacy_verify = doc.get("verify").filter(|v| v.is_object());
+    if let Some(id) =
+        id_of(doc).or_else(|| legacy_verify.and_then(|v| text(v.get("url")))).or_else(|| text(doc.get("uid")))
+    {
         c.credential_id = id;
     }
-    c.recipient = recipient(doc.get("recipient"), &mut c.problems);
+    let legacy_identity = match doc.get("recipient") {
+        Some(_) => None,
+        None => legacy_recipient(doc.get("identity")),
+    };
+    c.recipient = recipient(doc.get("recipient").or(legacy_identity.as_ref()), &mut c.problems);
     match date_field(doc, "issuedOn") {
         Ok(d) => c.issued_on = d,
         Err(p) => c.problems.push(p),
@@ -28,7 +38,7 @@ pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportInd
         c.revoked_reason =
             Some(text(doc.get("revocationReason")).unwrap_or_else(|| "revoked (no reason given)".to_string()));
     }
-    c.verification = verification(doc.get("verification"));
+    c.verification = verification(doc.get("verification").or(legacy_verify));
 
     let badge_class = match doc.get("badge") {
         None | Some(Value::Null) => {
@@ -56,8 +66,8 @@ pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportInd
     if let Some(bc) = badge_class {
         c.achievement = text(bc.get("name"));
         issuer(bc.get("issuer"), index, &mut c);
-        alignment_skills(bc.get("alignment"), &mut c.skills);
-        tag_skills(bc.get("tags"), &mut c.skills);
+        alignment_skills(bc.get("alignment"), "badge.alignment", &mut c.skills, &mut c.problems);
+        tag_skills(bc.get("tags"), "badge.tags", &mut c.skills, &mut c.problems);
     }
 
     let listed = index.revoked.get(&c.credential_id).filter(|_| c.revoked_reason.is_none());
@@ -72,6 +82,14 @@ pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportInd
         }
     }
     c
+}
+
+/// The pre-1.0 `identity` object `{recipient, type, hashed, salt}` as an OB 2.0 recipient object.
+fn legacy_recipient(v: Option<&Value>) -> Option<Value> {
+    let mut obj = v?.as_object()?.clone();
+    let identity = obj.remove("recipient")?;
+    obj.insert("identity".to_string(), identity);
+    Some(Value::Object(obj))
 }
 
 /// `recipient` {type, hashed, salt, identity}.

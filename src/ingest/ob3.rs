@@ -46,8 +46,9 @@ pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
         Some(a @ Value::Object(_)) => {
             c.achievement_id = id_of(a);
             c.achievement = text(a.get("name"));
-            alignment_skills(a.get("alignment"), &mut c.skills);
-            tag_skills(a.get("tag").or_else(|| a.get("tags")), &mut c.skills);
+            let field = "credentialSubject.achievement";
+            alignment_skills(a.get("alignment"), &format!("{field}.alignment"), &mut c.skills, &mut c.problems);
+            tag_skills(a.get("tag").or_else(|| a.get("tags")), &format!("{field}.tag"), &mut c.skills, &mut c.problems);
         }
         None | Some(Value::Null) => c.problems.push("credentialSubject.achievement is missing".to_string()),
         Some(other) => {

@@ -69,7 +69,11 @@ pub struct NormalizeOptions {
     pub description_skills: DescriptionSkills,
 }
 
-fn count_raw<'a>(items: impl Iterator<Item = &'a RawSkill>, source: SkillSource, into: &mut BTreeMap<(SkillSource, RawSkill), u64>) {
+fn count_raw<'a>(
+    items: impl Iterator<Item = &'a RawSkill>,
+    source: SkillSource,
+    into: &mut BTreeMap<(SkillSource, RawSkill), u64>,
+) {
     for raw in items {
         *into.entry((source, raw.clone())).or_default() += 1;
     }
@@ -99,15 +103,15 @@ pub fn normalize(
     let credential_skills = credentials
         .iter()
         .map(|c| {
-            let mut ids: Vec<SkillId> = c.credential.skills.iter().filter_map(|r| lookup.get(r).and_then(|m| m.skill)).collect();
+            let mut ids: Vec<SkillId> =
+                c.credential.skills.iter().filter_map(|r| lookup.get(r).and_then(|m| m.skill)).collect();
             ids.sort_unstable();
             ids.dedup();
             ids
         })
         .collect();
 
-    let built: Vec<(Role, u64)> =
-        postings.par_iter().map(|p| build_role(extractor, p, &lookup, opts)).collect();
+    let built: Vec<(Role, u64)> = postings.par_iter().map(|p| build_role(extractor, p, &lookup, opts)).collect();
     let extracted_mentions = built.iter().map(|(_, n)| n).sum();
     let mut roles: Vec<Role> = built.into_iter().map(|(r, _)| r).collect();
     roles.sort_by(|a, b| a.id.cmp(&b.id));
@@ -115,7 +119,11 @@ pub fn normalize(
     let crosswalk = counts
         .into_iter()
         .map(|((source, raw), count)| {
-            let mapping = lookup.get(&raw).copied().unwrap_or(Mapping { skill: None, method: MatchMethod::Unmapped, confidence: 0.0 });
+            let mapping = lookup.get(&raw).copied().unwrap_or(Mapping {
+                skill: None,
+                method: MatchMethod::Unmapped,
+                confidence: 0.0,
+            });
             CrosswalkRow { source, raw, mapping, count }
         })
         .collect();
@@ -132,7 +140,11 @@ fn build_role(
         .skills
         .iter()
         .filter_map(|(raw, req)| {
-            lookup.get(raw).and_then(|m| m.skill).map(|skill| RoleSkill { requirement: *req, skill, origin: SkillOrigin::Explicit })
+            lookup.get(raw).and_then(|m| m.skill).map(|skill| RoleSkill {
+                requirement: *req,
+                skill,
+                origin: SkillOrigin::Explicit,
+            })
         })
         .collect();
     let use_text = match opts.description_skills {
@@ -142,12 +154,15 @@ fn build_role(
     };
     let mut mentions = 0;
     if use_text && !p.description.is_empty() {
-        let requirement =
-            if p.skills.is_empty() { Requirement::Required } else { Requirement::Preferred };
+        let requirement = if p.skills.is_empty() { Requirement::Required } else { Requirement::Preferred };
         let text = html_to_text(&p.description);
         let found = extractor.extract(&text);
         mentions = found.len() as u64;
-        skills.extend(found.into_iter().map(|m| RoleSkill { requirement, skill: m.skill, origin: SkillOrigin::Extracted }));
+        skills.extend(found.into_iter().map(|m| RoleSkill {
+            requirement,
+            skill: m.skill,
+            origin: SkillOrigin::Extracted,
+        }));
     }
     (Role::new(p.id.clone(), p.title.clone(), p.employer.clone(), p.location.clone(), skills), mentions)
 }

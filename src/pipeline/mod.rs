@@ -133,6 +133,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         badges: cfg.inputs.badges.clone(),
         claims: cfg.inputs.claims.clone(),
         postings: cfg.inputs.postings.clone(),
+        credly_csv: Default::default(),
     };
     progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
     let t = Instant::now();
@@ -173,19 +174,33 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress.start("normalize", "mapping skills and extracting from posting text");
     let t = Instant::now();
     let extractor = Extractor::new(&taxonomy);
-    let normalized =
-        normalize(&taxonomy, &extractor, &verified, &ingested.postings, NormalizeOptions { description_skills: cfg.score.description_skills });
+    let normalized = normalize(
+        &taxonomy,
+        &extractor,
+        &verified,
+        &ingested.postings,
+        NormalizeOptions { description_skills: cfg.score.description_skills },
+    );
     let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count() as u64;
     ledger.count("normalize", "distinct_raw_skills", normalized.crosswalk.len() as u64);
     ledger.count("normalize", "distinct_unmapped", unmapped);
     ledger.count("normalize", "extracted_mentions", normalized.extracted_mentions);
     ledger.count("normalize", "roles", normalized.roles.len() as u64);
-    ledger.count("normalize", "roles_without_skills", normalized.roles.iter().filter(|r| r.skills.is_empty()).count() as u64);
+    ledger.count(
+        "normalize",
+        "roles_without_skills",
+        normalized.roles.iter().filter(|r| r.skills.is_empty()).count() as u64,
+    );
     let d = ledger.time("normalize", t);
-    progress.finish("normalize", d, &format!("{} distinct skill strings, {unmapped} unmapped", normalized.crosswalk.len()));
+    progress.finish(
+        "normalize",
+        d,
+        &format!("{} distinct skill strings, {unmapped} unmapped", normalized.crosswalk.len()),
+    );
 
     // Stage 4: score.
-    progress.start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
+    progress
+        .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
     let t = Instant::now();
     let profiles = profiles_from(&ingested, &verified, &normalized, cfg);
     let params = ScoreParams {
@@ -290,7 +305,11 @@ fn build_manifest(
             version: taxonomy.version.clone(),
             skills: taxonomy.skills.len() as u64,
             occupations: taxonomy.occupations.len() as u64,
-            files: taxonomy.files.iter().map(|(path, sha256)| TaxonomyFile { path: path.clone(), sha256: sha256.clone() }).collect(),
+            files: taxonomy
+                .files
+                .iter()
+                .map(|(path, sha256)| TaxonomyFile { path: path.clone(), sha256: sha256.clone() })
+                .collect(),
         },
         inputs: ingested.files.clone(),
         ingest: ingested.counts.clone(),

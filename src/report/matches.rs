@@ -51,7 +51,10 @@ fn match_table(input: &ReportInput<'_>, pairs: &[RankedMatch], ex: &[Explanation
         Col::list("missing_required", ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect()),
         Col::list("partial_required", ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect()),
         Col::str("role_title", pairs.iter().map(|m| role(m).title.clone()).collect()),
-        Col::opt("candidate_location", pairs.iter().map(|m| input.profiles[m.candidate as usize].location.clone()).collect()),
+        Col::opt(
+            "candidate_location",
+            pairs.iter().map(|m| input.profiles[m.candidate as usize].location.clone()).collect(),
+        ),
         Col::opt("role_location", pairs.iter().map(|m| role(m).location.clone()).collect()),
     ])
 }
@@ -73,9 +76,18 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::str("role_title", cand_pairs.iter().map(|m| role(m).title.clone()).collect()),
         Col::f64("score", cand_pairs.iter().map(|m| round4(m.score)).collect()),
         Col::u64("required_total", cand_pairs.iter().map(|m| role(m).required_count() as u64).collect()),
-        Col::u64("missing_required_count", cand_ex.iter().map(|e| e.missing(Requirement::Required).count() as u64).collect()),
-        Col::list("missing_required", cand_ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect()),
-        Col::list("partial_required", cand_ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect()),
+        Col::u64(
+            "missing_required_count",
+            cand_ex.iter().map(|e| e.missing(Requirement::Required).count() as u64).collect(),
+        ),
+        Col::list(
+            "missing_required",
+            cand_ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect(),
+        ),
+        Col::list(
+            "partial_required",
+            cand_ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect(),
+        ),
     ]);
     out.push(super::csv(dir, "candidate_gaps.csv", &gaps)?);
     Ok(out)

@@ -1,10 +1,11 @@
 //! Report: write the run folder. One file per writer; all writers read the same [`ReportInput`].
 //!
-//! Files (see README "Outputs"): `matches.parquet`, `shortlists.csv`, `candidate_gaps.csv`,
+//! Files (see README "Outputs"): `matches.parquet`, `explanations.parquet`, `shortlists.csv`, `candidate_gaps.csv`,
 //! `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
 //! `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
+pub mod explanations;
 pub mod manifest;
 pub mod matches;
 pub mod rejects;
@@ -87,7 +88,8 @@ pub struct ReportInput<'a> {
 /// Records a written file (rows and sha256).
 pub(crate) fn output_file(dir: &Path, name: &str, rows: usize) -> Result<OutputFile, ReportError> {
     let path = dir.join(name);
-    let sha256 = crate::util::sha256_file(&path).map_err(|source| ReportError::Io { path: name.to_string(), source })?;
+    let sha256 =
+        crate::util::sha256_file(&path).map_err(|source| ReportError::Io { path: name.to_string(), source })?;
     Ok(OutputFile { file: name.to_string(), rows: rows as u64, sha256 })
 }
 
@@ -107,6 +109,7 @@ pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<Output
 pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let mut out = Vec::new();
     out.extend(matches::write(dir, input)?);
+    out.push(explanations::write(dir, input)?);
     out.push(verification::write(dir, input)?);
     out.extend(skills::write(dir, input)?);
     out.push(rejects::write(dir, input.rejects)?);

@@ -36,7 +36,10 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     cols.extend([
         Col::opt("uri", all.iter().map(uri).collect()),
         Col::opt("label", all.iter().map(lab).collect()),
-        Col::str("taxonomy", all.iter().map(|r| if r.mapping.skill.is_some() { tax.name.clone() } else { String::new() }).collect()),
+        Col::str(
+            "taxonomy",
+            all.iter().map(|r| if r.mapping.skill.is_some() { tax.name.clone() } else { String::new() }).collect(),
+        ),
         Col::str("method", all.iter().map(|r| r.mapping.method.as_str().to_string()).collect()),
         Col::f64("confidence", all.iter().map(|r| crate::util::round4(r.mapping.confidence as f64)).collect()),
         Col::u64("count", all.iter().map(|r| r.count).collect()),
@@ -71,14 +74,19 @@ fn supply_demand(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, Repo
         for h in &p.skills {
             let t = tally.entry(h.skill).or_default();
             t.candidates_with_evidence += 1;
-            if h.evidence.iter().any(|&c| input.credentials.get(c as usize).is_some_and(|v| v.status == Status::Verified)) {
+            if h.evidence
+                .iter()
+                .any(|&c| input.credentials.get(c as usize).is_some_and(|v| v.status == Status::Verified))
+            {
                 t.candidates_verified += 1;
             }
         }
     }
     let mut rows: Vec<(&SkillId, &SkillTally)> = tally.iter().collect();
     let demand = |t: &SkillTally| t.roles_required + t.roles_preferred;
-    rows.sort_by(|a, b| demand(b.1).cmp(&demand(a.1)).then_with(|| input.taxonomy.skill(*a.0).uri.cmp(&input.taxonomy.skill(*b.0).uri)));
+    rows.sort_by(|a, b| {
+        demand(b.1).cmp(&demand(a.1)).then_with(|| input.taxonomy.skill(*a.0).uri.cmp(&input.taxonomy.skill(*b.0).uri))
+    });
     let table = Table::new(vec![
         Col::str("skill_uri", rows.iter().map(|(s, _)| input.taxonomy.skill(**s).uri.clone()).collect()),
         Col::str("skill_label", rows.iter().map(|(s, _)| input.taxonomy.skill(**s).label.clone()).collect()),

@@ -76,9 +76,10 @@ impl Col {
             Values::OptStr(v) => Series::new(name, v),
             Values::U64(v) => Series::new(name, v),
             Values::F64(v) => Series::new(name, v),
-            Values::List(v) if for_csv => {
-                Series::new(name, v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()).collect::<Vec<_>>())
-            }
+            Values::List(v) if for_csv => Series::new(
+                name,
+                v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()).collect::<Vec<_>>(),
+            ),
             Values::List(v) => {
                 let inner: Vec<Series> = v.iter().map(|l| Series::new(PlSmallStr::EMPTY, l)).collect();
                 let mut s = Series::new(name.clone(), inner);
@@ -154,10 +155,8 @@ mod tests {
     #[test]
     fn parquet_round_trips_list_columns() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let t = Table::new(vec![
-            Col::str("id", vec!["x".into()]),
-            Col::list("skills", vec![vec!["a".into(), "b".into()]]),
-        ]);
+        let t =
+            Table::new(vec![Col::str("id", vec!["x".into()]), Col::list("skills", vec![vec!["a".into(), "b".into()]])]);
         let p = dir.path().join("t.parquet");
         t.write_parquet(&p).expect("write parquet");
         let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read parquet");

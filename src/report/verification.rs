@@ -43,7 +43,9 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
         ),
         Col::str(
             "checks",
-            c(&|v| v.checks.iter().map(|k| format!("{}={}", k.check, k.outcome.as_str())).collect::<Vec<_>>().join(";")),
+            c(&|v| {
+                v.checks.iter().map(|k| format!("{}={}", k.check, k.outcome.as_str())).collect::<Vec<_>>().join(";")
+            }),
         ),
     ]);
     super::csv(dir, "verification.csv", &table)

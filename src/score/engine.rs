@@ -272,19 +272,23 @@ pub fn score_all(taxonomy: &Taxonomy, profiles: &[CandidateProfile], roles: &[Ro
     let ix = Index::build(taxonomy, profiles, roles, p);
     let n_c = profiles.len();
     let n_slots = ix.slots.len();
-    let role_results: Vec<(Vec<(u32, f64)>, u64)> = (0..roles.len())
-        .into_par_iter()
-        .map_init(|| Scratch::new(n_c), |s, r| score_role(&ix, r, p, s))
-        .collect();
+    let role_results: Vec<(Vec<(u32, f64)>, u64)> =
+        (0..roles.len()).into_par_iter().map_init(|| Scratch::new(n_c), |s, r| score_role(&ix, r, p, s)).collect();
     let cand_results: Vec<Vec<(u32, f64)>> = (0..n_c)
         .into_par_iter()
         .map_init(
-            || Scratch { cur: vec![0.0; n_slots], cur_touched: Vec::new(), acc: vec![0.0; roles.len()], acc_touched: Vec::new() },
+            || Scratch {
+                cur: vec![0.0; n_slots],
+                cur_touched: Vec::new(),
+                acc: vec![0.0; roles.len()],
+                acc_touched: Vec::new(),
+            },
             |s, c| score_candidate(&ix, c, p, s),
         )
         .collect();
     let pairs_scored = role_results.iter().map(|(_, n)| n).sum();
-    let by_role = role_results.into_iter().enumerate().map(|(r, (items, _))| ranked(items, |c| (r as u32, c))).collect();
+    let by_role =
+        role_results.into_iter().enumerate().map(|(r, (items, _))| ranked(items, |c| (r as u32, c))).collect();
     let by_candidate =
         cand_results.into_iter().enumerate().map(|(c, items)| ranked(items, |r| (r, c as u32))).collect();
     ScoreOutput { by_role, by_candidate, pairs_scored }
@@ -320,7 +324,12 @@ pub enum CreditVia {
 }
 
 /// The credit a candidate earns for `skill` and how (the definition in the module docs).
-pub fn credit_of(taxonomy: &Taxonomy, profile: &CandidateProfile, skill: SkillId, group_credit: f64) -> (f64, CreditVia) {
+pub fn credit_of(
+    taxonomy: &Taxonomy,
+    profile: &CandidateProfile,
+    skill: SkillId,
+    group_credit: f64,
+) -> (f64, CreditVia) {
     let mut best = (0.0, CreditVia::None);
     if let Some(h) = profile.held(skill) {
         best = (h.weight, CreditVia::Exact);

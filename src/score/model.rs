@@ -121,7 +121,9 @@ pub fn build_profiles(candidates: &[(String, Option<String>)], evidence: &[Evide
         .iter()
         .zip(per)
         .map(|((id, location), mut items)| {
-            items.sort_by(|a, b| a.skill.cmp(&b.skill).then(b.weight.total_cmp(&a.weight)).then(a.credential.cmp(&b.credential)));
+            items.sort_by(|a, b| {
+                a.skill.cmp(&b.skill).then(b.weight.total_cmp(&a.weight)).then(a.credential.cmp(&b.credential))
+            });
             let mut skills: Vec<HeldSkill> = Vec::new();
             for it in items {
                 match skills.last_mut() {

@@ -42,13 +42,7 @@ pub(crate) fn load(dir: &Path) -> Result<EscoData, TaxonomyError> {
     let table = Table::open(dir, "occupationSkillRelations_en", &mut files)?;
     read_relations(&table, &occ_by_uri, &skill_by_uri, &mut occupations)?;
 
-    Ok(EscoData {
-        skills,
-        groups,
-        occupations,
-        files,
-        skill_by_uri,
-    })
+    Ok(EscoData { skills, groups, occupations, files, skill_by_uri })
 }
 
 /// One CSV file read fully into memory (decompressed when it is a `.csv.gz`).
@@ -63,11 +57,7 @@ impl Table {
     fn open(dir: &Path, stem: &str, files: &mut Vec<(String, String)>) -> Result<Table, TaxonomyError> {
         let plain = dir.join(format!("{stem}.csv"));
         let gz = dir.join(format!("{stem}.csv.gz"));
-        let (path, compressed) = if plain.is_file() || !gz.is_file() {
-            (plain, false)
-        } else {
-            (gz, true)
-        };
+        let (path, compressed) = if plain.is_file() || !gz.is_file() { (plain, false) } else { (gz, true) };
         let shown = path.display().to_string();
         let raw = std::fs::read(&path).map_err(|source| io_error(&path, source))?;
         files.push((shown.clone(), hex::encode(Sha256::digest(&raw))));
@@ -77,14 +67,8 @@ impl Table {
 
     /// A CSV reader over the table with its header row checked for `columns`; returns the
     /// reader and the index of each requested column, in order.
-    fn reader<const N: usize>(
-        &self,
-        columns: [&str; N],
-    ) -> Result<(csv::Reader<&[u8]>, [usize; N]), TaxonomyError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(self.data.as_slice());
+    fn reader<const N: usize>(&self, columns: [&str; N]) -> Result<(csv::Reader<&[u8]>, [usize; N]), TaxonomyError> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(self.data.as_slice());
         let headers = reader.headers().map_err(|e| self.csv_error(&e))?.clone();
         let mut idx = [0usize; N];
         for (slot, name) in idx.iter_mut().zip(columns) {
@@ -117,11 +101,7 @@ impl Table {
     }
 
     fn parse_error(&self, position: impl Into<String>, reason: impl Into<String>) -> TaxonomyError {
-        TaxonomyError::Parse {
-            path: self.path.clone(),
-            position: position.into(),
-            reason: reason.into(),
-        }
+        TaxonomyError::Parse { path: self.path.clone(), position: position.into(), reason: reason.into() }
     }
 
     fn line_error(&self, line: u64, reason: impl Into<String>) -> TaxonomyError {
@@ -138,17 +118,12 @@ impl Table {
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> TaxonomyError {
-    TaxonomyError::Io {
-        path: path.display().to_string(),
-        source,
-    }
+    TaxonomyError::Io { path: path.display().to_string(), source }
 }
 
 fn gunzip(path: &PathBuf, raw: &[u8]) -> Result<Vec<u8>, TaxonomyError> {
     let mut out = Vec::with_capacity(raw.len() * 8);
-    MultiGzDecoder::new(raw)
-        .read_to_end(&mut out)
-        .map_err(|source| io_error(path, source))?;
+    MultiGzDecoder::new(raw).read_to_end(&mut out).map_err(|source| io_error(path, source))?;
     Ok(out)
 }
 
@@ -180,11 +155,7 @@ fn index_by_uri<T>(
 }
 
 fn require_uri(table: &Table, line: u64, uri: &str) -> Result<(), TaxonomyError> {
-    if uri.trim().is_empty() {
-        Err(table.line_error(line, "empty conceptUri"))
-    } else {
-        Ok(())
-    }
+    if uri.trim().is_empty() { Err(table.line_error(line, "empty conceptUri")) } else { Ok(()) }
 }
 
 fn read_skills(table: &Table) -> Result<Vec<Skill>, TaxonomyError> {
@@ -209,10 +180,7 @@ fn read_groups(table: &Table) -> Result<Vec<SkillGroup>, TaxonomyError> {
     let mut groups = Vec::new();
     table.for_each(["conceptUri", "preferredLabel"], |line, [uri, label]| {
         require_uri(table, line, uri)?;
-        groups.push(SkillGroup {
-            uri: uri.trim().to_string(),
-            label: label.trim().to_string(),
-        });
+        groups.push(SkillGroup { uri: uri.trim().to_string(), label: label.trim().to_string() });
         Ok(())
     })?;
     groups.sort_by(|a, b| a.uri.cmp(&b.uri));
@@ -231,10 +199,7 @@ fn read_broader(
     skills: &HashMap<String, SkillId>,
     groups: &HashMap<String, u32>,
 ) -> Result<SkillEdges, TaxonomyError> {
-    let mut edges = SkillEdges {
-        parents: vec![Vec::new(); skills.len()],
-        groups: vec![Vec::new(); skills.len()],
-    };
+    let mut edges = SkillEdges { parents: vec![Vec::new(); skills.len()], groups: vec![Vec::new(); skills.len()] };
     table.for_each(["conceptUri", "broaderUri"], |line, [uri, broader]| {
         let (uri, broader) = (uri.trim(), broader.trim());
         if groups.contains_key(uri) {

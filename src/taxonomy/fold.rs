@@ -72,10 +72,7 @@ pub(crate) fn fold_mapped(s: &str, buf: &mut FoldBuf, pad: bool) {
     if pad {
         let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
         buf.text.push(' ');
-        buf.map.push(SrcSpan {
-            start: len,
-            end: len,
-        });
+        buf.map.push(SrcSpan { start: len, end: len });
     }
 }
 
@@ -89,11 +86,7 @@ fn normalize_units(s: &str, units: &mut Vec<Unit>) {
         // ASCII fast path, unless a combining mark follows that NFKC may compose with `b`.
         if b.is_ascii() && bytes.get(i + 1).is_none_or(|n| n.is_ascii()) {
             let start = i as u32;
-            units.push(Unit {
-                ch: char::from(b.to_ascii_lowercase()),
-                start,
-                end: start + 1,
-            });
+            units.push(Unit { ch: char::from(b.to_ascii_lowercase()), start, end: start + 1 });
             i += 1;
             continue;
         }
@@ -164,10 +157,7 @@ fn emit(units: &[Unit], out: &mut String, mut map: Option<&mut Vec<SrcSpan>>) {
 }
 
 fn span(u: &Unit) -> SrcSpan {
-    SrcSpan {
-        start: u.start,
-        end: u.end,
-    }
+    SrcSpan { start: u.start, end: u.end }
 }
 
 fn push_char(out: &mut String, map: Option<&mut Vec<SrcSpan>>, ch: char, sp: SrcSpan) {

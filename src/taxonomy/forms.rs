@@ -31,8 +31,7 @@ impl FormIndex {
         let mut all: Vec<(String, bool, SkillId)> = Vec::with_capacity(skills.len() * 8);
         let mut units = Vec::new();
         for (id, skill) in (0..).zip(skills) {
-            let labels = std::iter::once((&skill.label, true))
-                .chain(skill.alt_labels.iter().map(|a| (a, false)));
+            let labels = std::iter::once((&skill.label, true)).chain(skill.alt_labels.iter().map(|a| (a, false)));
             for (label, preferred) in labels {
                 let mut folded = String::with_capacity(label.len());
                 fold_into(label, &mut units, &mut folded);
@@ -54,12 +53,7 @@ impl FormIndex {
             }
             let text: Box<str> = text.into();
             by_text.insert(text.clone(), forms.len() as u32);
-            forms.push(Form {
-                text,
-                skill,
-                preferred,
-                ambiguous: false,
-            });
+            forms.push(Form { text, skill, preferred, ambiguous: false });
         }
         FormIndex { forms, by_text }
     }

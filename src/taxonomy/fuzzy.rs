@@ -96,10 +96,7 @@ impl FuzzyIndex {
                 lists.entry(g).or_default().push(i);
             }
         }
-        let lists = lists
-            .into_iter()
-            .map(|(g, v)| (g, v.into_boxed_slice()))
-            .collect();
+        let lists = lists.into_iter().map(|(g, v)| (g, v.into_boxed_slice())).collect();
         FuzzyIndex { lists, form_chars }
     }
 
@@ -114,10 +111,7 @@ impl FuzzyIndex {
         let max_edits = ((1.0 - t) / t * q_chars as f64 + 1e-9).floor() as usize;
         let mut qgrams = Vec::new();
         grams(query, &mut qgrams);
-        let mut lists: Vec<&[u32]> = qgrams
-            .iter()
-            .map(|g| self.lists.get(g).map_or(&[][..], |l| &l[..]))
-            .collect();
+        let mut lists: Vec<&[u32]> = qgrams.iter().map(|g| self.lists.get(g).map_or(&[][..], |l| &l[..])).collect();
         lists.sort_by_key(|l| l.len());
         let min_shared = lists.len().saturating_sub(4 * max_edits).max(1);
         let prefix = lists.len() - min_shared + 1;
@@ -149,12 +143,7 @@ fn count_candidates(scan: &[&[u32]], keep: impl Fn(u32) -> bool) -> Vec<(u32, u3
 }
 
 /// Scores candidates by OSA similarity and returns the best one at or above `threshold`.
-fn pick_best(
-    forms: &[Form],
-    query: &str,
-    candidates: impl Iterator<Item = u32>,
-    threshold: f32,
-) -> Option<FuzzyHit> {
+fn pick_best(forms: &[Form], query: &str, candidates: impl Iterator<Item = u32>, threshold: f32) -> Option<FuzzyHit> {
     let mut best: Option<(FuzzyHit, (bool, u32))> = None;
     for f in candidates {
         let form = &forms[f as usize];

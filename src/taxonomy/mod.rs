@@ -223,11 +223,7 @@ fn version_from_dir(dir: &Path) -> String {
 
 impl Mapping {
     /// The mapping of a string that matched nothing.
-    pub const UNMAPPED: Mapping = Mapping {
-        skill: None,
-        method: MatchMethod::Unmapped,
-        confidence: 0.0,
-    };
+    pub const UNMAPPED: Mapping = Mapping { skill: None, method: MatchMethod::Unmapped, confidence: 0.0 };
 }
 
 impl Taxonomy {
@@ -317,11 +313,7 @@ impl Taxonomy {
     /// 4. Otherwise [`Mapping::UNMAPPED`].
     pub fn normalize(&self, raw: &RawSkill) -> Mapping {
         if let Some(id) = raw.uri.as_deref().and_then(|u| self.skill_by_uri(u)) {
-            return Mapping {
-                skill: Some(id),
-                method: MatchMethod::Uri,
-                confidence: 1.0,
-            };
+            return Mapping { skill: Some(id), method: MatchMethod::Uri, confidence: 1.0 };
         }
         match raw.name.as_deref() {
             Some(name) => self.normalize_name(name),
@@ -340,11 +332,7 @@ impl Taxonomy {
                 true => AMBIGUOUS_EXACT_CONFIDENCE,
                 false => 1.0,
             };
-            return Mapping {
-                skill: Some(form.skill),
-                method: MatchMethod::Exact,
-                confidence,
-            };
+            return Mapping { skill: Some(form.skill), method: MatchMethod::Exact, confidence };
         }
         let hit = self.fuzzy.best(&self.forms.forms, &folded, self.fuzzy_threshold);
         match hit {

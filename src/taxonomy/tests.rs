@@ -20,10 +20,7 @@ pub(crate) fn esco() -> &'static Taxonomy {
 }
 
 fn raw(name: Option<&str>, uri: Option<&str>) -> RawSkill {
-    RawSkill {
-        name: name.map(str::to_string),
-        uri: uri.map(str::to_string),
-    }
+    RawSkill { name: name.map(str::to_string), uri: uri.map(str::to_string) }
 }
 
 fn id_of(uri: &str) -> SkillId {
@@ -69,11 +66,7 @@ fn load_counts() {
         assert!(Path::new(path).is_file(), "{path}");
         assert_eq!(sha.len(), 64);
     }
-    let relations: usize = t
-        .occupations
-        .iter()
-        .map(|o| o.essential.len() + o.optional.len())
-        .sum();
+    let relations: usize = t.occupations.iter().map(|o| o.essential.len() + o.optional.len()).sum();
     // 129,004 rows, 17 pairs listed as both essential and optional.
     assert_eq!(relations, 129_004 - 17);
     let with_groups = t.skills.iter().filter(|s| !s.groups.is_empty()).count();
@@ -111,11 +104,7 @@ fn known_entities_load_correctly() {
     // development and analysis) in the skills pillar.
     let groups: Vec<&str> = python.groups.iter().map(|&g| t.groups[g as usize].label.as_str()).collect();
     assert!(!groups.is_empty());
-    let occ = t
-        .occupations
-        .iter()
-        .find(|o| o.label == "technical director")
-        .expect("technical director");
+    let occ = t.occupations.iter().find(|o| o.label == "technical director").expect("technical director");
     assert_eq!(occ.isco_group, "2654");
     assert!(occ.alt_labels.iter().any(|a| a == "technical manager"));
 }
@@ -343,15 +332,15 @@ fn tune_fuzzy_threshold() {
                 _ => {}
             }
         }
-        println!("t={threshold:.2}: exact {exact_ok}/{exact} right, fuzzy {fuzzy_ok}/{fuzzy} right; wrong fuzzy: {wrong:?}");
+        println!(
+            "t={threshold:.2}: exact {exact_ok}/{exact} right, fuzzy {fuzzy_ok}/{fuzzy} right; wrong fuzzy: {wrong:?}"
+        );
         for (edits, typos) in [(1, &typos), (2, &typos2)] {
             let (mut right, mut wrong, mut unmapped) = (0, 0, 0);
             for (typo, id) in typos {
                 match t.normalize_name(typo) {
                     Mapping { skill: None, .. } => unmapped += 1,
-                    Mapping { skill: Some(s), .. } if s == *id || t.surface_form(&fold(typo)).is_some() => {
-                        right += 1
-                    }
+                    Mapping { skill: Some(s), .. } if s == *id || t.surface_form(&fold(typo)).is_some() => right += 1,
                     _ => wrong += 1,
                 }
             }

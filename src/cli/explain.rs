@@ -1,0 +1,87 @@
+//! `skillmatch explain`: why a candidate scored what they did for a role, skill by skill.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{Failure, must_exist};
+use skillmatch::query::{PairExplanation, QueryError, RunFolder};
+
+/// Output format.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  skillmatch explain --run reports/20261124T030000Z --role role-00012 --candidate cand-000042")]
+pub struct ExplainArgs {
+    /// Run folder (the path `skillmatch run` printed).
+    #[arg(long)]
+    run: PathBuf,
+    /// Role (posting) id.
+    #[arg(long)]
+    role: String,
+    /// Candidate id.
+    #[arg(long)]
+    candidate: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
+    writeln!(w, "candidate {} for role {}: score {:.4}", e.candidate_id, e.role_id, e.score)?;
+    for req in ["required", "preferred"] {
+        let lines: Vec<_> = e.skills.iter().filter(|s| s.requirement == req).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        writeln!(w, "\n{req} skills ({}):", lines.len())?;
+        for s in lines {
+            let from_text = if s.origin == "extracted" { " [found in posting text]" } else { "" };
+            match s.via.as_str() {
+                "exact" => writeln!(w, "  [x] {} (credit {:.2}){from_text}", s.skill_label, s.credit)?,
+                "group" => writeln!(
+                    w,
+                    "  [~] {} (credit {:.2}) via {} — same skill group \"{}\"{from_text}",
+                    s.skill_label,
+                    s.credit,
+                    s.held_skill_label.as_deref().unwrap_or("?"),
+                    s.group_label.as_deref().unwrap_or("?")
+                )?,
+                _ => writeln!(w, "  [ ] {} — missing{from_text}", s.skill_label)?,
+            }
+            for c in &s.evidence {
+                let expires = if c.expires.is_empty() { String::new() } else { format!(", expires {}", c.expires) };
+                writeln!(
+                    w,
+                    "        {} — \"{}\" by {}, issued {}{expires}, {}",
+                    c.status, c.achievement, c.issuer, c.issued_on, c.credential_id
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `explain`.
+pub fn run(a: ExplainArgs) -> Result<(), Failure> {
+    must_exist("--run", &a.run)?;
+    let folder = RunFolder::open(&a.run).map_err(Failure::usage)?;
+    let e = folder.explain_pair(&a.role, &a.candidate).map_err(|e| match e {
+        QueryError::NotFound(_) => Failure::usage(e),
+        _ => Failure::run(e),
+    })?;
+    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+    let res = match a.format {
+        Format::Json => serde_json::to_writer_pretty(&mut w, &e).map_err(std::io::Error::other).and_then(|_| writeln!(w)),
+        Format::Text => text(&mut w, &e),
+    };
+    res.and_then(|_| w.flush()).map_err(Failure::run)
+}
