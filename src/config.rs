@@ -93,6 +93,8 @@ pub struct ScoreConfig {
     pub top_k: usize,
     /// How description skills are used.
     pub description_skills: DescriptionSkills,
+    /// For how many of each candidate's best roles to suggest next credentials (0 = none).
+    pub next_credential_roles: usize,
 }
 
 impl Default for ScoreConfig {
@@ -104,6 +106,7 @@ impl Default for ScoreConfig {
             min_score: 0.0,
             top_k: 10,
             description_skills: DescriptionSkills::WhenNoExplicit,
+            next_credential_roles: 3,
         }
     }
 }

@@ -146,3 +146,51 @@ fn verify_prints_one_json_object_per_credential_and_exits_0() {
         assert!(skillmatch::verify::Status::parse(v["status"].as_str().expect("status")).is_some());
     }
 }
+
+#[test]
+fn shortlist_and_explain_answer_from_the_run_folder() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 60, 8, 13, true);
+    let d = data.path();
+    let o = skillmatch(
+        &["run", "--roster", "roster.csv", "--badges", "badges", "--postings", "postings.jsonl", "--as-of", "2026-11-01", "--out", "out", "--run-id", "q", "--quiet"],
+        d,
+    );
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let shortlist = read_csv(&d.join("out/q/shortlists.csv"));
+    let first = &shortlist[0];
+    let (role, cand) = (first["role_id"].as_str(), first["candidate_id"].as_str());
+
+    let o = skillmatch(&["shortlist", "--run", "out/q", "--role", role, "--top", "3", "--format", "json"], d);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json array");
+    assert!(!rows.is_empty() && rows.len() <= 3);
+    assert_eq!(rows[0]["candidate_id"], cand, "same order as the run's shortlist");
+    let score: f64 = first["score"].parse().expect("score");
+    assert!((rows[0]["score"].as_f64().expect("score") - score).abs() < 1e-9);
+
+    // A must-have skill the top candidate lacks filters it out; one it holds keeps it.
+    let held = first["matched_required"].split(';').next().expect("a matched skill").to_string();
+    let o = skillmatch(&["shortlist", "--run", "out/q", "--role", role, "--must", &held, "--format", "json"], d);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json array");
+    assert!(rows.iter().any(|r| r["candidate_id"] == cand));
+    let o = skillmatch(&["shortlist", "--run", "out/q", "--role", role, "--min-score", "1.01", "--format", "json"], d);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json array");
+    assert!(rows.is_empty());
+
+    let o = skillmatch(&["explain", "--run", "out/q", "--role", role, "--candidate", cand, "--format", "json"], d);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let skills = e["skills"].as_array().expect("skills");
+    let exact: Vec<&serde_json::Value> = skills.iter().filter(|s| s["via"] == "exact").collect();
+    assert!(!exact.is_empty());
+    for s in exact {
+        let ev = s["evidence"].as_array().expect("evidence");
+        assert!(!ev.is_empty(), "an exact match names its credential: {s}");
+        assert!(ev.iter().all(|c| !c["status"].as_str().unwrap_or("").is_empty() && !c["issuer"].as_str().unwrap_or("").is_empty()));
+    }
+    // Unknown pair: usage error naming it.
+    let o = skillmatch(&["explain", "--run", "out/q", "--role", role, "--candidate", "nobody"], d);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nobody"));
+}

@@ -86,10 +86,12 @@ pub(crate) fn decode_file(path: &Path, bytes: &[u8], mapping: &CredlyCsvMapping)
             Err((position, reason)) => fail(position, reason),
         };
     }
-    if has_ext(path, &["svg"]) || baked::looks_xml(bytes) {
+    let svg = has_ext(path, &["svg"]);
+    if svg || baked::looks_xml(bytes) {
         return match baked::svg_text(bytes) {
             Ok(t) => from_text(&t.text, t.position),
-            Err(e) => baked_fail(&e),
+            Err(e) if svg => baked_fail(&e),
+            Err(e) => fail(WHOLE_FILE, format!("not JSON (the file starts with '<') and not a baked SVG badge: {e}")),
         };
     }
     let (body, _) = strip_bom(bytes);

@@ -109,7 +109,10 @@ fn ob2_spec_examples_resolve_badge_class_issuer_and_revocation_notice() {
         out.rejects.iter().find(|r| r.path.ends_with("criteria-example__0.json")).expect("criteria fragment rejected");
     assert_eq!(frag.position, "whole file");
     assert!(frag.reason.starts_with("not a recognised badge format"), "{}", frag.reason);
-    assert_eq!(out.files.len(), 21, "every .json file is in the manifest (the .jws.txt is not walked)");
+    assert_eq!(out.files.len(), 22, "every .json file and the compact JWS .jws.txt are in the manifest");
+    let jws = by_path(&out, "signed-badges-example__0.jws.txt");
+    assert_eq!(jws.len(), 1, "the compact JWS is walked and decoded");
+    assert_eq!(jws[0].verification, VerificationKind::Signed);
 }
 
 #[test]
@@ -379,7 +382,7 @@ fn unreadable_badge_files_become_rejects_with_positions() {
     write(&d.join("c_utf8.json"), b"{\"type\": \"Assertion\", \"id\": \"caf\xE9\"}");
     write(&d.join("d_unknown.json"), "{\"hello\": \"world\"}");
     write(&d.join("e_array.json"), "[1, 2, 3]");
-    write(&d.join("notes.txt"), "not walked");
+    write(&d.join("notes.md"), "not walked");
     let out = run(&IngestSpec { badges: vec![d.to_path_buf()], ..Default::default() });
     assert_reconciled(&out);
     assert_eq!(out.counts["badge"], Counts { read: 5, accepted: 0, rejected: 5 });

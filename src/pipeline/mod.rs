@@ -20,7 +20,7 @@ use crate::normalize::{NormalizeOptions, Normalized, normalize};
 use crate::report::manifest::{Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::staging::{Staging, fresh_run_id};
 use crate::report::{ReportError, ReportInput};
-use crate::score::{CandidateProfile, EvidenceItem, ScoreOutput, ScoreParams, build_profiles, score_all};
+use crate::score::{CandidateProfile, Catalog, EvidenceItem, ScoreOutput, ScoreParams, build_profiles, score_all};
 use crate::taxonomy::{Taxonomy, TaxonomyError};
 use crate::verify::{Status, VerifiedCredential, verify_all};
 
@@ -211,6 +211,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         top_k: cfg.score.top_k,
     };
     let scores: ScoreOutput = score_all(&taxonomy, &profiles, &normalized.roles, &params);
+    let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
+    ledger.count("score", "badge_classes", catalog.classes.len() as u64);
     ledger.count("score", "candidates", profiles.len() as u64);
     ledger.count("score", "candidates_with_skills", profiles.iter().filter(|p| !p.skills.is_empty()).count() as u64);
     ledger.count("score", "roles", normalized.roles.len() as u64);
@@ -235,6 +237,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         scores: &scores,
         params: &params,
         rejects: &ingested.rejects,
+        catalog: &catalog,
+        next_credential_roles: cfg.score.next_credential_roles,
     };
     let outputs = crate::report::write_data_files(staging.dir(), &input)?;
     ledger.time("report", t);

@@ -1,5 +1,5 @@
 //! `matches.parquet`, `shortlists.csv` (top-K candidates per role) and `candidate_gaps.csv`
-//! (top-K roles per candidate with the required skills they miss).
+//! (top-K roles per candidate with the required skills they miss), and `next_credentials.csv`.
 
 use std::path::Path;
 
@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::table::{Col, Table};
 use super::{OutputFile, ReportError, ReportInput};
 use crate::ingest::Requirement;
-use crate::score::{CreditVia, Explanation, RankedMatch, explain};
+use crate::score::{CoverStep, CreditVia, Explanation, RankedMatch, explain};
 use crate::util::round4;
 
 fn label(input: &ReportInput<'_>, skill: u32) -> String {
@@ -59,7 +59,7 @@ fn match_table(input: &ReportInput<'_>, pairs: &[RankedMatch], ex: &[Explanation
     ])
 }
 
-/// Writes the three match files.
+/// Writes the match files: matches, shortlists, candidate gaps and next credentials.
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let role_pairs: Vec<RankedMatch> = input.scores.by_role.iter().flatten().copied().collect();
     let role_ex = explain_all(input, &role_pairs);
@@ -69,6 +69,18 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let cand_pairs: Vec<RankedMatch> = input.scores.by_candidate.iter().flatten().copied().collect();
     let cand_ex = explain_all(input, &cand_pairs);
     let role = |m: &RankedMatch| &input.roles[m.role as usize];
+    // Next credentials for each candidate's best roles: greedy cover of the missing required skills.
+    let covers: Vec<Vec<CoverStep>> = cand_pairs
+        .par_iter()
+        .zip(cand_ex.par_iter())
+        .map(|(m, e)| {
+            if (m.rank as usize) > input.next_credential_roles {
+                return Vec::new();
+            }
+            let missing: Vec<u32> = e.missing(Requirement::Required).map(|s| s.skill).collect();
+            input.catalog.cover(&missing)
+        })
+        .collect();
     let gaps = Table::new(vec![
         Col::str("candidate_id", cand_pairs.iter().map(|m| input.profiles[m.candidate as usize].id.clone()).collect()),
         Col::u64("rank", cand_pairs.iter().map(|m| m.rank as u64).collect()),
@@ -88,7 +100,54 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
             "partial_required",
             cand_ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect(),
         ),
+        Col::list(
+            "next_credentials",
+            covers.iter().map(|c| c.iter().map(|s| input.catalog.classes[s.class as usize].name.clone()).collect()).collect(),
+        ),
     ]);
     out.push(super::csv(dir, "candidate_gaps.csv", &gaps)?);
+    out.push(next_credentials(dir, input, &cand_pairs, &cand_ex, &covers)?);
     Ok(out)
+}
+
+/// `next_credentials.csv`: one row per suggested badge class, in cover order.
+fn next_credentials(
+    dir: &Path,
+    input: &ReportInput<'_>,
+    pairs: &[RankedMatch],
+    ex: &[Explanation],
+    covers: &[Vec<CoverStep>],
+) -> Result<OutputFile, ReportError> {
+    let mut t: [Vec<String>; 5] = Default::default();
+    let (mut rank, mut step, mut covered, mut left) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for ((m, e), steps) in pairs.iter().zip(ex).zip(covers) {
+        let missing = e.missing(Requirement::Required).count();
+        let mut done = 0;
+        for (i, s) in steps.iter().enumerate() {
+            let class = &input.catalog.classes[s.class as usize];
+            done += s.covers.len();
+            t[0].push(input.profiles[m.candidate as usize].id.clone());
+            t[1].push(input.roles[m.role as usize].id.clone());
+            t[2].push(class.name.clone());
+            t[3].push(class.issuer.clone());
+            t[4].push(class.key.clone());
+            rank.push(m.rank as u64);
+            step.push(i as u64 + 1);
+            covered.push(s.covers.iter().map(|&k| label(input, k)).collect::<Vec<_>>());
+            left.push((missing - done) as u64);
+        }
+    }
+    let [cand, role, badge, issuer, key] = t;
+    let table = Table::new(vec![
+        Col::str("candidate_id", cand),
+        Col::str("role_id", role),
+        Col::u64("role_rank", rank),
+        Col::u64("step", step),
+        Col::str("badge", badge),
+        Col::str("issuer", issuer),
+        Col::str("badge_key", key),
+        Col::list("covers_required", covered),
+        Col::u64("missing_required_after", left),
+    ]);
+    super::csv(dir, "next_credentials.csv", &table)
 }

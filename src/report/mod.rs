@@ -1,7 +1,7 @@
 //! Report: write the run folder. One file per writer; all writers read the same [`ReportInput`].
 //!
 //! Files (see README "Outputs"): `matches.parquet`, `explanations.parquet`, `shortlists.csv`, `candidate_gaps.csv`,
-//! `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
+//! `next_credentials.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
 //! `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::ingest::Reject;
 use crate::normalize::Normalized;
-use crate::score::{CandidateProfile, Role, ScoreOutput, ScoreParams};
+use crate::score::{CandidateProfile, Catalog, Role, ScoreOutput, ScoreParams};
 use crate::taxonomy::Taxonomy;
 use crate::verify::VerifiedCredential;
 
@@ -83,6 +83,10 @@ pub struct ReportInput<'a> {
     pub params: &'a ScoreParams,
     /// Rejected files and records.
     pub rejects: &'a [Reject],
+    /// Badge classes seen in the data, for next-credential suggestions.
+    pub catalog: &'a Catalog,
+    /// For how many of each candidate's best roles to suggest next credentials.
+    pub next_credential_roles: usize,
 }
 
 /// Records a written file (rows and sha256).

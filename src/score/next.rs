@@ -1,0 +1,154 @@
+//! Next credentials: the smallest set of badge classes (from the catalog seen in the data) that
+//! would cover a candidate's missing required skills for a role, by greedy set cover.
+//!
+//! Greedy set cover is the classic ln(n)-approximation: at each step take the badge class that
+//! covers the most still-missing skills (ties: fewer skills in total, i.e. the more focused
+//! badge, then catalog order, which is sorted by key), until nothing left can be covered.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::taxonomy::SkillId;
+use crate::verify::VerifiedCredential;
+
+/// A badge class (BadgeClass / Achievement / Credly template) and the skills it asserts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgeClass {
+    /// Stable key: the achievement id, else `issuer|name`.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Issuer name or id.
+    pub issuer: String,
+    /// Mapped skills, sorted and deduplicated (the union over every credential of the class).
+    pub skills: Vec<SkillId>,
+    /// How many credentials of this class were seen.
+    pub holders: u64,
+}
+
+/// All badge classes seen in a run, with a skill → classes index.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Classes sorted by key.
+    pub classes: Vec<BadgeClass>,
+    by_skill: HashMap<SkillId, Vec<u32>>,
+}
+
+/// One step of a cover: take `class`, which covers `covers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverStep {
+    /// Index into [`Catalog::classes`].
+    pub class: u32,
+    /// Missing skills this class covers (not covered by an earlier step).
+    pub covers: Vec<SkillId>,
+}
+
+impl Catalog {
+    /// Builds the catalog from every credential that has a name and at least one mapped skill,
+    /// whatever its status (a revoked badge still shows that the badge class exists).
+    pub fn from_credentials(creds: &[VerifiedCredential], skills: &[Vec<SkillId>]) -> Catalog {
+        let mut map: BTreeMap<String, BadgeClass> = BTreeMap::new();
+        for (v, sk) in creds.iter().zip(skills) {
+            let c = &v.credential;
+            let (Some(name), false) = (c.achievement.as_ref(), sk.is_empty()) else { continue };
+            let issuer = c.issuer_name.clone().or_else(|| c.issuer_id.clone()).unwrap_or_default();
+            let key = c.achievement_id.clone().unwrap_or_else(|| format!("{issuer}|{name}"));
+            let e = map.entry(key.clone()).or_insert_with(|| BadgeClass {
+                key,
+                name: name.clone(),
+                issuer,
+                skills: Vec::new(),
+                holders: 0,
+            });
+            e.skills.extend_from_slice(sk);
+            e.holders += 1;
+        }
+        let mut classes: Vec<BadgeClass> = map.into_values().collect();
+        let mut by_skill: HashMap<SkillId, Vec<u32>> = HashMap::new();
+        for (i, c) in classes.iter_mut().enumerate() {
+            c.skills.sort_unstable();
+            c.skills.dedup();
+            for &s in &c.skills {
+                by_skill.entry(s).or_default().push(i as u32);
+            }
+        }
+        Catalog { classes, by_skill }
+    }
+
+    /// Greedy set cover of `missing` (any order; duplicates ignored).
+    pub fn cover(&self, missing: &[SkillId]) -> Vec<CoverStep> {
+        let mut remaining: Vec<SkillId> = missing.to_vec();
+        remaining.sort_unstable();
+        remaining.dedup();
+        let mut steps = Vec::new();
+        loop {
+            let mut best: Option<(usize, usize, u32)> = None; // (covered, class size, class)
+            let mut seen = std::collections::HashSet::new();
+            for s in &remaining {
+                for &ci in self.by_skill.get(s).map(Vec::as_slice).unwrap_or(&[]) {
+                    if !seen.insert(ci) {
+                        continue;
+                    }
+                    let class = &self.classes[ci as usize];
+                    let covered = remaining.iter().filter(|r| class.skills.binary_search(r).is_ok()).count();
+                    let cand = (covered, class.skills.len(), ci);
+                    let better = match best {
+                        None => true,
+                        Some((bc, bs, bi)) => covered > bc || (covered == bc && (cand.1, ci) < (bs, bi)),
+                    };
+                    if better {
+                        best = Some(cand);
+                    }
+                }
+            }
+            let Some((_, _, ci)) = best else { break };
+            let class = &self.classes[ci as usize];
+            let (covers, rest): (Vec<SkillId>, Vec<SkillId>) =
+                remaining.iter().partition(|r| class.skills.binary_search(r).is_ok());
+            steps.push(CoverStep { class: ci, covers });
+            remaining = rest;
+            if remaining.is_empty() {
+                break;
+            }
+        }
+        steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(classes: &[(&str, &[SkillId])]) -> Catalog {
+        let mut by_skill: HashMap<SkillId, Vec<u32>> = HashMap::new();
+        let classes: Vec<BadgeClass> = classes
+            .iter()
+            .enumerate()
+            .map(|(i, (k, s))| {
+                for &x in *s {
+                    by_skill.entry(x).or_default().push(i as u32);
+                }
+                BadgeClass { key: k.to_string(), name: k.to_string(), issuer: String::new(), skills: s.to_vec(), holders: 1 }
+            })
+            .collect();
+        Catalog { classes, by_skill }
+    }
+
+    #[test]
+    fn greedy_cover_takes_the_widest_badge_first_and_stops_when_nothing_covers() {
+        let c = catalog(&[("a", &[1, 2]), ("b", &[2, 3, 4]), ("c", &[4]), ("d", &[5])]);
+        let steps = c.cover(&[1, 2, 3, 4, 9]);
+        assert_eq!(steps, vec![CoverStep { class: 1, covers: vec![2, 3, 4] }, CoverStep { class: 0, covers: vec![1] }]);
+    }
+
+    #[test]
+    fn ties_prefer_the_more_focused_badge() {
+        let c = catalog(&[("broad", &[1, 7, 8, 9]), ("focused", &[1])]);
+        assert_eq!(c.cover(&[1]), vec![CoverStep { class: 1, covers: vec![1] }]);
+    }
+
+    #[test]
+    fn nothing_missing_needs_nothing() {
+        let c = catalog(&[("a", &[1])]);
+        assert!(c.cover(&[]).is_empty());
+    }
+}
