@@ -36,7 +36,7 @@ pub enum ConfigError {
 }
 
 /// Input files of a run.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InputsConfig {
     /// Roster CSV `candidate_id,emails,location`.
@@ -47,6 +47,8 @@ pub struct InputsConfig {
     pub claims: Option<PathBuf>,
     /// Posting files (JSONL or CSV) or folders.
     pub postings: Vec<PathBuf>,
+    /// Header names of Credly CSV exports (defaults cover Credly's issued-badges report).
+    pub credly_csv: crate::ingest::CredlyCsvMapping,
 }
 
 /// Which taxonomy to load and how to match against it.

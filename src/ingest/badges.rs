@@ -2,9 +2,12 @@
 //! documents (BadgeClass, Issuer/Profile, RevocationList, …) across all badge inputs, then
 //! turn credential documents into [`Credential`]s.
 //!
-//! Counting: every credential record (an OB 2.0 / OB 3.0 file, a Credly `data[i]` entry) and
-//! every file that is not readable as a badge counts under `badge`; every support document
-//! counts under `badge_document`.
+//! Every file is first decoded by content ([`super::decode`]): JSON, a compact JWS / VC-JWT, a
+//! baked PNG/SVG image or a Credly CSV export.
+//!
+//! Counting: every credential record (an OB 2.0 / OB 3.0 document, a Credly `data[i]` entry or
+//! CSV row, a credential nested in a CLR) and every file that is not readable as a badge counts
+//! under `badge`; every support document and every CLR wrapper counts under `badge_document`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

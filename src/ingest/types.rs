@@ -7,7 +7,9 @@ use serde::Serialize;
 ///
 /// `position` is human-readable and format-specific: `line 12` for CSV/JSONL,
 /// `byte 1040` for a JSON syntax error, `data[3]` for the fourth entry of a Credly export,
-/// `whole file` for single-record files.
+/// `whole file` for single-record files (also a compact JWS file), `iTXt chunk at byte 33` /
+/// `openbadges:assertion at byte 210` for baked PNG / SVG images, `verifiableCredential[1]`
+/// for a credential nested in a CLR 2.0 `ClrCredential`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
     /// Path of the input file as given on the command line or found by walking a folder.
@@ -59,7 +61,7 @@ pub enum BadgeFormat {
     Ob2,
     /// Open Badges 3.0 OpenBadgeCredential / AchievementCredential (W3C VC).
     Ob3,
-    /// Credly Web Service API issued-badges export.
+    /// Credly Web Service API issued-badges export (JSON) or issued-badges CSV report.
     Credly,
 }
 
@@ -247,6 +249,7 @@ pub struct IngestOutput {
     /// Every input file with its sha256, sorted by path.
     pub files: Vec<InputFile>,
     /// Counts for `roster`, `claims`, `badge` (credential records and unreadable badge files),
-    /// `badge_document` (BadgeClass / Issuer / revocation / key / status-list documents) and `posting`.
+    /// `badge_document` (BadgeClass / Issuer / revocation / key / status-list documents and CLR
+    /// 2.0 wrappers, whose nested credentials count under `badge`) and `posting`.
     pub counts: std::collections::BTreeMap<String, Counts>,
 }

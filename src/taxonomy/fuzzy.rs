@@ -1,15 +1,18 @@
 //! Fuzzy lookup of folded strings among the surface forms.
 //!
-//! Candidates come from an inverted index of character trigrams (over the form padded with one
-//! space on each side). The score is the OSA (optimal string alignment: Levenshtein plus adjacent
-//! transpositions) similarity `1 - d / max(len)`, in characters.
+//! The score is the OSA similarity (optimal string alignment: Levenshtein plus adjacent
+//! transpositions) `1 - d / max(len)`, in characters ([`similarity`]).
 //!
-//! Because a query must reach `threshold`, at most `k = ⌊(1 - t) / t · |q|⌋` edits are allowed,
-//! each edit destroys at most 4 of the query's trigrams, so a match shares at least
-//! `m = |grams(q)| - 4k` distinct trigrams with the query. Hence every match appears in one of the
-//! `|grams(q)| - m + 1` rarest posting lists of the query's trigrams (prefix filtering): only
-//! those are scanned; the other lists are only probed (binary search) for the candidates found.
-//! No query ever scans all forms.
+//! Candidates come from an inverted index of character trigrams (over the form padded with one
+//! space on each side), never from a scan of all forms:
+//! * a query of `|q|` characters can reach the threshold only with at most `K` edits (the largest
+//!   `d` with `score(d, |q| + d) ≥ t`), so only forms of `|q| - K ..= |q| + K` characters can
+//!   match. Forms are numbered by length internally, so that window is one contiguous sub-slice
+//!   of every posting list (two binary searches per trigram);
+//! * each edit destroys at most 4 of the query's trigrams (a transposition), so a match shares at
+//!   least `|grams(q)| - 4K` distinct trigrams with the query (count filter);
+//! * the [`MAX_CANDIDATES`] forms sharing the most trigrams are scored with a banded OSA that
+//!   gives up as soon as the distance exceeds what the threshold allows.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -45,12 +48,17 @@ impl Hasher for GramHasher {
 type GramMap<V> = HashMap<Gram, V, BuildHasherDefault<GramHasher>>;
 
 /// The trigram inverted index over the forms of a [`super::forms::FormIndex`].
+///
+/// Internally forms are renumbered into "slots" ordered by (length in characters, form index).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FuzzyIndex {
-    /// Trigram → form indexes, ascending.
+    /// Trigram → slots, ascending.
     lists: GramMap<Box<[u32]>>,
-    /// Length in characters of each form.
-    form_chars: Vec<u32>,
+    /// Slot → form index.
+    form_of_slot: Vec<u32>,
+    /// `first_slot[l]`: the first slot whose form has at least `l` characters
+    /// (`len = max length + 2` entries, the last one is the number of slots).
+    first_slot: Vec<u32>,
 }
 
 /// The best fuzzy match.
@@ -60,6 +68,24 @@ pub(crate) struct FuzzyHit {
     pub(crate) form: u32,
     /// OSA similarity in [0, 1].
     pub(crate) score: f32,
+}
+
+/// The similarity of two strings at OSA distance `d` whose longer one has `len` characters.
+fn score(d: usize, len: usize) -> f32 {
+    if len == 0 {
+        return 1.0;
+    }
+    1.0 - d as f32 / len as f32
+}
+
+/// The largest number of edits with which a query of `q_len` characters can still reach
+/// `threshold` (the other string then has `q_len + d` characters).
+fn max_edits(q_len: usize, threshold: f32) -> usize {
+    let mut d = 0;
+    while d < q_len && score(d + 1, q_len + d + 1) >= threshold {
+        d += 1;
+    }
+    d
 }
 
 /// Packs three characters into one [`Gram`].
@@ -86,68 +112,134 @@ fn grams(s: &str, out: &mut Vec<Gram>) {
 impl FuzzyIndex {
     /// Indexes the trigrams of every form.
     pub(crate) fn build(forms: &[Form]) -> FuzzyIndex {
+        let lens: Vec<usize> = forms.iter().map(|f| f.text.chars().count()).collect();
+        let mut form_of_slot: Vec<u32> = (0..forms.len() as u32).collect();
+        form_of_slot.sort_by_key(|&f| (lens[f as usize], f));
+        let max_len = lens.iter().copied().max().unwrap_or(0);
+        let first_slot = (0..=max_len + 1)
+            .map(|l| form_of_slot.partition_point(|&f| lens[f as usize] < l) as u32)
+            .collect();
         let mut lists: GramMap<Vec<u32>> = GramMap::default();
-        let mut form_chars = Vec::with_capacity(forms.len());
         let mut buf = Vec::new();
-        for (i, form) in (0u32..).zip(forms) {
-            form_chars.push(form.text.chars().count() as u32);
-            grams(&form.text, &mut buf);
+        for (slot, &f) in (0u32..).zip(&form_of_slot) {
+            grams(&forms[f as usize].text, &mut buf);
             for &g in &buf {
-                lists.entry(g).or_default().push(i);
+                lists.entry(g).or_default().push(slot);
             }
         }
-        let lists = lists.into_iter().map(|(g, v)| (g, v.into_boxed_slice())).collect();
-        FuzzyIndex { lists, form_chars }
+        let lists = lists
+            .into_iter()
+            .map(|(g, v)| (g, v.into_boxed_slice()))
+            .collect();
+        FuzzyIndex {
+            lists,
+            form_of_slot,
+            first_slot,
+        }
+    }
+
+    /// Slots of forms with `lo ..= hi` characters.
+    fn window(&self, lo: usize, hi: usize) -> (u32, u32) {
+        let last = self.first_slot.len() - 1;
+        (self.first_slot[lo.min(last)], self.first_slot[(hi + 1).min(last)])
     }
 
     /// The form most similar to `query` (already folded) with a similarity of at least
     /// `threshold`; ties go to a preferred label, then the lower skill id, then the lower form.
+    /// An identical form is not searched for (the exact lookup handles it).
     pub(crate) fn best(&self, forms: &[Form], query: &str, threshold: f32) -> Option<FuzzyHit> {
-        let q_chars = query.chars().count();
-        if q_chars == 0 || forms.is_empty() {
+        let q: Vec<char> = query.chars().collect();
+        let k = max_edits(q.len(), threshold);
+        if q.is_empty() || k == 0 || self.form_of_slot.is_empty() {
             return None;
         }
-        let t = f64::from(threshold.clamp(0.01, 1.0));
-        let max_edits = ((1.0 - t) / t * q_chars as f64 + 1e-9).floor() as usize;
+        let (lo, hi) = self.window(q.len().saturating_sub(k), q.len() + k);
+        if lo >= hi {
+            return None;
+        }
         let mut qgrams = Vec::new();
         grams(query, &mut qgrams);
-        let mut lists: Vec<&[u32]> = qgrams.iter().map(|g| self.lists.get(g).map_or(&[][..], |l| &l[..])).collect();
+        let min_shared = qgrams.len().saturating_sub(4 * k).max(1);
+        let mut lists: Vec<&[u32]> = qgrams
+            .iter()
+            .filter_map(|g| self.lists.get(g))
+            .map(|list| {
+                let a = list.partition_point(|&s| s < lo);
+                let b = a + list[a..].partition_point(|&s| s < hi);
+                &list[a..b]
+            })
+            .collect();
         lists.sort_by_key(|l| l.len());
-        let min_shared = lists.len().saturating_sub(4 * max_edits).max(1);
-        let prefix = lists.len() - min_shared + 1;
-        let (scan, probe) = lists.split_at(prefix);
-        let len_ok = |f: u32| self.form_chars[f as usize].abs_diff(q_chars as u32) as usize <= max_edits;
-        let mut candidates = count_candidates(scan, len_ok);
-        for (form, shared) in candidates.iter_mut() {
-            *shared += probe.iter().filter(|l| l.binary_search(form).is_ok()).count() as u32;
+        // Query trigrams absent from the index are the rarest lists (empty) of the prefix.
+        let missing = qgrams.len() - lists.len();
+        let prefix = (qgrams.len() + 1 - min_shared).saturating_sub(missing).min(lists.len());
+        let (scan, rest) = lists.split_at(prefix);
+        let mut candidates = count_candidates(scan);
+        for (i, list) in rest.iter().enumerate() {
+            add_shared(&mut candidates, list);
+            let remaining = rest.len() - i - 1;
+            candidates.retain(|c| usize::from(c.1) + remaining >= min_shared);
         }
-        candidates.retain(|&(_, shared)| shared as usize >= min_shared);
-        candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut candidates: Vec<(u16, u32)> = candidates
+            .into_iter()
+            .filter(|&(_, c)| usize::from(c) >= min_shared)
+            .map(|(slot, c)| (c, self.form_of_slot[slot as usize]))
+            .collect();
+        candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         candidates.truncate(MAX_CANDIDATES);
-        pick_best(forms, query, candidates.iter().map(|c| c.0), threshold)
+        pick_best(forms, &q, candidates.iter().map(|c| c.1), threshold)
     }
 }
 
-/// Form indexes appearing in the `scan` lists that pass `keep`, with how many lists hold them.
-fn count_candidates(scan: &[&[u32]], keep: impl Fn(u32) -> bool) -> Vec<(u32, u32)> {
-    let mut ids: Vec<u32> = scan.iter().flat_map(|l| l.iter().copied()).filter(|&f| keep(f)).collect();
-    ids.sort_unstable();
-    let mut out: Vec<(u32, u32)> = Vec::new();
-    for f in ids {
+/// The slots appearing in the `scan` lists, ascending, with how many lists hold them.
+fn count_candidates(scan: &[&[u32]]) -> Vec<(u32, u16)> {
+    let mut slots: Vec<u32> = scan.iter().flat_map(|l| l.iter().copied()).collect();
+    slots.sort_unstable();
+    let mut out: Vec<(u32, u16)> = Vec::new();
+    for s in slots {
         match out.last_mut() {
-            Some(last) if last.0 == f => last.1 += 1,
-            _ => out.push((f, 1)),
+            Some(last) if last.0 == s => last.1 = last.1.saturating_add(1),
+            _ => out.push((s, 1)),
         }
     }
     out
 }
 
+/// Counts one more shared trigram for each candidate (ascending slots) that is in `list`
+/// (ascending), by binary search on the part of `list` not yet passed.
+fn add_shared(candidates: &mut [(u32, u16)], list: &[u32]) {
+    let mut tail = list;
+    for c in candidates.iter_mut() {
+        let p = tail.partition_point(|&s| s < c.0);
+        tail = &tail[p..];
+        if tail.first() == Some(&c.0) {
+            c.1 = c.1.saturating_add(1);
+            tail = &tail[1..];
+        }
+        if tail.is_empty() {
+            break;
+        }
+    }
+}
+
 /// Scores candidates by OSA similarity and returns the best one at or above `threshold`.
-fn pick_best(forms: &[Form], query: &str, candidates: impl Iterator<Item = u32>, threshold: f32) -> Option<FuzzyHit> {
+fn pick_best(
+    forms: &[Form],
+    query: &[char],
+    candidates: impl Iterator<Item = u32>,
+    threshold: f32,
+) -> Option<FuzzyHit> {
     let mut best: Option<(FuzzyHit, (bool, u32))> = None;
+    let mut text: Vec<char> = Vec::new();
     for f in candidates {
         let form = &forms[f as usize];
-        let score = similarity(query, &form.text);
+        text.clear();
+        text.extend(form.text.chars());
+        let len = query.len().max(text.len());
+        let Some(d) = osa_within(query, &text, max_edits(len, threshold).max(1)) else {
+            continue;
+        };
+        let score = score(d, len);
         if score < threshold {
             continue;
         }
@@ -164,13 +256,48 @@ fn pick_best(forms: &[Form], query: &str, candidates: impl Iterator<Item = u32>,
     best.map(|(hit, _)| hit)
 }
 
-/// OSA similarity `1 - d / max(len)` in characters; 1.0 for two empty strings.
+/// The OSA distance of `a` and `b` if it is at most `k` (banded dynamic programming, stopping
+/// as soon as every cell of a row exceeds `k`).
+fn osa_within<T: PartialEq + Copy>(a: &[T], b: &[T], k: usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > k {
+        return None;
+    }
+    let big = k + 1;
+    let mut prev2 = vec![big; m + 1];
+    let mut prev: Vec<usize> = (0..=m).map(|j| j.min(big)).collect();
+    let mut cur = vec![big; m + 1];
+    for i in 1..=n {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(m);
+        cur[lo - 1] = if lo == 1 { i.min(big) } else { big };
+        let mut row_min = cur[lo - 1];
+        for j in lo..=hi {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v.min(big);
+            row_min = row_min.min(cur[j]);
+        }
+        if hi < m {
+            cur[hi + 1] = big;
+        }
+        if row_min > k {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[m] <= k).then_some(prev[m])
+}
+
+/// OSA similarity `1 - d / max(len)` in characters (`strsim::osa_distance`); 1.0 for two empty
+/// strings.
 pub(crate) fn similarity(a: &str, b: &str) -> f32 {
     let len = a.chars().count().max(b.chars().count());
-    if len == 0 {
-        return 1.0;
-    }
-    1.0 - strsim::osa_distance(a, b) as f32 / len as f32
+    score(strsim::osa_distance(a, b), len)
 }
 
 #[cfg(test)]
@@ -186,6 +313,36 @@ mod tests {
         assert_eq!(g, want);
         grams("aaaa", &mut g);
         assert_eq!(g.len(), 3);
+    }
+
+    #[test]
+    fn bounded_osa_matches_strsim() {
+        let words = [
+            "", "a", "ab", "ba", "abc", "acb", "python", "pyhton", "pthon", "project management",
+            "projet managment", "ca", "abc", "kitten", "sitting", "flaw", "lawn", "ecoli", "colie",
+        ];
+        for a in words {
+            for b in words {
+                let want = strsim::osa_distance(a, b);
+                let (a2, b2): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for k in 0..6 {
+                    let got = osa_within(&a2, &b2, k);
+                    assert_eq!(got, (want <= k).then_some(want), "{a:?} {b:?} k={k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn max_edits_is_consistent_with_score() {
+        assert_eq!(max_edits(7, 0.88), 0);
+        assert_eq!(max_edits(8, 0.88), 1);
+        assert_eq!(max_edits(17, 0.88), 2);
+        for q in 0..60 {
+            let k = max_edits(q, 0.88);
+            assert!(k == 0 || score(k, q + k) >= 0.88);
+            assert!(score(k + 1, q + k + 1) < 0.88 || k == q);
+        }
     }
 
     #[test]

@@ -63,6 +63,8 @@ fn cred() -> Credential {
         revoked_reason: None,
         verification: VerificationKind::Hosted,
         skills: vec![RawSkill { name: Some("Rust".into()), uri: Some("http://data.europa.eu/esco/skill/r".into()) }],
+        raw: None,
+        compact: None,
         problems: Vec::new(),
     }
 }
