@@ -181,6 +181,8 @@ fn shortlist_and_explain_answer_from_the_run_folder() {
     let o = skillmatch(&["explain", "--run", "out/q", "--role", role, "--candidate", cand, "--format", "json"], d);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let e: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let explained = e["score"].as_f64().expect("score");
+    assert!((explained - score).abs() < 1e-9, "explain recomputes the run's score: {explained} vs {score}");
     let skills = e["skills"].as_array().expect("skills");
     let exact: Vec<&serde_json::Value> = skills.iter().filter(|s| s["via"] == "exact").collect();
     assert!(!exact.is_empty());

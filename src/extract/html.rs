@@ -108,8 +108,8 @@ struct Markup {
 /// Parses markup starting at `html[start] == '<'`; `None` when it is a literal `<`.
 fn parse_markup(html: &str, start: usize) -> Option<Markup> {
     let rest = &html[start..];
-    if rest.starts_with("<!--") {
-        let end = rest[4..].find("-->").map_or(html.len(), |p| start + 4 + p + 3);
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        let end = comment.find("-->").map_or(html.len(), |p| start + 4 + p + 3);
         return Some(Markup { effect: Effect::None, end });
     }
     let next = *rest.as_bytes().get(1)?;

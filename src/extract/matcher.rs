@@ -9,7 +9,8 @@ pub const MIN_FORM_CHARS: usize = 3;
 
 /// Single-word labels that ESCO uses for a skill but that are everyday English (or everyday
 /// job-posting English) and would be false evidence in free text: "lead", "plan", "data",
-/// "design", "less" (the CSS language), "swift", "scratch", "chef" (the tool)…
+/// "design", "less" (the CSS language), "swift", "scratch", "chef" (the tool), "spark" (ESCO's
+/// SPARK is the Ada-based language, not Apache Spark)…
 ///
 /// Curated by reading all 1,557 single-token ESCO v1.2.0 surface forms. These forms still work in
 /// [`Taxonomy::normalize`]; they are only skipped by the extractor.

@@ -300,6 +300,10 @@ fn build_manifest(
     config.run.threads = None;
     config.run.as_of = Some(req.as_of);
     config.run.out = None;
+    // An absolute taxonomy path lets `explain`/`shortlist` reload it from any working directory.
+    if let Ok(abs) = std::fs::canonicalize(&config.taxonomy.esco_dir) {
+        config.taxonomy.esco_dir = abs;
+    }
     Manifest {
         tool: ToolInfo { name: env!("CARGO_PKG_NAME").into(), version: env!("CARGO_PKG_VERSION").into() },
         as_of: req.as_of.to_string(),

@@ -1,14 +1,37 @@
 //! Query: answer recruiter questions from a finished run folder, without re-scoring.
 //!
-//! Reads `explanations.parquet` (one row per role skill of every reported pair) and
-//! `verification.csv` (credential details), and serves [`shortlist`] and [`explain_pair`].
+//! Reads the run's `manifest.json` (weights, taxonomy), `profiles.parquet`, `roles.parquet`,
+//! `matches.parquet` and `verification.csv`, and serves [`shortlist`] and
+//! [`RunFolder::explain_pair`] (recomputed exactly for one pair with the run's own weights).
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::ingest::Requirement;
+use crate::score::{CandidateProfile, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin};
+use crate::taxonomy::Taxonomy;
+
+/// The parts of `manifest.json` the query layer needs.
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    config: serde_json::Value,
+    taxonomy: ManifestTaxonomy,
+}
+
+#[derive(Debug, Deserialize)]
+struct ManifestTaxonomy {
+    files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ManifestFile {
+    sha256: String,
+}
 
 /// Errors reading a run folder.
 #[derive(Debug, thiserror::Error)]
@@ -87,10 +110,14 @@ pub struct PairExplanation {
     pub skills: Vec<SkillLine>,
 }
 
-/// A run folder opened for queries.
+/// A run folder opened for queries: its manifest, taxonomy and scoring inputs.
 pub struct RunFolder {
     dir: PathBuf,
-    explanations: DataFrame,
+    taxonomy: Taxonomy,
+    params: ScoreParams,
+    profiles: DataFrame,
+    roles: DataFrame,
+    matches: DataFrame,
     credentials: HashMap<String, CredentialInfo>,
 }
 
@@ -147,15 +174,48 @@ fn list_at(df: &DataFrame, col: &str, i: usize) -> Vec<String> {
     }
 }
 
+/// Rows of `df` whose `col` equals `value` (a polars mask, no row loop).
+fn rows_where(df: &DataFrame, col: &str, value: &str) -> Option<DataFrame> {
+    let mask = df.column(col).ok()?.str().ok()?.equal(value);
+    df.filter(&mask).ok()
+}
+
 impl RunFolder {
-    /// Opens a run folder written by `skillmatch run`.
+    /// Opens a run folder written by `skillmatch run`: reads its manifest, reloads the taxonomy
+    /// the run used (refusing one whose files changed since), and the scoring inputs.
     pub fn open(dir: &Path) -> Result<RunFolder, QueryError> {
         if !dir.is_dir() {
             return Err(QueryError::Missing { path: dir.display().to_string() });
         }
+        let mpath = dir.join("manifest.json");
+        let read_err = |reason: String| QueryError::Read { path: mpath.display().to_string(), reason };
+        let text = std::fs::read_to_string(&mpath).map_err(|_| QueryError::Missing { path: mpath.display().to_string() })?;
+        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| read_err(e.to_string()))?;
+        let config: Config = serde_json::from_value(manifest.config).map_err(|e| read_err(e.to_string()))?;
+        let taxonomy = Taxonomy::load_esco(&config.taxonomy.esco_dir)
+            .map_err(|e| QueryError::Read { path: config.taxonomy.esco_dir.display().to_string(), reason: e.to_string() })?;
+        let then: Vec<&str> = manifest.taxonomy.files.iter().map(|f| f.sha256.as_str()).collect();
+        let now: Vec<&str> = taxonomy.files.iter().map(|(_, h)| h.as_str()).collect();
+        if then != now {
+            return Err(QueryError::Read {
+                path: config.taxonomy.esco_dir.display().to_string(),
+                reason: "the taxonomy files changed since this run; explanations would not match its scores".into(),
+            });
+        }
+        let s = &config.score;
         Ok(RunFolder {
             dir: dir.to_path_buf(),
-            explanations: read_parquet(&dir.join("explanations.parquet"))?,
+            taxonomy,
+            params: ScoreParams {
+                required_weight: s.required_weight,
+                preferred_weight: s.preferred_weight,
+                group_credit: s.group_credit,
+                min_score: s.min_score,
+                top_k: s.top_k,
+            },
+            profiles: read_parquet(&dir.join("profiles.parquet"))?,
+            roles: read_parquet(&dir.join("roles.parquet"))?,
+            matches: read_parquet(&dir.join("matches.parquet"))?,
             credentials: read_credentials(&dir.join("verification.csv"))?,
         })
     }
@@ -165,73 +225,128 @@ impl RunFolder {
         &self.dir
     }
 
-    /// Every reported pair for a role, with its skill lines, best score first (ties by candidate id).
-    pub fn pairs_for_role(&self, role_id: &str) -> Vec<PairExplanation> {
-        self.collect(role_id, None)
+    /// A candidate's profile as scored, and the credential ids its evidence indexes point to.
+    fn profile(&self, candidate_id: &str) -> (CandidateProfile, Vec<String>) {
+        let mut ids: Vec<String> = Vec::new();
+        let mut skills = Vec::new();
+        let mut location = None;
+        if let Some(df) = rows_where(&self.profiles, "candidate_id", candidate_id) {
+            for i in 0..df.height() {
+                location = location.or_else(|| str_at(&df, "location", i));
+                let Some(skill) = str_at(&df, "skill_uri", i).and_then(|u| self.taxonomy.skill_by_uri(&u)) else { continue };
+                let evidence = list_at(&df, "credential_ids", i)
+                    .into_iter()
+                    .map(|id| {
+                        ids.push(id);
+                        ids.len() as u32 - 1
+                    })
+                    .collect();
+                skills.push(HeldSkill { skill, weight: f64_at(&df, "weight", i), evidence });
+            }
+        }
+        skills.sort_by_key(|h| h.skill);
+        (CandidateProfile { id: candidate_id.to_string(), location, skills }, ids)
     }
 
-    /// Explains one pair; an error names the pair when the run did not report it.
+    /// A role as scored.
+    fn role(&self, role_id: &str) -> Option<Role> {
+        let df = rows_where(&self.roles, "role_id", role_id)?;
+        if df.height() == 0 {
+            return None;
+        }
+        let skills = (0..df.height())
+            .filter_map(|i| {
+                let skill = self.taxonomy.skill_by_uri(&str_at(&df, "skill_uri", i)?)?;
+                let requirement =
+                    if str_at(&df, "requirement", i)? == "preferred" { Requirement::Preferred } else { Requirement::Required };
+                let origin =
+                    if str_at(&df, "origin", i)? == "extracted" { SkillOrigin::Extracted } else { SkillOrigin::Explicit };
+                Some(RoleSkill { requirement, skill, origin })
+            })
+            .collect();
+        Some(Role::new(
+            role_id.to_string(),
+            str_at(&df, "title", 0).unwrap_or_default(),
+            str_at(&df, "employer", 0),
+            str_at(&df, "location", 0),
+            skills,
+        ))
+    }
+
+    /// The role's ranked candidates as the run reported them: (candidate id, score).
+    pub fn ranking(&self, role_id: &str) -> Vec<(String, f64)> {
+        let Some(df) = rows_where(&self.matches, "role_id", role_id) else { return Vec::new() };
+        let mut rows: Vec<(u64, String, f64)> = (0..df.height())
+            .filter_map(|i| {
+                let rank = df.column("rank").ok()?.u64().ok()?.get(i)?;
+                Some((rank, str_at(&df, "candidate_id", i)?, f64_at(&df, "score", i)))
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows.into_iter().map(|(_, c, s)| (c, s)).collect()
+    }
+
+    /// Explains one pair from the run's stored profiles and roles with the run's weights; the
+    /// score equals the engine's for every pair the run scored.
     pub fn explain_pair(&self, role_id: &str, candidate_id: &str) -> Result<PairExplanation, QueryError> {
-        self.collect(role_id, Some(candidate_id)).into_iter().next().ok_or_else(|| {
-            QueryError::NotFound(format!(
-                "the run did not report candidate {candidate_id} for role {role_id} (only each role's and each \
-                 candidate's top-K pairs are kept; rerun with a larger --top-k)"
-            ))
+        let role = self
+            .role(role_id)
+            .ok_or_else(|| QueryError::NotFound(format!("role {role_id} is not in {}", self.dir.display())))?;
+        let (profile, ids) = self.profile(candidate_id);
+        if profile.skills.is_empty() && rows_where(&self.matches, "candidate_id", candidate_id).is_none_or(|d| d.height() == 0)
+        {
+            return Err(QueryError::NotFound(format!(
+                "candidate {candidate_id} has no counted evidence in {} (not in the roster, or no badge the policy counts)",
+                self.dir.display()
+            )));
+        }
+        let e = crate::score::explain(&self.taxonomy, &profile, &role, &self.params);
+        let tax = &self.taxonomy;
+        let skills = e
+            .skills
+            .iter()
+            .map(|s| {
+                let (via, held, group) = match s.via {
+                    CreditVia::Exact => ("exact", None, None),
+                    CreditVia::Group { held, group } => ("group", Some(held), tax.groups.get(group as usize)),
+                    CreditVia::None => ("none", None, None),
+                };
+                SkillLine {
+                    skill_uri: tax.skill(s.skill).uri.clone(),
+                    skill_label: tax.skill(s.skill).label.clone(),
+                    requirement: match s.requirement {
+                        Requirement::Required => "required".into(),
+                        Requirement::Preferred => "preferred".into(),
+                    },
+                    origin: match s.origin {
+                        SkillOrigin::Explicit => "explicit".into(),
+                        SkillOrigin::Extracted => "extracted".into(),
+                    },
+                    credit: crate::util::round4(s.credit),
+                    via: via.into(),
+                    held_skill_label: held.map(|h| tax.skill(h).label.clone()),
+                    group_label: group.map(|g| g.label.clone()),
+                    evidence: s
+                        .evidence
+                        .iter()
+                        .filter_map(|&i| ids.get(i as usize))
+                        .map(|id| {
+                            self.credentials
+                                .get(id)
+                                .cloned()
+                                .unwrap_or(CredentialInfo { credential_id: id.clone(), ..CredentialInfo::default() })
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(PairExplanation {
+            role_id: role_id.to_string(),
+            candidate_id: candidate_id.to_string(),
+            score: crate::util::round4(e.score),
+            candidate_location: profile.location,
+            skills,
         })
-    }
-
-    /// The rows of one role (and optionally one candidate), selected with a polars mask.
-    fn rows_of(&self, role_id: &str, candidate_id: Option<&str>) -> Option<DataFrame> {
-        let df = &self.explanations;
-        let mut mask = df.column("role_id").ok()?.str().ok()?.equal(role_id);
-        if let Some(c) = candidate_id {
-            mask = &mask & &df.column("candidate_id").ok()?.str().ok()?.equal(c);
-        }
-        df.filter(&mask).ok()
-    }
-
-    fn collect(&self, role_id: &str, candidate_id: Option<&str>) -> Vec<PairExplanation> {
-        let Some(df) = self.rows_of(role_id, candidate_id) else { return Vec::new() };
-        let df = &df;
-        let mut out: Vec<PairExplanation> = Vec::new();
-        let mut index: HashMap<(String, String), usize> = HashMap::new();
-        for i in 0..df.height() {
-            let (Some(r), Some(c)) = (str_at(df, "role_id", i), str_at(df, "candidate_id", i)) else { continue };
-            let evidence = list_at(df, "credential_ids", i)
-                .into_iter()
-                .map(|id| {
-                    self.credentials
-                        .get(&id)
-                        .cloned()
-                        .unwrap_or(CredentialInfo { credential_id: id, ..CredentialInfo::default() })
-                })
-                .collect();
-            let line = SkillLine {
-                skill_uri: str_at(df, "skill_uri", i).unwrap_or_default(),
-                skill_label: str_at(df, "skill_label", i).unwrap_or_default(),
-                requirement: str_at(df, "requirement", i).unwrap_or_default(),
-                origin: str_at(df, "origin", i).unwrap_or_default(),
-                credit: f64_at(df, "credit", i),
-                via: str_at(df, "via", i).unwrap_or_default(),
-                held_skill_label: str_at(df, "held_skill_label", i),
-                group_label: str_at(df, "group_label", i),
-                evidence,
-            };
-            let key = (r.clone(), c.clone());
-            let at = *index.entry(key).or_insert_with(|| {
-                out.push(PairExplanation {
-                    role_id: r,
-                    candidate_id: c,
-                    score: f64_at(df, "score", i),
-                    candidate_location: str_at(df, "candidate_location", i),
-                    skills: Vec::new(),
-                });
-                out.len() - 1
-            });
-            out[at].skills.push(line);
-        }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.candidate_id.cmp(&b.candidate_id)));
-        out
     }
 }
 
@@ -271,17 +386,19 @@ pub struct ShortlistRow {
 
 /// Filters a role's reported candidates (best score first, ties by candidate id).
 pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Result<Vec<ShortlistRow>, QueryError> {
-    let pairs = run.pairs_for_role(role_id);
-    if pairs.is_empty() {
+    let ranking = run.ranking(role_id);
+    if ranking.is_empty() {
         return Err(QueryError::NotFound(format!("role {role_id} has no reported candidates in {}", run.dir.display())));
     }
     let musts: Vec<String> = filter.must.iter().map(|m| m.to_lowercase()).collect();
     let loc = filter.location.as_ref().map(|l| l.to_lowercase());
     let mut rows = Vec::new();
-    for p in pairs {
-        if filter.min_score.is_some_and(|m| p.score < m) {
+    for (candidate_id, score) in ranking {
+        if filter.min_score.is_some_and(|m| score < m) {
             continue;
         }
+        let mut p = run.explain_pair(role_id, &candidate_id)?;
+        p.score = score;
         let exact = |m: &String| {
             p.skills.iter().any(|s| s.via == "exact" && (s.skill_label.to_lowercase() == *m || s.skill_uri.to_lowercase() == *m))
         };

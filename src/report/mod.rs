@@ -1,13 +1,14 @@
 //! Report: write the run folder. One file per writer; all writers read the same [`ReportInput`].
 //!
-//! Files (see README "Outputs"): `matches.parquet`, `explanations.parquet`, `shortlists.csv`, `candidate_gaps.csv`,
+//! Files (see README "Outputs"): `matches.parquet`, `profiles.parquet`, `roles.parquet`,
+//! `shortlists.csv`, `candidate_gaps.csv`,
 //! `next_credentials.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
 //! `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
-pub mod explanations;
 pub mod manifest;
 pub mod matches;
+pub mod model;
 pub mod rejects;
 pub mod skills;
 pub mod staging;
@@ -113,7 +114,7 @@ pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<Output
 pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let mut out = Vec::new();
     out.extend(matches::write(dir, input)?);
-    out.push(explanations::write(dir, input)?);
+    out.extend(model::write(dir, input)?);
     out.push(verification::write(dir, input)?);
     out.extend(skills::write(dir, input)?);
     out.push(rejects::write(dir, input.rejects)?);

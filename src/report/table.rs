@@ -81,12 +81,13 @@ impl Col {
                 v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()).collect::<Vec<_>>(),
             ),
             Values::List(v) => {
-                let inner: Vec<Series> = v.iter().map(|l| Series::new(PlSmallStr::EMPTY, l)).collect();
-                let mut s = Series::new(name.clone(), inner);
-                if v.is_empty() {
-                    s = Series::new_empty(name, &DataType::List(Box::new(DataType::String)));
+                // One builder for the whole column: no per-row Series allocation.
+                let values: usize = v.iter().map(Vec::len).sum();
+                let mut b = ListStringChunkedBuilder::new(name, v.len(), values);
+                for l in v {
+                    b.append_values_iter(l.iter().map(String::as_str));
                 }
-                s
+                b.finish().into_series()
             }
         };
         series.into()

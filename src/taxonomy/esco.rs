@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
@@ -121,7 +121,7 @@ fn io_error(path: &Path, source: std::io::Error) -> TaxonomyError {
     TaxonomyError::Io { path: path.display().to_string(), source }
 }
 
-fn gunzip(path: &PathBuf, raw: &[u8]) -> Result<Vec<u8>, TaxonomyError> {
+fn gunzip(path: &Path, raw: &[u8]) -> Result<Vec<u8>, TaxonomyError> {
     let mut out = Vec::with_capacity(raw.len() * 8);
     MultiGzDecoder::new(raw).read_to_end(&mut out).map_err(|source| io_error(path, source))?;
     Ok(out)

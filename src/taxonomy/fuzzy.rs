@@ -14,6 +14,7 @@
 //! * the [`MAX_CANDIDATES`] forms sharing the most trigrams are scored with a banded OSA that
 //!   gives up as soon as the distance exceeds what the threshold allows.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -21,6 +22,10 @@ use super::forms::Form;
 
 /// At most this many candidates (most shared trigrams first) are scored.
 pub(crate) const MAX_CANDIDATES: usize = 50;
+
+/// Posting lists (restricted to the length window) longer than this are probed for candidates
+/// instead of counted, when the count filter allows it.
+const LONG_LIST: usize = 256;
 
 /// A trigram of characters packed into 63 bits (21 bits per character).
 type Gram = u64;
@@ -47,13 +52,42 @@ impl Hasher for GramHasher {
 
 type GramMap<V> = HashMap<Gram, V, BuildHasherDefault<GramHasher>>;
 
+/// Characters with a dense code: `a`–`z`, `0`–`9`, space.
+const DENSE_ALPHABET: u32 = 37;
+
+/// Number of trigram ids reserved for trigrams of dense characters.
+const DENSE_GRAMS: u32 = DENSE_ALPHABET * DENSE_ALPHABET * DENSE_ALPHABET;
+
+/// The dense code of a character, if it has one.
+fn dense_code(c: u64) -> Option<u32> {
+    match char::from_u32(c as u32)? {
+        c @ 'a'..='z' => Some(c as u32 - 'a' as u32),
+        c @ '0'..='9' => Some(26 + c as u32 - '0' as u32),
+        ' ' => Some(36),
+        _ => None,
+    }
+}
+
+/// The id of a trigram made only of dense characters (no hashing needed).
+fn dense_id(g: Gram) -> Option<u32> {
+    let mask = (1u64 << 21) - 1;
+    let a = dense_code(g >> 42)?;
+    let b = dense_code((g >> 21) & mask)?;
+    let c = dense_code(g & mask)?;
+    Some((a * DENSE_ALPHABET + b) * DENSE_ALPHABET + c)
+}
+
 /// The trigram inverted index over the forms of a [`super::forms::FormIndex`].
 ///
 /// Internally forms are renumbered into "slots" ordered by (length in characters, form index).
+/// Posting lists are stored back to back (CSR): the slots of trigram id `i` are
+/// `postings[offsets[i]..offsets[i + 1]]`, ascending.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FuzzyIndex {
-    /// Trigram → slots, ascending.
-    lists: GramMap<Box<[u32]>>,
+    /// Ids of trigrams that contain a character outside the dense alphabet (from `DENSE_GRAMS`).
+    other_ids: GramMap<u32>,
+    offsets: Vec<u32>,
+    postings: Vec<u32>,
     /// Slot → form index.
     form_of_slot: Vec<u32>,
     /// `first_slot[l]`: the first slot whose form has at least `l` characters
@@ -116,25 +150,63 @@ impl FuzzyIndex {
         let mut form_of_slot: Vec<u32> = (0..forms.len() as u32).collect();
         form_of_slot.sort_by_key(|&f| (lens[f as usize], f));
         let max_len = lens.iter().copied().max().unwrap_or(0);
-        let first_slot = (0..=max_len + 1)
-            .map(|l| form_of_slot.partition_point(|&f| lens[f as usize] < l) as u32)
-            .collect();
-        let mut lists: GramMap<Vec<u32>> = GramMap::default();
+        let first_slot =
+            (0..=max_len + 1).map(|l| form_of_slot.partition_point(|&f| lens[f as usize] < l) as u32).collect();
+        let mut other_ids: GramMap<u32> = GramMap::default();
+        // Pass 1: the trigram ids of every slot, and how many slots hold each id.
+        let mut ids: Vec<u32> = Vec::new();
+        let mut ends: Vec<usize> = Vec::with_capacity(form_of_slot.len());
+        let mut counts: Vec<u32> = vec![0; DENSE_GRAMS as usize];
         let mut buf = Vec::new();
-        for (slot, &f) in (0u32..).zip(&form_of_slot) {
+        for &f in &form_of_slot {
             grams(&forms[f as usize].text, &mut buf);
             for &g in &buf {
-                lists.entry(g).or_default().push(slot);
+                let id = dense_id(g).unwrap_or_else(|| {
+                    let next = DENSE_GRAMS + other_ids.len() as u32;
+                    *other_ids.entry(g).or_insert(next)
+                });
+                if id as usize == counts.len() {
+                    counts.push(0);
+                }
+                counts[id as usize] += 1;
+                ids.push(id);
             }
+            ends.push(ids.len());
         }
-        let lists = lists
-            .into_iter()
-            .map(|(g, v)| (g, v.into_boxed_slice()))
-            .collect();
-        FuzzyIndex {
-            lists,
-            form_of_slot,
-            first_slot,
+        // Pass 2: prefix sums, then each slot appended to its trigrams' lists in slot order.
+        let mut offsets = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0u32;
+        offsets.push(0);
+        for c in &counts {
+            total += c;
+            offsets.push(total);
+        }
+        let mut cursor: Vec<u32> = offsets[..counts.len()].to_vec();
+        let mut postings = vec![0u32; total as usize];
+        let mut start = 0;
+        for (slot, &end) in (0u32..).zip(&ends) {
+            for &id in &ids[start..end] {
+                postings[cursor[id as usize] as usize] = slot;
+                cursor[id as usize] += 1;
+            }
+            start = end;
+        }
+        FuzzyIndex { other_ids, offsets, postings, form_of_slot, first_slot }
+    }
+
+    /// The slots (ascending) of the forms containing trigram `g`.
+    fn list(&self, g: Gram) -> &[u32] {
+        let id = match dense_id(g) {
+            Some(id) => id,
+            None => match self.other_ids.get(&g) {
+                Some(&id) => id,
+                None => return &[],
+            },
+        };
+        let i = id as usize;
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.postings[a as usize..b as usize],
+            _ => &[],
         }
     }
 
@@ -162,7 +234,7 @@ impl FuzzyIndex {
         let min_shared = qgrams.len().saturating_sub(4 * k).max(1);
         let mut lists: Vec<&[u32]> = qgrams
             .iter()
-            .filter_map(|g| self.lists.get(g))
+            .map(|&g| self.list(g))
             .map(|list| {
                 let a = list.partition_point(|&s| s < lo);
                 let b = a + list[a..].partition_point(|&s| s < hi);
@@ -170,14 +242,17 @@ impl FuzzyIndex {
             })
             .collect();
         lists.sort_by_key(|l| l.len());
-        // Query trigrams absent from the index are the rarest lists (empty) of the prefix.
-        let missing = qgrams.len() - lists.len();
-        let prefix = (qgrams.len() + 1 - min_shared).saturating_sub(missing).min(lists.len());
-        let (scan, rest) = lists.split_at(prefix);
-        let mut candidates = count_candidates(scan);
-        for (i, list) in rest.iter().enumerate() {
+        // Count the shorter lists; set aside up to `(min_shared - 1) / 2` of the longest ones and
+        // only probe them for the candidates found. A form in none of the counted lists shares
+        // at most `min_shared - 1` trigrams, so it cannot qualify: nothing is lost. Setting aside
+        // at most half keeps the number of candidates to probe small.
+        let skip = lists.iter().rev().take((min_shared - 1) / 2).take_while(|l| l.len() > LONG_LIST).count();
+        let (scan, probe) = lists.split_at(lists.len() - skip);
+        let need = min_shared - skip;
+        let mut candidates = count_dense(scan, lo, hi, need);
+        for (i, list) in probe.iter().enumerate() {
             add_shared(&mut candidates, list);
-            let remaining = rest.len() - i - 1;
+            let remaining = probe.len() - i - 1;
             candidates.retain(|c| usize::from(c.1) + remaining >= min_shared);
         }
         let mut candidates: Vec<(u16, u32)> = candidates
@@ -191,18 +266,23 @@ impl FuzzyIndex {
     }
 }
 
-/// The slots appearing in the `scan` lists, ascending, with how many lists hold them.
-fn count_candidates(scan: &[&[u32]]) -> Vec<(u32, u16)> {
-    let mut slots: Vec<u32> = scan.iter().flat_map(|l| l.iter().copied()).collect();
-    slots.sort_unstable();
-    let mut out: Vec<(u32, u16)> = Vec::new();
-    for s in slots {
-        match out.last_mut() {
-            Some(last) if last.0 == s => last.1 = last.1.saturating_add(1),
-            _ => out.push((s, 1)),
-        }
+/// Counts, for every slot in `lo..hi`, how many of the `scan` lists hold it; returns the slots
+/// (ascending) held by at least `need` lists, with their counts.
+fn count_dense(scan: &[&[u32]], lo: u32, hi: u32, need: usize) -> Vec<(u32, u16)> {
+    thread_local! {
+        static COUNTS: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
     }
-    out
+    COUNTS.with_borrow_mut(|counts| {
+        counts.clear();
+        counts.resize((hi - lo) as usize, 0);
+        for list in scan {
+            for &slot in *list {
+                let c = &mut counts[(slot - lo) as usize];
+                *c = c.saturating_add(1);
+            }
+        }
+        (lo..hi).zip(counts.iter()).filter(|&(_, &c)| usize::from(c) >= need).map(|(slot, &c)| (slot, c)).collect()
+    })
 }
 
 /// Counts one more shared trigram for each candidate (ascending slots) that is in `list`
@@ -293,11 +373,34 @@ fn osa_within<T: PartialEq + Copy>(a: &[T], b: &[T], k: usize) -> Option<usize> 
     (prev[m] <= k).then_some(prev[m])
 }
 
-/// OSA similarity `1 - d / max(len)` in characters (`strsim::osa_distance`); 1.0 for two empty
-/// strings.
+/// OSA similarity `1 - d / max(len)` in characters with `strsim::osa_distance` (the reference the
+/// banded [`osa_within`] is tested against); 1.0 for two empty strings.
+#[cfg(test)]
 pub(crate) fn similarity(a: &str, b: &str) -> f32 {
     let len = a.chars().count().max(b.chars().count());
     score(strsim::osa_distance(a, b), len)
+}
+
+/// The best score at or above `threshold` over all forms except an identical one (reference for
+/// tests of [`FuzzyIndex::best`]).
+#[cfg(test)]
+pub(crate) fn brute_force_best(forms: &[Form], query: &str, threshold: f32) -> Option<f32> {
+    let q: Vec<char> = query.chars().collect();
+    let mut best: Option<f32> = None;
+    let mut text = Vec::new();
+    for form in forms {
+        text.clear();
+        text.extend(form.text.chars());
+        let len = q.len().max(text.len());
+        let Some(d) = osa_within(&q, &text, max_edits(len, threshold).max(1)) else {
+            continue;
+        };
+        let s = score(d, len);
+        if d > 0 && s >= threshold && best.is_none_or(|b| s > b) {
+            best = Some(s);
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -318,8 +421,25 @@ mod tests {
     #[test]
     fn bounded_osa_matches_strsim() {
         let words = [
-            "", "a", "ab", "ba", "abc", "acb", "python", "pyhton", "pthon", "project management",
-            "projet managment", "ca", "abc", "kitten", "sitting", "flaw", "lawn", "ecoli", "colie",
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "python",
+            "pyhton",
+            "pthon",
+            "project management",
+            "projet managment",
+            "ca",
+            "abc",
+            "kitten",
+            "sitting",
+            "flaw",
+            "lawn",
+            "ecoli",
+            "colie",
         ];
         for a in words {
             for b in words {

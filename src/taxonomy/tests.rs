@@ -210,25 +210,28 @@ fn fuzzy_threshold_is_honoured() {
 
 #[test]
 fn fuzzy_index_agrees_with_brute_force() {
-    // The prefix filter must not lose any match a full scan would find.
+    // The trigram filters must not lose any match a scan of all forms would find.
     let t = esco();
     let forms = &t.forms.forms;
-    let queries = [
+    let mut queries: Vec<String> = [
         "projet management",
         "manage musicl staff",
         "superviseu correctional procedures",
         "javascrpt",
         "aply anti-oppressive practices",
         "oversee prisn procedure",
-    ];
-    for q in queries {
-        let q = fold(q);
-        let fast = t.fuzzy.best(forms, &q, t.fuzzy_threshold).map(|h| h.score);
-        let slow = forms
-            .iter()
-            .map(|f| fuzzy::similarity(&q, &f.text))
-            .filter(|&s| s >= t.fuzzy_threshold)
-            .fold(None, |acc: Option<f32>, s| Some(acc.map_or(s, |a| a.max(s))));
+        "qwertyuiop asdfgh",
+        "communication skills",
+        "excellent verbal and written communication skills in english",
+    ]
+    .iter()
+    .map(|q| fold(q))
+    .collect();
+    queries.extend(synthetic_typos(t, 20, 1).into_iter().map(|q| q.0));
+    queries.extend(synthetic_typos(t, 20, 2).into_iter().map(|q| q.0));
+    for q in &queries {
+        let fast = t.fuzzy.best(forms, q, t.fuzzy_threshold).map(|h| h.score);
+        let slow = fuzzy::brute_force_best(forms, q, t.fuzzy_threshold);
         assert_eq!(fast, slow, "{q}");
     }
 }

@@ -1,0 +1,85 @@
+//! `profiles.parquet` and `roles.parquet`: the scoring inputs of the run, in long format.
+//!
+//! * `profiles.parquet`: `candidate_id, location, skill_uri, weight, credential_ids` — one row
+//!   per skill a candidate holds with counted evidence (the strongest weight and every proving
+//!   credential, strongest first).
+//! * `roles.parquet`: `role_id, title, employer, location, skill_uri, requirement, origin` — one
+//!   row per role skill (`origin` = `explicit` or `extracted` from the description).
+//!
+//! Together with the taxonomy they let `skillmatch explain` and `shortlist` recompute any
+//! reported pair's explanation exactly, with files that grow with the evidence and the
+//! postings, not with candidates × roles.
+
+use std::path::Path;
+
+use super::table::{Col, Table};
+use super::{OutputFile, ReportError, ReportInput};
+use crate::ingest::Requirement;
+use crate::score::SkillOrigin;
+
+/// Writes both files.
+pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
+    let tax = input.taxonomy;
+    let (mut cid, mut loc, mut uri, mut w, mut creds) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for p in input.profiles {
+        for h in &p.skills {
+            cid.push(p.id.clone());
+            loc.push(p.location.clone());
+            uri.push(tax.skill(h.skill).uri.clone());
+            w.push(h.weight);
+            creds.push(
+                h.evidence
+                    .iter()
+                    .filter_map(|&i| input.credentials.get(i as usize))
+                    .map(|v| v.credential.credential_id.clone())
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    let profiles = Table::new(vec![
+        Col::str("candidate_id", cid),
+        Col::opt("location", loc),
+        Col::str("skill_uri", uri),
+        Col::f64("weight", w),
+        Col::list("credential_ids", creds),
+    ]);
+    let mut out = vec![super::parquet(dir, "profiles.parquet", &profiles)?];
+
+    let mut t: [Vec<String>; 6] = Default::default();
+    let (mut employer, mut location) = (Vec::new(), Vec::new());
+    for r in input.roles {
+        for s in &r.skills {
+            t[0].push(r.id.clone());
+            t[1].push(r.title.clone());
+            employer.push(r.employer.clone());
+            location.push(r.location.clone());
+            t[2].push(tax.skill(s.skill).uri.clone());
+            t[3].push(
+                match s.requirement {
+                    Requirement::Required => "required",
+                    Requirement::Preferred => "preferred",
+                }
+                .into(),
+            );
+            t[4].push(
+                match s.origin {
+                    SkillOrigin::Explicit => "explicit",
+                    SkillOrigin::Extracted => "extracted",
+                }
+                .into(),
+            );
+        }
+    }
+    let [role_id, title, skill_uri, requirement, origin, _] = t;
+    let roles = Table::new(vec![
+        Col::str("role_id", role_id),
+        Col::str("title", title),
+        Col::opt("employer", employer),
+        Col::opt("location", location),
+        Col::str("skill_uri", skill_uri),
+        Col::str("requirement", requirement),
+        Col::str("origin", origin),
+    ]);
+    out.push(super::parquet(dir, "roles.parquet", &roles)?);
+    Ok(out)
+}
