@@ -56,6 +56,10 @@ impl std::fmt::Debug for Extractor {
     }
 }
 
+/// Texts longer than this (bytes) are folded into fresh buffers, so that one huge posting does
+/// not leave a huge per-thread buffer behind.
+const MAX_REUSED_TEXT: usize = 1 << 20;
+
 thread_local! {
     /// Per-thread folding buffers, reused across calls.
     static BUF: RefCell<FoldBuf> = RefCell::new(FoldBuf::default());
@@ -78,33 +82,44 @@ impl Extractor {
 
     /// Finds skill mentions in plain text (call [`html_to_text`] first for HTML), in text order.
     ///
-    /// Mentions do not overlap; at each position the longest form wins ("project management"
-    /// over "project"). `surface` is `text` sliced at the mention's character offsets.
+    /// Mentions do not overlap; the leftmost match wins, and at one position the longest form
+    /// ("project management" over "project"). `surface` is `text` sliced at the mention's
+    /// character offsets. Texts of 4 GiB or more yield no mentions (offsets are 32-bit).
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         let Some(ac) = &self.matcher.automaton else {
             return Vec::new();
         };
-        BUF.with_borrow_mut(|buf| {
-            fold_mapped(text, buf, true);
-            let mut out = Vec::new();
-            let mut chars = CharCounter::default();
-            let hay = buf.text.as_str();
-            let mut pos = 0;
-            while let Some(m) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) {
-                // The pattern is " form ": the form is [start + 1, end - 1).
-                let first = buf.map[m.start() + 1];
-                let last = buf.map[m.end() - 2];
-                let (start, end) = (first.start as usize, last.end as usize);
-                out.push(Mention {
-                    skill: self.matcher.skills[m.pattern().as_usize()],
-                    start: chars.at(text, start),
-                    end: chars.at(text, end),
-                    surface: text[start..end].to_string(),
-                });
-                pos = m.end() - 1;
-            }
-            out
-        })
+        if u32::try_from(text.len()).is_err() {
+            return Vec::new();
+        }
+        if text.len() > MAX_REUSED_TEXT {
+            return self.extract_with(ac, text, &mut FoldBuf::default());
+        }
+        BUF.with_borrow_mut(|buf| self.extract_with(ac, text, buf))
+    }
+
+    /// [`Extractor::extract`] with the given folding buffers.
+    fn extract_with(&self, ac: &aho_corasick::AhoCorasick, text: &str, buf: &mut FoldBuf) -> Vec<Mention> {
+        fold_mapped(text, buf, true);
+        let mut out = Vec::new();
+        let mut chars = CharCounter::default();
+        let hay = buf.text.as_str();
+        let mut pos = 0;
+        while let Some(m) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) {
+            // The pattern is " form ": the form is [start + 1, end - 1).
+            let first = buf.map[m.start() + 1];
+            let last = buf.map[m.end() - 2];
+            let (start, end) = (first.start as usize, last.end as usize);
+            out.push(Mention {
+                skill: self.matcher.skills[m.pattern().as_usize()],
+                start: chars.at(text, start),
+                end: chars.at(text, end),
+                surface: text[start..end].to_string(),
+            });
+            // Resume on the trailing space, which is the next form's leading space.
+            pos = m.end() - 1;
+        }
+        out
     }
 }
 

@@ -141,3 +141,13 @@ fn decorte_spans_are_found_in_their_sentences() {
     }
     assert!(missed.is_empty(), "{missed:?} of {checked}");
 }
+
+#[test]
+fn large_texts_use_fresh_buffers_with_the_same_result() {
+    let unit = "Experience with Python and project management. ";
+    let big = unit.repeat(MAX_REUSED_TEXT / unit.len() + 1);
+    let mentions = extractor().extract(&big);
+    assert_eq!(mentions.len(), 2 * (MAX_REUSED_TEXT / unit.len() + 1));
+    let last = mentions.last().expect("mentions");
+    assert_eq!(slice(&big, last.start, last.end), "project management");
+}

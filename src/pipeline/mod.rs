@@ -240,7 +240,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         catalog: &catalog,
         next_credential_roles: cfg.score.next_credential_roles,
     };
-    let outputs = crate::report::write_data_files(staging.dir(), &input)?;
+    let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
+    ledger.timings.extend(writer_ms);
     ledger.time("report", t);
     let manifest = build_manifest(req, &ingested, &taxonomy, outputs, ledger, threads, &run_id, started);
     crate::report::manifest::write(staging.dir(), &manifest)?;

@@ -110,13 +110,25 @@ pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<Output
     output_file(dir, name, t.rows())
 }
 
-/// Writes every data file (all but the manifest) into `dir`, in a fixed order.
-pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
+/// Writes every data file (all but the manifest) into `dir`, in a fixed order; returns the
+/// files and the wall time of each writer in milliseconds (for the manifest's `run` block).
+pub fn write_data_files(
+    dir: &Path,
+    input: &ReportInput<'_>,
+) -> Result<(Vec<OutputFile>, Vec<(String, u64)>), ReportError> {
     let mut out = Vec::new();
-    out.extend(matches::write(dir, input)?);
-    out.extend(model::write(dir, input)?);
-    out.push(verification::write(dir, input)?);
-    out.extend(skills::write(dir, input)?);
-    out.push(rejects::write(dir, input.rejects)?);
-    Ok(out)
+    let mut timings = Vec::new();
+    let mut timed = |name: &str, f: &dyn Fn() -> Result<Vec<OutputFile>, ReportError>| {
+        let t = std::time::Instant::now();
+        let files = f()?;
+        timings.push((format!("report:{name}"), t.elapsed().as_millis() as u64));
+        out.extend(files);
+        Ok::<(), ReportError>(())
+    };
+    timed("matches", &|| matches::write(dir, input))?;
+    timed("model", &|| model::write(dir, input))?;
+    timed("verification", &|| Ok(vec![verification::write(dir, input)?]))?;
+    timed("skills", &|| skills::write(dir, input))?;
+    timed("rejects", &|| Ok(vec![rejects::write(dir, input.rejects)?]))?;
+    Ok((out, timings))
 }

@@ -146,9 +146,9 @@ fn index_by_uri<T>(
 ) -> Result<HashMap<String, SkillId>, TaxonomyError> {
     let mut map = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let id = SkillId::try_from(i).map_err(|_| table.parse_error("end", "too many rows"))?;
+        let id = SkillId::try_from(i).map_err(|_| table.parse_error("end of file", "more than 2^32 rows"))?;
         if map.insert(uri(item).clone(), id).is_some() {
-            return Err(table.parse_error("", format!("duplicate conceptUri {}", uri(item))));
+            return Err(table.parse_error("column conceptUri", format!("duplicate conceptUri {}", uri(item))));
         }
     }
     Ok(map)

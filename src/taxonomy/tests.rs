@@ -267,6 +267,14 @@ fn malformed_files_are_parse_errors_with_position() {
     std::fs::write(dir.path().join("occupationSkillRelations_en.csv"), "a,b\n1,2\n").expect("write");
     let err = Taxonomy::load_esco(dir.path()).err();
     assert!(matches!(&err, Some(TaxonomyError::Parse { reason, .. }) if reason.contains("occupationUri")), "{err:?}");
+    // A duplicate URI.
+    let groups = "conceptUri,preferredLabel\nhttp://x/g,a\nhttp://x/g,b\n";
+    std::fs::write(dir.path().join("skillGroups_en.csv"), groups).expect("write");
+    let err = Taxonomy::load_esco(dir.path()).err();
+    assert!(
+        matches!(&err, Some(TaxonomyError::Parse { reason, .. }) if reason.contains("duplicate conceptUri http://x/g")),
+        "{err:?}"
+    );
     // A ragged CSV record.
     std::fs::write(dir.path().join("skillGroups_en.csv"), "conceptUri,preferredLabel\nx,y,z\n").expect("write");
     let err = Taxonomy::load_esco(dir.path()).err();
