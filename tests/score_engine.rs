@@ -124,7 +124,7 @@ fn scores_lie_in_unit_interval_and_full_evidence_scores_one() {
         CandidateProfile { skills: vec![HeldSkill { skill: 10, weight: 0.5, evidence: vec![0] }], ..full.clone() };
     // Required coverage 0.5 weighs 0.8; preferred contributes only if skill 20 shares a group with 10.
     let s = score_pair(tax, &half, &role, &params(3));
-    assert!(s >= 0.4 - 1e-12 && s <= 1.0, "{s}");
+    assert!((0.4 - 1e-12..=1.0).contains(&s), "{s}");
     let e = explain(tax, &half, &role, &params(3));
     assert_eq!(e.skills[0].via, CreditVia::Exact);
     assert_eq!(e.score, s);

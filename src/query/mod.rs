@@ -282,7 +282,7 @@ impl RunFolder {
                 Some((rank, str_at(&df, "candidate_id", i)?, f64_at(&df, "score", i)))
             })
             .collect();
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows.sort_by_key(|r| r.0);
         rows.into_iter().map(|(_, c, s)| (c, s)).collect()
     }
 

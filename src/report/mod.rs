@@ -110,12 +110,12 @@ pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<Output
     output_file(dir, name, t.rows())
 }
 
+/// Wall time of each report writer: (`report:<writer>`, milliseconds).
+pub type WriterTimings = Vec<(String, u64)>;
+
 /// Writes every data file (all but the manifest) into `dir`, in a fixed order; returns the
 /// files and the wall time of each writer in milliseconds (for the manifest's `run` block).
-pub fn write_data_files(
-    dir: &Path,
-    input: &ReportInput<'_>,
-) -> Result<(Vec<OutputFile>, Vec<(String, u64)>), ReportError> {
+pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<OutputFile>, WriterTimings), ReportError> {
     let mut out = Vec::new();
     let mut timings = Vec::new();
     let mut timed = |name: &str, f: &dyn Fn() -> Result<Vec<OutputFile>, ReportError>| {
