@@ -192,6 +192,9 @@ impl Config {
         if let Some(p) = self.run.out.as_mut() {
             fix(p)
         }
+        if let Some(p) = self.verify.trust.as_mut() {
+            fix(p)
+        }
     }
 
     /// Checks ranges and names; every message names the key at fault.

@@ -12,6 +12,7 @@
 //! * [`extract`] finds taxonomy skills in free posting text.
 
 pub mod config;
+pub mod eval;
 pub mod extract;
 pub mod generate;
 pub mod ingest;

@@ -1,9 +1,13 @@
 //! Argument parsing and dispatch. Exit codes: 0 ok, 1 the run failed, 2 usage or configuration error.
 
+mod eval;
 mod explain;
+mod extract;
 mod generate;
+mod normalize;
 mod run;
 mod shortlist;
+mod taxonomy;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +38,12 @@ enum Command {
     Shortlist(shortlist::ShortlistArgs),
     /// Explain one candidate's score for one role, from a run folder.
     Explain(explain::ExplainArgs),
+    /// Map skill strings to the taxonomy (URI, exact, alias, variant, fuzzy).
+    Normalize(normalize::NormalizeArgs),
+    /// Find taxonomy skills in JSONL texts ({"id","text"} per line, file or stdin).
+    Extract(extract::ExtractArgs),
+    /// Measure extraction and normalization quality on labelled data.
+    Eval(eval::EvalArgs),
 }
 
 /// A failure with the exit code it deserves.
@@ -62,6 +72,9 @@ pub fn main() -> ExitCode {
         Command::Verify(a) => verify::run(a),
         Command::Shortlist(a) => shortlist::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Normalize(a) => normalize::run(a),
+        Command::Extract(a) => extract::run(a),
+        Command::Eval(a) => eval::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

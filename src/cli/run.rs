@@ -48,6 +48,9 @@ pub struct RunArgs {
     /// Print no progress.
     #[arg(long)]
     quiet: bool,
+    /// Trust folder for verification (replaces the config's `[verify] trust`).
+    #[arg(long)]
+    trust: Option<PathBuf>,
 }
 
 /// Runs `run`.
@@ -84,6 +87,10 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     if !a.postings.is_empty() {
         a.postings.iter().try_for_each(|p| must_exist("--postings", p))?;
         config.inputs.postings = a.postings;
+    }
+    if let Some(t) = a.trust {
+        must_exist("--trust", &t)?;
+        config.verify.trust = Some(t);
     }
     if let Some(k) = a.top_k {
         config.score.top_k = k;

@@ -39,6 +39,10 @@ pub struct VerifyArgs {
     /// Config file whose `[verify]` policy applies.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Trust folder: pinned issuer profiles, keys, DID documents, revocation and status lists,
+    /// and an optional policy.toml (replaces the config's `[verify] trust`).
+    #[arg(long)]
+    trust: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
@@ -53,13 +57,18 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
     if let Some(c) = &a.claims {
         must_exist("--claims", c)?;
     }
-    let policy = match &a.config {
+    let mut policy = match &a.config {
         Some(p) => {
             must_exist("--config", p)?;
             Config::load(p).map_err(Failure::usage)?.verify
         }
         None => Config::default().verify,
     };
+    if let Some(t) = &a.trust {
+        must_exist("--trust", t)?;
+        policy.trust = Some(t.clone());
+    }
+    let trust = policy.load_trust().map_err(Failure::usage)?;
     let spec = IngestSpec {
         roster: a.roster,
         badges: a.paths,
@@ -69,7 +78,7 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
     };
     let out = ingest(&spec).map_err(Failure::usage)?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let verified = verify_all(out.credentials, &out.roster, as_of, &policy);
+    let verified = verify_all(out.credentials, &out.roster, as_of, &policy, &trust);
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     let result: std::io::Result<()> = (|| {

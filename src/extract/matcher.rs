@@ -189,16 +189,44 @@ pub(crate) struct Matcher {
     /// `None` only if the automaton could not be built (logged).
     pub(crate) automaton: Option<AhoCorasick>,
     pub(crate) skills: Vec<SkillId>,
+    /// Per pattern: the confidence of a mention of it (see [`form_confidence`]).
+    pub(crate) confidence: Vec<f32>,
+}
+
+/// Confidence of a mention found through a preferred label.
+pub const PREFERRED_CONFIDENCE: f32 = 1.0;
+/// Confidence of a mention found through an alternative label.
+pub const ALT_CONFIDENCE: f32 = 0.9;
+/// Multiplier for a label several skills share.
+pub const AMBIGUOUS_FACTOR: f32 = 0.9;
+/// Multiplier for a one-token label of at most 4 characters (`sql`, `aws`, `seo`): acronyms
+/// are often other things too.
+pub const SHORT_FACTOR: f32 = 0.9;
+
+/// The confidence of a mention of a surface form: [`PREFERRED_CONFIDENCE`] or
+/// [`ALT_CONFIDENCE`], times [`AMBIGUOUS_FACTOR`] when ambiguous and [`SHORT_FACTOR`] for one
+/// short token.
+pub fn form_confidence(text: &str, preferred: bool, ambiguous: bool) -> f32 {
+    let mut c = if preferred { PREFERRED_CONFIDENCE } else { ALT_CONFIDENCE };
+    if ambiguous {
+        c *= AMBIGUOUS_FACTOR;
+    }
+    if !text.contains(' ') && text.chars().count() <= 4 {
+        c *= SHORT_FACTOR;
+    }
+    c
 }
 
 impl Matcher {
     pub(crate) fn build(taxonomy: &Taxonomy) -> Matcher {
         let mut patterns = Vec::new();
         let mut skills = Vec::new();
+        let mut confidence = Vec::new();
         for form in taxonomy.surface_forms() {
             if skip_reason(form.text).is_none() {
                 patterns.push(format!(" {} ", form.text));
                 skills.push(form.skill);
+                confidence.push(form_confidence(form.text, form.preferred, form.ambiguous));
             }
         }
         let built = AhoCorasick::builder()
@@ -212,7 +240,7 @@ impl Matcher {
                 None
             }
         };
-        Matcher { automaton, skills }
+        Matcher { automaton, skills, confidence }
     }
 }
 

@@ -10,16 +10,26 @@
 //! and ends on a word boundary ("java" never matches inside "javascript", "c" never inside "c#").
 //! After a match the search resumes on its trailing space, so adjacent mentions are all found.
 //! Forms that are too short or too generic to be evidence are left out (see [`skip_reason`]).
+//!
+//! Every mention carries a confidence ([`form_confidence`]: preferred label, alternative label,
+//! shared label, short acronym) and whether its sentence marks it optional ("nice to have",
+//! "a plus", "not required"; see [`OPTIONAL_CUES`]). Mentions in boilerplate sentences
+//! (equal-opportunity statements, benefits; see [`BOILERPLATE_CUES`]) are dropped.
 
+mod context;
 mod html;
 mod matcher;
 
 use std::cell::RefCell;
 
 use crate::taxonomy::fold::{FoldBuf, fold_mapped};
-use crate::taxonomy::{SkillId, Taxonomy};
+use crate::taxonomy::{MatchMethod, SkillId, Taxonomy};
 
-pub use matcher::{GENERIC_FORMS, MIN_FORM_CHARS, SkipReason, skip_reason};
+pub use context::{BOILERPLATE_CUES, OPTIONAL_CUES};
+pub use matcher::{
+    ALT_CONFIDENCE, AMBIGUOUS_FACTOR, GENERIC_FORMS, MIN_FORM_CHARS, PREFERRED_CONFIDENCE, SHORT_FACTOR, SkipReason,
+    form_confidence, skip_reason,
+};
 
 /// One skill found in text.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +42,13 @@ pub struct Mention {
     pub end: usize,
     /// The text that matched, as it appears.
     pub surface: String,
+    /// How it was found: [`MatchMethod::Exact`] (a folded label of the skill).
+    pub method: MatchMethod,
+    /// Confidence in (0, 1], see [`form_confidence`].
+    pub confidence: f32,
+    /// Whether its sentence (or section header) marks it optional: "nice to have", "a plus",
+    /// "preferred", "not required"… The normalize stage treats such skills as preferred.
+    pub optional: bool,
 }
 
 /// Strips HTML tags, decodes common entities and turns block elements into line breaks.
@@ -48,6 +65,7 @@ pub fn html_to_text(html: &str) -> String {
 /// A matcher over every surface form of a taxonomy (`aho-corasick`, leftmost-longest, word boundaries).
 pub struct Extractor {
     matcher: matcher::Matcher,
+    cues: context::Cues,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -72,7 +90,7 @@ impl Extractor {
     /// (its preferred-label skill, else the lowest id); labels for which [`skip_reason`] gives a
     /// reason are left out.
     pub fn new(taxonomy: &Taxonomy) -> Extractor {
-        Extractor { matcher: matcher::Matcher::build(taxonomy) }
+        Extractor { matcher: matcher::Matcher::build(taxonomy), cues: context::Cues::new() }
     }
 
     /// How many surface forms the automaton holds.
@@ -84,7 +102,9 @@ impl Extractor {
     ///
     /// Mentions do not overlap; the leftmost match wins, and at one position the longest form
     /// ("project management" over "project"). `surface` is `text` sliced at the mention's
-    /// character offsets. Texts of 4 GiB or more yield no mentions (offsets are 32-bit).
+    /// character offsets. Mentions in boilerplate sentences are left out; mentions in optional
+    /// sentences have `optional` set. Texts of 4 GiB or more yield no mentions (offsets are
+    /// 32-bit).
     pub fn extract(&self, text: &str) -> Vec<Mention> {
         let Some(ac) = &self.matcher.automaton else {
             return Vec::new();
@@ -105,19 +125,33 @@ impl Extractor {
         let mut chars = CharCounter::default();
         let hay = buf.text.as_str();
         let mut pos = 0;
+        let mut sentences: Option<Vec<(usize, usize, context::Flags)>> = None;
+        let mut sentence = 0;
         while let Some(m) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) {
+            // Resume on the trailing space, which is the next form's leading space.
+            pos = m.end() - 1;
             // The pattern is " form ": the form is [start + 1, end - 1).
             let first = buf.map[m.start() + 1];
             let last = buf.map[m.end() - 2];
             let (start, end) = (first.start as usize, last.end as usize);
+            let sents = sentences.get_or_insert_with(|| self.cues.sentences(text));
+            while sentence + 1 < sents.len() && sents[sentence].1 <= start {
+                sentence += 1;
+            }
+            let flags = sents.get(sentence).map(|s| s.2).unwrap_or_default();
+            if flags.boilerplate {
+                continue;
+            }
+            let p = m.pattern().as_usize();
             out.push(Mention {
-                skill: self.matcher.skills[m.pattern().as_usize()],
+                skill: self.matcher.skills[p],
                 start: chars.at(text, start),
                 end: chars.at(text, end),
                 surface: text[start..end].to_string(),
+                method: MatchMethod::Exact,
+                confidence: self.matcher.confidence[p],
+                optional: flags.optional,
             });
-            // Resume on the trailing space, which is the next form's leading space.
-            pos = m.end() - 1;
         }
         out
     }

@@ -159,7 +159,7 @@ fn build_role(
         let found = extractor.extract(&text);
         mentions = found.len() as u64;
         skills.extend(found.into_iter().map(|m| RoleSkill {
-            requirement,
+            requirement: if m.optional { Requirement::Preferred } else { requirement },
             skill: m.skill,
             origin: SkillOrigin::Extracted,
         }));

@@ -52,6 +52,9 @@ pub enum PipelineError {
         /// Why.
         reason: String,
     },
+    /// The trust folder (`[verify] trust` / `--trust`) could not be loaded.
+    #[error("{0} (check [verify] trust / --trust)")]
+    Trust(#[from] crate::verify::TrustError),
     /// The run has nothing to read.
     #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
     NoInputs,
@@ -60,7 +63,7 @@ pub enum PipelineError {
 impl PipelineError {
     /// True for errors the user fixes by changing flags or config (exit code 2).
     pub fn is_usage(&self) -> bool {
-        matches!(self, PipelineError::Input(_) | PipelineError::NoInputs)
+        matches!(self, PipelineError::Input(_) | PipelineError::NoInputs | PipelineError::Trust(_))
             || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
     }
 }
@@ -123,6 +126,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     if cfg.inputs.roster.is_none() && cfg.inputs.badges.is_empty() && cfg.inputs.postings.is_empty() {
         return Err(PipelineError::NoInputs);
     }
+    let trust = cfg.verify.load_trust()?;
     let started = chrono::Utc::now();
     let progress = Progress::new(req.progress, 6);
     let mut ledger = Ledger::default();
@@ -160,7 +164,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
     let t = Instant::now();
     let creds = std::mem::take(&mut ingested.credentials);
-    let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify);
+    let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify, &trust);
     let mut by_status: BTreeMap<String, u64> = Status::ALL.iter().map(|s| (s.as_str().to_string(), 0)).collect();
     for v in &verified {
         *by_status.entry(v.status.as_str().to_string()).or_default() += 1;

@@ -178,11 +178,21 @@ fn read_skills(table: &Table) -> Result<Vec<Skill>, TaxonomyError> {
 
 fn read_groups(table: &Table) -> Result<Vec<SkillGroup>, TaxonomyError> {
     let mut groups = Vec::new();
-    table.for_each(["conceptUri", "preferredLabel"], |line, [uri, label]| {
+    // `code` (e.g. `S1.8.0`) is optional: older exports do not have it.
+    let has_code = table.reader(["code"]).is_ok();
+    let mut push = |line: u64, uri: &str, label: &str, code: &str| {
         require_uri(table, line, uri)?;
-        groups.push(SkillGroup { uri: uri.trim().to_string(), label: label.trim().to_string() });
+        let (uri, label, code) = (uri.trim().to_string(), label.trim().to_string(), code.trim().to_string());
+        groups.push(SkillGroup { uri, label, code });
         Ok(())
-    })?;
+    };
+    if has_code {
+        table.for_each(["conceptUri", "preferredLabel", "code"], |line, [uri, label, code]| {
+            push(line, uri, label, code)
+        })?;
+    } else {
+        table.for_each(["conceptUri", "preferredLabel"], |line, [uri, label]| push(line, uri, label, ""))?;
+    }
     groups.sort_by(|a, b| a.uri.cmp(&b.uri));
     Ok(groups)
 }

@@ -14,6 +14,9 @@ mod esco;
 pub(crate) mod fold;
 mod forms;
 mod fuzzy;
+mod variants;
+
+pub use variants::WRAPPER_WORDS;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -71,6 +74,8 @@ pub struct SkillGroup {
     pub uri: String,
     /// Preferred label.
     pub label: String,
+    /// Hierarchy code such as `S1.8.0` (empty when the export has no `code` column).
+    pub code: String,
 }
 
 /// An occupation with its essential and optional skills.
@@ -100,6 +105,11 @@ pub enum MatchMethod {
     Uri,
     /// The folded string equals a folded preferred or alternative label.
     Exact,
+    /// The folded string is an alias from an organisation's alias file.
+    Alias,
+    /// A token or inflection variant of a label: spelling (-ise/-ize), plural, derivation
+    /// ("analysis"/"analyse"), wrapper words dropped ("good … skills"), or word order.
+    Variant,
     /// Closest label by string similarity, above the threshold.
     Fuzzy,
     /// Nothing cleared the threshold.
@@ -107,11 +117,13 @@ pub enum MatchMethod {
 }
 
 impl MatchMethod {
-    /// `uri`, `exact`, `fuzzy`, `unmapped`.
+    /// `uri`, `exact`, `alias`, `variant`, `fuzzy`, `unmapped`.
     pub fn as_str(self) -> &'static str {
         match self {
             MatchMethod::Uri => "uri",
             MatchMethod::Exact => "exact",
+            MatchMethod::Alias => "alias",
+            MatchMethod::Variant => "variant",
             MatchMethod::Fuzzy => "fuzzy",
             MatchMethod::Unmapped => "unmapped",
         }
@@ -151,6 +163,23 @@ pub const DEFAULT_FUZZY_THRESHOLD: f32 = 0.88;
 /// Confidence of an exact match on a folded label that several skills share.
 pub const AMBIGUOUS_EXACT_CONFIDENCE: f32 = 0.95;
 
+/// Confidence of a [`MatchMethod::Alias`] mapping.
+pub const ALIAS_CONFIDENCE: f32 = 0.98;
+/// Confidence of a [`MatchMethod::Variant`] mapping by spelling, plural or derivation.
+pub const INFLECTION_CONFIDENCE: f32 = 0.95;
+/// Confidence of a [`MatchMethod::Variant`] mapping after dropping wrapper words
+/// ([`WRAPPER_WORDS`]) or reordering the tokens of a short label.
+pub const REPHRASE_CONFIDENCE: f32 = 0.9;
+
+/// What [`Taxonomy::load_aliases`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AliasLoad {
+    /// Aliases added (or replaced).
+    pub added: usize,
+    /// Rows whose target is neither a known URI nor a label, as (line, target).
+    pub unresolved: Vec<(u64, String)>,
+}
+
 /// One distinct folded label of the taxonomy and the skill it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SurfaceForm<'a> {
@@ -186,6 +215,8 @@ pub struct Taxonomy {
     by_uri: HashMap<String, SkillId>,
     forms: forms::FormIndex,
     fuzzy: fuzzy::FuzzyIndex,
+    variants: variants::VariantIndex,
+    aliases: HashMap<String, SkillId>,
 }
 
 /// Folds a surface form for lookup: Unicode NFKC, case folding, punctuation and whitespace folding.
@@ -253,6 +284,7 @@ impl Taxonomy {
         let data = esco::load(dir)?;
         let forms = forms::FormIndex::build(&data.skills);
         let fuzzy = fuzzy::FuzzyIndex::build(&forms.forms);
+        let variants = variants::VariantIndex::build(&forms.forms);
         Ok(Taxonomy {
             name: "esco".to_string(),
             version: version_from_dir(dir),
@@ -264,7 +296,60 @@ impl Taxonomy {
             by_uri: data.skill_by_uri,
             forms,
             fuzzy,
+            variants,
+            aliases: HashMap::new(),
         })
+    }
+
+    /// Reads an alias CSV (an organisation's own synonyms): two columns `alias,target`, where the
+    /// target is a skill URI (or bare ESCO UUID) or a label (mapped exactly or by variant). A
+    /// first row `alias,uri` / `alias,label` is a header. Later aliases replace earlier ones.
+    /// Aliases are consulted after the exact label lookup ([`MatchMethod::Alias`]).
+    ///
+    /// Errors: the file cannot be read ([`TaxonomyError::Io`]) or is not CSV
+    /// ([`TaxonomyError::Parse`]). Rows with an unknown target are returned in
+    /// [`AliasLoad::unresolved`], not errors.
+    pub fn load_aliases(&mut self, path: &Path) -> Result<AliasLoad, TaxonomyError> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| TaxonomyError::Io { path: shown.clone(), source })?;
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes.as_slice());
+        let mut load = AliasLoad::default();
+        for (i, rec) in reader.records().enumerate() {
+            let rec = rec.map_err(|e| TaxonomyError::Parse {
+                path: shown.clone(),
+                position: e.position().map_or("unknown position".to_string(), |p| format!("line {}", p.line())),
+                reason: e.to_string(),
+            })?;
+            let line = rec.position().map_or(i as u64 + 1, csv::Position::line);
+            let (alias, target) = (rec.get(0).unwrap_or("").trim(), rec.get(1).unwrap_or("").trim());
+            if i == 0 && alias.eq_ignore_ascii_case("alias") {
+                continue;
+            }
+            let folded = fold(alias);
+            if folded.is_empty() && target.is_empty() {
+                continue;
+            }
+            let skill = self.skill_by_uri(target).or_else(|| {
+                let m = self.normalize_name(target);
+                matches!(m.method, MatchMethod::Exact | MatchMethod::Variant).then_some(m.skill).flatten()
+            });
+            match (skill, folded.is_empty()) {
+                (Some(id), false) => {
+                    self.aliases.insert(folded, id);
+                    load.added += 1;
+                }
+                _ => load.unresolved.push((line, target.to_string())),
+            }
+        }
+        Ok(load)
+    }
+
+    /// Adds one alias (folded) for a skill; see [`Taxonomy::load_aliases`].
+    pub fn add_alias(&mut self, alias: &str, skill: SkillId) {
+        let folded = fold(alias);
+        if !folded.is_empty() && (skill as usize) < self.skills.len() {
+            self.aliases.insert(folded, skill);
+        }
     }
 
     /// The skill with this URI, if any.
@@ -312,15 +397,22 @@ impl Taxonomy {
         &self.skills[id as usize]
     }
 
-    /// Maps a raw skill: URI given → exact folded label → fuzzy above the threshold.
+    /// Maps a raw skill: URI given → exact folded label → alias → variant → fuzzy above the
+    /// threshold.
     ///
     /// 1. `uri` known (see [`Taxonomy::skill_by_uri`]) → [`MatchMethod::Uri`], confidence 1.0;
     ///    an unknown URI falls through to the name.
     /// 2. The folded `name` is a surface form → [`MatchMethod::Exact`], confidence 1.0, or
     ///    [`AMBIGUOUS_EXACT_CONFIDENCE`] when several skills share that label.
-    /// 3. The most similar surface form with similarity ≥ [`Taxonomy::fuzzy_threshold`] →
+    /// 3. The folded `name` is an alias ([`Taxonomy::load_aliases`]) → [`MatchMethod::Alias`],
+    ///    [`ALIAS_CONFIDENCE`].
+    /// 4. A token or inflection variant of `name` is a label → [`MatchMethod::Variant`],
+    ///    [`INFLECTION_CONFIDENCE`] (spelling, plural, derivation) or [`REPHRASE_CONFIDENCE`]
+    ///    (wrapper words dropped, word order of 2–3 tokens); times [`AMBIGUOUS_EXACT_CONFIDENCE`]
+    ///    when the label is shared.
+    /// 5. The most similar surface form with similarity ≥ [`Taxonomy::fuzzy_threshold`] →
     ///    [`MatchMethod::Fuzzy`], confidence = similarity.
-    /// 4. Otherwise [`Mapping::UNMAPPED`].
+    /// 6. Otherwise [`Mapping::UNMAPPED`].
     pub fn normalize(&self, raw: &RawSkill) -> Mapping {
         if let Some(id) = raw.uri.as_deref().and_then(|u| self.skill_by_uri(u)) {
             return Mapping { skill: Some(id), method: MatchMethod::Uri, confidence: 1.0 };
@@ -331,7 +423,19 @@ impl Taxonomy {
         }
     }
 
-    /// Maps a skill name (steps 2–4 of [`Taxonomy::normalize`]).
+    /// Maps a string that may be a URI (`http…`, or a bare ESCO UUID) or a name: a known URI maps
+    /// by [`MatchMethod::Uri`], anything else goes through [`Taxonomy::normalize_name`].
+    pub fn normalize_text(&self, text: &str) -> Mapping {
+        let t = text.trim();
+        if (t.starts_with("http://") || t.starts_with("https://") || is_uuid(t))
+            && let Some(id) = self.skill_by_uri(t)
+        {
+            return Mapping { skill: Some(id), method: MatchMethod::Uri, confidence: 1.0 };
+        }
+        self.normalize_name(text)
+    }
+
+    /// Maps a skill name (steps 2–5 of [`Taxonomy::normalize`]).
     pub fn normalize_name(&self, name: &str) -> Mapping {
         let folded = fold(name);
         if folded.is_empty() {
@@ -343,6 +447,20 @@ impl Taxonomy {
                 false => 1.0,
             };
             return Mapping { skill: Some(form.skill), method: MatchMethod::Exact, confidence };
+        }
+        if let Some(&id) = self.aliases.get(&folded) {
+            return Mapping { skill: Some(id), method: MatchMethod::Alias, confidence: ALIAS_CONFIDENCE };
+        }
+        if let Some((f, kind)) = self.variants.find(&folded) {
+            let form = &self.forms.forms[f as usize];
+            let mut confidence = match kind {
+                variants::VariantKind::Inflection => INFLECTION_CONFIDENCE,
+                _ => REPHRASE_CONFIDENCE,
+            };
+            if form.ambiguous {
+                confidence *= AMBIGUOUS_EXACT_CONFIDENCE;
+            }
+            return Mapping { skill: Some(form.skill), method: MatchMethod::Variant, confidence };
         }
         let hit = self.fuzzy.best(&self.forms.forms, &folded, self.fuzzy_threshold);
         match hit {

@@ -3,11 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::VerifyPolicy;
 use super::dates::{day_after, day_start, is_expired, is_not_yet_valid, show};
 use super::recipient::{RecipientResult, SaltCache};
 use super::types::{Check, Outcome, Status};
-use crate::ingest::{BadgeFormat, Credential, Roster, VerificationKind};
+use crate::ingest::{BadgeFormat, Credential, Roster};
 
 /// A check and the status it implies (`None` for a pass).
 #[derive(Debug, Clone)]
@@ -16,20 +15,23 @@ pub(crate) struct Finding {
     pub implies: Option<Status>,
 }
 
-fn pass(check: &str, detail: impl Into<String>) -> Finding {
-    Finding { check: Check { check: check.into(), outcome: Outcome::Pass, detail: detail.into() }, implies: None }
+pub(crate) fn pass(check: &str, detail: impl Into<String>) -> Finding {
+    Finding {
+        check: Check { check: check.into(), outcome: Outcome::Pass, detail: detail.into(), implies: None },
+        implies: None,
+    }
 }
 
-fn fail(check: &str, status: Status, detail: impl Into<String>) -> Finding {
+pub(crate) fn fail(check: &str, status: Status, detail: impl Into<String>) -> Finding {
     Finding {
-        check: Check { check: check.into(), outcome: Outcome::Fail, detail: detail.into() },
+        check: Check { check: check.into(), outcome: Outcome::Fail, detail: detail.into(), implies: Some(status) },
         implies: Some(status),
     }
 }
 
-fn skip(check: &str, status: Status, detail: impl Into<String>) -> Finding {
+pub(crate) fn skip(check: &str, status: Status, detail: impl Into<String>) -> Finding {
     Finding {
-        check: Check { check: check.into(), outcome: Outcome::Skip, detail: detail.into() },
+        check: Check { check: check.into(), outcome: Outcome::Skip, detail: detail.into(), implies: Some(status) },
         implies: Some(status),
     }
 }
@@ -91,14 +93,6 @@ pub(crate) fn expiry(c: &Credential, as_of: NaiveDate) -> Finding {
     }
 }
 
-/// `revocation`: the record itself (or an offline revocation list / notice) says revoked.
-pub(crate) fn revocation(c: &Credential) -> Finding {
-    match &c.revoked_reason {
-        Some(reason) => fail("revocation", Status::Revoked, format!("revoked: {reason}")),
-        None => pass("revocation", "no revocation stated in the inputs (status lists are not checked yet)"),
-    }
-}
-
 /// `platform_state`: the Credly badge state.
 pub(crate) fn platform_state(c: &Credential) -> Finding {
     let state = c.platform_state.as_deref();
@@ -114,35 +108,5 @@ pub(crate) fn platform_state(c: &Credential) -> Finding {
         Some("rejected") => fail("platform_state", Status::Unverifiable, "declined by the earner (state rejected)"),
         Some(other) => fail("platform_state", Status::Unverifiable, format!("unknown platform state {other:?}")),
         None => skip("platform_state", Status::Unverifiable, "the export states no badge state"),
-    }
-}
-
-/// `authenticity`: whether the credential's origin can be trusted offline under `policy`.
-pub(crate) fn authenticity(c: &Credential, policy: &VerifyPolicy) -> Finding {
-    const NAME: &str = "authenticity";
-    match c.verification {
-        VerificationKind::Hosted if policy.accept_hosted_offline => {
-            pass(NAME, "hosted assertion accepted offline by policy (not fetched)")
-        }
-        VerificationKind::Hosted => skip(
-            NAME,
-            Status::Unverifiable,
-            "hosted assertion not fetched offline; policy does not accept hosted-without-fetch",
-        ),
-        VerificationKind::Signed | VerificationKind::Proof => {
-            skip(NAME, Status::Unverifiable, "signature suite verification not implemented yet")
-        }
-        VerificationKind::PlatformExport if policy.accept_platform_exports => {
-            pass(NAME, "platform export accepted by policy")
-        }
-        VerificationKind::PlatformExport => skip(NAME, Status::Unverifiable, "policy does not accept platform exports"),
-        VerificationKind::Unknown => skip(
-            NAME,
-            Status::Unverifiable,
-            match c.format {
-                BadgeFormat::Ob3 => "credential has no proof",
-                _ => "no verification method stated",
-            },
-        ),
     }
 }

@@ -1,7 +1,9 @@
 //! Verify: give every credential a status and keep the reason for every outcome.
 //!
 //! PUBLIC API CONTRACT: [`verify_all`] maps ingested credentials to [`VerifiedCredential`]s
-//! in the same order, in parallel, deterministically.
+//! in the same order, in parallel, deterministically. Everything is offline: keys, DID
+//! documents, status lists and revocation lists come from the [`TrustStore`] (a folder of pinned
+//! documents, `[verify] trust` / `--trust`), JSON-LD contexts from the bundled set.
 //!
 //! # Checks
 //! Every credential gets these checks, in this order (each a [`Check`]):
@@ -9,27 +11,61 @@
 //! 2. `recipient` — the claiming candidate's roster emails vs the recipient (plain: case-insensitive;
 //!    hashed: `hex(sha256|md5(email + salt))`). An unclaimed credential is resolved against the
 //!    whole roster and gets a `candidate_id` when exactly one candidate matches.
-//! 3. `issued_date` — not issued after the as-of day.
+//! 3. `issued_date` — not issued (valid from) after the as-of day.
 //! 4. `expiry` — not expired before the as-of day (see [`dates`] for the day boundaries).
-//! 5. `revocation` — no revocation in the record (or in an offline revocation list / notice).
+//! 5. `revocation` — revocation in the record; the issuer's pinned OB 2.0 `RevocationList`;
+//!    `credentialStatus` status lists (`BitstringStatusListEntry`, `StatusList2021Entry`:
+//!    revocation → `revoked`, suspension → `suspended`) read from pinned status-list credentials
+//!    whose own proof verifies ([`status_list`]).
 //! 6. `platform_state` — Credly state (`accepted` passes; `revoked` → revoked; others → unverifiable).
-//! 7. `authenticity` — hosted / signed / proof / platform export, under the [`VerifyPolicy`].
+//! 7. `authenticity` — OB 2.0 hosted (per-issuer policy, else `[verify] accept_hosted_offline`),
+//!    OB 2.0 signed JWS ([`jose`]), VC-JWT ([`jose`]), Data Integrity proofs `eddsa-rdfc-2022`
+//!    and `Ed25519Signature2020` ([`proof`]), platform exports.
+//! 8. `issuer_trust` — only with a trust store: the issuer must be known to it (else
+//!    `unknown_issuer`).
+//! 9. `consistency` — only with a trust store: embedded OB 2.0 BadgeClass / Issuer agree with
+//!    the pinned copies, hosted assertions lie in their issuer's hosted scope ([`consistency`]).
+//!
+//! Without a trust store (the default) checks 8 and 9 are not run, so no credential is ever
+//! `unknown_issuer`; no signing key is trusted either, so signed credentials are at best
+//! `unverifiable` (a broken signature is still `invalid_signature`).
 //!
 //! # Status
 //! A credential is `verified` only when **every** check passed. Otherwise each check that did not
 //! pass implies a status and the most decisive one wins ([`Status::precedence`]):
 //!
-//! `malformed` > `revoked` > `recipient_mismatch` > `expired` > `not_yet_valid` > `unverifiable` > `verified`.
+//! `malformed` > `invalid_signature` > `unknown_key` > `revoked` > `suspended` >
+//! `recipient_mismatch` > `unknown_issuer` > `expired` > `not_yet_valid` > `unverifiable` > `verified`.
 //!
+//! Why this order: a credential whose bytes cannot be trusted (malformed, bad signature, a key
+//! the issuer does not own) says nothing reliable about revocation, recipient or dates, so those
+//! come first; then the issuer's own withdrawal (revoked, suspended); then whether it belongs to
+//! the candidate; then who issued it; then time; `unverifiable` only when nothing worse is known.
 //! A check that could not run (`skip`) implies at least `unverifiable`.
+//!
+//! The credential's `raw` document is dropped (set to `None`) once verified, to bound memory.
 
+mod authenticity;
 mod checks;
+mod consistency;
 pub mod dates;
+pub mod did;
+pub mod jose;
+pub mod jsonld;
+pub mod keys;
+pub mod proof;
 mod recipient;
+mod revocation;
+pub mod status_list;
+pub mod trust;
 mod types;
+pub mod verdict;
 
 pub use recipient::hash_identity;
+pub use trust::{TrustError, TrustStore};
 pub use types::*;
+
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -39,19 +75,36 @@ use crate::ingest::{Credential, Roster};
 use recipient::SaltCache;
 
 /// Verification policy (from the config's `[verify]` table).
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct VerifyPolicy {
     /// Accept OB 2.0 hosted assertions whose JSON is in the export without fetching them.
-    /// Fail-closed default: `false` (they become `unverifiable`).
+    /// Fail-closed default: `false` (they become `unverifiable`). A trust-store issuer entry's
+    /// `accept_hosted_offline` overrides it for that issuer.
     pub accept_hosted_offline: bool,
     /// Accept Credly platform exports with `state = accepted` as verified.
     pub accept_platform_exports: bool,
+    /// Trust folder (pinned documents and `policy.toml`, see [`trust`]); relative to the config
+    /// file. `None`: no trust store (see the module doc for what that means).
+    pub trust: Option<PathBuf>,
 }
 
 impl Default for VerifyPolicy {
     fn default() -> Self {
-        VerifyPolicy { accept_hosted_offline: false, accept_platform_exports: true }
+        VerifyPolicy { accept_hosted_offline: false, accept_platform_exports: true, trust: None }
+    }
+}
+
+impl VerifyPolicy {
+    /// Loads the trust store named by `trust` (an unconfigured store when `None`).
+    ///
+    /// # Errors
+    /// [`TrustError`] when the folder cannot be read or holds an invalid document / policy.
+    pub fn load_trust(&self) -> Result<TrustStore, TrustError> {
+        match &self.trust {
+            Some(dir) => TrustStore::load(dir),
+            None => Ok(TrustStore::default()),
+        }
     }
 }
 
@@ -59,9 +112,15 @@ impl Default for VerifyPolicy {
 ///
 /// For an unclaimed hashed credential this hashes the roster once for its salt; use
 /// [`verify_all`] for batches (one table per distinct salt for the whole batch).
-pub fn verify_one(cred: Credential, roster: &Roster, as_of: NaiveDate, policy: &VerifyPolicy) -> VerifiedCredential {
+pub fn verify_one(
+    cred: Credential,
+    roster: &Roster,
+    as_of: NaiveDate,
+    policy: &VerifyPolicy,
+    trust: &TrustStore,
+) -> VerifiedCredential {
     let cache = SaltCache::build(std::iter::once(&cred), roster);
-    verify_with(cred, roster, as_of, policy, &cache)
+    verify_with(cred, roster, as_of, policy, trust, &cache)
 }
 
 /// Verifies all credentials (in parallel with rayon), keeping input order.
@@ -70,9 +129,10 @@ pub fn verify_all(
     roster: &Roster,
     as_of: NaiveDate,
     policy: &VerifyPolicy,
+    trust: &TrustStore,
 ) -> Vec<VerifiedCredential> {
     let cache = SaltCache::build(creds.iter(), roster);
-    creds.into_par_iter().map(|c| verify_with(c, roster, as_of, policy, &cache)).collect()
+    creds.into_par_iter().map(|c| verify_with(c, roster, as_of, policy, trust, &cache)).collect()
 }
 
 fn verify_with(
@@ -80,6 +140,7 @@ fn verify_with(
     roster: &Roster,
     as_of: NaiveDate,
     policy: &VerifyPolicy,
+    trust: &TrustStore,
     cache: &SaltCache,
 ) -> VerifiedCredential {
     let structure = checks::structure(&cred);
@@ -87,15 +148,19 @@ fn verify_with(
     if cred.candidate_id.is_none() {
         cred.candidate_id = resolved;
     }
-    let findings = [
+    let mut findings = vec![
         structure,
         recipient,
         checks::issued_date(&cred, as_of),
         checks::expiry(&cred, as_of),
-        checks::revocation(&cred),
+        revocation::check(&cred, trust),
         checks::platform_state(&cred),
-        checks::authenticity(&cred, policy),
+        authenticity::check(&cred, policy, trust),
     ];
+    if trust.is_configured() {
+        findings.push(authenticity::issuer_trust(&cred, trust));
+        findings.push(consistency::check(&cred, trust));
+    }
     let all_pass = findings.iter().all(|f| f.check.outcome == Outcome::Pass);
     let status = if all_pass {
         Status::Verified
@@ -108,6 +173,7 @@ fn verify_with(
             .unwrap_or(Status::Unverifiable)
     };
     let checks = findings.into_iter().map(|f| f.check).collect();
+    cred.raw = None;
     VerifiedCredential { credential: cred, status, checks }
 }
 

@@ -71,9 +71,9 @@ impl Status {
     /// `suspended` (6) > `recipient_mismatch` (5) > `unknown_issuer` (4) > `expired` (3) >
     /// `not_yet_valid` (2) > `unverifiable` (1) > `verified` (0).
     ///
-    /// The order of `malformed > revoked > recipient_mismatch > expired > not_yet_valid >
-    /// unverifiable > verified` is the contract; the places of the signature, key, status-list
-    /// and trust statuses (not produced yet) are provisional.
+    /// Rationale (see the `verify` module doc): untrustworthy bytes first (malformed, bad
+    /// signature, a key the issuer does not own), then the issuer's withdrawal (revoked,
+    /// suspended), then ownership (recipient), then the issuer's standing, then time.
     pub fn precedence(self) -> u8 {
         match self {
             Status::Malformed => 10,
@@ -129,15 +129,18 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     /// Check name: `structure`, `recipient`, `issued_date`, `expiry`, `revocation`,
-    /// `platform_state`, `authenticity` (later: `issuer_trust`, `signature`).
+    /// `platform_state`, `authenticity`, and with a trust store `issuer_trust`, `consistency`.
     pub check: String,
     /// Pass, fail or skip.
     pub outcome: Outcome,
     /// Why, in words.
     pub detail: String,
+    /// The status this check implies when it did not pass (`None` for a pass).
+    pub implies: Option<Status>,
 }
 
-/// A credential with its verification status and the checks behind it.
+/// A credential with its verification status and the checks behind it. Its `raw` document has
+/// been dropped (`None`) to bound memory.
 #[derive(Debug, Clone)]
 pub struct VerifiedCredential {
     /// The credential as ingested (its `candidate_id` may have been resolved from the roster).

@@ -1,0 +1,127 @@
+//! `skillmatch extract`: find taxonomy skills in free text, JSONL in, JSONL out.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Failure, must_exist};
+use skillmatch::extract::{Extractor, html_to_text};
+use skillmatch::taxonomy::Taxonomy;
+
+/// Output format of `extract`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON object per input line.
+    Jsonl,
+}
+
+/// Arguments of `extract`.
+#[derive(Debug, Args)]
+#[command(after_help = "Input: one JSON object per line, {\"id\": ..., \"text\": ...} (HTML is stripped).\n\
+Output: {\"id\", \"skills\": [{\"uri\", \"label\", \"start\", \"end\", \"surface\", \"method\", \"confidence\", \"optional\"}]},\n\
+offsets in characters of the plain text.\n\nExample:\n  echo '{\"id\":\"1\",\"text\":\"Python, SQL and Tableau; Kafka is a plus\"}' | skillmatch extract")]
+pub struct ExtractArgs {
+    /// JSONL file (default: stdin).
+    file: Option<PathBuf>,
+    /// Taxonomy folder (default: the vendored ESCO v1.2.0).
+    #[arg(long)]
+    taxonomy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+}
+
+#[derive(Debug, Deserialize)]
+struct Input {
+    #[serde(default)]
+    id: serde_json::Value,
+    #[serde(default)]
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Skill<'a> {
+    uri: &'a str,
+    label: &'a str,
+    start: usize,
+    end: usize,
+    surface: String,
+    method: &'static str,
+    confidence: f32,
+    optional: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Output<'a> {
+    id: serde_json::Value,
+    skills: Vec<Skill<'a>>,
+}
+
+fn extract_line(t: &Taxonomy, ex: &Extractor, line: &str) -> anyhow::Result<String> {
+    let input: Input = serde_json::from_str(line)?;
+    let text = html_to_text(&input.text);
+    let skills = ex
+        .extract(&text)
+        .into_iter()
+        .map(|m| {
+            let s = t.skill(m.skill);
+            Skill {
+                uri: &s.uri,
+                label: &s.label,
+                start: m.start,
+                end: m.end,
+                surface: m.surface,
+                method: m.method.as_str(),
+                confidence: (m.confidence * 1000.0).round() / 1000.0,
+                optional: m.optional,
+            }
+        })
+        .collect();
+    Ok(serde_json::to_string(&Output { id: input.id, skills })?)
+}
+
+/// Runs `extract`: lines are processed in parallel in chunks, output in input order. A line that
+/// is not a JSON object is reported on stderr with its line number and skipped.
+pub fn run(a: ExtractArgs) -> Result<(), Failure> {
+    let Format::Jsonl = a.format;
+    let reader: Box<dyn BufRead> = match &a.file {
+        Some(f) => {
+            must_exist("input", f)?;
+            let file = std::fs::File::open(f).with_context(|| format!("cannot open {}", f.display()));
+            Box::new(std::io::BufReader::new(file.map_err(Failure::usage)?))
+        }
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
+    let ex = Extractor::new(&t);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut lines = reader.lines();
+    let mut number = 0usize;
+    loop {
+        let mut chunk = Vec::with_capacity(4096);
+        for line in lines.by_ref().take(4096) {
+            chunk.push(line.context("cannot read input").map_err(Failure::run)?);
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let results: Vec<Option<anyhow::Result<String>>> = chunk
+            .par_iter()
+            .map(|l| (!l.trim().is_empty()).then(|| extract_line(&t, &ex, l)))
+            .collect();
+        for r in results {
+            number += 1;
+            match r {
+                None => {}
+                Some(Ok(s)) => writeln!(out, "{s}").map_err(Failure::run)?,
+                Some(Err(e)) => eprintln!("skillmatch: line {number}: skipped: {e}"),
+            }
+        }
+    }
+    out.flush().map_err(Failure::run)?;
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! `skillmatch normalize`: map skill strings to the taxonomy and print one result per input.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use super::Failure;
+use skillmatch::taxonomy::Taxonomy;
+
+/// Output format of `normalize`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// An aligned table for people.
+    Table,
+}
+
+/// Arguments of `normalize`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  skillmatch normalize Postgres \"data-analysis\" \"MS Excel\" C# --format table")]
+pub struct NormalizeArgs {
+    /// Skill strings (a taxonomy URI or a bare ESCO UUID is looked up as a URI first).
+    #[arg(required = true)]
+    texts: Vec<String>,
+    /// Taxonomy folder (default: the vendored ESCO v1.2.0).
+    #[arg(long)]
+    taxonomy: Option<PathBuf>,
+    /// Alias CSV files (`alias,uri` or `alias,label`), the organisation's own synonyms.
+    #[arg(long = "aliases")]
+    aliases: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+}
+
+/// One output row.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    input: &'a str,
+    uri: Option<&'a str>,
+    label: Option<&'a str>,
+    taxonomy: String,
+    method: &'static str,
+    confidence: f32,
+}
+
+/// Maps one input.
+fn row<'a>(t: &'a Taxonomy, input: &'a str) -> Row<'a> {
+    let m = t.normalize_text(input);
+    let skill = m.skill.map(|s| t.skill(s));
+    Row {
+        input,
+        uri: skill.map(|s| s.uri.as_str()),
+        label: skill.map(|s| s.label.as_str()),
+        taxonomy: format!("{}-v{}", t.name, t.version),
+        method: m.method.as_str(),
+        confidence: (m.confidence * 1000.0).round() / 1000.0,
+    }
+}
+
+/// Runs `normalize`.
+pub fn run(a: NormalizeArgs) -> Result<(), Failure> {
+    let t = super::taxonomy::load(a.taxonomy.as_deref(), &a.aliases)?;
+    let rows: Vec<Row> = a.texts.iter().map(|s| row(&t, s)).collect();
+    let mut out = std::io::stdout().lock();
+    let write = |out: &mut std::io::StdoutLock, s: String| writeln!(out, "{s}").map_err(Failure::run);
+    match a.format {
+        Format::Jsonl => {
+            for r in &rows {
+                write(&mut out, serde_json::to_string(r).map_err(Failure::run)?)?;
+            }
+        }
+        Format::Table => {
+            let w = rows.iter().map(|r| r.input.chars().count()).max().unwrap_or(5).max(5);
+            write(&mut out, format!("{:<w$}  {:<9} {:>5}  {}", "input", "method", "conf", "label / uri"))?;
+            for r in &rows {
+                let target = match (r.label, r.uri) {
+                    (Some(l), Some(u)) => format!("{l}  <{u}>"),
+                    _ => "-".to_string(),
+                };
+                write(&mut out, format!("{:<w$}  {:<9} {:>5.3}  {target}", r.input, r.method, r.confidence))?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! Tests of the offline JSON-LD loader, RDFC-1.0 against the 1EdTech test vectors, and safe mode.
+
+use serde_json::{Value, json};
+
+use super::*;
+
+fn fixture(rel: &str) -> String {
+    let path = format!("{}/tests/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The signed credential split into (document without proof, proof configuration).
+fn split(signed: &Value) -> (Value, Value) {
+    let mut doc = signed.clone();
+    let proof = doc.as_object_mut().and_then(|m| m.remove("proof")).unwrap();
+    let mut proof = match proof {
+        Value::Array(mut a) => a.remove(0),
+        p => p,
+    };
+    let p = proof.as_object_mut().unwrap();
+    p.remove("proofValue");
+    p.insert("@context".into(), doc["@context"].clone());
+    (doc, proof)
+}
+
+#[test]
+fn reproduces_the_ob_and_clr_test_vectors_exactly() {
+    for (name, dir) in [("ob", "obv3p0"), ("clr", "clrv2p0")] {
+        let signed: Value = serde_json::from_str(&fixture(&format!(
+            "1edtech-vectors/impl-linked-data-proof-{name}__signed-credential.json"
+        )))
+        .unwrap();
+        let (doc, proof) = split(&signed);
+        let doc_canon = canonical_nquads(&doc).unwrap();
+        let proof_canon = canonical_nquads(&proof).unwrap();
+        assert_eq!(doc_canon, fixture(&format!("1edtech-vectors/{dir}/document-canon.txt")), "{name} document");
+        assert_eq!(proof_canon, fixture(&format!("1edtech-vectors/{dir}/proof-canon.txt")), "{name} proof");
+    }
+}
+
+#[test]
+fn the_loader_refuses_unbundled_urls() {
+    let doc =
+        json!({"@context": ["https://www.w3.org/ns/credentials/v2", "https://evil.example/ctx.json"], "id": "urn:x"});
+    assert_eq!(to_quads(&doc).unwrap_err(), JsonLdError::Refused("https://evil.example/ctx.json".into()));
+    assert!(load_context("https://www.w3.org/ns/credentials/v2").is_ok());
+    assert!(load_context("http://www.w3.org/ns/credentials/v2").is_err(), "only the exact bundled URL");
+}
+
+#[test]
+fn the_embedded_table_matches_index_json() {
+    let index: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}/datasets/jsonld-contexts/index.json", env!("CARGO_MANIFEST_DIR")))
+            .unwrap(),
+    )
+    .unwrap();
+    let map = index.as_object().unwrap();
+    assert_eq!(map.len(), contexts::CONTEXTS.len());
+    for (url, entry) in map {
+        let file = entry["file"].as_str().unwrap();
+        let on_disk = std::fs::read(format!("{}/datasets/jsonld-contexts/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert_eq!(contexts::get(url), Some(on_disk.as_slice()), "{url}");
+        let parsed: Value = serde_json::from_slice(&on_disk).unwrap();
+        assert!(parsed.get("@context").is_some(), "{file} is a context document");
+    }
+}
+
+#[test]
+fn safe_mode_accepts_fully_defined_documents() {
+    let signed: Value =
+        serde_json::from_str(&fixture("1edtech-vectors/impl-linked-data-proof-clr__signed-credential.json")).unwrap();
+    let (doc, _) = split(&signed);
+    assert_eq!(safe::check_coverage(&doc), Ok(()));
+}
+
+#[test]
+fn safe_mode_refuses_dropped_terms_and_relative_ids() {
+    // VC 1.1 has no @vocab: an undefined top-level term is dropped by expansion.
+    let base = json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:1", "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:example:1", "type": "Profile", "name": "I"},
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"type": "AchievementSubject", "achievement": {"id": "urn:a", "type": "Achievement", "name": "A",
+            "criteria": {"narrative": "n"}, "description": "d"}}
+    });
+    assert_eq!(safe::check_coverage(&base), Ok(()));
+
+    let mut dropped = base.clone();
+    dropped["undefinedClaim"] = json!("anything goes");
+    let err = safe::check_coverage(&dropped).unwrap_err();
+    assert!(err.contains("$.undefinedClaim"), "{err}");
+
+    let mut relative = base.clone();
+    relative["credentialSubject"]["id"] = json!("candidate-7");
+    let err = safe::check_coverage(&relative).unwrap_err();
+    assert!(err.contains("relative IRI"), "{err}");
+
+    let mut bad_type = base;
+    bad_type["credentialSubject"]["achievement"]["type"] = json!(["Achievement", "NotATerm"]);
+    let err = safe::check_coverage(&bad_type).unwrap_err();
+    assert!(err.contains("type value"), "{err}");
+}

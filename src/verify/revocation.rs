@@ -1,0 +1,168 @@
+//! The `revocation` check: revocation stated in the record itself, OB 2.0 `RevocationList`s
+//! pinned in the trust store, and `credentialStatus` status lists (revocation and suspension).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::checks::{Finding, fail, pass};
+use super::status_list::{self, DecodedList, StatusEntry};
+use super::trust::{Missing, TrustStore, id_of};
+use super::types::{Check, Outcome, Status};
+use super::verdict::Verdict;
+use crate::ingest::{BadgeFormat, Credential};
+
+const NAME: &str = "revocation";
+
+/// One sub-result of the revocation check.
+enum Part {
+    Clear(String),
+    Hit(Status, String),
+    Missing(String),
+    Unverifiable(String),
+}
+
+/// The `revocation` finding for a credential.
+pub(crate) fn check(c: &Credential, store: &TrustStore) -> Finding {
+    if let Some(reason) = &c.revoked_reason {
+        return fail(NAME, Status::Revoked, format!("revoked: {reason}"));
+    }
+    let mut parts = Vec::new();
+    if store.is_configured() && c.format == BadgeFormat::Ob2 {
+        parts.extend(revocation_list(c, store));
+    }
+    if let Some(doc) = c.raw.as_deref() {
+        for entry in status_list::entries(doc) {
+            parts.push(match entry {
+                Err(reason) => Part::Hit(Status::Malformed, format!("credentialStatus: {reason}")),
+                Ok(e) => status_entry(&e, c.issuer_id.as_deref(), store),
+            });
+        }
+    }
+    if parts.is_empty() {
+        return pass(NAME, "no revocation stated in the record, and nothing to look up");
+    }
+    combine(parts, store)
+}
+
+fn combine(parts: Vec<Part>, store: &TrustStore) -> Finding {
+    let mut worst: Option<(Status, Outcome)> = None;
+    let mut details = Vec::with_capacity(parts.len());
+    for p in parts {
+        let (status, outcome, detail) = match p {
+            Part::Clear(d) => (None, Outcome::Pass, d),
+            Part::Hit(s, d) => (Some(s), Outcome::Fail, d),
+            Part::Missing(d) if !store.is_configured() => {
+                (Some(Status::Unverifiable), Outcome::Skip, format!("{d} (no trust store is configured)"))
+            }
+            Part::Missing(d) => match store.missing() {
+                Missing::FailClosed => {
+                    (Some(Status::Unverifiable), Outcome::Fail, format!("{d} (policy: fail_closed)"))
+                }
+                Missing::FailOpen => (Some(Status::Unverifiable), Outcome::Skip, format!("{d} (policy: fail_open)")),
+            },
+            Part::Unverifiable(d) => (Some(Status::Unverifiable), Outcome::Skip, d),
+        };
+        details.push(detail);
+        if let Some(s) = status {
+            let better = worst.is_none_or(|(w, wo)| {
+                s.precedence() > w.precedence() || (s == w && outcome == Outcome::Fail && wo == Outcome::Skip)
+            });
+            if better {
+                worst = Some((s, outcome));
+            }
+        }
+    }
+    let detail = details.join("; ");
+    match worst {
+        None => pass(NAME, detail),
+        Some((status, outcome)) => Finding {
+            check: Check { check: NAME.into(), outcome, detail, implies: Some(status) },
+            implies: Some(status),
+        },
+    }
+}
+
+/// OB 2.0: the issuer profile's `revocationList`, pinned in the store.
+fn revocation_list(c: &Credential, store: &TrustStore) -> Option<Part> {
+    let issuer = c.issuer_id.as_deref()?;
+    let profile = store.profile(issuer)?;
+    let url = profile.get("revocationList").and_then(Value::as_str)?;
+    let Some(list) = store.revocation_list(url) else {
+        return Some(Part::Missing(format!("revocation list {url} of issuer {issuer} is not pinned")));
+    };
+    let revoked: Vec<&Value> =
+        list.get("revokedAssertions").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    for r in revoked {
+        let (id, reason) = match r {
+            Value::String(s) => (Some(s.as_str()), None),
+            o => (
+                id_of(o).or_else(|| o.get("uid").and_then(Value::as_str)),
+                o.get("revocationReason").and_then(Value::as_str),
+            ),
+        };
+        if id == Some(c.credential_id.as_str()) {
+            let why = reason.map_or_else(|| "no reason given".to_string(), str::to_string);
+            return Some(Part::Hit(Status::Revoked, format!("listed in revocation list {url}: {why}")));
+        }
+    }
+    Some(Part::Clear(format!("not in revocation list {url}")))
+}
+
+/// One status-list entry.
+fn status_entry(e: &StatusEntry, issuer: Option<&str>, store: &TrustStore) -> Part {
+    let hit_status = match e.purpose.as_str() {
+        "revocation" => Status::Revoked,
+        "suspension" => Status::Suspended,
+        other => return Part::Clear(format!("status purpose {other:?} at {} is informational, not checked", e.list)),
+    };
+    if !store.is_configured() {
+        return Part::Missing(format!("{} status list {} not checked", e.purpose, e.list));
+    }
+    let Some(pinned) = store.status_list(&e.list) else {
+        return Part::Missing(format!("{} status list {} is not pinned in the trust store", e.purpose, e.list));
+    };
+    let list = match pinned.checked.get_or_init(|| check_list(&pinned.doc, store)) {
+        Ok(l) => l,
+        Err(reason) => return Part::Unverifiable(format!("status list {} cannot be used: {reason}", e.list)),
+    };
+    if let Some(list_issuer) = list.issuer.as_deref()
+        && Some(list_issuer) != issuer
+        && store.issuer_known(list_issuer).is_none()
+    {
+        return Part::Unverifiable(format!(
+            "status list {} is issued by {list_issuer}, neither the credential's issuer nor a trusted issuer",
+            e.list
+        ));
+    }
+    if list.purpose != e.purpose {
+        return Part::Hit(
+            Status::Malformed,
+            format!("credentialStatus purpose {:?} does not match the list's purpose {:?}", e.purpose, list.purpose),
+        );
+    }
+    match list.get(e.index) {
+        None => Part::Hit(
+            Status::Malformed,
+            format!("statusListIndex {} is beyond the {} entries of status list {}", e.index, list.len(), e.list),
+        ),
+        Some(true) => Part::Hit(
+            hit_status,
+            format!("{} at index {} of status list {}", purpose_word(hit_status), e.index, e.list),
+        ),
+        Some(false) => Part::Clear(format!("index {} of {} status list {} is clear", e.index, e.purpose, e.list)),
+    }
+}
+
+fn purpose_word(s: Status) -> &'static str {
+    if s == Status::Suspended { "suspended" } else { "revoked" }
+}
+
+/// Verifies a pinned status-list credential's own proof and decodes it.
+fn check_list(doc: &Value, store: &TrustStore) -> Result<Arc<DecodedList>, String> {
+    let list = status_list::decode_list(doc)?;
+    match super::proof::verify_document(doc, list.issuer.as_deref(), store) {
+        Verdict::Valid(_) => Ok(Arc::new(list)),
+        other => Err(format!("its own proof does not check out: {}", other.detail())),
+    }
+}

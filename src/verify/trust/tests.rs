@@ -1,0 +1,108 @@
+//! Tests of the trust store loader and key listing.
+
+use serde_json::json;
+
+use super::*;
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(p, text).unwrap();
+}
+
+#[test]
+fn loads_and_indexes_every_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "issuer.json",
+        &json!({"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": "https://ex.org/issuer",
+                "name": "Ex", "publicKey": "https://ex.org/key1", "revocationList": "https://ex.org/revoked"})
+        .to_string(),
+    );
+    write(
+        d,
+        "keys/key1.json",
+        &json!({"type": "CryptographicKey", "id": "https://ex.org/key1", "owner": "https://ex.org/issuer",
+                "publicKeyPem": "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----"})
+        .to_string(),
+    );
+    write(
+        d,
+        "revoked.json",
+        &json!({"type": "RevocationList", "id": "https://ex.org/revoked", "revokedAssertions": []}).to_string(),
+    );
+    write(
+        d,
+        "did.json",
+        &json!({"id": "did:web:ex.org", "assertionMethod": [{"id": "#k1", "type": "Multikey", "controller": "did:web:ex.org",
+                 "publicKeyMultibase": "z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q"}]})
+        .to_string(),
+    );
+    write(d, "jwks.json", &json!({"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k-1", "x": "AA"}]}).to_string());
+    write(
+        d,
+        "policy.toml",
+        "[[issuer]]\nid = \"https://ex.org/issuer\"\njwks = [\"jwks.json\"]\ntier = \"accredited\"\n",
+    );
+    let s = TrustStore::load(d).unwrap();
+    assert!(s.is_configured());
+    assert!(s.profile("https://ex.org/issuer").is_some());
+    assert!(s.revocation_list("https://ex.org/revoked").is_some());
+    assert_eq!(s.method("https://ex.org/key1").and_then(|m| m.controller.as_deref()), Some("https://ex.org/issuer"));
+    assert_eq!(s.method("did:web:ex.org#k1").and_then(|m| m.controller.as_deref()), Some("did:web:ex.org"));
+    assert!(s.issuer_lists_key("https://ex.org/issuer", "https://ex.org/key1"));
+    assert!(s.issuer_lists_key("https://ex.org/issuer", "k-1"), "JWKS named by the policy entry");
+    assert!(s.issuer_lists_key("did:web:ex.org", "did:web:ex.org#k1"));
+    assert!(!s.issuer_lists_key("did:web:ex.org", "did:web:ex.org#other"));
+    assert_eq!(s.issuer_weight("https://ex.org/issuer"), Some(1.0));
+    assert_eq!(s.issuer_known("did:web:ex.org").map(|k| k.tier), Some("unknown".to_string()));
+    assert!(s.issuer_known("https://other.example").is_none());
+    assert_eq!(s.files().len(), 6);
+}
+
+#[test]
+fn conflicting_duplicates_and_id_less_documents_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.json", r#"{"id": "https://x.example/1", "type": "Profile", "name": "A"}"#);
+    write(tmp.path(), "b.json", r#"{"id": "https://x.example/1", "type": "Profile", "name": "B"}"#);
+    let err = TrustStore::load(tmp.path()).unwrap_err().to_string();
+    assert!(err.contains("both define id https://x.example/1"), "{err}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.json", r#"{"type": "Profile", "name": "A"}"#);
+    assert!(TrustStore::load(tmp.path()).unwrap_err().to_string().contains("no id"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.json", "{not json");
+    assert!(TrustStore::load(tmp.path()).unwrap_err().to_string().contains("not valid JSON"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "policy.toml", "missing = \"sometimes\"");
+    assert!(TrustStore::load(tmp.path()).unwrap_err().to_string().contains("policy.toml"));
+}
+
+#[test]
+fn aliases_reach_documents_served_elsewhere() {
+    let mut s = TrustStore::empty_configured();
+    s.add(
+        json!({"id": "https://b.example/list", "type": ["VerifiableCredential", "BitstringStatusListCredential"]}),
+        "l.json",
+    )
+    .unwrap();
+    let mut p = TrustPolicy::default();
+    p.aliases.insert("https://a.example/list".into(), "https://b.example/list".into());
+    s.set_policy(p);
+    assert!(s.status_list("https://a.example/list").is_some());
+    assert!(s.status_list("https://c.example/list").is_none());
+}
+
+#[test]
+fn default_store_is_not_configured() {
+    let s = TrustStore::default();
+    assert!(!s.is_configured());
+    assert!(s.is_empty());
+}
