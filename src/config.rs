@@ -79,6 +79,16 @@ pub enum DescriptionSkills {
     Ignore,
 }
 
+/// How a role's skills are weighted against each other.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Importance {
+    /// Every skill of a level counts the same.
+    Uniform,
+    /// Inverse posting frequency: `ln(1 + roles / roles listing the skill)`; rare skills weigh more.
+    Idf,
+}
+
 /// Scoring weights. See `docs/SCORING.md`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -97,6 +107,10 @@ pub struct ScoreConfig {
     pub description_skills: DescriptionSkills,
     /// For how many of each candidate's best roles to suggest next credentials (0 = none).
     pub next_credential_roles: usize,
+    /// Skill importance within a role.
+    pub importance: Importance,
+    /// Evidence loses half its weight every this many days after its issue date (0 = no decay).
+    pub recency_half_life_days: f64,
 }
 
 impl Default for ScoreConfig {
@@ -109,6 +123,8 @@ impl Default for ScoreConfig {
             top_k: 10,
             description_skills: DescriptionSkills::WhenNoExplicit,
             next_credential_roles: 3,
+            importance: Importance::Uniform,
+            recency_half_life_days: 0.0,
         }
     }
 }
@@ -224,6 +240,12 @@ impl Config {
             if !(0.0..=1.0).contains(&v) {
                 return Err(ConfigError::Invalid(format!("[score] {key} = {v} must be within 0..=1")));
             }
+        }
+        if !(s.recency_half_life_days.is_finite() && s.recency_half_life_days >= 0.0) {
+            return Err(ConfigError::Invalid(format!(
+                "[score] recency_half_life_days = {} must be a non-negative number of days (0 = no decay)",
+                s.recency_half_life_days
+            )));
         }
         if s.top_k == 0 {
             return Err(ConfigError::Invalid("[score] top_k must be at least 1".into()));

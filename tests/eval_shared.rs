@@ -51,7 +51,8 @@ fn decorte_validation_is_above_the_floor() {
 #[test]
 fn skillspan_dev_is_above_the_floor() {
     let Some(dir) = shared("skillspan") else { return };
-    for (file, exact_f1, token_f1) in [("skillspan_tech_dev.conll", 0.18, 0.13), ("skillspan_house_dev.conll", 0.10, 0.11)]
+    for (file, exact_f1, token_f1) in
+        [("skillspan_tech_dev.conll", 0.18, 0.13), ("skillspan_house_dev.conll", 0.10, 0.11)]
     {
         let r = eval(&dir.join(file));
         let f = &r.files[0];

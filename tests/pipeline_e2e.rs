@@ -110,3 +110,26 @@ fn reports_never_contain_roster_emails() {
         assert!(!text.contains("@mail.example"), "{f} leaks an email");
     }
 }
+
+#[test]
+fn explanations_recompute_the_run_scores_with_idf_importance_and_recency_decay() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 80, 12, 17, true);
+    let out = tempfile::tempdir().expect("tempdir");
+    let mut config = config_for(data.path());
+    config.score.importance = skillmatch::config::Importance::Idf;
+    config.score.recency_half_life_days = 365.0;
+    let s = run_with(config, out.path(), "idf", 2);
+    let folder = skillmatch::query::RunFolder::open(&s.run_dir).expect("run folder opens");
+    let rows = read_csv(&s.run_dir.join("shortlists.csv"));
+    assert!(!rows.is_empty());
+    let mut decayed = 0;
+    for r in &rows {
+        let e = folder.explain_pair(&r["role_id"], &r["candidate_id"]).expect("reported pair explains");
+        let reported: f64 = r["score"].parse().expect("score");
+        assert!((e.score - reported).abs() < 1e-9, "{} {}: {} vs {}", r["role_id"], r["candidate_id"], e.score, reported);
+        // Status weights are 1.0 / 0.5 / 0.3; any other exact credit comes from the decay.
+        decayed += e.skills.iter().filter(|k| k.via == "exact" && ![1.0, 0.5, 0.3].contains(&k.credit)).count();
+    }
+    assert!(decayed > 0, "recency decay lowers the credit of old evidence");
+}

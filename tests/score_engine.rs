@@ -38,7 +38,12 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
                     origin: SkillOrigin::Explicit,
                 })
                 .collect();
-            Role::new(format!("r{i:04}"), format!("role {i}"), None, None, skills)
+            let mut role = Role::new(format!("r{i:04}"), format!("role {i}"), None, None, skills);
+            if i % 2 == 0 {
+                let salt = rng.random_range(1..1000) as f64;
+                role.set_importance(|s| 0.5 + ((s as f64 * 7.0 + salt) % 13.0) / 4.0);
+            }
+            role
         })
         .collect();
     (profiles, roles)

@@ -117,10 +117,8 @@ fn bin() -> Command {
 fn normalize_cli_jsonl() {
     let out = bin().args(["normalize", "Postgres", "asdfgh", "analyze data"]).output().expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["input"], "Postgres");
     assert_eq!(rows[0]["label"], "PostgreSQL");
@@ -135,7 +133,13 @@ fn normalize_cli_jsonl() {
 
 #[test]
 fn extract_cli_stdin_jsonl() {
-    let mut child = bin().arg("extract").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawns");
+    let mut child = bin()
+        .arg("extract")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
     let input = "{\"id\":\"a\",\"text\":\"<p>We use Python, SQL and C#.</p><p>JavaScript is a plus.</p>\"}\nnot json\n{\"id\":7,\"text\":\"\"}\n";
     child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
     let out = child.wait_with_output().expect("runs");

@@ -109,10 +109,8 @@ pub fn run(a: ExtractArgs) -> Result<(), Failure> {
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<Option<anyhow::Result<String>>> = chunk
-            .par_iter()
-            .map(|l| (!l.trim().is_empty()).then(|| extract_line(&t, &ex, l)))
-            .collect();
+        let results: Vec<Option<anyhow::Result<String>>> =
+            chunk.par_iter().map(|l| (!l.trim().is_empty()).then(|| extract_line(&t, &ex, l))).collect();
         for r in results {
             number += 1;
             match r {

@@ -162,7 +162,8 @@ pub(super) fn skillspan(text: &str, extractor: &Extractor, report: &mut FileRepo
         }
         let tp = pred.intersection(&s.gold).count() as u64;
         exact.add(Counts { tp, fp: pred.len() as u64 - tp, fn_: s.gold.len() as u64 - tp });
-        let toks = |spans: &BTreeSet<(usize, usize)>| -> HashSet<usize> { spans.iter().flat_map(|&(a, b)| a..b).collect() };
+        let toks =
+            |spans: &BTreeSet<(usize, usize)>| -> HashSet<usize> { spans.iter().flat_map(|&(a, b)| a..b).collect() };
         let (p, g) = (toks(&pred), toks(&s.gold));
         let tp = p.intersection(&g).count() as u64;
         token.add(Counts { tp, fp: p.len() as u64 - tp, fn_: g.len() as u64 - tp });

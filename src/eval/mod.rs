@@ -48,7 +48,9 @@ pub enum EvalError {
         reason: String,
     },
     /// The folder holds no recognised data file.
-    #[error("no evaluation data in {0} (expected *_annotations.with_uri.csv, *.conll or hardcoded_ojo_esco_lookup.json)")]
+    #[error(
+        "no evaluation data in {0} (expected *_annotations.with_uri.csv, *.conll or hardcoded_ojo_esco_lookup.json)"
+    )]
     NoData(String),
 }
 

@@ -202,14 +202,17 @@ mod tests {
 
     #[test]
     fn optional_and_boilerplate_cues() {
-        let f = flags("Python, SQL and Tableau. Docker is nice to have. Java preferred. We are an Equal Opportunity employer. Surplus funds.");
+        let f = flags(
+            "Python, SQL and Tableau. Docker is nice to have. Java preferred. We are an Equal Opportunity employer. Surplus funds.",
+        );
         let got: Vec<(bool, bool)> = f.iter().map(|s| (s.1, s.2)).collect();
         assert_eq!(got, [(false, false), (true, false), (true, false), (false, true), (false, false)]);
     }
 
     #[test]
     fn headers_flag_their_sections() {
-        let f = flags("Requirements:\nPython\nNice to have:\nKubernetes\nTerraform\nWhat we offer:\nGym\nAbout you:\nSQL");
+        let f =
+            flags("Requirements:\nPython\nNice to have:\nKubernetes\nTerraform\nWhat we offer:\nGym\nAbout you:\nSQL");
         let by_line: Vec<(&str, bool, bool)> = f.iter().map(|s| (s.0.as_str(), s.1, s.2)).collect();
         assert!(by_line.contains(&("Python", false, false)));
         assert!(by_line.contains(&("Kubernetes", true, false)));

@@ -178,13 +178,16 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress.start("normalize", "mapping skills and extracting from posting text");
     let t = Instant::now();
     let extractor = Extractor::new(&taxonomy);
-    let normalized = normalize(
+    let mut normalized = normalize(
         &taxonomy,
         &extractor,
         &verified,
         &ingested.postings,
         NormalizeOptions { description_skills: cfg.score.description_skills },
     );
+    if cfg.score.importance == crate::config::Importance::Idf {
+        apply_idf(&mut normalized.roles);
+    }
     let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count() as u64;
     ledger.count("normalize", "distinct_raw_skills", normalized.crosswalk.len() as u64);
     ledger.count("normalize", "distinct_unmapped", unmapped);
@@ -206,7 +209,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress
         .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
     let t = Instant::now();
-    let profiles = profiles_from(&ingested, &verified, &normalized, cfg);
+    let profiles = profiles_from(&ingested, &verified, &normalized, cfg, req.as_of);
     let params = ScoreParams {
         required_weight: cfg.score.required_weight,
         preferred_weight: cfg.score.preferred_weight,
@@ -257,6 +260,31 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     Ok(RunSummary { run_dir, manifest })
 }
 
+/// Weights each role skill by its inverse posting frequency, `ln(1 + roles / roles listing it)`.
+fn apply_idf(roles: &mut [crate::score::Role]) {
+    let mut df: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    for r in roles.iter() {
+        for s in &r.skills {
+            *df.entry(s.skill).or_default() += 1;
+        }
+    }
+    let n = roles.len() as f64;
+    for r in roles.iter_mut() {
+        r.set_importance(|s| (1.0 + n / df.get(&s).copied().unwrap_or(1) as f64).ln());
+    }
+}
+
+/// Evidence weight after recency decay: halves every `half_life` days after the issue date.
+fn decayed(weight: f64, issued: Option<chrono::DateTime<chrono::Utc>>, as_of: NaiveDate, half_life: f64) -> f64 {
+    match issued {
+        Some(d) if half_life > 0.0 => {
+            let age = (as_of - d.date_naive()).num_days().max(0) as f64;
+            weight * 0.5f64.powf(age / half_life)
+        }
+        _ => weight,
+    }
+}
+
 fn load_taxonomy(cfg: &Config) -> Result<Taxonomy, TaxonomyError> {
     Taxonomy::load_esco(&cfg.taxonomy.esco_dir)
 }
@@ -267,6 +295,7 @@ fn profiles_from(
     verified: &[VerifiedCredential],
     normalized: &Normalized,
     cfg: &Config,
+    as_of: NaiveDate,
 ) -> Vec<CandidateProfile> {
     let mut order: Vec<usize> = (0..ingested.roster.candidates.len()).collect();
     order.sort_by(|&a, &b| ingested.roster.candidates[a].id.cmp(&ingested.roster.candidates[b].id));
@@ -278,7 +307,8 @@ fn profiles_from(
         candidates.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
     let mut evidence = Vec::new();
     for (ci, v) in verified.iter().enumerate() {
-        let weight = cfg.status_weight(v.status);
+        let weight =
+            decayed(cfg.status_weight(v.status), v.credential.issued_on, as_of, cfg.score.recency_half_life_days);
         let Some(cand) = v.credential.candidate_id.as_deref().and_then(|id| index.get(id)) else { continue };
         if weight <= 0.0 {
             continue;

@@ -254,9 +254,11 @@ impl RunFolder {
         if df.height() == 0 {
             return None;
         }
+        let mut importance = std::collections::HashMap::new();
         let skills = (0..df.height())
             .filter_map(|i| {
                 let skill = self.taxonomy.skill_by_uri(&str_at(&df, "skill_uri", i)?)?;
+                importance.insert(skill, f64_at(&df, "importance", i));
                 let requirement =
                     if str_at(&df, "requirement", i)? == "preferred" { Requirement::Preferred } else { Requirement::Required };
                 let origin =
@@ -264,13 +266,15 @@ impl RunFolder {
                 Some(RoleSkill { requirement, skill, origin })
             })
             .collect();
-        Some(Role::new(
+        let mut role = Role::new(
             role_id.to_string(),
             str_at(&df, "title", 0).unwrap_or_default(),
             str_at(&df, "employer", 0),
             str_at(&df, "location", 0),
             skills,
-        ))
+        );
+        role.set_importance(|s| importance.get(&s).copied().unwrap_or(1.0));
+        Some(role)
     }
 
     /// The role's ranked candidates as the run reported them: (candidate id, score).

@@ -3,8 +3,9 @@
 //! * `profiles.parquet`: `candidate_id, location, skill_uri, weight, credential_ids` — one row
 //!   per skill a candidate holds with counted evidence (the strongest weight and every proving
 //!   credential, strongest first).
-//! * `roles.parquet`: `role_id, title, employer, location, skill_uri, requirement, origin` — one
-//!   row per role skill (`origin` = `explicit` or `extracted` from the description).
+//! * `roles.parquet`: `role_id, title, employer, location, skill_uri, requirement, origin,
+//!   importance` — one row per role skill (`origin` = `explicit` or `extracted` from the
+//!   description; `importance` as scored).
 //!
 //! Together with the taxonomy they let `skillmatch explain` and `shortlist` recompute any
 //! reported pair's explanation exactly, with files that grow with the evidence and the
@@ -46,9 +47,10 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let mut out = vec![super::parquet(dir, "profiles.parquet", &profiles)?];
 
     let mut t: [Vec<String>; 6] = Default::default();
-    let (mut employer, mut location) = (Vec::new(), Vec::new());
+    let (mut employer, mut location, mut importance) = (Vec::new(), Vec::new(), Vec::new());
     for r in input.roles {
-        for s in &r.skills {
+        for (s, imp) in r.skills.iter().zip(&r.importance) {
+            importance.push(*imp);
             t[0].push(r.id.clone());
             t[1].push(r.title.clone());
             employer.push(r.employer.clone());
@@ -79,6 +81,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::str("skill_uri", skill_uri),
         Col::str("requirement", requirement),
         Col::str("origin", origin),
+        Col::f64("importance", importance),
     ]);
     out.push(super::parquet(dir, "roles.parquet", &roles)?);
     Ok(out)

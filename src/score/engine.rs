@@ -5,12 +5,13 @@
 //! ```text
 //! score(c, r) = Σ_{s ∈ skills(r)} factor(r, s) · credit(c, s)
 //! credit(c, s) = max( w(c, s), group_credit · max_{t held by c, group(t) ∩ group(s) ≠ ∅} w(c, t) )
-//! factor(r, s) = W_req / (|R| · D) for required s, W_pref / (|P| · D) for preferred s
+//! factor(r, s) = W_req · imp(s) / (Σ_{R} imp · D) for required s, likewise W_pref over P
 //! D = W_req · [R ≠ ∅] + W_pref · [P ≠ ∅]
 //! ```
 //!
-//! where `w(c, s)` is the strongest evidence weight the candidate has for `s` (0 if none), so a
-//! score lies in [0, 1]. Both sides (top-K candidates per role, top-K roles per candidate) are
+//! where `w(c, s)` is the strongest evidence weight the candidate has for `s` (0 if none) and
+//! `imp(s)` the skill's importance in the role (1 for every skill, or its inverse frequency over
+//! postings with `[score] importance = "idf"`), so a score lies in [0, 1]. Both sides (top-K candidates per role, top-K roles per candidate) are
 //! computed exactly through inverted indexes, in parallel with rayon; contributions are summed
 //! in the role's skill order on both sides, so a pair gets the bit-identical score either way.
 
@@ -84,16 +85,30 @@ struct Index<'a> {
     skill_groups: Vec<&'a [u32]>,
 }
 
-fn slot_factors(role: &Role, p: &ScoreParams) -> (f64, f64) {
-    let req = role.required_count();
-    let pref = role.skills.len() - req;
-    let d = if req > 0 { p.required_weight } else { 0.0 } + if pref > 0 { p.preferred_weight } else { 0.0 };
-    if d <= 0.0 {
-        return (0.0, 0.0);
+/// The factor of every role skill, in the role's skill order (see the module docs):
+/// `W_level · importance(s) / (Σ importance over skills of that level · D)`.
+///
+/// Both the engine and [`score_pair`] use these exact values, so scores agree bit for bit.
+pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
+    let (mut sum_req, mut sum_pref) = (0.0, 0.0);
+    for (rs, imp) in role.skills.iter().zip(&role.importance) {
+        match rs.requirement {
+            Requirement::Required => sum_req += imp,
+            Requirement::Preferred => sum_pref += imp,
+        }
     }
-    let fr = if req > 0 { p.required_weight / (req as f64 * d) } else { 0.0 };
-    let fp = if pref > 0 { p.preferred_weight / (pref as f64 * d) } else { 0.0 };
-    (fr, fp)
+    let d = if sum_req > 0.0 { p.required_weight } else { 0.0 } + if sum_pref > 0.0 { p.preferred_weight } else { 0.0 };
+    role.skills
+        .iter()
+        .zip(&role.importance)
+        .map(|(rs, imp)| {
+            let (w, sum) = match rs.requirement {
+                Requirement::Required => (p.required_weight, sum_req),
+                Requirement::Preferred => (p.preferred_weight, sum_pref),
+            };
+            if d <= 0.0 || sum <= 0.0 { 0.0 } else { w * imp / (sum * d) }
+        })
+        .collect()
 }
 
 impl<'a> Index<'a> {
@@ -121,10 +136,9 @@ impl<'a> Index<'a> {
         let mut slots_by_skill = vec![Vec::new(); n_skills];
         let mut slots_by_group = vec![Vec::new(); n_groups];
         for (ri, role) in roles.iter().enumerate() {
-            let (fr, fp) = slot_factors(role, p);
+            let factors = slot_factors(role, p);
             let start = slots.len();
-            for rs in &role.skills {
-                let factor = if rs.requirement == Requirement::Required { fr } else { fp };
+            for (rs, &factor) in role.skills.iter().zip(&factors) {
                 let si = slots.len() as u32;
                 slots.push(Slot { role: ri as u32, skill: rs.skill, factor });
                 slots_by_skill[rs.skill as usize].push(si);
@@ -296,12 +310,12 @@ pub fn score_all(taxonomy: &Taxonomy, profiles: &[CandidateProfile], roles: &[Ro
 
 /// Scores one pair directly from the definition (no index): the reference the engine is tested against.
 pub fn score_pair(taxonomy: &Taxonomy, profile: &CandidateProfile, role: &Role, p: &ScoreParams) -> f64 {
-    let (fr, fp) = slot_factors(role, p);
+    let factors = slot_factors(role, p);
     let mut total = 0.0;
-    for rs in &role.skills {
+    for (rs, factor) in role.skills.iter().zip(factors) {
         let credit = credit_of(taxonomy, profile, rs.skill, p.group_credit).0;
         if credit > 0.0 {
-            total += if rs.requirement == Requirement::Required { fr } else { fp } * credit;
+            total += factor * credit;
         }
     }
     total

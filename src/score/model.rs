@@ -39,6 +39,9 @@ pub struct Role {
     pub location: Option<String>,
     /// Skills sorted required first, then by skill id; a skill appears once (required wins).
     pub skills: Vec<RoleSkill>,
+    /// Importance of each skill (same order as `skills`), positive; 1.0 unless set by
+    /// [`Role::set_importance`].
+    pub importance: Vec<f64>,
 }
 
 impl Role {
@@ -53,7 +56,13 @@ impl Role {
         skills.sort();
         let mut seen = std::collections::HashSet::new();
         skills.retain(|s| seen.insert(s.skill));
-        Role { id, title, employer, location, skills }
+        let importance = vec![1.0; skills.len()];
+        Role { id, title, employer, location, skills, importance }
+    }
+
+    /// Sets each skill's importance from a function of the skill (non-positive values become 1.0).
+    pub fn set_importance(&mut self, f: impl Fn(SkillId) -> f64) {
+        self.importance = self.skills.iter().map(|s| f(s.skill)).map(|v| if v > 0.0 && v.is_finite() { v } else { 1.0 }).collect();
     }
 
     /// Number of required skills.

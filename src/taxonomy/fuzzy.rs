@@ -262,7 +262,7 @@ impl FuzzyIndex {
             .collect();
         candidates.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         candidates.truncate(MAX_CANDIDATES);
-        pick_best(forms, &q, candidates.iter().map(|c| c.1), threshold)
+        pick_best(forms, &q, qgrams.len(), k, &candidates, threshold)
     }
 }
 
@@ -302,21 +302,34 @@ fn add_shared(candidates: &mut [(u32, u16)], list: &[u32]) {
     }
 }
 
-/// Scores candidates by OSA similarity and returns the best one at or above `threshold`.
+/// Scores candidates `(shared trigrams, form)` (most shared first) by OSA similarity and returns
+/// the best one at or above `threshold`.
+///
+/// Stops early: a candidate sharing `c` of the query's `n_grams` trigrams is at least
+/// `ceil((n_grams - c) / 4)` edits away, so once that bound (at the longest allowed length,
+/// `|q| + k`) cannot reach the best score so far, no later candidate can either. Each OSA is
+/// banded by the edits the best score so far still allows.
 fn pick_best(
     forms: &[Form],
     query: &[char],
-    candidates: impl Iterator<Item = u32>,
+    n_grams: usize,
+    k: usize,
+    candidates: &[(u16, u32)],
     threshold: f32,
 ) -> Option<FuzzyHit> {
     let mut best: Option<(FuzzyHit, (bool, u32))> = None;
     let mut text: Vec<char> = Vec::new();
-    for f in candidates {
+    for &(shared, f) in candidates {
+        let floor = best.as_ref().map_or(threshold, |b| b.0.score);
+        let d_min = n_grams.saturating_sub(usize::from(shared)).div_ceil(4);
+        if score(d_min, query.len() + k) < floor {
+            break;
+        }
         let form = &forms[f as usize];
         text.clear();
         text.extend(form.text.chars());
         let len = query.len().max(text.len());
-        let Some(d) = osa_within(query, &text, max_edits(len, threshold).max(1)) else {
+        let Some(d) = osa_within(query, &text, max_edits(len, floor).max(1)) else {
             continue;
         };
         let score = score(d, len);

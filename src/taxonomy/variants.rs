@@ -21,8 +21,8 @@ use super::forms::Form;
 
 /// Words that only wrap a skill in job-ad phrasing; dropped (second attempt) from queries.
 pub const WRAPPER_WORDS: &[&str] = &[
-    "ability",
     "abilities",
+    "ability",
     "advanced",
     "basic",
     "demonstrable",
@@ -52,7 +52,9 @@ pub const WRAPPER_WORDS: &[&str] = &[
 ];
 
 /// `-or` words whose British spelling is `-our`.
-const OUR_WORDS: &[&str] = &["behavior", "color", "favor", "flavor", "harbor", "honor", "humor", "labor", "neighbor", "odor", "rumor", "vapor"];
+const OUR_WORDS: &[&str] = &[
+    "behavior", "color", "favor", "flavor", "harbor", "honor", "humor", "labor", "neighbor", "odor", "rumor", "vapor",
+];
 
 /// Canonical form of one folded token.
 pub(crate) fn token_key(t: &str) -> String {
@@ -73,14 +75,24 @@ pub(crate) fn token_key(t: &str) -> String {
         s.pop();
     }
     // American → British.
-    for (from, to) in [("ization", "isation"), ("izing", "ising"), ("ized", "ised"), ("ize", "ise"), ("yzing", "ysing"), ("yzed", "ysed"), ("yze", "yse")] {
+    for (from, to) in [
+        ("ization", "isation"),
+        ("izing", "ising"),
+        ("ized", "ised"),
+        ("ize", "ise"),
+        ("yzing", "ysing"),
+        ("yzed", "ysed"),
+        ("yze", "yse"),
+    ] {
         if s.ends_with(from) && s.len() > from.len() + 1 {
             s.truncate(s.len() - from.len());
             s.push_str(to);
             break;
         }
     }
-    if let Some(w) = OUR_WORDS.iter().find(|w| s == **w || s.strip_prefix(**w).is_some_and(|r| matches!(r, "ed" | "ing"))) {
+    if let Some(w) =
+        OUR_WORDS.iter().find(|w| s == **w || s.strip_prefix(**w).is_some_and(|r| matches!(r, "ed" | "ing")))
+    {
         s = s.replacen(w, &format!("{}ur", &w[..w.len() - 1]), 1);
     }
     // Derivations.
