@@ -157,6 +157,9 @@ pub struct Config {
     pub evidence: BTreeMap<String, f64>,
     /// Scoring.
     pub score: ScoreConfig,
+    /// Stackable-credential pathways (`[[pathway]]` tables).
+    #[serde(rename = "pathway")]
+    pub pathways: Vec<crate::score::PathwayConfig>,
 }
 
 impl Default for Config {
@@ -172,6 +175,7 @@ impl Default for Config {
             verify: VerifyPolicy::default(),
             evidence,
             score: ScoreConfig::default(),
+            pathways: Vec::new(),
         }
     }
 }
@@ -249,6 +253,18 @@ impl Config {
         }
         if s.top_k == 0 {
             return Err(ConfigError::Invalid("[score] top_k must be at least 1".into()));
+        }
+        for p in &self.pathways {
+            if p.badges.is_empty() {
+                return Err(ConfigError::Invalid(format!("[[pathway]] {:?} lists no badges", p.name)));
+            }
+            if p.min_completed.is_some_and(|m| m == 0 || m > p.badges.len()) {
+                return Err(ConfigError::Invalid(format!(
+                    "[[pathway]] {:?}: min_completed must be within 1..={}",
+                    p.name,
+                    p.badges.len()
+                )));
+            }
         }
         if let Some(t) = self.taxonomy.fuzzy_threshold
             && !(t > 0.0 && t <= 1.0)

@@ -133,3 +133,72 @@ fn explanations_recompute_the_run_scores_with_idf_importance_and_recency_decay()
     }
     assert!(decayed > 0, "recency decay lowers the credit of old evidence");
 }
+
+/// Badge class keys of one candidate's OB 2.0 badges (BadgeClass ids), read from the generated files.
+fn ob2_badge_classes(dir: &std::path::Path) -> Vec<String> {
+    let mut keys: Vec<String> = std::fs::read_dir(dir)
+        .expect("candidate folder")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("ob2-"))
+        .filter_map(|e| {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok()?;
+            if v.get("revoked").is_some() || v.get("expires").is_some() {
+                return None;
+            }
+            v["badge"]["id"].as_str().map(str::to_string)
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+#[test]
+fn a_completed_pathway_awards_its_program_skill_and_partial_ones_are_reported() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 40, 8, 23, false);
+    // A candidate holding at least two distinct OB 2.0 badge classes.
+    let (cand, keys) = (1..=40)
+        .map(|i| format!("cand-{i:06}"))
+        .map(|c| {
+            let k = ob2_badge_classes(&data.path().join("badges").join(&c));
+            (c, k)
+        })
+        .find(|(_, k)| k.len() >= 2)
+        .expect("some candidate holds two OB 2.0 badge classes");
+    let program_skill = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d";
+    let label = taxonomy().skill(taxonomy().skill_by_uri(program_skill).expect("ESCO skill")).label.clone();
+    let mut config = config_for(data.path());
+    config.pathways = vec![
+        skillmatch::score::PathwayConfig {
+            name: "Complete program".into(),
+            badges: keys[..2].to_vec(),
+            skills: vec![program_skill.into()],
+            min_completed: None,
+        },
+        skillmatch::score::PathwayConfig {
+            name: "Half program".into(),
+            badges: vec![keys[0].clone(), "https://nowhere.example/badges/never-issued.json".into()],
+            skills: vec![label.clone()],
+            min_completed: None,
+        },
+    ];
+    let out = tempfile::tempdir().expect("tempdir");
+    let s = run_with(config, out.path(), "p", 2);
+    let rows = read_csv(&s.run_dir.join("pathways.csv"));
+    let row = |name: &str| rows.iter().find(|r| r["candidate_id"] == cand && r["pathway"] == name).cloned();
+    let complete = row("Complete program").expect("complete row");
+    assert_eq!(complete["status"], "complete");
+    let partial = row("Half program").expect("partial row");
+    assert_eq!(partial["status"], "partial");
+    assert!(partial["missing_badges"].contains("never-issued"));
+    // The program skill is now evidence in the candidate's profile.
+    use polars::prelude::{ParquetReader, SerReader};
+    let df = ParquetReader::new(std::fs::File::open(s.run_dir.join("profiles.parquet")).expect("open"))
+        .finish()
+        .expect("profiles parquet");
+    let cands = df.column("candidate_id").expect("col").str().expect("str").clone();
+    let uris = df.column("skill_uri").expect("col").str().expect("str").clone();
+    let holds = (0..df.height()).any(|i| cands.get(i) == Some(cand.as_str()) && uris.get(i) == Some(program_skill));
+    assert!(holds, "{cand} holds the program skill {label} after completing the pathway");
+}

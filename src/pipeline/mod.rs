@@ -20,7 +20,11 @@ use crate::normalize::{NormalizeOptions, Normalized, normalize};
 use crate::report::manifest::{Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::staging::{Staging, fresh_run_id};
 use crate::report::{ReportError, ReportInput};
-use crate::score::{CandidateProfile, Catalog, EvidenceItem, ScoreOutput, ScoreParams, build_profiles, score_all};
+use crate::ingest::RawSkill;
+use crate::score::{
+    CandidateProfile, Catalog, EvidenceItem, Pathway, PathwayProgress, ScoreOutput, ScoreParams, badge_key,
+    build_profiles, score_all,
+};
 use crate::taxonomy::{Taxonomy, TaxonomyError};
 use crate::verify::{Status, VerifiedCredential, verify_all};
 
@@ -55,6 +59,14 @@ pub enum PipelineError {
     /// The trust folder (`[verify] trust` / `--trust`) could not be loaded.
     #[error("{0} (check [verify] trust / --trust)")]
     Trust(#[from] crate::verify::TrustError),
+    /// A pathway names a program skill the taxonomy does not know.
+    #[error("[[pathway]] {pathway:?}: skill {skill:?} is not in the taxonomy")]
+    PathwaySkill {
+        /// Pathway name.
+        pathway: String,
+        /// The skill as written.
+        skill: String,
+    },
     /// The run has nothing to read.
     #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
     NoInputs,
@@ -209,7 +221,10 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress
         .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
     let t = Instant::now();
-    let profiles = profiles_from(&ingested, &verified, &normalized, cfg, req.as_of);
+    let pathways = resolve_pathways(cfg, &taxonomy)?;
+    let (profiles, pathway_progress) = profiles_from(&ingested, &verified, &normalized, cfg, req.as_of, &pathways);
+    ledger.count("score", "pathways_completed", pathway_progress.iter().filter(|p| p.complete).count() as u64);
+    ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
     let params = ScoreParams {
         required_weight: cfg.score.required_weight,
         preferred_weight: cfg.score.preferred_weight,
@@ -245,6 +260,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         params: &params,
         rejects: &ingested.rejects,
         catalog: &catalog,
+        pathways: &pathways,
+        pathway_progress: &pathway_progress,
         next_credential_roles: cfg.score.next_credential_roles,
     };
     let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
@@ -296,7 +313,8 @@ fn profiles_from(
     normalized: &Normalized,
     cfg: &Config,
     as_of: NaiveDate,
-) -> Vec<CandidateProfile> {
+    pathways: &[Pathway],
+) -> (Vec<CandidateProfile>, Vec<PathwayProgress>) {
     let mut order: Vec<usize> = (0..ingested.roster.candidates.len()).collect();
     order.sort_by(|&a, &b| ingested.roster.candidates[a].id.cmp(&ingested.roster.candidates[b].id));
     let candidates: Vec<(String, Option<String>)> = order
@@ -306,6 +324,7 @@ fn profiles_from(
     let index: std::collections::HashMap<&str, u32> =
         candidates.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
     let mut evidence = Vec::new();
+    let mut held = Vec::new();
     for (ci, v) in verified.iter().enumerate() {
         let weight =
             decayed(cfg.status_weight(v.status), v.credential.issued_on, as_of, cfg.score.recency_half_life_days);
@@ -316,8 +335,38 @@ fn profiles_from(
         for &skill in &normalized.credential_skills[ci] {
             evidence.push(EvidenceItem { candidate: *cand, skill, credential: ci as u32, weight });
         }
+        if let Some(key) = badge_key(&v.credential) {
+            held.push((ci as u32, *cand, key, weight));
+        }
     }
-    build_profiles(&candidates, &evidence)
+    let (progress, program) = crate::score::pathways::evaluate(pathways, &held);
+    evidence.extend(program);
+    (build_profiles(&candidates, &evidence), progress)
+}
+
+/// Resolves each pathway's program skills to taxonomy skills (URI, label or alias).
+fn resolve_pathways(cfg: &Config, taxonomy: &Taxonomy) -> Result<Vec<Pathway>, PipelineError> {
+    cfg.pathways
+        .iter()
+        .map(|p| {
+            let skills = p
+                .skills
+                .iter()
+                .map(|s| {
+                    let raw = if s.starts_with("http://") || s.starts_with("https://") {
+                        RawSkill { name: None, uri: Some(s.clone()) }
+                    } else {
+                        RawSkill { name: Some(s.clone()), uri: None }
+                    };
+                    taxonomy
+                        .normalize(&raw)
+                        .skill
+                        .ok_or_else(|| PipelineError::PathwaySkill { pathway: p.name.clone(), skill: s.clone() })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Pathway { config: p.clone(), skills })
+        })
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]

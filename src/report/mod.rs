@@ -2,13 +2,14 @@
 //!
 //! Files (see README "Outputs"): `matches.parquet`, `profiles.parquet`, `roles.parquet`,
 //! `shortlists.csv`, `candidate_gaps.csv`,
-//! `next_credentials.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
+//! `next_credentials.csv`, `pathways.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
 //! `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
 pub mod manifest;
 pub mod matches;
 pub mod model;
+pub mod pathways;
 pub mod rejects;
 pub mod skills;
 pub mod staging;
@@ -21,7 +22,7 @@ use serde::Serialize;
 
 use crate::ingest::Reject;
 use crate::normalize::Normalized;
-use crate::score::{CandidateProfile, Catalog, Role, ScoreOutput, ScoreParams};
+use crate::score::{CandidateProfile, Catalog, Pathway, PathwayProgress, Role, ScoreOutput, ScoreParams};
 use crate::taxonomy::Taxonomy;
 use crate::verify::VerifiedCredential;
 
@@ -88,6 +89,10 @@ pub struct ReportInput<'a> {
     pub catalog: &'a Catalog,
     /// For how many of each candidate's best roles to suggest next credentials.
     pub next_credential_roles: usize,
+    /// Configured pathways.
+    pub pathways: &'a [Pathway],
+    /// Every candidate's progress on every pathway they started.
+    pub pathway_progress: &'a [PathwayProgress],
 }
 
 /// Records a written file (rows and sha256).
@@ -130,5 +135,6 @@ pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<Outp
     timed("verification", &|| Ok(vec![verification::write(dir, input)?]))?;
     timed("skills", &|| skills::write(dir, input))?;
     timed("rejects", &|| Ok(vec![rejects::write(dir, input.rejects)?]))?;
+    timed("pathways", &|| Ok(vec![pathways::write(dir, input)?]))?;
     Ok((out, timings))
 }

@@ -51,7 +51,7 @@ impl Catalog {
             let c = &v.credential;
             let (Some(name), false) = (c.achievement.as_ref(), sk.is_empty()) else { continue };
             let issuer = c.issuer_name.clone().or_else(|| c.issuer_id.clone()).unwrap_or_default();
-            let key = c.achievement_id.clone().unwrap_or_else(|| format!("{issuer}|{name}"));
+            let Some(key) = super::pathways::badge_key(c) else { continue };
             let e = map.entry(key.clone()).or_insert_with(|| BadgeClass {
                 key,
                 name: name.clone(),

@@ -97,14 +97,14 @@ impl Alg {
 }
 
 /// A public key of a supported type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum PublicKey {
     /// Ed25519.
     Ed25519(ed25519_dalek::VerifyingKey),
     /// ECDSA P-256.
     P256(p256::ecdsa::VerifyingKey),
-    /// RSA (boxed: the modulus is large).
-    Rsa(Box<rsa::PublicKey>),
+    /// RSA (boxed: the modulus is large), ready to verify RS256.
+    Rsa(Box<rsa::pkcs1v15::VerifyingKey<sha2::Sha256>>),
 }
 
 impl PublicKey {
@@ -124,6 +124,11 @@ impl PublicKey {
             PublicKey::P256(_) => Alg::Es256,
             PublicKey::Rsa(_) => Alg::Rs256,
         }
+    }
+
+    /// An RSA key (RS256 verifier).
+    pub fn rsa(key: rsa::PublicKey) -> PublicKey {
+        PublicKey::Rsa(Box::new(rsa::pkcs1v15::VerifyingKey::new(key)))
     }
 
     /// An Ed25519 key from its 32 raw bytes.
@@ -160,7 +165,7 @@ impl PublicKey {
         let e = strip_leading_zeros(e);
         let e_precision = u32::try_from(e.len().max(1) * 8).map_err(|_| invalid("exponent too long".into()))?;
         let e = rsa::BoxedUint::from_be_slice(e, e_precision).map_err(|err| invalid(format!("exponent: {err:?}")))?;
-        rsa::PublicKey::new(n, e).map(|k| PublicKey::Rsa(Box::new(k))).map_err(|err| invalid(err.to_string()))
+        rsa::PublicKey::new(n, e).map(PublicKey::rsa).map_err(|err| invalid(err.to_string()))
     }
 
     /// Decodes a multibase multicodec key (`publicKeyMultibase`, the did:key identifier):
@@ -228,7 +233,7 @@ impl PublicKey {
         let pem = pem.trim();
         if let Ok(k) = rsa::PublicKey::from_public_key_pem(pem).or_else(|_| rsa::PublicKey::from_pkcs1_pem(pem)) {
             check_rsa_size(&k)?;
-            return Ok(PublicKey::Rsa(Box::new(k)));
+            return Ok(PublicKey::rsa(k));
         }
         p256::ecdsa::VerifyingKey::from_public_key_pem(pem).map(PublicKey::P256).map_err(|_| KeyError::Pem)
     }
@@ -255,10 +260,9 @@ impl PublicKey {
                 k.verify(msg, &sig).map_err(|_| "ES256 signature does not verify".to_string())
             }
             PublicKey::Rsa(k) => {
-                let vk = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new((**k).clone());
                 let sig =
                     rsa::pkcs1v15::Signature::try_from(sig).map_err(|_| "RS256 signature is malformed".to_string())?;
-                vk.verify(msg, &sig).map_err(|_| "RS256 signature does not verify".to_string())
+                k.verify(msg, &sig).map_err(|_| "RS256 signature does not verify".to_string())
             }
         }
     }

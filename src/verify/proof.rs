@@ -117,7 +117,7 @@ pub fn verify_document(doc: &Value, issuer: Option<&str>, store: &TrustStore) ->
         all_signatures_ok &= signature_ok;
         verdicts.push(verdict);
     }
-    if all_signatures_ok && let Err(reason) = jsonld::safe::check_coverage(&unsecured) {
+    if all_signatures_ok && let Err(reason) = jsonld::safe::check_coverage_cached(&unsecured, store.safe_mode_memo()) {
         return Verdict::Malformed(reason);
     }
     Verdict::combine(verdicts)

@@ -37,6 +37,8 @@ const TERM_VALUED: [&str; 1] = ["proofPurpose"];
 
 #[derive(Default)]
 struct Probe {
+    /// Build the shape (for [`fingerprint`]) instead of the probe: markers instead of tokens.
+    shape: bool,
     tokens: Vec<(String, String)>,
     kept_terms: Vec<(String, String)>,
     types: usize,
@@ -45,6 +47,9 @@ struct Probe {
 
 impl Probe {
     fn token(&mut self, original_has_colon: bool, path: &str) -> Value {
+        if self.shape {
+            return Value::String(if original_has_colon { "A:".into() } else { "R".into() });
+        }
         let n = self.tokens.len();
         let t = if original_has_colon {
             format!("urn:x-skillmatch-probe:{n}-z")
@@ -84,10 +89,13 @@ impl Probe {
                     v.clone()
                 }
                 "id" | "@id" => {
-                    if let Some(s) = v.as_str()
-                        && !s.contains(':')
-                    {
-                        self.relative_ids.push(p);
+                    match v.as_str() {
+                        Some(s) if !s.contains(':') => self.relative_ids.push(p),
+                        Some(_) if self.shape => {
+                            out.insert(k.clone(), Value::String("ID:".into()));
+                            continue;
+                        }
+                        _ => {}
                     }
                     v.clone()
                 }
@@ -103,6 +111,44 @@ impl Probe {
         }
         Value::Object(out)
     }
+}
+
+/// Largest number of document shapes remembered by [`check_coverage_cached`].
+pub const MAX_REMEMBERED_SHAPES: usize = 100_000;
+
+/// Remembered safe-mode results by document shape.
+pub type ShapeMemo = std::sync::Mutex<std::collections::HashMap<[u8; 32], Result<(), String>>>;
+
+/// The shape of a document: what decides whether expansion drops something. Scalars become
+/// `A:` (has a colon) or `R`, absolute `@id`s become `ID:`; keys, array positions, `type` values,
+/// contexts and other keyword values are kept. Two credentials from the same issuer template
+/// share a shape, and [`check_coverage`] gives the same result for both.
+pub fn fingerprint(doc: &Value) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut shaper = Probe { shape: true, ..Probe::default() };
+    let shape = shaper.walk(doc, "$");
+    let bytes = serde_json::to_vec(&shape).unwrap_or_default();
+    Sha256::digest(&bytes).into()
+}
+
+/// [`check_coverage`], remembered by [`fingerprint`] (at most [`MAX_REMEMBERED_SHAPES`]).
+///
+/// # Errors
+/// As [`check_coverage`].
+pub fn check_coverage_cached(doc: &Value, memo: &ShapeMemo) -> Result<(), String> {
+    let key = fingerprint(doc);
+    if let Ok(m) = memo.lock()
+        && let Some(r) = m.get(&key)
+    {
+        return r.clone();
+    }
+    let result = check_coverage(doc);
+    if let Ok(mut m) = memo.lock()
+        && m.len() < MAX_REMEMBERED_SHAPES
+    {
+        m.insert(key, result.clone());
+    }
+    result
 }
 
 /// Checks that all of `doc`'s data reaches its RDF dataset (see the module doc).

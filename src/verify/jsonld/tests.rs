@@ -101,3 +101,20 @@ fn safe_mode_refuses_dropped_terms_and_relative_ids() {
     let err = safe::check_coverage(&bad_type).unwrap_err();
     assert!(err.contains("type value"), "{err}");
 }
+
+#[test]
+fn shapes_ignore_values_but_not_structure() {
+    let a = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:a", "name": "x", "n": 1});
+    let b = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:b", "name": "y", "n": 2});
+    let c = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:b", "name": "y:z", "n": 2});
+    let d = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:b", "other": "y", "n": 2});
+    let e = json!({"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "b", "name": "y", "n": 2});
+    assert_eq!(safe::fingerprint(&a), safe::fingerprint(&b));
+    assert_ne!(safe::fingerprint(&b), safe::fingerprint(&c), "IRI shape of a value matters");
+    assert_ne!(safe::fingerprint(&b), safe::fingerprint(&d), "keys matter");
+    assert_ne!(safe::fingerprint(&b), safe::fingerprint(&e), "a relative id matters");
+    let memo = safe::ShapeMemo::default();
+    let first = safe::check_coverage_cached(&a, &memo);
+    assert_eq!(safe::check_coverage_cached(&b, &memo), first);
+    assert_eq!(first, safe::check_coverage(&a));
+}

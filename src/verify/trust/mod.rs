@@ -109,6 +109,8 @@ pub struct Method {
     pub controller: Option<String>,
     /// The file it came from.
     pub file: String,
+    /// The decoded key, computed on first use and then shared by every credential.
+    pub key: OnceLock<Result<crate::verify::keys::PublicKey, String>>,
 }
 
 /// A JWKS key with the file it came from.
@@ -118,6 +120,8 @@ pub struct JwkEntry {
     pub jwk: Value,
     /// Path of the JWKS file relative to the trust folder.
     pub file: String,
+    /// The decoded key, computed on first use.
+    pub key: OnceLock<Result<crate::verify::keys::PublicKey, String>>,
 }
 
 /// A pinned status-list credential, with its (lazily computed, then cached) verification.
@@ -144,6 +148,7 @@ pub struct TrustStore {
     badge_classes: HashMap<String, Arc<Value>>,
     status_lists: HashMap<String, PinnedStatusList>,
     files: Vec<TrustFile>,
+    safe_shapes: crate::verify::jsonld::safe::ShapeMemo,
 }
 
 /// The `type` values of a JSON-LD object (`type` or `@type`, a string or an array).
@@ -243,7 +248,11 @@ impl TrustStore {
         if let Some(keys) = doc.get("keys").and_then(Value::as_array) {
             for k in keys {
                 if let Some(kid) = k.get("kid").and_then(Value::as_str) {
-                    self.jwks.entry(kid.to_string()).or_default().push(JwkEntry { jwk: k.clone(), file: file.into() });
+                    self.jwks.entry(kid.to_string()).or_default().push(JwkEntry {
+                        jwk: k.clone(),
+                        file: file.into(),
+                        key: OnceLock::new(),
+                    });
                 }
             }
             if id_of(&doc).is_none() {
@@ -288,7 +297,10 @@ impl TrustStore {
                 .or_else(|| doc.get("owner"))
                 .and_then(Value::as_str)
                 .map(|c| absolute_ref(&id, c));
-            self.methods.insert(id.clone(), Method { doc: (*doc).clone(), controller, file: file.into() });
+            self.methods.insert(
+                id.clone(),
+                Method { doc: (*doc).clone(), controller, file: file.into(), key: OnceLock::new() },
+            );
         }
         // Methods embedded in DID documents and profiles.
         for rel in KEY_RELATIONS {
@@ -297,7 +309,12 @@ impl TrustStore {
                     let mid = absolute_ref(&id, mid);
                     let controller =
                         m.get("controller").and_then(Value::as_str).map(|c| absolute_ref(&id, c)).or(Some(id.clone()));
-                    self.methods.entry(mid).or_insert(Method { doc: m.clone(), controller, file: file.into() });
+                    self.methods.entry(mid).or_insert(Method {
+                        doc: m.clone(),
+                        controller,
+                        file: file.into(),
+                        key: OnceLock::new(),
+                    });
                 }
             }
         }
@@ -450,6 +467,12 @@ impl TrustStore {
     /// Whether the policy names `did` (a did:key / did:jwk) as the DID of a trusted issuer.
     pub fn policy_names_did(&self, did: &str) -> bool {
         self.policy.issuers.iter().any(|i| i.did.as_deref() == Some(did) || i.id.as_deref() == Some(did))
+    }
+
+    /// Safe-mode results remembered by document shape for this run (see
+    /// [`crate::verify::jsonld::safe::check_coverage_cached`]).
+    pub fn safe_mode_memo(&self) -> &crate::verify::jsonld::safe::ShapeMemo {
+        &self.safe_shapes
     }
 
     /// The `missing` policy.

@@ -1,0 +1,25 @@
+//! `pathways.csv`: each candidate's progress on each configured pathway they started
+//! (`candidate_id, pathway, status (complete | partial), held, needed, total, missing_badges,
+//! program_weight`).
+
+use std::path::Path;
+
+use super::table::{Col, Table};
+use super::{OutputFile, ReportError, ReportInput};
+
+/// Writes the file (header only when no pathway is configured).
+pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
+    let rows = input.pathway_progress;
+    let cfg = |i: u32| &input.pathways[i as usize].config;
+    let table = Table::new(vec![
+        Col::str("candidate_id", rows.iter().map(|r| input.profiles[r.candidate as usize].id.clone()).collect()),
+        Col::str("pathway", rows.iter().map(|r| cfg(r.pathway).name.clone()).collect()),
+        Col::str("status", rows.iter().map(|r| if r.complete { "complete" } else { "partial" }.to_string()).collect()),
+        Col::u64("held", rows.iter().map(|r| r.held.len() as u64).collect()),
+        Col::u64("needed", rows.iter().map(|r| cfg(r.pathway).needed() as u64).collect()),
+        Col::u64("total", rows.iter().map(|r| cfg(r.pathway).badges.len() as u64).collect()),
+        Col::list("missing_badges", rows.iter().map(|r| r.missing.clone()).collect()),
+        Col::f64("program_weight", rows.iter().map(|r| crate::util::round4(r.weight)).collect()),
+    ]);
+    super::csv(dir, "pathways.csv", &table)
+}
