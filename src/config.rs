@@ -59,11 +59,17 @@ pub struct TaxonomyConfig {
     pub esco_dir: PathBuf,
     /// Minimum similarity for a fuzzy match, in (0, 1]; `None` keeps the built-in default.
     pub fuzzy_threshold: Option<f32>,
+    /// An organisation's own synonyms: CSV files `alias,uri` or `alias,label`.
+    pub aliases: Vec<PathBuf>,
 }
 
 impl Default for TaxonomyConfig {
     fn default() -> Self {
-        TaxonomyConfig { esco_dir: PathBuf::from("datasets/taxonomy/esco-v1.2.0"), fuzzy_threshold: None }
+        TaxonomyConfig {
+            esco_dir: PathBuf::from("datasets/taxonomy/esco-v1.2.0"),
+            fuzzy_threshold: None,
+            aliases: Vec::new(),
+        }
     }
 }
 
@@ -111,6 +117,10 @@ pub struct ScoreConfig {
     pub importance: Importance,
     /// Evidence loses half its weight every this many days after its issue date (0 = no decay).
     pub recency_half_life_days: f64,
+    /// Hard filter: rank a candidate for a role only if their locations match (when both are known).
+    pub same_location: bool,
+    /// Hard filter: only `verified` credentials count as evidence, whatever `[evidence]` says.
+    pub verified_only: bool,
 }
 
 impl Default for ScoreConfig {
@@ -125,6 +135,8 @@ impl Default for ScoreConfig {
             next_credential_roles: 3,
             importance: Importance::Uniform,
             recency_half_life_days: 0.0,
+            same_location: false,
+            verified_only: false,
         }
     }
 }
@@ -209,6 +221,7 @@ impl Config {
         self.inputs.badges.iter_mut().for_each(fix);
         self.inputs.postings.iter_mut().for_each(fix);
         fix(&mut self.taxonomy.esco_dir);
+        self.taxonomy.aliases.iter_mut().for_each(fix);
         if let Some(p) = self.run.out.as_mut() {
             fix(p)
         }
@@ -274,8 +287,12 @@ impl Config {
         Ok(())
     }
 
-    /// Evidence weight of a status (0 when not listed).
+    /// Evidence weight of a status (0 when not listed; 0 for every status but `verified` when
+    /// `[score] verified_only` is set).
     pub fn status_weight(&self, status: Status) -> f64 {
+        if self.score.verified_only && status != Status::Verified {
+            return 0.0;
+        }
         self.evidence.get(status.as_str()).copied().unwrap_or(0.0)
     }
 }

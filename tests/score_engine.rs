@@ -6,7 +6,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use skillmatch::ingest::Requirement;
 use skillmatch::score::{
-    CandidateProfile, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin, explain, score_all, score_pair,
+    CandidateProfile, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin, eligible, explain, score_all,
+    score_pair,
 };
 
 fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<Role>) {
@@ -26,7 +27,8 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
                 .collect();
             skills.sort_by_key(|h| h.skill);
             skills.dedup_by_key(|h| h.skill);
-            CandidateProfile { id: format!("c{i:05}"), location: None, skills }
+            let location = ["Lyon", "Milan", "Vienna"].get(rng.random_range(0..4)).map(|s| s.to_string());
+            CandidateProfile { id: format!("c{i:05}"), location, skills }
         })
         .collect();
     let roles = (0..n_r)
@@ -38,7 +40,8 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
                     origin: SkillOrigin::Explicit,
                 })
                 .collect();
-            let mut role = Role::new(format!("r{i:04}"), format!("role {i}"), None, None, skills);
+            let location = ["lyon", "Milan", "VIENNA"].get(rng.random_range(0..4)).map(|s| s.to_string());
+            let mut role = Role::new(format!("r{i:04}"), format!("role {i}"), None, location, skills);
             if i % 2 == 0 {
                 let salt = rng.random_range(1..1000) as f64;
                 role.set_importance(|s| 0.5 + ((s as f64 * 7.0 + salt) % 13.0) / 4.0);
@@ -50,15 +53,17 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
 }
 
 fn params(top_k: usize) -> ScoreParams {
-    ScoreParams { required_weight: 0.8, preferred_weight: 0.2, group_credit: 0.5, min_score: 0.0, top_k }
+    ScoreParams { required_weight: 0.8, preferred_weight: 0.2, group_credit: 0.5, min_score: 0.0, top_k, same_location: false }
 }
 
-/// Reference: score every pair from the definition and sort.
-fn naive_top(tax: &skillmatch::taxonomy::Taxonomy, p: &[CandidateProfile], r: &Role, k: usize) -> Vec<(u32, f64)> {
+/// Reference: score every eligible pair from the definition and sort.
+fn naive_top(tax: &skillmatch::taxonomy::Taxonomy, p: &[CandidateProfile], r: &Role, pr: &ScoreParams) -> Vec<(u32, f64)> {
+    let k = pr.top_k;
     let mut all: Vec<(u32, f64)> = p
         .iter()
         .enumerate()
-        .map(|(i, c)| (i as u32, score_pair(tax, c, r, &params(k))))
+        .filter(|(_, c)| eligible(c, r, pr))
+        .map(|(i, c)| (i as u32, score_pair(tax, c, r, pr)))
         .filter(|(_, s)| *s > 0.0)
         .collect();
     all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -68,19 +73,30 @@ fn naive_top(tax: &skillmatch::taxonomy::Taxonomy, p: &[CandidateProfile], r: &R
 
 #[test]
 fn indexed_engine_agrees_exactly_with_the_naive_scorer_on_both_sides() {
+    agree_with_naive(false);
+}
+
+#[test]
+fn the_same_location_filter_applies_identically_on_both_sides() {
+    agree_with_naive(true);
+}
+
+fn agree_with_naive(same_location: bool) {
     let tax = common::taxonomy();
     let (profiles, roles) = random_world(7, 400, 60);
     let k = 7;
-    let out = score_all(tax, &profiles, &roles, &params(k));
+    let pr = ScoreParams { same_location, ..params(k) };
+    let out = score_all(tax, &profiles, &roles, &pr);
     for (ri, role) in roles.iter().enumerate() {
         let got: Vec<(u32, f64)> = out.by_role[ri].iter().map(|m| (m.candidate, m.score)).collect();
-        assert_eq!(got, naive_top(tax, &profiles, role, k), "role {ri}");
+        assert_eq!(got, naive_top(tax, &profiles, role, &pr), "role {ri}");
     }
     for (ci, prof) in profiles.iter().enumerate() {
         let mut all: Vec<(u32, f64)> = roles
             .iter()
             .enumerate()
-            .map(|(ri, r)| (ri as u32, score_pair(tax, prof, r, &params(k))))
+            .filter(|(_, r)| eligible(prof, r, &pr))
+            .map(|(ri, r)| (ri as u32, score_pair(tax, prof, r, &pr)))
             .filter(|(_, s)| *s > 0.0)
             .collect();
         all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

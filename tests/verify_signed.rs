@@ -931,3 +931,74 @@ fn ob2_hosted_scope_and_per_issuer_policy() {
         ],
     );
 }
+
+#[test]
+fn vc_jwt_from_a_did_jwk_issuer_named_by_the_policy() {
+    let (dir, store) = trust();
+    let jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": URL_SAFE_NO_PAD.encode(ed_key().verifying_key().as_bytes())});
+    let did = format!("did:jwk:{}", URL_SAFE_NO_PAD.encode(jwk.to_string()));
+    let payload = vc_payload(&did, "Rust Basics", ALICE, "2025-01-01T00:00:00Z", None, &[]);
+    let no_kid = sign_jws(&json!({"alg": "EdDSA"}), &payload, Jose::Ed(&ed_key()));
+    let with_kid = sign_jws(&json!({"alg": "EdDSA", "kid": format!("{did}#0")}), &payload, Jose::Ed(&ed_key()));
+    // Not named by the policy: the signature is fine but the issuer is unknown.
+    let got = verify_files(&[("a.jwt", no_kid.clone())], &store);
+    assert_statuses(&got, &[("a.jwt", Status::UnknownIssuer)]);
+    // Named by the policy: verified, with or without kid.
+    let policy = std::fs::read_to_string(dir.path().join("policy.toml")).unwrap();
+    std::fs::write(dir.path().join("policy.toml"), format!("{policy}\n[[issuer]]\ndid = \"{did}\"\n")).unwrap();
+    let store = TrustStore::load(dir.path()).unwrap();
+    let got = verify_files(
+        &[("a.jwt", no_kid), ("b.jwt", with_kid.clone()), ("c.jwt", flip_signature_byte(&with_kid))],
+        &store,
+    );
+    assert_statuses(
+        &got,
+        &[("a.jwt", Status::Verified), ("b.jwt", Status::Verified), ("c.jwt", Status::InvalidSignature)],
+    );
+}
+
+#[test]
+fn ob2_hosted_scope_by_allowed_origins_and_issuer_origin() {
+    let (dir, _) = trust();
+    let policy = std::fs::read_to_string(dir.path().join("policy.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("policy.toml"),
+        policy.replace(
+            &format!("id = \"{OB2_ISSUER}\"\n"),
+            &format!("id = \"{OB2_ISSUER}\"\naccept_hosted_offline = true\n"),
+        ),
+    )
+    .unwrap();
+    let profile_path = dir.path().join("ob2-issuer.json");
+    let mut profile: Value = serde_json::from_str(&std::fs::read_to_string(&profile_path).unwrap()).unwrap();
+    profile["verification"] = json!({"type": "VerificationObject", "allowedOrigins": ["badges.ob2.example"]});
+    std::fs::write(&profile_path, text(&profile)).unwrap();
+    let store = TrustStore::load(dir.path()).unwrap();
+    let hosted = |id: &str| {
+        let mut a =
+            ob2_assertion(id, ALICE, "2025-01-01T00:00:00Z", None, None, "Rust Basics", &["systems programming"]);
+        a["verification"] = json!({"type": "hosted"});
+        text(&a)
+    };
+    let got = verify_files(
+        &[
+            ("allowed.json", hosted("https://badges.ob2.example/a/1")),
+            ("other-host.json", hosted("https://ob2.example/assertions/1")),
+        ],
+        &store,
+    );
+    assert_statuses(&got, &[("allowed.json", Status::Verified), ("other-host.json", Status::Malformed)]);
+
+    // No verification object: the assertion must share the issuer id's origin.
+    profile.as_object_mut().unwrap().remove("verification");
+    std::fs::write(&profile_path, text(&profile)).unwrap();
+    let store = TrustStore::load(dir.path()).unwrap();
+    let got = verify_files(
+        &[
+            ("same-origin.json", hosted("https://ob2.example/elsewhere/1")),
+            ("other-origin.json", hosted("https://ob2.example.evil/a/1")),
+        ],
+        &store,
+    );
+    assert_statuses(&got, &[("same-origin.json", Status::Verified), ("other-origin.json", Status::Malformed)]);
+}

@@ -15,7 +15,7 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
-use crate::ingest::{IngestError, IngestOutput, IngestSpec, ingest};
+use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
 use crate::normalize::{NormalizeOptions, Normalized, normalize};
 use crate::report::manifest::{Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::staging::{Staging, fresh_run_id};
@@ -155,7 +155,12 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let t = Instant::now();
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
-    let taxonomy = taxonomy?;
+    let (taxonomy, alias_rejects, alias_counts, alias_files) = taxonomy?;
+    if !cfg.taxonomy.aliases.is_empty() {
+        ingested.rejects.extend(alias_rejects);
+        ingested.counts.insert("alias".into(), alias_counts);
+        ingested.files.extend(alias_files);
+    }
     let d = ledger.time("ingest+taxonomy", t);
     progress.finish(
         "ingest",
@@ -225,13 +230,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let (profiles, pathway_progress) = profiles_from(&ingested, &verified, &normalized, cfg, req.as_of, &pathways);
     ledger.count("score", "pathways_completed", pathway_progress.iter().filter(|p| p.complete).count() as u64);
     ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
-    let params = ScoreParams {
-        required_weight: cfg.score.required_weight,
-        preferred_weight: cfg.score.preferred_weight,
-        group_credit: cfg.score.group_credit,
-        min_score: cfg.score.min_score,
-        top_k: cfg.score.top_k,
-    };
+    let params = ScoreParams::from_config(&cfg.score);
     let scores: ScoreOutput = score_all(&taxonomy, &profiles, &normalized.roles, &params);
     let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
     ledger.count("score", "badge_classes", catalog.classes.len() as u64);
@@ -302,8 +301,35 @@ fn decayed(weight: f64, issued: Option<chrono::DateTime<chrono::Utc>>, as_of: Na
     }
 }
 
-fn load_taxonomy(cfg: &Config) -> Result<Taxonomy, TaxonomyError> {
-    Taxonomy::load_esco(&cfg.taxonomy.esco_dir)
+/// Loads the taxonomy, applies the configured fuzzy threshold and alias files; alias rows that
+/// name no skill are returned as rejects (kind `alias`) with their counts.
+fn load_taxonomy(cfg: &Config) -> Result<(Taxonomy, Vec<Reject>, Counts, Vec<InputFile>), TaxonomyError> {
+    let mut t = Taxonomy::load_esco(&cfg.taxonomy.esco_dir)?;
+    if let Some(th) = cfg.taxonomy.fuzzy_threshold {
+        t.fuzzy_threshold = th;
+    }
+    let mut rejects = Vec::new();
+    let mut counts = Counts::default();
+    let mut files = Vec::new();
+    for path in &cfg.taxonomy.aliases {
+        let load = t.load_aliases(path)?;
+        let shown = path.display().to_string();
+        counts.accepted += load.added as u64;
+        counts.rejected += load.unresolved.len() as u64;
+        for (line, target) in load.unresolved {
+            rejects.push(Reject {
+                kind: "alias".into(),
+                path: shown.clone(),
+                position: format!("line {line}"),
+                reason: format!("alias target {target:?} is neither a taxonomy URI nor a label"),
+            });
+        }
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let sha256 = crate::util::sha256_file(path).unwrap_or_default();
+        files.push(InputFile { kind: "alias".into(), path: shown, sha256, bytes });
+    }
+    counts.read = counts.accepted + counts.rejected;
+    Ok((t, rejects, counts, files))
 }
 
 /// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts.

@@ -202,17 +202,10 @@ impl RunFolder {
                 reason: "the taxonomy files changed since this run; explanations would not match its scores".into(),
             });
         }
-        let s = &config.score;
         Ok(RunFolder {
             dir: dir.to_path_buf(),
             taxonomy,
-            params: ScoreParams {
-                required_weight: s.required_weight,
-                preferred_weight: s.preferred_weight,
-                group_credit: s.group_credit,
-                min_score: s.min_score,
-                top_k: s.top_k,
-            },
+            params: ScoreParams::from_config(&config.score),
             profiles: read_parquet(&dir.join("profiles.parquet"))?,
             roles: read_parquet(&dir.join("roles.parquet"))?,
             matches: read_parquet(&dir.join("matches.parquet"))?,

@@ -34,6 +34,34 @@ pub struct ScoreParams {
     pub min_score: f64,
     /// Rows kept per role and per candidate.
     pub top_k: usize,
+    /// Hard filter: a candidate and a role whose locations are both known must match
+    /// (case-insensitive) to be ranked together.
+    pub same_location: bool,
+}
+
+impl ScoreParams {
+    /// The parameters of a config's `[score]` table.
+    pub fn from_config(s: &crate::config::ScoreConfig) -> ScoreParams {
+        ScoreParams {
+            required_weight: s.required_weight,
+            preferred_weight: s.preferred_weight,
+            group_credit: s.group_credit,
+            min_score: s.min_score,
+            top_k: s.top_k,
+            same_location: s.same_location,
+        }
+    }
+}
+
+/// Whether the hard filters let this candidate be ranked for this role.
+pub fn eligible(profile: &CandidateProfile, role: &Role, p: &ScoreParams) -> bool {
+    if !p.same_location {
+        return true;
+    }
+    match (&profile.location, &role.location) {
+        (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
+        _ => true,
+    }
 }
 
 /// One ranked pair.
@@ -71,6 +99,7 @@ struct Slot {
 /// Inverted indexes built once per run.
 struct Index<'a> {
     profiles: &'a [CandidateProfile],
+    roles: &'a [Role],
     /// skill → (candidate, weight)
     by_skill: Vec<Vec<(u32, f64)>>,
     /// group → (candidate, best weight of the candidate's skills in that group)
@@ -112,7 +141,7 @@ pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
 }
 
 impl<'a> Index<'a> {
-    fn build(taxonomy: &'a Taxonomy, profiles: &'a [CandidateProfile], roles: &[Role], p: &ScoreParams) -> Index<'a> {
+    fn build(taxonomy: &'a Taxonomy, profiles: &'a [CandidateProfile], roles: &'a [Role], p: &ScoreParams) -> Index<'a> {
         let n_skills = taxonomy.skills.len();
         let n_groups = taxonomy.groups.len();
         let skill_groups: Vec<&[u32]> = taxonomy.skills.iter().map(|s| s.groups.as_slice()).collect();
@@ -148,7 +177,7 @@ impl<'a> Index<'a> {
             }
             role_slots.push(start..slots.len());
         }
-        Index { profiles, by_skill, by_group, slots, role_slots, slots_by_skill, slots_by_group, skill_groups }
+        Index { profiles, roles, by_skill, by_group, slots, role_slots, slots_by_skill, slots_by_group, skill_groups }
     }
 }
 
@@ -216,7 +245,7 @@ fn score_role(ix: &Index<'_>, r: usize, p: &ScoreParams, s: &mut Scratch) -> (Ve
     let mut items = Vec::with_capacity(s.acc_touched.len());
     for &c in &s.acc_touched {
         let v = std::mem::take(&mut s.acc[c as usize]);
-        if v > 0.0 && v >= p.min_score {
+        if v > 0.0 && v >= p.min_score && eligible(&ix.profiles[c as usize], &ix.roles[r], p) {
             items.push((c, v));
         }
     }
@@ -256,7 +285,7 @@ fn score_candidate(ix: &Index<'_>, c: usize, p: &ScoreParams, s: &mut Scratch) -
                 total += ix.slots[si].factor * v;
             }
         }
-        if total > 0.0 && total >= p.min_score {
+        if total > 0.0 && total >= p.min_score && eligible(&ix.profiles[c], &ix.roles[r as usize], p) {
             items.push((r, total));
         }
     }

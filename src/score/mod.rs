@@ -9,7 +9,7 @@ pub mod model;
 pub mod next;
 pub mod pathways;
 
-pub use engine::{CreditVia, RankedMatch, ScoreOutput, ScoreParams, credit_of, score_all, score_pair};
+pub use engine::{CreditVia, RankedMatch, ScoreOutput, ScoreParams, credit_of, eligible, score_all, score_pair};
 pub use explain::{Explanation, SkillCredit, explain};
 pub use next::{BadgeClass, Catalog, CoverStep};
 pub use pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
