@@ -1002,3 +1002,103 @@ fn ob2_hosted_scope_by_allowed_origins_and_issuer_origin() {
     );
     assert_statuses(&got, &[("same-origin.json", Status::Verified), ("other-origin.json", Status::Malformed)]);
 }
+
+/// Every path of a JSON value, as JSON pointers.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(p.clone());
+                pointers(x, p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push(p.clone());
+                pointers(x, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn set_at(doc: &Value, pointer: &str, new: Option<Value>) -> Value {
+    let mut d = doc.clone();
+    let (parent, last) = pointer.rsplit_once('/').unwrap();
+    let last = last.replace("~1", "/").replace("~0", "~");
+    match d.pointer_mut(parent) {
+        Some(Value::Object(m)) => match new {
+            Some(v) => {
+                m.insert(last, v);
+            }
+            None => {
+                m.remove(&last);
+            }
+        },
+        Some(Value::Array(a)) => {
+            let i: usize = last.parse().unwrap();
+            match new {
+                Some(v) => a[i] = v,
+                None => {
+                    a.remove(i);
+                }
+            }
+        }
+        _ => {}
+    }
+    d
+}
+
+/// Hundreds of structural mutations of a signed credential: none panics, and a mutated copy is
+/// verified only if its signed data (canonical document and proof options) is unchanged.
+#[test]
+fn mutations_never_panic_and_never_verify_changed_data() {
+    let (_dir, store) = trust();
+    let valid = sign_di(ob3(DID, "Rust Basics", ALICE, "2025-01-01T00:00:00Z", None, &[]), &ed_key(), ED_VM);
+    let canon = |d: &Value| {
+        let u = proof::unsecured(d);
+        let p = d.get("proof").map(|p| proof::proof_options(p, &u));
+        (jsonld::canonical_nquads(&u).ok(), p.and_then(|p| jsonld::canonical_nquads(&p).ok()))
+    };
+    let original = canon(&valid);
+    let mut paths = Vec::new();
+    pointers(&valid, String::new(), &mut paths);
+    let replacements = [
+        None,
+        Some(Value::Null),
+        Some(json!(42)),
+        Some(json!([])),
+        Some(json!({})),
+        Some(json!("x")),
+        Some(json!("x:y")),
+    ];
+    let mut files = Vec::new();
+    for (i, p) in paths.iter().enumerate() {
+        for (j, r) in replacements.iter().enumerate() {
+            files.push((format!("m{i:03}-{j}.json"), set_at(&valid, p, r.clone())));
+        }
+    }
+    assert!(files.len() > 300, "{}", files.len());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("badges/c1");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, doc) in &files {
+        std::fs::write(dir.join(name), text(doc)).unwrap();
+    }
+    let out = ingest(&IngestSpec { badges: vec![tmp.path().join("badges")], ..Default::default() }).unwrap();
+    let verified = verify_all(out.credentials, &roster(), as_of(), &VerifyPolicy::default(), &store);
+    let mut verified_count = 0;
+    for v in &verified {
+        if v.status != Status::Verified {
+            continue;
+        }
+        verified_count += 1;
+        let name = Path::new(&v.credential.source.path).file_name().unwrap().to_string_lossy().into_owned();
+        let doc = &files.iter().find(|(n, _)| *n == name).unwrap().1;
+        assert_eq!(canon(doc), original, "{name} verified although its signed data changed");
+    }
+    // Some mutations are RDF-neutral (e.g. an empty tag list becoming null); most are not.
+    assert!(verified_count < files.len() / 4, "{verified_count} of {} verified", files.len());
+}

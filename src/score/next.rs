@@ -75,40 +75,33 @@ impl Catalog {
     }
 
     /// Greedy set cover of `missing` (any order; duplicates ignored).
+    ///
+    /// Each step counts, in one pass over the still-missing skills' class lists, how many of
+    /// them every class covers, so a step costs the total length of those lists.
     pub fn cover(&self, missing: &[SkillId]) -> Vec<CoverStep> {
         let mut remaining: Vec<SkillId> = missing.to_vec();
         remaining.sort_unstable();
         remaining.dedup();
         let mut steps = Vec::new();
-        loop {
-            let mut best: Option<(usize, usize, u32)> = None; // (covered, class size, class)
-            let mut seen = std::collections::HashSet::new();
+        let mut counts: HashMap<u32, usize> = HashMap::new();
+        while !remaining.is_empty() {
+            counts.clear();
             for s in &remaining {
                 for &ci in self.by_skill.get(s).map(Vec::as_slice).unwrap_or(&[]) {
-                    if !seen.insert(ci) {
-                        continue;
-                    }
-                    let class = &self.classes[ci as usize];
-                    let covered = remaining.iter().filter(|r| class.skills.binary_search(r).is_ok()).count();
-                    let cand = (covered, class.skills.len(), ci);
-                    let better = match best {
-                        None => true,
-                        Some((bc, bs, bi)) => covered > bc || (covered == bc && (cand.1, ci) < (bs, bi)),
-                    };
-                    if better {
-                        best = Some(cand);
-                    }
+                    *counts.entry(ci).or_default() += 1;
                 }
             }
-            let Some((_, _, ci)) = best else { break };
+            // Most covered, then fewest skills in total (the more focused badge), then catalog order.
+            let best = counts
+                .iter()
+                .map(|(&ci, &covered)| (covered, std::cmp::Reverse(self.classes[ci as usize].skills.len()), std::cmp::Reverse(ci)))
+                .max();
+            let Some((_, _, std::cmp::Reverse(ci))) = best else { break };
             let class = &self.classes[ci as usize];
             let (covers, rest): (Vec<SkillId>, Vec<SkillId>) =
                 remaining.iter().partition(|r| class.skills.binary_search(r).is_ok());
             steps.push(CoverStep { class: ci, covers });
             remaining = rest;
-            if remaining.is_empty() {
-                break;
-            }
         }
         steps
     }

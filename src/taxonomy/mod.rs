@@ -8,12 +8,15 @@
 //!   dictionary).
 //!
 //! Submodules: `esco` reads the CSV files, `fold` implements [`fold`], `forms` is the
-//! surface-form index, `fuzzy` the trigram index behind fuzzy matching.
+//! surface-form index, `fuzzy` the trigram index behind fuzzy matching, [`onet`] reads O*NET 29.2
+//! and the ESCO ↔ O*NET occupation crosswalk, [`titles`] maps job titles to occupations.
 
 mod esco;
 pub(crate) mod fold;
 mod forms;
 mod fuzzy;
+pub mod onet;
+pub mod titles;
 mod variants;
 
 pub use variants::WRAPPER_WORDS;

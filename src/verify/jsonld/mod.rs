@@ -55,6 +55,17 @@ pub fn load_context(url: &str) -> Result<JsonLdRemoteDocument, Box<dyn std::erro
 /// # Errors
 /// [`JsonLdError::Refused`] for an unbundled context, [`JsonLdError::Syntax`] otherwise.
 pub fn to_quads(doc: &Value) -> Result<Vec<Quad>, JsonLdError> {
+    guarded(|| to_quads_unguarded(doc))
+}
+
+/// Runs third-party JSON-LD / RDF code so that a panic on a hostile document becomes an error
+/// for that credential instead of ending the run.
+fn guarded<T>(f: impl FnOnce() -> Result<T, JsonLdError>) -> Result<T, JsonLdError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(JsonLdError::Syntax("the JSON-LD processor failed on this document".into())))
+}
+
+fn to_quads_unguarded(doc: &Value) -> Result<Vec<Quad>, JsonLdError> {
     let bytes = serde_json::to_vec(doc).map_err(|e| JsonLdError::Serialize(e.to_string()))?;
     let mut quads = Vec::new();
     for q in JsonLdParser::new().for_slice(&bytes).with_load_document_callback(|url, _| load_context(url)) {
@@ -78,6 +89,10 @@ pub fn to_quads(doc: &Value) -> Result<Vec<Quad>, JsonLdError> {
 /// # Errors
 /// [`JsonLdError::Canon`] when canonicalization exceeds its limits.
 pub fn canonicalize(quads: Vec<Quad>) -> Result<String, JsonLdError> {
+    guarded(|| canonicalize_unguarded(quads))
+}
+
+fn canonicalize_unguarded(quads: Vec<Quad>) -> Result<String, JsonLdError> {
     type SQuad = ([SimpleTerm<'static>; 3], Option<SimpleTerm<'static>>);
     let set: HashSet<SQuad> = quads
         .into_iter()
