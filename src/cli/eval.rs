@@ -1,11 +1,14 @@
-//! `skillmatch eval extraction`: measure extraction and normalization on labelled data.
+//! `skillmatch eval extraction|titles`: measure extraction, normalization and job-title matching
+//! on labelled data.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{Failure, must_exist};
+use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
 use skillmatch::eval::{evaluate_dir, format_table};
+use skillmatch::taxonomy::titles::TitleIndex;
 use skillmatch::extract::Extractor;
 
 /// Output format of `eval`.
@@ -28,6 +31,41 @@ pub struct EvalArgs {
 enum EvalCommand {
     /// Precision, recall, F1 and R-Precision@5 of extraction (and normalization) on a data folder.
     Extraction(ExtractionArgs),
+    /// Accuracy@1 and @5 of job title → ESCO occupation on a labelled title CSV.
+    Titles(TitlesArgs),
+}
+
+/// Arguments of `eval titles`.
+#[derive(Debug, Args)]
+#[command(after_help = "The CSV needs columns `text` (job title) and `esco_v1_2_0_occupation_uri` (gold occupation).\n\
+Metrics are defined in docs/QUALITY.md.\n\n\
+Example:\n  skillmatch eval titles --data ../shared/data/jobbert-title-normalization/jobbert_v1_titles.with_uri.csv")]
+struct TitlesArgs {
+    /// Title CSV file.
+    #[arg(long)]
+    data: PathBuf,
+    /// Taxonomy folder (default: the vendored ESCO v1.2.0).
+    #[arg(long)]
+    taxonomy: Option<PathBuf>,
+    /// Index ESCO occupation labels only (no O*NET titles through the crosswalk).
+    #[arg(long)]
+    no_onet: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
+    must_exist("--data", &a.data)?;
+    let t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
+    let onet = if a.no_onet { None } else { Some(super::taxonomy::load_onet()?) };
+    let index = TitleIndex::build(&t, onet.as_ref().map(|(o, c)| (o, c)));
+    let report = evaluate_titles(&a.data, &t, &index).map_err(Failure::usage)?;
+    match a.format {
+        Format::Table => print!("{}", format_titles_table(&report)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::run)?),
+    }
+    Ok(())
 }
 
 /// Arguments of `eval extraction`.
@@ -49,7 +87,10 @@ struct ExtractionArgs {
 
 /// Runs `eval`.
 pub fn run(a: EvalArgs) -> Result<(), Failure> {
-    let EvalCommand::Extraction(a) = a.what;
+    let a = match a.what {
+        EvalCommand::Extraction(a) => a,
+        EvalCommand::Titles(a) => return run_titles(a),
+    };
     must_exist("--data", &a.data)?;
     let t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
     let ex = Extractor::new(&t);

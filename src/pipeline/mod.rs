@@ -156,6 +156,18 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
     let (taxonomy, alias_rejects, alias_counts, alias_files) = taxonomy?;
+    if let Some(dir) = &cfg.verify.trust {
+        for f in trust.files() {
+            let path = dir.join(&f.path);
+            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            ingested.files.push(InputFile {
+                kind: "trust".into(),
+                path: path.display().to_string(),
+                sha256: f.sha256.clone(),
+                bytes,
+            });
+        }
+    }
     if !cfg.taxonomy.aliases.is_empty() {
         ingested.rejects.extend(alias_rejects);
         ingested.counts.insert("alias".into(), alias_counts);
@@ -227,7 +239,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
     let t = Instant::now();
     let pathways = resolve_pathways(cfg, &taxonomy)?;
-    let (profiles, pathway_progress) = profiles_from(&ingested, &verified, &normalized, cfg, req.as_of, &pathways);
+    let (profiles, pathway_progress) =
+        profiles_from(&ingested, &verified, &normalized, cfg, req.as_of, &pathways, &trust);
     ledger.count("score", "pathways_completed", pathway_progress.iter().filter(|p| p.complete).count() as u64);
     ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
     let params = ScoreParams::from_config(&cfg.score);
@@ -340,6 +353,7 @@ fn profiles_from(
     cfg: &Config,
     as_of: NaiveDate,
     pathways: &[Pathway],
+    trust: &crate::verify::TrustStore,
 ) -> (Vec<CandidateProfile>, Vec<PathwayProgress>) {
     let mut order: Vec<usize> = (0..ingested.roster.candidates.len()).collect();
     order.sort_by(|&a, &b| ingested.roster.candidates[a].id.cmp(&ingested.roster.candidates[b].id));
@@ -352,8 +366,14 @@ fn profiles_from(
     let mut evidence = Vec::new();
     let mut held = Vec::new();
     for (ci, v) in verified.iter().enumerate() {
-        let weight =
-            decayed(cfg.status_weight(v.status), v.credential.issued_on, as_of, cfg.score.recency_half_life_days);
+        // Evidence strength = status weight × issuer accreditation tier (trust policy) × recency decay.
+        let tier = v.credential.issuer_id.as_deref().and_then(|id| trust.issuer_weight(id)).unwrap_or(1.0);
+        let weight = decayed(
+            cfg.status_weight(v.status) * tier,
+            v.credential.issued_on,
+            as_of,
+            cfg.score.recency_half_life_days,
+        );
         let Some(cand) = v.credential.candidate_id.as_deref().and_then(|id| index.get(id)) else { continue };
         if weight <= 0.0 {
             continue;
