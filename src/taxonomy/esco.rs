@@ -318,3 +318,11 @@ fn read_relations(
     }
     Ok(())
 }
+
+/// Reads only `skills_en` (`.csv` or `.csv.gz`) of an ESCO folder: skills sorted by URI, without
+/// groups. Used by [`super::diff`].
+pub(crate) fn load_skills_only(dir: &Path) -> Result<Vec<Skill>, TaxonomyError> {
+    let mut files = Vec::new();
+    let table = Table::open(dir, "skills_en", &mut files)?;
+    read_skills(&table)
+}

@@ -11,6 +11,7 @@
 //! surface-form index, `fuzzy` the trigram index behind fuzzy matching, [`onet`] reads O*NET 29.2
 //! and the ESCO ↔ O*NET occupation crosswalk, [`titles`] maps job titles to occupations.
 
+pub mod diff;
 mod esco;
 pub(crate) mod fold;
 mod forms;

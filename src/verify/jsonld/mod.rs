@@ -1,7 +1,9 @@
 //! JSON-LD → RDF and RDF Dataset Canonicalization (RDFC-1.0), offline.
 //!
 //! * Expansion / toRdf: [`oxjsonld`], with a document loader ([`load_context`]) that serves only
-//!   the bundled contexts ([`contexts::CONTEXTS`]) and refuses every other URL.
+//!   the bundled contexts ([`contexts::CONTEXTS`]) and refuses every other URL. Expansion is
+//!   paid once per document shape: [`canonical_nquads`] instantiates a cached quad
+//!   [`template`], exact against the general path ([`canonical_nquads_general`]).
 //! * Canonicalization: [`sophia_c14n`]'s RDFC-1.0 with its default limits against poisoned
 //!   graphs (hash-n-degree depth and permutation limits).
 //! * Safe mode: [`safe::check_coverage`] refuses documents with data that does not reach the RDF
@@ -10,6 +12,7 @@
 
 pub mod contexts;
 pub mod safe;
+pub mod template;
 
 use std::collections::HashSet;
 
@@ -93,8 +96,7 @@ pub fn canonicalize(quads: Vec<Quad>) -> Result<String, JsonLdError> {
 }
 
 fn canonicalize_unguarded(quads: Vec<Quad>) -> Result<String, JsonLdError> {
-    type SQuad = ([SimpleTerm<'static>; 3], Option<SimpleTerm<'static>>);
-    let set: HashSet<SQuad> = quads
+    let set: HashSet<template::BQuad<'static>> = quads
         .into_iter()
         .map(|q| {
             let graph = match q.graph_name {
@@ -109,16 +111,35 @@ fn canonicalize_unguarded(quads: Vec<Quad>) -> Result<String, JsonLdError> {
             ([subject, iri(q.predicate.into_string()), term(q.object)], graph)
         })
         .collect();
+    canonicalize_set(&set)
+}
+
+/// RDFC-1.0 of a set of quads (the general path and [`template`] both end here).
+fn canonicalize_set(set: &HashSet<template::BQuad<'_>>) -> Result<String, JsonLdError> {
     let mut out = Vec::new();
-    sophia_c14n::rdfc10::normalize(&set, &mut out).map_err(|e| JsonLdError::Canon(e.to_string()))?;
+    sophia_c14n::rdfc10::normalize(set, &mut out).map_err(|e| JsonLdError::Canon(e.to_string()))?;
     String::from_utf8(out).map_err(|e| JsonLdError::Canon(e.to_string()))
 }
 
-/// toRdf + RDFC-1.0 of a JSON document.
+/// toRdf + RDFC-1.0 of a JSON document: through the document shape's cached [`template`] when
+/// it applies, otherwise (and for every error) through [`canonical_nquads_general`]. Both give
+/// the same result.
 ///
 /// # Errors
 /// See [`to_quads`] and [`canonicalize`].
 pub fn canonical_nquads(doc: &Value) -> Result<String, JsonLdError> {
+    match template::canonical_nquads(doc) {
+        Some(Ok(c)) => Ok(c),
+        _ => canonical_nquads_general(doc),
+    }
+}
+
+/// toRdf + RDFC-1.0 of a JSON document through the full JSON-LD processor (the reference path
+/// for [`canonical_nquads`]).
+///
+/// # Errors
+/// See [`to_quads`] and [`canonicalize`].
+pub fn canonical_nquads_general(doc: &Value) -> Result<String, JsonLdError> {
     canonicalize(to_quads(doc)?)
 }
 

@@ -118,3 +118,119 @@ fn shapes_ignore_values_but_not_structure() {
     assert_eq!(safe::check_coverage_cached(&b, &memo), first);
     assert_eq!(first, safe::check_coverage(&a));
 }
+
+/// Every JSON value under `dir` (recursively) with its path.
+fn json_fixtures(dir: &std::path::Path, out: &mut Vec<(String, Value)>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            json_fixtures(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json")
+            && let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(&p).unwrap())
+        {
+            out.push((p.display().to_string(), v));
+        }
+    }
+}
+
+/// The template path equals the general path (value and error kind) on `doc`; returns whether
+/// the template applied.
+fn same_as_general(name: &str, doc: &Value) -> bool {
+    let general = canonical_nquads_general(doc);
+    match template::canonical_nquads(doc) {
+        Some(fast) => {
+            assert_eq!(fast.as_ref().ok(), general.as_ref().ok(), "{name}: template and general path differ");
+            assert_eq!(canonical_nquads(doc), general, "{name}");
+            fast.is_ok()
+        }
+        None => {
+            assert_eq!(canonical_nquads(doc), general, "{name}");
+            false
+        }
+    }
+}
+
+#[test]
+fn the_template_path_matches_the_general_path_on_every_fixture() {
+    let mut docs = Vec::new();
+    json_fixtures(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"), &mut docs);
+    let mut templated = 0;
+    let mut total = 0;
+    for (name, signed) in &docs {
+        if signed.get("proof").is_none() {
+            continue;
+        }
+        let unsecured = crate::verify::proof::unsecured(signed);
+        total += 2;
+        // Twice: the first builds the template, the second instantiates it from the cache.
+        for _ in 0..2 {
+            templated += usize::from(same_as_general(name, &unsecured));
+        }
+        for p in crate::verify::proof::proofs(signed) {
+            let options = crate::verify::proof::proof_options(p, &unsecured);
+            for _ in 0..2 {
+                templated += usize::from(same_as_general(&format!("{name} proof"), &options));
+            }
+        }
+    }
+    assert!(total >= 40, "{total} documents");
+    assert!(templated >= total, "the template path applied to only {templated} of {total}×2 documents");
+}
+
+#[test]
+fn the_template_path_falls_back_or_agrees_on_value_dependent_shapes() {
+    let ctx =
+        json!(["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]);
+    let base = |id: Value, name: Value, extra: (&str, Value)| {
+        let mut d = json!({"@context": ctx, "id": id, "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "type": ["Profile"], "name": name},
+            "validFrom": "2025-01-01T00:00:00Z", "name": "n",
+            "credentialSubject": {"type": ["AchievementSubject"], "achievement": {"id": "https://a.example/1",
+                "type": ["Achievement"], "name": "A", "criteria": {"narrative": "n"}}}});
+        d[extra.0] = extra.1;
+        d
+    };
+    let cases = [
+        // invalid absolute IRIs in @id positions (general path drops or keeps them)
+        base(json!("urn:uuid:1"), json!("x"), ("description", json!("d"))),
+        base(json!("https://exa mple/1"), json!("x"), ("description", json!("d"))),
+        base(json!("urn:has space"), json!("x"), ("description", json!("d"))),
+        base(json!("relative/id"), json!("x"), ("description", json!("d"))),
+        base(json!("_:b0"), json!("x"), ("description", json!("d"))),
+        // values that are terms / keywords / compact IRIs with a defined prefix
+        base(json!("xsd:string"), json!("id"), ("description", json!("@id"))),
+        base(json!("urn:uuid:2"), json!("VerifiableCredential"), ("description", json!("xsd:dateTime"))),
+        // undefined term (dropped data), numbers, booleans, the marker itself
+        base(json!("urn:uuid:3"), json!(1.5), ("undefinedTerm", json!("v"))),
+        base(json!("urn:uuid:4"), json!(true), ("description", json!("x-skillmatch-slot-0"))),
+        base(
+            json!("urn:uuid:5"),
+            json!({"@value": "v", "@language": "en"}),
+            ("description", json!({"@value": "w", "@type": "@json"})),
+        ),
+        base(
+            json!("urn:uuid:6"),
+            json!("x"),
+            (
+                "@context",
+                json!(["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://v.example/#", "foo": {"@type": "@vocab"}}]),
+            ),
+        ),
+        // an inline context that defines a value as a term
+        base(
+            json!("urn:uuid:7"),
+            json!("mine"),
+            (
+                "@context",
+                json!(["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", {"mine": "https://m.example/mine", "name": {"@id": "https://schema.org/name", "@type": "@vocab"}}]),
+            ),
+        ),
+        // an unbundled context: the error comes from the general path
+        base(json!("urn:uuid:8"), json!("x"), ("@context", json!(["https://evil.example/ctx"]))),
+    ];
+    for (i, doc) in cases.iter().enumerate() {
+        for _ in 0..2 {
+            same_as_general(&format!("case {i}"), doc);
+        }
+    }
+}
