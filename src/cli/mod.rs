@@ -44,6 +44,8 @@ enum Command {
     Extract(extract::ExtractArgs),
     /// Measure extraction and normalization quality on labelled data.
     Eval(eval::EvalArgs),
+    /// Taxonomy maintenance: `taxonomy diff OLD_DIR NEW_DIR [--run DIR]`.
+    Taxonomy(taxonomy::TaxonomyArgs),
 }
 
 /// A failure with the exit code it deserves.
@@ -75,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Normalize(a) => normalize::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Taxonomy(a) => taxonomy::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
