@@ -8,8 +8,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::{Failure, must_exist};
 use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
 use skillmatch::eval::{evaluate_dir, format_table};
-use skillmatch::taxonomy::titles::TitleIndex;
 use skillmatch::extract::Extractor;
+use skillmatch::taxonomy::titles::TitleIndex;
 
 /// Output format of `eval`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -37,9 +37,11 @@ enum EvalCommand {
 
 /// Arguments of `eval titles`.
 #[derive(Debug, Args)]
-#[command(after_help = "The CSV needs columns `text` (job title) and `esco_v1_2_0_occupation_uri` (gold occupation).\n\
+#[command(
+    after_help = "The CSV needs columns `text` (job title) and `esco_v1_2_0_occupation_uri` (gold occupation).\n\
 Metrics are defined in docs/QUALITY.md.\n\n\
-Example:\n  skillmatch eval titles --data ../shared/data/jobbert-title-normalization/jobbert_v1_titles.with_uri.csv")]
+Example:\n  skillmatch eval titles --data ../shared/data/jobbert-title-normalization/jobbert_v1_titles.with_uri.csv"
+)]
 struct TitlesArgs {
     /// Title CSV file.
     #[arg(long)]

@@ -206,7 +206,8 @@ fn affected_matches(
     }
     let matches_path = run.join("matches.parquet");
     let matches = read_parquet(&matches_path)?;
-    let (m_roles, m_cands) = (strings(&matches, "role_id", &matches_path)?, strings(&matches, "candidate_id", &matches_path)?);
+    let (m_roles, m_cands) =
+        (strings(&matches, "role_id", &matches_path)?, strings(&matches, "candidate_id", &matches_path)?);
     let ranks: Vec<Option<u64>> = matches
         .column("rank")
         .ok()
@@ -228,6 +229,8 @@ fn affected_matches(
             });
         }
     }
-    out.sort_by(|a, b| (&a.role_id, a.rank, &a.candidate_id, &a.skill_uri).cmp(&(&b.role_id, b.rank, &b.candidate_id, &b.skill_uri)));
+    out.sort_by(|a, b| {
+        (&a.role_id, a.rank, &a.candidate_id, &a.skill_uri).cmp(&(&b.role_id, b.rank, &b.candidate_id, &b.skill_uri))
+    });
     Ok(out)
 }

@@ -108,7 +108,10 @@ pub fn evaluate_titles(path: &Path, esco: &Taxonomy, index: &TitleIndex) -> Resu
 pub fn format_titles_table(r: &TitleReport) -> String {
     let mut out = String::new();
     out.push_str(&format!("file: {}\n", r.file));
-    out.push_str(&format!("rows {}  evaluated {}  skipped {}  no prediction {}\n", r.rows, r.evaluated, r.skipped, r.no_prediction));
+    out.push_str(&format!(
+        "rows {}  evaluated {}  skipped {}  no prediction {}\n",
+        r.rows, r.evaluated, r.skipped, r.no_prediction
+    ));
     out.push_str(&format!("accuracy@1 {:.4} ({} hits)\n", r.accuracy_at_1, r.hits_at_1));
     out.push_str(&format!("accuracy@5 {:.4} ({} hits)\n", r.accuracy_at_5, r.hits_at_5));
     out.push_str(&format!("exact title matches {}  accuracy@1 {:.4}\n", r.exact, r.exact_accuracy_at_1));

@@ -66,10 +66,10 @@ impl TaxonomyDiff {
 
     /// The removed or relabelled skill with this URI (what can change an existing match).
     pub fn affected(&self, uri: &str) -> Option<&SkillChange> {
-        let i = self.changes.binary_search_by(|c| c.change.cmp(&SkillChangeKind::Removed).then(c.uri.as_str().cmp(uri)));
-        let j = self
-            .changes
-            .binary_search_by(|c| c.change.cmp(&SkillChangeKind::Relabelled).then(c.uri.as_str().cmp(uri)));
+        let i =
+            self.changes.binary_search_by(|c| c.change.cmp(&SkillChangeKind::Removed).then(c.uri.as_str().cmp(uri)));
+        let j =
+            self.changes.binary_search_by(|c| c.change.cmp(&SkillChangeKind::Relabelled).then(c.uri.as_str().cmp(uri)));
         i.or(j).ok().and_then(|k| self.changes.get(k))
     }
 }

@@ -14,7 +14,7 @@ use std::path::Path;
 use flate2::read::MultiGzDecoder;
 use sha2::{Digest, Sha256};
 
-use super::{MatchMethod, SkillId, Taxonomy, TaxonomyError, fold};
+use super::{SkillId, Taxonomy, TaxonomyError, fold};
 
 /// Index of an occupation in [`Onet::occupations`].
 pub type OnetOccupationId = u32;
@@ -238,13 +238,7 @@ impl Onet {
         let mut technologies: Vec<Technology> = Vec::new();
         for (o, name, cc, ct, hot, in_demand) in rows {
             if technologies.last().is_none_or(|t| t.name != name) {
-                technologies.push(Technology {
-                    name,
-                    commodities: Vec::new(),
-                    hot: false,
-                    occupations: 0,
-                    esco: None,
-                });
+                technologies.push(Technology { name, commodities: Vec::new(), hot: false, occupations: 0, esco: None });
             }
             let id = technologies.len() as u32 - 1;
             let Some(tech) = technologies.last_mut() else { continue };
@@ -316,16 +310,14 @@ impl Onet {
         self.tech_by_fold.iter().map(|(k, &v)| (k.as_str(), v))
     }
 
-    /// Sets [`Technology::esco`] for every technology whose name is an ESCO label or alias
-    /// (an [`MatchMethod::Exact`] or [`MatchMethod::Alias`] mapping); returns how many linked.
+    /// Sets [`Technology::esco`] for every technology whose folded name is a folded ESCO label
+    /// (preferred or alternative; see [`Taxonomy::surface_form`]) or an alias loaded into `esco`
+    /// ([`Taxonomy::load_aliases`]); returns how many linked. Call it again after loading aliases.
     pub fn link_esco(&mut self, esco: &Taxonomy) -> usize {
         let mut linked = 0;
         for t in &mut self.technologies {
-            let m = esco.normalize_name(&t.name);
-            t.esco = match m.method {
-                MatchMethod::Exact | MatchMethod::Alias => m.skill,
-                _ => None,
-            };
+            let folded = fold(&t.name);
+            t.esco = esco.surface_form(&folded).map(|f| f.skill).or_else(|| esco.aliases.get(&folded).copied());
             linked += usize::from(t.esco.is_some());
         }
         linked
@@ -415,7 +407,10 @@ impl Crosswalk {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(raw.as_slice());
         let headers = reader.headers().map_err(|e| parse("header".into(), e.to_string()))?.clone();
         let col = |name: &str| {
-            headers.iter().position(|h| h.trim() == name).ok_or_else(|| parse("header".into(), format!("missing column `{name}`")))
+            headers
+                .iter()
+                .position(|h| h.trim() == name)
+                .ok_or_else(|| parse("header".into(), format!("missing column `{name}`")))
         };
         let (ci, oi, fi) = (col("concept_uri")?, col("onet_code")?, col("confidence")?);
         let ti = col("onet_occupation")?;
@@ -454,7 +449,8 @@ impl Crosswalk {
     /// the same folded title, else the `.00` occupation of the same SOC code. Links that resolve
     /// nowhere keep their published code. Returns how many links name an `onet` occupation after.
     pub fn resolve_codes(&mut self, onet: &Onet) -> usize {
-        let by_title: HashMap<String, &str> = onet.occupations.iter().map(|o| (fold(&o.title), o.code.as_str())).collect();
+        let by_title: HashMap<String, &str> =
+            onet.occupations.iter().map(|o| (fold(&o.title), o.code.as_str())).collect();
         let mut known = 0;
         for l in &mut self.links {
             let code = if onet.by_code.contains_key(&l.source_code) {
@@ -589,7 +585,10 @@ pub(crate) mod tests {
         assert!(known >= 1550, "{known} of {}", c.links.len());
         // 11-3011.00 (SOC 2010) is 11-3012.00 in 29.2, found by its title.
         let moved = c.links.iter().find(|l| l.source_code == "11-3011.00").expect("a link to 11-3011.00");
-        assert_eq!(onet().occupation(&moved.onet_code).map(|o| o.title.as_str()), Some("Administrative Services Managers"));
+        assert_eq!(
+            onet().occupation(&moved.onet_code).map(|o| o.title.as_str()),
+            Some("Administrative Services Managers")
+        );
     }
 
     #[test]

@@ -43,10 +43,54 @@ pub const INFER_MIN_SCORE: f32 = 0.6;
 /// Words ignored in titles: stop words, and seniority, contract and advert words that say
 /// nothing about the occupation ("Senior …", "… (Intern)", "Urgent hiring: …").
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "as", "at", "for", "in", "of", "on", "or", "the", "to", "with", "&", "senior", "junior", "jr",
-    "sr", "lead", "intern", "internship", "trainee", "vacancy", "urgent", "hiring", "fresh", "experienced", "entry",
-    "level", "i", "ii", "iii", "iv", "1", "2", "3", "full", "part", "time", "contract", "temporary", "permanent",
-    "remote", "position", "job", "needed", "wanted", "immediate",
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "for",
+    "in",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "&",
+    "senior",
+    "junior",
+    "jr",
+    "sr",
+    "lead",
+    "intern",
+    "internship",
+    "trainee",
+    "vacancy",
+    "urgent",
+    "hiring",
+    "fresh",
+    "experienced",
+    "entry",
+    "level",
+    "i",
+    "ii",
+    "iii",
+    "iv",
+    "1",
+    "2",
+    "3",
+    "full",
+    "part",
+    "time",
+    "contract",
+    "temporary",
+    "permanent",
+    "remote",
+    "position",
+    "job",
+    "needed",
+    "wanted",
+    "immediate",
 ];
 
 /// How a title matched.
@@ -84,6 +128,9 @@ pub struct InferredRole<'t> {
     /// Its optional skills (to be preferred).
     pub optional: &'t [SkillId],
 }
+
+/// A title being indexed: its folded text and the weight per occupation it names.
+type Entry = (String, HashMap<OccupationId, f32>);
 
 #[derive(Debug, Clone)]
 struct Title {
@@ -168,7 +215,7 @@ impl TitleIndex {
     /// [`Crosswalk::resolve_codes`]).
     pub fn build(esco: &Taxonomy, onet: Option<(&Onet, &Crosswalk)>) -> TitleIndex {
         // key → (text, targets)
-        let mut entries: HashMap<String, (String, HashMap<OccupationId, f32>)> = HashMap::new();
+        let mut entries: HashMap<String, Entry> = HashMap::new();
         let mut add = |title: &str, occ: OccupationId, weight: f32| {
             let toks = tokens(title);
             if toks.is_empty() {
@@ -201,7 +248,7 @@ impl TitleIndex {
                 }
             }
         }
-        let mut keys: Vec<(String, (String, HashMap<OccupationId, f32>))> = entries.into_iter().collect();
+        let mut keys: Vec<(String, Entry)> = entries.into_iter().collect();
         keys.sort_by(|a, b| a.0.cmp(&b.0));
 
         let mut vocab: HashMap<Box<str>, u32> = HashMap::new();
@@ -249,7 +296,8 @@ impl TitleIndex {
             .occupations
             .iter()
             .map(|o| {
-                let mut ids: Vec<u32> = tokens(&o.label).iter().filter_map(|t| vocab.get(t.as_str()).copied()).collect();
+                let mut ids: Vec<u32> =
+                    tokens(&o.label).iter().filter_map(|t| vocab.get(t.as_str()).copied()).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 ids
@@ -354,7 +402,12 @@ impl TitleIndex {
             return None;
         }
         let occupation = esco.occupations.get(m.occupation as usize)?;
-        Some(InferredRole { occupation, score: m.score, essential: &occupation.essential, optional: &occupation.optional })
+        Some(InferredRole {
+            occupation,
+            score: m.score,
+            essential: &occupation.essential,
+            optional: &occupation.optional,
+        })
     }
 }
 
@@ -418,11 +471,15 @@ mod dev_dump {
     use crate::taxonomy::onet::tests::{crosswalk, onet};
     use crate::taxonomy::tests::esco;
 
-    /// Prints misses on the JobBERT dev titles (manual error analysis).
+    /// Prints misses on the JobBERT dev titles (manual error analysis; `ONET=1` to include O*NET):
+    /// `cargo test --lib dump_title_misses -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn dump_title_misses() {
-        let path = "/work/shared/data/jobbert-title-normalization/jobbert_v1_titles.with_uri.csv";
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/jobbert-title-normalization/jobbert_v1_titles.with_uri.csv"
+        );
         let Ok(mut r) = csv::Reader::from_path(path) else { return };
         let with_onet = std::env::var("ONET").is_ok();
         let idx = TitleIndex::build(esco(), with_onet.then(|| (onet(), crosswalk())));
@@ -432,7 +489,15 @@ mod dev_dump {
             let m = idx.lookup(text, 3);
             let got: Vec<String> = m
                 .iter()
-                .map(|m| format!("{} {:.2} {:?} [{}]", esco().occupations[m.occupation as usize].label, m.score, m.method, m.title))
+                .map(|m| {
+                    format!(
+                        "{} {:.2} {:?} [{}]",
+                        esco().occupations[m.occupation as usize].label,
+                        m.score,
+                        m.method,
+                        m.title
+                    )
+                })
                 .collect();
             if got.first().is_none_or(|g| !g.starts_with(&format!("{label} "))) {
                 println!("{text:?} gold={label:?}\n    {}", got.join("\n    "));
