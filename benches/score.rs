@@ -9,7 +9,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use skillmatch::ingest::Requirement;
-use skillmatch::score::{CandidateProfile, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin, score_all, score_pair};
+use skillmatch::score::{
+    CandidateProfile, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin, score_all, score_pair,
+};
 use skillmatch::taxonomy::Taxonomy;
 
 fn world(tax: &Taxonomy, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<Role>) {

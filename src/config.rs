@@ -61,6 +61,8 @@ pub struct TaxonomyConfig {
     pub fuzzy_threshold: Option<f32>,
     /// An organisation's own synonyms: CSV files `alias,uri` or `alias,label`.
     pub aliases: Vec<PathBuf>,
+    /// Complete postings with no skills and little text from their job title's ESCO occupation.
+    pub infer_from_title: bool,
 }
 
 impl Default for TaxonomyConfig {
@@ -69,6 +71,7 @@ impl Default for TaxonomyConfig {
             esco_dir: PathBuf::from("datasets/taxonomy/esco-v1.2.0"),
             fuzzy_threshold: None,
             aliases: Vec::new(),
+            infer_from_title: true,
         }
     }
 }

@@ -153,7 +153,22 @@ fn shortlist_and_explain_answer_from_the_run_folder() {
     gen_into(data.path(), 60, 8, 13, true);
     let d = data.path();
     let o = skillmatch(
-        &["run", "--roster", "roster.csv", "--badges", "badges", "--postings", "postings.jsonl", "--as-of", "2026-11-01", "--out", "out", "--run-id", "q", "--quiet"],
+        &[
+            "run",
+            "--roster",
+            "roster.csv",
+            "--badges",
+            "badges",
+            "--postings",
+            "postings.jsonl",
+            "--as-of",
+            "2026-11-01",
+            "--out",
+            "out",
+            "--run-id",
+            "q",
+            "--quiet",
+        ],
         d,
     );
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
@@ -189,7 +204,11 @@ fn shortlist_and_explain_answer_from_the_run_folder() {
     for s in exact {
         let ev = s["evidence"].as_array().expect("evidence");
         assert!(!ev.is_empty(), "an exact match names its credential: {s}");
-        assert!(ev.iter().all(|c| !c["status"].as_str().unwrap_or("").is_empty() && !c["issuer"].as_str().unwrap_or("").is_empty()));
+        assert!(
+            ev.iter()
+                .all(|c| !c["status"].as_str().unwrap_or("").is_empty()
+                    && !c["issuer"].as_str().unwrap_or("").is_empty())
+        );
     }
     // Unknown pair: usage error naming it.
     let o = skillmatch(&["explain", "--run", "out/q", "--role", role, "--candidate", "nobody"], d);

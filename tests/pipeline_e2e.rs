@@ -127,7 +127,14 @@ fn explanations_recompute_the_run_scores_with_idf_importance_and_recency_decay()
     for r in &rows {
         let e = folder.explain_pair(&r["role_id"], &r["candidate_id"]).expect("reported pair explains");
         let reported: f64 = r["score"].parse().expect("score");
-        assert!((e.score - reported).abs() < 1e-9, "{} {}: {} vs {}", r["role_id"], r["candidate_id"], e.score, reported);
+        assert!(
+            (e.score - reported).abs() < 1e-9,
+            "{} {}: {} vs {}",
+            r["role_id"],
+            r["candidate_id"],
+            e.score,
+            reported
+        );
         // Status weights are 1.0 / 0.5 / 0.3; any other exact credit comes from the decay.
         decayed += e.skills.iter().filter(|k| k.via == "exact" && ![1.0, 0.5, 0.3].contains(&k.credit)).count();
     }
@@ -201,4 +208,30 @@ fn a_completed_pathway_awards_its_program_skill_and_partial_ones_are_reported() 
     let uris = df.column("skill_uri").expect("col").str().expect("str").clone();
     let holds = (0..df.height()).any(|i| cands.get(i) == Some(cand.as_str()) && uris.get(i) == Some(program_skill));
     assert!(holds, "{cand} holds the program skill {label} after completing the pathway");
+}
+
+#[test]
+fn a_posting_with_only_a_title_gets_its_occupation_skills_marked_inferred() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 20, 4, 29, false);
+    let mut postings = std::fs::read_to_string(data.path().join("postings.jsonl")).expect("postings");
+    postings.push_str(
+        "{\"@type\": \"JobPosting\", \"identifier\": \"role-title-only\", \"title\": \"Software Developer\", \
+         \"description\": \"Join our team.\"}\n",
+    );
+    std::fs::write(data.path().join("postings.jsonl"), postings).expect("write");
+    let out = tempfile::tempdir().expect("tempdir");
+    let s = run_with(config_for(data.path()), out.path(), "t", 2);
+    let df = ParquetReader::new(std::fs::File::open(s.run_dir.join("roles.parquet")).expect("open"))
+        .finish()
+        .expect("roles parquet");
+    let roles = df.column("role_id").expect("col").str().expect("str").clone();
+    let origins = df.column("origin").expect("col").str().expect("str").clone();
+    let reqs = df.column("requirement").expect("col").str().expect("str").clone();
+    let rows: Vec<usize> = (0..df.height()).filter(|&i| roles.get(i) == Some("role-title-only")).collect();
+    assert!(rows.len() >= 5, "the software developer occupation brings its skills: {}", rows.len());
+    assert!(rows.iter().all(|&i| origins.get(i) == Some("inferred")));
+    assert!(rows.iter().any(|&i| reqs.get(i) == Some("required")));
+    assert_eq!(s.manifest.stages["normalize"]["roles_with_inferred_skills"], 1);
 }

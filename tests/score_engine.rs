@@ -53,11 +53,23 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
 }
 
 fn params(top_k: usize) -> ScoreParams {
-    ScoreParams { required_weight: 0.8, preferred_weight: 0.2, group_credit: 0.5, min_score: 0.0, top_k, same_location: false }
+    ScoreParams {
+        required_weight: 0.8,
+        preferred_weight: 0.2,
+        group_credit: 0.5,
+        min_score: 0.0,
+        top_k,
+        same_location: false,
+    }
 }
 
 /// Reference: score every eligible pair from the definition and sort.
-fn naive_top(tax: &skillmatch::taxonomy::Taxonomy, p: &[CandidateProfile], r: &Role, pr: &ScoreParams) -> Vec<(u32, f64)> {
+fn naive_top(
+    tax: &skillmatch::taxonomy::Taxonomy,
+    p: &[CandidateProfile],
+    r: &Role,
+    pr: &ScoreParams,
+) -> Vec<(u32, f64)> {
     let k = pr.top_k;
     let mut all: Vec<(u32, f64)> = p
         .iter()

@@ -19,7 +19,9 @@ enum Format {
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  skillmatch explain --run reports/20261124T030000Z --role role-00012 --candidate cand-000042")]
+#[command(
+    after_help = "Example:\n  skillmatch explain --run reports/20261124T030000Z --role role-00012 --candidate cand-000042"
+)]
 pub struct ExplainArgs {
     /// Run folder (the path `skillmatch run` printed).
     #[arg(long)]
@@ -44,7 +46,11 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
         }
         writeln!(w, "\n{req} skills ({}):", lines.len())?;
         for s in lines {
-            let from_text = if s.origin == "extracted" { " [found in posting text]" } else { "" };
+            let from_text = match s.origin.as_str() {
+                "extracted" => " [found in posting text]",
+                "inferred" => " [inferred from the job title's occupation]",
+                _ => "",
+            };
             match s.via.as_str() {
                 "exact" => writeln!(w, "  [x] {} (credit {:.2}){from_text}", s.skill_label, s.credit)?,
                 "group" => writeln!(
@@ -80,7 +86,9 @@ pub fn run(a: ExplainArgs) -> Result<(), Failure> {
     })?;
     let mut w = std::io::BufWriter::new(std::io::stdout().lock());
     let res = match a.format {
-        Format::Json => serde_json::to_writer_pretty(&mut w, &e).map_err(std::io::Error::other).and_then(|_| writeln!(w)),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut w, &e).map_err(std::io::Error::other).and_then(|_| writeln!(w))
+        }
         Format::Text => text(&mut w, &e),
     };
     res.and_then(|_| w.flush()).map_err(Failure::run)

@@ -91,7 +91,11 @@ pub fn run(a: ShortlistArgs) -> Result<(), Failure> {
                 }
             }
             Format::Table => {
-                writeln!(w, "{:>4}  {:<14} {:>6}  {:>8}  {:<12} missing required", "rank", "candidate", "score", "required", "location")?;
+                writeln!(
+                    w,
+                    "{:>4}  {:<14} {:>6}  {:>8}  {:<12} missing required",
+                    "rank", "candidate", "score", "required", "location"
+                )?;
                 for r in &rows {
                     writeln!(
                         w,

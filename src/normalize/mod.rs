@@ -13,6 +13,7 @@ use crate::config::DescriptionSkills;
 use crate::extract::{Extractor, html_to_text};
 use crate::ingest::{Posting, RawSkill, Requirement};
 use crate::score::{Role, RoleSkill, SkillOrigin};
+use crate::taxonomy::titles::TitleIndex;
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 use crate::verify::VerifiedCredential;
 
@@ -64,10 +65,17 @@ pub struct Normalized {
 
 /// Options of the normalize stage.
 #[derive(Debug, Clone, Copy)]
-pub struct NormalizeOptions {
+pub struct NormalizeOptions<'a> {
     /// How description skills are used.
     pub description_skills: DescriptionSkills,
+    /// Job title → occupation index: a posting with no explicit skills and little text gets its
+    /// occupation's essential skills as required and optional ones as preferred (origin `inferred`).
+    pub titles: Option<&'a TitleIndex>,
 }
+
+/// A posting whose text yields fewer mentions than this (and lists no skills) is completed from
+/// its title's occupation.
+pub const INFER_BELOW_MENTIONS: u64 = 3;
 
 fn count_raw<'a>(
     items: impl Iterator<Item = &'a RawSkill>,
@@ -111,7 +119,8 @@ pub fn normalize(
         })
         .collect();
 
-    let built: Vec<(Role, u64)> = postings.par_iter().map(|p| build_role(extractor, p, &lookup, opts)).collect();
+    let built: Vec<(Role, u64)> =
+        postings.par_iter().map(|p| build_role(taxonomy, extractor, p, &lookup, opts)).collect();
     let extracted_mentions = built.iter().map(|(_, n)| n).sum();
     let mut roles: Vec<Role> = built.into_iter().map(|(r, _)| r).collect();
     roles.sort_by(|a, b| a.id.cmp(&b.id));
@@ -131,6 +140,7 @@ pub fn normalize(
 }
 
 fn build_role(
+    taxonomy: &Taxonomy,
     extractor: &Extractor,
     p: &Posting,
     lookup: &HashMap<&RawSkill, Mapping>,
@@ -163,6 +173,21 @@ fn build_role(
             skill: m.skill,
             origin: SkillOrigin::Extracted,
         }));
+    }
+    if p.skills.is_empty()
+        && mentions < INFER_BELOW_MENTIONS
+        && let Some(inferred) = opts.titles.and_then(|t| t.infer_role_skills(taxonomy, &p.title))
+    {
+        let have: std::collections::HashSet<u32> = skills.iter().map(|s| s.skill).collect();
+        let add = |ids: &[u32], requirement| {
+            ids.iter()
+                .filter(|s| !have.contains(s))
+                .map(move |&skill| RoleSkill { requirement, skill, origin: SkillOrigin::Inferred })
+                .collect::<Vec<_>>()
+        };
+        let mut extra = add(inferred.essential, Requirement::Required);
+        extra.extend(add(inferred.optional, Requirement::Preferred));
+        skills.extend(extra);
     }
     (Role::new(p.id.clone(), p.title.clone(), p.employer.clone(), p.location.clone(), skills), mentions)
 }

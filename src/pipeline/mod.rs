@@ -15,12 +15,12 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
+use crate::ingest::RawSkill;
 use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
 use crate::normalize::{NormalizeOptions, Normalized, normalize};
 use crate::report::manifest::{Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::staging::{Staging, fresh_run_id};
 use crate::report::{ReportError, ReportInput};
-use crate::ingest::RawSkill;
 use crate::score::{
     CandidateProfile, Catalog, EvidenceItem, Pathway, PathwayProgress, ScoreOutput, ScoreParams, badge_key,
     build_profiles, score_all,
@@ -207,12 +207,13 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress.start("normalize", "mapping skills and extracting from posting text");
     let t = Instant::now();
     let extractor = Extractor::new(&taxonomy);
+    let titles = cfg.taxonomy.infer_from_title.then(|| crate::taxonomy::titles::TitleIndex::build(&taxonomy, None));
     let mut normalized = normalize(
         &taxonomy,
         &extractor,
         &verified,
         &ingested.postings,
-        NormalizeOptions { description_skills: cfg.score.description_skills },
+        NormalizeOptions { description_skills: cfg.score.description_skills, titles: titles.as_ref() },
     );
     if cfg.score.importance == crate::config::Importance::Idf {
         apply_idf(&mut normalized.roles);
@@ -222,6 +223,15 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("normalize", "distinct_unmapped", unmapped);
     ledger.count("normalize", "extracted_mentions", normalized.extracted_mentions);
     ledger.count("normalize", "roles", normalized.roles.len() as u64);
+    ledger.count(
+        "normalize",
+        "roles_with_inferred_skills",
+        normalized
+            .roles
+            .iter()
+            .filter(|r| r.skills.iter().any(|s| s.origin == crate::score::SkillOrigin::Inferred))
+            .count() as u64,
+    );
     ledger.count(
         "normalize",
         "roles_without_skills",

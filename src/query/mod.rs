@@ -123,7 +123,9 @@ pub struct RunFolder {
 
 fn read_parquet(path: &Path) -> Result<DataFrame, QueryError> {
     let f = File::open(path).map_err(|_| QueryError::Missing { path: path.display().to_string() })?;
-    ParquetReader::new(f).finish().map_err(|e| QueryError::Read { path: path.display().to_string(), reason: e.to_string() })
+    ParquetReader::new(f)
+        .finish()
+        .map_err(|e| QueryError::Read { path: path.display().to_string(), reason: e.to_string() })
 }
 
 /// Undoes the CSV formula neutralisation of [`crate::util::csv_safe`].
@@ -189,11 +191,14 @@ impl RunFolder {
         }
         let mpath = dir.join("manifest.json");
         let read_err = |reason: String| QueryError::Read { path: mpath.display().to_string(), reason };
-        let text = std::fs::read_to_string(&mpath).map_err(|_| QueryError::Missing { path: mpath.display().to_string() })?;
+        let text =
+            std::fs::read_to_string(&mpath).map_err(|_| QueryError::Missing { path: mpath.display().to_string() })?;
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| read_err(e.to_string()))?;
         let config: Config = serde_json::from_value(manifest.config).map_err(|e| read_err(e.to_string()))?;
-        let taxonomy = Taxonomy::load_esco(&config.taxonomy.esco_dir)
-            .map_err(|e| QueryError::Read { path: config.taxonomy.esco_dir.display().to_string(), reason: e.to_string() })?;
+        let taxonomy = Taxonomy::load_esco(&config.taxonomy.esco_dir).map_err(|e| QueryError::Read {
+            path: config.taxonomy.esco_dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
         let then: Vec<&str> = manifest.taxonomy.files.iter().map(|f| f.sha256.as_str()).collect();
         let now: Vec<&str> = taxonomy.files.iter().map(|(_, h)| h.as_str()).collect();
         if then != now {
@@ -226,7 +231,9 @@ impl RunFolder {
         if let Some(df) = rows_where(&self.profiles, "candidate_id", candidate_id) {
             for i in 0..df.height() {
                 location = location.or_else(|| str_at(&df, "location", i));
-                let Some(skill) = str_at(&df, "skill_uri", i).and_then(|u| self.taxonomy.skill_by_uri(&u)) else { continue };
+                let Some(skill) = str_at(&df, "skill_uri", i).and_then(|u| self.taxonomy.skill_by_uri(&u)) else {
+                    continue;
+                };
                 let evidence = list_at(&df, "credential_ids", i)
                     .into_iter()
                     .map(|id| {
@@ -252,10 +259,12 @@ impl RunFolder {
             .filter_map(|i| {
                 let skill = self.taxonomy.skill_by_uri(&str_at(&df, "skill_uri", i)?)?;
                 importance.insert(skill, f64_at(&df, "importance", i));
-                let requirement =
-                    if str_at(&df, "requirement", i)? == "preferred" { Requirement::Preferred } else { Requirement::Required };
-                let origin =
-                    if str_at(&df, "origin", i)? == "extracted" { SkillOrigin::Extracted } else { SkillOrigin::Explicit };
+                let requirement = if str_at(&df, "requirement", i)? == "preferred" {
+                    Requirement::Preferred
+                } else {
+                    Requirement::Required
+                };
+                let origin = SkillOrigin::parse(&str_at(&df, "origin", i)?);
                 Some(RoleSkill { requirement, skill, origin })
             })
             .collect();
@@ -290,7 +299,8 @@ impl RunFolder {
             .role(role_id)
             .ok_or_else(|| QueryError::NotFound(format!("role {role_id} is not in {}", self.dir.display())))?;
         let (profile, ids) = self.profile(candidate_id);
-        if profile.skills.is_empty() && rows_where(&self.matches, "candidate_id", candidate_id).is_none_or(|d| d.height() == 0)
+        if profile.skills.is_empty()
+            && rows_where(&self.matches, "candidate_id", candidate_id).is_none_or(|d| d.height() == 0)
         {
             return Err(QueryError::NotFound(format!(
                 "candidate {candidate_id} has no counted evidence in {} (not in the roster, or no badge the policy counts)",
@@ -315,10 +325,7 @@ impl RunFolder {
                         Requirement::Required => "required".into(),
                         Requirement::Preferred => "preferred".into(),
                     },
-                    origin: match s.origin {
-                        SkillOrigin::Explicit => "explicit".into(),
-                        SkillOrigin::Extracted => "extracted".into(),
-                    },
+                    origin: s.origin.as_str().into(),
                     credit: crate::util::round4(s.credit),
                     via: via.into(),
                     held_skill_label: held.map(|h| tax.skill(h).label.clone()),
@@ -385,7 +392,10 @@ pub struct ShortlistRow {
 pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Result<Vec<ShortlistRow>, QueryError> {
     let ranking = run.ranking(role_id);
     if ranking.is_empty() {
-        return Err(QueryError::NotFound(format!("role {role_id} has no reported candidates in {}", run.dir.display())));
+        return Err(QueryError::NotFound(format!(
+            "role {role_id} has no reported candidates in {}",
+            run.dir.display()
+        )));
     }
     let musts: Vec<String> = filter.must.iter().map(|m| m.to_lowercase()).collect();
     let loc = filter.location.as_ref().map(|l| l.to_lowercase());
@@ -397,7 +407,9 @@ pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Re
         let mut p = run.explain_pair(role_id, &candidate_id)?;
         p.score = score;
         let exact = |m: &String| {
-            p.skills.iter().any(|s| s.via == "exact" && (s.skill_label.to_lowercase() == *m || s.skill_uri.to_lowercase() == *m))
+            p.skills
+                .iter()
+                .any(|s| s.via == "exact" && (s.skill_label.to_lowercase() == *m || s.skill_uri.to_lowercase() == *m))
         };
         if !musts.iter().all(exact) {
             continue;

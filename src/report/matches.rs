@@ -102,7 +102,10 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         ),
         Col::list(
             "next_credentials",
-            covers.iter().map(|c| c.iter().map(|s| input.catalog.classes[s.class as usize].name.clone()).collect()).collect(),
+            covers
+                .iter()
+                .map(|c| c.iter().map(|s| input.catalog.classes[s.class as usize].name.clone()).collect())
+                .collect(),
         ),
     ]);
     out.push(super::csv(dir, "candidate_gaps.csv", &gaps)?);

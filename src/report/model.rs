@@ -16,7 +16,6 @@ use std::path::Path;
 use super::table::{Col, Table};
 use super::{OutputFile, ReportError, ReportInput};
 use crate::ingest::Requirement;
-use crate::score::SkillOrigin;
 
 /// Writes both files.
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
@@ -63,13 +62,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
                 }
                 .into(),
             );
-            t[4].push(
-                match s.origin {
-                    SkillOrigin::Explicit => "explicit",
-                    SkillOrigin::Extracted => "extracted",
-                }
-                .into(),
-            );
+            t[4].push(s.origin.as_str().into());
         }
     }
     let [role_id, title, skill_uri, requirement, origin, _] = t;

@@ -141,7 +141,12 @@ pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
 }
 
 impl<'a> Index<'a> {
-    fn build(taxonomy: &'a Taxonomy, profiles: &'a [CandidateProfile], roles: &'a [Role], p: &ScoreParams) -> Index<'a> {
+    fn build(
+        taxonomy: &'a Taxonomy,
+        profiles: &'a [CandidateProfile],
+        roles: &'a [Role],
+        p: &ScoreParams,
+    ) -> Index<'a> {
         let n_skills = taxonomy.skills.len();
         let n_groups = taxonomy.groups.len();
         let skill_groups: Vec<&[u32]> = taxonomy.skills.iter().map(|s| s.groups.as_slice()).collect();

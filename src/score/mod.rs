@@ -11,6 +11,6 @@ pub mod pathways;
 
 pub use engine::{CreditVia, RankedMatch, ScoreOutput, ScoreParams, credit_of, eligible, score_all, score_pair};
 pub use explain::{Explanation, SkillCredit, explain};
+pub use model::{CandidateProfile, EvidenceItem, HeldSkill, Role, RoleSkill, SkillOrigin, build_profiles};
 pub use next::{BadgeClass, Catalog, CoverStep};
 pub use pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
-pub use model::{CandidateProfile, EvidenceItem, HeldSkill, Role, RoleSkill, SkillOrigin, build_profiles};

@@ -13,6 +13,28 @@ pub enum SkillOrigin {
     Explicit,
     /// Found in the posting's description text.
     Extracted,
+    /// Inferred from the job title's occupation (the posting listed no skills and had little text).
+    Inferred,
+}
+
+impl SkillOrigin {
+    /// `explicit`, `extracted` or `inferred`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkillOrigin::Explicit => "explicit",
+            SkillOrigin::Extracted => "extracted",
+            SkillOrigin::Inferred => "inferred",
+        }
+    }
+
+    /// Parses [`SkillOrigin::as_str`] output (anything else is `Explicit`).
+    pub fn parse(s: &str) -> SkillOrigin {
+        match s {
+            "extracted" => SkillOrigin::Extracted,
+            "inferred" => SkillOrigin::Inferred,
+            _ => SkillOrigin::Explicit,
+        }
+    }
 }
 
 /// One skill a role asks for.
@@ -62,7 +84,8 @@ impl Role {
 
     /// Sets each skill's importance from a function of the skill (non-positive values become 1.0).
     pub fn set_importance(&mut self, f: impl Fn(SkillId) -> f64) {
-        self.importance = self.skills.iter().map(|s| f(s.skill)).map(|v| if v > 0.0 && v.is_finite() { v } else { 1.0 }).collect();
+        self.importance =
+            self.skills.iter().map(|s| f(s.skill)).map(|v| if v > 0.0 && v.is_finite() { v } else { 1.0 }).collect();
     }
 
     /// Number of required skills.

@@ -94,7 +94,9 @@ impl Catalog {
             // Most covered, then fewest skills in total (the more focused badge), then catalog order.
             let best = counts
                 .iter()
-                .map(|(&ci, &covered)| (covered, std::cmp::Reverse(self.classes[ci as usize].skills.len()), std::cmp::Reverse(ci)))
+                .map(|(&ci, &covered)| {
+                    (covered, std::cmp::Reverse(self.classes[ci as usize].skills.len()), std::cmp::Reverse(ci))
+                })
                 .max();
             let Some((_, _, std::cmp::Reverse(ci))) = best else { break };
             let class = &self.classes[ci as usize];
@@ -120,7 +122,13 @@ mod tests {
                 for &x in *s {
                     by_skill.entry(x).or_default().push(i as u32);
                 }
-                BadgeClass { key: k.to_string(), name: k.to_string(), issuer: String::new(), skills: s.to_vec(), holders: 1 }
+                BadgeClass {
+                    key: k.to_string(),
+                    name: k.to_string(),
+                    issuer: String::new(),
+                    skills: s.to_vec(),
+                    holders: 1,
+                }
             })
             .collect();
         Catalog { classes, by_skill }
