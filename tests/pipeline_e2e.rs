@@ -235,3 +235,31 @@ fn a_posting_with_only_a_title_gets_its_occupation_skills_marked_inferred() {
     assert!(rows.iter().any(|&i| reqs.get(i) == Some("required")));
     assert_eq!(s.manifest.stages["normalize"]["roles_with_inferred_skills"], 1);
 }
+
+/// Share of candidates whose true role (truth.csv) is among their top `k` roles.
+fn truth_share(noise: bool, k: usize, seed: u64) -> (usize, usize) {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 400, 80, seed, noise);
+    let out = tempfile::tempdir().expect("tempdir");
+    let mut config = config_for(data.path());
+    config.score.top_k = k;
+    let s = run_with(config, out.path(), "truth", 2);
+    let truth: HashMap<String, String> = read_csv(&data.path().join("truth.csv"))
+        .into_iter()
+        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
+        .collect();
+    let top: HashSet<(String, String)> = read_csv(&s.run_dir.join("candidate_gaps.csv"))
+        .into_iter()
+        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
+        .collect();
+    let hits = truth.iter().filter(|(c, r)| top.contains(&((*c).clone(), (*r).clone()))).count();
+    (hits, truth.len())
+}
+
+#[test]
+fn true_role_is_in_top_five_for_95_percent_with_noise_and_all_without() {
+    let (hits, n) = truth_share(true, 5, 31);
+    assert!(hits as f64 >= 0.95 * n as f64, "noise on: {hits}/{n} in top 5");
+    let (hits, n) = truth_share(false, 5, 31);
+    assert_eq!(hits, n, "noise off: every candidate's true role is in its top 5");
+}
