@@ -18,6 +18,7 @@ pub mod verification;
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::ingest::Reject;
@@ -121,20 +122,30 @@ pub type WriterTimings = Vec<(String, u64)>;
 /// Writes every data file (all but the manifest) into `dir`, in a fixed order; returns the
 /// files and the wall time of each writer in milliseconds (for the manifest's `run` block).
 pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<OutputFile>, WriterTimings), ReportError> {
+    type Writer<'w> = (&'static str, Box<dyn Fn() -> Result<Vec<OutputFile>, ReportError> + Sync + 'w>);
+    let writers: Vec<Writer<'_>> = vec![
+        ("matches", Box::new(|| matches::write(dir, input))),
+        ("model", Box::new(|| model::write(dir, input))),
+        ("verification", Box::new(|| Ok(vec![verification::write(dir, input)?]))),
+        ("skills", Box::new(|| skills::write(dir, input))),
+        ("rejects", Box::new(|| Ok(vec![rejects::write(dir, input.rejects)?]))),
+        ("pathways", Box::new(|| Ok(vec![pathways::write(dir, input)?]))),
+    ];
+    // Writers touch different files, so they run concurrently; results are collected in the
+    // fixed order above, so the manifest lists outputs the same way at any thread count.
+    let results: Vec<(Result<Vec<OutputFile>, ReportError>, u64)> = writers
+        .par_iter()
+        .map(|(_, f)| {
+            let t = std::time::Instant::now();
+            let r = f();
+            (r, t.elapsed().as_millis() as u64)
+        })
+        .collect();
     let mut out = Vec::new();
     let mut timings = Vec::new();
-    let mut timed = |name: &str, f: &dyn Fn() -> Result<Vec<OutputFile>, ReportError>| {
-        let t = std::time::Instant::now();
-        let files = f()?;
-        timings.push((format!("report:{name}"), t.elapsed().as_millis() as u64));
-        out.extend(files);
-        Ok::<(), ReportError>(())
-    };
-    timed("matches", &|| matches::write(dir, input))?;
-    timed("model", &|| model::write(dir, input))?;
-    timed("verification", &|| Ok(vec![verification::write(dir, input)?]))?;
-    timed("skills", &|| skills::write(dir, input))?;
-    timed("rejects", &|| Ok(vec![rejects::write(dir, input.rejects)?]))?;
-    timed("pathways", &|| Ok(vec![pathways::write(dir, input)?]))?;
+    for ((name, _), (r, ms)) in writers.iter().zip(results) {
+        out.extend(r?);
+        timings.push((format!("report:{name}"), ms));
+    }
     Ok((out, timings))
 }
