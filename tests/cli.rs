@@ -11,6 +11,13 @@ fn skillmatch(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_skillmatch")).args(args).current_dir(cwd).output().expect("binary runs")
 }
 
+/// Runs the job on a folder written by `gen` (flags only, no config) into `out/<run_id>`.
+fn run_generated(d: &Path, run_id: &str) -> Output {
+    let args = ["run", "--roster", "roster.csv", "--badges", "badges", "--postings", "postings.jsonl"];
+    let rest = ["--as-of", "2026-11-01", "--out", "out", "--run-id", run_id, "--quiet"];
+    skillmatch(&[&args[..], &rest[..]].concat(), d)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -59,25 +66,7 @@ fn bad_files_and_records_are_rejected_while_the_run_succeeds() {
     std::fs::write(d.join("postings.jsonl"), postings).expect("write");
 
     let out = d.join("out");
-    let o = skillmatch(
-        &[
-            "run",
-            "--roster",
-            "roster.csv",
-            "--badges",
-            "badges",
-            "--postings",
-            "postings.jsonl",
-            "--as-of",
-            "2026-11-01",
-            "--out",
-            "out",
-            "--run-id",
-            "bad",
-            "--quiet",
-        ],
-        d,
-    );
+    let o = run_generated(d, "bad");
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.trim_end().ends_with("bad"), "last stdout line is the report folder: {stdout}");
@@ -152,25 +141,7 @@ fn shortlist_and_explain_answer_from_the_run_folder() {
     let data = tempfile::tempdir().expect("tempdir");
     gen_into(data.path(), 60, 8, 13, true);
     let d = data.path();
-    let o = skillmatch(
-        &[
-            "run",
-            "--roster",
-            "roster.csv",
-            "--badges",
-            "badges",
-            "--postings",
-            "postings.jsonl",
-            "--as-of",
-            "2026-11-01",
-            "--out",
-            "out",
-            "--run-id",
-            "q",
-            "--quiet",
-        ],
-        d,
-    );
+    let o = run_generated(d, "q");
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let shortlist = read_csv(&d.join("out/q/shortlists.csv"));
     let first = &shortlist[0];

@@ -36,7 +36,7 @@ pub struct VerifyArgs {
     /// Evaluation date (default: today UTC).
     #[arg(long, value_parser = parse_date)]
     as_of: Option<chrono::NaiveDate>,
-    /// Config file whose `[verify]` policy applies.
+    /// Config file whose `[verify]` policy and `[inputs.credly_csv]` mapping apply.
     #[arg(long)]
     config: Option<PathBuf>,
     /// Trust folder: pinned issuer profiles, keys, DID documents, revocation and status lists,
@@ -57,13 +57,14 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
     if let Some(c) = &a.claims {
         must_exist("--claims", c)?;
     }
-    let mut policy = match &a.config {
+    let config = match &a.config {
         Some(p) => {
             must_exist("--config", p)?;
-            Config::load(p).map_err(Failure::usage)?.verify
+            Config::load(p).map_err(Failure::usage)?
         }
-        None => Config::default().verify,
+        None => Config::default(),
     };
+    let mut policy = config.verify;
     if let Some(t) = &a.trust {
         must_exist("--trust", t)?;
         policy.trust = Some(t.clone());
@@ -74,7 +75,8 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
         badges: a.paths,
         claims: a.claims,
         postings: Vec::new(),
-        credly_csv: Default::default(),
+        // Read Credly CSV exports exactly as `run` does with the same config.
+        credly_csv: config.inputs.credly_csv,
     };
     let out = ingest(&spec).map_err(Failure::usage)?;
     let as_of = a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());

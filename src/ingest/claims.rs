@@ -45,19 +45,14 @@ pub(crate) fn read_claims(
     };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     for rec in rows {
-        let pos = format!("line {}", rec.line);
-        let fields = match rec.fields {
+        let pos = rec.position();
+        let fields = match rec.into_row(header.len()) {
             Ok(f) => f,
             Err(e) => {
                 ledger.reject(KIND, &shown, pos, e);
                 continue;
             }
         };
-        if fields.len() != header.len() {
-            let msg = format!("expected {} columns, found {}", header.len(), fields.len());
-            ledger.reject(KIND, &shown, pos, msg);
-            continue;
-        }
         let (id, rel) = (fields[id_col].clone(), fields[path_col].clone());
         if id.is_empty() || rel.is_empty() {
             ledger.reject(KIND, &shown, pos, "empty candidate_id or path");

@@ -129,10 +129,9 @@ pub(crate) fn parse(bytes: &[u8], path: &str, mapping: &CredlyCsvMapping) -> Res
 }
 
 fn row(rec: RawRecord, width: usize, cols: &Columns, path: &str, mapping: &CredlyCsvMapping) -> Row {
-    let position = format!("line {}", rec.line);
-    let fields = match rec.fields {
-        Ok(f) if f.len() == width => f,
-        Ok(f) => return (position, Err(format!("expected {width} columns, found {}", f.len()))),
+    let position = rec.position();
+    let fields = match rec.into_row(width) {
+        Ok(f) => f,
         Err(e) => return (position, Err(e)),
     };
     let fields: Vec<String> = fields.iter().map(|f| repair_mojibake(f).into_owned()).collect();

@@ -23,6 +23,22 @@ pub(crate) struct RawRecord {
     pub fields: Result<Vec<String>, String>,
 }
 
+impl RawRecord {
+    /// The record's position for rejects: `line N`.
+    pub(crate) fn position(&self) -> String {
+        format!("line {}", self.line)
+    }
+
+    /// The fields of a record that must have exactly `width` columns, or why it cannot be used.
+    pub(crate) fn into_row(self, width: usize) -> Result<Vec<String>, String> {
+        match self.fields {
+            Ok(f) if f.len() == width => Ok(f),
+            Ok(f) => Err(format!("expected {width} columns, found {}", f.len())),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
     FieldStart,

@@ -243,18 +243,14 @@ fn read_csv(bytes: &[u8], path: &str, ledger: &mut Ledger, found: &mut Found) {
         return;
     }
     for rec in rows {
-        let position = format!("line {}", rec.line);
-        let fields = match rec.fields {
+        let position = rec.position();
+        let fields = match rec.into_row(header.len()) {
             Ok(f) => f,
             Err(e) => {
                 found.push(Err((position, e)));
                 continue;
             }
         };
-        if fields.len() != header.len() {
-            found.push(Err((position, format!("expected {} columns, found {}", header.len(), fields.len()))));
-            continue;
-        }
         let get = |k: usize| idx[k].and_then(|c| fields.get(c)).cloned().filter(|s| !s.is_empty());
         let Some(id) = get(0) else {
             found.push(Err((position, "missing id".to_string())));

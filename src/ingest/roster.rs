@@ -64,18 +64,14 @@ pub(crate) fn read_roster(path: &Path, ledger: &mut Ledger) -> Roster {
     let loc_col = idx[2];
     let mut email_owner: HashMap<String, String> = HashMap::new();
     for rec in rows {
-        let pos = format!("line {}", rec.line);
-        let fields = match rec.fields {
+        let pos = rec.position();
+        let fields = match rec.into_row(header.len()) {
             Ok(f) => f,
             Err(e) => {
                 ledger.reject(KIND, &shown, pos, e);
                 continue;
             }
         };
-        if fields.len() != header.len() {
-            ledger.reject(KIND, &shown, pos, format!("expected {} columns, found {}", header.len(), fields.len()));
-            continue;
-        }
         let id = fields[id_col].clone();
         if id.is_empty() {
             ledger.reject(KIND, &shown, pos, "empty candidate_id");

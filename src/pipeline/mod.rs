@@ -140,7 +140,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     }
     let trust = cfg.verify.load_trust()?;
     let started = chrono::Utc::now();
-    let progress = Progress::new(req.progress, 6);
+    let progress = Progress::new(req.progress, 5);
     let mut ledger = Ledger::default();
 
     // Stage 1: ingest, with the taxonomy loading on the other core.

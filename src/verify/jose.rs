@@ -85,14 +85,17 @@ impl CompactJws<'_> {
     }
 }
 
+/// Parses a compact JWS and its algorithm, refusing what can never verify.
+fn parse_signed(compact: &str) -> Result<(CompactJws<'_>, Alg), Verdict> {
+    let jws = parse(compact).map_err(Verdict::Malformed)?;
+    let alg = jws.alg()?;
+    Ok((jws, alg))
+}
+
 /// Verifies a VC-JWT / VC-JOSE credential signed by `issuer`.
 pub fn verify_vc_jwt(compact: &str, issuer: Option<&str>, store: &TrustStore) -> Verdict {
-    let jws = match parse(compact) {
-        Ok(j) => j,
-        Err(e) => return Verdict::Malformed(e),
-    };
-    let alg = match jws.alg() {
-        Ok(a) => a,
+    let (jws, alg) = match parse_signed(compact) {
+        Ok(x) => x,
         Err(v) => return v,
     };
     let iss = jws.payload.get("iss").and_then(Value::as_str);
@@ -139,12 +142,8 @@ pub fn verify_vc_jwt(compact: &str, issuer: Option<&str>, store: &TrustStore) ->
 
 /// Verifies an OB 2.0 signed assertion (compact JWS) issued by `issuer`.
 pub fn verify_ob2(compact: &str, issuer: Option<&str>, store: &TrustStore) -> Verdict {
-    let jws = match parse(compact) {
-        Ok(j) => j,
-        Err(e) => return Verdict::Malformed(e),
-    };
-    let alg = match jws.alg() {
-        Ok(a) => a,
+    let (jws, alg) = match parse_signed(compact) {
+        Ok(x) => x,
         Err(v) => return v,
     };
     if alg == Alg::EdDsa {
