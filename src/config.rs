@@ -108,6 +108,12 @@ pub struct ScoreConfig {
     pub preferred_weight: f64,
     /// Credit, in [0, 1], for holding a different skill of the same ESCO skill group.
     pub group_credit: f64,
+    /// Credit, in [0, 1], for holding a skill directly narrower (more specific) than the asked one.
+    pub narrower_credit: f64,
+    /// Credit, in [0, 1], for holding a skill directly broader (more general) than the asked one.
+    pub broader_credit: f64,
+    /// Credit, in [0, 1], for holding a skill related to the asked one (ESCO skill–skill relation).
+    pub related_credit: f64,
     /// Matches below this score are not reported.
     pub min_score: f64,
     /// Rows per role in the shortlist and per candidate in the gaps report.
@@ -132,6 +138,9 @@ impl Default for ScoreConfig {
             required_weight: 0.8,
             preferred_weight: 0.2,
             group_credit: 0.5,
+            narrower_credit: 0.5,
+            broader_credit: 0.35,
+            related_credit: 0.25,
             min_score: 0.0,
             top_k: 10,
             description_skills: DescriptionSkills::WhenNoExplicit,
@@ -256,7 +265,13 @@ impl Config {
         if s.required_weight + s.preferred_weight <= 0.0 {
             return Err(ConfigError::Invalid("[score] required_weight + preferred_weight must be > 0".into()));
         }
-        for (key, v) in [("group_credit", s.group_credit), ("min_score", s.min_score)] {
+        for (key, v) in [
+            ("group_credit", s.group_credit),
+            ("narrower_credit", s.narrower_credit),
+            ("broader_credit", s.broader_credit),
+            ("related_credit", s.related_credit),
+            ("min_score", s.min_score),
+        ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(ConfigError::Invalid(format!("[score] {key} = {v} must be within 0..=1")));
             }

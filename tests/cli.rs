@@ -186,3 +186,32 @@ fn shortlist_and_explain_answer_from_the_run_folder() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("nobody"));
 }
+
+#[test]
+fn gen_refuses_invalid_shares_with_exit_2_and_names_the_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = skillmatch(&["gen", "--candidates", "5", "--roles", "2", "--out", "g", "--zipf=-1"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("--zipf"), "{}", stderr(&o));
+    let o = skillmatch(&["gen", "--out", "g", "--formats", "1,2"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("--formats"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_bundles_layout_folder_runs_with_its_generated_run_toml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let args = ["gen", "--candidates", "40", "--roles", "8", "--seed", "3", "--layout", "bundles", "--out", "g"];
+    let o = skillmatch(&args, d);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert!(d.join("g/claims.csv").exists() && d.join("g/badges/credly-00001.json").exists());
+    let o = skillmatch(&["run", "--config", "g/run.toml", "--out", "out", "--run-id", "b", "--quiet"], d);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("out/b/manifest.json")).expect("manifest")).expect("json");
+    assert_eq!(m["ingest"]["claims"]["rejected"], 0, "{}", m["ingest"]);
+    assert!(m["ingest"]["claims"]["accepted"].as_u64().expect("count") > 30);
+    let pathways = read_csv(&d.join("out/b/pathways.csv"));
+    assert!(!pathways.is_empty(), "the generated pathways are configured");
+}

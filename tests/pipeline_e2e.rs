@@ -44,6 +44,37 @@ fn outputs_are_byte_identical_with_one_and_two_threads() {
     assert_eq!(strip(&fa["manifest.json"]), strip(&fb["manifest.json"]));
 }
 
+/// Role id → occupation URI, from the generated postings' `occupationalCategory`.
+fn role_occupations(data: &std::path::Path) -> HashMap<String, String> {
+    std::fs::read_to_string(data.join("postings.jsonl"))
+        .expect("postings")
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("posting JSON");
+            let id = v["identifier"].as_str().expect("identifier").to_string();
+            (id, v["occupationalCategory"].as_str().expect("occupation").to_string())
+        })
+        .collect()
+}
+
+/// Candidates (of truth.csv) with a role of their true occupation among their roles ranked
+/// `<= k` in `candidate_gaps.csv`: (hits, candidates). With Zipf popularity several roles share
+/// an occupation, so any role of the true occupation is a hit.
+fn occupation_hits(data: &std::path::Path, run_dir: &std::path::Path, k: u32) -> (usize, usize) {
+    let occupation_of = role_occupations(data);
+    let truth: HashMap<String, String> = read_csv(&data.join("truth.csv"))
+        .into_iter()
+        .map(|r| (r["candidate_id"].clone(), r["occupation_uri"].clone()))
+        .collect();
+    let top: HashSet<(String, String)> = read_csv(&run_dir.join("candidate_gaps.csv"))
+        .into_iter()
+        .filter(|r| r["rank"].parse::<u32>().expect("rank") <= k)
+        .map(|r| (r["candidate_id"].clone(), occupation_of[&r["role_id"]].clone()))
+        .collect();
+    let hits = truth.iter().filter(|(c, o)| top.contains(&((*c).clone(), (*o).clone()))).count();
+    (hits, truth.len())
+}
+
 #[test]
 fn true_occupation_role_is_in_top_three_for_at_least_90_percent_of_candidates() {
     let data = tempfile::tempdir().expect("tempdir");
@@ -52,18 +83,9 @@ fn true_occupation_role_is_in_top_three_for_at_least_90_percent_of_candidates() 
     let mut config = config_for(data.path());
     config.score.top_k = 3;
     let s = run_with(config, out.path(), "truth", 2);
-    let truth: HashMap<String, String> = read_csv(&data.path().join("truth.csv"))
-        .into_iter()
-        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
-        .collect();
-    let top3: HashSet<(String, String)> = read_csv(&s.run_dir.join("candidate_gaps.csv"))
-        .into_iter()
-        .filter(|r| r["rank"].parse::<u32>().expect("rank") <= 3)
-        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
-        .collect();
-    let hits = truth.iter().filter(|(c, r)| top3.contains(&((*c).clone(), (*r).clone()))).count();
-    let share = hits as f64 / truth.len() as f64;
-    assert!(share >= 0.90, "true role in top 3 for only {hits}/{} candidates ({share:.3})", truth.len());
+    let (hits, n) = occupation_hits(data.path(), &s.run_dir, 3);
+    let share = hits as f64 / n as f64;
+    assert!(share >= 0.90, "true occupation's role in top 3 for only {hits}/{n} candidates ({share:.3})");
 }
 
 #[test]
@@ -236,7 +258,7 @@ fn a_posting_with_only_a_title_gets_its_occupation_skills_marked_inferred() {
     assert_eq!(s.manifest.stages["normalize"]["roles_with_inferred_skills"], 1);
 }
 
-/// Share of candidates whose true role (truth.csv) is among their top `k` roles.
+/// Candidates whose true occupation has a role among their top `k` roles: (hits, candidates).
 fn truth_share(noise: bool, k: usize, seed: u64) -> (usize, usize) {
     let data = tempfile::tempdir().expect("tempdir");
     gen_into(data.path(), 400, 80, seed, noise);
@@ -244,22 +266,81 @@ fn truth_share(noise: bool, k: usize, seed: u64) -> (usize, usize) {
     let mut config = config_for(data.path());
     config.score.top_k = k;
     let s = run_with(config, out.path(), "truth", 2);
-    let truth: HashMap<String, String> = read_csv(&data.path().join("truth.csv"))
-        .into_iter()
-        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
-        .collect();
-    let top: HashSet<(String, String)> = read_csv(&s.run_dir.join("candidate_gaps.csv"))
-        .into_iter()
-        .map(|r| (r["candidate_id"].clone(), r["role_id"].clone()))
-        .collect();
-    let hits = truth.iter().filter(|(c, r)| top.contains(&((*c).clone(), (*r).clone()))).count();
-    (hits, truth.len())
+    occupation_hits(data.path(), &s.run_dir, k as u32)
 }
 
 #[test]
-fn true_role_is_in_top_five_for_95_percent_with_noise_and_all_without() {
+fn a_true_occupation_role_is_in_top_five_for_95_percent_with_noise_and_all_without() {
     let (hits, n) = truth_share(true, 5, 31);
-    assert!(hits as f64 >= 0.95 * n as f64, "noise on: {hits}/{n} in top 5");
+    assert!(hits as f64 >= 0.95 * n as f64, "noise on: {hits}/{n} have a role of their occupation in their top 5");
     let (hits, n) = truth_share(false, 5, 31);
-    assert_eq!(hits, n, "noise off: every candidate's true role is in its top 5");
+    assert_eq!(hits, n, "noise off: every candidate has a role of their occupation in their top 5");
+}
+
+#[test]
+fn the_bundles_layout_scores_exactly_like_the_folders_layout() {
+    use skillmatch::generate::{GenOptions, Layout, generate};
+    let folders = tempfile::tempdir().expect("tempdir");
+    let bundles = tempfile::tempdir().expect("tempdir");
+    let o = GenOptions {
+        candidates: 120,
+        roles: 20,
+        seed: 37,
+        out: folders.path().to_path_buf(),
+        as_of: as_of(),
+        ..GenOptions::default()
+    };
+    generate(taxonomy(), &o).expect("folders");
+    generate(taxonomy(), &GenOptions { layout: Layout::Bundles, out: bundles.path().to_path_buf(), ..o })
+        .expect("bundles");
+    let out = tempfile::tempdir().expect("tempdir");
+    let a = run_with(config_for(folders.path()), out.path(), "folders", 2);
+    let mut config = config_for(bundles.path());
+    config.inputs.claims = Some(bundles.path().join("claims.csv"));
+    let b = run_with(config, out.path(), "bundles", 2);
+    assert_eq!(b.manifest.ingest["claims"].rejected, 0);
+    assert_eq!(
+        a.manifest.ingest["badge"].accepted, b.manifest.ingest["badge"].accepted,
+        "the same credentials are read from both layouts"
+    );
+    let sa = std::fs::read(a.run_dir.join("shortlists.csv")).expect("shortlists");
+    let sb = std::fs::read(b.run_dir.join("shortlists.csv")).expect("shortlists");
+    assert!(sa == sb, "shortlists differ between layouts");
+}
+
+#[test]
+fn generated_pathways_are_completed_by_exactly_the_candidates_the_population_plans() {
+    use skillmatch::generate::{GenOptions, Population, generate};
+    let data = tempfile::tempdir().expect("tempdir");
+    // Few roles so that the pathway occupations have many candidates.
+    let o = GenOptions {
+        candidates: 300,
+        roles: 15,
+        seed: 41,
+        out: data.path().to_path_buf(),
+        as_of: as_of(),
+        ..GenOptions::default()
+    };
+    generate(taxonomy(), &o).expect("generation succeeds");
+    let generated = skillmatch::config::Config::load(&data.path().join("run.toml")).expect("run.toml loads");
+    let mut config = config_for(data.path());
+    config.pathways = generated.pathways;
+    let weights = config.clone();
+    let out = tempfile::tempdir().expect("tempdir");
+    let s = run_with(config, out.path(), "pathways", 2);
+    let population = Population::new(taxonomy(), &o).expect("population");
+    let mut planned: HashSet<(String, String)> = HashSet::new();
+    for i in 0..o.candidates {
+        let c = population.candidate(i);
+        for p in c.completed_pathways(&population, |st| weights.status_weight(st) > 0.0) {
+            planned.insert((c.id.clone(), population.pathways()[p].name.clone()));
+        }
+    }
+    let reported: HashSet<(String, String)> = read_csv(&s.run_dir.join("pathways.csv"))
+        .into_iter()
+        .filter(|r| r["status"] == "complete")
+        .map(|r| (r["candidate_id"].clone(), r["pathway"].clone()))
+        .collect();
+    assert!(!planned.is_empty(), "some candidates complete a generated pathway");
+    assert_eq!(reported, planned);
 }

@@ -6,15 +6,22 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use skillmatch::ingest::Requirement;
 use skillmatch::score::{
-    CandidateProfile, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin, eligible, explain, score_all,
-    score_pair,
+    CandidateProfile, CreditVia, HeldSkill, Neighbours, Role, RoleSkill, ScoreParams, SkillOrigin, explain, naive,
+    score_all, score_pair,
 };
 
 fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<Role>) {
     let tax = common::taxonomy();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    // Draw from a small skill pool so that exact and group matches are frequent.
-    let pool: Vec<u32> = (0..300).map(|_| rng.random_range(0..tax.skills.len() as u32)).collect();
+    // Draw from a small skill pool so that exact, group, hierarchy and relation matches are
+    // frequent: random skills plus their taxonomy neighbours.
+    let mut pool: Vec<u32> = Vec::new();
+    while pool.len() < 300 {
+        let s = rng.random_range(0..tax.skills.len() as u32);
+        let sk = tax.skill(s);
+        pool.push(s);
+        pool.extend(sk.narrower.iter().chain(&sk.broader).chain(&sk.related).take(3));
+    }
     let weights = [1.0, 0.5, 0.3];
     let profiles = (0..n_c)
         .map(|i| {
@@ -57,64 +64,77 @@ fn params(top_k: usize) -> ScoreParams {
         required_weight: 0.8,
         preferred_weight: 0.2,
         group_credit: 0.5,
+        narrower_credit: 0.8,
+        broader_credit: 0.5,
+        related_credit: 0.3,
         min_score: 0.0,
         top_k,
         same_location: false,
     }
 }
 
-/// Reference: score every eligible pair from the definition and sort.
-fn naive_top(
-    tax: &skillmatch::taxonomy::Taxonomy,
-    p: &[CandidateProfile],
-    r: &Role,
-    pr: &ScoreParams,
-) -> Vec<(u32, f64)> {
-    let k = pr.top_k;
-    let mut all: Vec<(u32, f64)> = p
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| eligible(c, r, pr))
-        .map(|(i, c)| (i as u32, score_pair(tax, c, r, pr)))
-        .filter(|(_, s)| *s > 0.0)
-        .collect();
-    all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    all.truncate(k);
-    all
-}
-
 #[test]
-fn indexed_engine_agrees_exactly_with_the_naive_scorer_on_both_sides() {
-    agree_with_naive(false);
+fn pruned_engine_agrees_exactly_with_the_naive_scorer_on_both_sides() {
+    agree_with_naive(&params(7));
 }
 
 #[test]
 fn the_same_location_filter_applies_identically_on_both_sides() {
-    agree_with_naive(true);
+    agree_with_naive(&ScoreParams { same_location: true, ..params(7) });
 }
 
-fn agree_with_naive(same_location: bool) {
+#[test]
+fn pruning_stays_exact_with_a_minimum_score_and_a_top_1() {
+    agree_with_naive(&ScoreParams { min_score: 0.35, ..params(1) });
+}
+
+#[test]
+fn pruning_stays_exact_with_partial_credit_off_or_group_only() {
+    let none =
+        ScoreParams { group_credit: 0.0, narrower_credit: 0.0, broader_credit: 0.0, related_credit: 0.0, ..params(5) };
+    agree_with_naive(&none);
+    agree_with_naive(&ScoreParams { narrower_credit: 0.0, broader_credit: 0.0, related_credit: 0.0, ..params(5) });
+    agree_with_naive(&ScoreParams { group_credit: 0.0, related_credit: 0.9, ..params(5) });
+}
+
+#[test]
+fn pruning_stays_exact_when_some_slots_weigh_nothing() {
+    // preferred_weight = 0 gives preferred skills a zero factor: they must not be scored twice.
+    agree_with_naive(&ScoreParams { preferred_weight: 0.0, ..params(4) });
+}
+
+#[test]
+fn pruning_scores_fewer_pairs_than_all_pairs() {
     let tax = common::taxonomy();
-    let (profiles, roles) = random_world(7, 400, 60);
-    let k = 7;
-    let pr = ScoreParams { same_location, ..params(k) };
-    let out = score_all(tax, &profiles, &roles, &pr);
-    for (ri, role) in roles.iter().enumerate() {
+    let (profiles, roles) = random_world(11, 600, 80);
+    let out = score_all(tax, &profiles, &roles, &params(3));
+    let all = 2 * profiles.len() as u64 * roles.len() as u64;
+    assert!(out.pairs_scored < all / 2, "scored {} of {all} pair evaluations", out.pairs_scored);
+    assert!(out.stats.postings_visited > 0);
+}
+
+#[test]
+fn pruning_stays_exact_when_many_candidates_share_a_role_skill() {
+    // Thousands of candidates touch each role: bounds are bucketed instead of sorted.
+    agree_with_naive_in(random_world(5, 2500, 25), &params(5));
+}
+
+fn agree_with_naive(pr: &ScoreParams) {
+    agree_with_naive_in(random_world(7, 400, 60), pr);
+}
+
+fn agree_with_naive_in((profiles, roles): (Vec<CandidateProfile>, Vec<Role>), pr: &ScoreParams) {
+    let tax = common::taxonomy();
+    let out = score_all(tax, &profiles, &roles, pr);
+    let (by_role, by_candidate) = naive::score_all_naive(tax, &profiles, &roles, pr);
+    for (ri, want) in by_role.iter().enumerate() {
         let got: Vec<(u32, f64)> = out.by_role[ri].iter().map(|m| (m.candidate, m.score)).collect();
-        assert_eq!(got, naive_top(tax, &profiles, role, &pr), "role {ri}");
+        assert_eq!(&got, want, "role {ri}");
+        assert!(out.by_role[ri].iter().enumerate().all(|(i, m)| m.rank as usize == i + 1 && m.role as usize == ri));
     }
-    for (ci, prof) in profiles.iter().enumerate() {
-        let mut all: Vec<(u32, f64)> = roles
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| eligible(prof, r, &pr))
-            .map(|(ri, r)| (ri as u32, score_pair(tax, prof, r, &pr)))
-            .filter(|(_, s)| *s > 0.0)
-            .collect();
-        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        all.truncate(k);
+    for (ci, want) in by_candidate.iter().enumerate() {
         let got: Vec<(u32, f64)> = out.by_candidate[ci].iter().map(|m| (m.role, m.score)).collect();
-        assert_eq!(got, all, "candidate {ci}");
+        assert_eq!(&got, want, "candidate {ci}");
     }
 }
 
@@ -152,13 +172,13 @@ fn scores_lie_in_unit_interval_and_full_evidence_scores_one() {
             HeldSkill { skill: 20, weight: 1.0, evidence: vec![1] },
         ],
     };
-    assert!((score_pair(tax, &full, &role, &params(3)) - 1.0).abs() < 1e-12);
+    assert!((score_pair(tax, &nb(), &full, &role, &params(3)) - 1.0).abs() < 1e-12);
     let half =
         CandidateProfile { skills: vec![HeldSkill { skill: 10, weight: 0.5, evidence: vec![0] }], ..full.clone() };
-    // Required coverage 0.5 weighs 0.8; preferred contributes only if skill 20 shares a group with 10.
-    let s = score_pair(tax, &half, &role, &params(3));
+    // Required coverage 0.5 weighs 0.8; preferred contributes only through partial credit.
+    let s = score_pair(tax, &nb(), &half, &role, &params(3));
     assert!((0.4 - 1e-12..=1.0).contains(&s), "{s}");
-    let e = explain(tax, &half, &role, &params(3));
+    let e = explain(tax, &nb(), &half, &role, &params(3));
     assert_eq!(e.skills[0].via, CreditVia::Exact);
     assert_eq!(e.score, s);
 }
@@ -186,7 +206,7 @@ fn group_credit_applies_to_a_sibling_skill_in_the_same_esco_group() {
         location: None,
         skills: vec![HeldSkill { skill: b, weight: 1.0, evidence: vec![0] }],
     };
-    let e = explain(tax, &cand, &role, &params(1));
+    let e = explain(tax, &nb(), &cand, &role, &params(1));
     assert_eq!(e.score, 0.5);
     match e.skills[0].via {
         CreditVia::Group { held, group } => {
@@ -195,4 +215,78 @@ fn group_credit_applies_to_a_sibling_skill_in_the_same_esco_group() {
         }
         other => panic!("expected group credit, got {other:?}"),
     }
+}
+
+fn nb() -> Neighbours {
+    Neighbours::new(common::taxonomy(), &params(1))
+}
+
+fn role_asking(skill: u32) -> Role {
+    Role::new(
+        "r".into(),
+        "t".into(),
+        None,
+        None,
+        vec![RoleSkill { requirement: Requirement::Required, skill, origin: SkillOrigin::Explicit }],
+    )
+}
+
+fn holding(skill: u32, weight: f64) -> CandidateProfile {
+    CandidateProfile { id: "c".into(), location: None, skills: vec![HeldSkill { skill, weight, evidence: vec![0] }] }
+}
+
+/// A skill pair `(asked, held)` where `held` is reached from `asked` by `link` and by no
+/// better route (not a sibling in a group, not linked another way).
+fn pair_by(link: impl Fn(&skillmatch::taxonomy::Skill) -> &Vec<u32>) -> (u32, u32) {
+    let tax = common::taxonomy();
+    (0..tax.skills.len() as u32)
+        .find_map(|a| {
+            let sa = tax.skill(a);
+            link(sa)
+                .iter()
+                .copied()
+                .find(|&b| {
+                    let sb = tax.skill(b);
+                    let others = [&sa.narrower, &sa.broader, &sa.related].iter().filter(|l| l.contains(&b)).count();
+                    others == 1 && !sb.groups.iter().any(|g| sa.groups.contains(g))
+                })
+                .map(|b| (a, b))
+        })
+        .expect("ESCO v1.2.0 has such a pair")
+}
+
+#[test]
+fn holding_a_narrower_skill_earns_narrower_credit_with_its_label() {
+    let tax = common::taxonomy();
+    let (asked, held) = pair_by(|s| &s.narrower);
+    assert!(tax.skill(held).broader.contains(&asked), "the hierarchy is symmetric");
+    let e = explain(tax, &nb(), &holding(held, 1.0), &role_asking(asked), &params(1));
+    assert_eq!(e.skills[0].via, CreditVia::Narrower { held });
+    assert_eq!(e.skills[0].credit, 0.8);
+    assert_eq!(e.score, 0.8);
+    assert_eq!(e.skills[0].evidence, vec![0]);
+}
+
+#[test]
+fn holding_a_broader_skill_earns_broader_credit_scaled_by_evidence_weight() {
+    let tax = common::taxonomy();
+    let (asked, held) = pair_by(|s| &s.broader);
+    let e = explain(tax, &nb(), &holding(held, 0.5), &role_asking(asked), &params(1));
+    assert_eq!(e.skills[0].via, CreditVia::Broader { held });
+    assert_eq!(e.skills[0].credit, 0.25);
+}
+
+#[test]
+fn holding_a_related_skill_earns_related_credit_in_both_directions() {
+    let tax = common::taxonomy();
+    let (asked, held) = pair_by(|s| &s.related);
+    for (a, h) in [(asked, held), (held, asked)] {
+        let e = explain(tax, &nb(), &holding(h, 1.0), &role_asking(a), &params(1));
+        assert_eq!(e.skills[0].via, CreditVia::Related { held: h });
+        assert_eq!(e.score, 0.3);
+    }
+    // Turning the route off removes the credit.
+    let off = ScoreParams { related_credit: 0.0, ..params(1) };
+    let e = explain(tax, &Neighbours::new(tax, &off), &holding(held, 1.0), &role_asking(asked), &off);
+    assert_eq!(e.score, 0.0);
 }

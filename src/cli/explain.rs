@@ -61,6 +61,20 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
                     s.held_skill_label.as_deref().unwrap_or("?"),
                     s.group_label.as_deref().unwrap_or("?")
                 )?,
+                route @ ("narrower" | "broader" | "related") => {
+                    let why = match route {
+                        "narrower" => "a more specific skill",
+                        "broader" => "a more general skill",
+                        _ => "a related skill",
+                    };
+                    writeln!(
+                        w,
+                        "  [~] {} (credit {:.2}) via {} — {why}{from_text}",
+                        s.skill_label,
+                        s.credit,
+                        s.held_skill_label.as_deref().unwrap_or("?"),
+                    )?
+                }
                 _ => writeln!(w, "  [ ] {} — missing{from_text}", s.skill_label)?,
             }
             for c in &s.evidence {

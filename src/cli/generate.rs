@@ -3,15 +3,26 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use super::{Failure, bundled, parse_date};
-use skillmatch::generate::{GenOptions, generate};
+use skillmatch::generate::{FormatShares, GenOptions, Layout, generate};
 use skillmatch::taxonomy::Taxonomy;
+
+/// Badge file layout (`--layout`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    /// `badges/<candidate_id>/`: one file per badge (and one Credly export per candidate).
+    Folders,
+    /// `badges/<candidate_id>.json`: one CLR bundle per candidate, claimed by `claims.csv`;
+    /// Credly exports per 4,096 candidates. For large populations.
+    Bundles,
+}
 
 /// Arguments of `gen`.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  skillmatch gen --candidates 300 --roles 80 --seed 42 --out datasets/demo")]
+#[command(after_help = "Examples:\n  skillmatch gen --candidates 300 --roles 80 --seed 42 --out datasets/demo\n  \
+skillmatch gen --candidates 1000000 --roles 100000 --layout bundles --out /data/gen-1m")]
 pub struct GenArgs {
     /// Number of candidates.
     #[arg(long, default_value_t = 300)]
@@ -31,9 +42,43 @@ pub struct GenArgs {
     /// Write only clean badges (no expired, revoked, pending or misaddressed ones, no typos).
     #[arg(long)]
     no_noise: bool,
+    /// Zipf exponent of occupation popularity (0 = every occupation equally popular).
+    #[arg(long, default_value_t = GenOptions::default().zipf)]
+    zipf: f64,
+    /// Relative weights of badge formats: OB 2.0 hosted, Credly, OB 3.0 (normalised).
+    #[arg(long, value_parser = parse_formats, default_value = "0.5,0.3,0.2")]
+    formats: FormatShares,
+    /// Share of badges expired before the as-of date.
+    #[arg(long, default_value_t = GenOptions::default().expired)]
+    expired: f64,
+    /// Share of badges revoked (OB 2.0 `revoked`, Credly `state: revoked`).
+    #[arg(long, default_value_t = GenOptions::default().revoked)]
+    revoked: f64,
+    /// Share of badges issued to an email that is not the candidate's.
+    #[arg(long, default_value_t = GenOptions::default().misaddressed)]
+    misaddressed: f64,
+    /// Share of badges left pending on Credly.
+    #[arg(long, default_value_t = GenOptions::default().pending)]
+    pending: f64,
+    /// Pathways (stackable programs) for the most popular occupations, written to run.toml.
+    #[arg(long, default_value_t = GenOptions::default().pathways)]
+    pathways: usize,
+    /// Badge file layout.
+    #[arg(long, value_enum, default_value = "folders")]
+    layout: LayoutArg,
     /// ESCO folder.
     #[arg(long)]
     taxonomy: Option<PathBuf>,
+}
+
+/// Parses `OB2,CREDLY,OB3` weights.
+fn parse_formats(s: &str) -> Result<FormatShares, String> {
+    let parts: Vec<f64> =
+        s.split(',').map(|p| p.trim().parse::<f64>().map_err(|e| format!("{p:?}: {e}"))).collect::<Result<_, _>>()?;
+    match parts[..] {
+        [ob2_hosted, credly, ob3] => Ok(FormatShares { ob2_hosted, credly, ob3 }),
+        _ => Err("expected three weights OB2,CREDLY,OB3, e.g. 0.5,0.3,0.2".into()),
+    }
 }
 
 /// Runs `gen`.
@@ -48,14 +93,26 @@ pub fn run(a: GenArgs) -> Result<(), Failure> {
         out: a.out.clone(),
         as_of: a.as_of,
         noise: !a.no_noise,
+        zipf: a.zipf,
+        formats: a.formats,
+        expired: a.expired,
+        revoked: a.revoked,
+        misaddressed: a.misaddressed,
+        pending: a.pending,
+        pathways: a.pathways,
+        layout: match a.layout {
+            LayoutArg::Folders => Layout::Folders,
+            LayoutArg::Bundles => Layout::Bundles,
+        },
+        taxonomy_dir: Some(dir),
     };
     let s = generate(&taxonomy, &opts).map_err(|e| match e {
         skillmatch::generate::GenError::Invalid(_) => Failure::usage(e),
         _ => Failure::run(e),
     })?;
     eprintln!(
-        "skillmatch: wrote {} candidates, {} roles, {} credentials in {} badge files",
-        s.candidates, s.roles, s.credentials, s.badge_files
+        "skillmatch: wrote {} candidates, {} roles, {} credentials in {} badge files, {} pathways",
+        s.candidates, s.roles, s.credentials, s.badge_files, s.pathways
     );
     println!("{}", a.out.display());
     Ok(())

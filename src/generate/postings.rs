@@ -1,13 +1,16 @@
-//! Generated postings: schema.org JobPosting JSONL and the same roles in the CSV layout.
+//! Generated postings: schema.org JobPosting JSONL and the same roles in the CSV layout,
+//! rendered from the [`RolePlan`]s of a [`Population`] in chunks (bounded memory).
 
 use std::io::Write;
 use std::path::Path;
 
 use chrono::Duration;
 use rand::Rng;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::{CITIES, EMPLOYERS, GenOptions, RolePlan, shuffle, stream};
+use super::population::{Population, RolePlan};
+use super::{CHUNK, EMPLOYERS, GenError, GenOptions, io_err, stream};
 use crate::taxonomy::{Occupation, Taxonomy};
 
 /// How a posting lists its skills.
@@ -47,16 +50,12 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
         occ.label.clone()
     };
     let employer = EMPLOYERS[rng.random_range(0..EMPLOYERS.len())];
-    let location = CITIES[rng.random_range(0..CITIES.len())];
+    let location = role.location;
     let posted = opts.as_of - Duration::days(rng.random_range(1..60));
     let valid = posted + Duration::days(60);
-    let mut optional = occ.optional.clone();
-    shuffle(&mut optional, &mut rng);
-    optional.truncate(8);
-    optional.sort_unstable();
     let label = |s: &u32| taxonomy.skill(*s).label.clone();
-    let required: Vec<String> = occ.essential.iter().map(label).collect();
-    let preferred: Vec<String> = optional.iter().map(label).collect();
+    let required: Vec<String> = role.required.iter().map(label).collect();
+    let preferred: Vec<String> = role.preferred.iter().map(label).collect();
     let html = format!(
         "<p>{employer} is hiring a <b>{}</b> in {location}.</p><p>{}</p><h3>What you will need</h3>{}{}\
          <p>We are an equal opportunity employer and value diversity. Competitive salary and benefits.</p>",
@@ -93,15 +92,19 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
     });
     match style {
         Style::DefinedTerms => {
-            let skills: Vec<Value> =
-                occ.essential.iter().map(|s| term(s, false)).chain(optional.iter().map(|s| term(s, true))).collect();
+            let skills: Vec<Value> = role
+                .required
+                .iter()
+                .map(|s| term(s, false))
+                .chain(role.preferred.iter().map(|s| term(s, true)))
+                .collect();
             json["skills"] = Value::Array(skills);
         }
         Style::Labels => {
             let skills: Vec<Value> = required
                 .iter()
                 .map(|l| Value::String(l.clone()))
-                .chain(optional.iter().map(|s| term(s, true)))
+                .chain(role.preferred.iter().map(|s| term(s, true)))
                 .collect();
             json["skills"] = Value::Array(skills);
         }
@@ -120,16 +123,19 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
     }
 }
 
-/// Writes `postings.jsonl` (every role) and `postings.csv` (the same roles in the CSV layout).
-pub(super) fn write(out: &Path, taxonomy: &Taxonomy, roles: &[RolePlan], opts: &GenOptions) -> std::io::Result<()> {
-    let drafted: Vec<Drafted> = roles.iter().enumerate().map(|(i, r)| draft(taxonomy, r, i, opts)).collect();
-    let mut jsonl = std::io::BufWriter::new(std::fs::File::create(out.join("postings.jsonl"))?);
-    for d in &drafted {
-        serde_json::to_writer(&mut jsonl, &d.json)?;
-        jsonl.write_all(b"\n")?;
-    }
-    jsonl.flush()?;
-    let mut w = csv::Writer::from_path(out.join("postings.csv")).map_err(std::io::Error::other)?;
+/// Writes `postings.jsonl` (every role) and `postings.csv` (the same roles in the CSV layout),
+/// drafting [`CHUNK`] roles at a time in parallel and writing them in role order.
+pub(super) fn write(
+    out: &Path,
+    taxonomy: &Taxonomy,
+    population: &Population,
+    opts: &GenOptions,
+) -> Result<(), GenError> {
+    let jsonl_path = out.join("postings.jsonl");
+    let csv_path = out.join("postings.csv");
+    let mut jsonl = std::io::BufWriter::new(std::fs::File::create(&jsonl_path).map_err(io_err(&jsonl_path))?);
+    let mut w = csv::Writer::from_path(&csv_path).map_err(|e| io_err(&csv_path)(std::io::Error::other(e)))?;
+    let csv_err = |e: csv::Error| io_err(&csv_path)(std::io::Error::other(e));
     w.write_record([
         "id",
         "title",
@@ -140,19 +146,27 @@ pub(super) fn write(out: &Path, taxonomy: &Taxonomy, roles: &[RolePlan], opts: &
         "required_skills",
         "preferred_skills",
     ])
-    .map_err(std::io::Error::other)?;
-    for d in &drafted {
-        w.write_record([
-            d.id.as_str(),
-            d.title.as_str(),
-            d.employer,
-            d.location,
-            d.posted.as_str(),
-            d.html.as_str(),
-            d.required.join(";").as_str(),
-            d.preferred.join(";").as_str(),
-        ])
-        .map_err(std::io::Error::other)?;
+    .map_err(csv_err)?;
+    let roles = population.roles();
+    for start in (0..roles.len()).step_by(CHUNK) {
+        let end = (start + CHUNK).min(roles.len());
+        let drafted: Vec<Drafted> = (start..end).into_par_iter().map(|i| draft(taxonomy, &roles[i], i, opts)).collect();
+        for d in &drafted {
+            serde_json::to_writer(&mut jsonl, &d.json).map_err(|e| io_err(&jsonl_path)(e.into()))?;
+            jsonl.write_all(b"\n").map_err(io_err(&jsonl_path))?;
+            w.write_record([
+                d.id.as_str(),
+                d.title.as_str(),
+                d.employer,
+                d.location,
+                d.posted.as_str(),
+                d.html.as_str(),
+                d.required.join(";").as_str(),
+                d.preferred.join(";").as_str(),
+            ])
+            .map_err(csv_err)?;
+        }
     }
-    w.flush()
+    jsonl.flush().map_err(io_err(&jsonl_path))?;
+    w.flush().map_err(io_err(&csv_path))
 }

@@ -22,8 +22,8 @@ use crate::report::manifest::{Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, Too
 use crate::report::staging::{Staging, fresh_run_id};
 use crate::report::{ReportError, ReportInput};
 use crate::score::{
-    CandidateProfile, Catalog, EvidenceItem, Pathway, PathwayProgress, ScoreOutput, ScoreParams, badge_key,
-    build_profiles, score_all,
+    CandidateProfile, Catalog, EvidenceItem, Neighbours, Pathway, PathwayProgress, ScoreOutput, ScoreParams, badge_key,
+    build_profiles, score_all_with,
 };
 use crate::taxonomy::{Taxonomy, TaxonomyError};
 use crate::verify::{Status, VerifiedCredential, verify_all};
@@ -254,7 +254,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("score", "pathways_completed", pathway_progress.iter().filter(|p| p.complete).count() as u64);
     ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
     let params = ScoreParams::from_config(&cfg.score);
-    let scores: ScoreOutput = score_all(&taxonomy, &profiles, &normalized.roles, &params);
+    let neighbours = Neighbours::new(&taxonomy, &params);
+    let scores: ScoreOutput = score_all_with(&taxonomy, &neighbours, &profiles, &normalized.roles, &params);
     let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
     ledger.count("score", "badge_classes", catalog.classes.len() as u64);
     ledger.count("score", "candidates", profiles.len() as u64);
@@ -262,6 +263,11 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("score", "roles", normalized.roles.len() as u64);
     ledger.count("score", "pairs_total", profiles.len() as u64 * normalized.roles.len() as u64);
     ledger.count("score", "pairs_scored", scores.pairs_scored);
+    ledger.count("score", "role_pairs_scored", scores.stats.role_pairs_scored);
+    ledger.count("score", "candidate_pairs_scored", scores.stats.candidate_pairs_scored);
+    ledger.count("score", "postings_visited", scores.stats.postings_visited);
+    ledger.count("score", "role_partial_passes", scores.stats.role_partial_passes);
+    ledger.count("score", "candidate_partial_passes", scores.stats.candidate_partial_passes);
     ledger.count("score", "shortlist_rows", scores.by_role.iter().map(|v| v.len() as u64).sum());
     let d = ledger.time("score", t);
     progress.finish("score", d, &format!("{} pairs scored", scores.pairs_scored));
@@ -280,6 +286,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         roles: &normalized.roles,
         scores: &scores,
         params: &params,
+        neighbours: &neighbours,
         rejects: &ingested.rejects,
         catalog: &catalog,
         pathways: &pathways,

@@ -307,17 +307,18 @@ impl RunFolder {
                 self.dir.display()
             )));
         }
-        let e = crate::score::explain(&self.taxonomy, &profile, &role, &self.params);
+        let neighbours = crate::score::Neighbours::new(&self.taxonomy, &self.params);
+        let e = crate::score::explain(&self.taxonomy, &neighbours, &profile, &role, &self.params);
         let tax = &self.taxonomy;
         let skills = e
             .skills
             .iter()
             .map(|s| {
-                let (via, held, group) = match s.via {
-                    CreditVia::Exact => ("exact", None, None),
-                    CreditVia::Group { held, group } => ("group", Some(held), tax.groups.get(group as usize)),
-                    CreditVia::None => ("none", None, None),
+                let group = match s.via {
+                    CreditVia::Group { group, .. } => tax.groups.get(group as usize),
+                    _ => None,
                 };
+                let (via, held) = (s.via.as_str(), s.via.held());
                 SkillLine {
                     skill_uri: tax.skill(s.skill).uri.clone(),
                     skill_label: tax.skill(s.skill).label.clone(),

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::table::{Col, Table};
 use super::{OutputFile, ReportError, ReportInput};
 use crate::ingest::Requirement;
-use crate::score::{CoverStep, CreditVia, Explanation, RankedMatch, explain};
+use crate::score::{CoverStep, Explanation, RankedMatch, explain};
 use crate::util::round4;
 
 fn label(input: &ReportInput<'_>, skill: u32) -> String {
@@ -19,17 +19,23 @@ fn explain_all(input: &ReportInput<'_>, pairs: &[RankedMatch]) -> Vec<Explanatio
     pairs
         .par_iter()
         .map(|m| {
-            explain(input.taxonomy, &input.profiles[m.candidate as usize], &input.roles[m.role as usize], input.params)
+            explain(
+                input.taxonomy,
+                input.neighbours,
+                &input.profiles[m.candidate as usize],
+                &input.roles[m.role as usize],
+                input.params,
+            )
         })
         .collect()
 }
 
-/// Labels of the skills credited through a skill group, as `asked (via held)`.
+/// Labels of the skills with partial credit, as `asked (via held, route)`.
 fn partial_labels(input: &ReportInput<'_>, e: &Explanation, req: Requirement) -> Vec<String> {
     e.partial(req)
-        .map(|s| match s.via {
-            CreditVia::Group { held, .. } => format!("{} (via {})", label(input, s.skill), label(input, held)),
-            _ => label(input, s.skill),
+        .map(|s| match s.via.held() {
+            Some(held) => format!("{} (via {}, {})", label(input, s.skill), label(input, held), s.via.as_str()),
+            None => label(input, s.skill),
         })
         .collect()
 }

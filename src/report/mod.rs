@@ -84,6 +84,8 @@ pub struct ReportInput<'a> {
     pub scores: &'a ScoreOutput,
     /// Scoring parameters.
     pub params: &'a ScoreParams,
+    /// Partial-credit neighbours built from `params`.
+    pub neighbours: &'a crate::score::Neighbours,
     /// Rejected files and records.
     pub rejects: &'a [Reject],
     /// Badge classes seen in the data, for next-credential suggestions.

@@ -1,24 +1,42 @@
-//! The scoring engine: every role against every candidate through inverted indexes.
+//! The scoring engine: every role against every candidate, pruned by score upper bounds.
 //!
-//! The score of candidate `c` for role `r` is (see `docs/SCORING.md`):
+//! The score of candidate `c` for role `r` is (see `docs/SCORING.md` and [`super::credit`]):
 //!
 //! ```text
 //! score(c, r) = Σ_{s ∈ skills(r)} factor(r, s) · credit(c, s)
-//! credit(c, s) = max( w(c, s), group_credit · max_{t held by c, group(t) ∩ group(s) ≠ ∅} w(c, t) )
 //! factor(r, s) = W_req · imp(s) / (Σ_{R} imp · D) for required s, likewise W_pref over P
 //! D = W_req · [R ≠ ∅] + W_pref · [P ≠ ∅]
 //! ```
 //!
-//! where `w(c, s)` is the strongest evidence weight the candidate has for `s` (0 if none) and
-//! `imp(s)` the skill's importance in the role (1 for every skill, or its inverse frequency over
-//! postings with `[score] importance = "idf"`), so a score lies in [0, 1]. Both sides (top-K candidates per role, top-K roles per candidate) are
-//! computed exactly through inverted indexes, in parallel with rayon; contributions are summed
-//! in the role's skill order on both sides, so a pair gets the bit-identical score either way.
+//! so a score lies in [0, 1]. Both sides (top-K candidates per role, top-K roles per candidate)
+//! are exact, computed in parallel with rayon, in three phases per role (and symmetrically per
+//! candidate):
+//!
+//! 1. **Exact accumulation** over the inverted index skill → candidates. For every candidate
+//!    sharing a skill with the role this yields an upper bound of its score: exact slots count
+//!    at most `max(w, B_c)`, the others at most `B_c` (the largest `discount · weight` over the
+//!    candidate's skills and the partial-credit routes they actually reach).
+//! 2. **Bounded scoring** (MaxScore style): candidates are scored exactly in decreasing bound
+//!    order into a bounded top-K heap, stopping as soon as the next bound cannot reach the
+//!    K-th score. Work grows with what can reach the top-K, not with candidates × roles.
+//! 3. **Partial-credit pass**: a candidate sharing no skill earns only partial credit, bounded
+//!    per slot by its partial-credit terms (a group list or a neighbour skill's holders, each
+//!    with the most it can add). Only if that could still enter the top-K does the role read
+//!    those lists, and only the *essential* ones: the tail of low-bound terms whose total cannot
+//!    reach the K-th score is skipped (MaxScore). When nothing can be skipped, exact scores are
+//!    accumulated slot by slot instead of bounded and re-scored.
+//!
+//! Every exact score is computed in the role's skill order with the same products and maxima
+//! as [`super::credit::score_pair`], so the engine, the naive reference ([`super::naive`]) and explanations
+//! agree bit for bit; ties break by index (ids are sorted), so results do not depend on the
+//! thread count.
+
+use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
+use super::credit::{Neighbours, slot_factors};
 use super::model::{CandidateProfile, Role};
-use crate::ingest::Requirement;
 use crate::taxonomy::{SkillId, Taxonomy};
 
 /// Scoring parameters (from `[score]` in the config).
@@ -30,6 +48,12 @@ pub struct ScoreParams {
     pub preferred_weight: f64,
     /// Partial credit for a held skill of the same skill group.
     pub group_credit: f64,
+    /// Partial credit for a held skill directly narrower (more specific) than the asked one.
+    pub narrower_credit: f64,
+    /// Partial credit for a held skill directly broader (more general) than the asked one.
+    pub broader_credit: f64,
+    /// Partial credit for a held skill related to the asked one (ESCO skill–skill relation).
+    pub related_credit: f64,
     /// Minimum score to report.
     pub min_score: f64,
     /// Rows kept per role and per candidate.
@@ -46,6 +70,9 @@ impl ScoreParams {
             required_weight: s.required_weight,
             preferred_weight: s.preferred_weight,
             group_credit: s.group_credit,
+            narrower_credit: s.narrower_credit,
+            broader_credit: s.broader_credit,
+            related_credit: s.related_credit,
             min_score: s.min_score,
             top_k: s.top_k,
             same_location: s.same_location,
@@ -77,6 +104,25 @@ pub struct RankedMatch {
     pub score: f64,
 }
 
+/// How much work the engine did, for the manifest and the performance notes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EngineStats {
+    /// Inverted-index entries visited in the exact accumulation phase (both sides).
+    pub postings_visited: u64,
+    /// Pairs scored exactly on the role side (bounded scoring plus full expansions).
+    pub role_pairs_scored: u64,
+    /// Pairs scored exactly on the candidate side.
+    pub candidate_pairs_scored: u64,
+    /// Roles whose top-K needed the partial-credit pass (candidates sharing no skill with the role).
+    pub role_partial_passes: u64,
+    /// Candidates whose top-K needed the partial-credit pass (roles sharing no skill).
+    pub candidate_partial_passes: u64,
+    /// Wall time of the role side, in milliseconds (varies run to run: not for outputs).
+    pub role_side_ms: u64,
+    /// Wall time of the candidate side, in milliseconds (varies run to run: not for outputs).
+    pub candidate_side_ms: u64,
+}
+
 /// Output of the engine.
 #[derive(Debug, Clone, Default)]
 pub struct ScoreOutput {
@@ -84,9 +130,15 @@ pub struct ScoreOutput {
     pub by_role: Vec<Vec<RankedMatch>>,
     /// Top-K roles per candidate, indexed like the profiles.
     pub by_candidate: Vec<Vec<RankedMatch>>,
-    /// Candidate–role pairs that received a non-zero score (work actually done).
+    /// Pairs whose score was computed exactly, both sides together (work actually done; compare
+    /// with 2 × candidates × roles for the naive scorer).
     pub pairs_scored: u64,
+    /// Work counters.
+    pub stats: EngineStats,
 }
+
+/// Slack for comparing an upper bound with a score summed in a different order.
+const EPS: f64 = 1e-9;
 
 /// A role's skill slot: the unit both sides accumulate over.
 #[derive(Debug, Clone, Copy)]
@@ -100,49 +152,53 @@ struct Slot {
 struct Index<'a> {
     profiles: &'a [CandidateProfile],
     roles: &'a [Role],
-    /// skill → (candidate, weight)
+    p: ScoreParams,
+    neighbours: &'a Neighbours,
+    /// skill → (candidate, weight), candidates ascending.
     by_skill: Vec<Vec<(u32, f64)>>,
-    /// group → (candidate, best weight of the candidate's skills in that group)
+    /// group → (candidate, best weight of the candidate's skills in that group).
     by_group: Vec<Vec<(u32, f64)>>,
+    /// Per candidate: (group, best weight) sorted by group, flattened; `cand_groups_at[c]..[c+1]`.
+    cand_groups: Vec<(u32, f64)>,
+    cand_groups_at: Vec<usize>,
+    /// Per candidate: the best credit any partial-credit route can give it on one slot (over
+    /// its held skills: weight × the largest discount of a route that skill actually reaches).
+    bound: Vec<f64>,
+    /// The largest `bound`.
+    max_bound: f64,
     /// All role slots, grouped by role in role order; `role_slots[r]` is the range of role r.
     slots: Vec<Slot>,
     role_slots: Vec<std::ops::Range<usize>>,
-    /// skill → slots asking for it
+    /// Σ factors per role.
+    role_total: Vec<f64>,
+    max_role_total: f64,
+    /// Strongest weight in each `by_skill` list.
+    skill_max: Vec<f64>,
+    /// Strongest weight in each `by_group` list.
+    group_max: Vec<f64>,
+    /// skill → slots asking for it.
     slots_by_skill: Vec<Vec<u32>>,
-    /// group → slots whose skill is in that group
+    /// group → slots whose skill is in that group.
     slots_by_group: Vec<Vec<u32>>,
+    /// held skill → (slot, discount) for slots a held skill gives hierarchy/relation credit to.
+    slots_by_neighbour: Vec<Vec<(u32, f64)>>,
+    /// Per held skill: the roles it gives hierarchy/relation credit to, with the most it can add
+    /// per unit weight (Σ factor · discount over the role's slots), largest first.
+    neighbour_roles: Vec<Vec<(u32, f64)>>,
+    /// Per group: the roles with slots in it, with Σ factor of those slots, largest first.
+    group_roles: Vec<Vec<(u32, f64)>>,
     skill_groups: Vec<&'a [u32]>,
-}
-
-/// The factor of every role skill, in the role's skill order (see the module docs):
-/// `W_level · importance(s) / (Σ importance over skills of that level · D)`.
-///
-/// Both the engine and [`score_pair`] use these exact values, so scores agree bit for bit.
-pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
-    let (mut sum_req, mut sum_pref) = (0.0, 0.0);
-    for (rs, imp) in role.skills.iter().zip(&role.importance) {
-        match rs.requirement {
-            Requirement::Required => sum_req += imp,
-            Requirement::Preferred => sum_pref += imp,
-        }
-    }
-    let d = if sum_req > 0.0 { p.required_weight } else { 0.0 } + if sum_pref > 0.0 { p.preferred_weight } else { 0.0 };
-    role.skills
-        .iter()
-        .zip(&role.importance)
-        .map(|(rs, imp)| {
-            let (w, sum) = match rs.requirement {
-                Requirement::Required => (p.required_weight, sum_req),
-                Requirement::Preferred => (p.preferred_weight, sum_pref),
-            };
-            if d <= 0.0 || sum <= 0.0 { 0.0 } else { w * imp / (sum * d) }
-        })
-        .collect()
+    /// held skill → (asked skill, discount): the skills a held one gives hierarchy/relation
+    /// credit to (the reverse of the neighbour lists), asked skills only.
+    credits_to: Vec<Vec<(SkillId, f64)>>,
+    /// group → asked skills in that group.
+    group_skills: Vec<Vec<SkillId>>,
 }
 
 impl<'a> Index<'a> {
     fn build(
         taxonomy: &'a Taxonomy,
+        neighbours: &'a Neighbours,
         profiles: &'a [CandidateProfile],
         roles: &'a [Role],
         p: &ScoreParams,
@@ -152,23 +208,34 @@ impl<'a> Index<'a> {
         let skill_groups: Vec<&[u32]> = taxonomy.skills.iter().map(|s| s.groups.as_slice()).collect();
         let mut by_skill = vec![Vec::new(); n_skills];
         let mut by_group: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_groups];
+        let mut cand_groups = Vec::new();
+        let mut cand_groups_at = Vec::with_capacity(profiles.len() + 1);
+        let mut groups_here: Vec<(u32, f64)> = Vec::new();
         for (ci, prof) in profiles.iter().enumerate() {
             let ci = ci as u32;
+            let mut max_w: f64 = 0.0;
+            groups_here.clear();
             for h in &prof.skills {
+                max_w = max_w.max(h.weight);
                 by_skill[h.skill as usize].push((ci, h.weight));
-                for &g in skill_groups[h.skill as usize] {
-                    let list = &mut by_group[g as usize];
-                    match list.last_mut() {
-                        Some((c, w)) if *c == ci => *w = w.max(h.weight),
-                        _ => list.push((ci, h.weight)),
-                    }
-                }
+                groups_here.extend(skill_groups[h.skill as usize].iter().map(|&g| (g, h.weight)));
+            }
+            groups_here.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            groups_here.dedup_by_key(|e| e.0);
+            cand_groups_at.push(cand_groups.len());
+            for &(g, w) in &groups_here {
+                cand_groups.push((g, w));
+                by_group[g as usize].push((ci, w));
             }
         }
+        cand_groups_at.push(cand_groups.len());
+
         let mut slots = Vec::new();
         let mut role_slots = Vec::with_capacity(roles.len());
+        let mut role_total = Vec::with_capacity(roles.len());
         let mut slots_by_skill = vec![Vec::new(); n_skills];
         let mut slots_by_group = vec![Vec::new(); n_groups];
+        let mut slots_by_neighbour = vec![Vec::new(); n_skills];
         for (ri, role) in roles.iter().enumerate() {
             let factors = slot_factors(role, p);
             let start = slots.len();
@@ -179,25 +246,720 @@ impl<'a> Index<'a> {
                 for &g in skill_groups[rs.skill as usize] {
                     slots_by_group[g as usize].push(si);
                 }
+                for (t, d) in neighbours.of(rs.skill) {
+                    slots_by_neighbour[t as usize].push((si, d));
+                }
             }
             role_slots.push(start..slots.len());
+            role_total.push(factors.iter().sum::<f64>());
         }
-        Index { profiles, roles, by_skill, by_group, slots, role_slots, slots_by_skill, slots_by_group, skill_groups }
+        let max_role_total = role_total.iter().copied().fold(0.0, f64::max);
+        let mut credits_to: Vec<Vec<(SkillId, f64)>> = vec![Vec::new(); n_skills];
+        let mut group_skills: Vec<Vec<SkillId>> = vec![Vec::new(); n_groups];
+        for asked in 0..n_skills as SkillId {
+            if slots_by_skill[asked as usize].is_empty() {
+                continue;
+            }
+            for (t, d) in neighbours.of(asked) {
+                credits_to[t as usize].push((asked, d));
+            }
+            for &g in skill_groups[asked as usize] {
+                group_skills[g as usize].push(asked);
+            }
+        }
+        // The partial credit a held skill can give: its best neighbour discount among the slots
+        // it reaches, or the group credit if one of its groups holds a slot.
+        let reach: Vec<f64> = (0..n_skills)
+            .map(|t| {
+                let by_neighbour = slots_by_neighbour[t].iter().map(|e| e.1).fold(0.0, f64::max);
+                let by_group = if p.group_credit > 0.0
+                    && skill_groups[t].iter().any(|&g| !slots_by_group[g as usize].is_empty())
+                {
+                    p.group_credit
+                } else {
+                    0.0
+                };
+                by_neighbour.max(by_group)
+            })
+            .collect();
+        let bound: Vec<f64> = profiles
+            .iter()
+            .map(|prof| prof.skills.iter().map(|h| h.weight * reach[h.skill as usize]).fold(0.0, f64::max))
+            .collect();
+        let max_bound = bound.iter().copied().fold(0.0, f64::max);
+        let list_max = |l: &Vec<(u32, f64)>| l.iter().map(|e| e.1).fold(0.0, f64::max);
+        let skill_max = by_skill.iter().map(list_max).collect();
+        let group_max = by_group.iter().map(list_max).collect();
+        // Lists are in slot order, hence grouped by role: sum per role run, then sort by mass.
+        let per_role = |entries: &mut dyn Iterator<Item = (u32, f64)>| {
+            let mut out: Vec<(u32, f64)> = Vec::new();
+            for (si, v) in entries {
+                let slot = &slots[si as usize];
+                match out.last_mut() {
+                    Some((r, m)) if *r == slot.role => *m += slot.factor * v,
+                    _ => out.push((slot.role, slot.factor * v)),
+                }
+            }
+            out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            out
+        };
+        let neighbour_roles: Vec<Vec<(u32, f64)>> =
+            slots_by_neighbour.iter().map(|l| per_role(&mut l.iter().copied())).collect();
+        let group_roles: Vec<Vec<(u32, f64)>> =
+            slots_by_group.iter().map(|l| per_role(&mut l.iter().map(|&si| (si, 1.0)))).collect();
+        Index {
+            profiles,
+            roles,
+            p: *p,
+            neighbours,
+            by_skill,
+            by_group,
+            cand_groups,
+            cand_groups_at,
+            bound,
+            max_bound,
+            slots,
+            role_slots,
+            role_total,
+            max_role_total,
+            skill_max,
+            group_max,
+            slots_by_skill,
+            slots_by_group,
+            slots_by_neighbour,
+            neighbour_roles,
+            group_roles,
+            skill_groups,
+            credits_to,
+            group_skills,
+        }
     }
+}
+
+/// One role's slots indexed by the skills and groups that earn credit on them (per-thread, filled
+/// once per role, reset after use), so that scoring a candidate reads only the candidate's own
+/// skills and groups: one lookup each, then `Σ factor · credit` in slot order as `score_pair`.
+struct RoleMap {
+    /// skill → first entry, or `NONE`.
+    head: Vec<u32>,
+    /// group → first entry, or `NONE`.
+    group_head: Vec<u32>,
+    /// (local slot, discount, next entry)
+    entries: Vec<(u32, f64, u32)>,
+    skills: Vec<u32>,
+    groups: Vec<u32>,
+    /// Best credit per local slot for the candidate being scored.
+    credit: Vec<f64>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl RoleMap {
+    fn new(n_skills: usize, n_groups: usize) -> RoleMap {
+        RoleMap {
+            head: vec![NONE; n_skills],
+            group_head: vec![NONE; n_groups],
+            entries: Vec::new(),
+            skills: Vec::new(),
+            groups: Vec::new(),
+            credit: Vec::new(),
+        }
+    }
+
+    fn link(head: &mut [u32], touched: &mut Vec<u32>, entries: &mut Vec<(u32, f64, u32)>, key: u32, e: (u32, f64)) {
+        let h = &mut head[key as usize];
+        if *h == NONE {
+            touched.push(key);
+        }
+        entries.push((e.0, e.1, *h));
+        *h = (entries.len() - 1) as u32;
+    }
+
+    fn fill(&mut self, ix: &Index<'_>, r: usize) {
+        let slots = &ix.slots[ix.role_slots[r].clone()];
+        for (i, slot) in slots.iter().enumerate() {
+            let i = i as u32;
+            Self::link(&mut self.head, &mut self.skills, &mut self.entries, slot.skill, (i, 1.0));
+            for (t, d) in ix.neighbours.of(slot.skill) {
+                Self::link(&mut self.head, &mut self.skills, &mut self.entries, t, (i, d));
+            }
+            if ix.p.group_credit > 0.0 {
+                for &g in ix.skill_groups[slot.skill as usize] {
+                    Self::link(&mut self.group_head, &mut self.groups, &mut self.entries, g, (i, 1.0));
+                }
+            }
+        }
+        self.credit.clear();
+        self.credit.resize(slots.len(), 0.0);
+    }
+
+    fn raise(&mut self, mut e: u32, v: f64) {
+        while e != NONE {
+            let (i, d, next) = self.entries[e as usize];
+            let x = d * v;
+            let slot = &mut self.credit[i as usize];
+            if x > *slot {
+                *slot = x;
+            }
+            e = next;
+        }
+    }
+
+    /// The exact score of candidate `c` for the filled role.
+    fn score(&mut self, ix: &Index<'_>, r: usize, c: usize) -> f64 {
+        for h in &ix.profiles[c].skills {
+            let e = self.head[h.skill as usize];
+            self.raise(e, h.weight);
+        }
+        let gc = ix.p.group_credit;
+        if gc > 0.0 {
+            for &(g, w) in &ix.cand_groups[ix.cand_groups_at[c]..ix.cand_groups_at[c + 1]] {
+                let e = self.group_head[g as usize];
+                self.raise(e, gc * w);
+            }
+        }
+        let mut total = 0.0;
+        for (slot, v) in ix.slots[ix.role_slots[r].clone()].iter().zip(self.credit.iter_mut()) {
+            let credit = std::mem::take(v);
+            if credit > 0.0 {
+                total += slot.factor * credit;
+            }
+        }
+        total
+    }
+
+    fn clear(&mut self) {
+        for &k in &self.skills {
+            self.head[k as usize] = NONE;
+        }
+        for &g in &self.groups {
+            self.group_head[g as usize] = NONE;
+        }
+        self.skills.clear();
+        self.groups.clear();
+        self.entries.clear();
+    }
+}
+
+/// One candidate's credit for every asked skill it can earn credit for (dense, reset after use):
+/// the same maxima as [`super::credit::credit_of`], computed once per candidate so that scoring
+/// a role is one load per slot.
+struct CreditMap {
+    credit: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl CreditMap {
+    fn new(n_skills: usize) -> CreditMap {
+        CreditMap { credit: vec![0.0; n_skills], touched: Vec::new() }
+    }
+
+    #[inline]
+    fn raise(&mut self, skill: SkillId, v: f64) {
+        let slot = &mut self.credit[skill as usize];
+        if *slot == 0.0 && v > 0.0 {
+            self.touched.push(skill);
+        }
+        if v > *slot {
+            *slot = v;
+        }
+    }
+
+    fn fill(&mut self, ix: &Index<'_>, c: usize) {
+        for h in &ix.profiles[c].skills {
+            self.raise(h.skill, h.weight);
+            for &(asked, d) in &ix.credits_to[h.skill as usize] {
+                self.raise(asked, d * h.weight);
+            }
+        }
+        let gc = ix.p.group_credit;
+        if gc > 0.0 {
+            for &(g, w) in &ix.cand_groups[ix.cand_groups_at[c]..ix.cand_groups_at[c + 1]] {
+                for &asked in &ix.group_skills[g as usize] {
+                    self.raise(asked, gc * w);
+                }
+            }
+        }
+    }
+
+    /// `Σ factor · credit` over the role's slots in order, skipping zeros (as `score_pair`).
+    fn score(&self, ix: &Index<'_>, r: usize) -> f64 {
+        let mut total = 0.0;
+        for slot in &ix.slots[ix.role_slots[r].clone()] {
+            let v = self.credit[slot.skill as usize];
+            if v > 0.0 {
+                total += slot.factor * v;
+            }
+        }
+        total
+    }
+
+    fn clear(&mut self) {
+        for &s in &self.touched {
+            self.credit[s as usize] = 0.0;
+        }
+        self.touched.clear();
+    }
+}
+
+/// A bounded top-K: keeps the K best `(index, score)` by score descending, index ascending.
+struct TopK {
+    k: usize,
+    min_score: f64,
+    heap: BinaryHeap<Worst>,
+}
+
+/// Heap entry ordered so that the heap's top is the worst kept item.
+#[derive(Debug, Clone, Copy)]
+struct Worst(u32, f64);
+
+impl PartialEq for Worst {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Worst {}
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Worst {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        better(&(self.0, self.1), &(o.0, o.1))
+    }
+}
+
+impl TopK {
+    fn new(k: usize, min_score: f64) -> TopK {
+        TopK { k, min_score, heap: BinaryHeap::with_capacity(k + 1) }
+    }
+
+    /// Whether an item whose score is at most `upper` could still enter.
+    fn reachable(&self, upper: f64) -> bool {
+        if upper + EPS < self.min_score || upper <= 0.0 {
+            return false;
+        }
+        match self.heap.peek() {
+            Some(w) if self.heap.len() >= self.k => upper + EPS >= w.1,
+            _ => true,
+        }
+    }
+
+    /// Every upper bound below this value is unreachable (see [`TopK::reachable`]).
+    fn cutoff(&self) -> f64 {
+        let floor = self.min_score - EPS;
+        match self.heap.peek() {
+            Some(w) if self.heap.len() >= self.k => floor.max(w.1 - EPS),
+            _ => floor,
+        }
+    }
+
+    fn offer(&mut self, i: u32, score: f64) {
+        if score <= 0.0 || score < self.min_score {
+            return;
+        }
+        if self.heap.len() < self.k {
+            self.heap.push(Worst(i, score));
+        } else if let Some(w) = self.heap.peek()
+            && better(&(i, score), &(w.0, w.1)) == std::cmp::Ordering::Less
+        {
+            self.heap.pop();
+            self.heap.push(Worst(i, score));
+        }
+    }
+
+    fn into_sorted(self) -> Vec<(u32, f64)> {
+        let mut v: Vec<(u32, f64)> = self.heap.into_iter().map(|w| (w.0, w.1)).collect();
+        v.sort_by(better);
+        v
+    }
+}
+
+/// Orders by score descending, then by index ascending (ids are sorted, so ties break by id).
+fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
 /// Reusable per-thread buffers (dense arrays with touched lists, reset after each use).
 struct Scratch {
+    upper: Vec<f64>,
+    hit: Vec<f64>,
+    hit_bound: Vec<f64>,
+    /// `mark[i] == epoch`: item `i` was settled by the exact phase of the current role/candidate.
+    mark: Vec<u32>,
+    touched: Vec<u32>,
+    order: Vec<(u32, f64)>,
+    terms: Vec<Term>,
+    slot_bound: Vec<f64>,
+    counts: Vec<usize>,
+    sorted: Vec<(u32, f64)>,
+    /// Best credit per item for the slot being expanded (indexed by candidate on the role side,
+    /// by slot on the candidate side).
     cur: Vec<f64>,
     cur_touched: Vec<u32>,
-    acc: Vec<f64>,
-    acc_touched: Vec<u32>,
 }
 
 impl Scratch {
     fn new(n: usize) -> Scratch {
-        Scratch { cur: vec![0.0; n], cur_touched: Vec::new(), acc: vec![0.0; n], acc_touched: Vec::new() }
+        Scratch {
+            upper: vec![0.0; n],
+            hit: vec![0.0; n],
+            hit_bound: vec![0.0; n],
+            mark: vec![0; n],
+            touched: Vec::new(),
+            order: Vec::new(),
+            terms: Vec::new(),
+            slot_bound: Vec::new(),
+            counts: Vec::new(),
+            sorted: Vec::new(),
+            cur: vec![0.0; n],
+            cur_touched: Vec::new(),
+        }
     }
+}
+
+/// Which posting list a partial-credit term reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum List {
+    /// Holders of a skill (role side, hierarchy/relation routes).
+    Skill(u32),
+    /// Holders of a skill group (role side).
+    Group(u32),
+    /// Slots a held skill is a neighbour of (candidate side).
+    Neighbour(u32),
+    /// Slots in a skill group (candidate side).
+    Slots(u32),
+}
+
+/// One partial-credit term: a posting list, the discount or credit it applies, the local slot it
+/// serves (role side) and the most it can add to one score.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    list: List,
+    len: usize,
+    slot: usize,
+    credit: f64,
+    bound: f64,
+}
+
+/// Orders terms by bound descending (shorter lists first on ties, then by list), a total order.
+fn term_order(a: &Term, b: &Term) -> std::cmp::Ordering {
+    b.bound.total_cmp(&a.bound).then(a.len.cmp(&b.len)).then(a.list.cmp(&b.list)).then(a.slot.cmp(&b.slot))
+}
+
+/// Per-side work counters.
+#[derive(Default, Clone, Copy)]
+struct Work {
+    postings: u64,
+    scored: u64,
+    partial_pass: bool,
+}
+
+/// Bounded scoring: score the touched items in decreasing bound order until no bound can reach
+/// the top-K. `s.upper` holds each touched item's bound (reset here); `score` computes an item's
+/// exact score, or `None` when the hard filters exclude it.
+fn bounded_scoring(s: &mut Scratch, top: &mut TopK, work: &mut Work, mut score: impl FnMut(u32) -> Option<f64>) {
+    s.order.clear();
+    for &i in &s.touched {
+        let i_ = i as usize;
+        let upper = std::mem::take(&mut s.upper[i_]);
+        s.hit[i_] = 0.0;
+        s.hit_bound[i_] = 0.0;
+        if top.reachable(upper) {
+            s.order.push((i, upper));
+        }
+    }
+    s.touched.clear();
+    let mut visit = |i: u32, upper: f64, top: &mut TopK| {
+        if top.reachable(upper)
+            && let Some(v) = score(i)
+        {
+            work.scored += 1;
+            top.offer(i, v);
+        }
+    };
+    if s.order.len() <= SORT_BELOW {
+        s.order.sort_unstable_by(better);
+        for &(i, upper) in &s.order {
+            if !top.reachable(upper) {
+                break;
+            }
+            visit(i, upper, top);
+        }
+        return;
+    }
+    // Many items: a counting sort into buckets of bound, highest first, is O(n); within a
+    // bucket the order does not matter for the result (every item is checked against the
+    // current K-th score), and it is deterministic (touch order).
+    let max_upper = s.order.iter().map(|e| e.1).fold(0.0, f64::max);
+    let scale = (BUCKETS - 1) as f64 / max_upper;
+    let bucket = |u: f64| (BUCKETS - 1) - ((u * scale) as usize).min(BUCKETS - 1);
+    s.counts.clear();
+    s.counts.resize(BUCKETS + 1, 0);
+    for &(_, u) in &s.order {
+        s.counts[bucket(u) + 1] += 1;
+    }
+    for b in 1..=BUCKETS {
+        s.counts[b] += s.counts[b - 1];
+    }
+    s.sorted.clear();
+    s.sorted.resize(s.order.len(), (0, 0.0));
+    let mut fill = s.counts.clone();
+    for &e in &s.order {
+        let b = bucket(e.1);
+        s.sorted[fill[b]] = e;
+        fill[b] += 1;
+    }
+    for b in 0..BUCKETS {
+        // Bucket b (0 = highest) holds bounds below this edge.
+        let edge = ((BUCKETS - b) as f64 / scale).min(max_upper);
+        if !top.reachable(edge) {
+            break;
+        }
+        for &(i, upper) in &s.sorted[s.counts[b]..s.counts[b + 1]] {
+            visit(i, upper, top);
+        }
+    }
+}
+
+/// Below this many items, bounded scoring sorts them; above, it buckets them.
+const SORT_BELOW: usize = 512;
+/// Number of bound buckets for large touched sets.
+const BUCKETS: usize = 1024;
+
+fn score_role(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap) -> (Vec<(u32, f64)>, Work) {
+    map.fill(ix, r);
+    let out = score_role_with(ix, r, s, map);
+    map.clear();
+    out
+}
+
+fn score_role_with(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap) -> (Vec<(u32, f64)>, Work) {
+    let p = &ix.p;
+    let role = &ix.roles[r];
+    let epoch = r as u32 + 1;
+    let slots = &ix.slots[ix.role_slots[r].clone()];
+    let total = ix.role_total[r];
+    let mut work = Work::default();
+
+    // The partial-credit terms of every slot and, per slot, the most they can add.
+    s.terms.clear();
+    s.slot_bound.clear();
+    for (i, slot) in slots.iter().enumerate() {
+        let start = s.terms.len();
+        for (t, d) in ix.neighbours.of(slot.skill) {
+            let list = &ix.by_skill[t as usize];
+            if !list.is_empty() {
+                let bound = slot.factor * d * ix.skill_max[t as usize];
+                s.terms.push(Term { list: List::Skill(t), len: list.len(), slot: i, credit: d, bound });
+            }
+        }
+        if p.group_credit > 0.0 {
+            for &g in ix.skill_groups[slot.skill as usize] {
+                let list = &ix.by_group[g as usize];
+                if !list.is_empty() {
+                    let bound = slot.factor * p.group_credit * ix.group_max[g as usize];
+                    let term = Term { list: List::Group(g), len: list.len(), slot: i, credit: p.group_credit, bound };
+                    s.terms.push(term);
+                }
+            }
+        }
+        s.slot_bound.push(s.terms[start..].iter().map(|t| t.bound).fold(0.0, f64::max));
+    }
+    let partial_total: f64 = s.slot_bound.iter().sum();
+
+    // Phase 1: exact accumulation of bounds.
+    for (i, slot) in slots.iter().enumerate() {
+        let list = &ix.by_skill[slot.skill as usize];
+        work.postings += list.len() as u64;
+        let pb = s.slot_bound[i];
+        for &(c, w) in list {
+            let ci = c as usize;
+            if s.mark[ci] != epoch {
+                s.mark[ci] = epoch;
+                s.touched.push(c);
+            }
+            s.upper[ci] += (slot.factor * w).max(pb.min(slot.factor * ix.bound[ci]));
+            s.hit[ci] += slot.factor;
+            s.hit_bound[ci] += pb;
+        }
+    }
+    for &c in &s.touched {
+        let ci = c as usize;
+        let rest = (ix.bound[ci] * (total - s.hit[ci])).min(partial_total - s.hit_bound[ci]).max(0.0);
+        s.upper[ci] += rest;
+    }
+    // Phase 2: bounded exact scoring.
+    let mut top = TopK::new(p.top_k, p.min_score);
+    let mut score = |c: u32| eligible(&ix.profiles[c as usize], role, p).then(|| map.score(ix, r, c as usize));
+    bounded_scoring(s, &mut top, &mut work, &mut score);
+
+    // Phase 3: candidates sharing no skill, through partial-credit terms, MaxScore style.
+    let unseen = |rest: f64| rest.min(ix.max_bound * total);
+    if top.reachable(unseen(partial_total)) {
+        work.partial_pass = true;
+        // Split the terms, by bound, into essential ones and a tail that cannot reach the top-K.
+        s.order.clear();
+        s.order.extend(s.terms.iter().enumerate().map(|(j, t)| (j as u32, t.bound)));
+        let terms = &s.terms;
+        s.order.sort_unstable_by(|a, b| term_order(&terms[a.0 as usize], &terms[b.0 as usize]));
+        let mut tail_max = vec![0.0f64; slots.len()];
+        let mut rest = 0.0;
+        let mut essential = s.order.len();
+        for (k, &(j, bound)) in s.order.iter().enumerate().rev() {
+            let slot = terms[j as usize].slot;
+            // Walking backwards, bounds only grow: this term is its slot's largest so far.
+            let next = rest + bound - tail_max[slot];
+            if top.reachable(unseen(next)) {
+                break;
+            }
+            rest = next;
+            tail_max[slot] = bound;
+            essential = k;
+        }
+        if essential == s.order.len() {
+            // Nothing can be left out: compute exact scores slot by slot, as the definition does.
+            expand_role_partial(ix, r, epoch, s, &mut top, &mut work);
+        } else {
+            let picked: Vec<u32> = s.order[..essential].iter().map(|e| e.0).collect();
+            for j in picked {
+                let term = s.terms[j as usize];
+                let factor = slots[term.slot].factor;
+                let list: &[(u32, f64)] = match term.list {
+                    List::Skill(t) => &ix.by_skill[t as usize],
+                    List::Group(g) => &ix.by_group[g as usize],
+                    _ => &[],
+                };
+                work.postings += list.len() as u64;
+                for &(c, w) in list {
+                    let ci = c as usize;
+                    if s.mark[ci] == epoch {
+                        continue;
+                    }
+                    if s.hit[ci] == 0.0 {
+                        s.hit[ci] = 1.0;
+                        s.touched.push(c);
+                    }
+                    s.upper[ci] += factor * term.credit * w;
+                }
+            }
+            for &c in &s.touched {
+                let ci = c as usize;
+                s.upper[ci] = (s.upper[ci] + rest).min(ix.bound[ci] * total);
+            }
+            bounded_scoring(s, &mut top, &mut work, &mut score);
+        }
+    }
+    (top.into_sorted(), work)
+}
+
+fn score_candidate(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &mut CreditMap) -> (Vec<(u32, f64)>, Work) {
+    credits.fill(ix, c);
+    let out = score_candidate_with(ix, c, s, credits);
+    credits.clear();
+    out
+}
+
+fn score_candidate_with(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &CreditMap) -> (Vec<(u32, f64)>, Work) {
+    let p = &ix.p;
+    let prof = &ix.profiles[c];
+    let epoch = c as u32 + 1;
+    let bound = ix.bound[c];
+    let mut work = Work::default();
+
+    // The partial-credit terms: each held skill's neighbour slots, each held group's slots.
+    s.terms.clear();
+    for h in &prof.skills {
+        let list = &ix.slots_by_neighbour[h.skill as usize];
+        if !list.is_empty() {
+            let bound = h.weight * ix.neighbour_roles[h.skill as usize].first().map_or(0.0, |e| e.1);
+            s.terms.push(Term { list: List::Neighbour(h.skill), len: list.len(), slot: 0, credit: h.weight, bound });
+        }
+    }
+    if p.group_credit > 0.0 {
+        for &(g, w) in &ix.cand_groups[ix.cand_groups_at[c]..ix.cand_groups_at[c + 1]] {
+            let list = &ix.slots_by_group[g as usize];
+            if !list.is_empty() {
+                let credit = p.group_credit * w;
+                let bound = credit * ix.group_roles[g as usize].first().map_or(0.0, |e| e.1);
+                s.terms.push(Term { list: List::Slots(g), len: list.len(), slot: 0, credit, bound });
+            }
+        }
+    }
+    let partial_total: f64 = s.terms.iter().map(|t| t.bound).sum();
+
+    // Phase 1: exact accumulation of bounds, per role.
+    for h in &prof.skills {
+        let list = &ix.slots_by_skill[h.skill as usize];
+        work.postings += list.len() as u64;
+        let credit = h.weight.max(bound);
+        for &si in list {
+            let slot = &ix.slots[si as usize];
+            let r = slot.role as usize;
+            if s.mark[r] != epoch {
+                s.mark[r] = epoch;
+                s.touched.push(slot.role);
+            }
+            s.upper[r] += slot.factor * credit;
+            s.hit[r] += slot.factor;
+        }
+    }
+    for &r in &s.touched {
+        let ri = r as usize;
+        s.upper[ri] += (bound * (ix.role_total[ri] - s.hit[ri])).min(partial_total).max(0.0);
+    }
+    // Phase 2: bounded exact scoring.
+    let mut top = TopK::new(p.top_k, p.min_score);
+    let score = |r: u32| eligible(prof, &ix.roles[r as usize], p).then(|| credits.score(ix, r as usize));
+    bounded_scoring(s, &mut top, &mut work, score);
+
+    // Phase 3: roles sharing no skill earn only partial credit, at most Σ_terms credit · mass(r).
+    // Each term gets an equal share of the cutoff; a role below its share in every term cannot
+    // reach the top-K, so only each term's prefix of roles at or above its share is read
+    // (threshold-algorithm style, lists sorted by mass).
+    let unseen = |rest: f64| rest.min(bound * ix.max_role_total);
+    if top.reachable(unseen(partial_total)) {
+        work.partial_pass = true;
+        let cut = top.cutoff();
+        if cut <= 0.0 {
+            expand_candidate_partial(ix, c, epoch, s, &mut top, &mut work);
+        } else {
+            let share = cut * (1.0 - 1e-6) / s.terms.len() as f64;
+            let base = share * s.terms.len() as f64;
+            for j in 0..s.terms.len() {
+                let term = s.terms[j];
+                let list = match term.list {
+                    List::Neighbour(t) => &ix.neighbour_roles[t as usize],
+                    List::Slots(g) => &ix.group_roles[g as usize],
+                    _ => continue,
+                };
+                for &(r, mass) in list {
+                    let v = term.credit * mass;
+                    if v < share {
+                        break;
+                    }
+                    work.postings += 1;
+                    let ri = r as usize;
+                    if s.mark[ri] == epoch {
+                        continue;
+                    }
+                    if s.hit[ri] == 0.0 {
+                        s.hit[ri] = 1.0;
+                        s.touched.push(r);
+                        s.upper[ri] = base;
+                    }
+                    s.upper[ri] += v - share;
+                }
+            }
+            for &r in &s.touched {
+                let ri = r as usize;
+                s.upper[ri] = s.upper[ri].min(bound * ix.role_total[ri]);
+            }
+            bounded_scoring(s, &mut top, &mut work, score);
+        }
+    }
+    (top.into_sorted(), work)
 }
 
 #[inline]
@@ -211,95 +973,109 @@ fn raise(values: &mut [f64], touched: &mut Vec<u32>, i: u32, v: f64) {
     }
 }
 
-/// Orders by score descending, then by index ascending (ids are sorted, so ties break by id).
-fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
-    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-}
-
-fn top_k(mut items: Vec<(u32, f64)>, k: usize) -> Vec<(u32, f64)> {
-    if items.len() > k {
-        items.select_nth_unstable_by(k - 1, better);
-        items.truncate(k);
-    }
-    items.sort_by(better);
-    items
-}
-
-fn score_role(ix: &Index<'_>, r: usize, p: &ScoreParams, s: &mut Scratch) -> (Vec<(u32, f64)>, u64) {
-    for slot in &ix.slots[ix.role_slots[r].clone()] {
-        for &(c, w) in &ix.by_skill[slot.skill as usize] {
-            raise(&mut s.cur, &mut s.cur_touched, c, w);
-        }
-        if p.group_credit > 0.0 {
-            for &g in ix.skill_groups[slot.skill as usize] {
-                for &(c, w) in &ix.by_group[g as usize] {
-                    raise(&mut s.cur, &mut s.cur_touched, c, p.group_credit * w);
+/// Exact scores of every candidate that shares no skill with role `r` but earns partial credit,
+/// computed slot by slot (best credit per slot, then `factor · credit` in slot order, exactly as
+/// the definition sums), offered to `top`. `s.terms` must still be grouped by slot.
+fn expand_role_partial(ix: &Index<'_>, r: usize, epoch: u32, s: &mut Scratch, top: &mut TopK, work: &mut Work) {
+    let slots = &ix.slots[ix.role_slots[r].clone()];
+    let mut next = 0;
+    for (i, slot) in slots.iter().enumerate() {
+        while next < s.terms.len() && s.terms[next].slot == i {
+            let term = s.terms[next];
+            next += 1;
+            let list: &[(u32, f64)] = match term.list {
+                List::Skill(t) => &ix.by_skill[t as usize],
+                List::Group(g) => &ix.by_group[g as usize],
+                _ => &[],
+            };
+            work.postings += list.len() as u64;
+            for &(c, w) in list {
+                if s.mark[c as usize] != epoch {
+                    raise(&mut s.cur, &mut s.cur_touched, c, term.credit * w);
                 }
             }
         }
         for &c in &s.cur_touched {
-            let v = std::mem::take(&mut s.cur[c as usize]);
-            if s.acc[c as usize] == 0.0 {
-                s.acc_touched.push(c);
+            let ci = c as usize;
+            let v = std::mem::take(&mut s.cur[ci]);
+            if s.hit[ci] == 0.0 {
+                s.hit[ci] = 1.0;
+                s.touched.push(c);
             }
-            s.acc[c as usize] += slot.factor * v;
+            s.upper[ci] += slot.factor * v;
         }
         s.cur_touched.clear();
     }
-    let pairs = s.acc_touched.len() as u64;
-    let mut items = Vec::with_capacity(s.acc_touched.len());
-    for &c in &s.acc_touched {
-        let v = std::mem::take(&mut s.acc[c as usize]);
-        if v > 0.0 && v >= p.min_score && eligible(&ix.profiles[c as usize], &ix.roles[r], p) {
-            items.push((c, v));
+    let role = &ix.roles[r];
+    for &c in &s.touched {
+        let ci = c as usize;
+        let v = std::mem::take(&mut s.upper[ci]);
+        s.hit[ci] = 0.0;
+        if eligible(&ix.profiles[ci], role, &ix.p) {
+            work.scored += 1;
+            top.offer(c, v);
         }
     }
-    s.acc_touched.clear();
-    (top_k(items, p.top_k), pairs)
+    s.touched.clear();
 }
 
-fn score_candidate(ix: &Index<'_>, c: usize, p: &ScoreParams, s: &mut Scratch) -> Vec<(u32, f64)> {
-    // `cur` is indexed by slot, `acc` marks touched roles.
-    for h in &ix.profiles[c].skills {
-        for &si in &ix.slots_by_skill[h.skill as usize] {
-            raise(&mut s.cur, &mut s.cur_touched, si, h.weight);
-        }
-        if p.group_credit > 0.0 {
-            for &g in ix.skill_groups[h.skill as usize] {
-                for &si in &ix.slots_by_group[g as usize] {
-                    raise(&mut s.cur, &mut s.cur_touched, si, p.group_credit * h.weight);
+/// Exact scores of every role that shares no skill with candidate `c` but gives it partial
+/// credit: best credit per slot from all partial terms, then summed per role in slot order.
+fn expand_candidate_partial(ix: &Index<'_>, c: usize, epoch: u32, s: &mut Scratch, top: &mut TopK, work: &mut Work) {
+    for j in 0..s.terms.len() {
+        let term = s.terms[j];
+        let add = |s: &mut Scratch, si: u32, credit: f64| {
+            let r = ix.slots[si as usize].role as usize;
+            if s.mark[r] != epoch {
+                raise(&mut s.cur, &mut s.cur_touched, si, credit);
+            }
+        };
+        match term.list {
+            List::Neighbour(t) => {
+                let list = &ix.slots_by_neighbour[t as usize];
+                work.postings += list.len() as u64;
+                for &(si, d) in list {
+                    add(s, si, d * term.credit);
                 }
             }
+            List::Slots(g) => {
+                let list = &ix.slots_by_group[g as usize];
+                work.postings += list.len() as u64;
+                for &si in list {
+                    add(s, si, term.credit);
+                }
+            }
+            _ => {}
         }
     }
     for &si in &s.cur_touched {
-        let r = ix.slots[si as usize].role;
-        if s.acc[r as usize] == 0.0 {
-            s.acc[r as usize] = 1.0;
-            s.acc_touched.push(r);
+        let r = ix.slots[si as usize].role as usize;
+        if s.hit[r] == 0.0 {
+            s.hit[r] = 1.0;
+            s.touched.push(r as u32);
         }
     }
-    let mut items = Vec::with_capacity(s.acc_touched.len());
-    for &r in &s.acc_touched {
-        s.acc[r as usize] = 0.0;
-        // Sum in slot order, skipping zeros, exactly as the role side does.
+    let prof = &ix.profiles[c];
+    for &r in &s.touched {
+        let ri = r as usize;
+        s.hit[ri] = 0.0;
         let mut total = 0.0;
-        for si in ix.role_slots[r as usize].clone() {
+        for si in ix.role_slots[ri].clone() {
             let v = s.cur[si];
             if v > 0.0 {
                 total += ix.slots[si].factor * v;
             }
         }
-        if total > 0.0 && total >= p.min_score && eligible(&ix.profiles[c], &ix.roles[r as usize], p) {
-            items.push((r, total));
+        if eligible(prof, &ix.roles[ri], &ix.p) {
+            work.scored += 1;
+            top.offer(r, total);
         }
     }
     for &si in &s.cur_touched {
         s.cur[si as usize] = 0.0;
     }
     s.cur_touched.clear();
-    s.acc_touched.clear();
-    top_k(items, p.top_k)
+    s.touched.clear();
 }
 
 fn ranked(items: Vec<(u32, f64)>, pair: impl Fn(u32) -> (u32, u32)) -> Vec<RankedMatch> {
@@ -317,82 +1093,57 @@ fn ranked(items: Vec<(u32, f64)>, pair: impl Fn(u32) -> (u32, u32)) -> Vec<Ranke
 ///
 /// `profiles` and `roles` must be sorted by id (ties in score break by index, hence by id).
 pub fn score_all(taxonomy: &Taxonomy, profiles: &[CandidateProfile], roles: &[Role], p: &ScoreParams) -> ScoreOutput {
-    let ix = Index::build(taxonomy, profiles, roles, p);
+    let neighbours = Neighbours::new(taxonomy, p);
+    score_all_with(taxonomy, &neighbours, profiles, roles, p)
+}
+
+/// [`score_all`] with prebuilt [`Neighbours`] (built from the same parameters).
+pub fn score_all_with(
+    taxonomy: &Taxonomy,
+    neighbours: &Neighbours,
+    profiles: &[CandidateProfile],
+    roles: &[Role],
+    p: &ScoreParams,
+) -> ScoreOutput {
+    let ix = Index::build(taxonomy, neighbours, profiles, roles, p);
     let n_c = profiles.len();
     let n_slots = ix.slots.len();
-    let role_results: Vec<(Vec<(u32, f64)>, u64)> =
-        (0..roles.len()).into_par_iter().map_init(|| Scratch::new(n_c), |s, r| score_role(&ix, r, p, s)).collect();
-    let cand_results: Vec<Vec<(u32, f64)>> = (0..n_c)
+    let t = std::time::Instant::now();
+    let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..roles.len())
         .into_par_iter()
         .map_init(
-            || Scratch {
-                cur: vec![0.0; n_slots],
-                cur_touched: Vec::new(),
-                acc: vec![0.0; roles.len()],
-                acc_touched: Vec::new(),
-            },
-            |s, c| score_candidate(&ix, c, p, s),
+            || (Scratch::new(n_c), RoleMap::new(taxonomy.skills.len(), taxonomy.groups.len())),
+            |(s, map), r| score_role(&ix, r, s, map),
         )
         .collect();
-    let pairs_scored = role_results.iter().map(|(_, n)| n).sum();
+    let role_side_ms = t.elapsed().as_millis() as u64;
+    let t = std::time::Instant::now();
+    let cand_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_c)
+        .into_par_iter()
+        .map_init(
+            || {
+                let mut s = Scratch::new(roles.len());
+                s.cur = vec![0.0; n_slots];
+                (s, CreditMap::new(taxonomy.skills.len()))
+            },
+            |(s, credits), c| score_candidate(&ix, c, s, credits),
+        )
+        .collect();
+    let mut stats =
+        EngineStats { role_side_ms, candidate_side_ms: t.elapsed().as_millis() as u64, ..EngineStats::default() };
+    for (_, w) in &role_results {
+        stats.postings_visited += w.postings;
+        stats.role_pairs_scored += w.scored;
+        stats.role_partial_passes += w.partial_pass as u64;
+    }
+    for (_, w) in &cand_results {
+        stats.postings_visited += w.postings;
+        stats.candidate_pairs_scored += w.scored;
+        stats.candidate_partial_passes += w.partial_pass as u64;
+    }
     let by_role =
         role_results.into_iter().enumerate().map(|(r, (items, _))| ranked(items, |c| (r as u32, c))).collect();
     let by_candidate =
-        cand_results.into_iter().enumerate().map(|(c, items)| ranked(items, |r| (r, c as u32))).collect();
-    ScoreOutput { by_role, by_candidate, pairs_scored }
-}
-
-/// Scores one pair directly from the definition (no index): the reference the engine is tested against.
-pub fn score_pair(taxonomy: &Taxonomy, profile: &CandidateProfile, role: &Role, p: &ScoreParams) -> f64 {
-    let factors = slot_factors(role, p);
-    let mut total = 0.0;
-    for (rs, factor) in role.skills.iter().zip(factors) {
-        let credit = credit_of(taxonomy, profile, rs.skill, p.group_credit).0;
-        if credit > 0.0 {
-            total += factor * credit;
-        }
-    }
-    total
-}
-
-/// How a candidate earns credit for a skill.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum CreditVia {
-    /// Holds the skill itself.
-    Exact,
-    /// Holds `held`, which shares skill group `group` with the asked skill.
-    Group {
-        /// The held skill.
-        held: SkillId,
-        /// The shared group (index into the taxonomy's groups).
-        group: u32,
-    },
-    /// No credit.
-    None,
-}
-
-/// The credit a candidate earns for `skill` and how (the definition in the module docs).
-pub fn credit_of(
-    taxonomy: &Taxonomy,
-    profile: &CandidateProfile,
-    skill: SkillId,
-    group_credit: f64,
-) -> (f64, CreditVia) {
-    let mut best = (0.0, CreditVia::None);
-    if let Some(h) = profile.held(skill) {
-        best = (h.weight, CreditVia::Exact);
-    }
-    if group_credit > 0.0 {
-        let wanted = &taxonomy.skill(skill).groups;
-        for h in &profile.skills {
-            let v = group_credit * h.weight;
-            if v <= best.0 {
-                continue;
-            }
-            if let Some(&g) = taxonomy.skill(h.skill).groups.iter().find(|g| wanted.binary_search(g).is_ok()) {
-                best = (v, CreditVia::Group { held: h.skill, group: g });
-            }
-        }
-    }
-    best
+        cand_results.into_iter().enumerate().map(|(c, (items, _))| ranked(items, |r| (r, c as u32))).collect();
+    ScoreOutput { by_role, by_candidate, pairs_scored: stats.role_pairs_scored + stats.candidate_pairs_scored, stats }
 }

@@ -1,6 +1,7 @@
 //! Explanations: for one candidate–role pair, every role skill with the credit earned and why.
 
-use super::engine::{CreditVia, ScoreParams, credit_of, score_pair};
+use super::credit::{CreditVia, Neighbours, credit_of, score_pair};
+use super::engine::ScoreParams;
 use super::model::{CandidateProfile, Role, SkillOrigin};
 use crate::ingest::Requirement;
 use crate::taxonomy::{SkillId, Taxonomy};
@@ -18,7 +19,7 @@ pub struct SkillCredit {
     pub credit: f64,
     /// How the credit was earned.
     pub via: CreditVia,
-    /// Credentials proving the skill (or the held skill, for group credit), strongest first.
+    /// Credentials proving the skill (or the held skill, for partial credit), strongest first.
     pub evidence: Vec<u32>,
 }
 
@@ -37,9 +38,10 @@ impl Explanation {
         self.skills.iter().filter(move |s| s.requirement == req && s.via == CreditVia::Exact)
     }
 
-    /// Skills credited through a skill group with the given requirement.
+    /// Skills with partial credit (through the hierarchy, a relation or a skill group) with the
+    /// given requirement.
     pub fn partial(&self, req: Requirement) -> impl Iterator<Item = &SkillCredit> {
-        self.skills.iter().filter(move |s| s.requirement == req && matches!(s.via, CreditVia::Group { .. }))
+        self.skills.iter().filter(move |s| s.requirement == req && s.via.is_partial())
     }
 
     /// Skills with no credit with the given requirement.
@@ -48,20 +50,26 @@ impl Explanation {
     }
 }
 
-/// Explains one pair.
-pub fn explain(taxonomy: &Taxonomy, profile: &CandidateProfile, role: &Role, p: &ScoreParams) -> Explanation {
+/// Explains one pair (`neighbours` built from the same parameters).
+pub fn explain(
+    taxonomy: &Taxonomy,
+    neighbours: &Neighbours,
+    profile: &CandidateProfile,
+    role: &Role,
+    p: &ScoreParams,
+) -> Explanation {
     let skills = role
         .skills
         .iter()
         .map(|rs| {
-            let (credit, via) = credit_of(taxonomy, profile, rs.skill, p.group_credit);
-            let evidence = match via {
-                CreditVia::Exact => profile.held(rs.skill).map(|h| h.evidence.clone()).unwrap_or_default(),
-                CreditVia::Group { held, .. } => profile.held(held).map(|h| h.evidence.clone()).unwrap_or_default(),
-                CreditVia::None => Vec::new(),
+            let (credit, via) = credit_of(taxonomy, neighbours, profile, rs.skill, p.group_credit);
+            let proving = match via {
+                CreditVia::Exact => Some(rs.skill),
+                other => other.held(),
             };
+            let evidence = proving.and_then(|s| profile.held(s)).map(|h| h.evidence.clone()).unwrap_or_default();
             SkillCredit { skill: rs.skill, requirement: rs.requirement, origin: rs.origin, credit, via, evidence }
         })
         .collect();
-    Explanation { score: score_pair(taxonomy, profile, role, p), skills }
+    Explanation { score: score_pair(taxonomy, neighbours, profile, role, p), skills }
 }

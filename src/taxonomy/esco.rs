@@ -34,6 +34,10 @@ pub(crate) fn load(dir: &Path) -> Result<EscoData, TaxonomyError> {
     let table = Table::open(dir, "broaderRelationsSkillPillar_en", &mut files)?;
     let edges = read_broader(&table, &skill_by_uri, &group_by_uri)?;
     assign_nearest_groups(&mut skills, &edges);
+    assign_hierarchy(&mut skills, &edges);
+
+    let table = Table::open(dir, "skillSkillRelations_en", &mut files)?;
+    read_skill_relations(&table, &skill_by_uri, &mut skills)?;
 
     let table = Table::open(dir, "occupations_en", &mut files)?;
     let mut occupations = read_occupations(&table)?;
@@ -169,6 +173,9 @@ fn read_skills(table: &Table) -> Result<Vec<Skill>, TaxonomyError> {
             alt_labels: split_labels(alts),
             kind: kind.trim().to_string(),
             groups: Vec::new(),
+            broader: Vec::new(),
+            narrower: Vec::new(),
+            related: Vec::new(),
         });
         Ok(())
     })?;
@@ -233,6 +240,52 @@ fn read_broader(
         Ok(())
     })?;
     Ok(edges)
+}
+
+/// Sets each skill's direct `broader` and `narrower` skill concepts from the skill → skill edges.
+fn assign_hierarchy(skills: &mut [Skill], edges: &SkillEdges) {
+    for (child, parents) in edges.parents.iter().enumerate() {
+        for &p in parents {
+            if p as usize != child {
+                skills[child].broader.push(p);
+                skills[p as usize].narrower.push(child as SkillId);
+            }
+        }
+    }
+    for s in skills.iter_mut() {
+        s.broader.sort_unstable();
+        s.broader.dedup();
+        s.narrower.sort_unstable();
+        s.narrower.dedup();
+    }
+}
+
+/// Reads `skillSkillRelations` (essential or optional relations between skills) into each
+/// skill's `related` list, in both directions.
+fn read_skill_relations(
+    table: &Table,
+    skills: &HashMap<String, SkillId>,
+    out: &mut [Skill],
+) -> Result<(), TaxonomyError> {
+    table.for_each(["originalSkillUri", "relatedSkillUri"], |line, [a, b]| {
+        let lookup = |uri: &str| {
+            skills
+                .get(uri.trim())
+                .copied()
+                .ok_or_else(|| table.line_error(line, format!("unknown skill {}", uri.trim())))
+        };
+        let (a, b) = (lookup(a)?, lookup(b)?);
+        if a != b {
+            out[a as usize].related.push(b);
+            out[b as usize].related.push(a);
+        }
+        Ok(())
+    })?;
+    for s in out.iter_mut() {
+        s.related.sort_unstable();
+        s.related.dedup();
+    }
+    Ok(())
 }
 
 /// Sets each skill's `groups` to the skill groups found at the smallest number of broader steps

@@ -69,6 +69,13 @@ pub struct Skill {
     pub kind: String,
     /// Nearest skill groups (indexes into [`Taxonomy::groups`]), sorted, deduplicated.
     pub groups: Vec<u32>,
+    /// Skill concepts directly broader than this one (ESCO skill → skill hierarchy edges), sorted.
+    pub broader: Vec<SkillId>,
+    /// Skill concepts directly narrower than this one (the reverse edges), sorted.
+    pub narrower: Vec<SkillId>,
+    /// Skills related to this one by an ESCO skill–skill relation (essential or optional, either
+    /// direction), sorted, deduplicated, never the skill itself.
+    pub related: Vec<SkillId>,
 }
 
 /// A skill group of the hierarchy (ESCO `SkillGroup`).
@@ -274,7 +281,7 @@ impl Mapping {
 impl Taxonomy {
     /// Loads ESCO from a folder laid out like `datasets/taxonomy/esco-v1.2.0/`.
     ///
-    /// Reads `skills_en`, `skillGroups_en`, `broaderRelationsSkillPillar_en`, `occupations_en`
+    /// Reads `skills_en`, `skillGroups_en`, `broaderRelationsSkillPillar_en`, `skillSkillRelations_en`, `occupations_en`
     /// and `occupationSkillRelations_en`, each as `X.csv` or else `X.csv.gz`. Entities are sorted
     /// by URI, so ids are stable for a given release. A skill's `groups` are the skill groups
     /// reached in the fewest broader steps (following skill → skill edges). A relation listed

@@ -54,6 +54,31 @@ fn fold_is_idempotent_on_all_labels() {
 }
 
 #[test]
+fn skill_hierarchy_and_relations_are_loaded_and_mirror_each_other() {
+    let t = esco();
+    let mut edges = 0;
+    for (i, s) in t.skills.iter().enumerate() {
+        let i = i as u32;
+        for &p in &s.broader {
+            assert!(t.skill(p).narrower.contains(&i), "{} ↔ {}", s.label, t.skill(p).label);
+            edges += 1;
+        }
+        for &r in &s.related {
+            assert_ne!(r, i);
+            assert!(t.skill(r).related.contains(&i), "related is symmetric: {}", s.label);
+        }
+    }
+    assert!(edges > 1_000, "ESCO v1.2.0 has skill → skill broader edges ({edges})");
+    let related: usize = t.skills.iter().map(|s| s.related.len()).sum();
+    // 5,818 skillSkillRelations rows, stored in both directions (a few pairs appear twice).
+    assert!((10_000..=2 * 5_818).contains(&related), "{related}");
+    // A real edge: "Java (computer programming)" sits under "computer programming".
+    let java = t.skills.iter().position(|s| s.label == "Java (computer programming)").expect("Java");
+    let java = &t.skills[java];
+    assert!(java.broader.iter().any(|&p| t.skill(p).label == "computer programming"), "{:?}", java.broader);
+}
+
+#[test]
 fn load_counts() {
     let t = esco();
     assert_eq!(t.name, "esco");
@@ -61,7 +86,7 @@ fn load_counts() {
     assert_eq!(t.skills.len(), 13_939);
     assert_eq!(t.occupations.len(), 3_039);
     assert_eq!(t.groups.len(), 640);
-    assert_eq!(t.files.len(), 5);
+    assert_eq!(t.files.len(), 6);
     for (path, sha) in &t.files {
         assert!(Path::new(path).is_file(), "{path}");
         assert_eq!(sha.len(), 64);

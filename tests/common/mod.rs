@@ -27,7 +27,8 @@ pub fn as_of() -> chrono::NaiveDate {
 
 /// Generates a data set into `dir`.
 pub fn gen_into(dir: &Path, candidates: usize, roles: usize, seed: u64, noise: bool) {
-    let opts = GenOptions { candidates, roles, seed, out: dir.to_path_buf(), as_of: as_of(), noise };
+    let opts =
+        GenOptions { candidates, roles, seed, out: dir.to_path_buf(), as_of: as_of(), noise, ..GenOptions::default() };
     generate(taxonomy(), &opts).expect("generation succeeds");
 }
 
