@@ -583,11 +583,8 @@ fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
 
 /// Reusable per-thread buffers (dense arrays with touched lists, reset after each use).
 struct Scratch {
-    upper: Vec<f64>,
-    hit: Vec<f64>,
-    hit_bound: Vec<f64>,
-    /// `mark[i] == epoch`: item `i` was settled by the exact phase of the current role/candidate.
-    mark: Vec<u32>,
+    /// Per item (candidate on the role side, role on the candidate side), in one cache line.
+    acc: Vec<Acc>,
     touched: Vec<u32>,
     order: Vec<(u32, f64)>,
     terms: Vec<Term>,
@@ -603,10 +600,7 @@ struct Scratch {
 impl Scratch {
     fn new(n: usize) -> Scratch {
         Scratch {
-            upper: vec![0.0; n],
-            hit: vec![0.0; n],
-            hit_bound: vec![0.0; n],
-            mark: vec![0; n],
+            acc: vec![Acc::default(); n],
             touched: Vec::new(),
             order: Vec::new(),
             terms: Vec::new(),
@@ -617,6 +611,19 @@ impl Scratch {
             cur_touched: Vec::new(),
         }
     }
+}
+
+/// One item's accumulators.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    /// Upper bound of the score being accumulated.
+    upper: f64,
+    /// Σ factor of the slots hit exactly (phase 1); a touched flag (phase 3).
+    hit: f64,
+    /// Σ of those slots' partial-credit bounds (role side).
+    hit_bound: f64,
+    /// `mark == epoch`: the item was settled by the exact phase of the current role/candidate.
+    mark: u32,
 }
 
 /// Which posting list a partial-credit term reads.
@@ -657,15 +664,15 @@ struct Work {
 }
 
 /// Bounded scoring: score the touched items in decreasing bound order until no bound can reach
-/// the top-K. `s.upper` holds each touched item's bound (reset here); `score` computes an item's
+/// the top-K. `s.acc[i].upper` holds each touched item's bound (reset here); `score` computes an item's
 /// exact score, or `None` when the hard filters exclude it.
 fn bounded_scoring(s: &mut Scratch, top: &mut TopK, work: &mut Work, mut score: impl FnMut(u32) -> Option<f64>) {
     s.order.clear();
     for &i in &s.touched {
         let i_ = i as usize;
-        let upper = std::mem::take(&mut s.upper[i_]);
-        s.hit[i_] = 0.0;
-        s.hit_bound[i_] = 0.0;
+        let upper = std::mem::take(&mut s.acc[i_].upper);
+        s.acc[i_].hit = 0.0;
+        s.acc[i_].hit_bound = 0.0;
         if top.reachable(upper) {
             s.order.push((i, upper));
         }
@@ -776,19 +783,19 @@ fn score_role_with(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap)
         let pb = s.slot_bound[i];
         for &(c, w) in list {
             let ci = c as usize;
-            if s.mark[ci] != epoch {
-                s.mark[ci] = epoch;
+            if s.acc[ci].mark != epoch {
+                s.acc[ci].mark = epoch;
                 s.touched.push(c);
             }
-            s.upper[ci] += (slot.factor * w).max(pb.min(slot.factor * ix.bound[ci]));
-            s.hit[ci] += slot.factor;
-            s.hit_bound[ci] += pb;
+            s.acc[ci].upper += (slot.factor * w).max(pb.min(slot.factor * ix.bound[ci]));
+            s.acc[ci].hit += slot.factor;
+            s.acc[ci].hit_bound += pb;
         }
     }
     for &c in &s.touched {
         let ci = c as usize;
-        let rest = (ix.bound[ci] * (total - s.hit[ci])).min(partial_total - s.hit_bound[ci]).max(0.0);
-        s.upper[ci] += rest;
+        let rest = (ix.bound[ci] * (total - s.acc[ci].hit)).min(partial_total - s.acc[ci].hit_bound).max(0.0);
+        s.acc[ci].upper += rest;
     }
     // Phase 2: bounded exact scoring.
     let mut top = TopK::new(p.top_k, p.min_score);
@@ -834,19 +841,19 @@ fn score_role_with(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap)
                 work.postings += list.len() as u64;
                 for &(c, w) in list {
                     let ci = c as usize;
-                    if s.mark[ci] == epoch {
+                    if s.acc[ci].mark == epoch {
                         continue;
                     }
-                    if s.hit[ci] == 0.0 {
-                        s.hit[ci] = 1.0;
+                    if s.acc[ci].hit == 0.0 {
+                        s.acc[ci].hit = 1.0;
                         s.touched.push(c);
                     }
-                    s.upper[ci] += factor * term.credit * w;
+                    s.acc[ci].upper += factor * term.credit * w;
                 }
             }
             for &c in &s.touched {
                 let ci = c as usize;
-                s.upper[ci] = (s.upper[ci] + rest).min(ix.bound[ci] * total);
+                s.acc[ci].upper = (s.acc[ci].upper + rest).min(ix.bound[ci] * total);
             }
             bounded_scoring(s, &mut top, &mut work, &mut score);
         }
@@ -897,17 +904,17 @@ fn score_candidate_with(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &Cre
         for &si in list {
             let slot = &ix.slots[si as usize];
             let r = slot.role as usize;
-            if s.mark[r] != epoch {
-                s.mark[r] = epoch;
+            if s.acc[r].mark != epoch {
+                s.acc[r].mark = epoch;
                 s.touched.push(slot.role);
             }
-            s.upper[r] += slot.factor * credit;
-            s.hit[r] += slot.factor;
+            s.acc[r].upper += slot.factor * credit;
+            s.acc[r].hit += slot.factor;
         }
     }
     for &r in &s.touched {
         let ri = r as usize;
-        s.upper[ri] += (bound * (ix.role_total[ri] - s.hit[ri])).min(partial_total).max(0.0);
+        s.acc[ri].upper += (bound * (ix.role_total[ri] - s.acc[ri].hit)).min(partial_total).max(0.0);
     }
     // Phase 2: bounded exact scoring.
     let mut top = TopK::new(p.top_k, p.min_score);
@@ -941,20 +948,20 @@ fn score_candidate_with(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &Cre
                     }
                     work.postings += 1;
                     let ri = r as usize;
-                    if s.mark[ri] == epoch {
+                    if s.acc[ri].mark == epoch {
                         continue;
                     }
-                    if s.hit[ri] == 0.0 {
-                        s.hit[ri] = 1.0;
+                    if s.acc[ri].hit == 0.0 {
+                        s.acc[ri].hit = 1.0;
                         s.touched.push(r);
-                        s.upper[ri] = base;
+                        s.acc[ri].upper = base;
                     }
-                    s.upper[ri] += v - share;
+                    s.acc[ri].upper += v - share;
                 }
             }
             for &r in &s.touched {
                 let ri = r as usize;
-                s.upper[ri] = s.upper[ri].min(bound * ix.role_total[ri]);
+                s.acc[ri].upper = s.acc[ri].upper.min(bound * ix.role_total[ri]);
             }
             bounded_scoring(s, &mut top, &mut work, score);
         }
@@ -990,7 +997,7 @@ fn expand_role_partial(ix: &Index<'_>, r: usize, epoch: u32, s: &mut Scratch, to
             };
             work.postings += list.len() as u64;
             for &(c, w) in list {
-                if s.mark[c as usize] != epoch {
+                if s.acc[c as usize].mark != epoch {
                     raise(&mut s.cur, &mut s.cur_touched, c, term.credit * w);
                 }
             }
@@ -998,19 +1005,19 @@ fn expand_role_partial(ix: &Index<'_>, r: usize, epoch: u32, s: &mut Scratch, to
         for &c in &s.cur_touched {
             let ci = c as usize;
             let v = std::mem::take(&mut s.cur[ci]);
-            if s.hit[ci] == 0.0 {
-                s.hit[ci] = 1.0;
+            if s.acc[ci].hit == 0.0 {
+                s.acc[ci].hit = 1.0;
                 s.touched.push(c);
             }
-            s.upper[ci] += slot.factor * v;
+            s.acc[ci].upper += slot.factor * v;
         }
         s.cur_touched.clear();
     }
     let role = &ix.roles[r];
     for &c in &s.touched {
         let ci = c as usize;
-        let v = std::mem::take(&mut s.upper[ci]);
-        s.hit[ci] = 0.0;
+        let v = std::mem::take(&mut s.acc[ci].upper);
+        s.acc[ci].hit = 0.0;
         if eligible(&ix.profiles[ci], role, &ix.p) {
             work.scored += 1;
             top.offer(c, v);
@@ -1026,7 +1033,7 @@ fn expand_candidate_partial(ix: &Index<'_>, c: usize, epoch: u32, s: &mut Scratc
         let term = s.terms[j];
         let add = |s: &mut Scratch, si: u32, credit: f64| {
             let r = ix.slots[si as usize].role as usize;
-            if s.mark[r] != epoch {
+            if s.acc[r].mark != epoch {
                 raise(&mut s.cur, &mut s.cur_touched, si, credit);
             }
         };
@@ -1050,15 +1057,15 @@ fn expand_candidate_partial(ix: &Index<'_>, c: usize, epoch: u32, s: &mut Scratc
     }
     for &si in &s.cur_touched {
         let r = ix.slots[si as usize].role as usize;
-        if s.hit[r] == 0.0 {
-            s.hit[r] = 1.0;
+        if s.acc[r].hit == 0.0 {
+            s.acc[r].hit = 1.0;
             s.touched.push(r as u32);
         }
     }
     let prof = &ix.profiles[c];
     for &r in &s.touched {
         let ri = r as usize;
-        s.hit[ri] = 0.0;
+        s.acc[ri].hit = 0.0;
         let mut total = 0.0;
         for si in ix.role_slots[ri].clone() {
             let v = s.cur[si];
