@@ -299,6 +299,66 @@ pub fn multibase_decode(text: &str) -> Result<Vec<u8>, KeyError> {
     }
 }
 
+/// The base58btc (Bitcoin) alphabet's value of each ASCII byte; 255: not in the alphabet.
+const BASE58_VALUES: [u8; 128] = {
+    let alphabet = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut table = [255u8; 128];
+    let mut i = 0;
+    while i < alphabet.len() {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Decodes base58btc `text` that must encode exactly `N` bytes (`N` a multiple of 4), as
+/// `bs58::decode(text).into_vec()` would give them; `None` for any other length or a character
+/// outside the alphabet.
+///
+/// Signatures are decoded once per proof, so this works on 32-bit limbs (one multiply-add per
+/// limb and character) instead of `bs58`'s byte-at-a-time loop.
+pub fn base58btc_decode_exact<const N: usize>(text: &str) -> Option<[u8; N]> {
+    if !N.is_multiple_of(4) {
+        return None;
+    }
+    let leading_ones = text.bytes().take_while(|&b| b == b'1').count();
+    if leading_ones > N {
+        return None;
+    }
+    // Little-endian 32-bit limbs of the value; at most 16 limbs (64 bytes) on the stack. Up to
+    // five characters are taken per pass: value = value * 58^k + (their k digits), with
+    // 58^5 < 2^30 so that every step fits in a u64.
+    let mut limbs = [0u32; 16];
+    let limbs = limbs.get_mut(..N / 4)?;
+    for chunk in text.as_bytes().chunks(5) {
+        let mut scale = 1u64;
+        let mut carry = 0u64;
+        for &b in chunk {
+            let digit = *BASE58_VALUES.get(usize::from(b))?;
+            if digit == 255 {
+                return None;
+            }
+            scale *= 58;
+            carry = carry * 58 + u64::from(digit);
+        }
+        for limb in limbs.iter_mut() {
+            let t = u64::from(*limb) * scale + carry;
+            *limb = t as u32;
+            carry = t >> 32;
+        }
+        if carry != 0 {
+            return None;
+        }
+    }
+    let mut out = [0u8; N];
+    for (chunk, limb) in out.chunks_exact_mut(4).zip(limbs.iter().rev()) {
+        chunk.copy_from_slice(&limb.to_be_bytes());
+    }
+    // bs58 writes one zero byte per leading `1` and then the value without leading zeros.
+    let value_zeros = out.iter().take_while(|&&b| b == 0).count();
+    (value_zeros == leading_ones).then_some(out)
+}
+
 /// Reads an unsigned LEB128 varint (at most 9 bytes) and returns it with the rest.
 fn read_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
     let mut value: u64 = 0;
@@ -340,6 +400,38 @@ mod tests {
             PublicKey::from_jwk(&serde_json::json!({"kty": "OKP", "crv": "Ed25519", "x": "AA", "d": "AA"})),
             Err(KeyError::PrivateJwk)
         );
+    }
+
+    #[test]
+    fn fixed_length_base58_decoding_agrees_with_bs58() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(58);
+        let check = |text: &str| {
+            let expected = bs58::decode(text).into_vec().ok().filter(|v| v.len() == 64);
+            let got = base58btc_decode_exact::<64>(text).map(|a| a.to_vec());
+            assert_eq!(got, expected, "{text:?}");
+        };
+        for i in 0..2_000 {
+            let mut bytes = [0u8; 64];
+            rng.fill(&mut bytes[..]);
+            // Leading zero bytes become leading `1`s.
+            for b in bytes.iter_mut().take(i % 4) {
+                *b = 0;
+            }
+            let text = bs58::encode(bytes).into_string();
+            check(&text);
+            // Mutations: dropped, added and replaced characters, an extra leading `1`.
+            check(&text[1..]);
+            check(&format!("{text}2"));
+            check(&format!("1{text}"));
+            let mut chars: Vec<char> = text.chars().collect();
+            let at = rng.random_range(0..chars.len());
+            chars[at] = ['0', 'O', 'I', 'l', 'z', '1', '\u{e9}'][rng.random_range(0..7)];
+            check(&chars.into_iter().collect::<String>());
+        }
+        for text in ["", "1", &"1".repeat(64), &"1".repeat(65), &"z".repeat(88), &"z".repeat(87)] {
+            check(text);
+        }
     }
 
     #[test]

@@ -108,26 +108,33 @@ pub fn verify_document(doc: &Value, issuer: Option<&str>, store: &TrustStore) ->
     if list.is_empty() {
         return Verdict::Unverifiable("credential has no proof".into());
     }
-    let unsecured = unsecured(doc);
-    let mut doc_canon: Option<Result<String, JsonLdError>> = None;
+    // The unsecured document (without `proof`) is canonicalized once, for every proof, and
+    // read in place: it is copied only when its shape has no cached template.
+    let mut doc_canon: Option<Result<jsonld::Canonical<'_>, JsonLdError>> = None;
     let mut all_signatures_ok = true;
     let mut verdicts = Vec::with_capacity(list.len());
     for proof in list {
-        let (verdict, signature_ok) = verify_one(proof, &unsecured, &mut doc_canon, issuer, store);
+        let (verdict, signature_ok) = verify_one(proof, doc, &mut doc_canon, issuer, store);
         all_signatures_ok &= signature_ok;
         verdicts.push(verdict);
     }
-    if all_signatures_ok && let Err(reason) = jsonld::safe::check_coverage_cached(&unsecured, store.safe_mode_memo()) {
-        return Verdict::Malformed(reason);
+    if all_signatures_ok {
+        let safe = match &doc_canon {
+            Some(Ok(canon)) => canon.check_safe_mode(store.safe_mode_memo()),
+            _ => jsonld::safe::check_coverage_cached(&unsecured(doc), store.safe_mode_memo()),
+        };
+        if let Err(reason) = safe {
+            return Verdict::Malformed(reason);
+        }
     }
     Verdict::combine(verdicts)
 }
 
-/// Checks one proof; the flag says whether its signature verified cryptographically.
-fn verify_one(
+/// Checks one proof of `signed`; the flag says whether its signature verified cryptographically.
+fn verify_one<'a>(
     proof: &Value,
-    unsecured: &Value,
-    doc_canon: &mut Option<Result<String, JsonLdError>>,
+    signed: &'a Value,
+    doc_canon: &mut Option<Result<jsonld::Canonical<'a>, JsonLdError>>,
     issuer: Option<&str>,
     store: &TrustStore,
 ) -> (Verdict, bool) {
@@ -144,9 +151,11 @@ fn verify_one(
         other => return (Verdict::Invalid(format!("{name} proofPurpose {other:?} is not assertionMethod")), false),
     }
     let signature = match proof.get("proofValue").and_then(Value::as_str) {
-        Some(v) if v.starts_with('z') => match bs58::decode(&v[1..]).into_vec() {
-            Ok(b) if b.len() == 64 => b,
-            _ => return (Verdict::Invalid(format!("{name} proofValue is not a 64-byte base58btc signature")), false),
+        Some(v) if v.starts_with('z') => match super::keys::base58btc_decode_exact::<64>(&v[1..]) {
+            Some(b) => b,
+            None => {
+                return (Verdict::Invalid(format!("{name} proofValue is not a 64-byte base58btc signature")), false);
+            }
         },
         _ => return (Verdict::Invalid(format!("{name} proofValue is missing or not multibase base58btc (z…)")), false),
     };
@@ -162,11 +171,12 @@ fn verify_one(
     if !matches!(key.key, PublicKey::Ed25519(_)) {
         return (Verdict::Invalid(format!("{name} needs an Ed25519 key; {method} is {}", key.key.kind())), false);
     }
-    let doc_c = match doc_canon.get_or_insert_with(|| jsonld::canonical_nquads(unsecured)) {
-        Ok(c) => c,
+    let doc_c = match doc_canon.get_or_insert_with(|| jsonld::canonicalize_unsecured(signed)) {
+        Ok(c) => &c.nquads,
         Err(e) => return (jsonld_verdict(e.clone()), false),
     };
-    let proof_c = match jsonld::canonical_nquads(&proof_options(proof, unsecured)) {
+    // The proof options take the document's `@context`, which the signed document shares.
+    let proof_c = match jsonld::canonical_proof_options(proof, signed) {
         Ok(c) => c,
         Err(e) => return (jsonld_verdict(e), false),
     };

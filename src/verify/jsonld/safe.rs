@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use oxrdf::{GraphName, NamedOrBlankNode, Term};
 use serde_json::{Map, Value};
 
-use super::{JsonLdError, to_quads};
+use super::{JsonLdError, to_quads, write_json, write_json_str};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
@@ -123,12 +123,64 @@ pub type ShapeMemo = std::sync::Mutex<std::collections::HashMap<[u8; 32], Result
 /// `A:` (has a colon) or `R`, absolute `@id`s become `ID:`; keys, array positions, `type` values,
 /// contexts and other keyword values are kept. Two credentials from the same issuer template
 /// share a shape, and [`check_coverage`] gives the same result for both.
+///
+/// The shape is streamed as the JSON text of that shape document (no document is built).
 pub fn fingerprint(doc: &Value) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut bytes = Vec::with_capacity(2_048);
+    write_shape(doc, &mut bytes);
+    Sha256::digest(&bytes).into()
+}
+
+/// The reference for [`fingerprint`]: the shape built as a document, then serialized.
+#[cfg(test)]
+pub(super) fn fingerprint_reference(doc: &Value) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut shaper = Probe { shape: true, ..Probe::default() };
     let shape = shaper.walk(doc, "$");
     let bytes = serde_json::to_vec(&shape).unwrap_or_default();
     Sha256::digest(&bytes).into()
+}
+
+/// Writes the JSON text of the shape of `v` (what `Probe { shape: true }` builds), without
+/// building it.
+fn write_shape(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Object(m) => {
+            out.push(b'{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json_str(out, k);
+                out.push(b':');
+                match k.as_str() {
+                    kw if KEPT_KEYWORDS.contains(&kw) => write_json(out, x),
+                    "type" | "@type" => write_json(out, x),
+                    "id" | "@id" => match x.as_str() {
+                        Some(s) if s.contains(':') => out.extend_from_slice(b"\"ID:\""),
+                        _ => write_json(out, x),
+                    },
+                    t if TERM_VALUED.contains(&t) => write_json(out, x),
+                    _ => write_shape(x, out),
+                }
+            }
+            out.push(b'}');
+        }
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_shape(x, out);
+            }
+            out.push(b']');
+        }
+        Value::String(s) if s.contains(':') => out.extend_from_slice(b"\"A:\""),
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => out.extend_from_slice(b"\"R\""),
+        Value::Null => out.extend_from_slice(b"null"),
+    }
 }
 
 /// [`check_coverage`], remembered by [`fingerprint`] (at most [`MAX_REMEMBERED_SHAPES`]).

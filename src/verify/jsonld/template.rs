@@ -36,14 +36,14 @@
 //! Tests compare this path with the general one on every fixture and test vector.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, LazyLock, RwLock};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, LazyLock, OnceLock, RwLock};
 
 use oxrdf::{GraphName, NamedNodeRef, NamedOrBlankNode, Term};
 use serde_json::{Map, Value};
-use sophia_api::MownStr;
-use sophia_api::term::{BnodeId, IriRef, LanguageTag, SimpleTerm};
 
-use super::{JsonLdError, XSD_STRING, contexts, to_quads};
+use super::c14n;
+use super::{JsonLdError, XSD_STRING, contexts, to_quads, write_json, write_json_str};
 
 /// Largest number of document shapes whose template (or fallback decision) is remembered.
 pub const MAX_TEMPLATES: usize = 1_024;
@@ -52,8 +52,8 @@ pub const MAX_TEMPLATES: usize = 1_024;
 const MARKER: &str = "x-skillmatch-slot-";
 
 /// Every object key of every bundled context document (a superset of the terms they define).
-static BUNDLED_KEYS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let mut keys = HashSet::new();
+static BUNDLED_KEYS: LazyLock<HashSet<String, BuildHasherDefault<FxHasher>>> = LazyLock::new(|| {
+    let mut keys = HashSet::default();
     for (_, bytes) in contexts::CONTEXTS {
         if let Ok(v) = serde_json::from_slice::<Value>(bytes) {
             collect_keys(&v, &mut keys);
@@ -62,12 +62,50 @@ static BUNDLED_KEYS: LazyLock<HashSet<String>> = LazyLock::new(|| {
     keys
 });
 
+/// A multiply-rotate hasher (the "Fx" hash of rustc / Firefox) for [`BUNDLED_KEYS`], which every
+/// string value of every document is looked up in. The set is fixed (the bundled contexts'
+/// keys), so crafted values cannot degrade it; SipHash is kept for the template cache, whose
+/// keys come from documents.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Templates by exact probe bytes; `None`: this shape takes the general path.
 type Cache = HashMap<Vec<u8>, Option<Arc<Template>>>;
 
 static TEMPLATES: LazyLock<RwLock<Cache>> = LazyLock::new(|| RwLock::new(HashMap::new()));
 
-fn collect_keys(v: &Value, keys: &mut HashSet<String>) {
+fn collect_keys<S: std::hash::BuildHasher>(v: &Value, keys: &mut HashSet<String, S>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
@@ -80,8 +118,9 @@ fn collect_keys(v: &Value, keys: &mut HashSet<String>) {
     }
 }
 
-/// Keyword keys whose values are structure, kept exactly.
-const KEPT_KEYS: [&str; 11] = [
+/// Keys whose values are kept exactly: keywords whose values are structure, and `proofPurpose`
+/// (a term value, kept as the safe-mode shape keeps it; see [`Template::safe_mode`]).
+const KEPT_KEYS: [&str; 12] = [
     "@context",
     "@language",
     "@direction",
@@ -93,12 +132,39 @@ const KEPT_KEYS: [&str; 11] = [
     "@type",
     "type",
     "@propagate",
+    "proofPurpose",
 ];
+
+/// Whether the value `x` of key `k` is kept exactly: [`KEPT_KEYS`], and an `id` / `@id` that is
+/// not a string (invalid as an IRI; kept so that the shape decides safe mode, see
+/// [`Template::safe_mode`]).
+fn kept(k: &str, x: &Value) -> bool {
+    KEPT_KEYS.contains(&k) || (matches!(k, "id" | "@id") && !x.is_string())
+}
+
+/// A term that is the same for every document of a shape.
+enum Fixed {
+    Iri(String),
+    Blank(String),
+    Typed(String, String),
+    Lang(String, String),
+}
+
+impl Fixed {
+    fn term(&self) -> c14n::Term<'_> {
+        match self {
+            Fixed::Iri(i) => c14n::Term::Iri(i),
+            Fixed::Blank(b) => c14n::Term::Blank(b),
+            Fixed::Typed(v, d) => c14n::Term::Typed(v, d),
+            Fixed::Lang(v, l) => c14n::Term::Lang(v, l),
+        }
+    }
+}
 
 /// One position of a template quad.
 enum Slot {
     /// A term that is the same for every document of the shape.
-    Fixed(SimpleTerm<'static>),
+    Fixed(Fixed),
     /// The value of token `n` as an IRI.
     Iri(usize),
     /// The value of token `n` as a literal with this datatype IRI.
@@ -108,10 +174,30 @@ enum Slot {
 }
 
 /// The dataset of a shape with its values left open.
-struct Template {
+pub(super) struct Template {
     quads: Vec<(Slot, Slot, Slot, Option<Slot>)>,
     /// Tokens used in an IRI position (their values must be valid absolute IRIs).
     iri_tokens: Vec<usize>,
+    /// The JSON-LD safe-mode result of every document of this shape.
+    ///
+    /// Sound because the shape (the cache key) determines [`super::safe::check_coverage`]: the
+    /// key keeps every key, array position, keyword value, `type`, `proofPurpose`, number,
+    /// boolean and non-string `id` exactly, and of every other string whether it has a `:`,
+    /// which is all that [`super::safe::fingerprint`] keeps, except the text of an `id` without
+    /// `:`; such an id makes `check_coverage` refuse the document at the first such id's path,
+    /// which the key also determines.
+    safe_mode: OnceLock<Result<(), String>>,
+}
+
+impl Template {
+    /// [`super::safe::check_coverage`] of `unsecured`, a document of this shape, computed for
+    /// the first document of the shape only.
+    ///
+    /// # Errors
+    /// As `check_coverage`.
+    pub(super) fn safe_mode(&self, unsecured: impl FnOnce() -> Value) -> Result<(), String> {
+        self.safe_mode.get_or_init(|| super::safe::check_coverage(&unsecured())).clone()
+    }
 }
 
 /// The probe of a document: the document with data values tokenized, and the values.
@@ -139,6 +225,75 @@ impl<'a> Shaper<'a> {
         Value::String(token)
     }
 
+    /// Writes the cache key of `v`: exactly `serde_json::to_vec(&self.walk(v))`, without building
+    /// the probe (the probe is built only when the key is not cached yet). Collects the same
+    /// values in the same order as [`Shaper::walk`].
+    fn write_key(&mut self, v: &'a Value, out: &mut Vec<u8>) {
+        match v {
+            Value::Object(m) => {
+                out.push(b'{');
+                for (i, (k, x)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    self.write_entry(k, x, out);
+                }
+                out.push(b'}');
+            }
+            Value::Array(a) => {
+                out.push(b'[');
+                for (i, x) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    self.write_key(x, out);
+                }
+                out.push(b']');
+            }
+            Value::String(s) if s.contains(MARKER) => {
+                self.ok = false;
+                write_json_str(out, s);
+            }
+            Value::String(s) if self.keep(s) => write_json_str(out, s),
+            Value::String(s) => {
+                let n = self.values.len();
+                self.values.push(s);
+                let (prefix, slashes) = match s.split_once(':') {
+                    Some((prefix, suffix)) => (Some(prefix), suffix.starts_with("//")),
+                    None => (None, false),
+                };
+                // The token's JSON text: `"{prefix}:[//]{MARKER}{n}"` (only the prefix may need
+                // escaping).
+                if let Some(prefix) = prefix {
+                    write_json_str(out, prefix);
+                    out.pop();
+                    out.extend_from_slice(if slashes { b"://" } else { b":" });
+                } else {
+                    out.push(b'"');
+                }
+                out.extend_from_slice(MARKER.as_bytes());
+                write_decimal(out, n);
+                out.push(b'"');
+            }
+            Value::Number(_) | Value::Bool(_) | Value::Null => write_json(out, v),
+        }
+    }
+
+    /// Writes one object entry `"k":value` of the cache key (see [`Shaper::write_key`]).
+    fn write_entry(&mut self, k: &'a str, x: &'a Value, out: &mut Vec<u8>) {
+        if k.contains(MARKER) {
+            self.ok = false;
+        }
+        write_json_str(out, k);
+        out.push(b':');
+        if kept(k, x) {
+            self.ok &= !contains_marker(x);
+            write_json(out, x);
+        } else {
+            self.write_key(x, out);
+        }
+    }
+
     fn walk(&mut self, v: &'a Value) -> Value {
         match v {
             Value::Object(m) => {
@@ -147,7 +302,7 @@ impl<'a> Shaper<'a> {
                     if k.contains(MARKER) {
                         self.ok = false;
                     }
-                    let nx = if KEPT_KEYS.contains(&k.as_str()) {
+                    let nx = if kept(k, x) {
                         self.ok &= !contains_marker(x);
                         x.clone()
                     } else {
@@ -169,6 +324,21 @@ impl<'a> Shaper<'a> {
     }
 }
 
+/// Appends the decimal digits of `n`.
+fn write_decimal(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
 fn contains_marker(v: &Value) -> bool {
     match v {
         Value::Object(m) => m.iter().any(|(k, x)| k.contains(MARKER) || contains_marker(x)),
@@ -178,32 +348,39 @@ fn contains_marker(v: &Value) -> bool {
     }
 }
 
-/// Keys of every inline context of the document (objects under `@context`, at any depth).
-fn inline_context_keys<'a>(v: &'a Value, out: &mut HashSet<&'a str>) {
-    fn all_keys<'a>(v: &'a Value, out: &mut HashSet<&'a str>) {
-        match v {
-            Value::Object(m) => {
-                for (k, x) in m {
-                    out.insert(k.as_str());
-                    all_keys(x, out);
-                }
-            }
-            Value::Array(a) => a.iter().for_each(|x| all_keys(x, out)),
-            _ => {}
-        }
-    }
+/// Every key of `v`, at any depth (the terms an inline context may define).
+fn all_keys<'a>(v: &'a Value, out: &mut HashSet<&'a str>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                if k == "@context" {
-                    all_keys(x, out);
-                } else {
-                    inline_context_keys(x, out);
-                }
+                out.insert(k.as_str());
+                all_keys(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| all_keys(x, out)),
+        _ => {}
+    }
+}
+
+/// Keys of every inline context of the document (objects under `@context`, at any depth).
+fn inline_context_keys<'a>(v: &'a Value, out: &mut HashSet<&'a str>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                inline_context_entry(k, x, out);
             }
         }
         Value::Array(a) => a.iter().for_each(|x| inline_context_keys(x, out)),
         _ => {}
+    }
+}
+
+/// [`inline_context_keys`] of one object entry.
+fn inline_context_entry<'a>(k: &str, x: &'a Value, out: &mut HashSet<&'a str>) {
+    if k == "@context" {
+        all_keys(x, out);
+    } else {
+        inline_context_keys(x, out);
     }
 }
 
@@ -231,24 +408,24 @@ fn build(probe: &Value, tokens: &[String]) -> Option<Template> {
     fn iri_slot(classify: &mut impl FnMut(&str, bool) -> Option<Option<usize>>, s: String) -> Option<Slot> {
         Some(match classify(&s, true)? {
             Some(n) => Slot::Iri(n),
-            None => Slot::Fixed(super::iri(s)),
+            None => Slot::Fixed(Fixed::Iri(s)),
         })
     }
     let mut out = Vec::with_capacity(quads.len());
     for q in quads {
         let subject = match q.subject {
             NamedOrBlankNode::NamedNode(n) => iri_slot(&mut classify, n.into_string())?,
-            NamedOrBlankNode::BlankNode(b) => Slot::Fixed(super::bnode(b.into_string())),
+            NamedOrBlankNode::BlankNode(b) => Slot::Fixed(Fixed::Blank(b.into_string())),
         };
         let predicate = iri_slot(&mut classify, q.predicate.into_string())?;
         let graph = match q.graph_name {
             GraphName::DefaultGraph => None,
             GraphName::NamedNode(n) => Some(iri_slot(&mut classify, n.into_string())?),
-            GraphName::BlankNode(b) => Some(Slot::Fixed(super::bnode(b.into_string()))),
+            GraphName::BlankNode(b) => Some(Slot::Fixed(Fixed::Blank(b.into_string()))),
         };
         let object = match q.object {
             Term::NamedNode(n) => iri_slot(&mut classify, n.into_string())?,
-            Term::BlankNode(b) => Slot::Fixed(super::bnode(b.into_string())),
+            Term::BlankNode(b) => Slot::Fixed(Fixed::Blank(b.into_string())),
             Term::Literal(l) => {
                 let (value, datatype, language) = l.destruct();
                 let datatype = datatype.map_or_else(|| XSD_STRING.to_string(), |d| d.into_string());
@@ -258,15 +435,8 @@ fn build(probe: &Value, tokens: &[String]) -> Option<Template> {
                 match (classify(&value, false)?, language) {
                     (Some(n), Some(lang)) => Slot::Lang(n, lang),
                     (Some(n), None) => Slot::Typed(n, datatype),
-                    (None, Some(lang)) => Slot::Fixed(SimpleTerm::LiteralLanguage(
-                        MownStr::from(value),
-                        LanguageTag::new_unchecked(MownStr::from(lang)),
-                        None,
-                    )),
-                    (None, None) => Slot::Fixed(SimpleTerm::LiteralDatatype(
-                        MownStr::from(value),
-                        IriRef::new_unchecked(MownStr::from(datatype)),
-                    )),
+                    (None, Some(lang)) => Slot::Fixed(Fixed::Lang(value, lang)),
+                    (None, None) => Slot::Fixed(Fixed::Typed(value, datatype)),
                 }
             }
         };
@@ -277,29 +447,10 @@ fn build(probe: &Value, tokens: &[String]) -> Option<Template> {
         return None;
     }
     let iri_tokens = (0..tokens.len()).filter(|&n| kind[n] == Some(true)).collect();
-    Some(Template { quads: out, iri_tokens })
+    Some(Template { quads: out, iri_tokens, safe_mode: OnceLock::new() })
 }
 
-/// A quad for [`super::canonicalize_set`]: subject, predicate, object, graph.
-pub(super) type BQuad<'a> = ([SimpleTerm<'a>; 3], Option<SimpleTerm<'a>>);
-
-fn borrow<'a>(t: &'a SimpleTerm<'static>) -> SimpleTerm<'a> {
-    match t {
-        SimpleTerm::Iri(i) => SimpleTerm::Iri(IriRef::new_unchecked(MownStr::from(i.as_str()))),
-        SimpleTerm::BlankNode(b) => SimpleTerm::BlankNode(BnodeId::new_unchecked(MownStr::from(b.as_str()))),
-        SimpleTerm::LiteralDatatype(v, d) => {
-            SimpleTerm::LiteralDatatype(MownStr::from(v.as_ref()), IriRef::new_unchecked(MownStr::from(d.as_str())))
-        }
-        SimpleTerm::LiteralLanguage(v, l, dir) => SimpleTerm::LiteralLanguage(
-            MownStr::from(v.as_ref()),
-            LanguageTag::new_unchecked(MownStr::from(l.as_str())),
-            *dir,
-        ),
-        other => other.clone(),
-    }
-}
-
-fn instantiate<'a>(t: &'a Template, values: &[&'a str]) -> Option<HashSet<BQuad<'a>>> {
+fn instantiate<'a>(t: &'a Template, values: &[&'a str]) -> Option<Vec<c14n::Quad<'a>>> {
     for &n in &t.iri_tokens {
         let v = values.get(n)?;
         // The last branch of IRI expansion: the value passes through only if it is a valid
@@ -308,56 +459,148 @@ fn instantiate<'a>(t: &'a Template, values: &[&'a str]) -> Option<HashSet<BQuad<
             return None;
         }
     }
-    let value = |n: usize| values.get(n).copied();
-    let slot = |s: &'a Slot| -> Option<SimpleTerm<'a>> {
+    let slot = |s: &'a Slot| -> Option<c14n::Term<'a>> {
         Some(match s {
-            Slot::Fixed(t) => borrow(t),
-            Slot::Iri(n) => SimpleTerm::Iri(IriRef::new_unchecked(MownStr::from(value(*n)?))),
-            Slot::Typed(n, d) => {
-                SimpleTerm::LiteralDatatype(MownStr::from(value(*n)?), IriRef::new_unchecked(MownStr::from(d.as_str())))
-            }
-            Slot::Lang(n, l) => SimpleTerm::LiteralLanguage(
-                MownStr::from(value(*n)?),
-                LanguageTag::new_unchecked(MownStr::from(l.as_str())),
-                None,
-            ),
+            Slot::Fixed(t) => t.term(),
+            Slot::Iri(n) => c14n::Term::Iri(values.get(*n)?),
+            Slot::Typed(n, d) => c14n::Term::Typed(values.get(*n)?, d),
+            Slot::Lang(n, l) => c14n::Term::Lang(values.get(*n)?, l),
         })
     };
-    let mut set = HashSet::with_capacity(t.quads.len());
+    let mut quads = Vec::with_capacity(t.quads.len());
     for (s, p, o, g) in &t.quads {
-        let graph = match g {
+        let g = match g {
             None => None,
             Some(g) => Some(slot(g)?),
         };
-        set.insert(([slot(s)?, slot(p)?, slot(o)?], graph));
+        quads.push(c14n::Quad { s: slot(s)?, p: slot(p)?, o: slot(o)?, g });
     }
-    Some(set)
+    Some(quads)
+}
+
+/// A JSON document read in place: a value, or an object given by its entries (a signed document
+/// without its `proof`, a proof with the document's `@context`), so that verification does not
+/// copy documents to add or drop a key.
+pub enum Doc<'a> {
+    /// The document itself.
+    Value(&'a Value),
+    /// An object with these entries, in the order its [`Doc::to_value`] copy iterates them.
+    Entries(Vec<(&'a str, &'a Value)>),
+}
+
+impl<'a> Doc<'a> {
+    /// `doc` without its top-level key `skip` (`doc` itself when it is not an object).
+    pub fn without(doc: &'a Value, skip: &str) -> Doc<'a> {
+        match doc {
+            Value::Object(m) => {
+                Doc::Entries(m.iter().filter(|(k, _)| *k != skip).map(|(k, v)| (k.as_str(), v)).collect())
+            }
+            other => Doc::Value(other),
+        }
+    }
+
+    /// The proof options document of `proof` (an object): the proof without `proofValue`, with
+    /// the `@context` of `doc` (see [`crate::verify::proof::proof_options`]); `None` when the
+    /// proof is not an object.
+    pub fn proof_options(proof: &'a Value, doc: &'a Value) -> Option<Doc<'a>> {
+        let m = proof.as_object()?;
+        let context = doc.get("@context");
+        let mut entries: Vec<(&str, &Value)> = m
+            .iter()
+            .filter(|(k, _)| *k != "proofValue" && !(context.is_some() && *k == "@context"))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        if let Some(c) = context {
+            entries.push(("@context", c));
+        }
+        // The copy's map iterates its keys in order (serde_json's default map is sorted).
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        Some(Doc::Entries(entries))
+    }
+
+    /// The document as a value (a copy, for the general path and cache misses).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Doc::Value(v) => (*v).clone(),
+            Doc::Entries(e) => Value::Object(e.iter().map(|(k, v)| (k.to_string(), (*v).clone())).collect()),
+        }
+    }
 }
 
 /// The RDFC-1.0 canonical N-Quads of `doc` through its shape's template, or `None` when this
-/// document must take the general path (see the module doc).
-pub(super) fn canonical_nquads(doc: &Value) -> Option<Result<String, JsonLdError>> {
-    let mut inline_keys = HashSet::new();
-    inline_context_keys(doc, &mut inline_keys);
-    let mut shaper = Shaper { inline_keys, values: Vec::new(), tokens: Vec::new(), ok: true };
-    let probe = shaper.walk(doc);
-    if !shaper.ok {
-        return None;
-    }
-    let key = serde_json::to_vec(&probe).ok()?;
+/// document must take the general path (see the module doc). The template is returned when it
+/// is in the cache (its safe-mode result is then shared by the shape).
+pub(super) fn canonical_nquads(doc: &Doc<'_>) -> Option<Templated> {
+    let (key, shaper) = shape_key(doc)?;
     let cached = TEMPLATES.read().ok().and_then(|m| m.get(&key).cloned());
-    let template = match cached {
-        Some(t) => t?,
+    let (template, stored) = match cached {
+        Some(t) => (t?, true),
         None => {
-            let built = super::guarded(|| Ok(build(&probe, &shaper.tokens))).ok().flatten().map(Arc::new);
+            let copy = doc.to_value();
+            let mut probe_shaper =
+                Shaper { inline_keys: HashSet::new(), values: Vec::new(), tokens: Vec::new(), ok: true };
+            inline_context_keys(&copy, &mut probe_shaper.inline_keys);
+            let probe = probe_shaper.walk(&copy);
+            let built = super::guarded(|| Ok(build(&probe, &probe_shaper.tokens))).ok().flatten().map(Arc::new);
+            let mut stored = false;
             if let Ok(mut m) = TEMPLATES.write()
                 && m.len() < MAX_TEMPLATES
             {
                 m.insert(key, built.clone());
+                stored = true;
             }
-            built?
+            (built?, stored)
         }
     };
-    let set = instantiate(&template, &shaper.values)?;
-    Some(super::guarded(|| super::canonicalize_set(&set)))
+    let mut quads = instantiate(&template, &shaper.values)?;
+    let nquads = super::guarded(|| super::canonicalize_borrowed(&mut quads));
+    Some((nquads, stored.then_some(template)))
+}
+
+/// The canonical N-Quads of a document through a template, with the template when it is cached.
+pub(super) type Templated = (Result<String, JsonLdError>, Option<Arc<Template>>);
+
+/// The cache key of `doc`, with the shaper holding its values; `None` when the document
+/// contains the token marker. Equal to the key of `doc`'s copy ([`Doc::to_value`]).
+fn shape_key<'a>(doc: &Doc<'a>) -> Option<(Vec<u8>, Shaper<'a>)> {
+    let mut inline_keys = HashSet::new();
+    match doc {
+        Doc::Value(v) => inline_context_keys(v, &mut inline_keys),
+        Doc::Entries(e) => e.iter().for_each(|(k, x)| inline_context_entry(k, x, &mut inline_keys)),
+    }
+    let mut shaper = Shaper { inline_keys, values: Vec::with_capacity(64), tokens: Vec::new(), ok: true };
+    let mut key = Vec::with_capacity(2_048);
+    match doc {
+        Doc::Value(v) => shaper.write_key(v, &mut key),
+        Doc::Entries(e) => {
+            key.push(b'{');
+            for (i, (k, x)) in e.iter().enumerate() {
+                if i > 0 {
+                    key.push(b',');
+                }
+                shaper.write_entry(k, x, &mut key);
+            }
+            key.push(b'}');
+        }
+    }
+    shaper.ok.then_some((key, shaper))
+}
+
+/// A cache key with the values of its tokens.
+#[cfg(test)]
+pub(super) type KeyAndValues = (Vec<u8>, Vec<String>);
+
+/// The streamed cache key of `doc` and the serialization of the probe of its copy, with both
+/// value lists (tests: they must be equal).
+#[cfg(test)]
+pub(super) fn key_and_probe(doc: &Doc<'_>) -> (KeyAndValues, KeyAndValues) {
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let streamed = shape_key(doc).map(|(key, a)| (key, owned(&a.values))).unwrap_or_default();
+    let copy = doc.to_value();
+    let mut inline_keys = HashSet::new();
+    inline_context_keys(&copy, &mut inline_keys);
+    let mut b = Shaper { inline_keys, values: Vec::new(), tokens: Vec::new(), ok: true };
+    let probe = serde_json::to_vec(&b.walk(&copy)).unwrap_or_default();
+    let probed = if b.ok { (probe, owned(&b.values)) } else { Default::default() };
+    (streamed, probed)
 }
