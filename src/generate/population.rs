@@ -110,7 +110,7 @@ impl Default for FormatShares {
 /// The verification policy the planned statuses assume: the one of the `run.toml` that `gen`
 /// writes (hosted OB 2.0 assertions and Credly exports accepted offline, no trust store).
 pub fn generated_policy() -> VerifyPolicy {
-    VerifyPolicy { accept_hosted_offline: true, accept_platform_exports: true, trust: None }
+    VerifyPolicy { accept_hosted_offline: true, accept_platform_exports: true, trust: None, ..VerifyPolicy::default() }
 }
 
 /// The status `skillmatch verify` gives a generated badge of `format` with `fault` under

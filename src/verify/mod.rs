@@ -87,11 +87,23 @@ pub struct VerifyPolicy {
     /// Trust folder (pinned documents and `policy.toml`, see [`trust`]); relative to the config
     /// file. `None`: no trust store (see the module doc for what that means).
     pub trust: Option<PathBuf>,
+    /// Most distinct (hash algorithm, salt) pairs for which the whole roster is hashed to resolve
+    /// unclaimed hashed credentials in one batch (each costs one hash per roster email). Unclaimed
+    /// credentials beyond it are reported as not resolved, with this key named.
+    pub max_resolution_salts: usize,
 }
+
+/// Default for [`VerifyPolicy::max_resolution_salts`].
+pub const DEFAULT_MAX_RESOLUTION_SALTS: usize = 10_000;
 
 impl Default for VerifyPolicy {
     fn default() -> Self {
-        VerifyPolicy { accept_hosted_offline: false, accept_platform_exports: true, trust: None }
+        VerifyPolicy {
+            accept_hosted_offline: false,
+            accept_platform_exports: true,
+            trust: None,
+            max_resolution_salts: DEFAULT_MAX_RESOLUTION_SALTS,
+        }
     }
 }
 
@@ -119,7 +131,7 @@ pub fn verify_one(
     policy: &VerifyPolicy,
     trust: &TrustStore,
 ) -> VerifiedCredential {
-    let cache = SaltCache::build(std::iter::once(&cred), roster);
+    let cache = SaltCache::build(std::iter::once(&cred), roster, policy.max_resolution_salts);
     verify_with(cred, roster, as_of, policy, trust, &cache)
 }
 
@@ -131,7 +143,7 @@ pub fn verify_all(
     policy: &VerifyPolicy,
     trust: &TrustStore,
 ) -> Vec<VerifiedCredential> {
-    let cache = SaltCache::build(creds.iter(), roster);
+    let cache = SaltCache::build(creds.iter(), roster, policy.max_resolution_salts);
     creds.into_par_iter().map(|c| verify_with(c, roster, as_of, policy, trust, &cache)).collect()
 }
 

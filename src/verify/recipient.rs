@@ -36,20 +36,30 @@ type SaltKey = (&'static str, String);
 #[derive(Debug, Default)]
 pub(crate) struct SaltCache {
     tables: HashMap<SaltKey, HashMap<String, BTreeSet<usize>>>,
+    /// Keys left out because the batch had more distinct salts than the limit.
+    skipped: std::collections::HashSet<SaltKey>,
+    limit: usize,
 }
 
 impl SaltCache {
-    /// Builds the tables needed by the unclaimed hashed credentials in `creds` (in parallel).
-    pub fn build<'a>(creds: impl IntoIterator<Item = &'a Credential>, roster: &Roster) -> SaltCache {
+    /// Builds the tables needed by the unclaimed hashed credentials in `creds` (in parallel), for
+    /// at most `limit` distinct (algorithm, salt) pairs, the first ones in credential order.
+    pub fn build<'a>(creds: impl IntoIterator<Item = &'a Credential>, roster: &Roster, limit: usize) -> SaltCache {
         let mut keys: Vec<(HashAlgo, String)> = Vec::new();
+        let mut seen: std::collections::HashSet<SaltKey> = std::collections::HashSet::new();
+        let mut skipped = std::collections::HashSet::new();
         for c in creds {
             if c.candidate_id.is_some() {
                 continue;
             }
             if let Recipient::Hashed { algo, salt, .. } = &c.recipient {
                 let key = (*algo, salt.clone().unwrap_or_default());
-                if !keys.contains(&key) {
-                    keys.push(key);
+                if seen.insert((algo_name(key.0), key.1.clone())) {
+                    if keys.len() < limit {
+                        keys.push(key);
+                    } else {
+                        skipped.insert((algo_name(key.0), key.1));
+                    }
                 }
             }
         }
@@ -65,7 +75,12 @@ impl SaltCache {
                 ((algo_name(algo), salt), table)
             })
             .collect();
-        SaltCache { tables }
+        SaltCache { tables, skipped, limit }
+    }
+
+    /// Whether the table for (algo, salt) was left out by the limit.
+    fn was_skipped(&self, algo: HashAlgo, salt: Option<&str>) -> bool {
+        !self.skipped.is_empty() && self.skipped.contains(&(algo_name(algo), salt.unwrap_or("").to_string()))
     }
 
     /// Candidates whose email hashes to `digest` under (algo, salt); `None` if the table was not built.
@@ -150,11 +165,18 @@ pub(crate) fn check(cred: &Credential, roster: &Roster, cache: &SaltCache) -> Re
                         "unclaimed, and the recipient is a {kind} identity that the roster (emails only) cannot resolve"
                     ));
                 }
+                Recipient::Hashed { algo, salt, .. } if cache.was_skipped(*algo, salt.as_deref()) => {
+                    return Mismatch(format!(
+                        "unclaimed, and not resolved: the batch has more than {} distinct recipient salts \
+                         ([verify] max_resolution_salts); claim it with a candidate folder or the claims file",
+                        cache.limit
+                    ));
+                }
                 Recipient::Hashed { algo, digest, salt, .. } => match cache.lookup(*algo, salt.as_deref(), digest) {
                     Some(found) => found,
                     None => {
                         // Not pre-built (single-credential call): hash the roster for this salt only.
-                        let local = SaltCache::build(std::iter::once(cred), roster);
+                        let local = SaltCache::build(std::iter::once(cred), roster, 1);
                         local.lookup(*algo, salt.as_deref(), digest).unwrap_or_default()
                     }
                 },

@@ -80,7 +80,7 @@ fn credly(state: &str) -> Credential {
 }
 
 fn hosted_ok() -> VerifyPolicy {
-    VerifyPolicy { accept_hosted_offline: true, accept_platform_exports: true, trust: None }
+    VerifyPolicy { accept_hosted_offline: true, accept_platform_exports: true, trust: None, ..VerifyPolicy::default() }
 }
 
 const AS_OF: &str = "2025-03-10";
@@ -121,7 +121,12 @@ fn hosted_is_unverifiable_when_policy_is_off() {
 
 #[test]
 fn platform_exports_follow_policy_and_state() {
-    let off = VerifyPolicy { accept_hosted_offline: false, accept_platform_exports: false, trust: None };
+    let off = VerifyPolicy {
+        accept_hosted_offline: false,
+        accept_platform_exports: false,
+        trust: None,
+        ..VerifyPolicy::default()
+    };
     assert_eq!(run(credly("accepted"), &off).status, Status::Unverifiable);
     for state in ["pending", "rejected"] {
         let vc = run(credly(state), &VerifyPolicy::default());
@@ -272,6 +277,16 @@ fn unclaimed_credentials_resolve_against_the_roster() {
     assert_eq!(vc.credential.candidate_id, None);
     assert!(check(&vc, "recipient").detail.contains("ambiguous"));
     assert!(check(&vc, "recipient").detail.contains("c1, c2"));
+
+    // The roster is hashed for at most `max_resolution_salts` distinct salts per batch: with a
+    // limit of 1, the credential with the second salt is reported as not resolved, naming the key.
+    let limited = VerifyPolicy { max_resolution_salts: 1, ..hosted_ok() };
+    let two = vec![hashed("a.work@example.com", "s1"), hashed("bob@example.org", "s2")];
+    let out = verify_all(two, &roster(), day(AS_OF), &limited, &TrustStore::default());
+    assert_eq!(out[0].status, Status::Verified);
+    assert_eq!(out[1].status, Status::RecipientMismatch);
+    assert_eq!(out[1].credential.candidate_id, None);
+    assert!(check(&out[1], "recipient").detail.contains("max_resolution_salts"), "{:?}", out[1].checks);
 }
 
 #[test]
