@@ -13,6 +13,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 use skillmatch::extract::Extractor;
 use skillmatch::taxonomy::Taxonomy;
+use skillmatch::taxonomy::onet::{Crosswalk, Onet};
+use skillmatch::taxonomy::titles::TitleIndex;
 
 /// A deterministic ~3,000-character posting mixing skill labels and filler.
 fn posting(t: &Taxonomy, seed: usize) -> String {
@@ -45,6 +47,65 @@ fn queries(t: &Taxonomy, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// Single-thread rate of each kind of string in [`queries`] (distinct strings, no memo);
+/// `SKILLMATCH_BENCH_NORMALIZE=N` takes N strings of each kind (`all`: as many as skills).
+fn normalize_detail(t: &Taxonomy) {
+    let per_kind =
+        std::env::var("SKILLMATCH_BENCH_NORMALIZE").ok().and_then(|v| v.parse::<usize>().ok()).filter(|&n| n > 0);
+    let qs = queries(t, 4 * per_kind.unwrap_or(t.skills.len()));
+    for (kind, name) in ["exact labels", "one-letter typos", "plurals", "reversed labels"].iter().enumerate() {
+        let some: Vec<&String> = qs.iter().skip(kind).step_by(4).collect();
+        let mut best = f64::MAX;
+        let mut mapped = 0;
+        for _ in 0..3 {
+            let start = Instant::now();
+            mapped = some.iter().filter(|q| t.normalize_name(q).skill.is_some()).count();
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        eprintln!(
+            "normalize {name}: {} distinct strings ({mapped} mapped), {:.0} strings/s on 1 thread (best of 3)",
+            some.len(),
+            some.len() as f64 / best
+        );
+    }
+}
+
+/// Best of 3 wall-clock times of loading what the nightly job loads (`SKILLMATCH_BENCH_LOAD=1`):
+/// ESCO, O*NET (technologies added to the taxonomy), the crosswalk (codes resolved), then the title
+/// index and the extractor.
+fn load_detail() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy");
+    let best = |f: &mut dyn FnMut()| {
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let load = || {
+        let mut t = Taxonomy::load_esco(&root.join("esco-v1.2.0")).expect("ESCO loads");
+        let onet = Onet::load(&root.join("onet-29.2")).expect("O*NET loads");
+        t.add_onet_technologies(&onet);
+        let mut c = Crosswalk::load(&root.join("crosswalk-nesta")).expect("crosswalk loads");
+        c.resolve_codes(&onet);
+        (t, onet, c)
+    };
+    let esco = best(&mut || drop(black_box(Taxonomy::load_esco(&root.join("esco-v1.2.0")))));
+    let all = best(&mut || drop(black_box(load())));
+    let (t, onet, c) = load();
+    let titles = best(&mut || drop(black_box(TitleIndex::build(&t, Some((&onet, &c))))));
+    let extractor = best(&mut || drop(black_box(Extractor::new(&t))));
+    eprintln!(
+        "load (best of 3): ESCO {esco:?}; ESCO + O*NET ({} technologies added) + crosswalk {all:?}; \
+         title index {titles:?}; extractor {extractor:?} ({} patterns)",
+        t.technology_count(),
+        Extractor::new(&t).pattern_count()
+    );
+}
+
 fn bench(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy/esco-v1.2.0");
     let start = Instant::now();
@@ -53,6 +114,12 @@ fn bench(c: &mut Criterion) {
     let ex = Extractor::new(&t);
     eprintln!("taxonomy load {loaded:?}, extractor build {:?}", start.elapsed() - loaded);
 
+    if std::env::var_os("SKILLMATCH_BENCH_LOAD").is_some() {
+        load_detail();
+    }
+    if std::env::var_os("SKILLMATCH_BENCH_NORMALIZE").is_some() {
+        normalize_detail(&t);
+    }
     if let Some(n) = std::env::var("SKILLMATCH_BENCH_POSTINGS").ok().and_then(|v| v.parse::<usize>().ok()) {
         let texts: Vec<String> = (0..1000).map(|i| posting(&t, i)).collect();
         let start = Instant::now();
@@ -65,11 +132,20 @@ fn bench(c: &mut Criterion) {
             rayon::current_num_threads()
         );
         let qs = queries(&t, 1_000_000);
+        let distinct = qs.iter().collect::<std::collections::HashSet<_>>().len();
+        let start = Instant::now();
+        let mapped = t.normalize_names(&qs).iter().filter(|m| m.skill.is_some()).count();
+        let e = start.elapsed();
+        eprintln!(
+            "normalize (batch, each distinct string once): {} strings, {distinct} distinct, {mapped} mapped, in {e:?} on {} threads",
+            qs.len(),
+            rayon::current_num_threads()
+        );
         let start = Instant::now();
         let mapped = qs.par_iter().filter(|q| t.normalize_name(q).skill.is_some()).count();
         let e = start.elapsed();
         eprintln!(
-            "normalize: {} strings ({mapped} mapped) in {e:?} on {} threads",
+            "normalize (no memo: every string searched, as if all were distinct): {} strings ({mapped} mapped) in {e:?} on {} threads",
             qs.len(),
             rayon::current_num_threads()
         );

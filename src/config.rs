@@ -63,6 +63,38 @@ pub struct TaxonomyConfig {
     pub aliases: Vec<PathBuf>,
     /// Complete postings with no skills and little text from their job title's ESCO occupation.
     pub infer_from_title: bool,
+    /// Folder of O*NET 29.2 (`Technology Skills`, `Alternate Titles`, …); default: `onet-29.2`
+    /// beside `esco_dir`, when that folder exists (see [`TaxonomyConfig::onet_folder`]).
+    pub onet_dir: Option<PathBuf>,
+    /// The ESCO ↔ O*NET occupation crosswalk (file, or folder holding it); default:
+    /// `crosswalk-nesta` beside `esco_dir`, when it exists (see [`TaxonomyConfig::crosswalk_path`]).
+    pub crosswalk: Option<PathBuf>,
+    /// Map O*NET technology names ("Microsoft Excel", "Tableau") in skill strings and posting
+    /// text: to the ESCO skill with that label, else to an O*NET technology skill.
+    pub onet_technologies: bool,
+    /// Match job titles against O*NET alternate titles too (through the crosswalk), not only
+    /// ESCO occupation labels.
+    pub onet_titles: bool,
+}
+
+impl TaxonomyConfig {
+    /// The O*NET folder to use: `onet_dir` if set, else `onet-29.2` beside `esco_dir` if it is a
+    /// folder, else none (O*NET is then not used).
+    pub fn onet_folder(&self) -> Option<PathBuf> {
+        self.onet_dir.clone().or_else(|| self.beside_esco("onet-29.2"))
+    }
+
+    /// The crosswalk to use: `crosswalk` if set, else `crosswalk-nesta` beside `esco_dir` if it
+    /// exists, else none.
+    pub fn crosswalk_path(&self) -> Option<PathBuf> {
+        self.crosswalk.clone().or_else(|| self.beside_esco("crosswalk-nesta"))
+    }
+
+    /// `name` in the folder holding `esco_dir`, if it exists.
+    fn beside_esco(&self, name: &str) -> Option<PathBuf> {
+        let dir = self.esco_dir.parent()?.join(name);
+        dir.exists().then_some(dir)
+    }
 }
 
 impl Default for TaxonomyConfig {
@@ -72,6 +104,10 @@ impl Default for TaxonomyConfig {
             fuzzy_threshold: None,
             aliases: Vec::new(),
             infer_from_title: true,
+            onet_dir: None,
+            crosswalk: None,
+            onet_technologies: true,
+            onet_titles: true,
         }
     }
 }
@@ -234,6 +270,12 @@ impl Config {
         self.inputs.postings.iter_mut().for_each(fix);
         fix(&mut self.taxonomy.esco_dir);
         self.taxonomy.aliases.iter_mut().for_each(fix);
+        if let Some(p) = self.taxonomy.onet_dir.as_mut() {
+            fix(p)
+        }
+        if let Some(p) = self.taxonomy.crosswalk.as_mut() {
+            fix(p)
+        }
         if let Some(p) = self.run.out.as_mut() {
             fix(p)
         }

@@ -162,3 +162,29 @@ fn extract_cli_stdin_jsonl() {
     assert_eq!(rows[1]["id"], 7);
     assert_eq!(rows[1]["skills"].as_array().map(Vec::len), Some(0));
 }
+
+#[test]
+fn cli_maps_onet_technology_names_unless_told_not_to() {
+    let out = bin().args(["normalize", "Tableau", "Python"]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(rows[0]["uri"], "onet:technology:tableau");
+    assert_eq!(rows[0]["taxonomy"], "onet-v29.2");
+    assert_eq!(rows[1]["taxonomy"], "esco-v1.2.0");
+    let out = bin().args(["normalize", "Tableau", "--no-onet"]).output().expect("runs");
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(row["method"], "unmapped");
+
+    for (flag, want) in [(None, Some("onet-v29.2")), (Some("--no-onet"), None)] {
+        let mut child =
+            bin().arg("extract").args(flag).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("spawns");
+        let input = "{\"id\":\"a\",\"text\":\"Dashboards in Tableau and Microsoft Excel.\"}\n";
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+        let out = child.wait_with_output().expect("runs");
+        let row: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let skills = row["skills"].as_array().expect("skills");
+        let tableau = skills.iter().find(|s| s["surface"] == "Tableau");
+        assert_eq!(tableau.and_then(|s| s["taxonomy"].as_str()), want, "{flag:?}");
+    }
+}

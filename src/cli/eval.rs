@@ -82,6 +82,10 @@ struct ExtractionArgs {
     /// Taxonomy folder (default: the vendored ESCO v1.2.0).
     #[arg(long)]
     taxonomy: Option<PathBuf>,
+    /// Also find O*NET technology names (as the nightly job does). Off by default: the gold
+    /// labels are ESCO skills, so a technology found is a false positive for the URI metrics.
+    #[arg(long)]
+    onet: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -94,7 +98,10 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
         EvalCommand::Titles(a) => return run_titles(a),
     };
     must_exist("--data", &a.data)?;
-    let t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
+    let mut t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
+    if a.onet {
+        super::taxonomy::add_onet_technologies(&mut t)?;
+    }
     let ex = Extractor::new(&t);
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;
     match a.format {

@@ -22,14 +22,18 @@ enum Format {
 /// Arguments of `extract`.
 #[derive(Debug, Args)]
 #[command(after_help = "Input: one JSON object per line, {\"id\": ..., \"text\": ...} (HTML is stripped).\n\
-Output: {\"id\", \"skills\": [{\"uri\", \"label\", \"start\", \"end\", \"surface\", \"method\", \"confidence\", \"optional\"}]},\n\
-offsets in characters of the plain text.\n\nExample:\n  echo '{\"id\":\"1\",\"text\":\"Python, SQL and Tableau; Kafka is a plus\"}' | skillmatch extract")]
+Output: {\"id\", \"skills\": [{\"uri\", \"label\", \"taxonomy\", \"start\", \"end\", \"surface\", \"method\", \"confidence\", \"optional\"}]},\n\
+offsets in characters of the plain text; taxonomy is esco-v1.2.0, or onet-v29.2 for an O*NET technology.\n\nExample:\n  echo '{\"id\":\"1\",\"text\":\"Python, SQL and Tableau; Kafka is a plus\"}' | skillmatch extract")]
 pub struct ExtractArgs {
     /// JSONL file (default: stdin).
     file: Option<PathBuf>,
     /// Taxonomy folder (default: the vendored ESCO v1.2.0).
     #[arg(long)]
     taxonomy: Option<PathBuf>,
+    /// Do not find O*NET technology names (by default a name such as "Tableau" that is no
+    /// taxonomy label is found as its O*NET 29.2 technology).
+    #[arg(long)]
+    no_onet: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
@@ -47,6 +51,7 @@ struct Input {
 struct Skill<'a> {
     uri: &'a str,
     label: &'a str,
+    taxonomy: String,
     start: usize,
     end: usize,
     surface: String,
@@ -69,9 +74,11 @@ fn extract_line(t: &Taxonomy, ex: &Extractor, line: &str) -> anyhow::Result<Stri
         .into_iter()
         .map(|m| {
             let s = t.skill(m.skill);
+            let (name, version) = t.source_of(m.skill);
             Skill {
                 uri: &s.uri,
                 label: &s.label,
+                taxonomy: format!("{name}-v{version}"),
                 start: m.start,
                 end: m.end,
                 surface: m.surface,
@@ -96,7 +103,10 @@ pub fn run(a: ExtractArgs) -> Result<(), Failure> {
         }
         None => Box::new(std::io::stdin().lock()),
     };
-    let t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
+    let mut t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
+    if !a.no_onet {
+        super::taxonomy::add_onet_technologies(&mut t)?;
+    }
     let ex = Extractor::new(&t);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut lines = reader.lines();

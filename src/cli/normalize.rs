@@ -31,6 +31,10 @@ pub struct NormalizeArgs {
     /// Alias CSV files (`alias,uri` or `alias,label`), the organisation's own synonyms.
     #[arg(long = "aliases")]
     aliases: Vec<PathBuf>,
+    /// Do not map O*NET technology names (by default a name such as "Tableau" that is no
+    /// taxonomy label maps to its O*NET 29.2 technology).
+    #[arg(long)]
+    no_onet: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
@@ -55,7 +59,10 @@ fn row<'a>(t: &'a Taxonomy, input: &'a str) -> Row<'a> {
         input,
         uri: skill.map(|s| s.uri.as_str()),
         label: skill.map(|s| s.label.as_str()),
-        taxonomy: format!("{}-v{}", t.name, t.version),
+        taxonomy: {
+            let (name, version) = m.skill.map_or((t.name.as_str(), t.version.as_str()), |s| t.source_of(s));
+            format!("{name}-v{version}")
+        },
         method: m.method.as_str(),
         confidence: (m.confidence * 1000.0).round() / 1000.0,
     }
@@ -63,7 +70,10 @@ fn row<'a>(t: &'a Taxonomy, input: &'a str) -> Row<'a> {
 
 /// Runs `normalize`.
 pub fn run(a: NormalizeArgs) -> Result<(), Failure> {
-    let t = super::taxonomy::load(a.taxonomy.as_deref(), &a.aliases)?;
+    let mut t = super::taxonomy::load(a.taxonomy.as_deref(), &a.aliases)?;
+    if !a.no_onet {
+        super::taxonomy::add_onet_technologies(&mut t)?;
+    }
     let rows: Vec<Row> = a.texts.iter().map(|s| row(&t, s)).collect();
     let mut out = std::io::stdout().lock();
     let write = |out: &mut std::io::StdoutLock, s: String| writeln!(out, "{s}").map_err(Failure::run);

@@ -23,6 +23,14 @@ pub(crate) fn load_onet() -> Result<(Onet, Crosswalk), Failure> {
     Ok((onet, crosswalk))
 }
 
+/// Adds the vendored O*NET's technologies to `taxonomy` (see
+/// [`Taxonomy::add_onet_technologies`]), after any alias files.
+pub(crate) fn add_onet_technologies(taxonomy: &mut Taxonomy) -> Result<(), Failure> {
+    let onet = Onet::load(&bundled(DEFAULT_ONET)).map_err(Failure::usage)?;
+    taxonomy.add_onet_technologies(&onet);
+    Ok(())
+}
+
 /// Loads the taxonomy folder given by `--taxonomy` (default: the vendored ESCO), then the
 /// `--aliases` files in order.
 pub(crate) fn load(dir: Option<&Path>, aliases: &[PathBuf]) -> Result<Taxonomy, Failure> {

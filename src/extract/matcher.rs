@@ -157,6 +157,74 @@ pub const GENERIC_FORMS: &[&str] = &[
     "yahoo",
 ];
 
+/// Single-word O*NET technology names (Technology Skills examples) that are everyday English
+/// and would be false evidence in free text: "act", "scheme" ("pension scheme"), "forth" ("and
+/// so forth"), "excavator" (the machine), "slack", "zoom", "react"… Curated by reading all 814
+/// single-token O*NET 29.2 names that are not ESCO labels. They still map in
+/// [`Taxonomy::normalize`]; only the extractor skips them.
+pub const GENERIC_TECHNOLOGY_FORMS: &[&str] = &[
+    "act",
+    "algae",
+    "analyze",
+    "archon",
+    "aspen",
+    "aztec",
+    "blender",
+    "blink",
+    "bootstrap",
+    "bowtie",
+    "cents",
+    "clipper",
+    "cubic",
+    "cyclone",
+    "diameter",
+    "dig",
+    "eiffel",
+    "excavator",
+    "fear",
+    "ferret",
+    "flask",
+    "forth",
+    "gazebo",
+    "honeypot",
+    "hotspot",
+    "hyperspace",
+    "iris",
+    "jet",
+    "julia",
+    "kismet",
+    "litchi",
+    "loom",
+    "magic",
+    "mastermind",
+    "mendel",
+    "oberon",
+    "paintbrush",
+    "parthenon",
+    "penultimate",
+    "piazza",
+    "prince",
+    "puff",
+    "quicken",
+    "react",
+    "reduce",
+    "route",
+    "sand",
+    "scheme",
+    "seesaw",
+    "shiny",
+    "slack",
+    "splat",
+    "square",
+    "squeegee",
+    "tanks",
+    "taproot",
+    "travis",
+    "velvet",
+    "vigilant",
+    "zoom",
+];
+
 /// Why a surface form is not used as extraction evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SkipReason {
@@ -217,6 +285,26 @@ pub fn form_confidence(text: &str, preferred: bool, ambiguous: bool) -> f32 {
     c
 }
 
+/// Whether the folded technology name `text` contains, on token boundaries, a base-taxonomy
+/// surface form the extractor uses ("microsoft sql server" holds "sql server"). Such names are
+/// left out of the automaton: leftmost-longest matching would otherwise replace the base
+/// taxonomy's mention by the longer technology name, and most such containments are accidental
+/// ("coding database software").
+fn holds_usable_form(taxonomy: &Taxonomy, text: &str) -> bool {
+    let mut tokens: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices(' ').chain([(text.len(), "")]) {
+        tokens.push((start, i));
+        start = i + 1;
+    }
+    tokens.iter().enumerate().any(|(i, &(a, _))| {
+        tokens[i..].iter().any(|&(_, b)| {
+            let sub = &text[a..b];
+            taxonomy.surface_form(sub).is_some() && skip_reason(sub).is_none()
+        })
+    })
+}
+
 impl Matcher {
     pub(crate) fn build(taxonomy: &Taxonomy) -> Matcher {
         let mut patterns = Vec::new();
@@ -227,6 +315,16 @@ impl Matcher {
                 patterns.push(format!(" {} ", form.text));
                 skills.push(form.skill);
                 confidence.push(form_confidence(form.text, form.preferred, form.ambiguous));
+            }
+        }
+        for (text, skill) in taxonomy.technology_forms() {
+            if skip_reason(text).is_none()
+                && GENERIC_TECHNOLOGY_FORMS.binary_search(&text).is_err()
+                && !holds_usable_form(taxonomy, text)
+            {
+                patterns.push(format!(" {text} "));
+                skills.push(skill);
+                confidence.push(form_confidence(text, true, false));
             }
         }
         let built = AhoCorasick::builder()
@@ -250,9 +348,11 @@ mod tests {
 
     #[test]
     fn generic_forms_are_sorted_folded_and_unique() {
-        assert!(GENERIC_FORMS.windows(2).all(|w| w[0] < w[1]));
-        for f in GENERIC_FORMS {
-            assert_eq!(crate::taxonomy::fold(f), *f);
+        for list in [GENERIC_FORMS, GENERIC_TECHNOLOGY_FORMS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]));
+            for f in list {
+                assert_eq!(crate::taxonomy::fold(f), *f);
+            }
         }
     }
 

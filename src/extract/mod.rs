@@ -27,8 +27,8 @@ use crate::taxonomy::{MatchMethod, SkillId, Taxonomy};
 
 pub use context::{BOILERPLATE_CUES, OPTIONAL_CUES};
 pub use matcher::{
-    ALT_CONFIDENCE, AMBIGUOUS_FACTOR, GENERIC_FORMS, MIN_FORM_CHARS, PREFERRED_CONFIDENCE, SHORT_FACTOR, SkipReason,
-    form_confidence, skip_reason,
+    ALT_CONFIDENCE, AMBIGUOUS_FACTOR, GENERIC_FORMS, GENERIC_TECHNOLOGY_FORMS, MIN_FORM_CHARS, PREFERRED_CONFIDENCE,
+    SHORT_FACTOR, SkipReason, form_confidence, skip_reason,
 };
 
 /// One skill found in text.

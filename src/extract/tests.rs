@@ -151,3 +151,46 @@ fn large_texts_use_fresh_buffers_with_the_same_result() {
     let last = mentions.last().expect("mentions");
     assert_eq!(slice(&big, last.start, last.end), "project management");
 }
+
+fn onet_extractor() -> &'static Extractor {
+    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
+    EXTRACTOR.get_or_init(|| Extractor::new(crate::taxonomy::tests::esco_with_onet()))
+}
+
+#[test]
+fn onet_technology_names_are_found_linked_or_as_technologies() {
+    let t = crate::taxonomy::tests::esco_with_onet();
+    let text = "Build dashboards in Tableau and Microsoft Excel, track work in Atlassian JIRA, \
+                script in Python and keep data in Microsoft SQL Server.";
+    let got: Vec<(String, String, bool)> = onet_extractor()
+        .extract(text)
+        .into_iter()
+        .map(|m| (t.skill(m.skill).label.clone(), m.surface, t.is_technology(m.skill)))
+        .collect();
+    let want = [
+        ("Tableau", "Tableau", true),
+        ("Microsoft Excel", "Microsoft Excel", true),
+        ("Atlassian JIRA", "Atlassian JIRA", true),
+        // Linked: O*NET "Python" is an ESCO label, so the mention is the ESCO skill.
+        ("Python (computer programming)", "Python", false),
+        // "Microsoft SQL Server" holds the ESCO label "SQL Server", which stays the mention.
+        ("SQL Server", "SQL Server", false),
+    ];
+    let want: Vec<(String, String, bool)> = want.iter().map(|&(a, b, c)| (a.into(), b.into(), c)).collect();
+    assert_eq!(got, want);
+    let excel = t.normalize_name("Microsoft Excel").skill.expect("excel");
+    assert_eq!(t.technologies_of(excel)[0].commodities[0].1, "Spreadsheet software");
+}
+
+#[test]
+fn everyday_words_among_onet_names_are_not_evidence() {
+    // "Scheme", "Slack", "Zoom" and "Excavator" are O*NET technology names.
+    let t = crate::taxonomy::tests::esco_with_onet();
+    for name in ["Scheme", "Slack", "Zoom", "Excavator"] {
+        assert!(t.normalize_name(name).skill.is_some_and(|id| t.is_technology(id)), "{name}");
+    }
+    let text = "Join our pension scheme, zoom in on details and operate the excavator; no slack.";
+    let techs: Vec<String> =
+        onet_extractor().extract(text).into_iter().filter(|m| t.is_technology(m.skill)).map(|m| m.surface).collect();
+    assert!(techs.is_empty(), "{techs:?}");
+}

@@ -35,7 +35,7 @@ pub enum PipelineError {
     #[error(transparent)]
     Input(#[from] IngestError),
     /// The taxonomy could not be loaded.
-    #[error("{0} (check [taxonomy] esco_dir in the config)")]
+    #[error("{0} (check [taxonomy] esco_dir, onet_dir and crosswalk in the config)")]
     Taxonomy(#[from] TaxonomyError),
     /// Writing the report failed.
     #[error(transparent)]
@@ -155,7 +155,16 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let t = Instant::now();
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
-    let (taxonomy, alias_rejects, alias_counts, alias_files) = taxonomy?;
+    let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files } = taxonomy?;
+    // O*NET's files are among the taxonomy's when its technologies were added; record them here
+    // when only its titles are used, and the crosswalk file either way.
+    if let Some(o) = &onet {
+        let onet_files = o.onet.files.iter().filter(|_| taxonomy.onet_version().is_none()).map(|f| ("onet", f));
+        for (kind, (path, sha256)) in onet_files.chain(o.crosswalk_file.iter().map(|f| ("crosswalk", f))) {
+            let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            ingested.files.push(InputFile { kind: kind.into(), path: path.clone(), sha256: sha256.clone(), bytes });
+        }
+    }
     if let Some(dir) = &cfg.verify.trust {
         for f in trust.files() {
             let path = dir.join(&f.path);
@@ -206,8 +215,17 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     // Stage 3: normalize (taxonomy mapping + extraction from posting text).
     progress.start("normalize", "mapping skills and extracting from posting text");
     let t = Instant::now();
-    let extractor = Extractor::new(&taxonomy);
-    let titles = cfg.taxonomy.infer_from_title.then(|| crate::taxonomy::titles::TitleIndex::build(&taxonomy, None));
+    // The title index (ESCO labels, and O*NET alternate titles through the crosswalk) is built
+    // on the other core while the extractor's automaton is.
+    let (extractor, titles) = rayon::join(
+        || Extractor::new(&taxonomy),
+        || {
+            cfg.taxonomy.infer_from_title.then(|| {
+                let onet_titles = onet.as_ref().and_then(|o| o.crosswalk.as_ref().map(|c| (&o.onet, c)));
+                crate::taxonomy::titles::TitleIndex::build(&taxonomy, onet_titles)
+            })
+        },
+    );
     let mut normalized = normalize(
         &taxonomy,
         &extractor,
@@ -331,9 +349,30 @@ fn decayed(weight: f64, issued: Option<chrono::DateTime<chrono::Utc>>, as_of: Na
     }
 }
 
-/// Loads the taxonomy, applies the configured fuzzy threshold and alias files; alias rows that
-/// name no skill are returned as rejects (kind `alias`) with their counts.
-fn load_taxonomy(cfg: &Config) -> Result<(Taxonomy, Vec<Reject>, Counts, Vec<InputFile>), TaxonomyError> {
+/// What [`load_taxonomy`] loaded.
+struct LoadedTaxonomy {
+    taxonomy: Taxonomy,
+    /// O*NET (and the crosswalk, for job titles), when configured and found.
+    onet: Option<OnetParts>,
+    alias_rejects: Vec<Reject>,
+    alias_counts: Counts,
+    alias_files: Vec<InputFile>,
+}
+
+/// O*NET as the run uses it.
+struct OnetParts {
+    onet: crate::taxonomy::onet::Onet,
+    /// The ESCO ↔ O*NET crosswalk (codes resolved), when job titles use O*NET.
+    crosswalk: Option<crate::taxonomy::onet::Crosswalk>,
+    /// The crosswalk file read, with its sha256.
+    crosswalk_file: Option<(String, String)>,
+}
+
+/// Loads the taxonomy, applies the configured fuzzy threshold and alias files, then O*NET
+/// (`[taxonomy] onet_technologies`: technology names linked or added as skills, after the
+/// aliases so that an alias can link one) and the crosswalk (`onet_titles`, for job titles).
+/// Alias rows that name no skill are returned as rejects (kind `alias`) with their counts.
+fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
     let mut t = Taxonomy::load_esco(&cfg.taxonomy.esco_dir)?;
     if let Some(th) = cfg.taxonomy.fuzzy_threshold {
         t.fuzzy_threshold = th;
@@ -359,7 +398,26 @@ fn load_taxonomy(cfg: &Config) -> Result<(Taxonomy, Vec<Reject>, Counts, Vec<Inp
         files.push(InputFile { kind: "alias".into(), path: shown, sha256, bytes });
     }
     counts.read = counts.accepted + counts.rejected;
-    Ok((t, rejects, counts, files))
+    let tc = &cfg.taxonomy;
+    let titles = tc.infer_from_title && tc.onet_titles;
+    let onet = match tc.onet_folder() {
+        Some(dir) if tc.onet_technologies || titles => {
+            let onet = crate::taxonomy::onet::Onet::load(&dir)?;
+            if tc.onet_technologies {
+                t.add_onet_technologies(&onet);
+            }
+            let mut parts = OnetParts { onet, crosswalk: None, crosswalk_file: None };
+            if titles && let Some(path) = tc.crosswalk_path() {
+                let mut c = crate::taxonomy::onet::Crosswalk::load(&path)?;
+                c.resolve_codes(&parts.onet);
+                parts.crosswalk_file = Some(c.file.clone());
+                parts.crosswalk = Some(c);
+            }
+            Some(parts)
+        }
+        _ => None,
+    };
+    Ok(LoadedTaxonomy { taxonomy: t, onet, alias_rejects: rejects, alias_counts: counts, alias_files: files })
 }
 
 /// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts.
@@ -451,6 +509,11 @@ fn build_manifest(
     if let Ok(abs) = std::fs::canonicalize(&config.taxonomy.esco_dir) {
         config.taxonomy.esco_dir = abs;
     }
+    for path in [&mut config.taxonomy.onet_dir, &mut config.taxonomy.crosswalk].into_iter().flatten() {
+        if let Ok(abs) = std::fs::canonicalize(&*path) {
+            *path = abs;
+        }
+    }
     Manifest {
         tool: ToolInfo { name: env!("CARGO_PKG_NAME").into(), version: env!("CARGO_PKG_VERSION").into() },
         as_of: req.as_of.to_string(),
@@ -465,6 +528,8 @@ fn build_manifest(
                 .iter()
                 .map(|(path, sha256)| TaxonomyFile { path: path.clone(), sha256: sha256.clone() })
                 .collect(),
+            onet_version: taxonomy.onet_version().map(str::to_string),
+            onet_technologies: taxonomy.technology_count() as u64,
         },
         inputs: ingested.files.clone(),
         ingest: ingested.counts.clone(),

@@ -195,13 +195,24 @@ impl RunFolder {
             std::fs::read_to_string(&mpath).map_err(|_| QueryError::Missing { path: mpath.display().to_string() })?;
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| read_err(e.to_string()))?;
         let config: Config = serde_json::from_value(manifest.config).map_err(|e| read_err(e.to_string()))?;
-        let taxonomy = Taxonomy::load_esco(&config.taxonomy.esco_dir).map_err(|e| QueryError::Read {
+        let mut taxonomy = Taxonomy::load_esco(&config.taxonomy.esco_dir).map_err(|e| QueryError::Read {
             path: config.taxonomy.esco_dir.display().to_string(),
             reason: e.to_string(),
         })?;
         let then: Vec<&str> = manifest.taxonomy.files.iter().map(|f| f.sha256.as_str()).collect();
-        let now: Vec<&str> = taxonomy.files.iter().map(|(_, h)| h.as_str()).collect();
-        if then != now {
+        let same = |t: &Taxonomy| t.files.iter().map(|(_, h)| h.as_str()).eq(then.iter().copied());
+        // A run that added O*NET's technologies lists O*NET's files after ESCO's: add them too,
+        // so that the run's technology skill URIs resolve (older runs list ESCO's files only).
+        if !same(&taxonomy)
+            && config.taxonomy.onet_technologies
+            && let Some(dir) = config.taxonomy.onet_folder()
+            && then.len() > taxonomy.files.len()
+        {
+            let onet = crate::taxonomy::onet::Onet::load(&dir)
+                .map_err(|e| QueryError::Read { path: dir.display().to_string(), reason: e.to_string() })?;
+            taxonomy.add_onet_technologies(&onet);
+        }
+        if !same(&taxonomy) {
             return Err(QueryError::Read {
                 path: config.taxonomy.esco_dir.display().to_string(),
                 reason: "the taxonomy files changed since this run; explanations would not match its scores".into(),

@@ -33,8 +33,12 @@ pub struct TaxonomyInfo {
     pub skills: u64,
     /// Occupations loaded.
     pub occupations: u64,
-    /// Files read with their sha256.
+    /// Files read with their sha256 (ESCO's, then O*NET's when its technologies were added).
     pub files: Vec<TaxonomyFile>,
+    /// O*NET version whose technologies were added (`29.2`), if any.
+    pub onet_version: Option<String>,
+    /// O*NET technologies added as skills of their own (included in `skills`).
+    pub onet_technologies: u64,
 }
 
 /// One taxonomy file.

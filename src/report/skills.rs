@@ -18,6 +18,35 @@ fn raw_cols(rows: &[&CrosswalkRow]) -> Vec<Col> {
     ]
 }
 
+/// The O*NET columns of `crosswalk.csv`, from the O*NET technologies the mapped skill stands for
+/// (an ESCO skill whose label is a technology name, or a technology added as a skill):
+/// `onet_technology` (names), `onet_commodity` (UNSPSC `code title`), `onet_hot` (`true` when any
+/// of them is a Hot Technology); empty when the skill stands for none.
+fn onet_cols(tax: &crate::taxonomy::Taxonomy, rows: &[&CrosswalkRow]) -> Vec<Col> {
+    let techs = |r: &&CrosswalkRow| r.mapping.skill.map_or(&[][..], |s| tax.technologies_of(s));
+    let commodities = |r: &&CrosswalkRow| {
+        let mut v: Vec<String> =
+            techs(r).iter().flat_map(|t| t.commodities.iter().map(|(code, title)| format!("{code} {title}"))).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let hot = |r: &&CrosswalkRow| {
+        let t = techs(r);
+        (!t.is_empty()).then(|| t.iter().any(|t| t.hot).to_string())
+    };
+    // Plain `;`-joined text (the file is CSV only): list columns cost seconds at 100k+ rows.
+    let joined = |v: Vec<String>| (!v.is_empty()).then(|| v.join(";"));
+    vec![
+        Col::opt(
+            "onet_technology",
+            rows.iter().map(|r| joined(techs(r).iter().map(|t| t.name.clone()).collect())).collect(),
+        ),
+        Col::opt("onet_commodity", rows.iter().map(|r| joined(commodities(r))).collect()),
+        Col::opt("onet_hot", rows.iter().map(hot).collect()),
+    ]
+}
+
 /// Writes the three files.
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let tax = input.taxonomy;
@@ -38,12 +67,13 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::opt("label", all.iter().map(lab).collect()),
         Col::str(
             "taxonomy",
-            all.iter().map(|r| if r.mapping.skill.is_some() { tax.name.clone() } else { String::new() }).collect(),
+            all.iter().map(|r| r.mapping.skill.map_or(String::new(), |s| tax.source_of(s).0.to_string())).collect(),
         ),
         Col::str("method", all.iter().map(|r| r.mapping.method.as_str().to_string()).collect()),
         Col::f64("confidence", all.iter().map(|r| crate::util::round4(r.mapping.confidence as f64)).collect()),
         Col::u64("count", all.iter().map(|r| r.count).collect()),
     ]);
+    cols.extend(onet_cols(tax, &all));
     out.push(super::csv(dir, "crosswalk.csv", &Table::new(cols))?);
 
     out.push(supply_demand(dir, input)?);

@@ -57,15 +57,16 @@ pub enum TaxonomyError {
 }
 
 /// One skill or knowledge concept.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Skill {
-    /// Concept URI, e.g. `http://data.europa.eu/esco/skill/…`.
+    /// Concept URI, e.g. `http://data.europa.eu/esco/skill/…` (an O*NET technology added by
+    /// [`Taxonomy::add_onet_technologies`]: `onet:technology:microsoft-excel`).
     pub uri: String,
     /// Preferred label.
     pub label: String,
     /// Alternative labels.
     pub alt_labels: Vec<String>,
-    /// `skill/competence` or `knowledge`.
+    /// `skill/competence` or `knowledge` (ESCO); `technology` for an O*NET technology.
     pub kind: String,
     /// Nearest skill groups (indexes into [`Taxonomy::groups`]), sorted, deduplicated.
     pub groups: Vec<u32>,
@@ -212,7 +213,8 @@ pub struct Taxonomy {
     pub name: String,
     /// Version, e.g. `1.2.0`.
     pub version: String,
-    /// Skills, in URI order.
+    /// Skills, in URI order; then any O*NET technologies added by
+    /// [`Taxonomy::add_onet_technologies`], in name order.
     pub skills: Vec<Skill>,
     /// Skill groups, in URI order.
     pub groups: Vec<SkillGroup>,
@@ -228,6 +230,53 @@ pub struct Taxonomy {
     fuzzy: fuzzy::FuzzyIndex,
     variants: variants::VariantIndex,
     aliases: HashMap<String, SkillId>,
+    /// Folded O*NET technology name → the technology skill added for it (unlinked names only).
+    technology_forms: HashMap<Box<str>, SkillId>,
+    /// The O*NET technologies each skill stands for (linked ESCO skills and added technologies).
+    technologies: HashMap<SkillId, Vec<TechnologyInfo>>,
+    /// Number of skills of the base taxonomy (the rest are O*NET technologies).
+    base_skills: usize,
+    /// O*NET version, once [`Taxonomy::add_onet_technologies`] has run.
+    onet_version: Option<String>,
+}
+
+/// An O*NET Technology Skills example as the taxonomy keeps it (see
+/// [`Taxonomy::add_onet_technologies`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TechnologyInfo {
+    /// The example name as published (`Microsoft Excel`).
+    pub name: String,
+    /// UNSPSC commodities it is listed under, as (code, title), sorted.
+    pub commodities: Vec<(String, String)>,
+    /// Whether any O*NET occupation lists it as a Hot Technology.
+    pub hot: bool,
+}
+
+/// What [`Taxonomy::add_onet_technologies`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TechnologyLoad {
+    /// Technology names that are a folded label (or alias) of a skill already there: linked to it.
+    pub linked: usize,
+    /// Technologies added as skills of their own (kind `technology`).
+    pub added: usize,
+}
+
+/// Prefix of the URI of an O*NET technology skill (O*NET publishes no URIs for its examples);
+/// the rest is the folded name with spaces as `-` (`onet:technology:microsoft-excel`).
+pub const TECHNOLOGY_URI_PREFIX: &str = "onet:technology:";
+
+/// The URI of the O*NET technology with this folded name.
+fn technology_uri(folded: &str) -> String {
+    let mut uri = String::with_capacity(TECHNOLOGY_URI_PREFIX.len() + folded.len());
+    uri.push_str(TECHNOLOGY_URI_PREFIX);
+    for c in folded.chars() {
+        match c {
+            ' ' => uri.push('-'),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri
 }
 
 /// Folds a surface form for lookup: Unicode NFKC, case folding, punctuation and whitespace folding.
@@ -296,6 +345,7 @@ impl Taxonomy {
         let forms = forms::FormIndex::build(&data.skills);
         let fuzzy = fuzzy::FuzzyIndex::build(&forms.forms);
         let variants = variants::VariantIndex::build(&forms.forms);
+        let base_skills = data.skills.len();
         Ok(Taxonomy {
             name: "esco".to_string(),
             version: version_from_dir(dir),
@@ -309,6 +359,10 @@ impl Taxonomy {
             fuzzy,
             variants,
             aliases: HashMap::new(),
+            technology_forms: HashMap::new(),
+            technologies: HashMap::new(),
+            base_skills,
+            onet_version: None,
         })
     }
 
@@ -408,6 +462,102 @@ impl Taxonomy {
         &self.skills[id as usize]
     }
 
+    /// Adds O*NET's Technology Skills examples (call once, after any alias files):
+    ///
+    /// * a technology whose [`fold`]ed name is a folded label or an alias of a skill already
+    ///   there is **linked** to that skill (`Python` → ESCO *Python (computer programming)*);
+    /// * any other technology becomes a skill of its own, appended after the base taxonomy's
+    ///   (in name order, so ids are stable for a release): kind `technology`, label the
+    ///   published name, URI [`TECHNOLOGY_URI_PREFIX`] + the folded name, no groups or
+    ///   relations. [`Taxonomy::normalize`] maps the exact name to it (after the exact label and
+    ///   alias steps) and the extractor finds it in text (see [`Taxonomy::technology_forms`]).
+    ///
+    /// Either way [`Taxonomy::technologies_of`] gives the skill's O*NET technologies (name,
+    /// commodities, Hot Technology flag). O*NET's files join [`Taxonomy::files`]. A second call
+    /// does nothing.
+    pub fn add_onet_technologies(&mut self, onet: &onet::Onet) -> TechnologyLoad {
+        let mut load = TechnologyLoad::default();
+        if self.onet_version.is_some() {
+            return load;
+        }
+        for t in &onet.technologies {
+            let folded = fold(&t.name);
+            if folded.is_empty() {
+                continue;
+            }
+            let info = TechnologyInfo { name: t.name.clone(), commodities: t.commodities.clone(), hot: t.hot };
+            let existing = self
+                .forms
+                .get(&folded)
+                .map(|f| f.skill)
+                .or_else(|| self.aliases.get(&folded).copied())
+                .map(|id| (id, true))
+                .or_else(|| self.technology_forms.get(folded.as_str()).map(|&id| (id, false)));
+            match existing {
+                Some((id, linked)) => {
+                    self.technologies.entry(id).or_default().push(info);
+                    load.linked += usize::from(linked);
+                }
+                None => {
+                    let id = self.skills.len() as SkillId;
+                    let uri = technology_uri(&folded);
+                    self.by_uri.insert(uri.clone(), id);
+                    self.skills.push(Skill {
+                        uri,
+                        label: t.name.clone(),
+                        kind: "technology".into(),
+                        ..Skill::default()
+                    });
+                    self.technology_forms.insert(folded.into(), id);
+                    self.technologies.insert(id, vec![info]);
+                    load.added += 1;
+                }
+            }
+        }
+        self.files.extend(onet.files.iter().cloned());
+        self.onet_version = Some(onet.version.clone());
+        load
+    }
+
+    /// The O*NET technologies `id` stands for: the technologies linked to an ESCO skill, or the
+    /// one an added technology skill is; empty before [`Taxonomy::add_onet_technologies`].
+    pub fn technologies_of(&self, id: SkillId) -> &[TechnologyInfo] {
+        self.technologies.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `id` is an O*NET technology added by [`Taxonomy::add_onet_technologies`] (not a
+    /// skill of the base taxonomy).
+    pub fn is_technology(&self, id: SkillId) -> bool {
+        id as usize >= self.base_skills && (id as usize) < self.skills.len()
+    }
+
+    /// `(name, version)` of the taxonomy `id` comes from: this taxonomy's (`esco`, `1.2.0`), or
+    /// (`onet`, `29.2`) for an added O*NET technology.
+    pub fn source_of(&self, id: SkillId) -> (&str, &str) {
+        match (&self.onet_version, self.is_technology(id)) {
+            (Some(v), true) => ("onet", v),
+            _ => (&self.name, &self.version),
+        }
+    }
+
+    /// How many O*NET technologies [`Taxonomy::add_onet_technologies`] added as skills.
+    pub fn technology_count(&self) -> usize {
+        self.skills.len().saturating_sub(self.base_skills)
+    }
+
+    /// The O*NET version added by [`Taxonomy::add_onet_technologies`], if any.
+    pub fn onet_version(&self) -> Option<&str> {
+        self.onet_version.as_deref()
+    }
+
+    /// The folded name of every added O*NET technology skill with its id, in byte order of the
+    /// name (the extractor's dictionary for technologies; linked names are ESCO surface forms).
+    pub fn technology_forms(&self) -> Vec<(&str, SkillId)> {
+        let mut v: Vec<(&str, SkillId)> = self.technology_forms.iter().map(|(k, &id)| (&**k, id)).collect();
+        v.sort_unstable();
+        v
+    }
+
     /// Maps a raw skill: URI given → exact folded label → alias → variant → fuzzy above the
     /// threshold.
     ///
@@ -416,7 +566,8 @@ impl Taxonomy {
     /// 2. The folded `name` is a surface form → [`MatchMethod::Exact`], confidence 1.0, or
     ///    [`AMBIGUOUS_EXACT_CONFIDENCE`] when several skills share that label.
     /// 3. The folded `name` is an alias ([`Taxonomy::load_aliases`]) → [`MatchMethod::Alias`],
-    ///    [`ALIAS_CONFIDENCE`].
+    ///    [`ALIAS_CONFIDENCE`]; else the name of an O*NET technology added as a skill
+    ///    ([`Taxonomy::add_onet_technologies`]) → [`MatchMethod::Exact`], confidence 1.0.
     /// 4. A token or inflection variant of `name` is a label → [`MatchMethod::Variant`],
     ///    [`INFLECTION_CONFIDENCE`] (spelling, plural, derivation) or [`REPHRASE_CONFIDENCE`]
     ///    (wrapper words dropped, word order of 2–3 tokens); times [`AMBIGUOUS_EXACT_CONFIDENCE`]
@@ -446,6 +597,27 @@ impl Taxonomy {
         self.normalize_name(text)
     }
 
+    /// Maps many skill names, each distinct string once: the result for `names[i]` is
+    /// `self.normalize_name(&names[i])`, computed in parallel over the distinct strings (real
+    /// exports repeat the same few thousand strings across millions of badges).
+    pub fn normalize_names<S: AsRef<str> + Sync>(&self, names: &[S]) -> Vec<Mapping> {
+        use rayon::prelude::*;
+        let mut first: HashMap<&str, u32> = HashMap::with_capacity(names.len().min(1 << 16));
+        let mut distinct: Vec<&str> = Vec::new();
+        let slots: Vec<u32> = names
+            .iter()
+            .map(|n| {
+                let n = n.as_ref();
+                *first.entry(n).or_insert_with(|| {
+                    distinct.push(n);
+                    distinct.len() as u32 - 1
+                })
+            })
+            .collect();
+        let mapped: Vec<Mapping> = distinct.par_iter().map(|n| self.normalize_name(n)).collect();
+        slots.into_iter().map(|i| mapped[i as usize]).collect()
+    }
+
     /// Maps a skill name (steps 2–5 of [`Taxonomy::normalize`]).
     pub fn normalize_name(&self, name: &str) -> Mapping {
         let folded = fold(name);
@@ -461,6 +633,9 @@ impl Taxonomy {
         }
         if let Some(&id) = self.aliases.get(&folded) {
             return Mapping { skill: Some(id), method: MatchMethod::Alias, confidence: ALIAS_CONFIDENCE };
+        }
+        if let Some(&id) = self.technology_forms.get(folded.as_str()) {
+            return Mapping { skill: Some(id), method: MatchMethod::Exact, confidence: 1.0 };
         }
         if let Some((f, kind)) = self.variants.find(&folded) {
             let form = &self.forms.forms[f as usize];

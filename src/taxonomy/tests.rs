@@ -262,6 +262,37 @@ fn fuzzy_index_agrees_with_brute_force() {
 }
 
 #[test]
+fn fuzzy_shortcuts_give_the_result_of_the_full_ranking() {
+    // Counting only the short posting lists, the forward-index counts and the stop after the
+    // one-edit head must change nothing: same form, same score as ranking every form of the
+    // length window by its shared trigrams. Typos, plurals, reversed labels and wrapped labels
+    // of real ESCO labels.
+    let t = esco();
+    let forms = &t.forms.forms;
+    let mut queries: Vec<String> = Vec::new();
+    queries.extend(synthetic_typos(t, 200, 1).into_iter().map(|q| q.0));
+    queries.extend(synthetic_typos(t, 200, 2).into_iter().map(|q| q.0));
+    for (i, s) in t.skills.iter().enumerate().step_by(139) {
+        let label = fold(&s.label);
+        queries.push(format!("{label}s"));
+        queries.push(label.chars().rev().collect());
+        queries.push(format!("good {label} skills"));
+        if i % 3 == 0 {
+            queries.push(label.replacen('a', "e", 1));
+        }
+    }
+    let form_grams = fuzzy::form_grams(forms);
+    let mut found = 0;
+    for q in &queries {
+        let fast = t.fuzzy.best(forms, q, t.fuzzy_threshold);
+        let reference = t.fuzzy.best_by_definition(forms, &form_grams, q, t.fuzzy_threshold);
+        assert_eq!(fast, reference, "{q}");
+        found += usize::from(fast.is_some());
+    }
+    assert!(found > queries.len() / 2, "{found} of {}", queries.len());
+}
+
+#[test]
 fn missing_folder_is_an_io_error() {
     let err = Taxonomy::load_esco(Path::new("/nonexistent/esco")).err();
     assert!(matches!(err, Some(TaxonomyError::Io { .. })), "{err:?}");
@@ -418,4 +449,58 @@ fn synthetic_typos(t: &Taxonomy, n: usize, edits: usize) -> Vec<(String, SkillId
         }
     }
     out
+}
+
+/// ESCO with O*NET 29.2's technologies added (real vendored files), loaded once.
+pub(crate) fn esco_with_onet() -> &'static Taxonomy {
+    static T: OnceLock<Taxonomy> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = esco().clone();
+        t.add_onet_technologies(onet::tests::onet());
+        t
+    })
+}
+
+#[test]
+fn onet_technologies_link_to_esco_labels_or_become_skills() {
+    let t = esco_with_onet();
+    let o = onet::tests::onet();
+    let distinct: std::collections::HashSet<String> = o.technologies.iter().map(|x| fold(&x.name)).collect();
+    assert_eq!(t.skills.len() - esco().skills.len() + 102, distinct.len());
+    assert_eq!(t.onet_version(), Some("29.2"));
+    assert_eq!(t.files.len(), esco().files.len() + o.files.len());
+    // "Python" is an ESCO alternative label: linked, not added.
+    let python = id_of(PYTHON);
+    assert!(t.technologies_of(python).iter().any(|x| x.name == "Python" && x.hot));
+    assert!(!t.is_technology(python));
+    assert_eq!(t.source_of(python), ("esco", "1.2.0"));
+    // "Tableau" is in no ESCO label: a technology skill of its own, with its real commodity.
+    let m = t.normalize_name("Tableau");
+    assert_eq!(m.method, MatchMethod::Exact);
+    let id = m.skill.expect("Tableau maps");
+    assert!(t.is_technology(id));
+    assert_eq!(t.skill(id).uri, "onet:technology:tableau");
+    assert_eq!(t.skill(id).label, "Tableau");
+    assert_eq!(t.skill(id).kind, "technology");
+    assert_eq!(t.source_of(id), ("onet", "29.2"));
+    let info = &t.technologies_of(id)[0];
+    assert!(info.hot);
+    assert_eq!(info.commodities, vec![("43232314".into(), "Business intelligence and data analysis software".into())]);
+    assert_eq!(t.skill_by_uri("onet:technology:microsoft-excel"), t.normalize_name("microsoft  EXCEL").skill);
+    assert_eq!(t.technology_forms().len(), t.skills.len() - esco().skills.len());
+}
+
+#[test]
+fn onet_technologies_leave_esco_mappings_alone() {
+    // Labels, variants and typos of ESCO labels map as without O*NET; only exact technology
+    // names (which ESCO never matched exactly) change.
+    let (plain, with) = (esco(), esco_with_onet());
+    for s in ["SQL", "Python", "analyze data", "projet management", "knowledge of SQL", "databases", "asdfgh"] {
+        assert_eq!(plain.normalize_name(s), with.normalize_name(s), "{s}");
+    }
+    for s in synthetic_typos(plain, 200, 1).into_iter().map(|q| q.0) {
+        assert_eq!(plain.normalize_name(&s), with.normalize_name(&s), "{s}");
+    }
+    assert_eq!(plain.normalize_name("Atlassian JIRA").skill, None);
+    assert!(with.normalize_name("Atlassian JIRA").skill.is_some_and(|id| with.is_technology(id)));
 }

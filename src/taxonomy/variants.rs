@@ -56,23 +56,27 @@ const OUR_WORDS: &[&str] = &[
     "behavior", "color", "favor", "flavor", "harbor", "honor", "humor", "labor", "neighbor", "odor", "rumor", "vapor",
 ];
 
-/// Canonical form of one folded token.
-pub(crate) fn token_key(t: &str) -> String {
-    let mut s: String = if t.len() > 2 && t[1..].contains('.') {
+/// Appends the canonical form of one folded token to `out`; the rules rewrite the token's end
+/// in place (no allocation).
+fn push_token_key(out: &mut String, t: &str) {
+    let start = out.len();
+    if t.len() > 2 && t[1..].contains('.') {
         let (first, rest) = t.split_at(1);
-        format!("{first}{}", rest.replace('.', ""))
+        out.push_str(first);
+        out.extend(rest.chars().filter(|&c| c != '.'));
     } else {
-        t.to_string()
-    };
+        out.push_str(t);
+    }
+    let tok = |out: &String| -> usize { out.len() - start };
     // Plurals.
-    let n = s.chars().count();
-    if n > 4 && s.ends_with("ies") {
-        s.truncate(s.len() - 3);
-        s.push('y');
-    } else if n > 4 && s.ends_with("sses") {
-        s.truncate(s.len() - 2);
-    } else if n > 3 && s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
-        s.pop();
+    let n = out[start..].chars().count();
+    if n > 4 && out.ends_with("ies") {
+        out.truncate(out.len() - 3);
+        out.push('y');
+    } else if n > 4 && out.ends_with("sses") {
+        out.truncate(out.len() - 2);
+    } else if n > 3 && out.ends_with('s') && !out.ends_with("ss") && !out.ends_with("us") && !out.ends_with("is") {
+        out.pop();
     }
     // American → British.
     for (from, to) in [
@@ -84,41 +88,45 @@ pub(crate) fn token_key(t: &str) -> String {
         ("yzed", "ysed"),
         ("yze", "yse"),
     ] {
-        if s.ends_with(from) && s.len() > from.len() + 1 {
-            s.truncate(s.len() - from.len());
-            s.push_str(to);
+        if out.ends_with(from) && tok(out) > from.len() + 1 {
+            out.truncate(out.len() - from.len());
+            out.push_str(to);
             break;
         }
     }
-    if let Some(w) =
-        OUR_WORDS.iter().find(|w| s == **w || s.strip_prefix(**w).is_some_and(|r| matches!(r, "ed" | "ing")))
-    {
-        s = s.replacen(w, &format!("{}ur", &w[..w.len() - 1]), 1);
+    let our = OUR_WORDS.iter().find_map(|w| {
+        let rest = out[start..].strip_prefix(*w)?;
+        ["", "ed", "ing"].into_iter().find(|r| *r == rest).map(|r| (*w, r))
+    });
+    if let Some((w, rest)) = our {
+        out.truncate(start + w.len() - 1);
+        out.push_str("ur");
+        out.push_str(rest);
     }
     // Derivations.
-    if s.ends_with("ysis") {
-        s.truncate(s.len() - 2);
-        s.push('e');
+    if out.ends_with("ysis") {
+        out.truncate(out.len() - 2);
+        out.push('e');
     }
-    if s.chars().count() > 6 && s.ends_with("ing") {
-        s.truncate(s.len() - 3);
-    } else if s.chars().count() > 4 && s.ends_with("ed") && !s.ends_with("eed") {
-        s.truncate(s.len() - 2);
+    let count = |out: &String| out[start..].chars().count();
+    if count(out) > 6 && out.ends_with("ing") {
+        out.truncate(out.len() - 3);
+    } else if count(out) > 4 && out.ends_with("ed") && !out.ends_with("eed") {
+        out.truncate(out.len() - 2);
     }
-    if s.chars().count() > 4 && s.ends_with('e') && !s.ends_with("ee") {
-        s.pop();
+    if count(out) > 4 && out.ends_with('e') && !out.ends_with("ee") {
+        out.pop();
     }
-    s
 }
 
 /// The canonical key of a folded string (tokens keyed, order kept).
 pub(crate) fn key(folded: &str) -> String {
-    let mut out = String::with_capacity(folded.len());
+    let mut out = String::with_capacity(folded.len() + 2);
     for t in folded.split(' ').filter(|t| !t.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&token_key(t));
+        push_token_key(&mut out, t);
     }
     out
 }
