@@ -196,6 +196,16 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
+    /// The (candidate, weight) posting list a role-side partial-credit term reads (empty for
+    /// candidate-side terms).
+    fn holders(&self, list: List) -> &[(u32, f64)] {
+        match list {
+            List::Skill(t) => &self.by_skill[t as usize],
+            List::Group(g) => &self.by_group[g as usize],
+            List::Neighbour(_) | List::Slots(_) => &[],
+        }
+    }
+
     fn build(
         taxonomy: &'a Taxonomy,
         neighbours: &'a Neighbours,
@@ -833,11 +843,7 @@ fn score_role_with(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap)
             for j in picked {
                 let term = s.terms[j as usize];
                 let factor = slots[term.slot].factor;
-                let list: &[(u32, f64)] = match term.list {
-                    List::Skill(t) => &ix.by_skill[t as usize],
-                    List::Group(g) => &ix.by_group[g as usize],
-                    _ => &[],
-                };
+                let list = ix.holders(term.list);
                 work.postings += list.len() as u64;
                 for &(c, w) in list {
                     let ci = c as usize;
@@ -990,11 +996,7 @@ fn expand_role_partial(ix: &Index<'_>, r: usize, epoch: u32, s: &mut Scratch, to
         while next < s.terms.len() && s.terms[next].slot == i {
             let term = s.terms[next];
             next += 1;
-            let list: &[(u32, f64)] = match term.list {
-                List::Skill(t) => &ix.by_skill[t as usize],
-                List::Group(g) => &ix.by_group[g as usize],
-                _ => &[],
-            };
+            let list = ix.holders(term.list);
             work.postings += list.len() as u64;
             for &(c, w) in list {
                 if s.acc[c as usize].mark != epoch {
