@@ -161,10 +161,12 @@ fn main() {
         100.0 * out.pairs_scored as f64 / (2.0 * all)
     );
     println!(
-        "postings visited: {}; partial-credit passes: {} of {} roles, {} of {} candidates",
+        "postings visited: {}; distinct roles {} of {}; partial-credit passes: {} of {} distinct roles, {} of {} candidates",
         out.stats.postings_visited,
-        out.stats.role_partial_passes,
+        out.stats.distinct_roles,
         roles.len(),
+        out.stats.role_partial_passes,
+        out.stats.distinct_roles,
         out.stats.candidate_partial_passes,
         profiles.len()
     );

@@ -119,6 +119,52 @@ fn pruning_stays_exact_when_many_candidates_share_a_role_skill() {
     agree_with_naive_in(random_world(5, 2500, 25), &params(5));
 }
 
+#[test]
+fn repeated_roles_are_scored_once_and_ranked_as_every_copy() {
+    // Copies of a few roles interleaved with the others (ids stay sorted): the engine scores one
+    // per class; each copy must get the same candidate list, and a candidate's list must hold
+    // the copies in id order among equally scored roles, cut at K. Some copies differ only in
+    // location ("Milan" / "MILAN" / "Vienna"), which matters only with the location filter on.
+    let (profiles, base) = random_world(13, 300, 12);
+    let places = [Some("Milan"), Some("MILAN"), Some("Vienna"), None];
+    let mut roles = Vec::new();
+    for (i, r) in base.iter().enumerate() {
+        for copy in 0..(1 + i % 4) {
+            let mut role = r.clone();
+            role.id = format!("r{i:02}-{copy}");
+            role.location = places[(i + copy) % places.len()].map(str::to_string);
+            roles.push(role);
+        }
+    }
+    for same_location in [false, true] {
+        for k in [1, 3, 9] {
+            agree_with_naive_in((profiles.clone(), roles.clone()), &ScoreParams { same_location, ..params(k) });
+        }
+    }
+    // Two classes tied for one candidate, one copy of the first after the second in id order:
+    // the candidate's top-2 are the first role and the second, not the two copies.
+    let tax = common::taxonomy();
+    let (x, y) = (10, 20);
+    let mut tied = vec![role_asking(x), role_asking(y), role_asking(x)];
+    for (i, r) in tied.iter_mut().enumerate() {
+        r.id = format!("t{i}");
+    }
+    let mut both = holding(x, 1.0);
+    both.skills.push(HeldSkill { skill: y, weight: 1.0, evidence: vec![1] });
+    let out = score_all(tax, &[both], &tied, &params(2));
+    let got: Vec<(u32, f64)> = out.by_candidate[0].iter().map(|m| (m.role, m.score)).collect();
+    assert_eq!(got, vec![(0, 1.0), (1, 1.0)]);
+
+    let out = score_all(tax, &profiles, &roles, &params(5));
+    let all_pairs = profiles.len() as u64 * roles.len() as u64;
+    assert!(out.stats.role_pairs_scored < all_pairs);
+    assert_eq!(
+        out.by_role[1].iter().map(|m| m.candidate).collect::<Vec<_>>(),
+        out.by_role[2].iter().map(|m| m.candidate).collect::<Vec<_>>(),
+        "copies of role 1 rank alike"
+    );
+}
+
 fn agree_with_naive(pr: &ScoreParams) {
     agree_with_naive_in(random_world(7, 400, 60), pr);
 }

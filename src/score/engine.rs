@@ -109,7 +109,11 @@ pub struct RankedMatch {
 pub struct EngineStats {
     /// Inverted-index entries visited in the exact accumulation phase (both sides).
     pub postings_visited: u64,
-    /// Pairs scored exactly on the role side (bounded scoring plus full expansions).
+    /// Distinct roles scored: identical roles (same skills and factors, and location when the
+    /// location filter is on) are scored once.
+    pub distinct_roles: u64,
+    /// Pairs scored exactly on the role side (bounded scoring plus full expansions), once per
+    /// distinct role.
     pub role_pairs_scored: u64,
     /// Pairs scored exactly on the candidate side.
     pub candidate_pairs_scored: u64,
@@ -151,7 +155,8 @@ struct Slot {
 /// Inverted indexes built once per run.
 struct Index<'a> {
     profiles: &'a [CandidateProfile],
-    roles: &'a [Role],
+    /// One role per [`RoleClasses`] class (its representative): identical roles are scored once.
+    roles: Vec<&'a Role>,
     p: ScoreParams,
     neighbours: &'a Neighbours,
     /// skill → (candidate, weight), candidates ascending.
@@ -242,7 +247,7 @@ impl<'a> Index<'a> {
         taxonomy: &'a Taxonomy,
         neighbours: &'a Neighbours,
         profiles: &'a [CandidateProfile],
-        roles: &'a [Role],
+        roles: Vec<&'a Role>,
         p: &ScoreParams,
     ) -> Index<'a> {
         let n_skills = taxonomy.skills.len();
@@ -837,7 +842,7 @@ fn score_role(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap) -> (
 
 fn score_role_with(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap) -> (Vec<(u32, f64)>, Work) {
     let p = &ix.p;
-    let role = &ix.roles[r];
+    let role = ix.roles[r];
     let epoch = r as u32 + 1;
     let slots = &ix.slots[ix.role_slots[r].clone()];
     let total = ix.role_total[r];
@@ -1007,7 +1012,7 @@ fn score_candidate_with(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &Cre
     }
     // Phase 2: bounded exact scoring.
     let mut top = TopK::new(p.top_k, p.min_score);
-    let score = |r: u32| eligible(prof, &ix.roles[r as usize], p).then(|| credits.score(ix, r as usize));
+    let score = |r: u32| eligible(prof, ix.roles[r as usize], p).then(|| credits.score(ix, r as usize));
     let fetch = |r: u32| ix.prefetch_role(r);
     bounded_scoring(s, &mut top, &mut work, score, fetch);
 
@@ -1099,7 +1104,7 @@ fn expand_role_partial(ix: &Index<'_>, r: usize, epoch: u32, s: &mut Scratch, to
         }
         s.cur_touched.clear();
     }
-    let role = &ix.roles[r];
+    let role = ix.roles[r];
     for &c in &s.touched {
         let ci = c as usize;
         let v = std::mem::take(&mut s.acc[ci].upper);
@@ -1159,7 +1164,7 @@ fn expand_candidate_partial(ix: &Index<'_>, c: usize, epoch: u32, s: &mut Scratc
                 total += ix.slots[si].factor * v;
             }
         }
-        if eligible(prof, &ix.roles[ri], &ix.p) {
+        if eligible(prof, ix.roles[ri], &ix.p) {
             work.scored += 1;
             top.offer(r, total);
         }
@@ -1169,6 +1174,76 @@ fn expand_candidate_partial(ix: &Index<'_>, c: usize, epoch: u32, s: &mut Scratc
     }
     s.cur_touched.clear();
     s.touched.clear();
+}
+
+/// Roles grouped into classes of identical roles: same skills with the same factors, and the
+/// same location when the location filter is on. Every candidate scores the same against each
+/// member of a class, so the engine scores one representative per class (the member with the
+/// lowest index) and hands its results to the others. Postings often repeat the same role
+/// (several openings, reposts, one role listed in several places); the generator's roles of an
+/// occupation repeat when the occupation has few optional skills.
+struct RoleClasses {
+    /// Representative (lowest role index) of each class, ascending.
+    reps: Vec<u32>,
+    /// Class of each role.
+    class_of: Vec<u32>,
+    /// Members of each class, ascending: `members[members_at[k]..members_at[k + 1]]`.
+    members: Vec<u32>,
+    members_at: Vec<usize>,
+}
+
+impl RoleClasses {
+    fn new(roles: &[Role], p: &ScoreParams) -> RoleClasses {
+        type Key = (Vec<(SkillId, u64)>, Option<String>);
+        let mut by_key: std::collections::HashMap<Key, u32> = std::collections::HashMap::with_capacity(roles.len());
+        let mut reps = Vec::new();
+        let mut class_of = Vec::with_capacity(roles.len());
+        for (r, role) in roles.iter().enumerate() {
+            let skills = role.skills.iter().zip(slot_factors(role, p)).map(|(rs, f)| (rs.skill, f.to_bits())).collect();
+            let place =
+                p.same_location.then(|| role.location.as_deref().map(|l| l.trim().to_ascii_lowercase())).flatten();
+            let next = reps.len() as u32;
+            let k = *by_key.entry((skills, place)).or_insert(next);
+            if k == next {
+                reps.push(r as u32);
+            }
+            class_of.push(k);
+        }
+        let mut members_at = vec![0usize; reps.len() + 1];
+        for &k in &class_of {
+            members_at[k as usize + 1] += 1;
+        }
+        for k in 1..members_at.len() {
+            members_at[k] += members_at[k - 1];
+        }
+        let mut fill = members_at.clone();
+        let mut members = vec![0u32; roles.len()];
+        for (r, &k) in class_of.iter().enumerate() {
+            members[fill[k as usize]] = r as u32;
+            fill[k as usize] += 1;
+        }
+        RoleClasses { reps, class_of, members, members_at }
+    }
+
+    /// A top-K list over classes as a top-K list over roles: every member of each listed class
+    /// with its class's score, best first, ties by role index, cut at `k`. Exact: a role of the
+    /// true top-K has fewer than K roles before it, each class before its class has a
+    /// representative before it, so its class is among the K listed.
+    fn expand(&self, items: Vec<(u32, f64)>, k: usize) -> Vec<(u32, f64)> {
+        if self.members.len() == self.reps.len() {
+            return items;
+        }
+        let mut out: Vec<(u32, f64)> = items
+            .iter()
+            .flat_map(|&(class, score)| {
+                let m = &self.members[self.members_at[class as usize]..self.members_at[class as usize + 1]];
+                m.iter().map(move |&r| (r, score))
+            })
+            .collect();
+        out.sort_by(better);
+        out.truncate(k);
+        out
+    }
 }
 
 fn ranked(items: Vec<(u32, f64)>, pair: impl Fn(u32) -> (u32, u32)) -> Vec<RankedMatch> {
@@ -1198,11 +1273,14 @@ pub fn score_all_with(
     roles: &[Role],
     p: &ScoreParams,
 ) -> ScoreOutput {
-    let ix = Index::build(taxonomy, neighbours, profiles, roles, p);
+    let classes = RoleClasses::new(roles, p);
+    let reps: Vec<&Role> = classes.reps.iter().map(|&r| &roles[r as usize]).collect();
+    let ix = Index::build(taxonomy, neighbours, profiles, reps, p);
     let n_c = profiles.len();
+    let n_classes = classes.reps.len();
     let n_slots = ix.slots.len();
     let t = std::time::Instant::now();
-    let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..roles.len())
+    let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_classes)
         .into_par_iter()
         .map_init(
             || (Scratch::new(n_c), RoleMap::new(taxonomy.skills.len(), taxonomy.groups.len())),
@@ -1215,15 +1293,19 @@ pub fn score_all_with(
         .into_par_iter()
         .map_init(
             || {
-                let mut s = Scratch::new(roles.len());
+                let mut s = Scratch::new(n_classes);
                 s.cur = vec![0.0; n_slots];
                 (s, CreditMap::new(taxonomy.skills.len()))
             },
             |(s, credits), c| score_candidate(&ix, c, s, credits),
         )
         .collect();
-    let mut stats =
-        EngineStats { role_side_ms, candidate_side_ms: t.elapsed().as_millis() as u64, ..EngineStats::default() };
+    let mut stats = EngineStats {
+        distinct_roles: n_classes as u64,
+        role_side_ms,
+        candidate_side_ms: t.elapsed().as_millis() as u64,
+        ..EngineStats::default()
+    };
     for (_, w) in &role_results {
         stats.postings_visited += w.postings;
         stats.role_pairs_scored += w.scored;
@@ -1234,9 +1316,13 @@ pub fn score_all_with(
         stats.candidate_pairs_scored += w.scored;
         stats.candidate_partial_passes += w.partial_pass as u64;
     }
-    let by_role =
-        role_results.into_iter().enumerate().map(|(r, (items, _))| ranked(items, |c| (r as u32, c))).collect();
-    let by_candidate =
-        cand_results.into_iter().enumerate().map(|(c, (items, _))| ranked(items, |r| (r, c as u32))).collect();
+    let by_role = (0..roles.len())
+        .map(|r| ranked(role_results[classes.class_of[r] as usize].0.clone(), |c| (r as u32, c)))
+        .collect();
+    let by_candidate = cand_results
+        .into_par_iter()
+        .enumerate()
+        .map(|(c, (items, _))| ranked(classes.expand(items, p.top_k), |r| (r, c as u32)))
+        .collect();
     ScoreOutput { by_role, by_candidate, pairs_scored: stats.role_pairs_scored + stats.candidate_pairs_scored, stats }
 }
