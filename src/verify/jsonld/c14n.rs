@@ -142,7 +142,7 @@ fn canonicalize_distinct(quads: &[Quad<'_>]) -> Option<Option<String>> {
         let start = lines.len();
         write_line(&mut lines, &text, row, |out, b| {
             out.push_str("_:c14n");
-            push_decimal(out, *ranks.get(b)?);
+            out.push_str(itoa::Buffer::new().format(*ranks.get(b)?));
             Some(())
         })?;
         ranges.push((start, lines.len()));
@@ -223,23 +223,6 @@ fn write_line(
     }
     out.push_str(".\n");
     Some(())
-}
-
-/// Appends the decimal digits of `n`.
-fn push_decimal(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
 }
 
 /// Writes a non-blank term in canonical N-Quads; `None` for a language tag that is not lower-case

@@ -272,7 +272,7 @@ impl<'a> Shaper<'a> {
                     out.push(b'"');
                 }
                 out.extend_from_slice(MARKER.as_bytes());
-                write_decimal(out, n);
+                out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
                 out.push(b'"');
             }
             Value::Number(_) | Value::Bool(_) | Value::Null => write_json(out, v),
@@ -322,21 +322,6 @@ impl<'a> Shaper<'a> {
             Value::Number(_) | Value::Bool(_) | Value::Null => v.clone(),
         }
     }
-}
-
-/// Appends the decimal digits of `n`.
-fn write_decimal(out: &mut Vec<u8>, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
 }
 
 fn contains_marker(v: &Value) -> bool {
