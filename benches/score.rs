@@ -44,17 +44,8 @@ fn bench(c: &mut Criterion) {
     let tax = Taxonomy::load_esco(&Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy/esco-v1.2.0"))
         .expect("vendored ESCO loads");
     let (profiles, roles) = world(&tax, 5_000, 500);
-    let p = ScoreParams {
-        required_weight: 0.8,
-        preferred_weight: 0.2,
-        group_credit: 0.5,
-        narrower_credit: 0.8,
-        broader_credit: 0.5,
-        related_credit: 0.3,
-        min_score: 0.0,
-        top_k: 50,
-        same_location: false,
-    };
+    // The product's defaults (`[score]` of the default config), top-50 on both sides.
+    let p = ScoreParams { top_k: 50, ..ScoreParams::from_config(&skillmatch::config::ScoreConfig::default()) };
     let mut g = c.benchmark_group("score 5k candidates x 500 roles, top-50");
     g.sample_size(10);
     g.bench_function("indexed engine (both sides)", |b| b.iter(|| score_all(&tax, &profiles, &roles, &p)));
