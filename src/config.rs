@@ -55,8 +55,13 @@ pub struct InputsConfig {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct TaxonomyConfig {
+    /// Load ESCO from `esco_dir` (default); `false`: use only the `custom` taxonomies.
+    pub esco: bool,
     /// Folder of the ESCO CSV export (v1.2.0 layout).
     pub esco_dir: PathBuf,
+    /// An organisation's own taxonomies: CSV files `id,label,alt_labels,parent`, added after
+    /// ESCO in this order (see [`crate::taxonomy::Taxonomy::add_custom`]).
+    pub custom: Vec<PathBuf>,
     /// Minimum similarity for a fuzzy match, in (0, 1]; `None` keeps the built-in default.
     pub fuzzy_threshold: Option<f32>,
     /// An organisation's own synonyms: CSV files `alias,uri` or `alias,label`.
@@ -64,10 +69,12 @@ pub struct TaxonomyConfig {
     /// Complete postings with no skills and little text from their job title's ESCO occupation.
     pub infer_from_title: bool,
     /// Folder of O*NET 29.2 (`Technology Skills`, `Alternate Titles`, …); default: `onet-29.2`
-    /// beside `esco_dir`, when that folder exists (see [`TaxonomyConfig::onet_folder`]).
+    /// beside `esco_dir`, when that folder exists and `esco` is on (see
+    /// [`TaxonomyConfig::onet_folder`]).
     pub onet_dir: Option<PathBuf>,
     /// The ESCO ↔ O*NET occupation crosswalk (file, or folder holding it); default:
-    /// `crosswalk-nesta` beside `esco_dir`, when it exists (see [`TaxonomyConfig::crosswalk_path`]).
+    /// `crosswalk-nesta` beside `esco_dir`, when it exists and `esco` is on (see
+    /// [`TaxonomyConfig::crosswalk_path`]).
     pub crosswalk: Option<PathBuf>,
     /// Map O*NET technology names ("Microsoft Excel", "Tableau") in skill strings and posting
     /// text: to the ESCO skill with that label, else to an O*NET technology skill.
@@ -79,28 +86,44 @@ pub struct TaxonomyConfig {
 
 impl TaxonomyConfig {
     /// The O*NET folder to use: `onet_dir` if set, else `onet-29.2` beside `esco_dir` if it is a
-    /// folder, else none (O*NET is then not used).
+    /// folder and `esco` is on, else none (O*NET is then not used). Without ESCO, O*NET is used
+    /// only when `onet_dir` names it.
     pub fn onet_folder(&self) -> Option<PathBuf> {
         self.onet_dir.clone().or_else(|| self.beside_esco("onet-29.2"))
     }
 
     /// The crosswalk to use: `crosswalk` if set, else `crosswalk-nesta` beside `esco_dir` if it
-    /// exists, else none.
+    /// exists and `esco` is on, else none.
     pub fn crosswalk_path(&self) -> Option<PathBuf> {
         self.crosswalk.clone().or_else(|| self.beside_esco("crosswalk-nesta"))
     }
 
-    /// `name` in the folder holding `esco_dir`, if it exists.
+    /// `name` in the folder holding `esco_dir`, if it exists and ESCO is used.
     fn beside_esco(&self, name: &str) -> Option<PathBuf> {
         let dir = self.esco_dir.parent()?.join(name);
-        dir.exists().then_some(dir)
+        (self.esco && dir.exists()).then_some(dir)
+    }
+
+    /// What [`crate::taxonomy::Taxonomy::load`] reads for this configuration: ESCO (when
+    /// `esco`), the `custom` files, the `aliases`, the fuzzy threshold, and the technologies of
+    /// `onet` when given (the caller loads O*NET: it also serves job titles).
+    pub fn load_spec<'a>(&'a self, onet: Option<&'a crate::taxonomy::onet::Onet>) -> crate::taxonomy::LoadSpec<'a> {
+        crate::taxonomy::LoadSpec {
+            esco_dir: self.esco.then_some(self.esco_dir.as_path()),
+            custom: &self.custom,
+            aliases: &self.aliases,
+            onet_technologies: onet,
+            fuzzy_threshold: self.fuzzy_threshold,
+        }
     }
 }
 
 impl Default for TaxonomyConfig {
     fn default() -> Self {
         TaxonomyConfig {
+            esco: true,
             esco_dir: PathBuf::from("datasets/taxonomy/esco-v1.2.0"),
+            custom: Vec::new(),
             fuzzy_threshold: None,
             aliases: Vec::new(),
             infer_from_title: true,
@@ -269,6 +292,7 @@ impl Config {
         self.inputs.badges.iter_mut().for_each(fix);
         self.inputs.postings.iter_mut().for_each(fix);
         fix(&mut self.taxonomy.esco_dir);
+        self.taxonomy.custom.iter_mut().for_each(fix);
         self.taxonomy.aliases.iter_mut().for_each(fix);
         if let Some(p) = self.taxonomy.onet_dir.as_mut() {
             fix(p)
@@ -344,6 +368,13 @@ impl Config {
         {
             return Err(ConfigError::Invalid(format!("[taxonomy] fuzzy_threshold = {t} must be within (0, 1]")));
         }
+        if !self.taxonomy.esco && self.taxonomy.custom.is_empty() {
+            return Err(ConfigError::Invalid(
+                "[taxonomy] esco = false needs at least one file in [taxonomy] custom (a taxonomy CSV \
+                 `id,label,alt_labels,parent`)"
+                    .into(),
+            ));
+        }
         Ok(())
     }
 
@@ -386,6 +417,26 @@ mod tests {
         std::fs::write(&p, "[evidence]\nverifed = 1.0\n").expect("write");
         let err = Config::load(&p).expect_err("unknown status").to_string();
         assert!(err.contains("verifed"), "{err}");
+    }
+
+    #[test]
+    fn esco_false_without_custom_files_is_an_error_naming_the_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[taxonomy]\nesco = false\n").expect("write");
+        let err = Config::load(&p).expect_err("no taxonomy at all").to_string();
+        assert!(err.contains("esco = false") && err.contains("[taxonomy] custom"), "{err}");
+        std::fs::write(&p, "[taxonomy]\nesco = false\ncustom = [\"ours.csv\"]\n").expect("write");
+        let c = Config::load(&p).expect("custom only is valid");
+        assert_eq!(c.taxonomy.custom, vec![dir.path().join("ours.csv")]);
+        assert!(!c.taxonomy.esco);
+        // Without ESCO, O*NET is not looked for beside the (unused) ESCO folder.
+        let mut t = c.taxonomy.clone();
+        t.esco_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy/esco-v1.2.0");
+        assert_eq!((t.onet_folder(), t.crosswalk_path()), (None, None));
+        t.esco = true;
+        assert!(t.onet_folder().is_some() && t.crosswalk_path().is_some());
+        assert_eq!(c.taxonomy.load_spec(None).esco_dir, None);
     }
 
     #[test]

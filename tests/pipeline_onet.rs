@@ -8,23 +8,6 @@ mod common;
 use common::*;
 use serde_json::json;
 
-fn write(path: &std::path::Path, text: &str) {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
-
-/// A Credly export entry for `email` with the given skills.
-fn credly(id: &str, email: &str, skills: &[&str]) -> serde_json::Value {
-    json!({
-        "id": id, "state": "accepted", "issued_at": "2026-01-10T00:00:00Z", "expires_at": null,
-        "recipient_email": email,
-        "badge_template": {"id": format!("tmpl-{id}"), "name": "Business Intelligence Analyst", "skills": skills},
-        "issuer": {"entities": [{"primary": true, "entity": {"id": "org-1", "name": "Open Skills Academy"}}]}
-    })
-}
-
 #[test]
 fn onet_technology_names_in_badges_and_posting_text_meet_and_reach_the_crosswalk() {
     let data = tempfile::tempdir().expect("tempdir");

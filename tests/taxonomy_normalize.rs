@@ -188,3 +188,69 @@ fn cli_maps_onet_technology_names_unless_told_not_to() {
         assert_eq!(tableau.and_then(|s| s["taxonomy"].as_str()), want, "{flag:?}");
     }
 }
+
+/// The custom taxonomy fixture (real O*NET 29.2 UNSPSC rows; see its SOURCES.md).
+const CUSTOM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/taxonomy/unspsc-software.csv");
+
+#[test]
+fn normalize_and_extract_with_custom_print_the_custom_taxonomy_name() {
+    let sha = skillmatch::util::sha256_file(Path::new(CUSTOM)).expect("fixture readable");
+    let custom_taxonomy = format!("unspsc-software-v{}", &sha[..12]);
+    let out = bin().args(["normalize", "Microsoft Excel", "Python", "--custom", CUSTOM]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(rows[0]["uri"], "43232110/microsoft-excel");
+    assert_eq!(rows[0]["taxonomy"], custom_taxonomy.as_str());
+    assert_eq!(rows[1]["taxonomy"], "esco-v1.2.0");
+    // Only the custom taxonomy: ESCO's Python is unknown, the unmapped row names the custom one.
+    let out = bin().args(["normalize", "Tableau", "Python", "--no-esco", "--custom", CUSTOM]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    assert_eq!(
+        (rows[0]["uri"].as_str(), rows[0]["taxonomy"].as_str()),
+        (Some("43232314/tableau"), Some(&*custom_taxonomy))
+    );
+    assert_eq!((rows[1]["method"].as_str(), rows[1]["taxonomy"].as_str()), (Some("unmapped"), Some(&*custom_taxonomy)));
+    // ESCO parents are unknown without ESCO: reported on stderr with their lines.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 6: unknown parent"));
+
+    let mut child = bin()
+        .args(["extract", "--custom", CUSTOM])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let input = "{\"id\":\"a\",\"text\":\"Reports in SAP Crystal Reports and Microsoft Power BI.\"}\n";
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("runs");
+    let row: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let skills = row["skills"].as_array().expect("skills");
+    for surface in ["SAP Crystal Reports", "Microsoft Power BI"] {
+        let s = skills.iter().find(|s| s["surface"] == surface).unwrap_or_else(|| panic!("{surface} in {skills:?}"));
+        assert_eq!(s["taxonomy"], custom_taxonomy.as_str());
+    }
+}
+
+#[test]
+fn no_esco_without_custom_or_a_missing_custom_file_exits_2_naming_the_flag() {
+    for args in [&["normalize", "Excel", "--no-esco"][..], &["eval", "extraction", "--data", ".", "--no-esco"]] {
+        let out = bin().args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--no-esco") && err.contains("--custom"), "{err}");
+    }
+    let out = bin().args(["extract", "--custom", "no/such/taxonomy.csv"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--custom") && err.contains("no/such/taxonomy.csv"), "{err}");
+    // Not a custom taxonomy (no `id`/`label` header): exit 2, naming the file and the column.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let aliases = dir.path().join("aliases.csv");
+    std::fs::write(&aliases, "alias,target\nExcel,use spreadsheets software\n").expect("write");
+    let out = bin().args(["normalize", "Excel", "--custom"]).arg(&aliases).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("aliases.csv") && err.contains("missing column `id`"), "{err}");
+}

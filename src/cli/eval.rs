@@ -59,7 +59,7 @@ struct TitlesArgs {
 
 fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     must_exist("--data", &a.data)?;
-    let t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
+    let t = super::taxonomy::load(&super::taxonomy::TaxonomyFlags::esco(a.taxonomy.clone()), &[], false)?;
     let onet = if a.no_onet { None } else { Some(super::taxonomy::load_onet()?) };
     let index = TitleIndex::build(&t, onet.as_ref().map(|(o, c)| (o, c)));
     let report = evaluate_titles(&a.data, &t, &index).map_err(Failure::usage)?;
@@ -79,9 +79,8 @@ struct ExtractionArgs {
     /// Data folder (or one data file).
     #[arg(long)]
     data: PathBuf,
-    /// Taxonomy folder (default: the vendored ESCO v1.2.0).
-    #[arg(long)]
-    taxonomy: Option<PathBuf>,
+    #[command(flatten)]
+    taxonomy: super::taxonomy::TaxonomyFlags,
     /// Also find O*NET technology names (as the nightly job does). Off by default: the gold
     /// labels are ESCO skills, so a technology found is a false positive for the URI metrics.
     #[arg(long)]
@@ -98,10 +97,7 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
         EvalCommand::Titles(a) => return run_titles(a),
     };
     must_exist("--data", &a.data)?;
-    let mut t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
-    if a.onet {
-        super::taxonomy::add_onet_technologies(&mut t)?;
-    }
+    let t = super::taxonomy::load(&a.taxonomy, &[], a.onet)?;
     let ex = Extractor::new(&t);
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;
     match a.format {

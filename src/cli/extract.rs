@@ -23,13 +23,13 @@ enum Format {
 #[derive(Debug, Args)]
 #[command(after_help = "Input: one JSON object per line, {\"id\": ..., \"text\": ...} (HTML is stripped).\n\
 Output: {\"id\", \"skills\": [{\"uri\", \"label\", \"taxonomy\", \"start\", \"end\", \"surface\", \"method\", \"confidence\", \"optional\"}]},\n\
-offsets in characters of the plain text; taxonomy is esco-v1.2.0, or onet-v29.2 for an O*NET technology.\n\nExample:\n  echo '{\"id\":\"1\",\"text\":\"Python, SQL and Tableau; Kafka is a plus\"}' | skillmatch extract")]
+offsets in characters of the plain text; taxonomy is esco-v1.2.0, onet-v29.2 for an O*NET technology,\n\
+or <name>-v<version> of a --custom taxonomy.\n\nExample:\n  echo '{\"id\":\"1\",\"text\":\"Python, SQL and Tableau; Kafka is a plus\"}' | skillmatch extract")]
 pub struct ExtractArgs {
     /// JSONL file (default: stdin).
     file: Option<PathBuf>,
-    /// Taxonomy folder (default: the vendored ESCO v1.2.0).
-    #[arg(long)]
-    taxonomy: Option<PathBuf>,
+    #[command(flatten)]
+    taxonomy: super::taxonomy::TaxonomyFlags,
     /// Do not find O*NET technology names (by default a name such as "Tableau" that is no
     /// taxonomy label is found as its O*NET 29.2 technology).
     #[arg(long)]
@@ -103,10 +103,7 @@ pub fn run(a: ExtractArgs) -> Result<(), Failure> {
         }
         None => Box::new(std::io::stdin().lock()),
     };
-    let mut t = super::taxonomy::load(a.taxonomy.as_deref(), &[])?;
-    if !a.no_onet {
-        super::taxonomy::add_onet_technologies(&mut t)?;
-    }
+    let t = super::taxonomy::load(&a.taxonomy, &[], !a.no_onet)?;
     let ex = Extractor::new(&t);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut lines = reader.lines();

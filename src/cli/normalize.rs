@@ -20,14 +20,18 @@ enum Format {
 
 /// Arguments of `normalize`.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  skillmatch normalize Postgres \"data-analysis\" \"MS Excel\" C# --format table")]
+#[command(
+    after_help = "The taxonomy field is esco-v1.2.0, onet-v29.2 for an O*NET technology, or <name>-v<version> of a\n\
+--custom taxonomy (name: the file stem; version: a -v… suffix of the stem, else 12 hex digits of its sha256).\n\n\
+Examples:\n  skillmatch normalize Postgres \"data-analysis\" \"MS Excel\" C# --format table\n  \
+skillmatch normalize \"Microsoft Excel\" --custom acme-skills.csv"
+)]
 pub struct NormalizeArgs {
     /// Skill strings (a taxonomy URI or a bare ESCO UUID is looked up as a URI first).
     #[arg(required = true)]
     texts: Vec<String>,
-    /// Taxonomy folder (default: the vendored ESCO v1.2.0).
-    #[arg(long)]
-    taxonomy: Option<PathBuf>,
+    #[command(flatten)]
+    taxonomy: super::taxonomy::TaxonomyFlags,
     /// Alias CSV files (`alias,uri` or `alias,label`), the organisation's own synonyms.
     #[arg(long = "aliases")]
     aliases: Vec<PathBuf>,
@@ -70,10 +74,7 @@ fn row<'a>(t: &'a Taxonomy, input: &'a str) -> Row<'a> {
 
 /// Runs `normalize`.
 pub fn run(a: NormalizeArgs) -> Result<(), Failure> {
-    let mut t = super::taxonomy::load(a.taxonomy.as_deref(), &a.aliases)?;
-    if !a.no_onet {
-        super::taxonomy::add_onet_technologies(&mut t)?;
-    }
+    let t = super::taxonomy::load(&a.taxonomy, &a.aliases, !a.no_onet)?;
     let rows: Vec<Row> = a.texts.iter().map(|s| row(&t, s)).collect();
     let mut out = std::io::stdout().lock();
     let write = |out: &mut std::io::StdoutLock, s: String| writeln!(out, "{s}").map_err(Failure::run);

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{Failure, bundled, must_exist};
-use skillmatch::taxonomy::Taxonomy;
 use skillmatch::taxonomy::onet::{Crosswalk, Onet};
+use skillmatch::taxonomy::{LoadSpec, Taxonomy};
 
 /// The vendored ESCO release used when no `--taxonomy` is given.
 pub(crate) const DEFAULT_TAXONOMY: &str = "datasets/taxonomy/esco-v1.2.0";
@@ -23,30 +23,65 @@ pub(crate) fn load_onet() -> Result<(Onet, Crosswalk), Failure> {
     Ok((onet, crosswalk))
 }
 
-/// Adds the vendored O*NET's technologies to `taxonomy` (see
-/// [`Taxonomy::add_onet_technologies`]), after any alias files.
-pub(crate) fn add_onet_technologies(taxonomy: &mut Taxonomy) -> Result<(), Failure> {
-    let onet = Onet::load(&bundled(DEFAULT_ONET)).map_err(Failure::usage)?;
-    taxonomy.add_onet_technologies(&onet);
-    Ok(())
+/// Taxonomy flags of `normalize`, `extract` and `eval extraction`.
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct TaxonomyFlags {
+    /// Taxonomy folder (default: the vendored ESCO v1.2.0).
+    #[arg(long)]
+    taxonomy: Option<PathBuf>,
+    /// A custom taxonomy CSV (`id,label,alt_labels,parent`), the organisation's own skills, added
+    /// after ESCO (repeatable; files load in the order given).
+    #[arg(long = "custom", value_name = "FILE")]
+    custom: Vec<PathBuf>,
+    /// Use only the --custom taxonomies: no ESCO and no O*NET technologies.
+    #[arg(long, conflicts_with = "taxonomy")]
+    no_esco: bool,
 }
 
-/// Loads the taxonomy folder given by `--taxonomy` (default: the vendored ESCO), then the
-/// `--aliases` files in order.
-pub(crate) fn load(dir: Option<&Path>, aliases: &[PathBuf]) -> Result<Taxonomy, Failure> {
-    let dir = match dir {
+impl TaxonomyFlags {
+    /// ESCO from `dir` (default: the vendored release), nothing else.
+    pub(crate) fn esco(dir: Option<PathBuf>) -> TaxonomyFlags {
+        TaxonomyFlags { taxonomy: dir, ..TaxonomyFlags::default() }
+    }
+}
+
+/// Loads the taxonomy of `flags` in the order of [`Taxonomy::load`]: the `--taxonomy` folder
+/// (default: the vendored ESCO; none with `--no-esco`), the `--custom` files, the `aliases`
+/// files, then the vendored O*NET's technologies when `onet` (never with `--no-esco`). Rows of
+/// custom files with a problem are reported on stderr.
+pub(crate) fn load(flags: &TaxonomyFlags, aliases: &[PathBuf], onet: bool) -> Result<Taxonomy, Failure> {
+    if flags.no_esco && flags.custom.is_empty() {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "--no-esco needs at least one --custom FILE (a taxonomy CSV `id,label,alt_labels,parent`)"
+        )));
+    }
+    let dir = match &flags.taxonomy {
         Some(d) => {
             must_exist("--taxonomy", d)?;
-            d.to_path_buf()
+            d.clone()
         }
         None => bundled(DEFAULT_TAXONOMY),
     };
-    let mut taxonomy = Taxonomy::load_esco(&dir).map_err(Failure::usage)?;
-    for file in aliases {
-        must_exist("--aliases", file)?;
-        taxonomy.load_aliases(file).map_err(Failure::usage)?;
+    flags.custom.iter().try_for_each(|f| must_exist("--custom", f))?;
+    aliases.iter().try_for_each(|f| must_exist("--aliases", f))?;
+    let onet = match onet && !flags.no_esco {
+        true => Some(Onet::load(&bundled(DEFAULT_ONET)).map_err(Failure::usage)?),
+        false => None,
+    };
+    let spec = LoadSpec {
+        esco_dir: (!flags.no_esco).then_some(dir.as_path()),
+        custom: &flags.custom,
+        aliases,
+        onet_technologies: onet.as_ref(),
+        fuzzy_threshold: None,
+    };
+    let loaded = Taxonomy::load(&spec).map_err(Failure::usage)?;
+    for (path, load) in &loaded.custom {
+        for p in &load.problems {
+            eprintln!("skillmatch: warning: {} line {}: {}", path.display(), p.line, p.reason);
+        }
     }
-    Ok(taxonomy)
+    Ok(loaded.taxonomy)
 }
 
 /// Arguments of `taxonomy`.

@@ -18,7 +18,7 @@ use crate::extract::Extractor;
 use crate::ingest::RawSkill;
 use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
 use crate::normalize::{NormalizeOptions, Normalized, normalize};
-use crate::report::manifest::{Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
+use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::staging::{Staging, fresh_run_id};
 use crate::report::{ReportError, ReportInput};
 use crate::score::{
@@ -35,7 +35,7 @@ pub enum PipelineError {
     #[error(transparent)]
     Input(#[from] IngestError),
     /// The taxonomy could not be loaded.
-    #[error("{0} (check [taxonomy] esco_dir, onet_dir and crosswalk in the config)")]
+    #[error("{0} (check [taxonomy] esco_dir, custom, aliases, onet_dir and crosswalk in the config)")]
     Taxonomy(#[from] TaxonomyError),
     /// Writing the report failed.
     #[error(transparent)]
@@ -155,7 +155,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let t = Instant::now();
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
-    let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files } = taxonomy?;
+    let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files, custom_rejects, custom_counts } =
+        taxonomy?;
     // O*NET's files are among the taxonomy's when its technologies were added; record them here
     // when only its titles are used, and the crosswalk file either way.
     if let Some(o) = &onet {
@@ -176,6 +177,10 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
                 bytes,
             });
         }
+    }
+    if !cfg.taxonomy.custom.is_empty() {
+        ingested.rejects.extend(custom_rejects);
+        ingested.counts.insert("taxonomy".into(), custom_counts);
     }
     if !cfg.taxonomy.aliases.is_empty() {
         ingested.rejects.extend(alias_rejects);
@@ -285,6 +290,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("score", "candidate_pairs_scored", scores.stats.candidate_pairs_scored);
     ledger.count("score", "postings_visited", scores.stats.postings_visited);
     ledger.count("score", "role_partial_passes", scores.stats.role_partial_passes);
+    ledger.count("score", "distinct_roles", scores.stats.distinct_roles);
     ledger.count("score", "candidate_partial_passes", scores.stats.candidate_partial_passes);
     ledger.count("score", "shortlist_rows", scores.by_role.iter().map(|v| v.len() as u64).sum());
     let d = ledger.time("score", t);
@@ -357,6 +363,9 @@ struct LoadedTaxonomy {
     alias_rejects: Vec<Reject>,
     alias_counts: Counts,
     alias_files: Vec<InputFile>,
+    /// Rows of custom taxonomy files with a problem (kind `taxonomy`).
+    custom_rejects: Vec<Reject>,
+    custom_counts: Counts,
 }
 
 /// O*NET as the run uses it.
@@ -368,24 +377,45 @@ struct OnetParts {
     crosswalk_file: Option<(String, String)>,
 }
 
-/// Loads the taxonomy, applies the configured fuzzy threshold and alias files, then O*NET
-/// (`[taxonomy] onet_technologies`: technology names linked or added as skills, after the
-/// aliases so that an alias can link one) and the crosswalk (`onet_titles`, for job titles).
-/// Alias rows that name no skill are returned as rejects (kind `alias`) with their counts.
+/// Loads O*NET when configured, then the taxonomy in the fixed order of [`Taxonomy::load`]
+/// (ESCO → `[taxonomy] custom` files → alias files → O*NET technologies, when
+/// `onet_technologies`), and the crosswalk (`onet_titles`, for job titles). Custom-file rows with
+/// a problem become rejects of kind `taxonomy`, alias rows that name no skill rejects of kind
+/// `alias`, each with their counts.
 fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
-    let mut t = Taxonomy::load_esco(&cfg.taxonomy.esco_dir)?;
-    if let Some(th) = cfg.taxonomy.fuzzy_threshold {
-        t.fuzzy_threshold = th;
+    let tc = &cfg.taxonomy;
+    let titles = tc.infer_from_title && tc.onet_titles;
+    let onet = match tc.onet_folder() {
+        Some(dir) if tc.onet_technologies || titles => Some(crate::taxonomy::onet::Onet::load(&dir)?),
+        _ => None,
+    };
+    let loaded = Taxonomy::load(&tc.load_spec(onet.as_ref().filter(|_| tc.onet_technologies)))?;
+
+    let mut custom_rejects = Vec::new();
+    let mut custom_counts = Counts::default();
+    for (path, load) in &loaded.custom {
+        let shown = path.display().to_string();
+        custom_counts.read += load.read as u64;
+        custom_counts.rejected += load.problems.len() as u64;
+        for p in &load.problems {
+            custom_rejects.push(Reject {
+                kind: "taxonomy".into(),
+                path: shown.clone(),
+                position: format!("line {}", p.line),
+                reason: p.reason.clone(),
+            });
+        }
     }
+    custom_counts.accepted = custom_counts.read - custom_counts.rejected;
+
     let mut rejects = Vec::new();
     let mut counts = Counts::default();
     let mut files = Vec::new();
-    for path in &cfg.taxonomy.aliases {
-        let load = t.load_aliases(path)?;
+    for (path, load) in &loaded.aliases {
         let shown = path.display().to_string();
         counts.accepted += load.added as u64;
         counts.rejected += load.unresolved.len() as u64;
-        for (line, target) in load.unresolved {
+        for (line, target) in &load.unresolved {
             rejects.push(Reject {
                 kind: "alias".into(),
                 path: shown.clone(),
@@ -398,14 +428,9 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
         files.push(InputFile { kind: "alias".into(), path: shown, sha256, bytes });
     }
     counts.read = counts.accepted + counts.rejected;
-    let tc = &cfg.taxonomy;
-    let titles = tc.infer_from_title && tc.onet_titles;
-    let onet = match tc.onet_folder() {
-        Some(dir) if tc.onet_technologies || titles => {
-            let onet = crate::taxonomy::onet::Onet::load(&dir)?;
-            if tc.onet_technologies {
-                t.add_onet_technologies(&onet);
-            }
+
+    let onet = match onet {
+        Some(onet) => {
             let mut parts = OnetParts { onet, crosswalk: None, crosswalk_file: None };
             if titles && let Some(path) = tc.crosswalk_path() {
                 let mut c = crate::taxonomy::onet::Crosswalk::load(&path)?;
@@ -415,9 +440,17 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
             }
             Some(parts)
         }
-        _ => None,
+        None => None,
     };
-    Ok(LoadedTaxonomy { taxonomy: t, onet, alias_rejects: rejects, alias_counts: counts, alias_files: files })
+    Ok(LoadedTaxonomy {
+        taxonomy: loaded.taxonomy,
+        onet,
+        alias_rejects: rejects,
+        alias_counts: counts,
+        alias_files: files,
+        custom_rejects,
+        custom_counts,
+    })
 }
 
 /// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts.
@@ -505,11 +538,13 @@ fn build_manifest(
     config.run.threads = None;
     config.run.as_of = Some(req.as_of);
     config.run.out = None;
-    // An absolute taxonomy path lets `explain`/`shortlist` reload it from any working directory.
-    if let Ok(abs) = std::fs::canonicalize(&config.taxonomy.esco_dir) {
-        config.taxonomy.esco_dir = abs;
-    }
-    for path in [&mut config.taxonomy.onet_dir, &mut config.taxonomy.crosswalk].into_iter().flatten() {
+    // Absolute taxonomy paths let `explain`/`shortlist` reload it from any working directory.
+    let tc = &mut config.taxonomy;
+    let paths = std::iter::once(&mut tc.esco_dir)
+        .chain(tc.custom.iter_mut())
+        .chain(tc.aliases.iter_mut())
+        .chain([&mut tc.onet_dir, &mut tc.crosswalk].into_iter().flatten());
+    for path in paths {
         if let Ok(abs) = std::fs::canonicalize(&*path) {
             *path = abs;
         }
@@ -530,6 +565,17 @@ fn build_manifest(
                 .collect(),
             onet_version: taxonomy.onet_version().map(str::to_string),
             onet_technologies: taxonomy.technology_count() as u64,
+            custom: taxonomy
+                .custom_taxonomies()
+                .iter()
+                .map(|c| CustomTaxonomyInfo {
+                    name: c.name.clone(),
+                    version: c.version.clone(),
+                    path: c.path.clone(),
+                    sha256: c.sha256.clone(),
+                    skills: u64::from(c.skills.end - c.skills.start),
+                })
+                .collect(),
         },
         inputs: ingested.files.clone(),
         ingest: ingested.counts.clone(),

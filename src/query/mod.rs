@@ -26,10 +26,15 @@ struct Manifest {
 #[derive(Debug, Deserialize)]
 struct ManifestTaxonomy {
     files: Vec<ManifestFile>,
+    /// Set when the run added O*NET's technologies (absent in runs older than O*NET).
+    #[serde(default)]
+    onet_version: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct ManifestFile {
+    #[serde(default)]
+    path: Option<String>,
     sha256: String,
 }
 
@@ -176,6 +181,37 @@ fn list_at(df: &DataFrame, col: &str, i: usize) -> Vec<String> {
     }
 }
 
+/// Loads the taxonomy a run used, as the run did ([`Taxonomy::load`] with the run's config):
+/// ESCO (unless `[taxonomy] esco = false`), its custom taxonomy files, its alias files (those
+/// still there: aliases change no skill ids, only which O*NET technologies are linked), and
+/// O*NET's technologies when the run added them (`with_onet`).
+fn reload_taxonomy(config: &Config, with_onet: bool) -> Result<Taxonomy, QueryError> {
+    let tc = &config.taxonomy;
+    let onet = match (with_onet, tc.onet_folder()) {
+        (false, _) => None,
+        (true, Some(dir)) => Some(
+            crate::taxonomy::onet::Onet::load(&dir)
+                .map_err(|e| QueryError::Read { path: dir.display().to_string(), reason: e.to_string() })?,
+        ),
+        (true, None) => {
+            return Err(QueryError::Read {
+                path: "[taxonomy] onet_dir".into(),
+                reason: "the run added O*NET technologies but no O*NET folder is configured or found".into(),
+            });
+        }
+    };
+    let aliases: Vec<std::path::PathBuf> = tc.aliases.iter().filter(|p| p.is_file()).cloned().collect();
+    let spec = crate::taxonomy::LoadSpec { aliases: &aliases, ..tc.load_spec(onet.as_ref()) };
+    Taxonomy::load(&spec).map(|l| l.taxonomy).map_err(|e| {
+        let path = match &e {
+            crate::taxonomy::TaxonomyError::Io { path, .. }
+            | crate::taxonomy::TaxonomyError::Parse { path, .. }
+            | crate::taxonomy::TaxonomyError::Order { path } => path.clone(),
+        };
+        QueryError::Read { path, reason: e.to_string() }
+    })
+}
+
 /// Rows of `df` whose `col` equals `value` (a polars mask, no row loop).
 fn rows_where(df: &DataFrame, col: &str, value: &str) -> Option<DataFrame> {
     let mask = df.column(col).ok()?.str().ok()?.equal(value);
@@ -195,26 +231,18 @@ impl RunFolder {
             std::fs::read_to_string(&mpath).map_err(|_| QueryError::Missing { path: mpath.display().to_string() })?;
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| read_err(e.to_string()))?;
         let config: Config = serde_json::from_value(manifest.config).map_err(|e| read_err(e.to_string()))?;
-        let mut taxonomy = Taxonomy::load_esco(&config.taxonomy.esco_dir).map_err(|e| QueryError::Read {
-            path: config.taxonomy.esco_dir.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let taxonomy = reload_taxonomy(&config, manifest.taxonomy.onet_version.is_some())?;
         let then: Vec<&str> = manifest.taxonomy.files.iter().map(|f| f.sha256.as_str()).collect();
-        let same = |t: &Taxonomy| t.files.iter().map(|(_, h)| h.as_str()).eq(then.iter().copied());
-        // A run that added O*NET's technologies lists O*NET's files after ESCO's: add them too,
-        // so that the run's technology skill URIs resolve (older runs list ESCO's files only).
-        if !same(&taxonomy)
-            && config.taxonomy.onet_technologies
-            && let Some(dir) = config.taxonomy.onet_folder()
-            && then.len() > taxonomy.files.len()
-        {
-            let onet = crate::taxonomy::onet::Onet::load(&dir)
-                .map_err(|e| QueryError::Read { path: dir.display().to_string(), reason: e.to_string() })?;
-            taxonomy.add_onet_technologies(&onet);
-        }
-        if !same(&taxonomy) {
+        let now: Vec<&str> = taxonomy.files.iter().map(|(_, h)| h.as_str()).collect();
+        if now != then {
+            // The first file that differs (or the first one missing or extra).
+            let at = now.iter().zip(&then).position(|(a, b)| a != b).unwrap_or(now.len().min(then.len()));
+            let path = match (taxonomy.files.get(at), manifest.taxonomy.files.get(at)) {
+                (Some((p, _)), _) | (None, Some(ManifestFile { path: Some(p), .. })) => p.clone(),
+                _ => mpath.display().to_string(),
+            };
             return Err(QueryError::Read {
-                path: config.taxonomy.esco_dir.display().to_string(),
+                path,
                 reason: "the taxonomy files changed since this run; explanations would not match its scores".into(),
             });
         }

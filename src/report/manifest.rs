@@ -25,20 +25,39 @@ pub struct ToolInfo {
 /// A taxonomy that was loaded.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaxonomyInfo {
-    /// Name (`esco`).
+    /// Name (`esco`; without ESCO, the first custom taxonomy's).
     pub name: String,
     /// Version (`1.2.0`).
     pub version: String,
-    /// Skills loaded.
+    /// Skills loaded (ESCO's, custom ones and O*NET technologies).
     pub skills: u64,
     /// Occupations loaded.
     pub occupations: u64,
-    /// Files read with their sha256 (ESCO's, then O*NET's when its technologies were added).
+    /// Files read with their sha256, in load order: ESCO's, then each custom taxonomy file, then
+    /// O*NET's when its technologies were added.
     pub files: Vec<TaxonomyFile>,
     /// O*NET version whose technologies were added (`29.2`), if any.
     pub onet_version: Option<String>,
     /// O*NET technologies added as skills of their own (included in `skills`).
     pub onet_technologies: u64,
+    /// Custom taxonomies added (`[taxonomy] custom`), in order; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomTaxonomyInfo>,
+}
+
+/// A custom taxonomy that was loaded (see [`crate::taxonomy::Taxonomy::add_custom`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomTaxonomyInfo {
+    /// Name (the file stem, e.g. `acme-skills`).
+    pub name: String,
+    /// Version (from a `-v…` file-name suffix, else the first 12 hex digits of `sha256`).
+    pub version: String,
+    /// The file.
+    pub path: String,
+    /// sha256 of the file.
+    pub sha256: String,
+    /// Skills it added (included in `skills`).
+    pub skills: u64,
 }
 
 /// One taxonomy file.

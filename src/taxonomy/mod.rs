@@ -1,7 +1,9 @@
 //! Taxonomies (ESCO v1.2.0 by default) and the normalizer that maps raw skill strings to them.
 //!
 //! PUBLIC API CONTRACT (other stages compile against it; extend, do not rename):
-//! * [`Taxonomy::load_esco`] loads a vendored ESCO folder.
+//! * [`Taxonomy::load_esco`] loads a vendored ESCO folder; [`Taxonomy::load`] loads a whole
+//!   configured taxonomy in the fixed order (base ESCO → custom taxonomy CSVs → alias files →
+//!   O*NET technologies).
 //! * [`Taxonomy::normalize`] maps a [`RawSkill`] to a [`Mapping`] (URI → exact → fuzzy).
 //! * [`fold`] is the surface-form folding shared by the index and the extractor.
 //! * [`Taxonomy::surface_forms`] lists every folded label with the skill it names (the extractor's
@@ -9,8 +11,10 @@
 //!
 //! Submodules: `esco` reads the CSV files, `fold` implements [`fold`], `forms` is the
 //! surface-form index, `fuzzy` the trigram index behind fuzzy matching, [`onet`] reads O*NET 29.2
-//! and the ESCO ↔ O*NET occupation crosswalk, [`titles`] maps job titles to occupations.
+//! and the ESCO ↔ O*NET occupation crosswalk, [`titles`] maps job titles to occupations, `custom`
+//! reads an organisation's own taxonomy CSVs ([`Taxonomy::add_custom`]).
 
+mod custom;
 pub mod diff;
 mod esco;
 pub(crate) mod fold;
@@ -20,11 +24,12 @@ pub mod onet;
 pub mod titles;
 mod variants;
 
+pub use custom::{CUSTOM_KIND, CustomLoad, CustomProblem, CustomTaxonomy};
 pub use variants::WRAPPER_WORDS;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -54,19 +59,28 @@ pub enum TaxonomyError {
         /// Why.
         reason: String,
     },
+    /// [`Taxonomy::add_custom`] was called after [`Taxonomy::add_onet_technologies`] (custom
+    /// skills must come before O*NET's technologies; [`Taxonomy::load`] keeps the order).
+    #[error("custom taxonomy {path} must be added before O*NET technologies")]
+    Order {
+        /// The custom taxonomy file.
+        path: String,
+    },
 }
 
 /// One skill or knowledge concept.
 #[derive(Debug, Clone, Default)]
 pub struct Skill {
     /// Concept URI, e.g. `http://data.europa.eu/esco/skill/…` (an O*NET technology added by
-    /// [`Taxonomy::add_onet_technologies`]: `onet:technology:microsoft-excel`).
+    /// [`Taxonomy::add_onet_technologies`]: `onet:technology:microsoft-excel`; a custom skill:
+    /// its `id` as written, see [`Taxonomy::add_custom`]).
     pub uri: String,
     /// Preferred label.
     pub label: String,
     /// Alternative labels.
     pub alt_labels: Vec<String>,
-    /// `skill/competence` or `knowledge` (ESCO); `technology` for an O*NET technology.
+    /// `skill/competence` or `knowledge` (ESCO); `technology` for an O*NET technology;
+    /// [`CUSTOM_KIND`] for a row of a custom taxonomy file.
     pub kind: String,
     /// Nearest skill groups (indexes into [`Taxonomy::groups`]), sorted, deduplicated.
     pub groups: Vec<u32>,
@@ -192,6 +206,34 @@ pub struct AliasLoad {
     pub unresolved: Vec<(u64, String)>,
 }
 
+/// What [`Taxonomy::load`] reads; see there for the order.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadSpec<'a> {
+    /// The ESCO folder; `None` for a taxonomy of custom files only.
+    pub esco_dir: Option<&'a Path>,
+    /// Custom taxonomy CSVs ([`Taxonomy::add_custom`]), in order.
+    pub custom: &'a [PathBuf],
+    /// Alias files ([`Taxonomy::load_aliases`]), in order.
+    pub aliases: &'a [PathBuf],
+    /// O*NET, whose technologies to add ([`Taxonomy::add_onet_technologies`]).
+    pub onet_technologies: Option<&'a onet::Onet>,
+    /// [`Taxonomy::fuzzy_threshold`], when not the default.
+    pub fuzzy_threshold: Option<f32>,
+}
+
+/// What [`Taxonomy::load`] loaded, and what each custom and alias file did.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The taxonomy.
+    pub taxonomy: Taxonomy,
+    /// Each custom taxonomy file with its load report, in order.
+    pub custom: Vec<(PathBuf, CustomLoad)>,
+    /// Each alias file with its load report, in order.
+    pub aliases: Vec<(PathBuf, AliasLoad)>,
+    /// What adding O*NET's technologies did, when they were added.
+    pub technologies: Option<TechnologyLoad>,
+}
+
 /// One distinct folded label of the taxonomy and the skill it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SurfaceForm<'a> {
@@ -213,8 +255,9 @@ pub struct Taxonomy {
     pub name: String,
     /// Version, e.g. `1.2.0`.
     pub version: String,
-    /// Skills, in URI order; then any O*NET technologies added by
-    /// [`Taxonomy::add_onet_technologies`], in name order.
+    /// Skills of the base taxonomy, in URI order; then the skills of any custom taxonomies
+    /// ([`Taxonomy::add_custom`]), file after file, in row order; then any O*NET technologies
+    /// added by [`Taxonomy::add_onet_technologies`], in name order.
     pub skills: Vec<Skill>,
     /// Skill groups, in URI order.
     pub groups: Vec<SkillGroup>,
@@ -234,8 +277,10 @@ pub struct Taxonomy {
     technology_forms: HashMap<Box<str>, SkillId>,
     /// The O*NET technologies each skill stands for (linked ESCO skills and added technologies).
     technologies: HashMap<SkillId, Vec<TechnologyInfo>>,
-    /// Number of skills of the base taxonomy (the rest are O*NET technologies).
+    /// Number of skills of the base taxonomy (custom skills and O*NET technologies follow).
     base_skills: usize,
+    /// Custom taxonomies added, in order; their skill ranges follow each other from `base_skills`.
+    custom: Vec<CustomTaxonomy>,
     /// O*NET version, once [`Taxonomy::add_onet_technologies`] has run.
     onet_version: Option<String>,
 }
@@ -311,6 +356,19 @@ fn is_uuid(s: &str) -> bool {
         })
 }
 
+/// The lookup form of a URI: lower case, no trailing slash, `https://` as `http://`, a bare UUID
+/// under [`ESCO_SKILL_PREFIX`].
+fn canonical_uri(uri: &str) -> String {
+    let lower = uri.trim_end_matches('/').to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("https://") {
+        format!("http://{rest}")
+    } else if is_uuid(&lower) {
+        format!("{ESCO_SKILL_PREFIX}{lower}")
+    } else {
+        lower
+    }
+}
+
 /// The taxonomy version from a folder name such as `esco-v1.2.0`, else `unknown`.
 fn version_from_dir(dir: &Path) -> String {
     dir.file_name()
@@ -362,8 +420,81 @@ impl Taxonomy {
             technology_forms: HashMap::new(),
             technologies: HashMap::new(),
             base_skills,
+            custom: Vec::new(),
             onet_version: None,
         })
+    }
+
+    /// A taxonomy with no skills, groups or occupations, to which custom taxonomies can be added
+    /// ([`Taxonomy::add_custom`]) when an organisation uses only its own (`[taxonomy] esco =
+    /// false`). Job titles then map to no occupation.
+    pub fn empty(name: &str, version: &str) -> Taxonomy {
+        Taxonomy {
+            name: name.to_string(),
+            version: version.to_string(),
+            skills: Vec::new(),
+            groups: Vec::new(),
+            occupations: Vec::new(),
+            files: Vec::new(),
+            fuzzy_threshold: DEFAULT_FUZZY_THRESHOLD,
+            by_uri: HashMap::new(),
+            forms: forms::FormIndex::default(),
+            fuzzy: fuzzy::FuzzyIndex::build(&[]),
+            variants: variants::VariantIndex::build(&[]),
+            aliases: HashMap::new(),
+            technology_forms: HashMap::new(),
+            technologies: HashMap::new(),
+            base_skills: 0,
+            custom: Vec::new(),
+            onet_version: None,
+        }
+    }
+
+    /// Loads a taxonomy in the one fixed order used by the nightly job, the query commands
+    /// (which must rebuild the same skill ids to reopen a run) and the CLI:
+    ///
+    /// 1. the base ESCO folder ([`Taxonomy::load_esco`]), or [`Taxonomy::empty`] without one
+    ///    (then named after the first custom taxonomy, `custom` if there is none);
+    /// 2. the custom taxonomy CSVs in the order given ([`Taxonomy::add_custom`]);
+    /// 3. the alias files in the order given ([`Taxonomy::load_aliases`]), so that an alias can
+    ///    target a custom skill;
+    /// 4. O*NET's technologies when given ([`Taxonomy::add_onet_technologies`]), so that a
+    ///    technology named like a custom label or an alias links to that skill;
+    /// 5. the fuzzy threshold, when given.
+    ///
+    /// Errors are those of each step; row problems of custom and alias files are returned in
+    /// [`Loaded`], not errors.
+    pub fn load(spec: &LoadSpec<'_>) -> Result<Loaded, TaxonomyError> {
+        let mut taxonomy = match spec.esco_dir {
+            Some(dir) => Taxonomy::load_esco(dir)?,
+            None => Taxonomy::empty("custom", "none"),
+        };
+        let mut custom = Vec::with_capacity(spec.custom.len());
+        for path in spec.custom {
+            let load = taxonomy.add_custom(path)?;
+            if spec.esco_dir.is_none() && custom.is_empty() {
+                taxonomy.name = load.name.clone();
+                taxonomy.version = load.version.clone();
+            }
+            custom.push((path.clone(), load));
+        }
+        let mut aliases = Vec::with_capacity(spec.aliases.len());
+        for path in spec.aliases {
+            aliases.push((path.clone(), taxonomy.load_aliases(path)?));
+        }
+        let technologies = spec.onet_technologies.map(|onet| taxonomy.add_onet_technologies(onet));
+        if let Some(th) = spec.fuzzy_threshold {
+            taxonomy.fuzzy_threshold = th;
+        }
+        Ok(Loaded { taxonomy, custom, aliases, technologies })
+    }
+
+    /// Rebuilds the surface-form, fuzzy and variant indexes from [`Taxonomy::skills`] (after
+    /// skills were added).
+    fn rebuild_indexes(&mut self) {
+        self.forms = forms::FormIndex::build(&self.skills);
+        self.fuzzy = fuzzy::FuzzyIndex::build(&self.forms.forms);
+        self.variants = variants::VariantIndex::build(&self.forms.forms);
     }
 
     /// Reads an alias CSV (an organisation's own synonyms): two columns `alias,target`, where the
@@ -426,15 +557,16 @@ impl Taxonomy {
         if let Some(&id) = self.by_uri.get(uri) {
             return Some(id);
         }
-        let lower = uri.trim_end_matches('/').to_ascii_lowercase();
-        let canonical = if let Some(rest) = lower.strip_prefix("https://") {
-            format!("http://{rest}")
-        } else if is_uuid(&lower) {
-            format!("{ESCO_SKILL_PREFIX}{lower}")
-        } else {
-            lower
-        };
-        self.by_uri.get(&canonical).copied()
+        self.by_uri.get(&canonical_uri(uri)).copied()
+    }
+
+    /// The skill group with this URI, if any; accepts the same variations as
+    /// [`Taxonomy::skill_by_uri`] (ESCO publishes skill groups under the skill URI prefix, so a
+    /// bare UUID works too).
+    pub fn group_by_uri(&self, uri: &str) -> Option<u32> {
+        let uri = uri.trim();
+        let find = |u: &str| self.groups.binary_search_by(|g| g.uri.as_str().cmp(u)).ok().map(|i| i as u32);
+        find(uri).or_else(|| find(&canonical_uri(uri)))
     }
 
     /// Every distinct folded preferred and alternative label, in byte order of the folded text.
@@ -462,11 +594,13 @@ impl Taxonomy {
         &self.skills[id as usize]
     }
 
-    /// Adds O*NET's Technology Skills examples (call once, after any alias files):
+    /// Adds O*NET's Technology Skills examples (call once, after any custom taxonomies and alias
+    /// files; [`Taxonomy::load`] keeps that order):
     ///
     /// * a technology whose [`fold`]ed name is a folded label or an alias of a skill already
-    ///   there is **linked** to that skill (`Python` → ESCO *Python (computer programming)*);
-    /// * any other technology becomes a skill of its own, appended after the base taxonomy's
+    ///   there (ESCO's, or a custom taxonomy's) is **linked** to that skill (`Python` → ESCO
+    ///   *Python (computer programming)*);
+    /// * any other technology becomes a skill of its own, appended after the taxonomy's
     ///   (in name order, so ids are stable for a release): kind `technology`, label the
     ///   published name, URI [`TECHNOLOGY_URI_PREFIX`] + the folded name, no groups or
     ///   relations. [`Taxonomy::normalize`] maps the exact name to it (after the exact label and
@@ -525,24 +659,36 @@ impl Taxonomy {
         self.technologies.get(&id).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether `id` is an O*NET technology added by [`Taxonomy::add_onet_technologies`] (not a
-    /// skill of the base taxonomy).
-    pub fn is_technology(&self, id: SkillId) -> bool {
-        id as usize >= self.base_skills && (id as usize) < self.skills.len()
+    /// The first id after the base taxonomy's and the custom taxonomies' skills (O*NET
+    /// technologies start here).
+    fn technology_start(&self) -> usize {
+        self.custom.last().map_or(self.base_skills, |c| c.skills.end as usize)
     }
 
-    /// `(name, version)` of the taxonomy `id` comes from: this taxonomy's (`esco`, `1.2.0`), or
+    /// Whether `id` is an O*NET technology added by [`Taxonomy::add_onet_technologies`] (not a
+    /// skill of the base taxonomy or of a custom one).
+    pub fn is_technology(&self, id: SkillId) -> bool {
+        id as usize >= self.technology_start() && (id as usize) < self.skills.len()
+    }
+
+    /// `(name, version)` of the taxonomy `id` comes from: this taxonomy's (`esco`, `1.2.0`); a
+    /// custom taxonomy's ([`CustomTaxonomy::name`], [`CustomTaxonomy::version`]) for its skills;
     /// (`onet`, `29.2`) for an added O*NET technology.
     pub fn source_of(&self, id: SkillId) -> (&str, &str) {
-        match (&self.onet_version, self.is_technology(id)) {
-            (Some(v), true) => ("onet", v),
-            _ => (&self.name, &self.version),
+        if id as usize >= self.base_skills {
+            if let Some(c) = self.custom.iter().find(|c| c.skills.contains(&id)) {
+                return (&c.name, &c.version);
+            }
+            if let (Some(v), true) = (&self.onet_version, self.is_technology(id)) {
+                return ("onet", v);
+            }
         }
+        (&self.name, &self.version)
     }
 
     /// How many O*NET technologies [`Taxonomy::add_onet_technologies`] added as skills.
     pub fn technology_count(&self) -> usize {
-        self.skills.len().saturating_sub(self.base_skills)
+        self.skills.len().saturating_sub(self.technology_start())
     }
 
     /// The O*NET version added by [`Taxonomy::add_onet_technologies`], if any.

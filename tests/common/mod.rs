@@ -67,3 +67,21 @@ pub fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
         })
         .collect()
 }
+
+/// Writes `text` to `path`, creating its folder.
+pub fn write(path: &Path, text: &str) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+/// A Credly export entry (accepted, issued 2026-01-10) for `email` with the given skills.
+pub fn credly(id: &str, email: &str, skills: &[&str]) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "state": "accepted", "issued_at": "2026-01-10T00:00:00Z", "expires_at": null,
+        "recipient_email": email,
+        "badge_template": {"id": format!("tmpl-{id}"), "name": "Business Intelligence Analyst", "skills": skills},
+        "issuer": {"entities": [{"primary": true, "entity": {"id": "org-1", "name": "Open Skills Academy"}}]}
+    })
+}
