@@ -447,11 +447,8 @@ impl RoleMap {
     fn raise(&mut self, mut e: u32, v: f64) {
         while e != NONE {
             let (i, d, next) = self.entries[e as usize];
-            let x = d * v;
             let slot = &mut self.credit[i as usize];
-            if x > *slot {
-                *slot = x;
-            }
+            *slot = slot.max(d * v);
             e = next;
         }
     }
@@ -469,12 +466,12 @@ impl RoleMap {
                 self.raise(e, gc * w);
             }
         }
+        // Branch-free: a slot without credit adds `factor · 0 = +0`, which leaves a sum of
+        // non-negative terms bit-for-bit unchanged, so this equals `score_pair`'s sum that skips
+        // such slots (and credit presence is unpredictable, so a branch would mispredict).
         let mut total = 0.0;
         for (slot, v) in ix.slots[ix.role_slots[r].clone()].iter().zip(self.credit.iter_mut()) {
-            let credit = std::mem::take(v);
-            if credit > 0.0 {
-                total += slot.factor * credit;
-            }
+            total += slot.factor * std::mem::take(v);
         }
         total
     }
@@ -533,14 +530,13 @@ impl CreditMap {
         }
     }
 
-    /// `Σ factor · credit` over the role's slots in order, skipping zeros (as `score_pair`).
+    /// `Σ factor · credit` over the role's slots in order: equal to `score_pair`'s sum, which
+    /// skips zero credits, because adding `+0` to a sum of non-negative terms changes no bit
+    /// (branch-free, see [`RoleMap::score`]).
     fn score(&self, ix: &Index<'_>, r: usize) -> f64 {
         let mut total = 0.0;
         for slot in &ix.slots[ix.role_slots[r].clone()] {
-            let v = self.credit[slot.skill as usize];
-            if v > 0.0 {
-                total += slot.factor * v;
-            }
+            total += slot.factor * self.credit[slot.skill as usize];
         }
         total
     }
