@@ -199,6 +199,11 @@ struct Index<'a> {
     neighbour_roles: Vec<Vec<(u32, f64)>>,
     /// Per group: the roles with slots in it, with Σ factor of those slots, largest first.
     group_roles: Vec<Vec<(u32, f64)>>,
+    /// Per role: its slots' distinct skill groups with their mass (Σ factor of the slots in that
+    /// group): `role_groups[role_groups_at[r]..role_groups_at[r + 1]]`. Bounds a candidate's
+    /// group credit on the role by `group_credit · Σ mass · (its best weight in the group)`.
+    role_groups: Vec<(u32, f64)>,
+    role_groups_at: Vec<usize>,
     skill_groups: Vec<&'a [u32]>,
     /// held skill → (asked skill, discount): the skills a held one gives hierarchy/relation
     /// credit to (the reverse of the neighbour lists), asked skills only.
@@ -353,6 +358,25 @@ impl<'a> Index<'a> {
             out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             out
         };
+        let mut role_groups = Vec::new();
+        let mut role_groups_at = Vec::with_capacity(role_slots.len() + 1);
+        let mut here: Vec<(u32, f64)> = Vec::new();
+        for range in &role_slots {
+            here.clear();
+            for slot in &slots[range.clone()] {
+                here.extend(skill_groups[slot.skill as usize].iter().map(|&g| (g, slot.factor)));
+            }
+            here.sort_by_key(|e| e.0);
+            let start = role_groups.len();
+            role_groups_at.push(start);
+            for &(g, f) in &here {
+                match role_groups[start..].last_mut() {
+                    Some((last, mass)) if *last == g => *mass += f,
+                    _ => role_groups.push((g, f)),
+                }
+            }
+        }
+        role_groups_at.push(role_groups.len());
         let neighbour_roles: Vec<Vec<(u32, f64)>> =
             slots_by_neighbour.iter().map(|l| per_role(&mut l.iter().copied())).collect();
         let group_roles: Vec<Vec<(u32, f64)>> =
@@ -380,6 +404,8 @@ impl<'a> Index<'a> {
             slots_by_neighbour,
             neighbour_roles,
             group_roles,
+            role_groups,
+            role_groups_at,
             skill_groups,
             credits_to,
             group_skills,
@@ -495,11 +521,47 @@ impl RoleMap {
 struct CreditMap {
     credit: Vec<f64>,
     touched: Vec<u32>,
+    /// The candidate's best weight per skill group (dense, zero elsewhere), for
+    /// [`CreditMap::group_bound`].
+    group_w: Vec<f64>,
+    groups_touched: Vec<u32>,
 }
 
 impl CreditMap {
-    fn new(n_skills: usize) -> CreditMap {
-        CreditMap { credit: vec![0.0; n_skills], touched: Vec::new() }
+    fn new(n_skills: usize, n_groups: usize) -> CreditMap {
+        CreditMap {
+            credit: vec![0.0; n_skills],
+            touched: Vec::new(),
+            group_w: vec![0.0; n_groups],
+            groups_touched: Vec::new(),
+        }
+    }
+
+    /// An upper bound of the group credit the filled candidate earns on role `r`: each slot earns
+    /// at most `group_credit ·` its best group weight, and `Σ_groups mass · weight` covers every
+    /// slot's groups.
+    ///
+    /// A bound, not a score: summed in four independent lanes (no dependency chain); rounding
+    /// differences stay far inside the `EPS` slack of every comparison.
+    fn group_bound(&self, ix: &Index<'_>, r: usize) -> f64 {
+        let groups = &ix.role_groups[ix.role_groups_at[r]..ix.role_groups_at[r + 1]];
+        let mut lanes = [0.0f64; 4];
+        let mut quads = groups.chunks_exact(4);
+        for q in quads.by_ref() {
+            for (lane, &(g, mass)) in lanes.iter_mut().zip(q) {
+                *lane += mass * self.group_w[g as usize];
+            }
+        }
+        for (lane, &(g, mass)) in lanes.iter_mut().zip(quads.remainder()) {
+            *lane += mass * self.group_w[g as usize];
+        }
+        ix.p.group_credit * ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+    }
+
+    /// Asks the CPU to start loading role `r`'s group masses (see [`CreditMap::group_bound`]).
+    #[inline]
+    fn prefetch_groups(ix: &Index<'_>, r: usize) {
+        prefetch_lines(&ix.role_groups[ix.role_groups_at[r]..ix.role_groups_at[r + 1]]);
     }
 
     #[inline]
@@ -523,6 +585,8 @@ impl CreditMap {
         let gc = ix.p.group_credit;
         if gc > 0.0 {
             for &(g, w) in ix.groups_of(c) {
+                self.group_w[g as usize] = w;
+                self.groups_touched.push(g);
                 for &asked in &ix.group_skills[g as usize] {
                     self.raise(asked, gc * w);
                 }
@@ -546,6 +610,10 @@ impl CreditMap {
             self.credit[s as usize] = 0.0;
         }
         self.touched.clear();
+        for &g in &self.groups_touched {
+            self.group_w[g as usize] = 0.0;
+        }
+        self.groups_touched.clear();
     }
 }
 
@@ -642,6 +710,11 @@ struct Scratch {
     /// by slot on the candidate side).
     cur: Vec<f64>,
     cur_touched: Vec<u32>,
+    /// Candidate side, per role: an upper bound of the exact plus hierarchy/relation credit
+    /// (`Σ factor · weight` over shared skills plus `Σ factor · discount · weight` over every
+    /// neighbour route), to which [`CreditMap::group_bound`] adds the group credit.
+    side: Vec<f64>,
+    side_touched: Vec<u32>,
 }
 
 impl Scratch {
@@ -656,6 +729,8 @@ impl Scratch {
             sorted: Vec::new(),
             cur: vec![0.0; n],
             cur_touched: Vec::new(),
+            side: Vec::new(),
+            side_touched: Vec::new(),
         }
     }
 }
@@ -1000,11 +1075,29 @@ fn score_candidate_with(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &Cre
             }
             s.acc[r].upper += factor * credit;
             s.acc[r].hit += factor;
+            raise_sum(&mut s.side, &mut s.side_touched, role, factor * h.weight);
         }
     }
-    for &r in &s.touched {
-        let ri = r as usize;
-        s.acc[ri].upper += (bound * (ix.role_total[ri] - s.acc[ri].hit)).min(partial_total).max(0.0);
+    // The hierarchy/relation routes, summed per role (a slot reached twice counts twice: still a
+    // bound). With the group bound this is far tighter than `B_c` on every other slot, which
+    // keeps nearly every role sharing one skill above a candidate's K-th score.
+    for h in &prof.skills {
+        for &(asked, d) in &ix.credits_to[h.skill as usize] {
+            let list = &ix.slots_by_skill[asked as usize];
+            work.postings += list.len() as u64;
+            let credit = d * h.weight;
+            for &(role, factor) in list {
+                raise_sum(&mut s.side, &mut s.side_touched, role, factor * credit);
+            }
+        }
+    }
+    for k in 0..s.touched.len() {
+        if let Some(&ahead) = s.touched.get(k + PREFETCH_AHEAD) {
+            CreditMap::prefetch_groups(ix, ahead as usize);
+        }
+        let ri = s.touched[k] as usize;
+        let loose = s.acc[ri].upper + (bound * (ix.role_total[ri] - s.acc[ri].hit)).min(partial_total).max(0.0);
+        s.acc[ri].upper = loose.min(s.side[ri] + credits.group_bound(ix, ri));
     }
     // Phase 2: bounded exact scoring.
     let mut top = TopK::new(p.top_k, p.min_score);
@@ -1052,12 +1145,27 @@ fn score_candidate_with(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &Cre
             }
             for &r in &s.touched {
                 let ri = r as usize;
-                s.acc[ri].upper = s.acc[ri].upper.min(bound * ix.role_total[ri]);
+                let loose = s.acc[ri].upper.min(bound * ix.role_total[ri]);
+                s.acc[ri].upper = loose.min(s.side[ri] + credits.group_bound(ix, ri));
             }
             bounded_scoring(s, &mut top, &mut work, score, fetch);
         }
     }
+    for &r in &s.side_touched {
+        s.side[r as usize] = 0.0;
+    }
+    s.side_touched.clear();
     (top.into_sorted(), work)
+}
+
+/// Adds `v` to `values[i]`, remembering `i` the first time it becomes non-zero.
+#[inline]
+fn raise_sum(values: &mut [f64], touched: &mut Vec<u32>, i: u32, v: f64) {
+    let slot = &mut values[i as usize];
+    if *slot == 0.0 && v > 0.0 {
+        touched.push(i);
+    }
+    *slot += v;
 }
 
 #[inline]
@@ -1291,7 +1399,8 @@ pub fn score_all_with(
             || {
                 let mut s = Scratch::new(n_classes);
                 s.cur = vec![0.0; n_slots];
-                (s, CreditMap::new(taxonomy.skills.len()))
+                s.side = vec![0.0; n_classes];
+                (s, CreditMap::new(taxonomy.skills.len(), taxonomy.groups.len()))
             },
             |(s, credits), c| score_candidate(&ix, c, s, credits),
         )
