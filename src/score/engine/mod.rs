@@ -9,8 +9,13 @@
 //! ```
 //!
 //! so a score lies in [0, 1]. Both sides (top-K candidates per role, top-K roles per candidate)
-//! are exact, computed in parallel with rayon, in three phases per role (and symmetrically per
-//! candidate):
+//! are exact and computed in parallel with rayon.
+//!
+//! The **candidate side** bounds blocks of similar roles from the candidate's credits and scores
+//! the roles of the blocks that can still reach its K-th score, best block first (see
+//! [`role_blocks`]).
+//!
+//! The **role side** works in three phases per role:
 //!
 //! 1. **Exact accumulation** over the inverted index skill → candidates. For every candidate
 //!    sharing a skill with the role this yields an upper bound of its score: exact slots count
@@ -38,6 +43,10 @@ use rayon::prelude::*;
 use super::credit::{Neighbours, slot_factors};
 use super::model::{CandidateProfile, Role};
 use crate::taxonomy::{SkillId, Taxonomy};
+
+mod role_blocks;
+
+use role_blocks::RoleBlocks;
 
 /// Scoring parameters (from `[score]` in the config).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,8 +128,11 @@ pub struct EngineStats {
     pub candidate_pairs_scored: u64,
     /// Roles whose top-K needed the partial-credit pass (candidates sharing no skill with the role).
     pub role_partial_passes: u64,
-    /// Candidates whose top-K needed the partial-credit pass (roles sharing no skill).
-    pub candidate_partial_passes: u64,
+    /// Blocks of similar roles the candidate side bounds (see `role_blocks`).
+    pub role_blocks: u64,
+    /// Role blocks opened by candidates, all candidates together (each opened block's roles are
+    /// scored exactly; compare with candidates × `role_blocks`).
+    pub candidate_blocks_opened: u64,
     /// Wall time of the role side, in milliseconds (varies run to run: not for outputs).
     pub role_side_ms: u64,
     /// Wall time of the candidate side, in milliseconds (varies run to run: not for outputs).
@@ -147,7 +159,6 @@ const EPS: f64 = 1e-9;
 /// A role's skill slot: the unit both sides accumulate over.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    role: u32,
     skill: SkillId,
     factor: f64,
 }
@@ -182,28 +193,10 @@ struct Index<'a> {
     role_slots: Vec<std::ops::Range<usize>>,
     /// Σ factors per role.
     role_total: Vec<f64>,
-    max_role_total: f64,
     /// Strongest weight in each `by_skill` list.
     skill_max: Vec<f64>,
     /// Strongest weight in each `by_group` list.
     group_max: Vec<f64>,
-    /// skill → (role, factor) of the slots asking for it, in slot order (the slot's role and
-    /// factor inline, so the candidate side's exact phase reads one list, not the slots too).
-    slots_by_skill: Vec<Vec<(u32, f64)>>,
-    /// group → slots whose skill is in that group.
-    slots_by_group: Vec<Vec<u32>>,
-    /// held skill → (slot, discount) for slots a held skill gives hierarchy/relation credit to.
-    slots_by_neighbour: Vec<Vec<(u32, f64)>>,
-    /// Per held skill: the roles it gives hierarchy/relation credit to, with the most it can add
-    /// per unit weight (Σ factor · discount over the role's slots), largest first.
-    neighbour_roles: Vec<Vec<(u32, f64)>>,
-    /// Per group: the roles with slots in it, with Σ factor of those slots, largest first.
-    group_roles: Vec<Vec<(u32, f64)>>,
-    /// Per role: its slots' distinct skill groups with their mass (Σ factor of the slots in that
-    /// group): `role_groups[role_groups_at[r]..role_groups_at[r + 1]]`. Bounds a candidate's
-    /// group credit on the role by `group_credit · Σ mass · (its best weight in the group)`.
-    role_groups: Vec<(u32, f64)>,
-    role_groups_at: Vec<usize>,
     skill_groups: Vec<&'a [u32]>,
     /// held skill → (asked skill, discount): the skills a held one gives hierarchy/relation
     /// credit to (the reverse of the neighbour lists), asked skills only.
@@ -244,7 +237,6 @@ impl<'a> Index<'a> {
         match list {
             List::Skill(t) => &self.by_skill[t as usize],
             List::Group(g) => &self.by_group[g as usize],
-            List::Neighbour(_) | List::Slots(_) => &[],
         }
     }
 
@@ -288,31 +280,21 @@ impl<'a> Index<'a> {
         let mut slots = Vec::new();
         let mut role_slots = Vec::with_capacity(roles.len());
         let mut role_total = Vec::with_capacity(roles.len());
-        let mut slots_by_skill = vec![Vec::new(); n_skills];
-        let mut slots_by_group = vec![Vec::new(); n_groups];
-        let mut slots_by_neighbour = vec![Vec::new(); n_skills];
-        for (ri, role) in roles.iter().enumerate() {
+        let mut is_asked = vec![false; n_skills];
+        for role in &roles {
             let factors = slot_factors(role, p);
             let start = slots.len();
             for (rs, &factor) in role.skills.iter().zip(&factors) {
-                let si = slots.len() as u32;
-                slots.push(Slot { role: ri as u32, skill: rs.skill, factor });
-                slots_by_skill[rs.skill as usize].push((ri as u32, factor));
-                for &g in skill_groups[rs.skill as usize] {
-                    slots_by_group[g as usize].push(si);
-                }
-                for (t, d) in neighbours.of(rs.skill) {
-                    slots_by_neighbour[t as usize].push((si, d));
-                }
+                slots.push(Slot { skill: rs.skill, factor });
+                is_asked[rs.skill as usize] = true;
             }
             role_slots.push(start..slots.len());
             role_total.push(factors.iter().sum::<f64>());
         }
-        let max_role_total = role_total.iter().copied().fold(0.0, f64::max);
         let mut credits_to: Vec<Vec<(SkillId, f64)>> = vec![Vec::new(); n_skills];
         let mut group_skills: Vec<Vec<SkillId>> = vec![Vec::new(); n_groups];
         for asked in 0..n_skills as SkillId {
-            if slots_by_skill[asked as usize].is_empty() {
+            if !is_asked[asked as usize] {
                 continue;
             }
             for (t, d) in neighbours.of(asked) {
@@ -326,14 +308,13 @@ impl<'a> Index<'a> {
         // it reaches, or the group credit if one of its groups holds a slot.
         let reach: Vec<f64> = (0..n_skills)
             .map(|t| {
-                let by_neighbour = slots_by_neighbour[t].iter().map(|e| e.1).fold(0.0, f64::max);
-                let by_group = if p.group_credit > 0.0
-                    && skill_groups[t].iter().any(|&g| !slots_by_group[g as usize].is_empty())
-                {
-                    p.group_credit
-                } else {
-                    0.0
-                };
+                let by_neighbour = credits_to[t].iter().map(|e| e.1).fold(0.0, f64::max);
+                let by_group =
+                    if p.group_credit > 0.0 && skill_groups[t].iter().any(|&g| !group_skills[g as usize].is_empty()) {
+                        p.group_credit
+                    } else {
+                        0.0
+                    };
                 by_neighbour.max(by_group)
             })
             .collect();
@@ -345,42 +326,6 @@ impl<'a> Index<'a> {
         let list_max = |l: &Vec<(u32, f64)>| l.iter().map(|e| e.1).fold(0.0, f64::max);
         let skill_max = by_skill.iter().map(list_max).collect();
         let group_max = by_group.iter().map(list_max).collect();
-        // Lists are in slot order, hence grouped by role: sum per role run, then sort by mass.
-        let per_role = |entries: &mut dyn Iterator<Item = (u32, f64)>| {
-            let mut out: Vec<(u32, f64)> = Vec::new();
-            for (si, v) in entries {
-                let slot = &slots[si as usize];
-                match out.last_mut() {
-                    Some((r, m)) if *r == slot.role => *m += slot.factor * v,
-                    _ => out.push((slot.role, slot.factor * v)),
-                }
-            }
-            out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            out
-        };
-        let mut role_groups = Vec::new();
-        let mut role_groups_at = Vec::with_capacity(role_slots.len() + 1);
-        let mut here: Vec<(u32, f64)> = Vec::new();
-        for range in &role_slots {
-            here.clear();
-            for slot in &slots[range.clone()] {
-                here.extend(skill_groups[slot.skill as usize].iter().map(|&g| (g, slot.factor)));
-            }
-            here.sort_by_key(|e| e.0);
-            let start = role_groups.len();
-            role_groups_at.push(start);
-            for &(g, f) in &here {
-                match role_groups[start..].last_mut() {
-                    Some((last, mass)) if *last == g => *mass += f,
-                    _ => role_groups.push((g, f)),
-                }
-            }
-        }
-        role_groups_at.push(role_groups.len());
-        let neighbour_roles: Vec<Vec<(u32, f64)>> =
-            slots_by_neighbour.iter().map(|l| per_role(&mut l.iter().copied())).collect();
-        let group_roles: Vec<Vec<(u32, f64)>> =
-            slots_by_group.iter().map(|l| per_role(&mut l.iter().map(|&si| (si, 1.0)))).collect();
         Index {
             profiles,
             roles,
@@ -396,16 +341,8 @@ impl<'a> Index<'a> {
             slots,
             role_slots,
             role_total,
-            max_role_total,
             skill_max,
             group_max,
-            slots_by_skill,
-            slots_by_group,
-            slots_by_neighbour,
-            neighbour_roles,
-            group_roles,
-            role_groups,
-            role_groups_at,
             skill_groups,
             credits_to,
             group_skills,
@@ -520,48 +457,13 @@ impl RoleMap {
 /// a role is one load per slot.
 struct CreditMap {
     credit: Vec<f64>,
+    /// The skills with a non-zero credit, in the order they were first raised.
     touched: Vec<u32>,
-    /// The candidate's best weight per skill group (dense, zero elsewhere), for
-    /// [`CreditMap::group_bound`].
-    group_w: Vec<f64>,
-    groups_touched: Vec<u32>,
 }
 
 impl CreditMap {
-    fn new(n_skills: usize, n_groups: usize) -> CreditMap {
-        CreditMap {
-            credit: vec![0.0; n_skills],
-            touched: Vec::new(),
-            group_w: vec![0.0; n_groups],
-            groups_touched: Vec::new(),
-        }
-    }
-
-    /// An upper bound of the group credit the filled candidate earns on role `r`: each slot earns
-    /// at most `group_credit ·` its best group weight, and `Σ_groups mass · weight` covers every
-    /// slot's groups.
-    ///
-    /// A bound, not a score: summed in four independent lanes (no dependency chain); rounding
-    /// differences stay far inside the `EPS` slack of every comparison.
-    fn group_bound(&self, ix: &Index<'_>, r: usize) -> f64 {
-        let groups = &ix.role_groups[ix.role_groups_at[r]..ix.role_groups_at[r + 1]];
-        let mut lanes = [0.0f64; 4];
-        let mut quads = groups.chunks_exact(4);
-        for q in quads.by_ref() {
-            for (lane, &(g, mass)) in lanes.iter_mut().zip(q) {
-                *lane += mass * self.group_w[g as usize];
-            }
-        }
-        for (lane, &(g, mass)) in lanes.iter_mut().zip(quads.remainder()) {
-            *lane += mass * self.group_w[g as usize];
-        }
-        ix.p.group_credit * ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
-    }
-
-    /// Asks the CPU to start loading role `r`'s group masses (see [`CreditMap::group_bound`]).
-    #[inline]
-    fn prefetch_groups(ix: &Index<'_>, r: usize) {
-        prefetch_lines(&ix.role_groups[ix.role_groups_at[r]..ix.role_groups_at[r + 1]]);
+    fn new(n_skills: usize) -> CreditMap {
+        CreditMap { credit: vec![0.0; n_skills], touched: Vec::new() }
     }
 
     #[inline]
@@ -585,8 +487,6 @@ impl CreditMap {
         let gc = ix.p.group_credit;
         if gc > 0.0 {
             for &(g, w) in ix.groups_of(c) {
-                self.group_w[g as usize] = w;
-                self.groups_touched.push(g);
                 for &asked in &ix.group_skills[g as usize] {
                     self.raise(asked, gc * w);
                 }
@@ -610,10 +510,6 @@ impl CreditMap {
             self.credit[s as usize] = 0.0;
         }
         self.touched.clear();
-        for &g in &self.groups_touched {
-            self.group_w[g as usize] = 0.0;
-        }
-        self.groups_touched.clear();
     }
 }
 
@@ -661,15 +557,6 @@ impl TopK {
         }
     }
 
-    /// Every upper bound below this value is unreachable (see [`TopK::reachable`]).
-    fn cutoff(&self) -> f64 {
-        let floor = self.min_score - EPS;
-        match self.heap.peek() {
-            Some(w) if self.heap.len() >= self.k => floor.max(w.1 - EPS),
-            _ => floor,
-        }
-    }
-
     fn offer(&mut self, i: u32, score: f64) {
         if score <= 0.0 || score < self.min_score {
             return;
@@ -710,11 +597,6 @@ struct Scratch {
     /// by slot on the candidate side).
     cur: Vec<f64>,
     cur_touched: Vec<u32>,
-    /// Candidate side, per role: an upper bound of the exact plus hierarchy/relation credit
-    /// (`Σ factor · weight` over shared skills plus `Σ factor · discount · weight` over every
-    /// neighbour route), to which [`CreditMap::group_bound`] adds the group credit.
-    side: Vec<f64>,
-    side_touched: Vec<u32>,
 }
 
 impl Scratch {
@@ -729,8 +611,6 @@ impl Scratch {
             sorted: Vec::new(),
             cur: vec![0.0; n],
             cur_touched: Vec::new(),
-            side: Vec::new(),
-            side_touched: Vec::new(),
         }
     }
 }
@@ -755,10 +635,6 @@ enum List {
     Skill(u32),
     /// Holders of a skill group (role side).
     Group(u32),
-    /// Slots a held skill is a neighbour of (candidate side).
-    Neighbour(u32),
-    /// Slots in a skill group (candidate side).
-    Slots(u32),
 }
 
 /// One partial-credit term: a posting list, the discount or credit it applies, the local slot it
@@ -783,6 +659,8 @@ struct Work {
     postings: u64,
     scored: u64,
     partial_pass: bool,
+    /// Role blocks opened (candidate side).
+    blocks: u64,
 }
 
 /// Bounded scoring: score the touched items in decreasing bound order until no bound can reach
@@ -1027,134 +905,96 @@ fn score_role_with(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap)
     (top.into_sorted(), work)
 }
 
-fn score_candidate(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &mut CreditMap) -> (Vec<(u32, f64)>, Work) {
-    credits.fill(ix, c);
-    let out = score_candidate_with(ix, c, s, credits);
-    credits.clear();
-    out
+/// Per-thread buffers of the candidate side.
+struct CandidateScratch {
+    /// Per role block: the bound being accumulated (zero when untouched).
+    bound: Vec<f64>,
+    touched: Vec<u32>,
+    /// Touched blocks by bound, best first (the storage is reused between candidates).
+    open: Vec<Open>,
 }
 
-fn score_candidate_with(ix: &Index<'_>, c: usize, s: &mut Scratch, credits: &CreditMap) -> (Vec<(u32, f64)>, Work) {
+impl CandidateScratch {
+    fn new(n_blocks: usize) -> CandidateScratch {
+        CandidateScratch { bound: vec![0.0; n_blocks], touched: Vec::new(), open: Vec::new() }
+    }
+}
+
+/// A role block with its bound, ordered by bound (then by block, so the order is total).
+#[derive(Debug, Clone, Copy)]
+struct Open(f64, u32);
+
+impl PartialEq for Open {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Open {}
+impl PartialOrd for Open {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Open {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&o.0).then(o.1.cmp(&self.1))
+    }
+}
+
+/// The top-K roles of candidate `c`, from blocks of similar roles (see [`role_blocks`]):
+///
+/// 1. the candidate's credit on every asked skill (exact, hierarchy/relation and group routes,
+///    the same maxima as `score_pair`) bounds every block at once: each credited skill adds
+///    `credit · (largest factor of that skill in the block)` to the blocks asking for it;
+/// 2. blocks are opened best bound first and their roles scored exactly;
+/// 3. the first block whose bound cannot reach the K-th score ends the search: every later
+///    block's roles score at most its bound.
+///
+/// A role sharing no skill with the candidate is found the same way (its block's bound counts
+/// partial credit), so there is no separate partial-credit pass on this side.
+fn score_candidate(
+    ix: &Index<'_>,
+    blocks: &RoleBlocks,
+    c: usize,
+    s: &mut CandidateScratch,
+    credits: &mut CreditMap,
+) -> (Vec<(u32, f64)>, Work) {
     let p = &ix.p;
     let prof = &ix.profiles[c];
-    let epoch = c as u32 + 1;
-    let bound = ix.bound[c];
     let mut work = Work::default();
-
-    // The partial-credit terms: each held skill's neighbour slots, each held group's slots.
-    s.terms.clear();
-    for h in &prof.skills {
-        let list = &ix.slots_by_neighbour[h.skill as usize];
-        if !list.is_empty() {
-            let bound = h.weight * ix.neighbour_roles[h.skill as usize].first().map_or(0.0, |e| e.1);
-            s.terms.push(Term { list: List::Neighbour(h.skill), len: list.len(), slot: 0, credit: h.weight, bound });
-        }
-    }
-    if p.group_credit > 0.0 {
-        for &(g, w) in ix.groups_of(c) {
-            let list = &ix.slots_by_group[g as usize];
-            if !list.is_empty() {
-                let credit = p.group_credit * w;
-                let bound = credit * ix.group_roles[g as usize].first().map_or(0.0, |e| e.1);
-                s.terms.push(Term { list: List::Slots(g), len: list.len(), slot: 0, credit, bound });
-            }
-        }
-    }
-    let partial_total: f64 = s.terms.iter().map(|t| t.bound).sum();
-
-    // Phase 1: exact accumulation of bounds, per role.
-    for h in &prof.skills {
-        let list = &ix.slots_by_skill[h.skill as usize];
+    credits.fill(ix, c);
+    for &skill in &credits.touched {
+        let credit = credits.credit[skill as usize];
+        let list = blocks.asking(skill);
         work.postings += list.len() as u64;
-        let credit = h.weight.max(bound);
-        for &(role, factor) in list {
-            let r = role as usize;
-            if s.acc[r].mark != epoch {
-                s.acc[r].mark = epoch;
-                s.touched.push(role);
-            }
-            s.acc[r].upper += factor * credit;
-            s.acc[r].hit += factor;
-            raise_sum(&mut s.side, &mut s.side_touched, role, factor * h.weight);
+        for &(b, factor) in list {
+            raise_sum(&mut s.bound, &mut s.touched, b, factor * credit);
         }
     }
-    // The hierarchy/relation routes, summed per role (a slot reached twice counts twice: still a
-    // bound). With the group bound this is far tighter than `B_c` on every other slot, which
-    // keeps nearly every role sharing one skill above a candidate's K-th score.
-    for h in &prof.skills {
-        for &(asked, d) in &ix.credits_to[h.skill as usize] {
-            let list = &ix.slots_by_skill[asked as usize];
-            work.postings += list.len() as u64;
-            let credit = d * h.weight;
-            for &(role, factor) in list {
-                raise_sum(&mut s.side, &mut s.side_touched, role, factor * credit);
-            }
-        }
-    }
-    for k in 0..s.touched.len() {
-        if let Some(&ahead) = s.touched.get(k + PREFETCH_AHEAD) {
-            CreditMap::prefetch_groups(ix, ahead as usize);
-        }
-        let ri = s.touched[k] as usize;
-        let loose = s.acc[ri].upper + (bound * (ix.role_total[ri] - s.acc[ri].hit)).min(partial_total).max(0.0);
-        s.acc[ri].upper = loose.min(s.side[ri] + credits.group_bound(ix, ri));
-    }
-    // Phase 2: bounded exact scoring.
+    let mut open = std::mem::take(&mut s.open);
+    open.clear();
+    open.extend(s.touched.iter().map(|&b| Open(std::mem::take(&mut s.bound[b as usize]), b)));
+    s.touched.clear();
+    let mut open = BinaryHeap::from(open);
     let mut top = TopK::new(p.top_k, p.min_score);
-    let score = |r: u32| eligible(prof, ix.roles[r as usize], p).then(|| credits.score(ix, r as usize));
-    let fetch = |r: u32| ix.prefetch_role(r);
-    bounded_scoring(s, &mut top, &mut work, score, fetch);
-
-    // Phase 3: roles sharing no skill earn only partial credit, at most Σ_terms credit · mass(r).
-    // Each term gets an equal share of the cutoff; a role below its share in every term cannot
-    // reach the top-K, so only each term's prefix of roles at or above its share is read
-    // (threshold-algorithm style, lists sorted by mass).
-    let unseen = |rest: f64| rest.min(bound * ix.max_role_total);
-    if top.reachable(unseen(partial_total)) {
-        work.partial_pass = true;
-        let cut = top.cutoff();
-        if cut <= 0.0 {
-            expand_candidate_partial(ix, c, epoch, s, &mut top, &mut work);
-        } else {
-            let share = cut * (1.0 - 1e-6) / s.terms.len() as f64;
-            let base = share * s.terms.len() as f64;
-            for j in 0..s.terms.len() {
-                let term = s.terms[j];
-                let list = match term.list {
-                    List::Neighbour(t) => &ix.neighbour_roles[t as usize],
-                    List::Slots(g) => &ix.group_roles[g as usize],
-                    _ => continue,
-                };
-                for &(r, mass) in list {
-                    let v = term.credit * mass;
-                    if v < share {
-                        break;
-                    }
-                    work.postings += 1;
-                    let ri = r as usize;
-                    if s.acc[ri].mark == epoch {
-                        continue;
-                    }
-                    if s.acc[ri].hit == 0.0 {
-                        s.acc[ri].hit = 1.0;
-                        s.touched.push(r);
-                        s.acc[ri].upper = base;
-                    }
-                    s.acc[ri].upper += v - share;
-                }
+    while let Some(Open(upper, b)) = open.pop() {
+        if !top.reachable(upper) {
+            break;
+        }
+        work.blocks += 1;
+        let members = blocks.members(b);
+        for (k, &r) in members.iter().enumerate() {
+            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD / 2) {
+                ix.prefetch_role(ahead);
             }
-            for &r in &s.touched {
-                let ri = r as usize;
-                let loose = s.acc[ri].upper.min(bound * ix.role_total[ri]);
-                s.acc[ri].upper = loose.min(s.side[ri] + credits.group_bound(ix, ri));
+            if eligible(prof, ix.roles[r as usize], p) {
+                work.scored += 1;
+                top.offer(r, credits.score(ix, r as usize));
             }
-            bounded_scoring(s, &mut top, &mut work, score, fetch);
         }
     }
-    for &r in &s.side_touched {
-        s.side[r as usize] = 0.0;
-    }
-    s.side_touched.clear();
+    s.open = open.into_vec();
+    credits.clear();
     (top.into_sorted(), work)
 }
 
@@ -1218,65 +1058,6 @@ fn expand_role_partial(ix: &Index<'_>, r: usize, epoch: u32, s: &mut Scratch, to
             top.offer(c, v);
         }
     }
-    s.touched.clear();
-}
-
-/// Exact scores of every role that shares no skill with candidate `c` but gives it partial
-/// credit: best credit per slot from all partial terms, then summed per role in slot order.
-fn expand_candidate_partial(ix: &Index<'_>, c: usize, epoch: u32, s: &mut Scratch, top: &mut TopK, work: &mut Work) {
-    for j in 0..s.terms.len() {
-        let term = s.terms[j];
-        let add = |s: &mut Scratch, si: u32, credit: f64| {
-            let r = ix.slots[si as usize].role as usize;
-            if s.acc[r].mark != epoch {
-                raise(&mut s.cur, &mut s.cur_touched, si, credit);
-            }
-        };
-        match term.list {
-            List::Neighbour(t) => {
-                let list = &ix.slots_by_neighbour[t as usize];
-                work.postings += list.len() as u64;
-                for &(si, d) in list {
-                    add(s, si, d * term.credit);
-                }
-            }
-            List::Slots(g) => {
-                let list = &ix.slots_by_group[g as usize];
-                work.postings += list.len() as u64;
-                for &si in list {
-                    add(s, si, term.credit);
-                }
-            }
-            _ => {}
-        }
-    }
-    for &si in &s.cur_touched {
-        let r = ix.slots[si as usize].role as usize;
-        if s.acc[r].hit == 0.0 {
-            s.acc[r].hit = 1.0;
-            s.touched.push(r as u32);
-        }
-    }
-    let prof = &ix.profiles[c];
-    for &r in &s.touched {
-        let ri = r as usize;
-        s.acc[ri].hit = 0.0;
-        let mut total = 0.0;
-        for si in ix.role_slots[ri].clone() {
-            let v = s.cur[si];
-            if v > 0.0 {
-                total += ix.slots[si].factor * v;
-            }
-        }
-        if eligible(prof, ix.roles[ri], &ix.p) {
-            work.scored += 1;
-            top.offer(r, total);
-        }
-    }
-    for &si in &s.cur_touched {
-        s.cur[si as usize] = 0.0;
-    }
-    s.cur_touched.clear();
     s.touched.clear();
 }
 
@@ -1382,7 +1163,6 @@ pub fn score_all_with(
     let ix = Index::build(taxonomy, neighbours, profiles, reps, p);
     let n_c = profiles.len();
     let n_classes = classes.reps.len();
-    let n_slots = ix.slots.len();
     let t = std::time::Instant::now();
     let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_classes)
         .into_par_iter()
@@ -1393,20 +1173,17 @@ pub fn score_all_with(
         .collect();
     let role_side_ms = t.elapsed().as_millis() as u64;
     let t = std::time::Instant::now();
+    let blocks = RoleBlocks::build(&ix, taxonomy.skills.len());
     let cand_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_c)
         .into_par_iter()
         .map_init(
-            || {
-                let mut s = Scratch::new(n_classes);
-                s.cur = vec![0.0; n_slots];
-                s.side = vec![0.0; n_classes];
-                (s, CreditMap::new(taxonomy.skills.len(), taxonomy.groups.len()))
-            },
-            |(s, credits), c| score_candidate(&ix, c, s, credits),
+            || (CandidateScratch::new(blocks.len()), CreditMap::new(taxonomy.skills.len())),
+            |(s, credits), c| score_candidate(&ix, &blocks, c, s, credits),
         )
         .collect();
     let mut stats = EngineStats {
         distinct_roles: n_classes as u64,
+        role_blocks: blocks.len() as u64,
         role_side_ms,
         candidate_side_ms: t.elapsed().as_millis() as u64,
         ..EngineStats::default()
@@ -1419,7 +1196,7 @@ pub fn score_all_with(
     for (_, w) in &cand_results {
         stats.postings_visited += w.postings;
         stats.candidate_pairs_scored += w.scored;
-        stats.candidate_partial_passes += w.partial_pass as u64;
+        stats.candidate_blocks_opened += w.blocks;
     }
     let by_role = (0..roles.len())
         .map(|r| ranked(role_results[classes.class_of[r] as usize].0.clone(), |c| (r as u32, c)))
