@@ -161,14 +161,14 @@ fn main() {
         100.0 * out.pairs_scored as f64 / (2.0 * all)
     );
     println!(
-        "postings visited: {}; distinct roles {} of {}; role-side partial-credit passes: {} of {}; role blocks {}, opened per candidate {:.1}",
+        "block-bound entries read: {}; distinct roles {} of {}; candidate blocks {} (opened per role {:.1}), role blocks {} (opened per candidate {:.1})",
         out.stats.postings_visited,
         out.stats.distinct_roles,
         roles.len(),
-        out.stats.role_partial_passes,
-        out.stats.distinct_roles,
+        out.stats.candidate_blocks,
+        out.stats.candidate_blocks_opened as f64 / out.stats.distinct_roles.max(1) as f64,
         out.stats.role_blocks,
-        out.stats.candidate_blocks_opened as f64 / profiles.len().max(1) as f64
+        out.stats.role_blocks_opened as f64 / profiles.len().max(1) as f64
     );
 
     // Naive reference on a sample: identical top-K, and its time extrapolated to all pairs.

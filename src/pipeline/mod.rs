@@ -289,10 +289,11 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("score", "role_pairs_scored", scores.stats.role_pairs_scored);
     ledger.count("score", "candidate_pairs_scored", scores.stats.candidate_pairs_scored);
     ledger.count("score", "postings_visited", scores.stats.postings_visited);
-    ledger.count("score", "role_partial_passes", scores.stats.role_partial_passes);
     ledger.count("score", "distinct_roles", scores.stats.distinct_roles);
+    ledger.count("score", "candidate_blocks", scores.stats.candidate_blocks);
     ledger.count("score", "role_blocks", scores.stats.role_blocks);
     ledger.count("score", "candidate_blocks_opened", scores.stats.candidate_blocks_opened);
+    ledger.count("score", "role_blocks_opened", scores.stats.role_blocks_opened);
     ledger.count("score", "shortlist_rows", scores.by_role.iter().map(|v| v.len() as u64).sum());
     let d = ledger.time("score", t);
     progress.finish("score", d, &format!("{} pairs scored", scores.pairs_scored));

@@ -13,7 +13,7 @@
 //!
 //! The **candidate side** bounds blocks of similar roles from the candidate's credits and scores
 //! the roles of the blocks that can still reach its K-th score, best block first (see
-//! [`role_blocks`]).
+//! [`blocks`]).
 //!
 //! The **role side** works in three phases per role:
 //!
@@ -44,9 +44,9 @@ use super::credit::{Neighbours, slot_factors};
 use super::model::{CandidateProfile, Role};
 use crate::taxonomy::{SkillId, Taxonomy};
 
-mod role_blocks;
+mod blocks;
 
-use role_blocks::RoleBlocks;
+use blocks::{Blocks, CANDIDATE_BLOCKS, ROLE_BLOCKS};
 
 /// Scoring parameters (from `[score]` in the config).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -116,23 +116,26 @@ pub struct RankedMatch {
 /// How much work the engine did, for the manifest and the performance notes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EngineStats {
-    /// Inverted-index entries visited in the exact accumulation phase (both sides).
+    /// Block-bound entries read, both sides (each names a block and the most its members hold
+    /// or ask of one skill or group).
     pub postings_visited: u64,
     /// Distinct roles scored: identical roles (same skills and factors, and location when the
     /// location filter is on) are scored once.
     pub distinct_roles: u64,
-    /// Pairs scored exactly on the role side (bounded scoring plus full expansions), once per
-    /// distinct role.
+    /// Pairs scored exactly on the role side, once per distinct role.
     pub role_pairs_scored: u64,
     /// Pairs scored exactly on the candidate side.
     pub candidate_pairs_scored: u64,
-    /// Roles whose top-K needed the partial-credit pass (candidates sharing no skill with the role).
-    pub role_partial_passes: u64,
-    /// Blocks of similar roles the candidate side bounds (see `role_blocks`).
+    /// Blocks of similar candidates the role side bounds.
+    pub candidate_blocks: u64,
+    /// Blocks of similar (distinct) roles the candidate side bounds.
     pub role_blocks: u64,
-    /// Role blocks opened by candidates, all candidates together (each opened block's roles are
-    /// scored exactly; compare with candidates × `role_blocks`).
+    /// Candidate blocks opened by roles, all distinct roles together (each opened block's
+    /// candidates are scored exactly; compare with distinct roles × `candidate_blocks`).
     pub candidate_blocks_opened: u64,
+    /// Role blocks opened by candidates, all candidates together (compare with candidates ×
+    /// `role_blocks`).
+    pub role_blocks_opened: u64,
     /// Wall time of the role side, in milliseconds (varies run to run: not for outputs).
     pub role_side_ms: u64,
     /// Wall time of the candidate side, in milliseconds (varies run to run: not for outputs).
@@ -163,17 +166,14 @@ struct Slot {
     factor: f64,
 }
 
-/// Inverted indexes built once per run.
+/// The engine's view of the run: flat candidate items, flat role slots and the reverse
+/// partial-credit maps, built once per run.
 struct Index<'a> {
     profiles: &'a [CandidateProfile],
     /// One role per [`RoleClasses`] class (its representative): identical roles are scored once.
     roles: Vec<&'a Role>,
     p: ScoreParams,
     neighbours: &'a Neighbours,
-    /// skill → (candidate, weight), candidates ascending.
-    by_skill: Vec<Vec<(u32, f64)>>,
-    /// group → (candidate, best weight of the candidate's skills in that group).
-    by_group: Vec<Vec<(u32, f64)>>,
     /// Every candidate's held skills `(skill, weight)` in skill order, then its groups
     /// `(group, best weight of its skills in that group)` in group order, all candidates back to
     /// back: probing a candidate reads one contiguous block (one cache miss, prefetchable)
@@ -183,20 +183,9 @@ struct Index<'a> {
     /// its groups.
     cand_at: Vec<usize>,
     cand_mid: Vec<usize>,
-    /// Per candidate: the best credit any partial-credit route can give it on one slot (over
-    /// its held skills: weight × the largest discount of a route that skill actually reaches).
-    bound: Vec<f64>,
-    /// The largest `bound`.
-    max_bound: f64,
     /// All role slots, grouped by role in role order; `role_slots[r]` is the range of role r.
     slots: Vec<Slot>,
     role_slots: Vec<std::ops::Range<usize>>,
-    /// Σ factors per role.
-    role_total: Vec<f64>,
-    /// Strongest weight in each `by_skill` list.
-    skill_max: Vec<f64>,
-    /// Strongest weight in each `by_group` list.
-    group_max: Vec<f64>,
     skill_groups: Vec<&'a [u32]>,
     /// held skill → (asked skill, discount): the skills a held one gives hierarchy/relation
     /// credit to (the reverse of the neighbour lists), asked skills only.
@@ -231,15 +220,6 @@ impl<'a> Index<'a> {
         prefetch_lines(&self.slots[self.role_slots[r as usize].clone()]);
     }
 
-    /// The (candidate, weight) posting list a role-side partial-credit term reads (empty for
-    /// candidate-side terms).
-    fn holders(&self, list: List) -> &[(u32, f64)] {
-        match list {
-            List::Skill(t) => &self.by_skill[t as usize],
-            List::Group(g) => &self.by_group[g as usize],
-        }
-    }
-
     fn build(
         taxonomy: &'a Taxonomy,
         neighbours: &'a Neighbours,
@@ -250,53 +230,38 @@ impl<'a> Index<'a> {
         let n_skills = taxonomy.skills.len();
         let n_groups = taxonomy.groups.len();
         let skill_groups: Vec<&[u32]> = taxonomy.skills.iter().map(|s| s.groups.as_slice()).collect();
-        let mut by_skill = vec![Vec::new(); n_skills];
-        let mut by_group: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_groups];
         let mut cand_items = Vec::new();
         let mut cand_at = Vec::with_capacity(profiles.len() + 1);
         let mut cand_mid = Vec::with_capacity(profiles.len());
         let mut groups_here: Vec<(u32, f64)> = Vec::new();
-        for (ci, prof) in profiles.iter().enumerate() {
-            let ci = ci as u32;
-            let mut max_w: f64 = 0.0;
+        for prof in profiles {
             groups_here.clear();
             cand_at.push(cand_items.len());
             for h in &prof.skills {
                 cand_items.push((h.skill, h.weight));
-                max_w = max_w.max(h.weight);
-                by_skill[h.skill as usize].push((ci, h.weight));
                 groups_here.extend(skill_groups[h.skill as usize].iter().map(|&g| (g, h.weight)));
             }
             groups_here.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
             groups_here.dedup_by_key(|e| e.0);
             cand_mid.push(cand_items.len());
-            for &(g, w) in &groups_here {
-                cand_items.push((g, w));
-                by_group[g as usize].push((ci, w));
-            }
+            cand_items.extend_from_slice(&groups_here);
         }
         cand_at.push(cand_items.len());
 
         let mut slots = Vec::new();
         let mut role_slots = Vec::with_capacity(roles.len());
-        let mut role_total = Vec::with_capacity(roles.len());
         let mut is_asked = vec![false; n_skills];
         for role in &roles {
-            let factors = slot_factors(role, p);
             let start = slots.len();
-            for (rs, &factor) in role.skills.iter().zip(&factors) {
+            for (rs, factor) in role.skills.iter().zip(slot_factors(role, p)) {
                 slots.push(Slot { skill: rs.skill, factor });
                 is_asked[rs.skill as usize] = true;
             }
             role_slots.push(start..slots.len());
-            role_total.push(factors.iter().sum::<f64>());
         }
         let mut credits_to: Vec<Vec<(SkillId, f64)>> = vec![Vec::new(); n_skills];
         let mut group_skills: Vec<Vec<SkillId>> = vec![Vec::new(); n_groups];
-        for asked in 0..n_skills as SkillId {
-            if !is_asked[asked as usize] {
-                continue;
-            }
+        for asked in (0..n_skills as SkillId).filter(|&s| is_asked[s as usize]) {
             for (t, d) in neighbours.of(asked) {
                 credits_to[t as usize].push((asked, d));
             }
@@ -304,45 +269,16 @@ impl<'a> Index<'a> {
                 group_skills[g as usize].push(asked);
             }
         }
-        // The partial credit a held skill can give: its best neighbour discount among the slots
-        // it reaches, or the group credit if one of its groups holds a slot.
-        let reach: Vec<f64> = (0..n_skills)
-            .map(|t| {
-                let by_neighbour = credits_to[t].iter().map(|e| e.1).fold(0.0, f64::max);
-                let by_group =
-                    if p.group_credit > 0.0 && skill_groups[t].iter().any(|&g| !group_skills[g as usize].is_empty()) {
-                        p.group_credit
-                    } else {
-                        0.0
-                    };
-                by_neighbour.max(by_group)
-            })
-            .collect();
-        let bound: Vec<f64> = profiles
-            .iter()
-            .map(|prof| prof.skills.iter().map(|h| h.weight * reach[h.skill as usize]).fold(0.0, f64::max))
-            .collect();
-        let max_bound = bound.iter().copied().fold(0.0, f64::max);
-        let list_max = |l: &Vec<(u32, f64)>| l.iter().map(|e| e.1).fold(0.0, f64::max);
-        let skill_max = by_skill.iter().map(list_max).collect();
-        let group_max = by_group.iter().map(list_max).collect();
         Index {
             profiles,
             roles,
             p: *p,
             neighbours,
-            by_skill,
-            by_group,
             cand_items,
             cand_at,
             cand_mid,
-            bound,
-            max_bound,
             slots,
             role_slots,
-            role_total,
-            skill_max,
-            group_max,
             skill_groups,
             credits_to,
             group_skills,
@@ -557,6 +493,15 @@ impl TopK {
         }
     }
 
+    /// The smallest upper bound [`TopK::reachable`] still accepts (up to the `EPS` slack).
+    fn floor(&self) -> f64 {
+        let floor = self.min_score - EPS;
+        match self.heap.peek() {
+            Some(w) if self.heap.len() >= self.k => floor.max(w.1 - EPS),
+            _ => floor,
+        }
+    }
+
     fn offer(&mut self, i: u32, score: f64) {
         if score <= 0.0 || score < self.min_score {
             return;
@@ -583,173 +528,19 @@ fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
-/// Reusable per-thread buffers (dense arrays with touched lists, reset after each use).
-struct Scratch {
-    /// Per item (candidate on the role side, role on the candidate side), in one cache line.
-    acc: Vec<Acc>,
-    touched: Vec<u32>,
-    order: Vec<(u32, f64)>,
-    terms: Vec<Term>,
-    slot_bound: Vec<f64>,
-    counts: Vec<usize>,
-    sorted: Vec<(u32, f64)>,
-    /// Best credit per item for the slot being expanded (indexed by candidate on the role side,
-    /// by slot on the candidate side).
-    cur: Vec<f64>,
-    cur_touched: Vec<u32>,
-}
-
-impl Scratch {
-    fn new(n: usize) -> Scratch {
-        Scratch {
-            acc: vec![Acc::default(); n],
-            touched: Vec::new(),
-            order: Vec::new(),
-            terms: Vec::new(),
-            slot_bound: Vec::new(),
-            counts: Vec::new(),
-            sorted: Vec::new(),
-            cur: vec![0.0; n],
-            cur_touched: Vec::new(),
-        }
-    }
-}
-
-/// One item's accumulators.
-#[derive(Debug, Clone, Copy, Default)]
-struct Acc {
-    /// Upper bound of the score being accumulated.
-    upper: f64,
-    /// Σ factor of the slots hit exactly (phase 1); a touched flag (phase 3).
-    hit: f64,
-    /// Σ of those slots' partial-credit bounds (role side).
-    hit_bound: f64,
-    /// `mark == epoch`: the item was settled by the exact phase of the current role/candidate.
-    mark: u32,
-}
-
-/// Which posting list a partial-credit term reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum List {
-    /// Holders of a skill (role side, hierarchy/relation routes).
-    Skill(u32),
-    /// Holders of a skill group (role side).
-    Group(u32),
-}
-
-/// One partial-credit term: a posting list, the discount or credit it applies, the local slot it
-/// serves (role side) and the most it can add to one score.
-#[derive(Debug, Clone, Copy)]
-struct Term {
-    list: List,
-    len: usize,
-    slot: usize,
-    credit: f64,
-    bound: f64,
-}
-
-/// Orders terms by bound descending (shorter lists first on ties, then by list), a total order.
-fn term_order(a: &Term, b: &Term) -> std::cmp::Ordering {
-    b.bound.total_cmp(&a.bound).then(a.len.cmp(&b.len)).then(a.list.cmp(&b.list)).then(a.slot.cmp(&b.slot))
-}
-
 /// Per-side work counters.
 #[derive(Default, Clone, Copy)]
 struct Work {
+    /// Block-bound entries read.
     postings: u64,
+    /// Pairs scored exactly.
     scored: u64,
-    partial_pass: bool,
-    /// Role blocks opened (candidate side).
+    /// Blocks of the other side opened.
     blocks: u64,
 }
 
-/// Bounded scoring: score the touched items in decreasing bound order until no bound can reach
-/// the top-K. `s.acc[i].upper` holds each touched item's bound (reset here); `score` computes an item's
-/// exact score, or `None` when the hard filters exclude it.
-///
-/// `fetch` is called for the item [`PREFETCH_AHEAD`] places ahead of the one being scored, so
-/// that its data is on its way from memory when its turn comes: at scale a probe is bound by the
-/// cache miss on the item's first bytes, not by arithmetic.
-fn bounded_scoring(
-    s: &mut Scratch,
-    top: &mut TopK,
-    work: &mut Work,
-    mut score: impl FnMut(u32) -> Option<f64>,
-    fetch: impl Fn(u32),
-) {
-    s.order.clear();
-    for &i in &s.touched {
-        let i_ = i as usize;
-        let upper = std::mem::take(&mut s.acc[i_].upper);
-        s.acc[i_].hit = 0.0;
-        s.acc[i_].hit_bound = 0.0;
-        if top.reachable(upper) {
-            s.order.push((i, upper));
-        }
-    }
-    s.touched.clear();
-    let mut visit = |i: u32, upper: f64, top: &mut TopK| {
-        if top.reachable(upper)
-            && let Some(v) = score(i)
-        {
-            work.scored += 1;
-            top.offer(i, v);
-        }
-    };
-    if s.order.len() <= SORT_BELOW {
-        s.order.sort_unstable_by(better);
-        for k in 0..s.order.len() {
-            let (i, upper) = s.order[k];
-            if !top.reachable(upper) {
-                break;
-            }
-            if let Some(&(ahead, _)) = s.order.get(k + PREFETCH_AHEAD) {
-                fetch(ahead);
-            }
-            visit(i, upper, top);
-        }
-        return;
-    }
-    // Many items: a counting sort into buckets of bound, highest first, is O(n); within a
-    // bucket the order does not matter for the result (every item is checked against the
-    // current K-th score), and it is deterministic (touch order).
-    let max_upper = s.order.iter().map(|e| e.1).fold(0.0, f64::max);
-    let scale = (BUCKETS - 1) as f64 / max_upper;
-    let bucket = |u: f64| (BUCKETS - 1) - ((u * scale) as usize).min(BUCKETS - 1);
-    s.counts.clear();
-    s.counts.resize(BUCKETS + 1, 0);
-    for &(_, u) in &s.order {
-        s.counts[bucket(u) + 1] += 1;
-    }
-    for b in 1..=BUCKETS {
-        s.counts[b] += s.counts[b - 1];
-    }
-    s.sorted.clear();
-    s.sorted.resize(s.order.len(), (0, 0.0));
-    let mut fill = s.counts.clone();
-    for &e in &s.order {
-        let b = bucket(e.1);
-        s.sorted[fill[b]] = e;
-        fill[b] += 1;
-    }
-    for b in 0..BUCKETS {
-        // Bucket b (0 = highest) holds bounds below this edge.
-        let edge = ((BUCKETS - b) as f64 / scale).min(max_upper);
-        if !top.reachable(edge) {
-            break;
-        }
-        for k in s.counts[b]..s.counts[b + 1] {
-            if let Some(&(ahead, _)) = s.sorted.get(k + PREFETCH_AHEAD) {
-                fetch(ahead);
-            }
-            let (i, upper) = s.sorted[k];
-            visit(i, upper, top);
-        }
-    }
-}
-
-/// How many items ahead of the one being scored [`bounded_scoring`] asks to prefetch.
-const PREFETCH_AHEAD: usize = 12;
+/// How many items ahead of the one being scored a block asks to prefetch.
+const PREFETCH_AHEAD: usize = 6;
 
 /// Hints the CPU to bring the cache line holding `*item` closer; never faults, changes no result.
 #[inline(always)]
@@ -777,147 +568,145 @@ fn prefetch_lines<T>(items: &[T]) {
 /// Most cache lines [`prefetch_lines`] asks for per item.
 const PREFETCH_LINES: usize = 4;
 
-/// Below this many items, bounded scoring sorts them; above, it buckets them.
-const SORT_BELOW: usize = 512;
-/// Number of bound buckets for large touched sets.
-const BUCKETS: usize = 1024;
-
-fn score_role(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap) -> (Vec<(u32, f64)>, Work) {
-    map.fill(ix, r);
-    let out = score_role_with(ix, r, s, map);
-    map.clear();
-    out
-}
-
-fn score_role_with(ix: &Index<'_>, r: usize, s: &mut Scratch, map: &mut RoleMap) -> (Vec<(u32, f64)>, Work) {
-    let p = &ix.p;
-    let role = ix.roles[r];
-    let epoch = r as u32 + 1;
-    let slots = &ix.slots[ix.role_slots[r].clone()];
-    let total = ix.role_total[r];
-    let mut work = Work::default();
-
-    // The partial-credit terms of every slot and, per slot, the most they can add.
-    s.terms.clear();
-    s.slot_bound.clear();
-    for (i, slot) in slots.iter().enumerate() {
-        let start = s.terms.len();
-        for (t, d) in ix.neighbours.of(slot.skill) {
-            let list = &ix.by_skill[t as usize];
-            if !list.is_empty() {
-                let bound = slot.factor * d * ix.skill_max[t as usize];
-                s.terms.push(Term { list: List::Skill(t), len: list.len(), slot: i, credit: d, bound });
-            }
-        }
-        if p.group_credit > 0.0 {
-            for &g in ix.skill_groups[slot.skill as usize] {
-                let list = &ix.by_group[g as usize];
-                if !list.is_empty() {
-                    let bound = slot.factor * p.group_credit * ix.group_max[g as usize];
-                    let term = Term { list: List::Group(g), len: list.len(), slot: i, credit: p.group_credit, bound };
-                    s.terms.push(term);
-                }
-            }
-        }
-        s.slot_bound.push(s.terms[start..].iter().map(|t| t.bound).fold(0.0, f64::max));
-    }
-    let partial_total: f64 = s.slot_bound.iter().sum();
-
-    // Phase 1: exact accumulation of bounds.
-    for (i, slot) in slots.iter().enumerate() {
-        let list = &ix.by_skill[slot.skill as usize];
-        work.postings += list.len() as u64;
-        let pb = s.slot_bound[i];
-        for &(c, w) in list {
-            let ci = c as usize;
-            if s.acc[ci].mark != epoch {
-                s.acc[ci].mark = epoch;
-                s.touched.push(c);
-            }
-            s.acc[ci].upper += (slot.factor * w).max(pb.min(slot.factor * ix.bound[ci]));
-            s.acc[ci].hit += slot.factor;
-            s.acc[ci].hit_bound += pb;
-        }
-    }
-    for &c in &s.touched {
-        let ci = c as usize;
-        let rest = (ix.bound[ci] * (total - s.acc[ci].hit)).min(partial_total - s.acc[ci].hit_bound).max(0.0);
-        s.acc[ci].upper += rest;
-    }
-    // Phase 2: bounded exact scoring.
-    let mut top = TopK::new(p.top_k, p.min_score);
-    let mut score = |c: u32| eligible(&ix.profiles[c as usize], role, p).then(|| map.score(ix, r, c as usize));
-    let fetch = |c: u32| ix.prefetch_candidate(c);
-    bounded_scoring(s, &mut top, &mut work, &mut score, fetch);
-
-    // Phase 3: candidates sharing no skill, through partial-credit terms, MaxScore style.
-    let unseen = |rest: f64| rest.min(ix.max_bound * total);
-    if top.reachable(unseen(partial_total)) {
-        work.partial_pass = true;
-        // Split the terms, by bound, into essential ones and a tail that cannot reach the top-K.
-        s.order.clear();
-        s.order.extend(s.terms.iter().enumerate().map(|(j, t)| (j as u32, t.bound)));
-        let terms = &s.terms;
-        s.order.sort_unstable_by(|a, b| term_order(&terms[a.0 as usize], &terms[b.0 as usize]));
-        let mut tail_max = vec![0.0f64; slots.len()];
-        let mut rest = 0.0;
-        let mut essential = s.order.len();
-        for (k, &(j, bound)) in s.order.iter().enumerate().rev() {
-            let slot = terms[j as usize].slot;
-            // Walking backwards, bounds only grow: this term is its slot's largest so far.
-            let next = rest + bound - tail_max[slot];
-            if top.reachable(unseen(next)) {
-                break;
-            }
-            rest = next;
-            tail_max[slot] = bound;
-            essential = k;
-        }
-        if essential == s.order.len() {
-            // Nothing can be left out: compute exact scores slot by slot, as the definition does.
-            expand_role_partial(ix, r, epoch, s, &mut top, &mut work);
-        } else {
-            let picked: Vec<u32> = s.order[..essential].iter().map(|e| e.0).collect();
-            for j in picked {
-                let term = s.terms[j as usize];
-                let factor = slots[term.slot].factor;
-                let list = ix.holders(term.list);
-                work.postings += list.len() as u64;
-                for &(c, w) in list {
-                    let ci = c as usize;
-                    if s.acc[ci].mark == epoch {
-                        continue;
-                    }
-                    if s.acc[ci].hit == 0.0 {
-                        s.acc[ci].hit = 1.0;
-                        s.touched.push(c);
-                    }
-                    s.acc[ci].upper += factor * term.credit * w;
-                }
-            }
-            for &c in &s.touched {
-                let ci = c as usize;
-                s.acc[ci].upper = (s.acc[ci].upper + rest).min(ix.bound[ci] * total);
-            }
-            bounded_scoring(s, &mut top, &mut work, &mut score, fetch);
-        }
-    }
-    (top.into_sorted(), work)
-}
-
-/// Per-thread buffers of the candidate side.
-struct CandidateScratch {
-    /// Per role block: the bound being accumulated (zero when untouched).
+/// Per-thread buffers of a side that bounds blocks of the other (dense over blocks: at scale
+/// most blocks are touched, and dense arrays need no branch to track which).
+struct BlockScratch {
+    /// Per block: the bound being accumulated.
     bound: Vec<f64>,
-    touched: Vec<u32>,
-    /// Touched blocks by bound, best first (the storage is reused between candidates).
+    /// Per block: the best credit on the slot being bounded (role side).
+    cur: Vec<f64>,
+    /// Blocks touched by the slot being bounded, when its lists are short (role side).
+    cur_touched: Vec<u32>,
+    /// The partial-credit routes of the slot being bounded: (key, discount) (role side).
+    routes: Vec<(u32, f64)>,
+    /// Touched blocks by bound (the storage is reused).
     open: Vec<Open>,
 }
 
-impl CandidateScratch {
-    fn new(n_blocks: usize) -> CandidateScratch {
-        CandidateScratch { bound: vec![0.0; n_blocks], touched: Vec::new(), open: Vec::new() }
+impl BlockScratch {
+    fn new(n_blocks: usize) -> BlockScratch {
+        BlockScratch {
+            bound: vec![0.0; n_blocks],
+            cur: vec![0.0; n_blocks],
+            cur_touched: Vec::new(),
+            routes: Vec::new(),
+            open: Vec::new(),
+        }
     }
+
+    /// Opens the blocks in decreasing bound order, calling `visit` on each, until the next
+    /// bound cannot reach `top`; then resets every bound to zero. Returns the blocks opened.
+    ///
+    /// Only the first few blocks are usually opened, so instead of ordering them all this takes
+    /// them in bands of bound (the top half of the largest bound first, then halving, never
+    /// below what `top` can still reach), sorting only each band.
+    fn open_blocks(&mut self, top: &mut TopK, mut visit: impl FnMut(u32, &mut TopK)) -> u64 {
+        let max = self.bound.iter().copied().fold(0.0, f64::max);
+        let mut opened = 0;
+        let mut hi = f64::INFINITY;
+        let mut lo = max * 0.5;
+        'bands: loop {
+            // A band far below the largest bound is not worth another pass: take everything.
+            if lo < max * 1e-3 {
+                lo = 0.0;
+            }
+            self.open.clear();
+            for (b, &u) in self.bound.iter().enumerate() {
+                if u < hi && (u >= lo && u > 0.0) {
+                    self.open.push(Open(u, b as u32));
+                }
+            }
+            self.open.sort_unstable_by(|a, b| b.cmp(a));
+            for &Open(upper, b) in &self.open {
+                if !top.reachable(upper) {
+                    break 'bands;
+                }
+                opened += 1;
+                visit(b, top);
+            }
+            // Every bound left is below `lo`; `top` takes none below its floor.
+            let next = (lo * 0.5).max(top.floor());
+            if lo == 0.0 || next >= lo {
+                break;
+            }
+            hi = lo;
+            lo = next;
+        }
+        self.bound.fill(0.0);
+        opened
+    }
+}
+
+/// The top-K candidates of role `r`, from blocks of similar candidates (see [`blocks`]): per
+/// slot, each block's best credit over the exact, hierarchy/relation and group routes of its
+/// virtual candidate (the members' largest weights), times the slot's factor, summed per
+/// block; then blocks are opened best bound first, exactly as on the candidate side.
+fn score_role(
+    ix: &Index<'_>,
+    blocks: &Blocks,
+    r: usize,
+    s: &mut BlockScratch,
+    map: &mut RoleMap,
+) -> (Vec<(u32, f64)>, Work) {
+    let p = &ix.p;
+    let role = ix.roles[r];
+    let n_skills = ix.skill_groups.len() as u32;
+    let gc = p.group_credit;
+    let mut work = Work::default();
+    map.fill(ix, r);
+    for slot in &ix.slots[ix.role_slots[r].clone()] {
+        // The slot's routes: (key, discount).
+        s.routes.clear();
+        s.routes.push((slot.skill, 1.0));
+        s.routes.extend(ix.neighbours.of(slot.skill));
+        if gc > 0.0 {
+            s.routes.extend(ix.skill_groups[slot.skill as usize].iter().map(|&g| (n_skills + g, gc)));
+        }
+        let mut len = 0;
+        for &(key, d) in &s.routes {
+            let list = blocks.with_key(key);
+            len += list.len();
+            // Branch-free maximum: the per-block credit of this slot.
+            for &(b, w) in list {
+                let c = &mut s.cur[b as usize];
+                *c = c.max(d * w);
+            }
+        }
+        work.postings += len as u64;
+        let f = slot.factor;
+        if len * 8 < s.cur.len() {
+            // Short lists: flush the touched blocks only.
+            for &(key, _) in &s.routes {
+                s.cur_touched.extend(blocks.with_key(key).iter().map(|e| e.0));
+            }
+            for &b in &s.cur_touched {
+                s.bound[b as usize] += f * std::mem::take(&mut s.cur[b as usize]);
+            }
+            s.cur_touched.clear();
+        } else {
+            // Long lists: one dense pass (untouched blocks add `f · 0`).
+            for (bound, c) in s.bound.iter_mut().zip(s.cur.iter_mut()) {
+                *bound += f * std::mem::take(c);
+            }
+        }
+    }
+    let mut top = TopK::new(p.top_k, p.min_score);
+    let mut scored = 0;
+    work.blocks = s.open_blocks(&mut top, |b, top| {
+        let members = blocks.members(b);
+        for (k, &c) in members.iter().enumerate() {
+            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
+                ix.prefetch_candidate(ahead);
+            }
+            if eligible(&ix.profiles[c as usize], role, p) {
+                scored += 1;
+                top.offer(c, map.score(ix, r, c as usize));
+            }
+        }
+    });
+    work.scored = scored;
+    map.clear();
+    (top.into_sorted(), work)
 }
 
 /// A role block with its bound, ordered by bound (then by block, so the order is total).
@@ -941,7 +730,7 @@ impl Ord for Open {
     }
 }
 
-/// The top-K roles of candidate `c`, from blocks of similar roles (see [`role_blocks`]):
+/// The top-K roles of candidate `c`, from blocks of similar roles (see [`blocks`]):
 ///
 /// 1. the candidate's credit on every asked skill (exact, hierarchy/relation and group routes,
 ///    the same maxima as `score_pair`) bounds every block at once: each credited skill adds
@@ -954,9 +743,9 @@ impl Ord for Open {
 /// partial credit), so there is no separate partial-credit pass on this side.
 fn score_candidate(
     ix: &Index<'_>,
-    blocks: &RoleBlocks,
+    blocks: &Blocks,
     c: usize,
-    s: &mut CandidateScratch,
+    s: &mut BlockScratch,
     credits: &mut CreditMap,
 ) -> (Vec<(u32, f64)>, Work) {
     let p = &ix.p;
@@ -965,100 +754,29 @@ fn score_candidate(
     credits.fill(ix, c);
     for &skill in &credits.touched {
         let credit = credits.credit[skill as usize];
-        let list = blocks.asking(skill);
+        let list = blocks.with_key(skill);
         work.postings += list.len() as u64;
         for &(b, factor) in list {
-            raise_sum(&mut s.bound, &mut s.touched, b, factor * credit);
+            s.bound[b as usize] += factor * credit;
         }
     }
-    let mut open = std::mem::take(&mut s.open);
-    open.clear();
-    open.extend(s.touched.iter().map(|&b| Open(std::mem::take(&mut s.bound[b as usize]), b)));
-    s.touched.clear();
-    let mut open = BinaryHeap::from(open);
     let mut top = TopK::new(p.top_k, p.min_score);
-    while let Some(Open(upper, b)) = open.pop() {
-        if !top.reachable(upper) {
-            break;
-        }
-        work.blocks += 1;
+    let mut scored = 0;
+    work.blocks = s.open_blocks(&mut top, |b, top| {
         let members = blocks.members(b);
         for (k, &r) in members.iter().enumerate() {
-            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD / 2) {
+            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
                 ix.prefetch_role(ahead);
             }
             if eligible(prof, ix.roles[r as usize], p) {
-                work.scored += 1;
+                scored += 1;
                 top.offer(r, credits.score(ix, r as usize));
             }
         }
-    }
-    s.open = open.into_vec();
+    });
+    work.scored = scored;
     credits.clear();
     (top.into_sorted(), work)
-}
-
-/// Adds `v` to `values[i]`, remembering `i` the first time it becomes non-zero.
-#[inline]
-fn raise_sum(values: &mut [f64], touched: &mut Vec<u32>, i: u32, v: f64) {
-    let slot = &mut values[i as usize];
-    if *slot == 0.0 && v > 0.0 {
-        touched.push(i);
-    }
-    *slot += v;
-}
-
-#[inline]
-fn raise(values: &mut [f64], touched: &mut Vec<u32>, i: u32, v: f64) {
-    let slot = &mut values[i as usize];
-    if *slot == 0.0 && v > 0.0 {
-        touched.push(i);
-    }
-    if v > *slot {
-        *slot = v;
-    }
-}
-
-/// Exact scores of every candidate that shares no skill with role `r` but earns partial credit,
-/// computed slot by slot (best credit per slot, then `factor · credit` in slot order, exactly as
-/// the definition sums), offered to `top`. `s.terms` must still be grouped by slot.
-fn expand_role_partial(ix: &Index<'_>, r: usize, epoch: u32, s: &mut Scratch, top: &mut TopK, work: &mut Work) {
-    let slots = &ix.slots[ix.role_slots[r].clone()];
-    let mut next = 0;
-    for (i, slot) in slots.iter().enumerate() {
-        while next < s.terms.len() && s.terms[next].slot == i {
-            let term = s.terms[next];
-            next += 1;
-            let list = ix.holders(term.list);
-            work.postings += list.len() as u64;
-            for &(c, w) in list {
-                if s.acc[c as usize].mark != epoch {
-                    raise(&mut s.cur, &mut s.cur_touched, c, term.credit * w);
-                }
-            }
-        }
-        for &c in &s.cur_touched {
-            let ci = c as usize;
-            let v = std::mem::take(&mut s.cur[ci]);
-            if s.acc[ci].hit == 0.0 {
-                s.acc[ci].hit = 1.0;
-                s.touched.push(c);
-            }
-            s.acc[ci].upper += slot.factor * v;
-        }
-        s.cur_touched.clear();
-    }
-    let role = ix.roles[r];
-    for &c in &s.touched {
-        let ci = c as usize;
-        let v = std::mem::take(&mut s.acc[ci].upper);
-        s.acc[ci].hit = 0.0;
-        if eligible(&ix.profiles[ci], role, &ix.p) {
-            work.scored += 1;
-            top.offer(c, v);
-        }
-    }
-    s.touched.clear();
 }
 
 /// Roles grouped into classes of identical roles: same skills with the same factors, and the
@@ -1164,26 +882,37 @@ pub fn score_all_with(
     let n_c = profiles.len();
     let n_classes = classes.reps.len();
     let t = std::time::Instant::now();
+    let n_skills = taxonomy.skills.len();
+    let groups = p.group_credit > 0.0;
+    let cand_blocks = Blocks::build(n_c, n_skills + taxonomy.groups.len(), &CANDIDATE_BLOCKS, |c, buf| {
+        buf.extend_from_slice(ix.skills_of(c));
+        if groups {
+            buf.extend(ix.groups_of(c).iter().map(|&(g, w)| (n_skills as u32 + g, w)));
+        }
+    });
     let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_classes)
         .into_par_iter()
         .map_init(
-            || (Scratch::new(n_c), RoleMap::new(taxonomy.skills.len(), taxonomy.groups.len())),
-            |(s, map), r| score_role(&ix, r, s, map),
+            || (BlockScratch::new(cand_blocks.len()), RoleMap::new(n_skills, taxonomy.groups.len())),
+            |(s, map), r| score_role(&ix, &cand_blocks, r, s, map),
         )
         .collect();
     let role_side_ms = t.elapsed().as_millis() as u64;
     let t = std::time::Instant::now();
-    let blocks = RoleBlocks::build(&ix, taxonomy.skills.len());
+    let role_blocks = Blocks::build(n_classes, n_skills, &ROLE_BLOCKS, |r, buf| {
+        buf.extend(ix.slots[ix.role_slots[r].clone()].iter().map(|s| (s.skill, s.factor)));
+    });
     let cand_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_c)
         .into_par_iter()
         .map_init(
-            || (CandidateScratch::new(blocks.len()), CreditMap::new(taxonomy.skills.len())),
-            |(s, credits), c| score_candidate(&ix, &blocks, c, s, credits),
+            || (BlockScratch::new(role_blocks.len()), CreditMap::new(n_skills)),
+            |(s, credits), c| score_candidate(&ix, &role_blocks, c, s, credits),
         )
         .collect();
     let mut stats = EngineStats {
         distinct_roles: n_classes as u64,
-        role_blocks: blocks.len() as u64,
+        candidate_blocks: cand_blocks.len() as u64,
+        role_blocks: role_blocks.len() as u64,
         role_side_ms,
         candidate_side_ms: t.elapsed().as_millis() as u64,
         ..EngineStats::default()
@@ -1191,12 +920,12 @@ pub fn score_all_with(
     for (_, w) in &role_results {
         stats.postings_visited += w.postings;
         stats.role_pairs_scored += w.scored;
-        stats.role_partial_passes += w.partial_pass as u64;
+        stats.candidate_blocks_opened += w.blocks;
     }
     for (_, w) in &cand_results {
         stats.postings_visited += w.postings;
         stats.candidate_pairs_scored += w.scored;
-        stats.candidate_blocks_opened += w.blocks;
+        stats.role_blocks_opened += w.blocks;
     }
     let by_role = (0..roles.len())
         .map(|r| ranked(role_results[classes.class_of[r] as usize].0.clone(), |c| (r as u32, c)))
