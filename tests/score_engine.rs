@@ -111,11 +111,16 @@ fn pruning_scores_fewer_pairs_than_all_pairs() {
     let all = 2 * profiles.len() as u64 * roles.len() as u64;
     assert!(out.pairs_scored < all / 2, "scored {} of {all} pair evaluations", out.pairs_scored);
     assert!(out.stats.postings_visited > 0);
+    // Both sides open only some of the other side's blocks.
+    let s = out.stats;
+    assert!(s.candidate_blocks > 1 && s.role_blocks > 1, "{s:?}");
+    assert!(s.candidate_blocks_opened < s.distinct_roles * s.candidate_blocks, "{s:?}");
+    assert!(s.role_blocks_opened < profiles.len() as u64 * s.role_blocks, "{s:?}");
 }
 
 #[test]
 fn pruning_stays_exact_when_many_candidates_share_a_role_skill() {
-    // Thousands of candidates touch each role: bounds are bucketed instead of sorted.
+    // Thousands of candidates share each role's skills: many blocks per band of bound.
     agree_with_naive_in(random_world(5, 2500, 25), &params(5));
 }
 

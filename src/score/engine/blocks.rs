@@ -154,3 +154,77 @@ impl Blocks {
         self.key_at.get(k as usize..k as usize + 2).map_or(&[], |w| &self.entries[w[0]..w[1]])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Items with overlapping key sets: item i has keys i % 7, (i * 3) % 11 + 7 and 20 + i % 3,
+    /// valued by a deterministic mix of i and the key.
+    fn items(n: usize) -> Vec<Vec<(u32, f64)>> {
+        (0..n)
+            .map(|i| {
+                let mut keys = vec![(i % 7) as u32, ((i * 3) % 11 + 7) as u32, (20 + i % 3) as u32];
+                keys.sort_unstable();
+                keys.into_iter().map(|k| (k, 0.1 + (mix(i as u64 * 31 + u64::from(k)) % 90) as f64 / 100.0)).collect()
+            })
+            .collect()
+    }
+
+    fn build(items: &[Vec<(u32, f64)>], shape: &Shape) -> Blocks {
+        Blocks::build(items.len(), 23, shape, |i, buf| buf.extend_from_slice(&items[i]))
+    }
+
+    #[test]
+    fn every_item_is_in_exactly_one_block_and_blocks_respect_the_size_limit() {
+        let items = items(500);
+        let shape = Shape { growth: 2.0, max_members: 8 };
+        let blocks = build(&items, &shape);
+        let mut seen = vec![0; items.len()];
+        for b in 0..blocks.len() as u32 {
+            let m = blocks.members(b);
+            assert!(!m.is_empty() && m.len() <= shape.max_members);
+            for &i in m {
+                seen[i as usize] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&n| n == 1));
+    }
+
+    #[test]
+    fn a_block_entry_holds_the_largest_value_of_its_key_among_the_members() {
+        let items = items(300);
+        let blocks = build(&items, &Shape { growth: 3.0, max_members: 16 });
+        for k in 0..23u32 {
+            let entries = blocks.with_key(k);
+            assert!(entries.windows(2).all(|w| w[0].0 < w[1].0), "blocks ascending, once each");
+            for b in 0..blocks.len() as u32 {
+                let best = blocks
+                    .members(b)
+                    .iter()
+                    .filter_map(|&i| items[i as usize].iter().find(|e| e.0 == k).map(|e| e.1))
+                    .fold(0.0, f64::max);
+                let entry = entries.iter().find(|e| e.0 == b).map_or(0.0, |e| e.1);
+                assert_eq!(entry.to_bits(), best.to_bits(), "key {k}, block {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_union_that_would_outgrow_its_limit_starts_a_new_block() {
+        // Disjoint key sets: any two items together have twice the keys of either.
+        let items: Vec<Vec<(u32, f64)>> = (0..6).map(|i| vec![(2 * i, 1.0), (2 * i + 1, 1.0)]).collect();
+        let apart =
+            Blocks::build(6, 12, &Shape { growth: 1.5, max_members: 32 }, |i, buf| buf.extend_from_slice(&items[i]));
+        assert_eq!(apart.len(), 6);
+        let together =
+            Blocks::build(6, 12, &Shape { growth: 6.0, max_members: 32 }, |i, buf| buf.extend_from_slice(&items[i]));
+        assert_eq!(together.len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_have_no_entries() {
+        let blocks = build(&items(10), &Shape { growth: 2.0, max_members: 4 });
+        assert!(blocks.with_key(999).is_empty());
+    }
+}

@@ -1,0 +1,221 @@
+//! The block search of each side: bound every block of the other side at once, open blocks
+//! best bound first, score their members exactly, stop at the first block that cannot reach
+//! the K-th score (see [`super::blocks`]).
+
+use super::blocks::Blocks;
+use super::index::{Index, PREFETCH_AHEAD};
+use super::maps::{CreditMap, RoleMap};
+use super::topk::TopK;
+use super::{Work, eligible};
+
+/// Per-thread buffers of a side that bounds blocks of the other (dense over blocks: at scale
+/// most blocks are touched, and dense arrays need no branch to track which).
+pub(super) struct BlockScratch {
+    /// Per block: the bound being accumulated.
+    pub(super) bound: Vec<f64>,
+    /// Per block: the best credit on the slot being bounded (role side).
+    pub(super) cur: Vec<f64>,
+    /// Blocks touched by the slot being bounded, when its lists are short (role side).
+    pub(super) cur_touched: Vec<u32>,
+    /// The partial-credit routes of the slot being bounded: (key, discount) (role side).
+    pub(super) routes: Vec<(u32, f64)>,
+    /// Touched blocks by bound (the storage is reused).
+    pub(super) open: Vec<Open>,
+}
+
+impl BlockScratch {
+    /// Buffers for a side whose other side has `n_blocks` blocks.
+    pub(super) fn new(n_blocks: usize) -> BlockScratch {
+        BlockScratch {
+            bound: vec![0.0; n_blocks],
+            cur: vec![0.0; n_blocks],
+            cur_touched: Vec::new(),
+            routes: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+
+    /// Opens the blocks in decreasing bound order, calling `visit` on each, until the next
+    /// bound cannot reach `top`; then resets every bound to zero. Returns the blocks opened.
+    ///
+    /// Only the first few blocks are usually opened, so instead of ordering them all this takes
+    /// them in bands of bound (the top half of the largest bound first, then halving, never
+    /// below what `top` can still reach), sorting only each band.
+    pub(super) fn open_blocks(&mut self, top: &mut TopK, mut visit: impl FnMut(u32, &mut TopK)) -> u64 {
+        let max = self.bound.iter().copied().fold(0.0, f64::max);
+        let mut opened = 0;
+        let mut hi = f64::INFINITY;
+        let mut lo = max * 0.5;
+        'bands: loop {
+            // A band far below the largest bound is not worth another pass: take everything.
+            if lo < max * 1e-3 {
+                lo = 0.0;
+            }
+            self.open.clear();
+            for (b, &u) in self.bound.iter().enumerate() {
+                if u < hi && (u >= lo && u > 0.0) {
+                    self.open.push(Open(u, b as u32));
+                }
+            }
+            self.open.sort_unstable_by(|a, b| b.cmp(a));
+            for &Open(upper, b) in &self.open {
+                if !top.reachable(upper) {
+                    break 'bands;
+                }
+                opened += 1;
+                visit(b, top);
+            }
+            // Every bound left is below `lo`; `top` takes none below its floor.
+            let next = (lo * 0.5).max(top.floor());
+            if lo == 0.0 || next >= lo {
+                break;
+            }
+            hi = lo;
+            lo = next;
+        }
+        self.bound.fill(0.0);
+        opened
+    }
+}
+
+/// The top-K candidates of role `r`, from blocks of similar candidates (see [`super::blocks`]): per
+/// slot, each block's best credit over the exact, hierarchy/relation and group routes of its
+/// virtual candidate (the members' largest weights), times the slot's factor, summed per
+/// block; then blocks are opened best bound first, exactly as on the candidate side.
+pub(super) fn score_role(
+    ix: &Index<'_>,
+    blocks: &Blocks,
+    r: usize,
+    s: &mut BlockScratch,
+    map: &mut RoleMap,
+) -> (Vec<(u32, f64)>, Work) {
+    let p = &ix.p;
+    let role = ix.roles[r];
+    let n_skills = ix.skill_groups.len() as u32;
+    let gc = p.group_credit;
+    let mut work = Work::default();
+    map.fill(ix, r);
+    for slot in &ix.slots[ix.role_slots[r].clone()] {
+        // The slot's routes: (key, discount).
+        s.routes.clear();
+        s.routes.push((slot.skill, 1.0));
+        s.routes.extend(ix.neighbours.of(slot.skill));
+        if gc > 0.0 {
+            s.routes.extend(ix.skill_groups[slot.skill as usize].iter().map(|&g| (n_skills + g, gc)));
+        }
+        let mut len = 0;
+        for &(key, d) in &s.routes {
+            let list = blocks.with_key(key);
+            len += list.len();
+            // Branch-free maximum: the per-block credit of this slot.
+            for &(b, w) in list {
+                let c = &mut s.cur[b as usize];
+                *c = c.max(d * w);
+            }
+        }
+        work.postings += len as u64;
+        let f = slot.factor;
+        if len * 8 < s.cur.len() {
+            // Short lists: flush the touched blocks only.
+            for &(key, _) in &s.routes {
+                s.cur_touched.extend(blocks.with_key(key).iter().map(|e| e.0));
+            }
+            for &b in &s.cur_touched {
+                s.bound[b as usize] += f * std::mem::take(&mut s.cur[b as usize]);
+            }
+            s.cur_touched.clear();
+        } else {
+            // Long lists: one dense pass (untouched blocks add `f · 0`).
+            for (bound, c) in s.bound.iter_mut().zip(s.cur.iter_mut()) {
+                *bound += f * std::mem::take(c);
+            }
+        }
+    }
+    let mut top = TopK::new(p.top_k, p.min_score);
+    let mut scored = 0;
+    work.blocks = s.open_blocks(&mut top, |b, top| {
+        let members = blocks.members(b);
+        for (k, &c) in members.iter().enumerate() {
+            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
+                ix.prefetch_candidate(ahead);
+            }
+            if eligible(&ix.profiles[c as usize], role, p) {
+                scored += 1;
+                top.offer(c, map.score(ix, r, c as usize));
+            }
+        }
+    });
+    work.scored = scored;
+    map.clear();
+    (top.into_sorted(), work)
+}
+
+/// A role block with its bound, ordered by bound (then by block, so the order is total).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Open(f64, u32);
+
+impl PartialEq for Open {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Open {}
+impl PartialOrd for Open {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Open {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&o.0).then(o.1.cmp(&self.1))
+    }
+}
+
+/// The top-K roles of candidate `c`, from blocks of similar roles (see [`super::blocks`]):
+///
+/// 1. the candidate's credit on every asked skill (exact, hierarchy/relation and group routes,
+///    the same maxima as `score_pair`) bounds every block at once: each credited skill adds
+///    `credit · (largest factor of that skill in the block)` to the blocks asking for it;
+/// 2. blocks are opened best bound first and their roles scored exactly;
+/// 3. the first block whose bound cannot reach the K-th score ends the search: every later
+///    block's roles score at most its bound.
+///
+/// A role sharing no skill with the candidate is found the same way (its block's bound counts
+/// partial credit), so there is no separate partial-credit pass on this side.
+pub(super) fn score_candidate(
+    ix: &Index<'_>,
+    blocks: &Blocks,
+    c: usize,
+    s: &mut BlockScratch,
+    credits: &mut CreditMap,
+) -> (Vec<(u32, f64)>, Work) {
+    let p = &ix.p;
+    let prof = &ix.profiles[c];
+    let mut work = Work::default();
+    credits.fill(ix, c);
+    for &skill in &credits.touched {
+        let credit = credits.credit[skill as usize];
+        let list = blocks.with_key(skill);
+        work.postings += list.len() as u64;
+        for &(b, factor) in list {
+            s.bound[b as usize] += factor * credit;
+        }
+    }
+    let mut top = TopK::new(p.top_k, p.min_score);
+    let mut scored = 0;
+    work.blocks = s.open_blocks(&mut top, |b, top| {
+        let members = blocks.members(b);
+        for (k, &r) in members.iter().enumerate() {
+            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
+                ix.prefetch_role(ahead);
+            }
+            if eligible(prof, ix.roles[r as usize], p) {
+                scored += 1;
+                top.offer(r, credits.score(ix, r as usize));
+            }
+        }
+    });
+    work.scored = scored;
+    credits.clear();
+    (top.into_sorted(), work)
+}
