@@ -60,8 +60,11 @@ const OUR_WORDS: &[&str] = &[
 /// in place (no allocation).
 fn push_token_key(out: &mut String, t: &str) {
     let start = out.len();
-    if t.len() > 2 && t[1..].contains('.') {
-        let (first, rest) = t.split_at(1);
+    // Dotted abbreviations ("e.g.", "u.s."): keep the first character, drop later dots. The
+    // first character may be several bytes long ("é.t.").
+    let first = t.chars().next().map_or(0, char::len_utf8);
+    if t.len() > first + 1 && t[first..].contains('.') {
+        let (first, rest) = t.split_at(first);
         out.push_str(first);
         out.extend(rest.chars().filter(|&c| c != '.'));
     } else {
@@ -213,6 +216,35 @@ impl VariantIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_starting_with_a_multibyte_character_do_not_panic() {
+        // Found at 100k generated candidates: a typo'd skill string starting with "é" panicked
+        // the nightly run (byte index 1 inside the character).
+        assert!(key("ésance").starts_with("ésan"));
+        assert_eq!(key("é.t.c"), "étc");
+        assert_eq!(key("日本語.ab"), "日本語ab");
+        assert_eq!(key("é"), "é");
+        assert_eq!(key("ésances"), key("ésance"), "rules still apply after a multibyte start");
+    }
+
+    #[test]
+    fn no_short_string_of_mixed_width_characters_panics() {
+        // Every string of up to five characters over an alphabet mixing 1-, 2-, 3- and 4-byte
+        // characters with the characters the rules look at.
+        let alphabet = ['a', 'é', '.', 's', '日', ' ', 'z', '🙂', 'i'];
+        let mut words = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> =
+                words.iter().flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}"))).collect();
+            for w in &longer {
+                let k = key(w);
+                let _ = bag_key(&k);
+                let _ = strip_wrappers(w);
+            }
+            words = longer;
+        }
+    }
 
     #[test]
     fn wrapper_words_are_sorted() {
