@@ -68,7 +68,35 @@ impl Failure {
 /// Parses arguments and runs the subcommand.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    // A panic is a bug in skillmatch, never a verdict on the data: say so plainly, keep the
+    // backtrace for RUST_BACKTRACE=1, and exit with a code of its own so cron can tell it apart.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "skillmatch: internal error (a bug in skillmatch; please report it with this message): {info}\n\
+             skillmatch: no report folder was renamed into place (a run's temporary folder may remain)"
+        );
+        let trace = std::backtrace::Backtrace::capture();
+        if trace.status() == std::backtrace::BacktraceStatus::Captured {
+            eprintln!("{trace}");
+        }
+    }));
+    let command = std::panic::AssertUnwindSafe(cli.command);
+    let outcome = std::panic::catch_unwind(move || dispatch(command.0));
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(f)) => {
+            eprintln!("skillmatch: error: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+        Err(_) => ExitCode::from(INTERNAL_ERROR),
+    }
+}
+
+/// Exit code of a run stopped by a bug (a panic), documented in the README.
+const INTERNAL_ERROR: u8 = 3;
+
+fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
         Command::Run(a) => run::run(a),
         Command::Gen(a) => generate::run(a),
         Command::Verify(a) => verify::run(a),
@@ -78,13 +106,6 @@ pub fn main() -> ExitCode {
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Taxonomy(a) => taxonomy::run(a),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(f) => {
-            eprintln!("skillmatch: error: {:#}", f.error);
-            ExitCode::from(f.code)
-        }
     }
 }
 
