@@ -35,15 +35,23 @@ impl BlockScratch {
         }
     }
 
-    /// Opens the blocks in decreasing bound order, calling `visit` on each, until the next
-    /// bound cannot reach `top`; then resets every bound to zero. Returns the blocks opened.
+    /// Opens the blocks in decreasing bound order until the next bound cannot reach `top`,
+    /// offering each opened block's members to `top` with their exact `score` (`None`: the hard
+    /// filters exclude the pair; `fetch` prefetches a member [`PREFETCH_AHEAD`] places ahead),
+    /// counting blocks and pairs in `work`; then resets every bound to zero.
     ///
     /// Only the first few blocks are usually opened, so instead of ordering them all this takes
     /// them in bands of bound (the top half of the largest bound first, then halving, never
     /// below what `top` can still reach), sorting only each band.
-    pub(super) fn open_blocks(&mut self, top: &mut TopK, mut visit: impl FnMut(u32, &mut TopK)) -> u64 {
+    pub(super) fn search(
+        &mut self,
+        blocks: &Blocks,
+        top: &mut TopK,
+        work: &mut Work,
+        fetch: impl Fn(u32),
+        mut score: impl FnMut(u32) -> Option<f64>,
+    ) {
         let max = self.bound.iter().copied().fold(0.0, f64::max);
-        let mut opened = 0;
         let mut hi = f64::INFINITY;
         let mut lo = max * 0.5;
         'bands: loop {
@@ -62,8 +70,17 @@ impl BlockScratch {
                 if !top.reachable(upper) {
                     break 'bands;
                 }
-                opened += 1;
-                visit(b, top);
+                work.blocks += 1;
+                let members = blocks.members(b);
+                for (k, &m) in members.iter().enumerate() {
+                    if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
+                        fetch(ahead);
+                    }
+                    if let Some(v) = score(m) {
+                        work.scored += 1;
+                        top.offer(m, v);
+                    }
+                }
             }
             // Every bound left is below `lo`; `top` takes none below its floor.
             let next = (lo * 0.5).max(top.floor());
@@ -74,7 +91,6 @@ impl BlockScratch {
             lo = next;
         }
         self.bound.fill(0.0);
-        opened
     }
 }
 
@@ -132,20 +148,9 @@ pub(super) fn score_role(
         }
     }
     let mut top = TopK::new(p.top_k, p.min_score);
-    let mut scored = 0;
-    work.blocks = s.open_blocks(&mut top, |b, top| {
-        let members = blocks.members(b);
-        for (k, &c) in members.iter().enumerate() {
-            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
-                ix.prefetch_candidate(ahead);
-            }
-            if eligible(&ix.profiles[c as usize], role, p) {
-                scored += 1;
-                top.offer(c, map.score(ix, r, c as usize));
-            }
-        }
-    });
-    work.scored = scored;
+    let fetch = |c: u32| ix.prefetch_candidate(c);
+    let score = |c: u32| eligible(&ix.profiles[c as usize], role, p).then(|| map.score(ix, r, c as usize));
+    s.search(blocks, &mut top, &mut work, fetch, score);
     map.clear();
     (top.into_sorted(), work)
 }
@@ -202,20 +207,9 @@ pub(super) fn score_candidate(
         }
     }
     let mut top = TopK::new(p.top_k, p.min_score);
-    let mut scored = 0;
-    work.blocks = s.open_blocks(&mut top, |b, top| {
-        let members = blocks.members(b);
-        for (k, &r) in members.iter().enumerate() {
-            if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
-                ix.prefetch_role(ahead);
-            }
-            if eligible(prof, ix.roles[r as usize], p) {
-                scored += 1;
-                top.offer(r, credits.score(ix, r as usize));
-            }
-        }
-    });
-    work.scored = scored;
+    let fetch = |r: u32| ix.prefetch_role(r);
+    let score = |r: u32| eligible(prof, ix.roles[r as usize], p).then(|| credits.score(ix, r as usize));
+    s.search(blocks, &mut top, &mut work, fetch, score);
     credits.clear();
     (top.into_sorted(), work)
 }
