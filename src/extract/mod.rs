@@ -3,7 +3,7 @@
 //! PUBLIC API CONTRACT: [`Extractor::new`] builds once per run from a [`Taxonomy`];
 //! [`Extractor::extract`] returns mentions with character offsets into [`html_to_text`]'s output.
 //!
-//! How it works: the text is [`fold`](crate::taxonomy::fold)ed exactly like the taxonomy labels,
+//! How it works: the text is [`fold`](fn@crate::taxonomy::fold)ed exactly like the taxonomy labels,
 //! padded with a space on each side, while a map from every folded byte back to the source bytes
 //! is kept. One Aho-Corasick automaton (leftmost-longest) holds every usable surface form as
 //! `" " + form + " "`; since folded tokens are separated by exactly one space, every match starts

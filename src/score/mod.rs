@@ -1,7 +1,7 @@
 //! Score: candidate profiles × role requirements → ranked, explained matches.
 //!
 //! [`model`] holds the inputs (profiles, roles), [`credit`] defines the credit per skill,
-//! [`engine`] ranks both sides (with [`naive`] as its reference), [`explain`]
+//! [`engine`] ranks both sides (with [`naive`] as its reference), [`explain`](mod@explain)
 //! says for one pair which skill earned what credit through which credential.
 
 pub mod credit;

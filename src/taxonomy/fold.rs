@@ -5,10 +5,10 @@
 //!    through Unicode NFKC and lower-cased into a buffer of [`Unit`]s that remember the source
 //!    byte span they came from;
 //! 2. the units are classified into word characters (kept), significant symbols (kept when they
-//!    are glued to a token, see [`fold`](super::fold)) and separators (collapsed to one space).
+//!    are glued to a token, see [`fold`](fn@super::fold)) and separators (collapsed to one space).
 //!
 //! The extractor uses [`fold_mapped`] to keep, for every output byte, the source byte span it came
-//! from; [`fold`](super::fold) is the same routine without the map.
+//! from; [`fold`](fn@super::fold) is the same routine without the map.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
@@ -49,7 +49,7 @@ pub(crate) fn is_word(c: char) -> bool {
     c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c))
 }
 
-/// Folds `s` into `out` (cleared first). See [`fold`](super::fold).
+/// Folds `s` into `out` (cleared first). See [`fold`](fn@super::fold).
 pub(crate) fn fold_into(s: &str, units: &mut Vec<Unit>, out: &mut String) {
     out.clear();
     normalize_units(s, units);

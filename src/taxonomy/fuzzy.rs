@@ -1,7 +1,7 @@
 //! Fuzzy lookup of folded strings among the surface forms.
 //!
 //! The score is the OSA similarity (optimal string alignment: Levenshtein plus adjacent
-//! transpositions) `1 - d / max(len)`, in characters ([`similarity`]).
+//! transpositions) `1 - d / max(len)`, in characters (`similarity`).
 //!
 //! Candidates come from an inverted index of character trigrams (over the form padded with one
 //! space on each side), never from a scan of all forms:

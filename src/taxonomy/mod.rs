@@ -5,11 +5,11 @@
 //!   configured taxonomy in the fixed order (base ESCO → custom taxonomy CSVs → alias files →
 //!   O*NET technologies).
 //! * [`Taxonomy::normalize`] maps a [`RawSkill`] to a [`Mapping`] (URI → exact → fuzzy).
-//! * [`fold`] is the surface-form folding shared by the index and the extractor.
+//! * [`fold`](fn@fold) is the surface-form folding shared by the index and the extractor.
 //! * [`Taxonomy::surface_forms`] lists every folded label with the skill it names (the extractor's
 //!   dictionary).
 //!
-//! Submodules: `esco` reads the CSV files, `fold` implements [`fold`], `forms` is the
+//! Submodules: `esco` reads the CSV files, `fold` implements [`fold`](fn@fold), `forms` is the
 //! surface-form index, `fuzzy` the trigram index behind fuzzy matching, [`onet`] reads O*NET 29.2
 //! and the ESCO ↔ O*NET occupation crosswalk, [`titles`] maps job titles to occupations, `custom`
 //! reads an organisation's own taxonomy CSVs ([`Taxonomy::add_custom`]).
@@ -237,7 +237,7 @@ pub struct Loaded {
 /// One distinct folded label of the taxonomy and the skill it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SurfaceForm<'a> {
-    /// The folded label (see [`fold`]).
+    /// The folded label (see [`fold`](fn@fold)).
     pub text: &'a str,
     /// The skill it names. When several skills share the label: a skill whose preferred label it
     /// is, else the lowest id.
@@ -579,7 +579,7 @@ impl Taxonomy {
         })
     }
 
-    /// The surface form equal to `folded` (which must already be [`fold`]ed), if any.
+    /// The surface form equal to `folded` (which must already be [`fold`](fn@fold)ed), if any.
     pub fn surface_form(&self, folded: &str) -> Option<SurfaceForm<'_>> {
         self.forms.get(folded).map(|f| SurfaceForm {
             text: &f.text,
@@ -597,7 +597,7 @@ impl Taxonomy {
     /// Adds O*NET's Technology Skills examples (call once, after any custom taxonomies and alias
     /// files; [`Taxonomy::load`] keeps that order):
     ///
-    /// * a technology whose [`fold`]ed name is a folded label or an alias of a skill already
+    /// * a technology whose [`fold`](fn@fold)ed name is a folded label or an alias of a skill already
     ///   there (ESCO's, or a custom taxonomy's) is **linked** to that skill (`Python` → ESCO
     ///   *Python (computer programming)*);
     /// * any other technology becomes a skill of its own, appended after the taxonomy's

@@ -3,7 +3,7 @@
 //!
 //! * [`Onet::load`] reads a folder laid out like `datasets/taxonomy/onet-29.2/` (each file as
 //!   `X.txt` or else `X.txt.gz`; tab-separated, header row, no quoting).
-//! * [`Onet::technology`] looks an O*NET technology example name up by its [`fold`]ed form;
+//! * [`Onet::technology`] looks an O*NET technology example name up by its [`fold`](fn@crate::taxonomy::fold)ed form;
 //!   [`Onet::link_esco`] attaches the ESCO skill that has the same folded label (or alias).
 //! * [`Crosswalk::load`] reads the Nesta crosswalk CSV: ESCO occupation URI ↔ O*NET-SOC code.
 
@@ -299,7 +299,7 @@ impl Onet {
         self.technologies.get(id as usize).map(|t| (id, t))
     }
 
-    /// The technology with an already [`fold`]ed name.
+    /// The technology with an already [`fold`](fn@crate::taxonomy::fold)ed name.
     pub fn technology_folded(&self, folded: &str) -> Option<(TechnologyId, &Technology)> {
         let id = *self.tech_by_fold.get(folded)?;
         self.technologies.get(id as usize).map(|t| (id, t))

@@ -24,7 +24,7 @@
 //! 8. `issuer_trust` — only with a trust store: the issuer must be known to it (else
 //!    `unknown_issuer`).
 //! 9. `consistency` — only with a trust store: embedded OB 2.0 BadgeClass / Issuer agree with
-//!    the pinned copies, hosted assertions lie in their issuer's hosted scope ([`consistency`]).
+//!    the pinned copies, hosted assertions lie in their issuer's hosted scope (`consistency`).
 //!
 //! Without a trust store (the default) checks 8 and 9 are not run, so no credential is ever
 //! `unknown_issuer`; no signing key is trusted either, so signed credentials are at best

@@ -1,5 +1,5 @@
 //! The outcome of a signature check (Data Integrity proof, JWS, VC-JWT), before it becomes a
-//! [`super::checks::Finding`].
+//! `checks::Finding`.
 
 use super::checks::Finding;
 use super::trust::{Missing, TrustStore};

@@ -17,7 +17,7 @@ pub(super) struct Slot {
 /// partial-credit maps, built once per run.
 pub(super) struct Index<'a> {
     pub(super) profiles: &'a [CandidateProfile],
-    /// One role per [`RoleClasses`] class (its representative): identical roles are scored once.
+    /// One role per [`RoleClasses`](super::classes::RoleClasses) class (its representative): identical roles are scored once.
     pub(super) roles: Vec<&'a Role>,
     pub(super) p: ScoreParams,
     pub(super) neighbours: &'a Neighbours,

@@ -112,7 +112,7 @@ impl RoleMap {
 }
 
 /// One candidate's credit for every asked skill it can earn credit for (dense, reset after use):
-/// the same maxima as [`super::credit::credit_of`], computed once per candidate so that scoring
+/// the same maxima as [`credit_of`](crate::score::credit_of), computed once per candidate so that scoring
 /// a role is one load per slot.
 pub(super) struct CreditMap {
     pub(super) credit: Vec<f64>,

@@ -13,7 +13,7 @@
 //!
 //! The **candidate side** bounds blocks of similar roles from the candidate's credits and scores
 //! the roles of the blocks that can still reach its K-th score, best block first (see
-//! [`blocks`]).
+//! `blocks`).
 //!
 //! The **role side** works in three phases per role:
 //!
