@@ -79,7 +79,7 @@ impl Blocks {
         order.sort_unstable();
 
         // Greedy cut: an item joins the current block unless the block is full or the union of
-        // keys would outgrow MAX_GROWTH × the largest member. Per key, the block's largest value
+        // keys would outgrow `shape.growth` × the largest member. Per key, the block's largest value
         // is kept as it grows and written out when the block closes.
         let mut members = Vec::with_capacity(n_items);
         let mut block_at = vec![0];

@@ -9,27 +9,22 @@
 //! ```
 //!
 //! so a score lies in [0, 1]. Both sides (top-K candidates per role, top-K roles per candidate)
-//! are exact and computed in parallel with rayon.
+//! are exact and computed in parallel with rayon, the same way (`search`):
 //!
-//! The **candidate side** bounds blocks of similar roles from the candidate's credits and scores
-//! the roles of the blocks that can still reach its K-th score, best block first (see
-//! `blocks`).
+//! 1. **Blocks.** The other side's items are cut into blocks of similar items (`blocks`):
+//!    roles by their skills, candidates by their skills and skill groups.
+//! 2. **One bound per block.** A role block is bounded for a candidate by
+//!    `Σ_{s ∈ union} max_{r ∈ block} factor(r, s) · credit(c, s)`; a candidate block is bounded
+//!    for a role by scoring a virtual candidate holding the members' skills and groups at their
+//!    largest weights. One pass over the (block, largest value) entries of the candidate's
+//!    credited skills, or of the role's slots and their partial-credit routes, bounds every
+//!    block at once.
+//! 3. **Best block first.** Blocks are opened in decreasing bound order and their members scored
+//!    exactly into a bounded top-K heap; the first block whose bound cannot reach the K-th
+//!    score ends the search. Work grows with what can reach the top-K, not with
+//!    candidates × roles, and pairs that only earn partial credit need no separate pass.
 //!
-//! The **role side** works in three phases per role:
-//!
-//! 1. **Exact accumulation** over the inverted index skill → candidates. For every candidate
-//!    sharing a skill with the role this yields an upper bound of its score: exact slots count
-//!    at most `max(w, B_c)`, the others at most `B_c` (the largest `discount · weight` over the
-//!    candidate's skills and the partial-credit routes they actually reach).
-//! 2. **Bounded scoring** (MaxScore style): candidates are scored exactly in decreasing bound
-//!    order into a bounded top-K heap, stopping as soon as the next bound cannot reach the
-//!    K-th score. Work grows with what can reach the top-K, not with candidates × roles.
-//! 3. **Partial-credit pass**: a candidate sharing no skill earns only partial credit, bounded
-//!    per slot by its partial-credit terms (a group list or a neighbour skill's holders, each
-//!    with the most it can add). Only if that could still enter the top-K does the role read
-//!    those lists, and only the *essential* ones: the tail of low-bound terms whose total cannot
-//!    reach the K-th score is skipped (MaxScore). When nothing can be skipped, exact scores are
-//!    accumulated slot by slot instead of bounded and re-scored.
+//! Identical roles are scored once (`classes`).
 //!
 //! Every exact score is computed in the role's skill order with the same products and maxima
 //! as [`super::credit::score_pair`], so the engine, the naive reference ([`super::naive`]) and explanations

@@ -17,7 +17,8 @@ pub(super) struct BlockScratch {
     pub(super) cur: Vec<f64>,
     /// Blocks touched by the slot being bounded, when its lists are short (role side).
     pub(super) cur_touched: Vec<u32>,
-    /// The partial-credit routes of the slot being bounded: (key, discount) (role side).
+    /// The routes of the slot being bounded, exact, hierarchy/relation and group: (key,
+    /// discount) (role side).
     pub(super) routes: Vec<(u32, f64)>,
     /// Touched blocks by bound (the storage is reused).
     pub(super) open: Vec<Open>,
@@ -155,7 +156,7 @@ pub(super) fn score_role(
     (top.into_sorted(), work)
 }
 
-/// A role block with its bound, ordered by bound (then by block, so the order is total).
+/// A block with its bound, ordered by bound (then by block, so the order is total).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Open(f64, u32);
 
