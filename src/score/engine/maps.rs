@@ -11,15 +11,15 @@ use crate::taxonomy::SkillId;
 /// skills and groups: one lookup each, then `Σ factor · credit` in slot order as `score_pair`.
 pub(super) struct RoleMap {
     /// skill → first entry, or `NONE`.
-    pub(super) head: Vec<u32>,
+    head: Vec<u32>,
     /// group → first entry, or `NONE`.
-    pub(super) group_head: Vec<u32>,
+    group_head: Vec<u32>,
     /// (local slot, discount, next entry)
-    pub(super) entries: Vec<(u32, f64, u32)>,
-    pub(super) skills: Vec<u32>,
-    pub(super) groups: Vec<u32>,
+    entries: Vec<(u32, f64, u32)>,
+    skills: Vec<u32>,
+    groups: Vec<u32>,
     /// Best credit per local slot for the candidate being scored.
-    pub(super) credit: Vec<f64>,
+    credit: Vec<f64>,
 }
 
 const NONE: u32 = u32::MAX;

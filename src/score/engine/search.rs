@@ -12,16 +12,16 @@ use super::{Work, eligible};
 /// most blocks are touched, and dense arrays need no branch to track which).
 pub(super) struct BlockScratch {
     /// Per block: the bound being accumulated.
-    pub(super) bound: Vec<f64>,
+    bound: Vec<f64>,
     /// Per block: the best credit on the slot being bounded (role side).
-    pub(super) cur: Vec<f64>,
+    cur: Vec<f64>,
     /// Blocks touched by the slot being bounded, when its lists are short (role side).
-    pub(super) cur_touched: Vec<u32>,
+    cur_touched: Vec<u32>,
     /// The routes of the slot being bounded, exact, hierarchy/relation and group: (key,
     /// discount) (role side).
-    pub(super) routes: Vec<(u32, f64)>,
+    routes: Vec<(u32, f64)>,
     /// Touched blocks by bound (the storage is reused).
-    pub(super) open: Vec<Open>,
+    open: Vec<Open>,
 }
 
 impl BlockScratch {

@@ -6,9 +6,9 @@ use super::EPS;
 
 /// A bounded top-K: keeps the K best `(index, score)` by score descending, index ascending.
 pub(super) struct TopK {
-    pub(super) k: usize,
-    pub(super) min_score: f64,
-    pub(super) heap: BinaryHeap<Worst>,
+    k: usize,
+    min_score: f64,
+    heap: BinaryHeap<Worst>,
 }
 
 /// Heap entry ordered so that the heap's top is the worst kept item.
