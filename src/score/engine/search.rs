@@ -20,8 +20,8 @@ pub(super) struct BlockScratch {
     /// The routes of the slot being bounded, exact, hierarchy/relation and group: (key,
     /// discount) (role side).
     routes: Vec<(u32, f64)>,
-    /// Touched blocks by bound (the storage is reused).
-    open: Vec<Open>,
+    /// The band of blocks being opened, as (bound, block) (the storage is reused).
+    open: Vec<(f64, u32)>,
 }
 
 impl BlockScratch {
@@ -63,11 +63,12 @@ impl BlockScratch {
             self.open.clear();
             for (b, &u) in self.bound.iter().enumerate() {
                 if u < hi && (u >= lo && u > 0.0) {
-                    self.open.push(Open(u, b as u32));
+                    self.open.push((u, b as u32));
                 }
             }
-            self.open.sort_unstable_by(|a, b| b.cmp(a));
-            for &Open(upper, b) in &self.open {
+            // Bound descending, then block ascending: a total order.
+            self.open.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for &(upper, b) in &self.open {
                 if !top.reachable(upper) {
                     break 'bands;
                 }
@@ -154,27 +155,6 @@ pub(super) fn score_role(
     s.search(blocks, &mut top, &mut work, fetch, score);
     map.clear();
     (top.into_sorted(), work)
-}
-
-/// A block with its bound, ordered by bound (then by block, so the order is total).
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Open(f64, u32);
-
-impl PartialEq for Open {
-    fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == std::cmp::Ordering::Equal
-    }
-}
-impl Eq for Open {}
-impl PartialOrd for Open {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Open {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&o.0).then(o.1.cmp(&self.1))
-    }
 }
 
 /// The top-K roles of candidate `c`, from blocks of similar roles (see [`super::blocks`]):
