@@ -54,6 +54,13 @@ impl<'a> Index<'a> {
         &self.cand_items[self.cand_mid[c]..self.cand_at[c + 1]]
     }
 
+    /// The block key of skill group `g` for candidate blocks: groups are numbered after the
+    /// skills, so one key space holds both.
+    #[inline]
+    pub(super) fn group_key(&self, g: u32) -> u32 {
+        self.skill_groups.len() as u32 + g
+    }
+
     /// Asks the CPU to start loading candidate `c`'s block (a hint; no effect on results).
     #[inline]
     pub(super) fn prefetch_candidate(&self, c: u32) {

@@ -210,7 +210,7 @@ pub fn score_all_with(
     let cand_blocks = Blocks::build(n_c, n_skills + taxonomy.groups.len(), &CANDIDATE_BLOCKS, |c, buf| {
         buf.extend_from_slice(ix.skills_of(c));
         if groups {
-            buf.extend(ix.groups_of(c).iter().map(|&(g, w)| (n_skills as u32 + g, w)));
+            buf.extend(ix.groups_of(c).iter().map(|&(g, w)| (ix.group_key(g), w)));
         }
     });
     let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_classes)

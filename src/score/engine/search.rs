@@ -109,7 +109,6 @@ pub(super) fn score_role(
 ) -> (Vec<(u32, f64)>, Work) {
     let p = &ix.p;
     let role = ix.roles[r];
-    let n_skills = ix.skill_groups.len() as u32;
     let gc = p.group_credit;
     let mut work = Work::default();
     map.fill(ix, r);
@@ -119,7 +118,7 @@ pub(super) fn score_role(
         s.routes.push((slot.skill, 1.0));
         s.routes.extend(ix.neighbours.of(slot.skill));
         if gc > 0.0 {
-            s.routes.extend(ix.skill_groups[slot.skill as usize].iter().map(|&g| (n_skills + g, gc)));
+            s.routes.extend(ix.skill_groups[slot.skill as usize].iter().map(|&g| (ix.group_key(g), gc)));
         }
         let mut len = 0;
         for &(key, d) in &s.routes {
