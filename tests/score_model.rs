@@ -176,3 +176,34 @@ fn scores_stay_within_zero_and_one_for_roles_of_any_length() {
         last = s;
     }
 }
+
+#[test]
+fn the_worked_example_of_scoring_md_scores_as_documented() {
+    let tax = common::taxonomy();
+    let id = |label: &str| tax.normalize_name(label).skill.unwrap_or_else(|| panic!("{label} is an ESCO label"));
+    let (sql, stats, viz, python, r) =
+        (id("SQL"), id("statistics"), id("data visualisation software"), id("Python"), id("R"));
+    assert!(tax.skill(python).groups.iter().any(|g| tax.skill(r).groups.contains(g)), "Python and R share a group");
+    let req = |skill| RoleSkill { requirement: Requirement::Required, skill, origin: SkillOrigin::Explicit };
+    let mut role = Role::new(
+        "data-analyst".into(),
+        "data analyst".into(),
+        None,
+        None,
+        vec![req(sql), req(stats), req(viz), RoleSkill { requirement: Requirement::Preferred, ..req(python) }],
+    );
+    let imp = [(sql, 1.2), (stats, 1.5), (viz, 2.0), (python, 1.0)];
+    role.set_importance(|s| imp.iter().find(|(k, _)| *k == s).map_or(1.0, |(_, v)| *v));
+    role.prior = 2.2;
+    let mut c = holder(&[sql, r], 1.0);
+    c.skills.push(HeldSkill { skill: stats, weight: 0.5, evidence: vec![1] });
+    c.skills.sort_by_key(|h| h.skill);
+    let (_, p) = default_params();
+    let s = score_pair(tax, &Neighbours::new(tax, &p), &c, &role, &p);
+    assert!((s - 1.58 / 6.16).abs() < 1e-12, "{s}");
+    let mut sql_only = role.clone();
+    sql_only.skills.retain(|x| x.skill == sql);
+    sql_only.set_importance(|_| 1.2);
+    let s = score_pair(tax, &Neighbours::new(tax, &p), &c, &sql_only, &p);
+    assert!((s - 0.96 / 3.16).abs() < 1e-12, "{s}");
+}
