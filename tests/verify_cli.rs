@@ -21,8 +21,12 @@ fn verify_with_the_example_trust_folder() {
     let lines: Vec<serde_json::Value> =
         String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let statuses: Vec<&str> = lines.iter().map(|v| v["status"].as_str().unwrap()).collect();
-    // No roster: the recipient cannot be matched, which outranks expired (not revoked).
-    assert_eq!(statuses, ["recipient_mismatch", "revoked"]);
+    // No roster: the recipient cannot be matched, which outranks expired. The revoked fixture
+    // names no recipient at all, which makes it malformed (its revocation is still reported).
+    assert_eq!(statuses, ["recipient_mismatch", "malformed"]);
+    let revocation = lines[1]["checks"].as_array().unwrap().iter().find(|c| c["check"] == "revocation").unwrap();
+    assert_eq!(revocation["outcome"], "fail");
+    assert!(revocation["detail"].as_str().unwrap().contains("revoked"), "{revocation}");
     let expiry = lines[0]["checks"].as_array().unwrap().iter().find(|c| c["check"] == "expiry").unwrap();
     assert_eq!(expiry["outcome"], "fail");
     for v in &lines {
