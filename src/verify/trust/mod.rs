@@ -183,6 +183,8 @@ pub struct TrustStore {
     skipped: Vec<SkippedFile>,
     hosted: HashMap<String, Arc<Value>>,
     gone: HashMap<String, String>,
+    pulled: std::collections::HashSet<String>,
+    snapshot_aliases: HashMap<String, String>,
     safe_shapes: crate::verify::jsonld::safe::ShapeMemo,
 }
 
@@ -257,6 +259,14 @@ impl TrustStore {
                 .push(TrustFile { path: "policy.toml".into(), sha256: crate::util::sha256_hex(text.as_bytes()) });
             store.policy = policy;
         }
+        let snapshot_path = dir.join(SNAPSHOT_FILE);
+        if snapshot_path.is_file() {
+            match read_capped(&snapshot_path) {
+                Ok(bytes) => store.read_snapshot(&bytes, SNAPSHOT_FILE),
+                Err(e @ TrustError::TooLarge { .. }) => store.skip(SNAPSHOT_FILE, e.to_string()),
+                Err(e) => return Err(e),
+            }
+        }
         let mut paths = Vec::new();
         walk(dir, &mut paths)?;
         paths.sort();
@@ -272,8 +282,7 @@ impl TrustStore {
             };
             store.files.push(TrustFile { path: rel.clone(), sha256: crate::util::sha256_hex(&bytes) });
             if rel == SNAPSHOT_FILE {
-                store.read_snapshot(&bytes, &rel);
-                continue;
+                continue; // read above, before any document
             }
             let is_jwt = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jwt"));
             let result = if is_jwt {
@@ -306,7 +315,9 @@ impl TrustStore {
         self.skipped.push(SkippedFile { path: rel.to_string(), reason });
     }
 
-    /// Reads `SNAPSHOT.json`: the URLs that answered `410 Gone` when fetched.
+    /// Reads `SNAPSHOT.json` (written by `trust pull`): the files it stored (pulled documents,
+    /// which never make an issuer known), the URLs that answered `410 Gone`, and the URL → id
+    /// aliases of documents whose id is not their URL.
     fn read_snapshot(&mut self, bytes: &[u8], rel: &str) {
         let snapshot: Value = match serde_json::from_slice(bytes) {
             Ok(v) => v,
@@ -318,6 +329,14 @@ impl TrustStore {
             if let (Some(url), Some(410)) = (url, status) {
                 let when = entry.get("fetched_at").and_then(Value::as_str).unwrap_or("(unknown time)");
                 self.gone.insert(url.to_string(), when.to_string());
+            }
+            if let Some(file) = entry.get("file").and_then(Value::as_str) {
+                self.pulled.insert(file.to_string());
+                if let (Some(url), Some(id)) = (url, entry.get("id").and_then(Value::as_str))
+                    && url != id
+                {
+                    self.snapshot_aliases.insert(url.to_string(), id.to_string());
+                }
             }
         }
     }
@@ -507,8 +526,16 @@ impl TrustStore {
     }
 
     /// The id a URL stands for: its `[aliases]` target, else itself.
+    ///
+    /// The policy's `[aliases]` come first, then those `SNAPSHOT.json` records for documents
+    /// whose id is not the URL they were fetched from.
     pub fn resolve_alias<'a>(&'a self, url: &'a str) -> &'a str {
-        self.policy.aliases.get(url).map_or(url, String::as_str)
+        self.policy.aliases.get(url).or_else(|| self.snapshot_aliases.get(url)).map_or(url, String::as_str)
+    }
+
+    /// Whether the document pinned under `id` was placed by hand (not fetched by `trust pull`).
+    fn placed_by_hand(&self, id: &str) -> bool {
+        self.docs.get(self.resolve_alias(id)).is_some_and(|(_, file)| !self.pulled.contains(file))
     }
 
     /// Any pinned document by id (or alias).
@@ -551,7 +578,8 @@ impl TrustStore {
         self.status_lists.get(self.resolve_alias(url))
     }
 
-    /// How the store knows `issuer_id`: the policy entry, else a pinned profile or DID document.
+    /// How the store knows `issuer_id`: the policy entry, else a profile or DID document pinned
+    /// by hand (one fetched by `trust pull` does not count).
     pub fn issuer_known(&self, issuer_id: &str) -> Option<KnownIssuer<'_>> {
         if let Some(p) = self.policy.issuer(issuer_id) {
             return Some(KnownIssuer {
@@ -559,7 +587,10 @@ impl TrustStore {
                 tier: p.tier.clone().unwrap_or(self.policy.default_tier.clone()),
             });
         }
-        if self.profile(issuer_id).is_some() || self.did_docs.contains_key(issuer_id) {
+        // A pulled profile or DID document is evidence, not trust: only one placed by hand
+        // makes its issuer known.
+        let pinned = self.profile(issuer_id).is_some() || self.did_docs.contains_key(issuer_id);
+        if pinned && self.placed_by_hand(issuer_id) {
             return Some(KnownIssuer { policy: None, tier: self.policy.default_tier.clone() });
         }
         None
