@@ -278,3 +278,48 @@ fn stray_files_in_the_trust_folder_are_skipped_and_listed_not_fatal() {
     let (_, got) = verify_files(&[("revoked.jwt", jwt_file(&[("revocation", REV, 3)]))], &store);
     assert_statuses(&got, &[("revoked.jwt", Status::Revoked)]);
 }
+
+#[test]
+fn a_run_counts_stray_trust_files_and_lists_them_among_the_rejects() {
+    use skillmatch::pipeline::{ProgressMode, RunRequest, run};
+    let (trust, _) = jwt_trust();
+    write(trust.path(), "registry.json", &json!({"issuers": ["https://issuer.example"]}).to_string());
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "roster.csv", &format!("candidate_id,emails,location\nc1,{ALICE},Lisbon\n"));
+    write(d, "badges/c1/a.jwt", &ob3_jwt(Some(ALICE), &[("revocation", REV, 4)]));
+    write(
+        d,
+        "postings.jsonl",
+        &format!(
+            "{}\n",
+            json!({"@type": "JobPosting", "identifier": "r1", "title": "systems programmer",
+                                 "description": "Rust", "skills": ["systems programming"]})
+        ),
+    );
+    let mut config = skillmatch::config::Config::default();
+    config.inputs.roster = Some(d.join("roster.csv"));
+    config.inputs.badges = vec![d.join("badges")];
+    config.inputs.postings = vec![d.join("postings.jsonl")];
+    config.taxonomy.esco_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy/esco-v1.2.0");
+    config.verify.trust = Some(trust.path().to_path_buf());
+    let req = RunRequest {
+        config,
+        as_of: as_of(),
+        out_root: d.join("out"),
+        run_id: Some("t".into()),
+        threads: 1,
+        progress: ProgressMode::Quiet,
+    };
+    let summary = run(&req).expect("a stray trust file does not stop the run");
+    let counts = summary.manifest.ingest["trust"];
+    // dids/issuer.json + 6 status lists accepted, registry.json rejected.
+    assert_eq!((counts.read, counts.accepted, counts.rejected), (8, 7, 1), "{counts:?}");
+    let rejects = std::fs::read_to_string(summary.run_dir.join("rejects.jsonl")).unwrap();
+    let line = rejects.lines().find(|l| l.contains("registry.json")).unwrap_or_else(|| panic!("{rejects}"));
+    let r: Value = serde_json::from_str(line).unwrap();
+    assert_eq!(r["kind"], "trust");
+    assert!(r["reason"].as_str().unwrap().contains("no id"), "{r}");
+    let verification = std::fs::read_to_string(summary.run_dir.join("verification.csv")).unwrap();
+    assert!(verification.lines().nth(1).is_some_and(|l| l.contains("verified")), "{verification}");
+}
