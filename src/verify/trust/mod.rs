@@ -269,9 +269,15 @@ impl TrustStore {
         }
         let mut paths = Vec::new();
         walk(dir, &mut paths)?;
-        paths.sort();
+        let rel_of = |path: &Path| path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        // Documents placed by hand first, then those `trust pull` fetched: a pulled document
+        // that claims the id of one placed by hand is skipped, never the other way round.
+        paths.sort_by_cached_key(|p| {
+            let rel = rel_of(p);
+            (store.pulled.contains(&rel), rel)
+        });
         for path in paths {
-            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let rel = rel_of(&path);
             let bytes = match read_capped(&path) {
                 Ok(b) => b,
                 Err(e @ TrustError::TooLarge { .. }) => {
@@ -301,11 +307,12 @@ impl TrustStore {
             };
             match result {
                 Ok(()) => {}
-                Err(e @ TrustError::Duplicate { .. }) => return Err(e),
+                Err(e @ TrustError::Duplicate { .. }) if !store.pulled.contains(&rel) => return Err(e),
                 Err(e) => store.skip(&rel, e.to_string()),
             }
         }
         store.files.sort_by(|a, b| a.path.cmp(&b.path));
+        store.skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(store)
     }
 

@@ -134,3 +134,36 @@ fn default_store_is_not_configured() {
     assert!(!s.is_configured());
     assert!(s.is_empty());
 }
+
+#[test]
+fn a_pulled_document_never_displaces_one_placed_by_hand() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a-hand.json", r#"{"id": "https://x.example/i", "type": "Profile", "name": "Hand"}"#);
+    write(tmp.path(), "pulled/0a.json", r#"{"id": "https://x.example/i", "type": "Profile", "name": "Pulled"}"#);
+    write(tmp.path(), "z-hand.json", r#"{"id": "https://x.example/j", "type": "Profile", "name": "J"}"#);
+    write(
+        tmp.path(),
+        "SNAPSHOT.json",
+        r#"{"entries": [{"url": "https://x.example/i", "status": 200, "file": "pulled/0a.json", "id": "https://x.example/i"}]}"#,
+    );
+    let s = TrustStore::load(tmp.path()).unwrap();
+    assert_eq!(s.profile("https://x.example/i").and_then(|p| p.get("name")).and_then(Value::as_str), Some("Hand"));
+    assert_eq!(s.skipped().len(), 1);
+    assert_eq!(s.skipped()[0].path, "pulled/0a.json");
+    assert!(s.issuer_known("https://x.example/i").is_some(), "placed by hand");
+}
+
+#[test]
+fn a_pulled_profile_does_not_make_its_issuer_known() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "pulled/0b.json", r#"{"id": "https://y.example/i", "type": "Profile", "name": "Pulled"}"#);
+    write(
+        tmp.path(),
+        "SNAPSHOT.json",
+        r#"{"entries": [{"url": "https://y.example/i/", "status": 200, "file": "pulled/0b.json", "id": "https://y.example/i"}]}"#,
+    );
+    let s = TrustStore::load(tmp.path()).unwrap();
+    assert!(s.profile("https://y.example/i").is_some());
+    assert!(s.profile("https://y.example/i/").is_some(), "reached from its URL through the snapshot alias");
+    assert!(s.issuer_known("https://y.example/i").is_none());
+}
