@@ -82,6 +82,12 @@ fn run_pull(a: PullArgs) -> Result<(), Failure> {
     })?;
     let entries = &report.snapshot.entries;
     let failed = report.errors().count();
+    let unreadable = ingested.rejects.iter().filter(|r| r.kind == "badge").count();
+    if unreadable > 0 {
+        eprintln!(
+            "skillmatch: warning: {unreadable} badge file(s) or record(s) could not be read; their URLs were not collected"
+        );
+    }
     println!(
         "trust pull: {} URL(s) from {} credential(s): {} stored, {} with an error; snapshot {}",
         entries.len(),
