@@ -446,3 +446,26 @@ fn refresh_reports_rotated_keys_grown_lists_and_withdrawn_assertions() {
     let (_, got) = verify_files(&files, &store);
     assert_statuses(&got, &[("hosted-ok.json", Status::Revoked)]);
 }
+
+#[test]
+fn a_snapshot_naming_files_outside_pulled_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let badges = tmp.path().join("badges");
+    std::fs::create_dir_all(&badges).unwrap();
+    let trust = tmp.path().join("trust");
+    write(
+        &trust,
+        "SNAPSHOT.json",
+        &json!({"created_by": "someone", "entries": [{"url": "https://a.example/i", "kind": "issuer",
+            "fetched_at": "2026-01-01T00:00:00Z", "status": 200, "sha256": null, "size": null,
+            "file": "../../etc/passwd", "id": "https://a.example/i", "error": null}]})
+        .to_string(),
+    );
+    let out = pull(&badges, &trust, &["--refresh"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a pulled/<hash>"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

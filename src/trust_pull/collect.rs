@@ -90,6 +90,18 @@ pub fn did_web_url(did: &str) -> Option<String> {
     })
 }
 
+/// The `did:web` DID whose document is served at `url` (the inverse of [`did_web_url`]).
+pub fn did_from_url(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let (host, path) = rest.split_once('/')?;
+    let host = host.replace(':', "%3A");
+    if path == ".well-known/did.json" {
+        return Some(format!("did:web:{host}"));
+    }
+    let dirs = path.strip_suffix("/did.json")?;
+    Some(format!("did:web:{host}:{}", dirs.replace('/', ":")))
+}
+
 /// The references a credential needs.
 pub fn from_credential(c: &Credential, out: &mut Targets) {
     let raw = c.raw.as_deref();
@@ -208,6 +220,9 @@ mod tests {
         assert_eq!(did_web_url("did:web:"), None);
         assert_eq!(did_web_url("did:web:a.example:..:etc"), None);
         assert_eq!(did_web_url("did:key:z6Mk"), None);
+        for did in ["did:web:example.com", "did:web:example.com:user:alice", "did:web:localhost%3A8443"] {
+            assert_eq!(did_from_url(&did_web_url(did).unwrap()).as_deref(), Some(did));
+        }
     }
 
     #[test]

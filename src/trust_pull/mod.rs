@@ -159,8 +159,12 @@ pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport
             return Err(PullError::Exists(out.display().to_string()));
         }
         let bytes = std::fs::read(&snapshot_path).map_err(io("read", &snapshot_path))?;
-        let snap: Snapshot = serde_json::from_slice(&bytes)
-            .map_err(|e| PullError::BadSnapshot { path: snapshot_path.display().to_string(), reason: e.to_string() })?;
+        let bad = |reason: String| PullError::BadSnapshot { path: snapshot_path.display().to_string(), reason };
+        let snap: Snapshot = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+        // Only file names this tool writes: a snapshot edited to name another file is refused.
+        if let Some(f) = snap.entries.iter().filter_map(|e| e.file.as_deref()).find(|f| !is_pulled_name(f)) {
+            return Err(bad(format!("entry file {f:?} is not a pulled/<hash>.json|.jwt name")));
+        }
         Some(snap)
     } else {
         None
@@ -294,9 +298,21 @@ pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport
     Ok(PullReport { snapshot, changes })
 }
 
-/// The DID a `did_document` entry was fetched for.
+/// The DID a `did_document` entry was fetched for (its id, or derived back from its URL).
 fn did_for(e: &SnapshotEntry) -> Option<String> {
-    (e.kind == Kind::DidDocument).then(|| e.id.clone()).flatten()
+    if e.kind != Kind::DidDocument {
+        return None;
+    }
+    e.id.clone().or_else(|| collect::did_from_url(&e.url))
+}
+
+/// Whether `f` is a name [`file_for`] gives.
+fn is_pulled_name(f: &str) -> bool {
+    let Some(name) = f.strip_prefix(&format!("{PULLED_DIR}/")) else {
+        return false;
+    };
+    let stem = name.strip_suffix(".json").or_else(|| name.strip_suffix(".jwt"));
+    stem.is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn now() -> String {
