@@ -163,6 +163,17 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         }
     }
     if let Some(dir) = &cfg.verify.trust {
+        // Trust-folder files that are not trust documents were skipped with a warning when the
+        // store loaded; they are counted (kind `trust`) and listed among the rejects.
+        ingested.counts.insert("trust".into(), trust_counts(&trust));
+        for s in trust.skipped() {
+            ingested.rejects.push(crate::ingest::Reject {
+                kind: "trust".into(),
+                path: dir.join(&s.path).display().to_string(),
+                position: "whole file".into(),
+                reason: format!("skipped, not a trust document: {}", s.reason),
+            });
+        }
         for f in trust.files() {
             let path = dir.join(&f.path);
             let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -338,6 +349,20 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress.finish("report", t.elapsed(), &run_dir.display().to_string());
     progress.close();
     Ok(RunSummary { run_dir, manifest })
+}
+
+/// Counts of the trust folder's files (kind `trust`): every document file read (`policy.toml`
+/// and `SNAPSHOT.json` are not documents), accepted when it was a trust document, rejected when
+/// it was skipped.
+fn trust_counts(trust: &crate::verify::TrustStore) -> crate::ingest::Counts {
+    let skipped = trust.skipped().len() as u64;
+    let accepted = trust
+        .files()
+        .iter()
+        .filter(|f| f.path != "policy.toml" && f.path != crate::verify::trust::SNAPSHOT_FILE)
+        .filter(|f| !trust.skipped().iter().any(|s| s.path == f.path))
+        .count() as u64;
+    crate::ingest::Counts { read: accepted + skipped, accepted, rejected: skipped }
 }
 
 /// What [`load_taxonomy`] loaded.
