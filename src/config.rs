@@ -222,6 +222,9 @@ pub struct RunConfig {
     pub out: Option<PathBuf>,
     /// Worker threads; 0 or absent = all cores.
     pub threads: Option<usize>,
+    /// Start every CSV output with a UTF-8 byte order mark, so that Excel shows `’` rather than
+    /// `â€™` (default `false`: the BOM trips some CSV tools).
+    pub csv_bom: bool,
 }
 
 /// The whole configuration.

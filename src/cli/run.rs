@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Trust folder for verification (replaces the config's `[verify] trust`).
     #[arg(long)]
     trust: Option<PathBuf>,
+    /// Start every CSV output with a UTF-8 byte order mark, for Excel (sets `[run] csv_bom`).
+    #[arg(long)]
+    csv_bom: bool,
 }
 
 /// Runs `run`.
@@ -91,6 +94,9 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     if let Some(t) = a.trust {
         must_exist("--trust", &t)?;
         config.verify.trust = Some(t);
+    }
+    if a.csv_bom {
+        config.run.csv_bom = true;
     }
     if let Some(k) = a.top_k {
         config.score.top_k = k;

@@ -321,9 +321,10 @@ impl RunFolder {
     /// The role's ranked candidates as the run reported them: (candidate id, score).
     pub fn ranking(&self, role_id: &str) -> Vec<(String, f64)> {
         let Some(df) = rows_where(&self.matches, "role_id", role_id) else { return Vec::new() };
-        let mut rows: Vec<(u64, String, f64)> = (0..df.height())
+        let mut rows: Vec<(i64, String, f64)> = (0..df.height())
             .filter_map(|i| {
-                let rank = df.column("rank").ok()?.u64().ok()?.get(i)?;
+                // INT64 since outputs are written for every reader; UINT64 in older run folders.
+                let rank = df.column("rank").ok()?.cast(&DataType::Int64).ok()?.i64().ok()?.get(i)?;
                 Some((rank, str_at(&df, "candidate_id", i)?, f64_at(&df, "score", i)))
             })
             .collect();
