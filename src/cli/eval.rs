@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{Failure, must_exist};
+use super::{Failure, must_exist, print_line, print_text};
 use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
 use skillmatch::eval::{evaluate_dir, format_table};
 use skillmatch::extract::Extractor;
@@ -64,8 +64,8 @@ fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     let index = TitleIndex::build(&t, onet.as_ref().map(|(o, c)| (o, c)));
     let report = evaluate_titles(&a.data, &t, &index).map_err(Failure::usage)?;
     match a.format {
-        Format::Table => print!("{}", format_titles_table(&report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::run)?),
+        Format::Table => print_text(format_titles_table(&report))?,
+        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }
@@ -101,8 +101,8 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
     let ex = Extractor::new(&t);
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;
     match a.format {
-        Format::Table => print!("{}", format_table(&report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::run)?),
+        Format::Table => print_text(format_table(&report))?,
+        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Failure, bundled, must_exist, parse_date};
+use super::{Failure, at_least_one, bundled, must_exist, parse_date, print_line};
 use skillmatch::config::Config;
 use skillmatch::pipeline::{ProgressMode, RunRequest, run as run_pipeline};
 
@@ -36,11 +36,11 @@ pub struct RunArgs {
     /// Output root; the run writes `<out>/<run-id>/` (default: config, else ./reports).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads (default: config, else all cores).
-    #[arg(long)]
+    /// Worker threads, at least 1 (default: config, else all cores).
+    #[arg(long, value_parser = at_least_one)]
     threads: Option<usize>,
-    /// Rows per role and per candidate.
-    #[arg(long)]
+    /// Rows per role and per candidate, at least 1.
+    #[arg(long, value_parser = at_least_one)]
     top_k: Option<usize>,
     /// Name of the run folder (default: the UTC start time).
     #[arg(long)]
@@ -116,6 +116,5 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         config,
     };
     let summary = run_pipeline(&req).map_err(|e| if e.is_usage() { Failure::usage(e) } else { Failure::run(e) })?;
-    println!("{}", summary.run_dir.display());
-    Ok(())
+    print_line(summary.run_dir.display())
 }

@@ -10,9 +10,11 @@ mod claims;
 mod credly;
 mod credly_csv;
 mod csvrec;
-mod dates;
+pub mod dates;
 mod decode;
 mod files;
+#[cfg(test)]
+mod fuzz;
 mod json;
 mod jws;
 mod limits;

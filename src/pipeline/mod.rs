@@ -3,6 +3,7 @@
 //! `ingest` (while the taxonomy loads on the other core) → `verify` → `normalize` (taxonomy +
 //! extract) → `score` → `report`. Every stage's output is a typed value handed to the next.
 
+pub mod guards;
 pub mod progress;
 
 use std::collections::BTreeMap;
@@ -67,6 +68,9 @@ pub enum PipelineError {
         /// The skill as written.
         skill: String,
     },
+    /// The inputs yielded nothing, too little, or mostly rejects (`[run]` guards).
+    #[error("{0}")]
+    Guard(#[from] guards::GuardError),
     /// The run has nothing to read.
     #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
     NoInputs,
@@ -155,6 +159,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let t = Instant::now();
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
+    guards::check(cfg, &ingested)?;
     let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files, custom_rejects, custom_counts } =
         taxonomy?;
     // O*NET's files are among the taxonomy's when its technologies were added; record them here
@@ -428,7 +433,10 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
             });
         }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let sha256 = crate::util::sha256_file(path).unwrap_or_default();
+        // The manifest pins every input by its hash: one that cannot be computed is an error,
+        // never an empty string.
+        let sha256 =
+            crate::util::sha256_file(path).map_err(|source| TaxonomyError::Io { path: shown.clone(), source })?;
         files.push(InputFile { kind: "alias".into(), path: shown, sha256, bytes });
     }
     counts.read = counts.accepted + counts.rejected;
