@@ -135,7 +135,7 @@ fn outputs_show_skill_labels_badge_names_and_positions_in_their_own_columns() {
         assert!(!r["source"].contains('#') && !r["position"].is_empty(), "{r:?}");
         assert!(r["source"].starts_with("badges/"), "relative to the badges input's folder: {r:?}");
     }
-    assert!(verification.iter().any(|r| r["position"] == "whole file"));
+    assert!(verification.iter().any(|r| r["position"].starts_with("verifiableCredential[")), "CLR positions");
 }
 
 #[test]
@@ -176,4 +176,27 @@ fn data_files_are_byte_identical_whatever_folder_the_run_starts_from() {
             (std::fs::read(first.join(name)).expect("first"), std::fs::read(second.join(name)).expect("second"));
         assert!(a == b, "{name} differs between runs started from {} and {}", d.display(), d.join("g").display());
     }
+}
+
+#[test]
+fn a_baked_image_holding_only_a_hosted_url_is_kept_and_reported_malformed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("badges/cand-1")).expect("mkdir");
+    let url = "https://example.org/assertions/1.json";
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:openbadges=\"http://openbadges.org\">\
+         <openbadges:assertion verify=\"{url}\"/></svg>"
+    );
+    std::fs::write(d.join("badges/cand-1/hosted.svg"), svg).expect("write");
+    std::fs::write(d.join("roster.csv"), "candidate_id,emails,location\ncand-1,a@example.org,Rome\n").expect("roster");
+    let o = skillmatch(&["verify", "badges", "--roster", "roster.csv", "--as-of", "2026-11-01"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["status"], "malformed", "{}", lines[0]);
+    assert_eq!(lines[0]["credential_id"], url);
+    let checks = lines[0]["checks"].to_string();
+    assert!(checks.contains(skillmatch::ingest::HOSTED_NOT_FETCHED), "{checks}");
 }
