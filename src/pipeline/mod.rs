@@ -402,11 +402,18 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
 
     let mut custom_rejects = Vec::new();
     let mut custom_counts = Counts::default();
+    // Counts follow the loader's own ledger (`read == added + skipped`): a row added without its
+    // parent is accepted (its problem is a warning on stderr), only skipped rows are rejects.
     for (path, load) in &loaded.custom {
         let shown = path.display().to_string();
         custom_counts.read += load.read as u64;
-        custom_counts.rejected += load.problems.len() as u64;
+        custom_counts.accepted += load.added as u64;
         for p in &load.problems {
+            if !p.skipped {
+                tracing::warn!("{shown} line {}: {}", p.line, p.reason);
+                continue;
+            }
+            custom_counts.rejected += 1;
             custom_rejects.push(Reject {
                 kind: "taxonomy".into(),
                 path: shown.clone(),
@@ -415,7 +422,6 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
             });
         }
     }
-    custom_counts.accepted = custom_counts.read - custom_counts.rejected;
 
     let mut rejects = Vec::new();
     let mut counts = Counts::default();
