@@ -104,7 +104,7 @@ fn outputs_show_skill_labels_badge_names_and_positions_in_their_own_columns() {
         let uris: Vec<Option<&str>> = df.column("skill_uri").expect("uri").str().expect("text").iter().collect();
         let labels: Vec<Option<&str>> = df.column("skill_label").expect("label").str().expect("text").iter().collect();
         assert!(df.height() > 0, "{file} has rows");
-        for (u, l) in uris.into_iter().zip(labels.into_iter()) {
+        for (u, l) in uris.into_iter().zip(labels) {
             assert!(l.is_some_and(|l| !l.is_empty()), "{file}: a label beside {u:?}");
             // ESCO skills carry ESCO's label (O*NET technologies added by the run are not in `tax`).
             if let Some(skill) = u.and_then(|u| tax.skill_by_uri(u)) {

@@ -373,7 +373,7 @@ proptest! {
         let mut ledger = Ledger::new();
         let roster = super::roster::read_roster(&p, &mut ledger);
         let _ = super::claims::read_claims(&p, &Default::default(), Some(&roster), &mut ledger);
-        let _ = super::postings::read_postings(&[p.clone()], &mut ledger);
+        let _ = super::postings::read_postings(std::slice::from_ref(&p), &mut ledger);
         for (kind, c) in &ledger.counts {
             prop_assert_eq!(c.read, c.accepted + c.rejected, "{} counts reconcile", kind);
         }

@@ -151,7 +151,7 @@ impl Table {
             data_page_size: None,
         };
         let encodings = schema.iter_values().map(|f| get_dtype_encoding(&f.dtype)).collect();
-        let batches: Vec<_> = df.iter_chunks(level, false).filter(|b| b.len() > 0).collect();
+        let batches: Vec<_> = df.iter_chunks(level, false).filter(|b| !b.is_empty()).collect();
         let rows: Vec<usize> = batches.iter().map(|b| b.len()).collect();
         let groups = RowGroupIterator::try_new(batches.into_iter().map(Ok), &schema, options, encodings)?;
         let mut writer = FileWriter::try_new(File::create(path)?, schema, options)?;
