@@ -57,7 +57,8 @@ pub struct InputsConfig {
 pub struct TaxonomyConfig {
     /// Load ESCO from `esco_dir` (default); `false`: use only the `custom` taxonomies.
     pub esco: bool,
-    /// Folder of the ESCO CSV export (v1.2.0 layout).
+    /// Folder of the ESCO CSV export (v1.2.0 layout); in a config file without it, the bundled
+    /// ESCO ([`bundled_esco_dir`]), wherever the config lives.
     pub esco_dir: PathBuf,
     /// An organisation's own taxonomies: CSV files `id,label,alt_labels,parent`, added after
     /// ESCO in this order (see [`crate::taxonomy::Taxonomy::add_custom`]).
@@ -120,6 +121,17 @@ impl TaxonomyConfig {
             fuzzy_threshold: self.fuzzy_threshold,
         }
     }
+}
+
+/// The ESCO folder shipped with skillmatch: `datasets/taxonomy/esco-v1.2.0` in the working
+/// directory when there, else in the source checkout the binary was built from.
+pub fn bundled_esco_dir() -> PathBuf {
+    let relative = Path::new("datasets/taxonomy/esco-v1.2.0");
+    if relative.is_dir() {
+        return relative.to_path_buf();
+    }
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    if checkout.is_dir() { checkout } else { relative.to_path_buf() }
 }
 
 impl Default for TaxonomyConfig {
@@ -253,16 +265,59 @@ pub const DEFAULT_INFERRED_WEIGHT: f64 = 0.5;
 /// Default `[score] thin_role_skills`.
 pub const DEFAULT_THIN_ROLE_SKILLS: usize = 3;
 
+/// Reads `[run] as_of` with [`crate::ingest::dates::parse_as_of`]: a string, or a TOML date
+/// literal (`as_of = 2026-11-01`).
+fn strict_as_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    let text = match Option::<Repr>::deserialize(d)? {
+        None => return Ok(None),
+        Some(Repr::Text(s)) => s,
+        Some(Repr::Toml(dt)) => dt.to_string(),
+    };
+    crate::ingest::dates::parse_as_of(&text).map(Some).map_err(|e| serde::de::Error::custom(format!("as_of: {e}")))
+}
+
 /// Run-level settings.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
-    /// Evaluation date for expiry and validity; today (UTC) when absent.
+    /// Evaluation date for expiry and validity; today (UTC) when absent. Exactly `YYYY-MM-DD`
+    /// (a string or a TOML date) with a year in 1970..=2100.
+    #[serde(deserialize_with = "strict_as_of")]
     pub as_of: Option<NaiveDate>,
     /// Output root: each run writes `<out>/<run-id>/`.
     pub out: Option<PathBuf>,
-    /// Worker threads; 0 or absent = all cores.
+    /// Worker threads, at least 1; absent = all cores.
     pub threads: Option<usize>,
+    /// Start every CSV output with a UTF-8 byte order mark, so that Excel shows `’` rather than
+    /// `â€™` (default `false`: the BOM trips some CSV tools).
+    pub csv_bom: bool,
+    /// Fail the run (exit 1) when the roster yields fewer candidates (default 1).
+    pub min_candidates: usize,
+    /// Fail the run (exit 1) when the postings yield fewer roles (default 1).
+    pub min_roles: usize,
+    /// Fail the run (exit 1) when more than this share, in [0, 1], of the roster, claims, badge
+    /// or posting records is rejected (default 0.5; 1 turns the check off).
+    pub max_reject_share: f64,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            as_of: None,
+            out: None,
+            threads: None,
+            csv_bom: false,
+            min_candidates: 1,
+            min_roles: 1,
+            max_reject_share: 0.5,
+        }
+    }
 }
 
 /// The whole configuration.
@@ -311,8 +366,17 @@ impl Config {
             .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
         let mut config: Config = toml::from_str(&text)
             .map_err(|e| ConfigError::Parse { path: path.display().to_string(), reason: e.to_string() })?;
+        // Without `[taxonomy] esco_dir` the bundled ESCO is used, wherever the config lives.
+        let esco_given = text
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| t.get("taxonomy").and_then(|t| t.get("esco_dir")).map(|_| ()))
+            .is_some();
         let base = path.parent().unwrap_or_else(|| Path::new("."));
         config.resolve_paths(base);
+        if !esco_given {
+            config.taxonomy.esco_dir = bundled_esco_dir();
+        }
         config.validate()?;
         Ok(config)
     }
@@ -389,6 +453,18 @@ impl Config {
                 "[score] recency_half_life_days = {} must be a non-negative number of days (0 = no decay)",
                 s.recency_half_life_days
             )));
+        }
+        let r = &self.run;
+        if !(0.0..=1.0).contains(&r.max_reject_share) {
+            return Err(ConfigError::Invalid(format!(
+                "[run] max_reject_share = {} must be within 0..=1 (1 turns the check off)",
+                r.max_reject_share
+            )));
+        }
+        if r.threads == Some(0) {
+            return Err(ConfigError::Invalid(
+                "[run] threads = 0: give at least 1, or leave it out for all cores".into(),
+            ));
         }
         if s.top_k == 0 {
             return Err(ConfigError::Invalid("[score] top_k must be at least 1".into()));
@@ -485,6 +561,38 @@ mod tests {
         t.esco = true;
         assert!(t.onet_folder().is_some() && t.crosswalk_path().is_some());
         assert_eq!(c.taxonomy.load_spec(None).esco_dir, None);
+    }
+
+    #[test]
+    fn a_config_without_esco_dir_uses_the_bundled_taxonomy_wherever_it_lives() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[run]\nas_of = \"2026-11-01\"\n").expect("write");
+        let c = Config::load(&p).expect("loads");
+        assert_eq!(c.taxonomy.esco_dir, bundled_esco_dir());
+        assert!(c.taxonomy.esco_dir.is_dir(), "{}", c.taxonomy.esco_dir.display());
+        std::fs::write(&p, "[taxonomy]\nesco_dir = \"esco\"\n").expect("write");
+        assert_eq!(Config::load(&p).expect("loads").taxonomy.esco_dir, dir.path().join("esco"));
+    }
+
+    #[test]
+    fn as_of_is_an_exact_date_and_guards_have_documented_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        for bad in ["\"26-11-01\"", "\"2026-11-1\"", "\"3000-01-01\""] {
+            std::fs::write(&p, format!("[run]\nas_of = {bad}\n")).expect("write");
+            let e = Config::load(&p).expect_err(bad).to_string();
+            assert!(e.contains("YYYY-MM-DD") && e.contains(bad.trim_matches('"')), "{e}");
+        }
+        std::fs::write(&p, "[run]\nas_of = 2026-11-01\n").expect("write");
+        assert_eq!(Config::load(&p).expect("TOML date").run.as_of, NaiveDate::from_ymd_opt(2026, 11, 1));
+        let r = RunConfig::default();
+        assert_eq!((r.min_candidates, r.min_roles, r.max_reject_share), (1, 1, 0.5));
+        for bad in ["max_reject_share = 1.5", "threads = 0"] {
+            std::fs::write(&p, format!("[run]\n{bad}\n")).expect("write");
+            let e = Config::load(&p).expect_err(bad).to_string();
+            assert!(e.contains(bad.split(' ').next().expect("key")), "{e}");
+        }
     }
 
     #[test]

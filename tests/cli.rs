@@ -160,9 +160,9 @@ fn shortlist_and_explain_answer_from_the_run_folder() {
     let o = skillmatch(&["shortlist", "--run", "out/q", "--role", role, "--must", &held, "--format", "json"], d);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json array");
     assert!(rows.iter().any(|r| r["candidate_id"] == cand));
-    let o = skillmatch(&["shortlist", "--run", "out/q", "--role", role, "--min-score", "1.01", "--format", "json"], d);
+    let o = skillmatch(&["shortlist", "--run", "out/q", "--role", role, "--min-score", "1", "--format", "json"], d);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("json array");
-    assert!(rows.is_empty());
+    assert!(rows.iter().all(|r| r["score"].as_f64() == Some(1.0)), "{rows:?}");
 
     let o = skillmatch(&["explain", "--run", "out/q", "--role", role, "--candidate", cand, "--format", "json"], d);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
@@ -214,4 +214,146 @@ fn a_bundles_layout_folder_runs_with_its_generated_run_toml() {
     assert!(m["ingest"]["claims"]["accepted"].as_u64().expect("count") > 30);
     let pathways = read_csv(&d.join("out/b/pathways.csv"));
     assert!(!pathways.is_empty(), "the generated pathways are configured");
+}
+
+/// Writes `text` into `d/name` (a roster or postings file).
+fn put(d: &Path, name: &str, text: &str) {
+    std::fs::write(d.join(name), text).expect("write fixture");
+}
+
+#[test]
+fn an_input_that_yields_nothing_fails_the_run_naming_the_file_and_the_first_reason() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 8, 3, 5, false);
+    let d = data.path();
+    put(d, "empty.csv", "");
+    put(d, "header.csv", "candidate_id,emails,location\n");
+    put(d, "semicolon.csv", "candidate_id;emails;location\ncand-000001;a@example.org;Rome\n");
+    put(d, "none.jsonl", "");
+    let cases: [(&str, &str, &str); 5] = [
+        ("badges", "postings.jsonl", "badges"),
+        ("empty.csv", "postings.jsonl", "empty file"),
+        ("header.csv", "postings.jsonl", "no data rows"),
+        ("semicolon.csv", "postings.jsonl", "header must name candidate_id"),
+        ("roster.csv", "none.jsonl", "none.jsonl"),
+    ];
+    for (roster, postings, needle) in cases {
+        let args = ["run", "--roster", roster, "--badges", "badges", "--postings", postings, "--out", "out", "--quiet"];
+        let o = skillmatch(&[&args[..], &["--as-of", "2026-11-01", "--run-id", "x"][..]].concat(), d);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{roster} / {postings}: {err}");
+        assert!(err.contains(needle), "{roster} / {postings}: {err}");
+        assert!(!d.join("out/x").exists(), "no report is published");
+    }
+}
+
+#[test]
+fn a_mostly_rejected_roster_fails_unless_max_reject_share_allows_it() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 8, 3, 5, false);
+    let d = data.path();
+    // One good row, two rows with the wrong column count: 2/3 rejected > 0.5.
+    put(d, "r.csv", "candidate_id,emails,location\ncand-000001,a@example.org,Rome\nbad\nworse\n");
+    let base = ["run", "--badges", "badges", "--postings", "postings.jsonl", "--as-of", "2026-11-01", "--quiet"];
+    let o = skillmatch(&[&base[..], &["--roster", "r.csv", "--out", "out"][..]].concat(), d);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("max_reject_share") && stderr(&o).contains("line 3"), "{}", stderr(&o));
+    put(d, "c.toml", "[run]\nmax_reject_share = 1.0\nmin_roles = 1\n");
+    let o = skillmatch(&[&base[..], &["--roster", "r.csv", "--config", "c.toml", "--out", "out"][..]].concat(), d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // min_candidates above what the roster yields fails the run.
+    put(d, "c.toml", "[run]\nmin_candidates = 100\n");
+    let o = skillmatch(&[&base[..], &["--roster", "roster.csv", "--config", "c.toml", "--out", "out"][..]].concat(), d);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("min_candidates = 100"), "{}", stderr(&o));
+}
+
+#[test]
+fn as_of_must_be_an_exact_date_with_a_four_digit_year() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for bad in ["26-11-01", "2026-11-1", "1900-01-01"] {
+        let o = skillmatch(&["run", "--as-of", bad, "--out", "r"], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains(bad) && stderr(&o).contains("YYYY-MM-DD"), "{}", stderr(&o));
+    }
+    std::fs::write(dir.path().join("c.toml"), "[run]\nas_of = \"26-11-01\"\n").expect("write");
+    let o = skillmatch(&["run", "--config", "c.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("26-11-01"), "{}", stderr(&o));
+}
+
+#[test]
+fn out_of_range_flags_exit_2_naming_the_flag_or_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = skillmatch(&["run", "--threads", "0"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--threads"), "{}", stderr(&o));
+
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 30, 5, 13, false);
+    let d = data.path();
+    let o = run_generated(d, "q");
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let role = read_csv(&d.join("out/q/shortlists.csv"))[0]["role_id"].clone();
+    let shortlist =
+        |extra: &[&str]| skillmatch(&[&["shortlist", "--run", "out/q", "--role", &role][..], extra].concat(), d);
+    for (extra, needle) in [
+        (&["--top", "0"][..], "--top"),
+        (&["--min-score", "2"][..], "--min-score"),
+        (&["--min-score", "1.01"][..], "--min-score"),
+        (&["--must", "nonexistent skill"][..], "nonexistent skill"),
+    ] {
+        let o = shortlist(extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{extra:?}: {}", stderr(&o));
+    }
+    let o = skillmatch(&["shortlist", "--run", "out/q", "--role", "role-nope"], d);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("role-nope") && stderr(&o).contains("not in"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_closed_pipe_on_stdout_exits_0_like_ripgrep() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let texts: Vec<String> = (0..2000).map(|i| format!("SQL {i}")).collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skillmatch"))
+        .arg("normalize")
+        .args(&texts)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let o = child.wait_with_output().expect("wait");
+    let _ = dir;
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "no error message for a closed pipe: {}", stderr(&o));
+}
+
+#[test]
+fn terminal_output_escapes_control_characters_from_data() {
+    let data = tempfile::tempdir().expect("tempdir");
+    gen_into(data.path(), 30, 5, 13, false);
+    let d = data.path();
+    // Every candidate's location clears the screen, as data from an upstream system might.
+    let roster = std::fs::read_to_string(d.join("roster.csv")).expect("roster");
+    let mut lines = roster.lines();
+    let mut out = format!("{}\n", lines.next().expect("header"));
+    for l in lines {
+        let (rest, _) = l.rsplit_once(',').expect("location column");
+        out.push_str(&format!("{rest},\"Lis\u{1b}[2Jbon\"\n"));
+    }
+    put(d, "roster.csv", &out);
+    let o = run_generated(d, "esc");
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let first = &read_csv(&d.join("out/esc/shortlists.csv"))[0];
+    let o = skillmatch(&["shortlist", "--run", "out/esc", "--role", &first["role_id"]], d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Lis\\u{1b}[2Jbon") && !text.contains('\u{1b}'), "{text}");
+    let o = skillmatch(&["verify", "badges", "--roster", "roster.csv", "--format", "table"], d);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains('\u{1b}'));
 }

@@ -421,7 +421,7 @@ fn credly_csv_export_with_roster_join_mapping_and_mojibake() {
     let spec = IngestSpec { roster: Some(roster), badges: vec![tmp.path().join("badges")], ..Default::default() };
     let out = ingest(&spec).expect("ingest");
     assert_reconciled(&out);
-    assert_eq!(out.counts["badge"], Counts { read: 3, accepted: 2, rejected: 1 }, "{:?}", out.rejects);
+    assert_eq!(out.counts["badge"], Counts { read: 4, accepted: 3, rejected: 1 }, "{:?}", out.rejects);
     let c1 = &out.credentials[0];
     assert_eq!(c1.format, BadgeFormat::Credly);
     assert_eq!(c1.verification, VerificationKind::PlatformExport);
@@ -437,8 +437,9 @@ fn credly_csv_export_with_roster_join_mapping_and_mojibake() {
     assert_eq!(c2.candidate_id.as_deref(), Some("c2"));
     assert!(c2.expires.is_some());
     assert_eq!(out.rejects[0].position, "line 4", "{:?}", out.rejects);
-    // The broken quote swallows the rest of the file: only that record is lost.
+    // The quote is never closed: that line is lost, reading resumes on the next one.
     assert!(out.rejects[0].reason.contains("unterminated"), "{}", out.rejects[0].reason);
+    assert_eq!(out.credentials[2].credential_id, "id-4");
     assert!(export.exists());
 
     // A custom mapping (the lead wires it to the config).

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::{Failure, must_exist};
+use super::{Failure, must_exist, print_line, print_text};
 use skillmatch::eval::matching::{evaluate_matching, format_matching_table};
 use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
 use skillmatch::eval::{evaluate_dir, format_table};
@@ -69,8 +69,8 @@ fn run_matching(a: MatchingArgs) -> Result<(), Failure> {
     }
     let report = evaluate_matching(&a.run, &a.truth, a.postings.as_deref()).map_err(Failure::usage)?;
     match a.format {
-        Format::Table => print!("{}", format_matching_table(&report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::run)?),
+        Format::Table => print_text(format_matching_table(&report))?,
+        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }
@@ -104,8 +104,8 @@ fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     let index = TitleIndex::build(&t, onet.as_ref().map(|(o, c)| (o, c)));
     let report = evaluate_titles(&a.data, &t, &index).map_err(Failure::usage)?;
     match a.format {
-        Format::Table => print!("{}", format_titles_table(&report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::run)?),
+        Format::Table => print_text(format_titles_table(&report))?,
+        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }
@@ -142,8 +142,8 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
     let ex = Extractor::new(&t);
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;
     match a.format {
-        Format::Table => print!("{}", format_table(&report)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::run)?),
+        Format::Table => print_text(format_table(&report))?,
+        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{Failure, must_exist};
+use super::{Failure, must_exist, terminal_safe as t};
 use skillmatch::query::{PairExplanation, QueryError, RunFolder};
 
 /// Output format.
@@ -38,7 +38,7 @@ pub struct ExplainArgs {
 }
 
 fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
-    writeln!(w, "candidate {} for role {}: score {:.4}", e.candidate_id, e.role_id, e.score)?;
+    writeln!(w, "candidate {} for role {}: score {:.4}", t(&e.candidate_id), t(&e.role_id), e.score)?;
     writeln!(w, "score = sum of factor x credit over the role's skills (role prior {:.4})", e.role_prior)?;
     if e.role_thin {
         writeln!(w, "note: thin role: it lists too few skills to rank with confidence; add skills to the posting")?;
@@ -59,17 +59,20 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
                 "exact" => writeln!(
                     w,
                     "  [x] {} (credit {:.2} x factor {:.4} = {:.4}){from_text}",
-                    s.skill_label, s.credit, s.factor, s.contribution
+                    t(&s.skill_label),
+                    s.credit,
+                    s.factor,
+                    s.contribution
                 )?,
                 "group" => writeln!(
                     w,
                     "  [~] {} (credit {:.2} x factor {:.4} = {:.4}) via {} — same skill group \"{}\"{from_text}",
-                    s.skill_label,
+                    t(&s.skill_label),
                     s.credit,
                     s.factor,
                     s.contribution,
-                    s.held_skill_label.as_deref().unwrap_or("?"),
-                    s.group_label.as_deref().unwrap_or("?")
+                    t(s.held_skill_label.as_deref().unwrap_or("?")),
+                    t(s.group_label.as_deref().unwrap_or("?"))
                 )?,
                 route @ ("narrower" | "broader" | "related") => {
                     let why = match route {
@@ -80,21 +83,25 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
                     writeln!(
                         w,
                         "  [~] {} (credit {:.2} x factor {:.4} = {:.4}) via {} — {why}{from_text}",
-                        s.skill_label,
+                        t(&s.skill_label),
                         s.credit,
                         s.factor,
                         s.contribution,
-                        s.held_skill_label.as_deref().unwrap_or("?"),
+                        t(s.held_skill_label.as_deref().unwrap_or("?")),
                     )?
                 }
-                _ => writeln!(w, "  [ ] {} — missing (factor {:.4}){from_text}", s.skill_label, s.factor)?,
+                _ => writeln!(w, "  [ ] {} — missing (factor {:.4}){from_text}", t(&s.skill_label), s.factor)?,
             }
             for c in &s.evidence {
-                let expires = if c.expires.is_empty() { String::new() } else { format!(", expires {}", c.expires) };
+                let expires = if c.expires.is_empty() { String::new() } else { format!(", expires {}", t(&c.expires)) };
                 writeln!(
                     w,
                     "        {} — \"{}\" by {}, issued {}{expires}, {}",
-                    c.status, c.achievement, c.issuer, c.issued_on, c.credential_id
+                    t(&c.status),
+                    t(&c.achievement),
+                    t(&c.issuer),
+                    t(&c.issued_on),
+                    t(&c.credential_id)
                 )?;
             }
         }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use super::{Failure, bundled, parse_date};
+use super::{Failure, bundled, parse_date, print_line};
 use skillmatch::generate::{FormatShares, GenOptions, Layout, RoleModel, generate};
 use skillmatch::taxonomy::Taxonomy;
 
@@ -139,6 +139,5 @@ pub fn run(a: GenArgs) -> Result<(), Failure> {
         "skillmatch: wrote {} candidates, {} roles, {} credentials in {} badge files, {} pathways",
         s.candidates, s.roles, s.credentials, s.badge_files, s.pathways
     );
-    println!("{}", a.out.display());
-    Ok(())
+    print_line(a.out.display())
 }

@@ -87,11 +87,83 @@ pub fn main() -> ExitCode {
     let outcome = std::panic::catch_unwind(move || dispatch(command.0));
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
+        // The reader of stdout went away (`skillmatch normalize SQL | head -1`): not an error of
+        // ours, so exit 0 quietly as ripgrep and xsv do.
+        Ok(Err(f)) if is_broken_pipe(&f.error) => ExitCode::SUCCESS,
         Ok(Err(f)) => {
-            eprintln!("skillmatch: error: {:#}", f.error);
+            eprintln!("skillmatch: error: {}", message(&f.error));
             ExitCode::from(f.code)
         }
         Err(_) => ExitCode::from(INTERNAL_ERROR),
+    }
+}
+
+/// The error and its causes, each said once: error types that already print their source
+/// (`cannot read x: No such file or directory (os error 2)`) are not followed by it again.
+fn message(error: &anyhow::Error) -> String {
+    let mut msg = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !msg.contains(&cause) {
+            msg.push_str(": ");
+            msg.push_str(&cause);
+        }
+    }
+    msg
+}
+
+/// True when `error` is (or was caused by) a write to a closed pipe.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// Writes `line` and a line break to stdout; a closed pipe comes back as an error that
+/// [`main`] turns into exit 0 (`println!` would panic instead).
+pub(crate) fn print_line(line: impl std::fmt::Display) -> Result<(), Failure> {
+    print_text(format_args!("{line}\n"))
+}
+
+/// Writes `text` to stdout as [`print_line`] does, without adding a line break.
+pub(crate) fn print_text(text: impl std::fmt::Display) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    write!(out, "{text}").and_then(|_| out.flush()).map_err(Failure::run)
+}
+
+/// Replaces control characters from data (an issuer named `ESC[2J` would clear the screen)
+/// with `\u{..}` escapes before they reach a terminal; tabs become spaces.
+pub(crate) fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\t' => out.push(' '),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Parses a count that must be at least 1 (`--threads`, `--top`).
+pub(crate) fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 is not allowed: give at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{s:?} is not a whole number: {e}")),
+    }
+}
+
+/// Parses a score in [0, 1] (`--min-score`).
+pub(crate) fn unit_interval(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("{v} is outside 0..=1 (scores are between 0 and 1)")),
+        Err(e) => Err(format!("{s:?} is not a number: {e}")),
     }
 }
 
@@ -123,12 +195,56 @@ pub(crate) fn bundled(relative: &str) -> PathBuf {
     if checkout.exists() { checkout } else { here }
 }
 
-/// Parses `YYYY-MM-DD`.
+/// Parses an evaluation date: exactly `YYYY-MM-DD` with a year in 1970..=2100
+/// ([`skillmatch::ingest::dates::parse_as_of`]).
 pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+    skillmatch::ingest::dates::parse_as_of(s)
 }
 
 /// Checks that a user-given path exists; the message names the flag and the path.
 pub(crate) fn must_exist(flag: &str, p: &Path) -> Result<(), Failure> {
     if p.exists() { Ok(()) } else { Err(Failure::usage(anyhow::anyhow!("{flag} path not found: {}", p.display()))) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_says_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device (os error 28)");
+        #[derive(Debug, thiserror::Error)]
+        #[error("cannot write g/postings.jsonl: {source}")]
+        struct Write {
+            source: std::io::Error,
+        }
+        let e = anyhow::Error::new(Write { source: io }).context("gen failed");
+        let m = message(&e);
+        assert_eq!(m.matches("os error 28").count(), 1, "{m}");
+        assert!(m.starts_with("gen failed: cannot write g/postings.jsonl"), "{m}");
+    }
+
+    #[test]
+    fn broken_pipes_are_recognised_through_the_chain() {
+        let e = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe)).context("writing");
+        assert!(is_broken_pipe(&e));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    }
+
+    #[test]
+    fn control_characters_from_data_are_escaped_for_terminals() {
+        assert_eq!(terminal_safe("Acme\u{1b}[2J Ltd\tx"), "Acme\\u{1b}[2J Ltd x");
+        assert!(matches!(terminal_safe("plain ’ text"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(terminal_safe("a\nb\u{7f}"), "a\\u{a}b\\u{7f}");
+    }
+
+    #[test]
+    fn counts_and_scores_are_checked_at_the_flag() {
+        assert!(at_least_one("0").is_err_and(|e| e.contains('0')));
+        assert_eq!(at_least_one("3"), Ok(3));
+        assert!(unit_interval("2").is_err_and(|e| e.contains("0..=1")));
+        assert!(unit_interval("-0.1").is_err());
+        assert!(unit_interval("NaN").is_err());
+        assert_eq!(unit_interval("0.5"), Ok(0.5));
+    }
 }

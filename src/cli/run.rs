@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Failure, bundled, must_exist, parse_date};
+use super::{Failure, at_least_one, bundled, must_exist, parse_date, print_line};
 use skillmatch::config::Config;
 use skillmatch::pipeline::{ProgressMode, RunRequest, run as run_pipeline};
 
@@ -36,11 +36,11 @@ pub struct RunArgs {
     /// Output root; the run writes `<out>/<run-id>/` (default: config, else ./reports).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads (default: config, else all cores).
-    #[arg(long)]
+    /// Worker threads, at least 1 (default: config, else all cores).
+    #[arg(long, value_parser = at_least_one)]
     threads: Option<usize>,
-    /// Rows per role and per candidate.
-    #[arg(long)]
+    /// Rows per role and per candidate, at least 1.
+    #[arg(long, value_parser = at_least_one)]
     top_k: Option<usize>,
     /// Name of the run folder (default: the UTC start time).
     #[arg(long)]
@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Trust folder for verification (replaces the config's `[verify] trust`).
     #[arg(long)]
     trust: Option<PathBuf>,
+    /// Start every CSV output with a UTF-8 byte order mark, for Excel (sets `[run] csv_bom`).
+    #[arg(long)]
+    csv_bom: bool,
 }
 
 /// Runs `run`.
@@ -92,6 +95,9 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         must_exist("--trust", &t)?;
         config.verify.trust = Some(t);
     }
+    if a.csv_bom {
+        config.run.csv_bom = true;
+    }
     if let Some(k) = a.top_k {
         config.score.top_k = k;
     }
@@ -110,6 +116,5 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         config,
     };
     let summary = run_pipeline(&req).map_err(|e| if e.is_usage() { Failure::usage(e) } else { Failure::run(e) })?;
-    println!("{}", summary.run_dir.display());
-    Ok(())
+    print_line(summary.run_dir.display())
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{Failure, must_exist};
+use super::{Failure, at_least_one, must_exist, terminal_safe, unit_interval};
 use skillmatch::query::{QueryError, RunFolder, ShortlistFilter, shortlist};
 use skillmatch::util::csv_safe;
 
@@ -33,7 +33,7 @@ pub struct ShortlistArgs {
     #[arg(long)]
     role: String,
     /// Rows to show.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     top: Option<usize>,
     /// A skill (label or URI) the candidate must hold, proven by a credential (repeatable).
     #[arg(long)]
@@ -42,7 +42,7 @@ pub struct ShortlistArgs {
     #[arg(long)]
     verified_only: bool,
     /// Minimum score.
-    #[arg(long)]
+    #[arg(long, value_parser = unit_interval)]
     min_score: Option<f64>,
     /// Candidate location must contain this text (case-insensitive).
     #[arg(long)]
@@ -64,7 +64,7 @@ pub fn run(a: ShortlistArgs) -> Result<(), Failure> {
         location: a.location,
     };
     let rows = shortlist(&folder, &a.role, &filter).map_err(|e| match e {
-        QueryError::NotFound(_) => Failure::usage(e),
+        QueryError::NotFound(_) | QueryError::UnknownSkill(_) => Failure::usage(e),
         _ => Failure::run(e),
     })?;
     let mut w = std::io::BufWriter::new(std::io::stdout().lock());
@@ -101,12 +101,12 @@ pub fn run(a: ShortlistArgs) -> Result<(), Failure> {
                         w,
                         "{:>4}  {:<14} {:>6.3}  {:>3}/{:<4}  {:<12} {}",
                         r.rank,
-                        r.candidate_id,
+                        terminal_safe(&r.candidate_id),
                         r.score,
                         r.matched_required,
                         r.required_total,
-                        r.location.as_deref().unwrap_or("-"),
-                        r.missing_required.join("; ")
+                        terminal_safe(r.location.as_deref().unwrap_or("-")),
+                        terminal_safe(&r.missing_required.join("; "))
                     )?;
                 }
                 if rows.is_empty() {

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Failure, bundled, must_exist};
+use super::{Failure, bundled, must_exist, print_line, print_text};
 use skillmatch::taxonomy::onet::{Crosswalk, Onet};
 use skillmatch::taxonomy::{LoadSpec, Taxonomy};
 
@@ -162,9 +162,9 @@ pub fn run(a: TaxonomyArgs) -> Result<(), Failure> {
                 "changes": diff.changes,
                 "affected_matches": affected,
             });
-            println!("{}", serde_json::to_string_pretty(&value).map_err(Failure::run)?);
+            print_line(serde_json::to_string_pretty(&value).map_err(Failure::run)?)?;
         }
-        DiffFormat::Table => print!("{}", diff_table(&diff, affected.as_deref())),
+        DiffFormat::Table => print_text(diff_table(&diff, affected.as_deref()))?,
     }
     Ok(())
 }

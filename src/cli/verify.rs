@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{Failure, must_exist, parse_date};
+use super::{Failure, must_exist, parse_date, terminal_safe};
 use skillmatch::config::Config;
 use skillmatch::ingest::{IngestSpec, ingest};
 use skillmatch::verify::{Outcome, verify_all};
@@ -33,7 +33,7 @@ pub struct VerifyArgs {
     /// Claims CSV (`candidate_id,path`).
     #[arg(long)]
     claims: Option<PathBuf>,
-    /// Evaluation date (default: today UTC).
+    /// Evaluation date (default: the config's `[run] as_of`, else today UTC, as `run`).
     #[arg(long, value_parser = parse_date)]
     as_of: Option<chrono::NaiveDate>,
     /// Config file whose `[verify]` policy and `[inputs.credly_csv]` mapping apply.
@@ -86,7 +86,25 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
         credly_csv: config.inputs.credly_csv,
     };
     let out = ingest(&spec).map_err(Failure::usage)?;
-    let as_of = a.as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    // The same defaults as `run`: --as-of, else the config's [run] as_of, else today (UTC).
+    let (as_of, date_from) = match (a.as_of, config.run.as_of) {
+        (Some(d), _) => (d, "--as-of"),
+        (None, Some(d)) => (d, "[run] as_of of --config"),
+        (None, None) => (chrono::Utc::now().date_naive(), "today, UTC"),
+    };
+    let policy_from = match &a.config {
+        Some(p) => format!("[verify] of {}", p.display()),
+        None => "built-in defaults (no --config)".into(),
+    };
+    // Said plainly, so that a count that differs from a run's is not a mystery: `run` uses its
+    // config's policy and date.
+    eprintln!(
+        "skillmatch verify: as of {as_of} ({date_from}); policy: {policy_from}: accept_hosted_offline = {}, \
+         accept_platform_exports = {}, trust = {}",
+        policy.accept_hosted_offline,
+        policy.accept_platform_exports,
+        policy.trust.as_ref().map_or("none".into(), |t| t.display().to_string()),
+    );
     let verified = verify_all(out.credentials, &out.roster, as_of, &policy, &trust);
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
@@ -109,9 +127,9 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
                         "{:<20} {:<8} {:<14} {:<40} {}",
                         v.status.as_str(),
                         v.credential.format.as_str(),
-                        v.credential.candidate_id.as_deref().unwrap_or("-"),
-                        v.credential.achievement.as_deref().unwrap_or("-"),
-                        failed.join("; ")
+                        terminal_safe(v.credential.candidate_id.as_deref().unwrap_or("-")),
+                        terminal_safe(v.credential.achievement.as_deref().unwrap_or("-")),
+                        terminal_safe(&failed.join("; "))
                     )?;
                 }
             }
@@ -127,7 +145,15 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
                     serde_json::to_writer(&mut w, &obj)?;
                     writeln!(w)?;
                 }
-                Format::Table => writeln!(w, "{:<20} {:<8} {}#{}: {}", "malformed", "-", r.path, r.position, r.reason)?,
+                Format::Table => writeln!(
+                    w,
+                    "{:<20} {:<8} {}#{}: {}",
+                    "malformed",
+                    "-",
+                    terminal_safe(&r.path),
+                    r.position,
+                    terminal_safe(&r.reason)
+                )?,
             }
         }
         w.flush()

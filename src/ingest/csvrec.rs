@@ -7,8 +7,10 @@
 //!
 //! * In `single_line` mode a record never spans lines: an open quote at the end of a line is
 //!   an error for that line only (rosters, claims).
-//! * Otherwise quoted fields may contain line breaks (posting descriptions); an unterminated
-//!   quote then runs to the end of the file and only that last record is lost.
+//! * Otherwise quoted fields may contain line breaks (RFC 4180: roster locations, posting
+//!   descriptions). A quote that is never closed before the end of the file is taken as a broken
+//!   quote on the line where its record starts: that line is rejected and reading resumes on the
+//!   next line, so one stray quote loses one row, not the rest of the file.
 //!
 //! Quoting follows RFC 4180: a field that starts with `"` is quoted, `""` inside is a quote;
 //! after the closing quote only `,` or the end of the line may follow. A `"` inside an
@@ -61,11 +63,19 @@ pub(crate) fn records(bytes: &[u8], single_line: bool) -> Vec<RawRecord> {
         let mut state = State::FieldStart;
         let mut error: Option<String> = None;
         let mut ended_on_newline = false;
+        // End of the record's first line, when a quoted field ran past it.
+        let mut first_break: Option<usize> = None;
         // Scan one record.
         loop {
             let Some(&b) = body.get(i) else {
                 if state == State::Quoted {
-                    error = Some("unterminated quoted field (runs to the end of the file)".into());
+                    error = Some("unterminated quoted field (broken quote)".into());
+                    if let Some(p) = first_break {
+                        // Resume on the line after the one the record started on.
+                        i = p + 1;
+                        line = start_line + 1;
+                        ended_on_newline = true;
+                    }
                 }
                 break;
             };
@@ -73,6 +83,7 @@ pub(crate) fn records(bytes: &[u8], single_line: bool) -> Vec<RawRecord> {
             if b == b'\n' {
                 line += 1;
                 if state == State::Quoted && !single_line {
+                    first_break.get_or_insert(i - 1);
                     cur.push(b);
                     continue;
                 }
@@ -184,6 +195,17 @@ mod tests {
         assert_eq!(recs[2].fields, Err("invalid UTF-8 at byte 25".to_string()));
         assert_eq!(recs[3].line, 5);
         assert_eq!(ok(&recs[3]), ["3", "fine"]);
+    }
+
+    #[test]
+    fn an_unclosed_quote_in_multiline_mode_loses_only_its_own_line() {
+        // An unclosed quote at the very end of the file is a broken quote on its own line.
+        let recs = records(b"id,loc\n1,\"Paris\n2,Rome\n3,Oslo\n", false);
+        assert_eq!(recs.len(), 4, "{recs:?}");
+        assert_eq!(recs[1].line, 2);
+        assert!(recs[1].fields.as_ref().is_err_and(|e| e.contains("broken quote")));
+        assert_eq!((recs[2].line, ok(&recs[2])), (3, vec!["2", "Rome"]));
+        assert_eq!((recs[3].line, ok(&recs[3])), (4, vec!["3", "Oslo"]));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Date parsing for credential dates.
+//! Date parsing: credential dates (lenient, many forms) and evaluation dates (`--as-of`, strict).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::Value;
@@ -50,6 +50,37 @@ fn parse_without_suffix(s: &str) -> Option<DateTime<Utc>> {
         return s.parse::<i64>().ok().and_then(|secs| DateTime::from_timestamp(secs, 0));
     }
     None
+}
+
+/// Years an evaluation date (`--as-of`, `[run] as_of`) may have.
+pub const AS_OF_YEARS: std::ops::RangeInclusive<i32> = 1970..=2100;
+
+/// Parses an evaluation date: exactly `YYYY-MM-DD`, a four-digit year within [`AS_OF_YEARS`].
+/// `26-11-01` (chrono would read the year 26), `2026-1-1` or `2026-02-30` are errors naming the
+/// value.
+pub fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let bad = || {
+        format!(
+            "{:?} is not a date YYYY-MM-DD with a year in {}..={}",
+            truncate(s, 40),
+            AS_OF_YEARS.start(),
+            AS_OF_YEARS.end()
+        )
+    };
+    if !shape {
+        return Err(bad());
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
+    let (y, m, d) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
+    if !AS_OF_YEARS.contains(&y) {
+        return Err(bad());
+    }
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("{s:?} is not a calendar date"))
 }
 
 /// Reads an optional date field of a JSON object. Absent or `null` → `Ok(None)`;
@@ -108,6 +139,27 @@ mod tests {
         assert!(parse_datetime("yesterday").is_none());
         assert!(parse_datetime("2023-02-30").is_none());
         assert!(parse_datetime("").is_none());
+    }
+
+    #[test]
+    fn evaluation_dates_are_exact_four_digit_years_in_range() {
+        assert_eq!(parse_as_of("2026-11-01"), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")));
+        for bad in [
+            "26-11-01",
+            "0026-11-01",
+            "2026-1-01",
+            "2026-11-1",
+            "20261101",
+            "2026/11/01",
+            "+2026-11-01",
+            "3026-11-01",
+            " 2026-11-01",
+            "２０２６-11-01",
+        ] {
+            let e = parse_as_of(bad).expect_err(bad);
+            assert!(e.contains("YYYY-MM-DD") && e.contains("1970..=2100"), "{bad}: {e}");
+        }
+        assert!(parse_as_of("2026-02-30").is_err_and(|e| e.contains("calendar")));
     }
 
     #[test]

@@ -10,9 +10,11 @@ mod claims;
 mod credly;
 mod credly_csv;
 mod csvrec;
-mod dates;
+pub mod dates;
 mod decode;
 mod files;
+#[cfg(test)]
+mod fuzz;
 mod json;
 mod jws;
 mod limits;
@@ -76,8 +78,10 @@ pub enum IngestError {
 pub const BADGE_EXTS: [&str; 8] = ["json", "jsonld", "jws", "jwt", "txt", "png", "svg", "csv"];
 
 /// Every problem of a credential whose hosted assertion would have to be fetched to be read
-/// (a baked image holding only the assertion URL) starts with this text; `verify` may report
-/// such credentials `unverifiable` rather than `malformed`.
+/// (a baked image holding only the assertion URL) starts with this text. Such a credential is
+/// kept (counted as an accepted `badge` record, its URL as the credential id) but holds no
+/// assertion to check, so `verify` reports it `malformed` (its `structure` check fails with this
+/// text), never `verified` (pinned by `tests/report_outputs.rs`).
 pub const HOSTED_NOT_FETCHED: &str = "hosted assertion not fetched";
 
 /// Extensions taken when walking a postings folder (`.csv` is read as CSV, the rest as JSON).

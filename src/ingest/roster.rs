@@ -1,7 +1,8 @@
 //! Roster CSV: `candidate_id,emails,location`.
 //!
 //! A header row is required; columns are found by name (`location` is optional, extra
-//! columns are allowed). Emails are `;`-separated, trimmed and lower-cased. A row with the
+//! columns are allowed). Fields follow RFC 4180: a quoted field may hold commas, `""` and line
+//! breaks (a line break in a location becomes a space). Emails are `;`-separated, trimmed and lower-cased. A row with the
 //! wrong column count, a broken quote, invalid UTF-8, an empty or duplicate id, or an email
 //! already listed for another candidate is rejected with `line N`; other rows are read.
 
@@ -48,7 +49,7 @@ pub(crate) fn read_roster(path: &Path, ledger: &mut Ledger) -> Roster {
         return roster;
     };
     let shown = display(path);
-    let Some((header, rows)) = split_header(records(&bytes, true), KIND, &shown, ledger) else {
+    let Some((header, rows)) = split_header(records(&bytes, false), KIND, &shown, ledger) else {
         return roster;
     };
     let idx = header_index(&header, &["candidate_id", "emails", "location"]);
@@ -97,7 +98,8 @@ pub(crate) fn read_roster(path: &Path, ledger: &mut Ledger) -> Roster {
             );
             continue;
         }
-        let location = loc_col.map(|c| fields[c].clone()).filter(|l| !l.is_empty());
+        let location =
+            loc_col.map(|c| fields[c].split_whitespace().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty());
         let index = roster.candidates.len();
         for e in &emails {
             email_owner.insert(e.clone(), id.clone());
@@ -158,6 +160,22 @@ mod tests {
         let c = ledger.counts["roster"];
         assert_eq!((c.read, c.accepted, c.rejected), (9, 3, 6));
         assert_eq!(ledger.files.len(), 1);
+    }
+
+    #[test]
+    fn quoted_fields_may_span_lines_as_in_rfc_4180() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let csv = b"candidate_id,emails,location\nc1,\"a@example.org;\nb@example.org\",\"Paris,\nFrance\"\nc2,c@example.org,Rome\nc3,\"d@example.org,Oslo\nc4,e@example.org,Lima\n";
+        let p = write(dir.path(), "roster.csv", csv);
+        let mut ledger = Ledger::new();
+        let roster = read_roster(&p, &mut ledger);
+        let ids: Vec<&str> = roster.candidates.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["c1", "c2", "c4"], "{:?}", ledger.rejects);
+        assert_eq!(roster.candidates[0].emails, ["a@example.org", "b@example.org"]);
+        assert_eq!(roster.candidates[0].location.as_deref(), Some("Paris, France"));
+        // The broken quote of line 6 loses that line only.
+        assert_eq!(ledger.rejects.len(), 1);
+        assert_eq!(ledger.rejects[0].position, "line 6");
     }
 
     #[test]

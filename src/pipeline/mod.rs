@@ -3,6 +3,7 @@
 //! `ingest` (while the taxonomy loads on the other core) → `verify` → `normalize` (taxonomy +
 //! extract) → `score` → `report`. Every stage's output is a typed value handed to the next.
 
+pub mod guards;
 pub mod progress;
 
 use std::collections::BTreeMap;
@@ -58,6 +59,9 @@ pub enum PipelineError {
     /// A pathway names a program skill the taxonomy does not know (exactly).
     #[error(transparent)]
     PathwaySkill(#[from] crate::score::policy::PathwaySkillError),
+    /// The inputs yielded nothing, too little, or mostly rejects (`[run]` guards).
+    #[error("{0}")]
+    Guard(#[from] guards::GuardError),
     /// The run has nothing to read.
     #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
     NoInputs,
@@ -151,6 +155,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let t = Instant::now();
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
+    guards::check(cfg, &ingested)?;
     let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files, custom_rejects, custom_counts } =
         taxonomy?;
     // O*NET's files are among the taxonomy's when its technologies were added; record them here
@@ -337,6 +342,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         pathways: &pathways,
         pathway_progress: &pathway_progress,
         next_credential_roles: cfg.score.next_credential_roles,
+        csv_bom: cfg.run.csv_bom,
+        badge_inputs: &cfg.inputs.badges,
     };
     let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
     ledger.timings.extend(writer_ms);
@@ -403,11 +410,18 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
 
     let mut custom_rejects = Vec::new();
     let mut custom_counts = Counts::default();
+    // Counts follow the loader's own ledger (`read == added + skipped`): a row added without its
+    // parent is accepted (its problem is a warning on stderr), only skipped rows are rejects.
     for (path, load) in &loaded.custom {
         let shown = path.display().to_string();
         custom_counts.read += load.read as u64;
-        custom_counts.rejected += load.problems.len() as u64;
+        custom_counts.accepted += load.added as u64;
         for p in &load.problems {
+            if !p.skipped {
+                tracing::warn!("{shown} line {}: {}", p.line, p.reason);
+                continue;
+            }
+            custom_counts.rejected += 1;
             custom_rejects.push(Reject {
                 kind: "taxonomy".into(),
                 path: shown.clone(),
@@ -416,7 +430,6 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
             });
         }
     }
-    custom_counts.accepted = custom_counts.read - custom_counts.rejected;
 
     let mut rejects = Vec::new();
     let mut counts = Counts::default();
@@ -434,7 +447,10 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
             });
         }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let sha256 = crate::util::sha256_file(path).unwrap_or_default();
+        // The manifest pins every input by its hash: one that cannot be computed is an error,
+        // never an empty string.
+        let sha256 =
+            crate::util::sha256_file(path).map_err(|source| TaxonomyError::Io { path: shown.clone(), source })?;
         files.push(InputFile { kind: "alias".into(), path: shown, sha256, bytes });
     }
     counts.read = counts.accepted + counts.rejected;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::ingest::Requirement;
 use crate::score::{CandidateProfile, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin};
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{MatchMethod, Taxonomy};
 
 /// The parts of `manifest.json` the query layer needs.
 #[derive(Debug, Deserialize)]
@@ -58,6 +58,9 @@ pub enum QueryError {
     /// The pair or role is not in the run's outputs.
     #[error("{0}")]
     NotFound(String),
+    /// A `--must` skill that is no taxonomy skill (by URI, label or alias).
+    #[error("{0}")]
+    UnknownSkill(String),
 }
 
 /// Details of one credential, from `verification.csv`.
@@ -332,9 +335,10 @@ impl RunFolder {
     /// The role's ranked candidates as the run reported them: (candidate id, score).
     pub fn ranking(&self, role_id: &str) -> Vec<(String, f64)> {
         let Some(df) = rows_where(&self.matches, "role_id", role_id) else { return Vec::new() };
-        let mut rows: Vec<(u64, String, f64)> = (0..df.height())
+        let mut rows: Vec<(i64, String, f64)> = (0..df.height())
             .filter_map(|i| {
-                let rank = df.column("rank").ok()?.u64().ok()?.get(i)?;
+                // INT64 since outputs are written for every reader; UINT64 in older run folders.
+                let rank = df.column("rank").ok()?.cast(&DataType::Int64).ok()?.i64().ok()?.get(i)?;
                 Some((rank, str_at(&df, "candidate_id", i)?, f64_at(&df, "score", i)))
             })
             .collect();
@@ -417,7 +421,8 @@ impl RunFolder {
 pub struct ShortlistFilter {
     /// Keep at most this many rows.
     pub top: Option<usize>,
-    /// Skills (label or URI, case-insensitive) the candidate must be credited for exactly.
+    /// Skills (URI, label, alternative label or alias) the candidate must be credited for
+    /// exactly; one that is no taxonomy skill is a [`QueryError::UnknownSkill`].
     pub must: Vec<String>,
     /// Keep only candidates whose every credited skill is backed by a `verified` credential.
     pub verified_only: bool,
@@ -446,16 +451,35 @@ pub struct ShortlistRow {
     pub location: Option<String>,
 }
 
-/// Filters a role's reported candidates (best score first, ties by candidate id).
+/// Filters a role's reported candidates (best score first, ties by candidate id). A role that
+/// is not in the run is [`QueryError::NotFound`]; a known role without reported candidates gives
+/// no rows.
 pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Result<Vec<ShortlistRow>, QueryError> {
-    let ranking = run.ranking(role_id);
-    if ranking.is_empty() {
+    if run.role(role_id).is_none() {
         return Err(QueryError::NotFound(format!(
-            "role {role_id} has no reported candidates in {}",
+            "role {role_id:?} is not in {} (no such role_id in its roles.parquet)",
             run.dir.display()
         )));
     }
-    let musts: Vec<String> = filter.must.iter().map(|m| m.to_lowercase()).collect();
+    // Must-have skills resolve by URI, exact label or alias only: a typo is an error, never a
+    // fuzzy guess or a filter that silently matches no one.
+    let musts: Vec<String> = filter
+        .must
+        .iter()
+        .map(|m| {
+            let mapping = run.taxonomy.normalize_text(m);
+            match (mapping.skill, mapping.method) {
+                (Some(s), MatchMethod::Uri | MatchMethod::Exact | MatchMethod::Alias) => {
+                    Ok(run.taxonomy.skill(s).uri.to_lowercase())
+                }
+                _ => Err(QueryError::UnknownSkill(format!(
+                    "--must {m:?} is not a skill of the run's taxonomy (give its label, an alternative label or its URI; \
+                     `skillmatch normalize {m:?}` shows the closest)"
+                ))),
+            }
+        })
+        .collect::<Result<_, _>>()?;
+    let ranking = run.ranking(role_id);
     let loc = filter.location.as_ref().map(|l| l.to_lowercase());
     let mut rows = Vec::new();
     for (candidate_id, score) in ranking {
@@ -464,11 +488,7 @@ pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Re
         }
         let mut p = run.explain_pair(role_id, &candidate_id)?;
         p.score = score;
-        let exact = |m: &String| {
-            p.skills
-                .iter()
-                .any(|s| s.via == "exact" && (s.skill_label.to_lowercase() == *m || s.skill_uri.to_lowercase() == *m))
-        };
+        let exact = |m: &String| p.skills.iter().any(|s| s.via == "exact" && s.skill_uri.to_lowercase() == *m);
         if !musts.iter().all(exact) {
             continue;
         }

@@ -74,7 +74,10 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let role_pairs: Vec<RankedMatch> = input.scores.by_role.iter().flatten().copied().collect();
     let role_ex = explain_all(input, &role_pairs);
     let table = match_table(input, &role_pairs, &role_ex);
-    let mut out = vec![super::parquet(dir, "matches.parquet", &table)?, super::csv(dir, "shortlists.csv", &table)?];
+    let mut out = vec![
+        super::parquet(dir, "matches.parquet", &table)?,
+        super::csv(dir, "shortlists.csv", &table, input.csv_bom)?,
+    ];
 
     let cand_pairs: Vec<RankedMatch> = input.scores.by_candidate.iter().flatten().copied().collect();
     let cand_ex = explain_all(input, &cand_pairs);
@@ -118,7 +121,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
                 .collect(),
         ),
     ]);
-    out.push(super::csv(dir, "candidate_gaps.csv", &gaps)?);
+    out.push(super::csv(dir, "candidate_gaps.csv", &gaps, input.csv_bom)?);
     out.push(next_credentials(dir, input, &cand_pairs, &cand_ex, &covers)?);
     Ok(out)
 }
@@ -162,5 +165,5 @@ fn next_credentials(
         Col::list("covers_required", covered),
         Col::u64("missing_required_after", left),
     ]);
-    super::csv(dir, "next_credentials.csv", &table)
+    super::csv(dir, "next_credentials.csv", &table, input.csv_bom)
 }

@@ -99,6 +99,12 @@ pub struct ReportInput<'a> {
     pub pathways: &'a [Pathway],
     /// Every candidate's progress on every pathway they started.
     pub pathway_progress: &'a [PathwayProgress],
+    /// Start every CSV file with a UTF-8 byte order mark (`[run] csv_bom`), so that Excel reads
+    /// it as UTF-8.
+    pub csv_bom: bool,
+    /// The run's badge inputs (files or folders), as configured: `verification.csv` shows each
+    /// credential's file relative to the folder holding the input it was found under.
+    pub badge_inputs: &'a [std::path::PathBuf],
 }
 
 /// Records a written file (rows and sha256).
@@ -109,9 +115,9 @@ pub(crate) fn output_file(dir: &Path, name: &str, rows: usize) -> Result<OutputF
     Ok(OutputFile { file: name.to_string(), rows: rows as u64, sha256 })
 }
 
-/// Writes a table as CSV and records it.
-pub(crate) fn csv(dir: &Path, name: &str, t: &table::Table) -> Result<OutputFile, ReportError> {
-    t.write_csv(&dir.join(name)).map_err(|source| ReportError::Table { path: name.to_string(), source })?;
+/// Writes a table as CSV (with a UTF-8 byte order mark when `bom`) and records it.
+pub(crate) fn csv(dir: &Path, name: &str, t: &table::Table, bom: bool) -> Result<OutputFile, ReportError> {
+    t.write_csv(&dir.join(name), bom).map_err(|source| ReportError::Table { path: name.to_string(), source })?;
     output_file(dir, name, t.rows())
 }
 

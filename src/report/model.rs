@@ -1,10 +1,10 @@
 //! `profiles.parquet` and `roles.parquet`: the scoring inputs of the run, in long format.
 //!
-//! * `profiles.parquet`: `candidate_id, location, skill_uri, weight, credential_ids` — one row
+//! * `profiles.parquet`: `candidate_id, location, skill_uri, skill_label, weight, credential_ids` — one row
 //!   per skill a candidate holds with counted evidence (the strongest weight and every proving
 //!   credential, strongest first).
-//! * `roles.parquet`: `role_id, title, employer, location, skill_uri, requirement, origin,
-//!   importance` — one row per role skill (`origin` = `explicit` or `extracted` from the
+//! * `roles.parquet`: `role_id, title, employer, location, skill_uri, skill_label, requirement,
+//!   origin, importance` — one row per role skill (`origin` = `explicit` or `extracted` from the
 //!   description; `importance` as scored).
 //!
 //! Together with the taxonomy they let `skillmatch explain` and `shortlist` recompute any
@@ -21,11 +21,13 @@ use crate::ingest::Requirement;
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let tax = input.taxonomy;
     let (mut cid, mut loc, mut uri, mut w, mut creds) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut lab = Vec::new();
     for p in input.profiles {
         for h in &p.skills {
             cid.push(p.id.clone());
             loc.push(p.location.clone());
             uri.push(tax.skill(h.skill).uri.clone());
+            lab.push(tax.skill(h.skill).label.clone());
             w.push(h.weight);
             creds.push(
                 h.evidence
@@ -40,6 +42,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::str("candidate_id", cid),
         Col::opt("location", loc),
         Col::str("skill_uri", uri),
+        Col::str("skill_label", lab),
         Col::f64("weight", w),
         Col::list("credential_ids", creds),
     ]);
@@ -58,6 +61,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
             employer.push(r.employer.clone());
             location.push(r.location.clone());
             t[2].push(tax.skill(s.skill).uri.clone());
+            t[5].push(tax.skill(s.skill).label.clone());
             t[3].push(
                 match s.requirement {
                     Requirement::Required => "required",
@@ -68,13 +72,14 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
             t[4].push(s.origin.as_str().into());
         }
     }
-    let [role_id, title, skill_uri, requirement, origin, _] = t;
+    let [role_id, title, skill_uri, requirement, origin, skill_label] = t;
     let roles = Table::new(vec![
         Col::str("role_id", role_id),
         Col::str("title", title),
         Col::opt("employer", employer),
         Col::opt("location", location),
         Col::str("skill_uri", skill_uri),
+        Col::str("skill_label", skill_label),
         Col::str("requirement", requirement),
         Col::str("origin", origin),
         Col::f64("importance", importance),

@@ -1,11 +1,27 @@
 //! `pathways.csv`: each candidate's progress on each configured pathway they started
 //! (`candidate_id, pathway, status (complete | partial), held, needed, total, missing_badges,
-//! program_weight`).
+//! missing_badge_ids, program_weight`). `missing_badges` holds the badge names people read (the
+//! name of the badge class seen in the run's data, else the name part of an `issuer|name` key,
+//! else — no credential of that class was seen, so no name is known — the configured id);
+//! `missing_badge_ids` the configured ids, in the same order.
 
 use std::path::Path;
 
 use super::table::{Col, Table};
 use super::{OutputFile, ReportError, ReportInput};
+
+/// The name people know a configured pathway component by: the badge class's name when a
+/// credential of that class was seen, else the name of an `issuer|name` key, else the key itself.
+fn badge_name(input: &ReportInput<'_>, key: &str) -> String {
+    let classes = &input.catalog.classes;
+    if let Ok(i) = classes.binary_search_by(|c| c.key.as_str().cmp(key)) {
+        return classes[i].name.clone();
+    }
+    match key.split_once('|') {
+        Some((_, name)) if !name.is_empty() => name.to_string(),
+        _ => key.to_string(),
+    }
+}
 
 /// Writes the file (header only when no pathway is configured).
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
@@ -18,8 +34,12 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
         Col::u64("held", rows.iter().map(|r| r.held.len() as u64).collect()),
         Col::u64("needed", rows.iter().map(|r| cfg(r.pathway).needed() as u64).collect()),
         Col::u64("total", rows.iter().map(|r| cfg(r.pathway).badges.len() as u64).collect()),
-        Col::list("missing_badges", rows.iter().map(|r| r.missing.clone()).collect()),
+        Col::list(
+            "missing_badges",
+            rows.iter().map(|r| r.missing.iter().map(|k| badge_name(input, k)).collect()).collect(),
+        ),
+        Col::list("missing_badge_ids", rows.iter().map(|r| r.missing.clone()).collect()),
         Col::f64("program_weight", rows.iter().map(|r| crate::util::round4(r.weight)).collect()),
     ]);
-    super::csv(dir, "pathways.csv", &table)
+    super::csv(dir, "pathways.csv", &table, input.csv_bom)
 }

@@ -2,6 +2,13 @@
 //!
 //! CSV cells are made safe to open in a spreadsheet ([`crate::util::csv_safe`]) and list columns
 //! are `;`-joined; Parquet keeps lists as `List<String>` and strings untouched.
+//!
+//! Parquet files are written at polars' oldest *compatibility level* (`CompatLevel::oldest`):
+//! strings as Arrow `large_string`, lists as `large_list`, never the `string_view` types of
+//! polars' default writer, which pandas cannot convert (`Not implemented type for Arrow list to
+//! pandas: string_view`). Counts are signed 64-bit integers (`INT64`), which every reader maps to
+//! its integer type. `tests/parquet_readers.rs` reads every output back with pandas, pyarrow,
+//! DuckDB and polars (Python) and checks each column's type.
 
 use std::fs::File;
 use std::path::Path;
@@ -81,7 +88,10 @@ impl Col {
                 Series::new(name, v.iter().map(|o| o.as_ref().map(safe)).collect::<Vec<Option<String>>>())
             }
             Values::OptStr(v) => Series::new(name, v),
-            Values::U64(v) => Series::new(name, v),
+            // INT64, not UINT64: some readers (Spark, older pandas paths) have no unsigned 64-bit type.
+            Values::U64(v) => {
+                Series::new(name, v.iter().map(|&n| i64::try_from(n).unwrap_or(i64::MAX)).collect::<Vec<i64>>())
+            }
             Values::F64(v) => Series::new(name, v),
             Values::Bool(v) => Series::new(name, v),
             Values::List(v) if for_csv => Series::new(
@@ -124,19 +134,48 @@ impl Table {
         DataFrame::new(self.rows(), self.cols.iter().map(|c| c.to_column(for_csv)).collect())
     }
 
-    /// Writes the table as Parquet (zstd, statistics on).
+    /// Writes the table as Parquet (zstd, statistics on) at polars' oldest compatibility level,
+    /// so that pandas, pyarrow, DuckDB and polars all open it with their default arguments.
     pub fn write_parquet(&self, path: &Path) -> PolarsResult<()> {
+        use polars_parquet::write::{
+            CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions,
+            get_dtype_encoding,
+        };
         let mut df = self.frame(false)?;
-        let file = File::create(path)?;
-        ParquetWriter::new(file).with_compression(ParquetCompression::Zstd(None)).finish(&mut df)?;
+        df.rechunk_mut();
+        let level = CompatLevel::oldest();
+        let schema: ArrowSchema = df
+            .columns()
+            .iter()
+            .map(|c| {
+                let f = c.dtype().to_arrow_field(c.name().clone(), level);
+                (f.name.clone(), f)
+            })
+            .collect();
+        let options = WriteOptions {
+            statistics: StatisticsOptions::default(),
+            compression: CompressionOptions::Zstd(None),
+            version: Version::V1,
+            data_page_size: None,
+        };
+        let encodings = schema.iter_values().map(|f| get_dtype_encoding(&f.dtype)).collect();
+        let batches: Vec<_> = df.iter_chunks(level, false).filter(|b| !b.is_empty()).collect();
+        let rows: Vec<usize> = batches.iter().map(|b| b.len()).collect();
+        let groups = RowGroupIterator::try_new(batches.into_iter().map(Ok), &schema, options, encodings)?;
+        let mut writer = FileWriter::try_new(File::create(path)?, schema, options)?;
+        for (group, rows) in groups.zip(rows) {
+            writer.write(rows as u64, group?)?;
+        }
+        writer.end(None)?;
         Ok(())
     }
 
     /// Writes the table as CSV with a header; cells are neutralised against formula injection.
-    pub fn write_csv(&self, path: &Path) -> PolarsResult<()> {
+    /// `bom` starts the file with a UTF-8 byte order mark (for Excel; `[run] csv_bom`).
+    pub fn write_csv(&self, path: &Path, bom: bool) -> PolarsResult<()> {
         let mut df = self.frame(true)?;
         let mut file = File::create(path)?;
-        CsvWriter::new(&mut file).include_header(true).finish(&mut df)?;
+        CsvWriter::new(&mut file).include_header(true).include_bom(bom).finish(&mut df)?;
         Ok(())
     }
 }
@@ -154,7 +193,7 @@ mod tests {
             Col::f64("score", vec![0.5, 0.25]),
         ]);
         let p = dir.path().join("t.csv");
-        t.write_csv(&p).expect("write csv");
+        t.write_csv(&p, false).expect("write csv");
         let text = std::fs::read_to_string(&p).expect("read back");
         assert!(text.starts_with("name,skills,score\n"), "{text}");
         assert!(text.contains("'=cmd"), "{text}");
