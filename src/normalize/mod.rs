@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::DescriptionSkills;
-use crate::extract::{Extractor, html_to_text};
+use crate::extract::Extractor;
 use crate::ingest::{Posting, RawSkill, Requirement};
 use crate::score::{Role, RoleSkill, SkillOrigin};
 use crate::taxonomy::titles::TitleIndex;
@@ -165,7 +165,7 @@ fn build_role(
     let mut mentions = 0;
     if use_text && !p.description.is_empty() {
         let requirement = if p.skills.is_empty() { Requirement::Required } else { Requirement::Preferred };
-        let text = html_to_text(&p.description);
+        let text = crate::extract::description_to_text(&p.description);
         let found = extractor.extract(&text);
         mentions = found.len() as u64;
         skills.extend(found.into_iter().map(|m| RoleSkill {
