@@ -4,6 +4,8 @@
 //! Each distinct raw skill is normalized once (in parallel); every string that maps nowhere is
 //! kept in [`Normalized::crosswalk`] with method `unmapped` and reported, never dropped.
 
+pub mod sections;
+
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
@@ -16,6 +18,7 @@ use crate::score::{Role, RoleSkill, SkillOrigin};
 use crate::taxonomy::titles::TitleIndex;
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 use crate::verify::VerifiedCredential;
+use sections::SectionKind;
 
 /// Where a raw skill string was seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -167,12 +170,19 @@ fn build_role(
         let requirement = if p.skills.is_empty() { Requirement::Required } else { Requirement::Preferred };
         let text = crate::extract::description_to_text(&p.description);
         let found = extractor.extract(&text);
-        mentions = found.len() as u64;
-        skills.extend(found.into_iter().map(|m| RoleSkill {
-            requirement: if m.optional { Requirement::Preferred } else { requirement },
-            skill: m.skill,
-            origin: SkillOrigin::Extracted,
-        }));
+        // Headings decide first: skills under "Benefits" are dropped, under "Nice to have"
+        // preferred, under "Requirements" required (see `sections`).
+        let lines = sections::line_sections(&text);
+        for m in found {
+            let requirement = match sections::section_at(&lines, m.start) {
+                SectionKind::Ignored => continue,
+                SectionKind::Preferred => Requirement::Preferred,
+                _ if m.optional => Requirement::Preferred,
+                SectionKind::Required | SectionKind::Neutral => requirement,
+            };
+            mentions += 1;
+            skills.push(RoleSkill { requirement, skill: m.skill, origin: SkillOrigin::Extracted });
+        }
     }
     if p.skills.is_empty()
         && mentions < INFER_BELOW_MENTIONS

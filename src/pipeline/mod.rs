@@ -149,6 +149,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         badges: cfg.inputs.badges.clone(),
         claims: cfg.inputs.claims.clone(),
         postings: cfg.inputs.postings.clone(),
+        postings_csv: cfg.inputs.postings_csv.clone(),
         credly_csv: cfg.inputs.credly_csv.clone(),
     };
     progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
