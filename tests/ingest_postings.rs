@@ -99,7 +99,7 @@ fn ats_exports_in_their_api_shapes() {
     assert_eq!(lever.title, "Backend Engineer");
     assert_eq!(lever.location.as_deref(), Some("Lisbon"));
     assert_eq!(lever.date_posted.as_deref(), Some("2025-11-01T12:26:40Z"));
-    assert!(lever.description.contains("<h3>Nice to have</h3>\n<ul><li>Kubernetes</li></ul>"));
+    assert!(lever.description.contains("<h3>Nice to have</h3>\n<ul><li>Scala</li></ul>"));
     assert_eq!(
         posting(&out, "5b1f2c3d-0000-4000-8000-000000000003").description,
         "<p>Help customers by phone and chat.</p>"

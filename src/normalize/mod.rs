@@ -64,6 +64,12 @@ pub struct Normalized {
     pub crosswalk: Vec<CrosswalkRow>,
     /// Skills extracted from posting descriptions (mentions, before deduplication).
     pub extracted_mentions: u64,
+    /// Per role id, every source of its posting: `reader path position`, the posting's own
+    /// first, then the copies merged into it (the `sources` column of `roles.parquet`).
+    pub role_sources: HashMap<String, Vec<String>>,
+    /// Every copy of an opening merged into a role's posting (`duplicate_postings.csv`), by
+    /// role id then input order.
+    pub duplicates: Vec<crate::ingest::DuplicatePosting>,
 }
 
 /// Options of the normalize stage.
@@ -139,7 +145,18 @@ pub fn normalize(
             CrosswalkRow { source, raw, mapping, count }
         })
         .collect();
-    Normalized { credential_skills, roles, crosswalk, extracted_mentions }
+    let role_sources = postings.iter().map(|p| (p.id.clone(), sources_of(p))).collect();
+    let mut duplicates: Vec<crate::ingest::DuplicatePosting> =
+        postings.iter().flat_map(crate::ingest::DuplicatePosting::all_of).collect();
+    duplicates.sort_by(|a, b| a.role_id.cmp(&b.role_id));
+    Normalized { credential_skills, roles, crosswalk, extracted_mentions, role_sources, duplicates }
+}
+
+/// A posting's sources as `reader path position`, its own first.
+fn sources_of(p: &Posting) -> Vec<String> {
+    std::iter::once(format!("{} {} {}", p.reader, p.source.path, p.source.position))
+        .chain(p.also_from.iter().map(|s| format!("{} {} {}", s.reader, s.source.path, s.source.position)))
+        .collect()
 }
 
 fn build_role(
@@ -201,3 +218,6 @@ fn build_role(
     }
     (Role::new(p.id.clone(), p.title.clone(), p.employer.clone(), p.location.clone(), skills), mentions)
 }
+
+#[cfg(test)]
+mod tests;

@@ -247,6 +247,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("normalize", "distinct_unmapped", unmapped);
     ledger.count("normalize", "extracted_mentions", normalized.extracted_mentions);
     ledger.count("normalize", "roles", normalized.roles.len() as u64);
+    ledger.count("normalize", "postings_merged", normalized.duplicates.len() as u64);
     ledger.count(
         "normalize",
         "roles_with_inferred_skills",
@@ -582,6 +583,7 @@ fn build_manifest(
         },
         inputs: ingested.files.clone(),
         ingest: ingested.counts.clone(),
+        posting_files: ingested.posting_files.clone(),
         stages: ledger.stages,
         outputs,
         run: RunInfo {

@@ -4,8 +4,9 @@
 //!   per skill a candidate holds with counted evidence (the strongest weight and every proving
 //!   credential, strongest first).
 //! * `roles.parquet`: `role_id, title, employer, location, skill_uri, requirement, origin,
-//!   importance` — one row per role skill (`origin` = `explicit` or `extracted` from the
-//!   description; `importance` as scored).
+//!   importance, sources` — one row per role skill (`origin` = `explicit` or `extracted` from the
+//!   description; `importance` as scored; `sources` every posting the role was read from as
+//!   `reader path position`, more than one when copies of the opening were merged).
 //!
 //! Together with the taxonomy they let `skillmatch explain` and `shortlist` recompute any
 //! reported pair's explanation exactly, with files that grow with the evidence and the
@@ -46,10 +47,11 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let mut out = vec![super::parquet(dir, "profiles.parquet", &profiles)?];
 
     let mut t: [Vec<String>; 6] = Default::default();
-    let (mut employer, mut location, mut importance) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut employer, mut location, mut importance, mut sources) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in input.roles {
         for (s, imp) in r.skills.iter().zip(&r.importance) {
             importance.push(*imp);
+            sources.push(input.normalized.role_sources.get(&r.id).cloned().unwrap_or_default());
             t[0].push(r.id.clone());
             t[1].push(r.title.clone());
             employer.push(r.employer.clone());
@@ -75,6 +77,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::str("requirement", requirement),
         Col::str("origin", origin),
         Col::f64("importance", importance),
+        Col::list("sources", sources),
     ]);
     out.push(super::parquet(dir, "roles.parquet", &roles)?);
     Ok(out)

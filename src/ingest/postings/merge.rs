@@ -46,6 +46,26 @@ pub struct DuplicatePosting {
     pub rule: &'static str,
 }
 
+impl DuplicatePosting {
+    /// The merges recorded on a posting kept (one per [`Posting::also_from`] entry).
+    pub fn all_of(p: &Posting) -> Vec<DuplicatePosting> {
+        p.also_from
+            .iter()
+            .map(|s| DuplicatePosting {
+                role_id: p.id.clone(),
+                kept_path: p.source.path.clone(),
+                kept_position: p.source.position.clone(),
+                kept_reader: p.reader,
+                merged_id: s.id.clone(),
+                merged_path: s.source.path.clone(),
+                merged_position: s.source.position.clone(),
+                merged_reader: s.reader,
+                rule: s.rule,
+            })
+            .collect()
+    }
+}
+
 /// The employer–title–location key of a posting, when it has an employer.
 fn opening_key(p: &Posting) -> Option<(String, String, String)> {
     let employer = fold(p.employer.as_deref()?);
