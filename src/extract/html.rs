@@ -93,6 +93,12 @@ const DROPPED: &[(&str, Option<RawKind>)] = &[
 
 /// Strips HTML into plain text (see the module docs).
 pub(crate) fn html_to_text(html: &str) -> String {
+    if !html.contains(['<', '&', '\0']) {
+        // No markup, reference or NUL: the tokenizer would emit the characters as they are.
+        let mut out = Output::with_capacity(html.len());
+        out.text(html);
+        return out.finish();
+    }
     let sink = TextSink { state: RefCell::new(State::new(html.len(), Mode::Text)) };
     run(sink, html).sink.state.into_inner().out.finish()
 }
