@@ -59,7 +59,12 @@ fn read_and_extract_100k_html_postings() {
     std::fs::write(&gh, serde_json::to_vec(&serde_json::json!({"jobs": jobs, "meta": {"total": n}})).expect("json"))
         .expect("write");
     let bytes: u64 = (0..n).map(|i| html(i).len() as u64).sum();
-    println!("{n} postings, {:.1} MB of HTML (mean {} bytes), {} threads", bytes as f64 / 1e6, bytes / n as u64, rayon::current_num_threads());
+    println!(
+        "{n} postings, {:.1} MB of HTML (mean {} bytes), {} threads",
+        bytes as f64 / 1e6,
+        bytes / n as u64,
+        rayon::current_num_threads()
+    );
 
     let t = Instant::now();
     let out = ingest(&IngestSpec { postings: vec![gh], ..Default::default() }).expect("ingest");

@@ -113,12 +113,12 @@ fn shared_labelled_sentences_follow_their_heading() {
     }
     let n = normalize(esco(), extractor(), &[], &postings, opts());
     let (mut required, mut preferred) = (0, 0);
-    for i in 0..sentences.len() {
+    for (i, sentence) in sentences.iter().enumerate() {
         let req = skills_of(&n, &format!("{i:03}-req"));
         let nice = skills_of(&n, &format!("{i:03}-nice"));
         let perks = skills_of(&n, &format!("{i:03}-perks"));
         let labels = |v: &[(String, Requirement)]| v.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>();
-        assert_eq!(labels(&req), labels(&nice), "sentence {i}: {}", sentences[i]);
+        assert_eq!(labels(&req), labels(&nice), "sentence {i}: {sentence}");
         assert!(nice.iter().all(|(_, r)| *r == Requirement::Preferred), "sentence {i}: {nice:?}");
         assert!(perks.is_empty(), "sentence {i} under Benefits: {perks:?}");
         required += req.iter().filter(|(_, r)| *r == Requirement::Required).count();

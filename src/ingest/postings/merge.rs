@@ -42,7 +42,7 @@ pub struct DuplicatePosting {
     pub merged_position: String,
     /// Reader of the copy.
     pub merged_reader: &'static str,
-    /// Why they were taken for one opening ([`SAME_ID`] or [`SAME_OPENING`]).
+    /// Why they were taken for one opening: `same id` or `same employer, title and location`.
     pub rule: &'static str,
 }
 

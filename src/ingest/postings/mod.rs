@@ -1,5 +1,5 @@
 //! Job postings from the systems HR teams run, one reader per source shape. The reader is chosen
-//! by the file's content ([`detect`]), not by its extension alone:
+//! by the file's content (`read_file`), not by its extension alone:
 //!
 //! | reader | shape |
 //! |---|---|

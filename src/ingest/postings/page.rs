@@ -170,8 +170,13 @@ fn item(scope: ElementRef, depth: usize) -> Value {
     Value::Object(map)
 }
 
+/// The properties of one item: its descendants with `itemprop`, not descending into nested
+/// items (read as values of their own). Walked with an explicit stack, so a deeply nested page
+/// cannot exhaust the call stack.
 fn properties(parent: ElementRef, depth: usize, map: &mut Map<String, Value>) {
-    for child in parent.children().filter_map(ElementRef::wrap) {
+    let mut stack: Vec<ElementRef> = parent.children().filter_map(ElementRef::wrap).collect();
+    stack.reverse();
+    while let Some(child) = stack.pop() {
         let props = child.value().attr("itemprop");
         let scoped = child.value().attr("itemscope").is_some();
         if let Some(props) = props {
@@ -190,7 +195,9 @@ fn properties(parent: ElementRef, depth: usize, map: &mut Map<String, Value>) {
             }
         }
         if !scoped {
-            properties(child, depth, map);
+            let at = stack.len();
+            stack.extend(child.children().filter_map(ElementRef::wrap));
+            stack[at..].reverse();
         }
     }
 }
