@@ -207,3 +207,19 @@ fn bad_variants_are_rejected_where_they_are_and_the_rest_is_read() {
     assert_eq!(out.postings.len(), 10_001, "every posting of the big export and the good file are read");
     assert_eq!(reader_of(&out, "big.json"), "greenhouse");
 }
+
+#[test]
+fn a_deeply_nested_microdata_page_is_read_without_recursion() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let depth = 3000;
+    let page = format!(
+        "<html><body><div itemscope itemtype=\"https://schema.org/JobPosting\">{}<span itemprop=\"title\">Deep Role</span>\
+         <meta itemprop=\"identifier\" content=\"deep-1\">{}</div></body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let path = tmp.path().join("deep.html");
+    std::fs::write(&path, page).expect("write");
+    let out = read(vec![path]);
+    assert_eq!(posting(&out, "deep-1").title, "Deep Role");
+}
