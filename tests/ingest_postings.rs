@@ -223,3 +223,16 @@ fn a_deeply_nested_microdata_page_is_read_without_recursion() {
     let out = read(vec![path]);
     assert_eq!(posting(&out, "deep-1").title, "Deep Role");
 }
+
+#[test]
+fn a_page_nesting_elements_beyond_the_limit_is_one_reject() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("abyss.html");
+    std::fs::write(&path, format!("<html><body>{}</body></html>", "<div>".repeat(200_000))).expect("write");
+    let started = std::time::Instant::now();
+    let out = read(vec![path]);
+    let r = rejects(&out);
+    assert_eq!(r.len(), 1);
+    assert!(r[0].2.starts_with("career_page: page nests elements 200002 deep, above the 4096 limit"), "{}", r[0].2);
+    assert!(started.elapsed().as_secs() < 30, "rejected without building the tree");
+}

@@ -137,6 +137,51 @@ pub(crate) fn looks_escaped(s: &str) -> bool {
     })
 }
 
+/// Elements that never have content (their start tag opens nothing).
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
+/// The deepest element nesting of a document as its tags say (start tags of non-void elements
+/// open, end tags close; raw-text content is not read as markup), in one linear tokenizer pass.
+/// HTML tree building costs time quadratic in this depth, so callers bound it before parsing.
+pub(crate) fn nesting_depth(html: &str) -> usize {
+    let tokenizer = Tokenizer::new(DepthSink::default(), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    tokenizer.sink.max.get()
+}
+
+#[derive(Default)]
+struct DepthSink {
+    depth: std::cell::Cell<usize>,
+    max: std::cell::Cell<usize>,
+}
+
+impl TokenSink for DepthSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        if let Token::TagToken(tag) = token {
+            let name: &str = &tag.name;
+            match tag.kind {
+                TagKind::StartTag if !tag.self_closing && !VOID.contains(&name) => {
+                    let d = self.depth.get() + 1;
+                    self.depth.set(d);
+                    self.max.set(self.max.get().max(d));
+                    if let Some(&(_, Some(kind))) = DROPPED.iter().find(|(n, _)| *n == name) {
+                        return TokenSinkResult::RawData(kind);
+                    }
+                }
+                TagKind::EndTag => self.depth.set(self.depth.get().saturating_sub(1)),
+                TagKind::StartTag => {}
+            }
+        }
+        TokenSinkResult::Continue
+    }
+}
+
 fn run(sink: TextSink, input: &str) -> Tokenizer<TextSink> {
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
@@ -338,6 +383,14 @@ mod tests {
         assert_eq!(html_to_text("<p>unterminated <b"), "unterminated");
         assert_eq!(html_to_text("<script>never closed <p>x"), "");
         assert_eq!(html_to_text(""), "");
+    }
+
+    #[test]
+    fn nesting_depth_counts_open_elements() {
+        assert_eq!(nesting_depth("<div><p>a<br><img src=x></p><p>b</p></div>"), 2);
+        assert_eq!(nesting_depth(&"<div>".repeat(500)), 500);
+        assert_eq!(nesting_depth("<script><div><div></script>"), 1, "script content is not markup");
+        assert_eq!(nesting_depth("plain"), 0);
     }
 
     #[test]

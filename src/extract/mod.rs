@@ -80,6 +80,12 @@ pub fn description_to_text(description: &str) -> String {
     }
 }
 
+/// The deepest element nesting of an HTML document as its tags say (one linear tokenizer pass);
+/// building an HTML tree costs time quadratic in it, so readers bound it before parsing a page.
+pub fn html_nesting_depth(html: &str) -> usize {
+    html::nesting_depth(html)
+}
+
 /// Decodes the character references of `s` as HTML text would (tags dropped, whitespace kept).
 pub fn unescape_html(s: &str) -> String {
     html::unescape(s)

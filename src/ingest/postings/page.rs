@@ -15,6 +15,10 @@ use super::super::types::SourceRef;
 use super::schema_org::posting_from_json;
 use super::{Found, MAX_PAGE_BYTES};
 
+/// Deepest element nesting of a page that is parsed (tree building is quadratic in it; real
+/// careers pages nest a few dozen levels).
+const MAX_PAGE_DEPTH: usize = 4096;
+
 /// How deep JobPostings are looked for inside a JSON-LD block (`@graph` → `mainEntity` → …).
 const MAX_LD_DEPTH: usize = 8;
 
@@ -35,6 +39,14 @@ pub(super) fn read(bytes: &[u8], path: &str, found: &mut Found) {
             return;
         }
     };
+    let depth = crate::extract::html_nesting_depth(html);
+    if depth > MAX_PAGE_DEPTH {
+        found.push(Err((
+            WHOLE_FILE.into(),
+            format!("page nests elements {depth} deep, above the {MAX_PAGE_DEPTH} limit for a careers page"),
+        )));
+        return;
+    }
     let doc = Html::parse_document(html);
     let before = found.len();
     let blocks = json_ld(&doc, path, found);
