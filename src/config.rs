@@ -45,8 +45,11 @@ pub struct InputsConfig {
     pub badges: Vec<PathBuf>,
     /// Optional claims CSV `candidate_id,path`.
     pub claims: Option<PathBuf>,
-    /// Posting files (JSONL or CSV) or folders.
+    /// Posting files or folders (career pages, ATS exports, schema.org JSON/JSONL, CSV; the
+    /// reader is chosen by each file's content).
     pub postings: Vec<PathBuf>,
+    /// Header names of postings CSVs (defaults cover the documented CSV and common ATS headers).
+    pub postings_csv: crate::ingest::PostingsCsvMapping,
     /// Header names of Credly CSV exports (defaults cover Credly's issued-badges report).
     pub credly_csv: crate::ingest::CredlyCsvMapping,
 }

@@ -82,6 +82,7 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
         badges: a.paths,
         claims: a.claims,
         postings: Vec::new(),
+        postings_csv: Default::default(),
         // Read Credly CSV exports exactly as `run` does with the same config.
         credly_csv: config.inputs.credly_csv,
     };

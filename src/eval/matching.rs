@@ -68,6 +68,9 @@ pub struct MatchingReport {
     pub candidate_source: String,
 }
 
+/// Per candidate, `(rank, role id)` of its ranked roles.
+type Ranked = HashMap<String, Vec<(u64, String)>>;
+
 /// One truth row.
 struct Truth {
     role: String,
@@ -233,7 +236,7 @@ pub fn evaluate_matching(run: &Path, truth: &Path, postings: Option<&Path>) -> R
     // Candidate side.
     let gaps = run.join("candidate_gaps.csv");
     let shortlists = run.join("shortlists.csv");
-    let (mut per_cand, source): (HashMap<String, Vec<(u64, String)>>, &str) = if gaps.exists() {
+    let (mut per_cand, source): (Ranked, &str) = if gaps.exists() {
         let mut m: HashMap<String, Vec<(u64, String)>> = HashMap::new();
         for (c, rank, role, _) in read_ranked(&gaps, "candidate_id", "role_id")? {
             m.entry(c).or_default().push((rank, role));

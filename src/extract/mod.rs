@@ -51,15 +51,44 @@ pub struct Mention {
     pub optional: bool,
 }
 
-/// Strips HTML tags, decodes common entities and turns block elements into line breaks.
+/// HTML to plain text through the HTML5 tokenizer of `html5ever` (see `docs/DECISIONS.md`).
 ///
-/// Drops `script`, `style`, `noscript` and `template` content, comments and declarations; block
-/// elements (`p`, `div`, `li`, `h1`…, `tr`, `br`, …) become one line break, table cells a space;
-/// decodes `&amp; &lt; &gt; &quot; &apos; &nbsp;` (as a space), a few typographic names and every
-/// numeric reference; collapses whitespace runs to one space and trims. Unknown entities and
-/// stray `<` are kept as text.
+/// Every named and numeric character reference is decoded as HTML5 says; malformed and unclosed
+/// markup is tokenized as a browser would. `script`, `style`, `noscript`, `template` (and the
+/// other raw-text elements) are dropped with comments and doctypes; block elements (`p`, `div`,
+/// `li`, `h1`…, `tr`, `br`, …) become one line break, table cells a tab between the cells of a
+/// row; whitespace runs collapse to one space and the text is trimmed. The offsets of
+/// [`Mention`]s (the evidence spans of `extract`) count characters of this decoded text.
 pub fn html_to_text(html: &str) -> String {
     html::html_to_text(html)
+}
+
+/// [`html_to_text`] of a field whose HTML is itself entity-escaped (`&lt;p&gt;…`, as in
+/// Greenhouse's `content`): references are decoded once to recover the markup, which is then read.
+pub fn escaped_html_to_text(escaped: &str) -> String {
+    html::escaped_html_to_text(escaped)
+}
+
+/// [`html_to_text`] of a posting description: a description with no markup of its own whose text
+/// holds escaped tags (`&lt;p&gt;`, `&lt;/li&gt;`, `&lt;br&gt;`) is read as escaped HTML
+/// ([`escaped_html_to_text`]), anything else as HTML.
+pub fn description_to_text(description: &str) -> String {
+    if html::looks_escaped(description) {
+        html::escaped_html_to_text(description)
+    } else {
+        html::html_to_text(description)
+    }
+}
+
+/// The deepest element nesting of an HTML document as its tags say (one linear tokenizer pass);
+/// building an HTML tree costs time quadratic in it, so readers bound it before parsing a page.
+pub fn html_nesting_depth(html: &str) -> usize {
+    html::nesting_depth(html)
+}
+
+/// Decodes the character references of `s` as HTML text would (tags dropped, whitespace kept).
+pub fn unescape_html(s: &str) -> String {
+    html::unescape(s)
 }
 
 /// A matcher over every surface form of a taxonomy (`aho-corasick`, leftmost-longest, word boundaries).

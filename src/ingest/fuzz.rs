@@ -218,6 +218,7 @@ fn ingest_and_verify(name: &str, bytes: &[u8]) {
         claims: None,
         postings: Vec::new(),
         credly_csv: CredlyCsvMapping::default(),
+        postings_csv: Default::default(),
     };
     let out = ingest(&spec).expect("the inputs exist");
     for (kind, c) in &out.counts {
@@ -373,7 +374,7 @@ proptest! {
         let mut ledger = Ledger::new();
         let roster = super::roster::read_roster(&p, &mut ledger);
         let _ = super::claims::read_claims(&p, &Default::default(), Some(&roster), &mut ledger);
-        let _ = super::postings::read_postings(std::slice::from_ref(&p), &mut ledger);
+        let _ = super::postings::read_postings(std::slice::from_ref(&p), &Default::default(), &mut ledger);
         for (kind, c) in &ledger.counts {
             prop_assert_eq!(c.read, c.accepted + c.rejected, "{} counts reconcile", kind);
         }
@@ -391,7 +392,7 @@ proptest! {
         let p = dir.path().join("postings.jsonl");
         std::fs::write(&p, &text).expect("write");
         let mut ledger = Ledger::new();
-        let postings = super::postings::read_postings(&[p], &mut ledger);
+        let (postings, _) = super::postings::read_postings(&[p], &Default::default(), &mut ledger);
         let c = ledger.counts.get("posting").copied().unwrap_or_default();
         prop_assert_eq!(c.read, c.accepted + c.rejected);
         prop_assert_eq!(c.accepted as usize, postings.len());
@@ -444,7 +445,12 @@ fn fuzz_templates_are_accepted_before_any_edit() {
     let p: PathBuf = dir.path().join("postings.jsonl");
     std::fs::write(&p, format!("{}\n", posting())).expect("write");
     let mut ledger = Ledger::new();
-    assert_eq!(super::postings::read_postings(&[p], &mut ledger).len(), 1, "{:?}", ledger.rejects);
+    assert_eq!(
+        super::postings::read_postings(&[p], &Default::default(), &mut ledger).0.len(),
+        1,
+        "{:?}",
+        ledger.rejects
+    );
     for (name, doc) in [("ob2.json", ob2()), ("ob3.json", ob3()), ("credly.json", credly())] {
         let unit =
             super::decode::decode_file(Path::new(name), doc.to_string().as_bytes(), &CredlyCsvMapping::default());

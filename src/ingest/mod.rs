@@ -36,6 +36,7 @@ pub use files::{COUNT_KINDS, natural_cmp};
 pub(crate) use jws::credential_document as jwt_credential_document;
 pub use limits::{MAX_FIELD_BYTES, MAX_SKILLS};
 pub use mojibake::repair_mojibake;
+pub use postings::{DuplicatePosting, MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES, PostingFile, PostingsCsvMapping, Reader};
 pub use types::*;
 
 use std::collections::HashMap;
@@ -53,8 +54,11 @@ pub struct IngestSpec {
     pub badges: Vec<PathBuf>,
     /// Optional claims CSV `candidate_id,path`.
     pub claims: Option<PathBuf>,
-    /// Posting files (JSONL or CSV, by extension) or folders of them.
+    /// Posting files or folders of them; each file's reader is chosen by its content (career
+    /// page, ATS export, schema.org JSON/JSONL, CSV).
     pub postings: Vec<PathBuf>,
+    /// How the columns of postings CSVs are found.
+    pub postings_csv: PostingsCsvMapping,
     /// How the columns of Credly CSV exports among the badge inputs are found.
     pub credly_csv: CredlyCsvMapping,
 }
@@ -84,8 +88,9 @@ pub const BADGE_EXTS: [&str; 8] = ["json", "jsonld", "jws", "jwt", "txt", "png",
 /// text), never `verified` (pinned by `tests/report_outputs.rs`).
 pub const HOSTED_NOT_FETCHED: &str = "hosted assertion not fetched";
 
-/// Extensions taken when walking a postings folder (`.csv` is read as CSV, the rest as JSON).
-pub const POSTING_EXTS: [&str; 4] = ["jsonl", "ndjson", "json", "csv"];
+/// Extensions taken when walking a postings folder (files named directly are always read); the
+/// reader is chosen by the content.
+pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "htm"];
 
 /// Reads every input named in `spec`.
 ///
@@ -148,7 +153,8 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
             }
         }
     }
-    let mut postings = postings::read_postings(&posting_files, &mut ledger);
+    let (postings, posting_files) = postings::read_postings(&posting_files, &spec.postings_csv, &mut ledger);
+    let (mut postings, duplicate_postings) = postings::merge::merge(postings);
 
     credentials.sort_by(|a, b| {
         a.source.path.cmp(&b.source.path).then_with(|| natural_cmp(&a.source.position, &b.source.position))
@@ -157,7 +163,7 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     let Ledger { mut files, mut rejects, counts } = ledger;
     rejects.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| natural_cmp(&a.position, &b.position)));
     files.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(&b.kind)));
-    Ok(IngestOutput { roster, credentials, postings, rejects, files, counts })
+    Ok(IngestOutput { roster, credentials, postings, rejects, files, counts, posting_files, duplicate_postings })
 }
 
 /// The canonical form of a path, or the path itself when it cannot be resolved.

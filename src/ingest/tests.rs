@@ -490,9 +490,16 @@ fn postings_jsonl_and_csv() {
     let p2 = write(&tmp.path().join("postings/b.csv"), csv);
     let out = run(&IngestSpec { postings: vec![tmp.path().join("postings")], ..Default::default() });
     assert_reconciled(&out);
-    assert_eq!(out.counts["posting"], Counts { read: 11, accepted: 4, rejected: 7 });
+    assert_eq!(out.counts["posting"], Counts { read: 11, accepted: 5, rejected: 6 });
     let ids: Vec<&str> = out.postings.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["job-1", "job-11", "job-2", "job-9"]);
+    // job-2 of the CSV is the same opening as the JSONL's: merged, both sources kept.
+    assert_eq!(out.duplicate_postings.len(), 1);
+    assert_eq!(out.postings[2].also_from.len(), 1);
+    assert_eq!(out.postings[2].also_from[0].source.position, "line 4");
+    assert_eq!(out.postings[2].also_from[0].reader, "csv");
+    let readers: Vec<&str> = out.posting_files.iter().map(|f| f.reader).collect();
+    assert_eq!(readers, ["schema_org_jsonl", "csv"]);
 
     let p = &out.postings[2];
     assert_eq!(p.title, "Data Engineer");
@@ -532,14 +539,13 @@ fn postings_jsonl_and_csv() {
         })
         .collect();
     let where_: Vec<&str> = rejects.iter().map(|(w, _)| w.as_str()).collect();
-    assert_eq!(where_, ["a:line 2", "a:line 5", "a:line 6", "a:line 7", "b:line 4", "b:line 5", "b:line 6"]);
-    assert!(rejects[0].1.starts_with("invalid JSON at column"));
-    assert_eq!(rejects[1].1, "missing title");
-    assert!(rejects[2].1.starts_with("duplicate posting id job-1"));
+    assert_eq!(where_, ["a:line 2", "a:line 5", "a:line 6", "a:line 7", "b:line 5", "b:line 6"]);
+    assert!(rejects[0].1.starts_with("schema_org_jsonl: invalid JSON at column"));
+    assert_eq!(rejects[1].1, "schema_org_jsonl: missing title");
+    assert!(rejects[2].1.starts_with("schema_org_jsonl: duplicate posting id job-1 in the same file"));
     assert!(rejects[3].1.contains("not a JobPosting"));
-    assert!(rejects[4].1.starts_with("duplicate posting id job-2"));
-    assert_eq!(rejects[5].1, "missing id");
-    assert!(rejects[6].1.contains("quote"));
+    assert_eq!(rejects[4].1, "csv: missing id");
+    assert!(rejects[5].1.contains("quote"));
     assert!(p2.exists());
 }
 

@@ -188,7 +188,22 @@ pub enum Requirement {
     Preferred,
 }
 
-/// One open role, read from a JobPosting JSONL line or a postings CSV row.
+/// Another source of the same opening, merged into a [`Posting`] (same id, or same employer,
+/// normalised title and location).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostingSource {
+    /// Where the other copy was read.
+    pub source: SourceRef,
+    /// The reader that took its file (`greenhouse`, `career_page`, …).
+    pub reader: &'static str,
+    /// Its own posting id.
+    pub id: String,
+    /// Why the two were taken for one opening: `same id` or `same employer, title and location`.
+    pub rule: &'static str,
+}
+
+/// One open role, read by one of the posting readers (career page, ATS export, schema.org
+/// JSON/JSONL, CSV).
 #[derive(Debug, Clone)]
 pub struct Posting {
     /// Where it came from.
@@ -205,10 +220,17 @@ pub struct Posting {
     pub date_posted: Option<String>,
     /// `validThrough`.
     pub valid_through: Option<String>,
-    /// Description as given (may contain HTML; `extract` strips it).
+    /// Description as HTML (or plain text): the reader writes an export's sections (Lever
+    /// `lists`, SmartRecruiters `jobAd.sections`) into it as headings; `extract` strips it.
     pub description: String,
     /// Explicit skills with their requirement level.
     pub skills: Vec<(RawSkill, Requirement)>,
+    /// The posting's public URL, when the source gives one.
+    pub url: Option<String>,
+    /// The reader that took its file (`career_page`, `greenhouse`, `lever`, `csv`, …).
+    pub reader: &'static str,
+    /// Other copies of the same opening merged into this one, in input order.
+    pub also_from: Vec<PostingSource>,
 }
 
 /// A file that was read, recorded in the manifest with its hash.
@@ -242,8 +264,13 @@ pub struct IngestOutput {
     pub roster: Roster,
     /// All credentials, sorted by (source path, position) for determinism.
     pub credentials: Vec<Credential>,
-    /// All postings, sorted by id; duplicate ids are rejected.
+    /// All postings, sorted by id; copies of one opening from several sources are merged into
+    /// the first read (see [`Posting::also_from`] and `duplicate_postings`).
     pub postings: Vec<Posting>,
+    /// Every posting file with the reader that took it and its counts, in reading order.
+    pub posting_files: Vec<crate::ingest::PostingFile>,
+    /// Every merge of a copy of an opening into the posting first read (`duplicate_postings.csv`).
+    pub duplicate_postings: Vec<crate::ingest::DuplicatePosting>,
     /// Every rejected file or record.
     pub rejects: Vec<Reject>,
     /// Every input file with its sha256, sorted by path.

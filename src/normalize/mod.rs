@@ -4,18 +4,21 @@
 //! Each distinct raw skill is normalized once (in parallel); every string that maps nowhere is
 //! kept in [`Normalized::crosswalk`] with method `unmapped` and reported, never dropped.
 
+pub mod sections;
+
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::DescriptionSkills;
-use crate::extract::{Extractor, html_to_text};
+use crate::extract::Extractor;
 use crate::ingest::{Posting, RawSkill, Requirement};
 use crate::score::{Role, RoleSkill, SkillOrigin};
 use crate::taxonomy::titles::TitleIndex;
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 use crate::verify::VerifiedCredential;
+use sections::SectionKind;
 
 /// Where a raw skill string was seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -61,6 +64,12 @@ pub struct Normalized {
     pub crosswalk: Vec<CrosswalkRow>,
     /// Skills extracted from posting descriptions (mentions, before deduplication).
     pub extracted_mentions: u64,
+    /// Per role id, every source of its posting: `reader path position`, the posting's own
+    /// first, then the copies merged into it (the `sources` column of `roles.parquet`).
+    pub role_sources: HashMap<String, Vec<String>>,
+    /// Every copy of an opening merged into a role's posting (`duplicate_postings.csv`), by
+    /// role id then input order.
+    pub duplicates: Vec<crate::ingest::DuplicatePosting>,
 }
 
 /// Options of the normalize stage.
@@ -139,7 +148,18 @@ pub fn normalize(
             CrosswalkRow { source, raw, mapping, count }
         })
         .collect();
-    Normalized { credential_skills, roles, crosswalk, extracted_mentions }
+    let role_sources = postings.iter().map(|p| (p.id.clone(), sources_of(p))).collect();
+    let mut duplicates: Vec<crate::ingest::DuplicatePosting> =
+        postings.iter().flat_map(crate::ingest::DuplicatePosting::all_of).collect();
+    duplicates.sort_by(|a, b| a.role_id.cmp(&b.role_id));
+    Normalized { credential_skills, roles, crosswalk, extracted_mentions, role_sources, duplicates }
+}
+
+/// A posting's sources as `reader path position`, its own first.
+fn sources_of(p: &Posting) -> Vec<String> {
+    std::iter::once(format!("{} {} {}", p.reader, p.source.path, p.source.position))
+        .chain(p.also_from.iter().map(|s| format!("{} {} {}", s.reader, s.source.path, s.source.position)))
+        .collect()
 }
 
 fn build_role(
@@ -168,14 +188,21 @@ fn build_role(
     let mut mentions = 0;
     if use_text && !p.description.is_empty() {
         let requirement = if p.skills.is_empty() { Requirement::Required } else { Requirement::Preferred };
-        let text = html_to_text(&p.description);
+        let text = crate::extract::description_to_text(&p.description);
         let found = extractor.extract(&text);
-        mentions = found.len() as u64;
-        skills.extend(found.into_iter().map(|m| RoleSkill {
-            requirement: if m.optional { Requirement::Preferred } else { requirement },
-            skill: m.skill,
-            origin: SkillOrigin::Extracted,
-        }));
+        // Headings decide first: skills under "Benefits" are dropped, under "Nice to have"
+        // preferred, under "Requirements" required (see `sections`).
+        let lines = sections::line_sections(&text);
+        for m in found {
+            let requirement = match sections::section_at(&lines, m.start) {
+                SectionKind::Ignored => continue,
+                SectionKind::Preferred => Requirement::Preferred,
+                _ if m.optional => Requirement::Preferred,
+                SectionKind::Required | SectionKind::Neutral => requirement,
+            };
+            mentions += 1;
+            skills.push(RoleSkill { requirement, skill: m.skill, origin: SkillOrigin::Extracted });
+        }
     }
     let sparse = p.skills.is_empty() && mentions < INFER_BELOW_MENTIONS;
     if (sparse || opts.title_profile)
@@ -194,3 +221,6 @@ fn build_role(
     }
     (Role::new(p.id.clone(), p.title.clone(), p.employer.clone(), p.location.clone(), skills), mentions)
 }
+
+#[cfg(test)]
+mod tests;

@@ -149,6 +149,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         badges: cfg.inputs.badges.clone(),
         claims: cfg.inputs.claims.clone(),
         postings: cfg.inputs.postings.clone(),
+        postings_csv: cfg.inputs.postings_csv.clone(),
         credly_csv: cfg.inputs.credly_csv.clone(),
     };
     progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
@@ -260,6 +261,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("normalize", "distinct_unmapped", unmapped);
     ledger.count("normalize", "extracted_mentions", normalized.extracted_mentions);
     ledger.count("normalize", "roles", normalized.roles.len() as u64);
+    ledger.count("normalize", "postings_merged", normalized.duplicates.len() as u64);
     ledger.count(
         "normalize",
         "roles_with_inferred_skills",
@@ -535,6 +537,7 @@ fn build_manifest(
         },
         inputs: ingested.files.clone(),
         ingest: ingested.counts.clone(),
+        posting_files: ingested.posting_files.clone(),
         stages: ledger.stages,
         outputs,
         run: RunInfo {

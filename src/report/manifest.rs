@@ -103,6 +103,9 @@ pub struct Manifest {
     pub inputs: Vec<InputFile>,
     /// Record counts per ingest kind (`read == accepted + rejected`).
     pub ingest: BTreeMap<String, Counts>,
+    /// Every posting file with the reader that took it (`career_page`, `greenhouse`, `csv`, …)
+    /// and its accepted / rejected entries.
+    pub posting_files: Vec<crate::ingest::PostingFile>,
     /// Counts of later stages (credentials per status, skills mapped, roles, pairs scored, …).
     pub stages: BTreeMap<String, BTreeMap<String, u64>>,
     /// Data files written, with rows and sha256.

@@ -3,9 +3,10 @@
 //! Files (see README "Outputs"): `matches.parquet`, `profiles.parquet`, `roles.parquet`,
 //! `shortlists.csv`, `candidate_gaps.csv`,
 //! `next_credentials.csv`, `pathways.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
-//! `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
+//! `duplicate_postings.csv`, `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
+pub mod duplicates;
 pub mod manifest;
 pub mod matches;
 pub mod model;
@@ -141,6 +142,7 @@ pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<Outp
         ("skills", Box::new(|| skills::write(dir, input))),
         ("rejects", Box::new(|| Ok(vec![rejects::write(dir, input.rejects)?]))),
         ("pathways", Box::new(|| Ok(vec![pathways::write(dir, input)?]))),
+        ("duplicates", Box::new(|| Ok(vec![duplicates::write(dir, input)?]))),
     ];
     // Writers touch different files, so they run concurrently; results are collected in the
     // fixed order above, so the manifest lists outputs the same way at any thread count.

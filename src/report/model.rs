@@ -4,8 +4,11 @@
 //!   per skill a candidate holds with counted evidence (the strongest weight and every proving
 //!   credential, strongest first).
 //! * `roles.parquet`: `role_id, title, employer, location, skill_uri, skill_label, requirement,
-//!   origin, importance` — one row per role skill (`origin` = `explicit` or `extracted` from the
-//!   description; `importance` as scored).
+//!   origin, importance, prior, thin, sources` — one row per role skill (`origin` = `explicit`,
+//!   `extracted` from the description or `inferred` from the title; `importance` as scored; `prior`
+//!   the evidence model's prior mass; `thin` whether the role has too few skills to rank with
+//!   confidence; `sources` every posting the role was read from as `reader path position`, more
+//!   than one when copies of the opening were merged).
 //!
 //! Together with the taxonomy they let `skillmatch explain` and `shortlist` recompute any
 //! reported pair's explanation exactly, with files that grow with the evidence and the
@@ -49,13 +52,14 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let mut out = vec![super::parquet(dir, "profiles.parquet", &profiles)?];
 
     let mut t: [Vec<String>; 6] = Default::default();
-    let (mut employer, mut location, mut importance) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut employer, mut location, mut importance, mut sources) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut prior, mut thin) = (Vec::new(), Vec::new());
     for (ri, r) in input.roles.iter().enumerate() {
         for (s, imp) in r.skills.iter().zip(&r.importance) {
             importance.push(*imp);
             prior.push(r.prior);
             thin.push(input.thin_roles.get(ri).copied().unwrap_or(false));
+            sources.push(input.normalized.role_sources.get(&r.id).cloned().unwrap_or_default());
             t[0].push(r.id.clone());
             t[1].push(r.title.clone());
             employer.push(r.employer.clone());
@@ -85,6 +89,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::f64("importance", importance),
         Col::f64("prior", prior),
         Col::bool("thin", thin),
+        Col::list("sources", sources),
     ]);
     out.push(super::parquet(dir, "roles.parquet", &roles)?);
     Ok(out)

@@ -1,0 +1,345 @@
+//! Job postings from the systems HR teams run, one reader per source shape. The reader is chosen
+//! by the file's content (`read_file`), not by its extension alone:
+//!
+//! | reader | shape |
+//! |---|---|
+//! | `career_page` ([`page`]) | an HTML page: schema.org `JobPosting` in JSON-LD blocks and microdata |
+//! | `greenhouse` ([`greenhouse`]) | Greenhouse Job Board API `{"jobs": [...], "meta": {...}}` |
+//! | `lever` ([`lever`]) | Lever postings API: an array of `{text, categories, lists, ...}` |
+//! | `ashby` ([`ashby`]) | Ashby job board API `{"apiVersion", "jobs": [{descriptionHtml, ...}]}` |
+//! | `smartrecruiters` ([`smartrecruiters`]) | SmartRecruiters posting details (`jobAd.sections`), one, an array, or `{"content": [...]}` |
+//! | `workday` ([`workday`]) | Workday career-site job detail `{"jobPostingInfo": {...}}`, one or an array |
+//! | `schema_org_json` / `schema_org_jsonl` ([`schema_org`]) | schema.org `JobPosting` JSON (one, an array, `@graph`) or JSON Lines |
+//! | `csv` ([`csv`]) | any postings CSV, columns found by the `[inputs.postings_csv]` mapping |
+//!
+//! Every reject's reason starts with the reader that took the file (`greenhouse: jobs[3]: missing
+//! title`), and [`PostingFile`]s say which reader took each file (the manifest lists them).
+//! A bad entry is rejected with its position and the rest of the file is read. A posting without
+//! id or title is rejected, and so is a second posting with the same id in one file. Copies of
+//! one opening in different files are merged ([`merge`]).
+
+mod ashby;
+pub(crate) mod csv;
+mod greenhouse;
+mod lever;
+pub(crate) mod merge;
+mod page;
+mod schema_org;
+mod smartrecruiters;
+mod workday;
+
+use serde_json::Value;
+
+use super::files::{Ledger, WHOLE_FILE, display, has_ext, strip_bom, utf8};
+use super::json::looks_like_uri;
+use super::types::{Posting, RawSkill, Requirement, SourceRef};
+
+pub use csv::PostingsCsvMapping;
+pub use merge::DuplicatePosting;
+
+pub(crate) const KIND: &str = "posting";
+
+/// Longest HTML page read, in bytes; a larger page is one reject (50 MB pages are not careers
+/// pages, and a DOM of one would take gigabytes).
+pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Longest description kept on one posting, in bytes; a posting with a longer one is rejected.
+pub const MAX_DESCRIPTION_BYTES: usize = 1024 * 1024;
+
+/// Which reader took a posting file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reader {
+    /// An HTML careers page (JSON-LD and microdata `JobPosting`s).
+    CareerPage,
+    /// Greenhouse Job Board API export.
+    Greenhouse,
+    /// Lever postings API export.
+    Lever,
+    /// Ashby job board API export.
+    Ashby,
+    /// SmartRecruiters posting details.
+    SmartRecruiters,
+    /// Workday career-site job details.
+    Workday,
+    /// schema.org `JobPosting` JSON document.
+    SchemaOrgJson,
+    /// schema.org `JobPosting` JSON Lines.
+    SchemaOrgJsonl,
+    /// A postings CSV read through the column mapping.
+    Csv,
+}
+
+impl Reader {
+    /// The name used in the manifest, rejects and `roles.parquet`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reader::CareerPage => "career_page",
+            Reader::Greenhouse => "greenhouse",
+            Reader::Lever => "lever",
+            Reader::Ashby => "ashby",
+            Reader::SmartRecruiters => "smartrecruiters",
+            Reader::Workday => "workday",
+            Reader::SchemaOrgJson => "schema_org_json",
+            Reader::SchemaOrgJsonl => "schema_org_jsonl",
+            Reader::Csv => "csv",
+        }
+    }
+}
+
+/// One posting file and the reader that took it (listed in the manifest).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PostingFile {
+    /// Path as read.
+    pub path: String,
+    /// Reader name ([`Reader::as_str`]).
+    pub reader: &'static str,
+    /// Postings read from it.
+    pub accepted: u64,
+    /// Entries rejected (the whole file counts as one when it could not be split).
+    pub rejected: u64,
+}
+
+/// An entry's outcome: a posting, or `(position, reason)`.
+pub(crate) type Found = Vec<Result<Posting, (String, String)>>;
+
+/// Reads posting files, each by the reader its content calls for.
+pub(crate) fn read_postings(
+    files: &[std::path::PathBuf],
+    mapping: &PostingsCsvMapping,
+    ledger: &mut Ledger,
+) -> (Vec<Posting>, Vec<PostingFile>) {
+    let mut out: Vec<Posting> = Vec::new();
+    let mut readers = Vec::new();
+    for path in files {
+        let Some(bytes) = ledger.read_file(KIND, path) else {
+            continue;
+        };
+        let shown = display(path);
+        let mut found: Found = Vec::new();
+        let reader = read_file(&bytes, path, &shown, mapping, &mut found);
+        let mut file = PostingFile { path: shown.clone(), reader: reader.as_str(), accepted: 0, rejected: 0 };
+        let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        for item in found {
+            let item = item.and_then(check).and_then(|p| match seen.get(&p.id) {
+                Some(first) => Err((
+                    p.source.position.clone(),
+                    format!("duplicate posting id {} in the same file (first read at {first})", p.id),
+                )),
+                None => {
+                    seen.insert(p.id.clone(), p.source.position.clone());
+                    Ok(p)
+                }
+            });
+            match item {
+                Err((position, reason)) => {
+                    file.rejected += 1;
+                    ledger.reject(KIND, &shown, position, format!("{}: {reason}", reader.as_str()));
+                }
+                Ok(mut p) => {
+                    file.accepted += 1;
+                    p.reader = reader.as_str();
+                    ledger.accept(KIND);
+                    out.push(p);
+                }
+            }
+        }
+        readers.push(file);
+    }
+    (out, readers)
+}
+
+/// Limits every reader shares.
+fn check(p: Posting) -> Result<Posting, (String, String)> {
+    if p.description.len() > MAX_DESCRIPTION_BYTES {
+        return Err((
+            p.source.position.clone(),
+            format!("description is {} bytes, above the {MAX_DESCRIPTION_BYTES}-byte limit", p.description.len()),
+        ));
+    }
+    Ok(p)
+}
+
+/// Picks the reader for a file and runs it.
+fn read_file(
+    bytes: &[u8],
+    path: &std::path::Path,
+    shown: &str,
+    mapping: &PostingsCsvMapping,
+    found: &mut Found,
+) -> Reader {
+    let (body, _) = strip_bom(bytes);
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first == Some(b'<') || has_ext(path, &["html", "htm"]) {
+        page::read(bytes, shown, found);
+        return Reader::CareerPage;
+    }
+    if has_ext(path, &["csv"])
+        || (first.is_some_and(|b| b != b'{' && b != b'[') && !has_ext(path, &["jsonl", "ndjson", "json"]))
+    {
+        csv::read(bytes, shown, mapping, found);
+        return Reader::Csv;
+    }
+    let doc = utf8(body).ok().map(serde_json::from_str::<Value>);
+    match doc {
+        Some(Ok(v)) => read_json(v, shown, found),
+        _ => {
+            // Not one JSON document: JSON Lines when the first line stands alone, else one reject
+            // saying where the document breaks.
+            let first_line = body.split(|&b| b == b'\n').find(|l| !l.iter().all(u8::is_ascii_whitespace));
+            let lines = first_line.and_then(|l| utf8(l).ok()).is_some_and(|l| serde_json::from_str::<Value>(l).is_ok());
+            if lines || has_ext(path, &["jsonl", "ndjson"]) {
+                schema_org::read_jsonl(bytes, shown, found);
+                return Reader::SchemaOrgJsonl;
+            }
+            match super::json::parse_document(bytes) {
+                Err(e) => found.push(Err((e.position, e.reason))),
+                Ok(_) => found.push(Err((WHOLE_FILE.into(), "unreadable JSON".into()))),
+            }
+            Reader::SchemaOrgJson
+        }
+    }
+}
+
+/// A whole JSON document: the first shape that fits.
+fn read_json(v: Value, shown: &str, found: &mut Found) -> Reader {
+    let first_item = |v: &Value| match v {
+        Value::Array(items) => items.first().cloned(),
+        other => Some(other.clone()),
+    };
+    if let Some(jobs) = v.get("jobs").filter(|_| v.is_object()) {
+        let job = first_item(jobs).unwrap_or(Value::Null);
+        let ashby = v.get("apiVersion").is_some()
+            || ["descriptionHtml", "descriptionPlain", "jobUrl", "isRemote"].iter().any(|k| job.get(*k).is_some());
+        if ashby {
+            ashby::read(&v, shown, found);
+            return Reader::Ashby;
+        }
+        greenhouse::read(&v, shown, found);
+        return Reader::Greenhouse;
+    }
+    let item = first_item(&v).unwrap_or(Value::Null);
+    if item.get("jobPostingInfo").is_some() {
+        workday::read(&v, shown, found);
+        return Reader::Workday;
+    }
+    let sr_item = v.get("content").and_then(first_item).unwrap_or_else(|| item.clone());
+    if sr_item.get("jobAd").is_some() || (sr_item.get("refNumber").is_some() && sr_item.get("name").is_some()) {
+        smartrecruiters::read(&v, shown, found);
+        return Reader::SmartRecruiters;
+    }
+    if v.is_array()
+        && item.get("text").is_some()
+        && ["categories", "hostedUrl", "lists", "descriptionPlain"].iter().any(|k| item.get(*k).is_some())
+    {
+        lever::read(&v, shown, found);
+        return Reader::Lever;
+    }
+    schema_org::read_document(&v, shown, found);
+    Reader::SchemaOrgJson
+}
+
+/// A skill from a bare string: a URI goes to `uri`, anything else to `name`.
+pub(crate) fn named(s: &str) -> RawSkill {
+    let s = s.trim();
+    if looks_like_uri(s) {
+        RawSkill { name: None, uri: Some(s.to_string()) }
+    } else {
+        RawSkill { name: Some(s.to_string()).filter(|n| !n.is_empty()), uri: None }
+    }
+}
+
+/// Adds a skill once; a skill listed as both required and preferred stays required.
+pub(crate) fn add_skill(skills: &mut Vec<(RawSkill, Requirement)>, skill: RawSkill, req: Requirement) {
+    if skill.name.is_none() && skill.uri.is_none() {
+        return;
+    }
+    match skills.iter_mut().find(|(s, _)| *s == skill) {
+        Some((_, existing)) => {
+            if req == Requirement::Required {
+                *existing = Requirement::Required;
+            }
+        }
+        None => skills.push((skill, req)),
+    }
+}
+
+/// A posting with only its source, id and title set (each reader fills the rest).
+pub(crate) fn blank(source: SourceRef, id: String, title: String) -> Posting {
+    Posting {
+        source,
+        id,
+        title,
+        employer: None,
+        location: None,
+        date_posted: None,
+        valid_through: None,
+        description: String::new(),
+        skills: Vec::new(),
+        url: None,
+        reader: "",
+        also_from: Vec::new(),
+    }
+}
+
+/// A section of an ATS export written into the description as a heading and its HTML, so the
+/// heading rules of the normalize stage apply to every source alike.
+pub(crate) fn push_section(description: &mut String, heading: &str, html: &str) {
+    if html.trim().is_empty() {
+        return;
+    }
+    if !description.is_empty() {
+        description.push('\n');
+    }
+    let heading = heading.trim();
+    if !heading.is_empty() {
+        description.push_str("<h3>");
+        description.push_str(&escape(heading));
+        description.push_str("</h3>\n");
+    }
+    description.push_str(html);
+}
+
+/// Plain text escaped for HTML text content.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Milliseconds since the epoch (Lever's `createdAt`) as an RFC 3339 date-time, UTC.
+pub(crate) fn millis_to_date(v: Option<&Value>) -> Option<String> {
+    let ms = v?.as_i64()?;
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// Positions inside an array field: `jobs[3]`.
+pub(crate) fn at(field: &str, i: usize) -> String {
+    format!("{field}[{i}]")
+}
+
+/// The entries of a document that should hold an array under `field` (or be one, when `field`
+/// is empty); a wrong shape is one whole-file reject.
+pub(crate) fn entries<'a>(v: &'a Value, field: &str, what: &str, found: &mut Found) -> Option<&'a Vec<Value>> {
+    let target = if field.is_empty() { Some(v) } else { v.get(field) };
+    match target {
+        Some(Value::Array(items)) => Some(items),
+        Some(other) => {
+            found.push(Err((
+                WHOLE_FILE.into(),
+                format!("wrong shape: `{field}` is {}, expected an array of {what}", super::json::kind_of(other)),
+            )));
+            None
+        }
+        None => {
+            found.push(Err((WHOLE_FILE.into(), format!("wrong shape: no `{field}` array of {what}"))));
+            None
+        }
+    }
+}
