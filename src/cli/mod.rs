@@ -85,11 +85,27 @@ pub fn main() -> ExitCode {
     match outcome {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(f)) => {
-            eprintln!("skillmatch: error: {:#}", f.error);
+            eprintln!("skillmatch: error: {}", message_once(&f.error));
             ExitCode::from(f.code)
         }
         Err(_) => ExitCode::from(INTERNAL_ERROR),
     }
+}
+
+/// The error and its causes joined by `: `, leaving out a cause whose text the message already
+/// holds (an error that prints its source would otherwise repeat the OS error).
+fn message_once(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.is_empty() {
+            text = part;
+        } else if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 /// Exit code of a run stopped by a bug (a panic), documented in the README.
