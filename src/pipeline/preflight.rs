@@ -151,6 +151,16 @@ pub fn remove_leftovers(root: &Path, own_id: &str) -> Vec<Leftover> {
     names.sort();
     let me = std::process::id();
     let mut removed = Vec::new();
+    for name in &names {
+        // A lock file whose run is gone (killed before it created its folder) is removed too:
+        // taking the lock and dropping it unlinks the file.
+        if let Some(id) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".lock"))
+            && id != own_id
+            && !names.iter().any(|n| parse_partial(n).is_some_and(|(i, _)| i == id))
+        {
+            let _ = RunLock::try_acquire(&root.join(name));
+        }
+    }
     for name in names {
         let Some((id, pid)) = parse_partial(&name) else { continue };
         let path = root.join(&name);
