@@ -413,3 +413,38 @@ fn sigkill_at_random_points_leaves_leftovers_the_next_run_reports_and_removes() 
     assert_only_complete_runs(&out);
     assert_same_as_reference(&out.join("next"));
 }
+
+/// Unmounts a test mount point however the test ends.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_write_once_naming_the_file_and_leaves_nothing() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        println!("note: skipped (mounting a small tmpfs needs root; the file size limit test covers non-root)");
+        return;
+    }
+    let s = shared();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mnt = dir.path().join("small");
+    std::fs::create_dir(&mnt).expect("mkdir");
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"]).arg(&mnt).output();
+    if !mounted.as_ref().is_ok_and(|o| o.status.success()) {
+        println!("note: skipped (cannot mount a tmpfs here: {mounted:?})");
+        return;
+    }
+    let _guard = Mounted(mnt.clone());
+    let out = mnt.join("out");
+    let o = wait(spawn(&s.data, &out, "full", &["--quiet"]), RUN_DEADLINE);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot write") && err.contains("No space left on device"), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "the cause once: {err}");
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 0, "nothing left behind");
+}
