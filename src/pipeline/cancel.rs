@@ -20,7 +20,7 @@ use std::time::Duration;
 
 /// How long the watcher lets a stopping run finish by itself before it removes the run's
 /// temporary folder and exits.
-pub const GRACE: Duration = Duration::from_secs(2);
+pub const GRACE: Duration = Duration::from_secs(1);
 
 /// Temporary run folders being written, with their lock files: what a forced stop removes.
 static ACTIVE: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
