@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo bench --bench scale -- [--candidates N] [--roles M] [--top-k K] [--threads T]
-//!                               [--zipf S] [--seed X] [--naive-sample R]
+//!                               [--zipf S] [--seed X] [--naive-sample R] [--role-model full|realistic]
 //! ```
 //!
 //! Defaults: 200,000 × 20,000, top-50, all cores, Zipf 1.0, seed 7, 20 naive roles. The
@@ -19,8 +19,8 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use skillmatch::config::Config;
-use skillmatch::generate::GenOptions;
 use skillmatch::generate::population::Population;
+use skillmatch::generate::{GenOptions, RoleModel};
 use skillmatch::ingest::Requirement;
 use skillmatch::score::{CandidateProfile, HeldSkill, Neighbours, Role, RoleSkill, ScoreParams, SkillOrigin, naive};
 use skillmatch::taxonomy::Taxonomy;
@@ -33,11 +33,20 @@ struct Args {
     zipf: f64,
     seed: u64,
     naive_sample: usize,
+    role_model: RoleModel,
 }
 
 fn parse() -> Result<Args, String> {
-    let mut a =
-        Args { candidates: 200_000, roles: 20_000, top_k: 50, threads: 0, zipf: 1.0, seed: 7, naive_sample: 20 };
+    let mut a = Args {
+        candidates: 200_000,
+        roles: 20_000,
+        top_k: 50,
+        threads: 0,
+        zipf: 1.0,
+        seed: 7,
+        naive_sample: 20,
+        role_model: RoleModel::Full,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "--bench" {
@@ -53,6 +62,13 @@ fn parse() -> Result<Args, String> {
             "--zipf" => a.zipf = value.parse().map_err(|e| bad(&e))?,
             "--seed" => a.seed = value.parse().map_err(|e| bad(&e))?,
             "--naive-sample" => a.naive_sample = value.parse().map_err(|e| bad(&e))?,
+            "--role-model" => {
+                a.role_model = match value.as_str() {
+                    "full" => RoleModel::Full,
+                    "realistic" => RoleModel::Realistic,
+                    other => return Err(format!("--role-model {other:?}: expected full or realistic")),
+                }
+            }
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -88,6 +104,9 @@ fn main() {
         roles: args.roles,
         seed: args.seed,
         zipf: args.zipf,
+        // The engine figures of docs/PERFORMANCE.md were measured on this model; `--role-model
+        // realistic` measures the postings `skillmatch gen` writes by default.
+        role_model: args.role_model,
         ..GenOptions::default()
     };
     let population = Population::new(&tax, &opts).expect("population");
@@ -107,6 +126,8 @@ fn main() {
         })
         .collect();
     roles.sort_by(|a, b| a.id.cmp(&b.id));
+    // The default [score] policy: IDF importance and the evidence model's prior.
+    skillmatch::score::policy::weigh_roles(&mut roles, &config.score);
     let profiles: Vec<CandidateProfile> = (0..population.len_candidates())
         .into_par_iter()
         .map(|i| {

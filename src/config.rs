@@ -68,6 +68,10 @@ pub struct TaxonomyConfig {
     pub aliases: Vec<PathBuf>,
     /// Complete postings with no skills and little text from their job title's ESCO occupation.
     pub infer_from_title: bool,
+    /// With `infer_from_title`, every posting whose title names an occupation also gets the
+    /// occupation's skills it does not list, as `inferred` skills (weighted by `[score]
+    /// inferred_weight`), not only postings without skills.
+    pub title_profile: bool,
     /// Folder of O*NET 29.2 (`Technology Skills`, `Alternate Titles`, …); default: `onet-29.2`
     /// beside `esco_dir`, when that folder exists and `esco` is on (see
     /// [`TaxonomyConfig::onet_folder`]).
@@ -127,6 +131,7 @@ impl Default for TaxonomyConfig {
             fuzzy_threshold: None,
             aliases: Vec::new(),
             infer_from_title: true,
+            title_profile: true,
             onet_dir: None,
             crosswalk: None,
             onet_technologies: true,
@@ -155,6 +160,19 @@ pub enum Importance {
     Uniform,
     /// Inverse posting frequency: `ln(1 + roles / roles listing the skill)`; rare skills weigh more.
     Idf,
+}
+
+/// How a role's requirement mass is turned into a score. See `docs/SCORING.md`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreModel {
+    /// Evidence-weighted: one pool of required and preferred skills (each weighted by its level
+    /// weight and importance), divided by the pool's mass plus a prior of `prior_skills`
+    /// average skills, so a role listing little cannot reach a top score on little evidence.
+    #[default]
+    Evidence,
+    /// skillmatch 0.1: required and preferred coverage averaged separately, `1 of 1` scores 1.
+    Coverage,
 }
 
 /// Scoring weights. See `docs/SCORING.md`.
@@ -189,6 +207,17 @@ pub struct ScoreConfig {
     pub same_location: bool,
     /// Hard filter: only `verified` credentials count as evidence, whatever `[evidence]` says.
     pub verified_only: bool,
+    /// How scores are normalised (`evidence` or the legacy `coverage`).
+    pub model: ScoreModel,
+    /// Evidence model: pseudo-skills of average importance added to every role's denominator
+    /// (shrinkage towards 0 for roles that list little).
+    pub prior_skills: f64,
+    /// Importance multiplier, in [0, 1], of skills inferred from the job title's occupation when
+    /// the posting also lists or mentions skills of its own (a role with nothing but inferred
+    /// skills uses them at full weight).
+    pub inferred_weight: f64,
+    /// A role with fewer skills than this (listed, extracted and inferred) is flagged `thin`.
+    pub thin_role_skills: usize,
 }
 
 impl Default for ScoreConfig {
@@ -196,21 +225,33 @@ impl Default for ScoreConfig {
         ScoreConfig {
             required_weight: 0.8,
             preferred_weight: 0.2,
-            group_credit: 0.5,
-            narrower_credit: 0.5,
-            broader_credit: 0.35,
-            related_credit: 0.25,
+            group_credit: 0.1,
+            narrower_credit: 0.1,
+            broader_credit: 0.07,
+            related_credit: 0.05,
             min_score: 0.0,
             top_k: 10,
             description_skills: DescriptionSkills::WhenNoExplicit,
             next_credential_roles: 3,
-            importance: Importance::Uniform,
+            importance: Importance::Idf,
             recency_half_life_days: 0.0,
             same_location: false,
             verified_only: false,
+            model: ScoreModel::Evidence,
+            prior_skills: DEFAULT_PRIOR_SKILLS,
+            inferred_weight: DEFAULT_INFERRED_WEIGHT,
+            thin_role_skills: DEFAULT_THIN_ROLE_SKILLS,
         }
     }
 }
+
+/// Default `[score] prior_skills` (tuned on gen seed 1002 at 2,000 × 300 and seed 1003 at
+/// 20,000 × 2,000: docs/QUALITY.md).
+pub const DEFAULT_PRIOR_SKILLS: f64 = 2.0;
+/// Default `[score] inferred_weight`.
+pub const DEFAULT_INFERRED_WEIGHT: f64 = 0.5;
+/// Default `[score] thin_role_skills`.
+pub const DEFAULT_THIN_ROLE_SKILLS: usize = 3;
 
 /// Run-level settings.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -337,6 +378,7 @@ impl Config {
             ("broader_credit", s.broader_credit),
             ("related_credit", s.related_credit),
             ("min_score", s.min_score),
+            ("inferred_weight", s.inferred_weight),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return Err(ConfigError::Invalid(format!("[score] {key} = {v} must be within 0..=1")));
@@ -350,6 +392,12 @@ impl Config {
         }
         if s.top_k == 0 {
             return Err(ConfigError::Invalid("[score] top_k must be at least 1".into()));
+        }
+        if !(s.prior_skills.is_finite() && (0.0..=1000.0).contains(&s.prior_skills)) {
+            return Err(ConfigError::Invalid(format!(
+                "[score] prior_skills = {} must be a number of skills within 0..=1000",
+                s.prior_skills
+            )));
         }
         for p in &self.pathways {
             if p.badges.is_empty() {

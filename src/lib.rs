@@ -10,6 +10,8 @@
 //! * [`verify`] gives every credential a [`verify::Status`] and the list of checks behind it.
 //! * [`taxonomy`] loads ESCO and maps raw skill strings to taxonomy entries.
 //! * [`extract`] finds taxonomy skills in free posting text.
+//! * [`trust_pull`] fetches the documents verification needs into a trust folder (the only
+//!   code that uses the network, and only when asked: `skillmatch trust pull`).
 
 pub mod config;
 pub mod eval;
@@ -22,5 +24,6 @@ pub mod query;
 pub mod report;
 pub mod score;
 pub mod taxonomy;
+pub mod trust_pull;
 pub mod util;
 pub mod verify;

@@ -36,6 +36,12 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Text safe to print on a terminal: control characters (escape sequences, carriage returns,
+/// C1 controls) from data are shown as `\u{..}` escapes instead of being sent to the terminal.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use common::*;
-use skillmatch::generate::{Fault, Format, GenOptions, Layout, Population, generate, generated_policy, planned_status};
+use skillmatch::generate::{
+    Fault, Format, GenOptions, Layout, Population, RoleModel, generate, generated_policy, planned_status,
+};
 use skillmatch::verify::{Status, VerifyPolicy};
 
 fn opts(dir: &Path, candidates: usize, roles: usize, seed: u64) -> GenOptions {
@@ -59,8 +61,57 @@ fn candidates_are_a_pure_function_of_seed_and_index() {
 }
 
 #[test]
+fn realistic_roles_list_one_to_forty_skills_of_their_occupation_skewed_towards_a_handful() {
+    let o = opts(Path::new("unused"), 10, 4000, 8);
+    assert_eq!(o.role_model, RoleModel::Realistic);
+    let p = Population::new(taxonomy(), &o).expect("population");
+    let mut sizes: Vec<usize> = Vec::new();
+    let mut by_group: HashMap<&str, std::collections::HashSet<usize>> = HashMap::new();
+    for r in p.roles() {
+        let occ = &taxonomy().occupations[r.occupation];
+        let n = r.required.len() + r.preferred.len();
+        assert!((1..=40).contains(&n), "{}: {n} skills", r.id);
+        assert!(!r.required.is_empty(), "{} requires nothing", r.id);
+        for s in r.required.iter().chain(&r.preferred) {
+            assert!(occ.essential.contains(s) || occ.optional.contains(s), "{}: skill {s} not of its occupation", r.id);
+        }
+        sizes.push(n);
+        by_group.entry(occ.isco_group.as_str()).or_default().insert(r.occupation);
+    }
+    sizes.sort_unstable();
+    let median = sizes[sizes.len() / 2];
+    assert!((4..=8).contains(&median), "median {median}");
+    let small = sizes.iter().filter(|&&n| n <= 2).count() as f64 / sizes.len() as f64;
+    let large = sizes.iter().filter(|&&n| n >= 20).count() as f64 / sizes.len() as f64;
+    assert!(small > 0.05 && large > 0.01 && large < small, "1–2 skills: {small}, 20+: {large}");
+    // Sibling occupations (one ISCO-08 unit group) compete for the same candidates.
+    let crowded = by_group.values().filter(|o| o.len() >= 3).count();
+    assert!(crowded >= 20, "{crowded} unit groups with roles of 3+ occupations");
+}
+
+#[test]
+fn realistic_postings_are_a_quarter_title_and_prose_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = GenOptions { noise: false, ..opts(dir.path(), 20, 800, 3) };
+    generate(taxonomy(), &o).expect("gen");
+    let text = std::fs::read_to_string(dir.path().join("postings.jsonl")).expect("postings");
+    let (mut text_only, mut n) = (0, 0);
+    for line in text.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json");
+        n += 1;
+        if v.get("skills").is_none() {
+            text_only += 1;
+            let d = v["description"].as_str().expect("description");
+            assert!(!d.contains("<li>"), "a text-only posting lists no skills: {d}");
+        }
+    }
+    let share = text_only as f64 / n as f64;
+    assert!((0.2..0.3).contains(&share), "text-only share {share}");
+}
+
+#[test]
 fn zipf_popularity_gives_popular_occupations_many_roles_in_a_seeded_rank_order() {
-    let o = GenOptions { zipf: 1.0, ..opts(Path::new("unused"), 10, 3000, 8) };
+    let o = GenOptions { zipf: 1.0, role_model: RoleModel::Full, ..opts(Path::new("unused"), 10, 3000, 8) };
     let p = Population::new(taxonomy(), &o).expect("population");
     let mut per_occ: HashMap<usize, usize> = HashMap::new();
     for r in p.roles() {

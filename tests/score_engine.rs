@@ -4,6 +4,7 @@ mod common;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use skillmatch::config::ScoreModel;
 use skillmatch::ingest::Requirement;
 use skillmatch::score::{
     CandidateProfile, CreditVia, EngineStats, HeldSkill, Neighbours, Role, RoleSkill, ScoreParams, SkillOrigin,
@@ -53,6 +54,11 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
                 let salt = rng.random_range(1..1000) as f64;
                 role.set_importance(|s| 0.5 + ((s as f64 * 7.0 + salt) % 13.0) / 4.0);
             }
+            // The evidence model's prior differs per role here (the policy sets one per run) so that
+            // the bounds are checked with unequal denominators.
+            if i % 3 != 0 {
+                role.prior = rng.random_range(0.0..4.0);
+            }
             role
         })
         .collect();
@@ -61,6 +67,7 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
 
 fn params(top_k: usize) -> ScoreParams {
     ScoreParams {
+        model: ScoreModel::Evidence,
         required_weight: 0.8,
         preferred_weight: 0.2,
         group_credit: 0.5,
@@ -76,6 +83,11 @@ fn params(top_k: usize) -> ScoreParams {
 #[test]
 fn pruned_engine_agrees_exactly_with_the_naive_scorer_on_both_sides() {
     agree_with_naive(&params(7));
+}
+
+#[test]
+fn pruned_engine_agrees_exactly_with_the_naive_scorer_under_the_legacy_coverage_model() {
+    agree_with_naive(&ScoreParams { model: ScoreModel::Coverage, ..params(7) });
 }
 
 #[test]

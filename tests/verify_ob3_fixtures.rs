@@ -3,14 +3,15 @@
 //! that pins the DCC test issuer (`did:key:z6MknNQ…`) and the status list the fixtures use.
 //!
 //! The fixtures carry no recipient the roster could match, so the outcome compared is the status
-//! of every check except `recipient` (that check is `recipient_mismatch` for all of them).
+//! of every check except `recipient` (that check fails for all of them: `malformed` for those that
+//! name no recipient at all, `recipient_mismatch` for the others).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde_json::{Value, json};
-use skillmatch::ingest::{IngestSpec, Roster, ingest};
+use skillmatch::ingest::{IngestSpec, Recipient, Roster, ingest};
 use skillmatch::verify::{Outcome, Status, TrustStore, VerifiedCredential, VerifyPolicy, verify_all};
 
 const DCC_DID: &str = "did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q";
@@ -98,7 +99,11 @@ fn vc_1_1_and_2_0_fixtures_give_their_named_outcome() {
         // v2/didWeb/ is checked on its own below.
         for (file, v) in got.iter().filter(|(_, v)| !v.credential.source.path.contains("didWeb")) {
             assert_eq!(status_ignoring_recipient(v), expected(file), "{sub}/{file}: {:#?}", v.checks);
+            // A fixture that names no recipient at all is malformed, which outranks every other
+            // status; one that names a recipient the (empty) roster cannot match is
+            // recipient_mismatch, which outranks expired.
             let overall = match expected(file) {
+                _ if v.credential.recipient == Recipient::Absent => Status::Malformed,
                 Status::Verified | Status::Expired => Status::RecipientMismatch,
                 other => other,
             };

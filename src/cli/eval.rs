@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{Failure, must_exist};
+use skillmatch::eval::matching::{evaluate_matching, format_matching_table};
 use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
 use skillmatch::eval::{evaluate_dir, format_table};
 use skillmatch::extract::Extractor;
@@ -33,6 +34,45 @@ enum EvalCommand {
     Extraction(ExtractionArgs),
     /// Accuracy@1 and @5 of job title → ESCO occupation on a labelled title CSV.
     Titles(TitlesArgs),
+    /// Recall@k, MRR and coverage of each candidate's true role in a run's rankings.
+    Matching(MatchingArgs),
+}
+
+/// Arguments of `eval matching`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The truth file is candidate_id,role_id or candidate_id,occupation_uri,role_id (gen's truth.csv);\n\
+with occupations, any role of the true occupation counts. Metrics are defined in docs/QUALITY.md.\n\n\
+Example:\n  skillmatch eval matching --run reports/20261101T000000Z --truth data/truth.csv --postings data/postings.jsonl"
+)]
+struct MatchingArgs {
+    /// Run folder (skillmatch's, or any folder with shortlists.csv in its column layout).
+    #[arg(long)]
+    run: PathBuf,
+    /// Truth CSV.
+    #[arg(long)]
+    truth: PathBuf,
+    /// The run's postings JSONL: a role "lists skills" when its posting has a non-empty `skills`
+    /// (default: from the run's roles.parquet).
+    #[arg(long)]
+    postings: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+fn run_matching(a: MatchingArgs) -> Result<(), Failure> {
+    must_exist("--run", &a.run)?;
+    must_exist("--truth", &a.truth)?;
+    if let Some(p) = &a.postings {
+        must_exist("--postings", p)?;
+    }
+    let report = evaluate_matching(&a.run, &a.truth, a.postings.as_deref()).map_err(Failure::usage)?;
+    match a.format {
+        Format::Table => print!("{}", format_matching_table(&report)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(Failure::run)?),
+    }
+    Ok(())
 }
 
 /// Arguments of `eval titles`.
@@ -95,6 +135,7 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
     let a = match a.what {
         EvalCommand::Extraction(a) => a,
         EvalCommand::Titles(a) => return run_titles(a),
+        EvalCommand::Matching(a) => return run_matching(a),
     };
     must_exist("--data", &a.data)?;
     let t = super::taxonomy::load(&a.taxonomy, &[], a.onet)?;

@@ -39,6 +39,10 @@ pub struct ExplainArgs {
 
 fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
     writeln!(w, "candidate {} for role {}: score {:.4}", e.candidate_id, e.role_id, e.score)?;
+    writeln!(w, "score = sum of factor x credit over the role's skills (role prior {:.4})", e.role_prior)?;
+    if e.role_thin {
+        writeln!(w, "note: thin role: it lists too few skills to rank with confidence; add skills to the posting")?;
+    }
     for req in ["required", "preferred"] {
         let lines: Vec<_> = e.skills.iter().filter(|s| s.requirement == req).collect();
         if lines.is_empty() {
@@ -52,12 +56,18 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
                 _ => "",
             };
             match s.via.as_str() {
-                "exact" => writeln!(w, "  [x] {} (credit {:.2}){from_text}", s.skill_label, s.credit)?,
+                "exact" => writeln!(
+                    w,
+                    "  [x] {} (credit {:.2} x factor {:.4} = {:.4}){from_text}",
+                    s.skill_label, s.credit, s.factor, s.contribution
+                )?,
                 "group" => writeln!(
                     w,
-                    "  [~] {} (credit {:.2}) via {} — same skill group \"{}\"{from_text}",
+                    "  [~] {} (credit {:.2} x factor {:.4} = {:.4}) via {} — same skill group \"{}\"{from_text}",
                     s.skill_label,
                     s.credit,
+                    s.factor,
+                    s.contribution,
                     s.held_skill_label.as_deref().unwrap_or("?"),
                     s.group_label.as_deref().unwrap_or("?")
                 )?,
@@ -69,13 +79,15 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
                     };
                     writeln!(
                         w,
-                        "  [~] {} (credit {:.2}) via {} — {why}{from_text}",
+                        "  [~] {} (credit {:.2} x factor {:.4} = {:.4}) via {} — {why}{from_text}",
                         s.skill_label,
                         s.credit,
+                        s.factor,
+                        s.contribution,
                         s.held_skill_label.as_deref().unwrap_or("?"),
                     )?
                 }
-                _ => writeln!(w, "  [ ] {} — missing{from_text}", s.skill_label)?,
+                _ => writeln!(w, "  [ ] {} — missing (factor {:.4}){from_text}", s.skill_label, s.factor)?,
             }
             for c in &s.evidence {
                 let expires = if c.expires.is_empty() { String::new() } else { format!(", expires {}", c.expires) };

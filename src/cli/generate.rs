@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::{Failure, bundled, parse_date};
-use skillmatch::generate::{FormatShares, GenOptions, Layout, generate};
+use skillmatch::generate::{FormatShares, GenOptions, Layout, RoleModel, generate};
 use skillmatch::taxonomy::Taxonomy;
 
 /// Badge file layout (`--layout`).
@@ -17,6 +17,16 @@ enum LayoutArg {
     /// `badges/<candidate_id>.json`: one CLR bundle per candidate, claimed by `claims.csv`;
     /// Credly exports per 4,096 candidates. For large populations.
     Bundles,
+}
+
+/// How roles list skills (`--role-model`).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleModelArg {
+    /// 1–40 skills per posting (log-normal, median 6) from the occupation's essential and optional
+    /// skills; sibling occupations compete; `--text-only` postings have a title and prose only.
+    Realistic,
+    /// Every essential skill of the occupation required, up to 8 optional ones preferred.
+    Full,
 }
 
 /// Arguments of `gen`.
@@ -66,6 +76,15 @@ pub struct GenArgs {
     /// Badge file layout.
     #[arg(long, value_enum, default_value = "folders")]
     layout: LayoutArg,
+    /// How roles list skills.
+    #[arg(long, value_enum, default_value = "realistic")]
+    role_model: RoleModelArg,
+    /// Share of postings with only a title and a description (realistic model).
+    #[arg(long, default_value_t = GenOptions::default().text_only)]
+    text_only: f64,
+    /// Share of candidates who also hold skills of an adjacent occupation (realistic model).
+    #[arg(long, default_value_t = GenOptions::default().adjacent)]
+    adjacent: f64,
     /// ESCO folder.
     #[arg(long)]
     taxonomy: Option<PathBuf>,
@@ -104,6 +123,12 @@ pub fn run(a: GenArgs) -> Result<(), Failure> {
             LayoutArg::Folders => Layout::Folders,
             LayoutArg::Bundles => Layout::Bundles,
         },
+        role_model: match a.role_model {
+            RoleModelArg::Realistic => RoleModel::Realistic,
+            RoleModelArg::Full => RoleModel::Full,
+        },
+        text_only: a.text_only,
+        adjacent: a.adjacent,
         taxonomy_dir: Some(dir),
     };
     let s = generate(&taxonomy, &opts).map_err(|e| match e {

@@ -8,6 +8,7 @@ mod normalize;
 mod run;
 mod shortlist;
 mod taxonomy;
+mod trust;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -46,6 +47,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Taxonomy maintenance: `taxonomy diff OLD_DIR NEW_DIR [--run DIR]`.
     Taxonomy(taxonomy::TaxonomyArgs),
+    /// Trust folder maintenance: `trust pull --badges PATH... --out TRUST_DIR [--refresh]`.
+    Trust(trust::TrustArgs),
 }
 
 /// A failure with the exit code it deserves.
@@ -122,6 +125,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Taxonomy(a) => taxonomy::run(a),
+        Command::Trust(a) => trust::run(a),
     }
 }
 

@@ -70,6 +70,13 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
         policy.trust = Some(t.clone());
     }
     let trust = policy.load_trust().map_err(Failure::usage)?;
+    for s in trust.skipped() {
+        eprintln!(
+            "skillmatch: warning: trust folder: skipped {} ({})",
+            skillmatch::util::terminal_safe(&s.path),
+            skillmatch::util::terminal_safe(&s.reason)
+        );
+    }
     let spec = IngestSpec {
         roster: a.roster,
         badges: a.paths,

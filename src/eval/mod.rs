@@ -19,6 +19,7 @@
 //!   it (`S1.8.0.1` is below `S1.8`).
 
 mod data;
+pub mod matching;
 pub mod titles;
 
 use std::collections::BTreeMap;

@@ -28,8 +28,8 @@ pub mod population;
 mod postings;
 
 pub use population::{
-    BadgePlan, CandidatePlan, Fault, Format, FormatShares, PathwayComponent, PathwayPlan, Population, RolePlan,
-    SkillEvidence, generated_policy, planned_status,
+    BadgePlan, CandidatePlan, Fault, Format, FormatShares, PathwayComponent, PathwayPlan, Population, RoleModel,
+    RolePlan, SkillEvidence, generated_policy, planned_status,
 };
 
 use std::io::Write;
@@ -104,6 +104,13 @@ pub struct GenOptions {
     pub pathways: usize,
     /// Badge file layout.
     pub layout: Layout,
+    /// How roles list skills ([`RoleModel::Realistic`] by default).
+    pub role_model: RoleModel,
+    /// Share of realistic postings with only a title and a description (no skills field).
+    pub text_only: f64,
+    /// Share of candidates who also hold 1–4 essential skills of an adjacent occupation
+    /// (realistic model only).
+    pub adjacent: f64,
     /// ESCO folder the taxonomy was loaded from; when set, `run.toml` points at it (relative to
     /// the output folder).
     pub taxonomy_dir: Option<PathBuf>,
@@ -112,7 +119,8 @@ pub struct GenOptions {
 impl Default for GenOptions {
     /// 300 candidates, 80 roles, seed 42, output `generated`, as-of 2026-11-01, noise on,
     /// Zipf exponent 1, formats 50/30/20, 5% expired, 3% revoked, 2% misaddressed, 1% pending,
-    /// 10 pathways, folders layout.
+    /// 10 pathways, folders layout, realistic roles (25% text-only postings, half the candidates
+    /// with skills of an adjacent occupation).
     fn default() -> Self {
         GenOptions {
             candidates: 300,
@@ -129,6 +137,9 @@ impl Default for GenOptions {
             pending: 0.01,
             pathways: 10,
             layout: Layout::Folders,
+            role_model: RoleModel::Realistic,
+            text_only: 0.25,
+            adjacent: 0.5,
             taxonomy_dir: None,
         }
     }

@@ -51,6 +51,33 @@ pub const PATHWAY_SKILLS: usize = 2;
 pub const PATHWAY_ENROLMENT: f64 = 0.5;
 /// Probability that an enrolled candidate holds each component badge.
 pub const PATHWAY_COMPONENT: f64 = 0.75;
+/// Most skills a [`RoleModel::Realistic`] posting lists.
+pub const MAX_ROLE_SKILLS: usize = 40;
+/// Median number of skills a [`RoleModel::Realistic`] posting lists (log-normal, skewed: many list a
+/// handful, a few list dozens).
+pub const MEDIAN_ROLE_SKILLS: f64 = 6.0;
+/// Spread (σ of the logarithm) of the number of skills a realistic posting lists.
+pub const ROLE_SKILLS_SIGMA: f64 = 0.9;
+/// Share of realistic roles whose occupation is replaced by a sibling (same ISCO-08 unit group),
+/// so near-duplicate occupations compete for the same candidates.
+pub const SIBLING_SHARE: f64 = 0.3;
+/// Fewest skills (essential + optional) an occupation needs to get roles under the realistic model.
+pub const MIN_REALISTIC_SKILLS: usize = 3;
+
+/// How roles are drawn from their occupation's profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RoleModel {
+    /// Postings as real employers write them: each lists 1–[`MAX_ROLE_SKILLS`] skills drawn from
+    /// its occupation's essential (mostly) and optional skills, the count log-normal around
+    /// [`MEDIAN_ROLE_SKILLS`]; every occupation with [`MIN_REALISTIC_SKILLS`] skills can get roles;
+    /// [`SIBLING_SHARE`] of roles go to a sibling occupation of the drawn one.
+    #[default]
+    Realistic,
+    /// Every role requires all essential skills of an occupation with at least
+    /// [`MIN_ESSENTIAL`] of them and prefers up to [`MAX_PREFERRED`] optional ones (the model of
+    /// skillmatch 0.1's benchmarks).
+    Full,
+}
 
 /// The format a generated badge is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -278,10 +305,18 @@ pub struct Population {
     pathway_of: HashMap<usize, usize>,
     /// Occupation index → essential skills (eligible occupations only).
     essential: HashMap<usize, Vec<SkillId>>,
+    /// Occupation index → optional skills (eligible occupations only).
+    optional: HashMap<usize, Vec<SkillId>>,
     /// Eligible occupations, most popular first.
     ranked: Vec<usize>,
     /// Skill id → slug of its label (badge class keys).
     slugs: Vec<String>,
+    /// How roles list skills.
+    model: RoleModel,
+    /// Share of candidates who also hold skills of an adjacent occupation.
+    adjacent: f64,
+    /// Occupation index → other eligible occupations of its ISCO-08 unit group (realistic model).
+    siblings: HashMap<usize, Vec<usize>>,
 }
 
 fn check_share(name: &str, v: f64) -> Result<(), GenError> {
@@ -345,9 +380,16 @@ impl Population {
         if faults.pending > 0.0 && f.credly <= 0.0 {
             return Err(GenError::Invalid("pending badges need Credly badges (--formats)".into()));
         }
-        let mut ranked: Vec<usize> = (0..taxonomy.occupations.len())
-            .filter(|&i| taxonomy.occupations[i].essential.len() >= MIN_ESSENTIAL)
-            .collect();
+        check_share("--adjacent", opts.adjacent)?;
+        check_share("--text-only", opts.text_only)?;
+        let eligible = |o: &crate::taxonomy::Occupation| match opts.role_model {
+            RoleModel::Full => o.essential.len() >= MIN_ESSENTIAL,
+            RoleModel::Realistic => {
+                !o.essential.is_empty() && o.essential.len() + o.optional.len() >= MIN_REALISTIC_SKILLS
+            }
+        };
+        let mut ranked: Vec<usize> =
+            (0..taxonomy.occupations.len()).filter(|&i| eligible(&taxonomy.occupations[i])).collect();
         if ranked.is_empty() {
             return Err(GenError::Invalid(format!(
                 "the taxonomy has no occupation with at least {MIN_ESSENTIAL} essential skills"
@@ -356,6 +398,8 @@ impl Population {
         shuffle(&mut ranked, &mut stream(opts.seed, 5, 0));
         let essential: HashMap<usize, Vec<SkillId>> =
             ranked.iter().map(|&o| (o, taxonomy.occupations[o].essential.clone())).collect();
+        let optional: HashMap<usize, Vec<SkillId>> =
+            ranked.iter().map(|&o| (o, taxonomy.occupations[o].optional.clone())).collect();
         let slugs: Vec<String> = taxonomy.skills.iter().map(|s| slug(&s.label)).collect();
 
         // Zipf popularity over the ranked occupations.
@@ -365,23 +409,49 @@ impl Population {
             total += (r as f64).powf(-opts.zipf);
             cumulative.push(total);
         }
+        // Siblings: eligible occupations sharing an ISCO-08 unit group, in taxonomy order.
+        let mut siblings: HashMap<usize, Vec<usize>> = HashMap::new();
+        if opts.role_model == RoleModel::Realistic {
+            let mut by_group: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+            let mut sorted = ranked.clone();
+            sorted.sort_unstable();
+            for &o in &sorted {
+                let g = taxonomy.occupations[o].isco_group.as_str();
+                if !g.is_empty() {
+                    by_group.entry(g).or_default().push(o);
+                }
+            }
+            for members in by_group.values().filter(|m| m.len() > 1) {
+                for &o in members {
+                    siblings.insert(o, members.iter().copied().filter(|&x| x != o).collect());
+                }
+            }
+        }
         let roles: Vec<RolePlan> = (0..opts.roles)
             .map(|i| {
                 let mut rng = stream(opts.seed, 1, i as u64);
                 let u = rng.random::<f64>() * total;
-                let occupation = ranked[cumulative.partition_point(|&c| c <= u).min(ranked.len() - 1)];
+                let mut occupation = ranked[cumulative.partition_point(|&c| c <= u).min(ranked.len() - 1)];
                 let location = CITIES[rng.random_range(0..CITIES.len())];
-                let occ = &taxonomy.occupations[occupation];
-                let mut preferred = occ.optional.clone();
-                shuffle(&mut preferred, &mut rng);
-                preferred.truncate(MAX_PREFERRED);
-                preferred.sort_unstable();
-                RolePlan {
-                    id: format!("role-{:05}", i + 1),
-                    occupation,
-                    location,
-                    required: occ.essential.clone(),
-                    preferred,
+                let id = format!("role-{:05}", i + 1);
+                match opts.role_model {
+                    RoleModel::Full => {
+                        let occ = &taxonomy.occupations[occupation];
+                        let mut preferred = occ.optional.clone();
+                        shuffle(&mut preferred, &mut rng);
+                        preferred.truncate(MAX_PREFERRED);
+                        preferred.sort_unstable();
+                        RolePlan { id, occupation, location, required: occ.essential.clone(), preferred }
+                    }
+                    RoleModel::Realistic => {
+                        if let Some(sib) = siblings.get(&occupation)
+                            && rng.random_bool(SIBLING_SHARE)
+                        {
+                            occupation = sib[rng.random_range(0..sib.len())];
+                        }
+                        let (required, preferred) = realistic_skills(&taxonomy.occupations[occupation], &mut rng);
+                        RolePlan { id, occupation, location, required, preferred }
+                    }
                 }
             })
             .collect();
@@ -397,8 +467,12 @@ impl Population {
             pathways: Vec::new(),
             pathway_of: HashMap::new(),
             essential,
+            optional,
             ranked,
             slugs,
+            model: opts.role_model,
+            adjacent: if opts.role_model == RoleModel::Realistic { opts.adjacent } else { 0.0 },
+            siblings,
         };
         for p in 0..opts.pathways.min(population.ranked.len()) {
             let occupation = population.ranked[p];
@@ -476,6 +550,23 @@ impl Population {
         skills.truncate(take);
         for _ in 0..rng.random_range(0..=3) {
             skills.push(rng.random_range(0..self.all_skills));
+        }
+        if self.model == RoleModel::Realistic {
+            // Some optional skills of the own occupation, and for a share of candidates a few
+            // essential skills of an adjacent occupation (a sibling, else any eligible one).
+            let optional = &self.optional[&occupation];
+            let extra = rng.random_range(0.0..=0.3);
+            skills.extend(optional.iter().copied().filter(|_| rng.random_bool(extra)));
+            if rng.random_bool(self.adjacent) {
+                let other = match self.siblings.get(&occupation) {
+                    Some(sib) => sib[rng.random_range(0..sib.len())],
+                    None => self.ranked[rng.random_range(0..self.ranked.len())],
+                };
+                let mut theirs = self.essential[&other].clone();
+                shuffle(&mut theirs, &mut rng);
+                theirs.truncate(rng.random_range(1..=4));
+                skills.extend(theirs);
+            }
         }
         skills.sort_unstable();
         skills.dedup();
@@ -612,6 +703,40 @@ impl Population {
             pathway: fixed.map(|f| f.pathway),
         }
     }
+}
+
+/// The skills a realistic posting of `occ` lists: `n` (log-normal around
+/// [`MEDIAN_ROLE_SKILLS`], 1..=[`MAX_ROLE_SKILLS`], at most what the occupation has) drawn from its
+/// essential skills (each pick with probability 0.8 while any is left) and optional ones. Essential
+/// picks are required, optional picks preferred (a fifth of them required); at least one is
+/// required. Both lists sorted.
+fn realistic_skills(occ: &crate::taxonomy::Occupation, rng: &mut ChaCha8Rng) -> (Vec<SkillId>, Vec<SkillId>) {
+    // Box–Muller: one standard normal from two uniforms.
+    let (u1, u2): (f64, f64) = (rng.random::<f64>().max(f64::MIN_POSITIVE), rng.random());
+    let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+    let total = occ.essential.len() + occ.optional.len();
+    let n =
+        ((MEDIAN_ROLE_SKILLS.ln() + ROLE_SKILLS_SIGMA * z).exp().round() as usize).clamp(1, MAX_ROLE_SKILLS).min(total);
+    let mut essential = occ.essential.clone();
+    let mut optional = occ.optional.clone();
+    shuffle(&mut essential, rng);
+    shuffle(&mut optional, rng);
+    let (mut e, mut o) = (essential.into_iter(), optional.into_iter());
+    let (mut required, mut preferred) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        let from_essential = e.len() > 0 && (o.len() == 0 || rng.random_bool(0.8));
+        if from_essential {
+            required.extend(e.next());
+        } else if let Some(s) = o.next() {
+            if rng.random_bool(0.2) { required.push(s) } else { preferred.push(s) }
+        }
+    }
+    if required.is_empty() && !preferred.is_empty() {
+        required.push(preferred.remove(0));
+    }
+    required.sort_unstable();
+    preferred.sort_unstable();
+    (required, preferred)
 }
 
 /// What a pathway component fixes about its badges.

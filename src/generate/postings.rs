@@ -9,7 +9,7 @@ use rand::Rng;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::population::{Population, RolePlan};
+use super::population::{Population, RoleModel, RolePlan};
 use super::{CHUNK, EMPLOYERS, GenError, GenOptions, io_err, stream};
 use crate::taxonomy::{Occupation, Taxonomy};
 
@@ -56,19 +56,62 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
     let label = |s: &u32| taxonomy.skill(*s).label.clone();
     let required: Vec<String> = role.required.iter().map(label).collect();
     let preferred: Vec<String> = role.preferred.iter().map(label).collect();
+    let style = match opts.role_model {
+        RoleModel::Full => match rng.random_range(0..10) {
+            0..=4 => Style::DefinedTerms,
+            5..=7 => Style::Labels,
+            _ => Style::TextOnly,
+        },
+        RoleModel::Realistic => {
+            let u: f64 = rng.random();
+            if u < opts.text_only {
+                Style::TextOnly
+            } else if u < opts.text_only + (1.0 - opts.text_only) * 0.6 {
+                Style::DefinedTerms
+            } else {
+                Style::Labels
+            }
+        }
+    };
+    let body = if opts.role_model == RoleModel::Realistic && style == Style::TextOnly {
+        // A title and prose: at most three of the role's skills, as a writer would phrase them
+        // (an alternative label when ESCO has one, lower case), never the list of labels.
+        let mut picks: Vec<u32> = role.required.iter().chain(&role.preferred).copied().collect();
+        super::shuffle(&mut picks, &mut rng);
+        picks.truncate(rng.random_range(0..=3));
+        let phrases: Vec<String> = picks
+            .iter()
+            .map(|&s| {
+                let sk = taxonomy.skill(s);
+                if sk.alt_labels.is_empty() {
+                    sk.label.to_lowercase()
+                } else {
+                    sk.alt_labels[rng.random_range(0..sk.alt_labels.len())].to_lowercase()
+                }
+            })
+            .collect();
+        if phrases.is_empty() {
+            String::new()
+        } else {
+            format!("<p>Day to day you will draw on {}.</p>", crate::util::html_escape(&phrases.join(", ")))
+        }
+    } else {
+        format!(
+            "<h3>What you will need</h3>{}{}",
+            html_list(&required),
+            if preferred.is_empty() {
+                String::new()
+            } else {
+                format!("<h3>Nice to have</h3>{}", html_list(&preferred))
+            }
+        )
+    };
     let html = format!(
-        "<p>{employer} is hiring a <b>{}</b> in {location}.</p><p>{}</p><h3>What you will need</h3>{}{}\
+        "<p>{employer} is hiring a <b>{}</b> in {location}.</p><p>{}</p>{body}\
          <p>We are an equal opportunity employer and value diversity. Competitive salary and benefits.</p>",
         crate::util::html_escape(&title),
         crate::util::html_escape(&occ.description),
-        html_list(&required),
-        if preferred.is_empty() { String::new() } else { format!("<h3>Nice to have</h3>{}", html_list(&preferred)) },
     );
-    let style = match rng.random_range(0..10) {
-        0..=4 => Style::DefinedTerms,
-        5..=7 => Style::Labels,
-        _ => Style::TextOnly,
-    };
     let term = |s: &u32, preferred: bool| {
         let sk = taxonomy.skill(*s);
         let mut t =
@@ -110,6 +153,11 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
         }
         Style::TextOnly => {}
     }
+    let (required, preferred) = if opts.role_model == RoleModel::Realistic && style == Style::TextOnly {
+        (Vec::new(), Vec::new())
+    } else {
+        (required, preferred)
+    };
     Drafted {
         id: role.id.clone(),
         title,

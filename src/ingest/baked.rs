@@ -1,13 +1,15 @@
 //! Baked badge images: the badge text hidden in a PNG text chunk or an SVG element.
 //!
-//! * PNG: the first `iTXt`, `tEXt` or `zTXt` chunk whose keyword is `openbadges`, found by a
-//!   small chunk walker over the bytes already in memory (see `docs/DECISIONS.md`). Compressed
+//! * PNG: the first `iTXt`, `tEXt` or `zTXt` chunk whose keyword is `openbadges` (OB 2.0) or
+//!   `openbadgecredential` (OB 3.0, an `iTXt` chunk), found by a small chunk walker over the bytes already in memory (see `docs/DECISIONS.md`). Compressed
 //!   text is inflated under a hard cap of [`BAKED_TEXT_LIMIT`] bytes, so a decompression bomb
 //!   is rejected after inflating at most that much. The chunk's CRC is checked.
 //! * SVG: the `openbadges:assertion` element (namespace `http://openbadges.org`), read with
 //!   `quick-xml` (no DTD or external entity is ever expanded). Its `verify` attribute holds a
 //!   compact JWS (signed badge) or the hosted assertion URL; its text/CDATA holds the assertion
 //!   JSON. A JWS in `verify` wins, then the element's content, then a URL in `verify`.
+//!   OB 3.0: the `openbadges:credential` element (namespace `https://purl.imsglobal.org/ob/v3p0`)
+//!   holds the credential JSON or its VC-JWT as content (a JWT in a `verify` attribute is read too).
 //!
 //! The text found (JSON, a URL or a compact JWS) is interpreted by the caller.
 
@@ -28,8 +30,8 @@ const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 /// deep, so deeper files are rejected before that.
 const MAX_XML_DEPTH: usize = 1000;
 
-/// The PNG keyword of baked badge text.
-const KEYWORD: &[u8] = b"openbadges";
+/// The PNG keywords of baked badge text: OB 2.0 and OB 3.0.
+const KEYWORDS: [&[u8]; 2] = [b"openbadges", b"openbadgecredential"];
 
 /// The badge text found in an image and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,8 +45,8 @@ pub(crate) struct BakedText {
 /// Why no badge text could be taken from an image (the reason of a reject).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum BakedError {
-    /// A well-formed PNG without an `openbadges` text chunk.
-    #[error("PNG image has no openbadges iTXt/tEXt/zTXt chunk (not a baked badge)")]
+    /// A well-formed PNG without an `openbadges` / `openbadgecredential` text chunk.
+    #[error("PNG image has no openbadges or openbadgecredential iTXt/tEXt/zTXt chunk (not a baked badge)")]
     NoPngBadge,
     /// The file ends inside a chunk (or before IEND) before any badge chunk was found.
     #[error("truncated PNG: {0}")]
@@ -101,8 +103,8 @@ pub(crate) enum BakedError {
     /// The SVG nests elements deeper than [`MAX_XML_DEPTH`].
     #[error("SVG nests elements more than {MAX_XML_DEPTH} deep (byte {0}); not read further")]
     TooDeep(u64),
-    /// An SVG without an `openbadges:assertion` element.
-    #[error("SVG image has no openbadges:assertion element (not a baked badge)")]
+    /// An SVG without an `openbadges:assertion` or `openbadges:credential` element.
+    #[error("SVG image has no openbadges:assertion or openbadges:credential element (not a baked badge)")]
     NoSvgBadge,
     /// The badge element or chunk holds no text.
     #[error("{0} holds no badge text")]
@@ -150,7 +152,7 @@ pub(crate) fn png_text(bytes: &[u8]) -> Result<BakedText, BakedError> {
             )));
         }
         let data = &bytes[data_start..data_end];
-        if matches!(kind_bytes, b"tEXt" | b"zTXt" | b"iTXt") && keyword(data).is_some_and(|k| k == KEYWORD) {
+        if matches!(kind_bytes, b"tEXt" | b"zTXt" | b"iTXt") && keyword(data).is_some_and(|k| KEYWORDS.contains(&k)) {
             let stored =
                 u32::from_be_bytes([bytes[data_end], bytes[data_end + 1], bytes[data_end + 2], bytes[data_end + 3]]);
             let mut crc = flate2::Crc::new();
@@ -188,9 +190,9 @@ enum ChunkFail {
     Malformed(String),
 }
 
-/// Decodes the text of a `tEXt` / `zTXt` / `iTXt` chunk whose keyword is `openbadges`.
+/// Decodes the text of a `tEXt` / `zTXt` / `iTXt` chunk whose keyword is a badge keyword.
 fn chunk_text(kind: &[u8], data: &[u8]) -> Result<String, ChunkFail> {
-    let after_keyword = KEYWORD.len() + 1;
+    let after_keyword = keyword(data).map_or(0, <[u8]>::len) + 1;
     let rest = data.get(after_keyword..).unwrap_or_default();
     match kind {
         b"tEXt" => Ok(latin1_or_utf8(rest)),
@@ -254,6 +256,21 @@ pub(crate) fn looks_xml(bytes: &[u8]) -> bool {
     body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
+/// Whether an element is the OB 3.0 `openbadges:credential` (namespace
+/// `https://purl.imsglobal.org/ob/v3p0`).
+fn is_credential(ns: &ResolveResult<'_>, local: &[u8]) -> bool {
+    local == b"credential"
+        && match ns {
+            ResolveResult::Bound(n) => {
+                let uri = String::from_utf8_lossy(n.as_ref()).to_ascii_lowercase();
+                let uri = uri.trim_end_matches('/');
+                uri == "https://purl.imsglobal.org/ob/v3p0" || uri == "http://purl.imsglobal.org/ob/v3p0"
+            }
+            ResolveResult::Unknown(prefix) => prefix.as_slice() == b"openbadges",
+            ResolveResult::Unbound => false,
+        }
+}
+
 /// Whether an element is `openbadges:assertion`.
 fn is_assertion(ns: &ResolveResult<'_>, local: &[u8]) -> bool {
     local == b"assertion"
@@ -268,7 +285,8 @@ fn is_assertion(ns: &ResolveResult<'_>, local: &[u8]) -> bool {
         }
 }
 
-/// The badge text of an SVG's `openbadges:assertion` element.
+/// The badge text of an SVG's `openbadges:assertion` (OB 2.0) or `openbadges:credential`
+/// (OB 3.0) element, whichever comes first.
 ///
 /// # Errors
 /// [`BakedError`] when the SVG is not UTF-8, is not well-formed before the element ends, has no
@@ -304,10 +322,15 @@ pub(crate) fn svg_text(bytes: &[u8]) -> Result<BakedText, BakedError> {
             Event::Eof => return Err(BakedError::NoSvgBadge),
             _ => continue,
         };
-        if !is_assertion(&ns, start.local_name().as_ref()) {
+        let local = start.local_name();
+        let element = if is_assertion(&ns, local.as_ref()) {
+            "openbadges:assertion"
+        } else if is_credential(&ns, local.as_ref()) {
+            "openbadges:credential"
+        } else {
             continue;
-        }
-        let position = format!("openbadges:assertion at byte {}", skip as u64 + before);
+        };
+        let position = format!("{element} at byte {}", skip as u64 + before);
         let mut verify = None;
         for attr in start.attributes() {
             let attr = attr.map_err(|e| xml_err(&reader, e.into()))?;
@@ -367,7 +390,7 @@ fn element_content(reader: &mut quick_xml::NsReader<&[u8]>, skip: usize, outer: 
             }
             Event::End(_) if depth == 0 => return Ok(out),
             Event::End(_) => depth -= 1,
-            Event::Eof => return Err(fail("the file ends inside openbadges:assertion".into())),
+            Event::Eof => return Err(fail("the file ends inside the badge element".into())),
             _ => {}
         }
     }
@@ -445,6 +468,35 @@ pub(crate) mod tests {
         assert!(matches!(png_text(&corrupt), Err(BakedError::Malformed { .. })));
         let empty = png(&[chunk(b"iTXt", b"openbadges\0\0\0\0\0  ")]);
         assert!(matches!(png_text(&empty), Err(BakedError::Empty(_))));
+    }
+
+    #[test]
+    fn ob3_png_and_svg_credentials() {
+        let plain = png(&[chunk(b"iTXt", b"openbadgecredential\0\0\0\0\0eyJhbGciOiJFZERTQSJ9.e30.c2ln")]);
+        let found = png_text(&plain).expect("uncompressed iTXt");
+        assert_eq!(found.text, "eyJhbGciOiJFZERTQSJ9.e30.c2ln");
+        let mut z = b"openbadgecredential\0\x01\0\0\0".to_vec();
+        z.extend(zlib(b"{\"type\":[\"VerifiableCredential\"]}"));
+        assert_eq!(
+            png_text(&png(&[chunk(b"iTXt", &z)])).map(|t| t.text),
+            Ok("{\"type\":[\"VerifiableCredential\"]}".into())
+        );
+        let mut bomb = b"openbadgecredential\0\x01\0\0\0".to_vec();
+        bomb.extend(zlib(&vec![b' '; BAKED_TEXT_LIMIT + 1]));
+        assert!(matches!(png_text(&png(&[chunk(b"iTXt", &bomb)])), Err(BakedError::Bomb { .. })));
+        // Another keyword that merely starts the same way is not a badge.
+        assert_eq!(png_text(&png(&[chunk(b"iTXt", b"openbadgesX\0\0\0\0\0{}")])), Err(BakedError::NoPngBadge));
+
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">
+            <openbadges:credential><![CDATA[ {"a": 1} ]]></openbadges:credential></svg>"#;
+        let found = svg_text(svg.as_bytes()).expect("svg");
+        assert_eq!(found.text, "{\"a\": 1}");
+        assert!(found.position.starts_with("openbadges:credential at byte "), "{}", found.position);
+        let jwt = r#"<svg xmlns:ob="https://purl.imsglobal.org/ob/v3p0/"><ob:credential>eyJhbGciOiJFZERTQSJ9.e30.c2ln</ob:credential></svg>"#;
+        assert_eq!(svg_text(jwt.as_bytes()).map(|t| t.text), Ok("eyJhbGciOiJFZERTQSJ9.e30.c2ln".into()));
+        // `credential` in another namespace is not a badge.
+        let other = r#"<svg xmlns:x="https://example.org/ns"><x:credential>{}</x:credential></svg>"#;
+        assert_eq!(svg_text(other.as_bytes()), Err(BakedError::NoSvgBadge));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub use baked::BAKED_TEXT_LIMIT;
 pub use credly_csv::CredlyCsvMapping;
 pub use dates::parse_datetime;
 pub use files::{COUNT_KINDS, natural_cmp};
+/// The credential carried by a VC-JWT payload (for trust-store status lists secured as JWTs).
+pub(crate) use jws::credential_document as jwt_credential_document;
 pub use limits::{MAX_FIELD_BYTES, MAX_SKILLS};
 pub use mojibake::repair_mojibake;
 pub use types::*;

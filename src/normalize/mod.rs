@@ -71,6 +71,9 @@ pub struct NormalizeOptions<'a> {
     /// Job title → occupation index: a posting with no explicit skills and little text gets its
     /// occupation's essential skills as required and optional ones as preferred (origin `inferred`).
     pub titles: Option<&'a TitleIndex>,
+    /// Every posting whose title names an occupation (not only those without skills) gets the
+    /// occupation's skills it lacks, origin `inferred`.
+    pub title_profile: bool,
 }
 
 /// A posting whose text yields fewer mentions than this (and lists no skills) is completed from
@@ -174,8 +177,8 @@ fn build_role(
             origin: SkillOrigin::Extracted,
         }));
     }
-    if p.skills.is_empty()
-        && mentions < INFER_BELOW_MENTIONS
+    let sparse = p.skills.is_empty() && mentions < INFER_BELOW_MENTIONS;
+    if (sparse || opts.title_profile)
         && let Some(inferred) = opts.titles.and_then(|t| t.infer_role_skills(taxonomy, &p.title))
     {
         let have: std::collections::HashSet<u32> = skills.iter().map(|s| s.skill).collect();

@@ -17,17 +17,13 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
-use crate::ingest::RawSkill;
 use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
-use crate::normalize::{NormalizeOptions, Normalized, normalize};
+use crate::normalize::{NormalizeOptions, normalize};
 use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::{ReportError, ReportInput};
-use crate::score::{
-    CandidateProfile, Catalog, EvidenceItem, Neighbours, Pathway, PathwayProgress, ScoreOutput, ScoreParams, badge_key,
-    build_profiles, score_all_with,
-};
+use crate::score::{Catalog, Neighbours, ScoreOutput, ScoreParams, score_all_with};
 use crate::taxonomy::{Taxonomy, TaxonomyError};
-use crate::verify::{Status, VerifiedCredential, verify_all};
+use crate::verify::{Status, verify_all};
 
 /// Why a run failed. [`PipelineError::is_usage`] tells the CLI which exit code to use.
 #[derive(Debug, thiserror::Error)]
@@ -60,14 +56,9 @@ pub enum PipelineError {
     /// The trust folder (`[verify] trust` / `--trust`) could not be loaded.
     #[error("{0} (check [verify] trust / --trust)")]
     Trust(#[from] crate::verify::TrustError),
-    /// A pathway names a program skill the taxonomy does not know.
-    #[error("[[pathway]] {pathway:?}: skill {skill:?} is not in the taxonomy")]
-    PathwaySkill {
-        /// Pathway name.
-        pathway: String,
-        /// The skill as written.
-        skill: String,
-    },
+    /// A pathway names a program skill the taxonomy does not know (exactly).
+    #[error(transparent)]
+    PathwaySkill(#[from] crate::score::policy::PathwaySkillError),
     /// The run has nothing to read.
     #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
     NoInputs,
@@ -82,8 +73,13 @@ pub enum PipelineError {
 impl PipelineError {
     /// True for errors the user fixes by changing flags or config (exit code 2).
     pub fn is_usage(&self) -> bool {
-        matches!(self, PipelineError::Input(_) | PipelineError::NoInputs | PipelineError::Trust(_))
-            || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
+        matches!(
+            self,
+            PipelineError::Input(_)
+                | PipelineError::NoInputs
+                | PipelineError::Trust(_)
+                | PipelineError::PathwaySkill(_)
+        ) || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
             || matches!(self, PipelineError::Preflight(e) if e.is_usage())
     }
 
@@ -187,6 +183,17 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         }
     }
     if let Some(dir) = &cfg.verify.trust {
+        // Trust-folder files that are not trust documents were skipped with a warning when the
+        // store loaded; they are counted (kind `trust`) and listed among the rejects.
+        ingested.counts.insert("trust".into(), trust_counts(&trust));
+        for s in trust.skipped() {
+            ingested.rejects.push(crate::ingest::Reject {
+                kind: "trust".into(),
+                path: dir.join(&s.path).display().to_string(),
+                position: "whole file".into(),
+                reason: format!("skipped, not a trust document: {}", s.reason),
+            });
+        }
         for f in trust.files() {
             let path = dir.join(&f.path);
             let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -258,11 +265,13 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         &extractor,
         &verified,
         &ingested.postings,
-        NormalizeOptions { description_skills: cfg.score.description_skills, titles: titles.as_ref() },
+        NormalizeOptions {
+            description_skills: cfg.score.description_skills,
+            titles: titles.as_ref(),
+            title_profile: cfg.taxonomy.title_profile,
+        },
     );
-    if cfg.score.importance == crate::config::Importance::Idf {
-        apply_idf(&mut normalized.roles);
-    }
+    crate::score::policy::weigh_roles(&mut normalized.roles, &cfg.score);
     let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count() as u64;
     ledger.count("normalize", "distinct_raw_skills", normalized.crosswalk.len() as u64);
     ledger.count("normalize", "distinct_unmapped", unmapped);
@@ -294,15 +303,24 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress
         .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
     let t = Instant::now();
-    let pathways = resolve_pathways(cfg, &taxonomy)?;
-    let (profiles, pathway_progress) =
-        profiles_from(&ingested, &verified, &normalized, cfg, req.as_of, &pathways, &trust);
+    let pathways = crate::score::policy::resolve_pathways(&cfg.pathways, &taxonomy)?;
+    let (profiles, pathway_progress) = crate::score::policy::candidate_profiles(
+        &ingested.roster,
+        &verified,
+        &normalized.credential_skills,
+        cfg,
+        req.as_of,
+        &pathways,
+        &trust,
+    );
     ledger.count("score", "pathways_completed", pathway_progress.iter().filter(|p| p.complete).count() as u64);
     ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
     let params = ScoreParams::from_config(&cfg.score);
     let neighbours = Neighbours::new(&taxonomy, &params);
     let scores: ScoreOutput = score_all_with(&taxonomy, &neighbours, &profiles, &normalized.roles, &params);
     let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
+    let thin_roles: Vec<bool> = normalized.roles.iter().map(|r| crate::score::policy::is_thin(r, &cfg.score)).collect();
+    ledger.count("score", "thin_roles", thin_roles.iter().filter(|t| **t).count() as u64);
     ledger.count("score", "badge_classes", catalog.classes.len() as u64);
     ledger.count("score", "candidates", profiles.len() as u64);
     ledger.count("score", "candidates_with_skills", profiles.iter().filter(|p| !p.skills.is_empty()).count() as u64);
@@ -332,6 +350,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         profiles: &profiles,
         roles: &normalized.roles,
         scores: &scores,
+        thin_roles: &thin_roles,
         params: &params,
         neighbours: &neighbours,
         rejects: &ingested.rejects,
@@ -355,29 +374,18 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     Ok(RunSummary { run_dir, manifest })
 }
 
-/// Weights each role skill by its inverse posting frequency, `ln(1 + roles / roles listing it)`.
-fn apply_idf(roles: &mut [crate::score::Role]) {
-    let mut df: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
-    for r in roles.iter() {
-        for s in &r.skills {
-            *df.entry(s.skill).or_default() += 1;
-        }
-    }
-    let n = roles.len() as f64;
-    for r in roles.iter_mut() {
-        r.set_importance(|s| (1.0 + n / df.get(&s).copied().unwrap_or(1) as f64).ln());
-    }
-}
-
-/// Evidence weight after recency decay: halves every `half_life` days after the issue date.
-fn decayed(weight: f64, issued: Option<chrono::DateTime<chrono::Utc>>, as_of: NaiveDate, half_life: f64) -> f64 {
-    match issued {
-        Some(d) if half_life > 0.0 => {
-            let age = (as_of - d.date_naive()).num_days().max(0) as f64;
-            weight * 0.5f64.powf(age / half_life)
-        }
-        _ => weight,
-    }
+/// Counts of the trust folder's files (kind `trust`): every document file read (`policy.toml`
+/// and `SNAPSHOT.json` are not documents), accepted when it was a trust document, rejected when
+/// it was skipped.
+fn trust_counts(trust: &crate::verify::TrustStore) -> crate::ingest::Counts {
+    let skipped = trust.skipped().len() as u64;
+    let accepted = trust
+        .files()
+        .iter()
+        .filter(|f| f.path != "policy.toml" && f.path != crate::verify::trust::SNAPSHOT_FILE)
+        .filter(|f| !trust.skipped().iter().any(|s| s.path == f.path))
+        .count() as u64;
+    crate::ingest::Counts { read: accepted + skipped, accepted, rejected: skipped }
 }
 
 /// What [`load_taxonomy`] loaded.
@@ -476,76 +484,6 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
         custom_rejects,
         custom_counts,
     })
-}
-
-/// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts.
-fn profiles_from(
-    ingested: &IngestOutput,
-    verified: &[VerifiedCredential],
-    normalized: &Normalized,
-    cfg: &Config,
-    as_of: NaiveDate,
-    pathways: &[Pathway],
-    trust: &crate::verify::TrustStore,
-) -> (Vec<CandidateProfile>, Vec<PathwayProgress>) {
-    let mut order: Vec<usize> = (0..ingested.roster.candidates.len()).collect();
-    order.sort_by(|&a, &b| ingested.roster.candidates[a].id.cmp(&ingested.roster.candidates[b].id));
-    let candidates: Vec<(String, Option<String>)> = order
-        .iter()
-        .map(|&i| (ingested.roster.candidates[i].id.clone(), ingested.roster.candidates[i].location.clone()))
-        .collect();
-    let index: std::collections::HashMap<&str, u32> =
-        candidates.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
-    let mut evidence = Vec::new();
-    let mut held = Vec::new();
-    for (ci, v) in verified.iter().enumerate() {
-        // Evidence strength = status weight × issuer accreditation tier (trust policy) × recency decay.
-        let tier = v.credential.issuer_id.as_deref().and_then(|id| trust.issuer_weight(id)).unwrap_or(1.0);
-        let weight = decayed(
-            cfg.status_weight(v.status) * tier,
-            v.credential.issued_on,
-            as_of,
-            cfg.score.recency_half_life_days,
-        );
-        let Some(cand) = v.credential.candidate_id.as_deref().and_then(|id| index.get(id)) else { continue };
-        if weight <= 0.0 {
-            continue;
-        }
-        for &skill in &normalized.credential_skills[ci] {
-            evidence.push(EvidenceItem { candidate: *cand, skill, credential: ci as u32, weight });
-        }
-        if let Some(key) = badge_key(&v.credential) {
-            held.push((ci as u32, *cand, key, weight));
-        }
-    }
-    let (progress, program) = crate::score::pathways::evaluate(pathways, &held);
-    evidence.extend(program);
-    (build_profiles(&candidates, &evidence), progress)
-}
-
-/// Resolves each pathway's program skills to taxonomy skills (URI, label or alias).
-fn resolve_pathways(cfg: &Config, taxonomy: &Taxonomy) -> Result<Vec<Pathway>, PipelineError> {
-    cfg.pathways
-        .iter()
-        .map(|p| {
-            let skills = p
-                .skills
-                .iter()
-                .map(|s| {
-                    let raw = if s.starts_with("http://") || s.starts_with("https://") {
-                        RawSkill { name: None, uri: Some(s.clone()) }
-                    } else {
-                        RawSkill { name: Some(s.clone()), uri: None }
-                    };
-                    taxonomy
-                        .normalize(&raw)
-                        .skill
-                        .ok_or_else(|| PipelineError::PathwaySkill { pathway: p.name.clone(), skill: s.clone() })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Pathway { config: p.clone(), skills })
-        })
-        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]

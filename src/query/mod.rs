@@ -80,6 +80,10 @@ pub struct CredentialInfo {
 /// One role skill of a pair, with how it was credited.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SkillLine {
+    /// The skill's factor in the role: the score is `Σ factor · credit`.
+    pub factor: f64,
+    /// `factor · credit`: what this skill adds to the score.
+    pub contribution: f64,
     /// Skill URI.
     pub skill_uri: String,
     /// Skill label.
@@ -111,6 +115,10 @@ pub struct PairExplanation {
     pub score: f64,
     /// Candidate location, when the roster has one.
     pub candidate_location: Option<String>,
+    /// The role's prior mass (evidence model: the denominator's shrinkage term).
+    pub role_prior: f64,
+    /// Whether the role has too few skills to rank with confidence (see `roles.parquet` `thin`).
+    pub role_thin: bool,
     /// Every role skill, required first.
     pub skills: Vec<SkillLine>,
 }
@@ -315,6 +323,9 @@ impl RunFolder {
             skills,
         );
         role.set_importance(|s| importance.get(&s).copied().unwrap_or(1.0));
+        if df.column("prior").is_ok() {
+            role.prior = f64_at(&df, "prior", 0);
+        }
         Some(role)
     }
 
@@ -367,6 +378,8 @@ impl RunFolder {
                     },
                     origin: s.origin.as_str().into(),
                     credit: crate::util::round4(s.credit),
+                    factor: crate::util::round4(s.factor),
+                    contribution: crate::util::round4(s.factor * s.credit),
                     via: via.into(),
                     held_skill_label: held.map(|h| tax.skill(h).label.clone()),
                     group_label: group.map(|g| g.label.clone()),
@@ -384,11 +397,16 @@ impl RunFolder {
                 }
             })
             .collect();
+        let role_thin = rows_where(&self.roles, "role_id", role_id)
+            .and_then(|df| df.column("thin").ok().and_then(|c| c.bool().ok().and_then(|b| b.get(0))))
+            .unwrap_or(false);
         Ok(PairExplanation {
             role_id: role_id.to_string(),
             candidate_id: candidate_id.to_string(),
             score: crate::util::round4(e.score),
             candidate_location: profile.location,
+            role_prior: crate::util::round4(role.prior),
+            role_thin,
             skills,
         })
     }

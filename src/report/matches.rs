@@ -57,6 +57,10 @@ fn match_table(input: &ReportInput<'_>, pairs: &[RankedMatch], ex: &[Explanation
         Col::list("missing_required", ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect()),
         Col::list("partial_required", ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect()),
         Col::str("role_title", pairs.iter().map(|m| role(m).title.clone()).collect()),
+        Col::bool(
+            "role_thin",
+            pairs.iter().map(|m| input.thin_roles.get(m.role as usize).copied().unwrap_or(false)).collect(),
+        ),
         Col::opt(
             "candidate_location",
             pairs.iter().map(|m| input.profiles[m.candidate as usize].location.clone()).collect(),

@@ -85,6 +85,9 @@ pub struct ReportInput<'a> {
     pub roles: &'a [Role],
     /// Ranked matches.
     pub scores: &'a ScoreOutput,
+    /// Per role (same order as `roles`): too few skills to rank with confidence
+    /// ([`crate::score::policy::is_thin`]).
+    pub thin_roles: &'a [bool],
     /// Scoring parameters.
     pub params: &'a ScoreParams,
     /// Partial-credit neighbours built from `params`.

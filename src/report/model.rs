@@ -47,9 +47,12 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
 
     let mut t: [Vec<String>; 6] = Default::default();
     let (mut employer, mut location, mut importance) = (Vec::new(), Vec::new(), Vec::new());
-    for r in input.roles {
+    let (mut prior, mut thin) = (Vec::new(), Vec::new());
+    for (ri, r) in input.roles.iter().enumerate() {
         for (s, imp) in r.skills.iter().zip(&r.importance) {
             importance.push(*imp);
+            prior.push(r.prior);
+            thin.push(input.thin_roles.get(ri).copied().unwrap_or(false));
             t[0].push(r.id.clone());
             t[1].push(r.title.clone());
             employer.push(r.employer.clone());
@@ -75,6 +78,8 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::str("requirement", requirement),
         Col::str("origin", origin),
         Col::f64("importance", importance),
+        Col::f64("prior", prior),
+        Col::bool("thin", thin),
     ]);
     out.push(super::parquet(dir, "roles.parquet", &roles)?);
     Ok(out)

@@ -21,6 +21,8 @@ pub enum Values {
     F64(Vec<f64>),
     /// Lists of text.
     List(Vec<Vec<String>>),
+    /// Booleans (CSV: `true` / `false`).
+    Bool(Vec<bool>),
 }
 
 /// A named column.
@@ -49,6 +51,10 @@ impl Col {
     pub fn f64(name: &'static str, v: Vec<f64>) -> Col {
         Col { name, values: Values::F64(v) }
     }
+    /// A boolean column.
+    pub fn bool(name: &'static str, v: Vec<bool>) -> Col {
+        Col { name, values: Values::Bool(v) }
+    }
     /// A list-of-text column.
     pub fn list(name: &'static str, v: Vec<Vec<String>>) -> Col {
         Col { name, values: Values::List(v) }
@@ -61,6 +67,7 @@ impl Col {
             Values::U64(v) => v.len(),
             Values::F64(v) => v.len(),
             Values::List(v) => v.len(),
+            Values::Bool(v) => v.len(),
         }
     }
 
@@ -76,6 +83,7 @@ impl Col {
             Values::OptStr(v) => Series::new(name, v),
             Values::U64(v) => Series::new(name, v),
             Values::F64(v) => Series::new(name, v),
+            Values::Bool(v) => Series::new(name, v),
             Values::List(v) if for_csv => Series::new(
                 name,
                 v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()).collect::<Vec<_>>(),

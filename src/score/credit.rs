@@ -184,12 +184,31 @@ pub fn credit_of(
     best
 }
 
-/// The factor of every role skill, in the role's skill order:
-/// `W_level · importance(s) / (Σ importance over skills of that level · D)`.
+/// The factor of every role skill, in the role's skill order.
+///
+/// * Evidence model: `W_level · importance(s) / (Σ_{t ∈ role} W_level(t) · importance(t) + prior)`,
+///   one pool for both levels, `prior` = [`Role::prior`]. Factors sum to less than 1 whenever the
+///   prior is positive, so a role listing little cannot reach a top score on little evidence.
+/// * Coverage model (legacy): `W_level · importance(s) / (Σ importance over skills of that level ·
+///   D)`, `D = W_req·[R ≠ ∅] + W_pref·[P ≠ ∅]`.
 ///
 /// The engine, [`score_pair`] and the naive reference use these exact values, so scores agree bit
 /// for bit.
 pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
+    let level = |r: Requirement| match r {
+        Requirement::Required => p.required_weight,
+        Requirement::Preferred => p.preferred_weight,
+    };
+    if p.model == crate::config::ScoreModel::Evidence {
+        let mass: f64 = role.skills.iter().zip(&role.importance).map(|(rs, imp)| level(rs.requirement) * imp).sum();
+        let denominator = mass + role.prior.max(0.0);
+        return role
+            .skills
+            .iter()
+            .zip(&role.importance)
+            .map(|(rs, imp)| if denominator > 0.0 { level(rs.requirement) * imp / denominator } else { 0.0 })
+            .collect();
+    }
     let (mut sum_req, mut sum_pref) = (0.0, 0.0);
     for (rs, imp) in role.skills.iter().zip(&role.importance) {
         match rs.requirement {
@@ -202,10 +221,8 @@ pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
         .iter()
         .zip(&role.importance)
         .map(|(rs, imp)| {
-            let (w, sum) = match rs.requirement {
-                Requirement::Required => (p.required_weight, sum_req),
-                Requirement::Preferred => (p.preferred_weight, sum_pref),
-            };
+            let (w, sum) =
+                (level(rs.requirement), if rs.requirement == Requirement::Required { sum_req } else { sum_pref });
             if d <= 0.0 || sum <= 0.0 { 0.0 } else { w * imp / (sum * d) }
         })
         .collect()

@@ -19,6 +19,9 @@ pub struct SkillCredit {
     pub credit: f64,
     /// How the credit was earned.
     pub via: CreditVia,
+    /// The skill's factor in the role (level weight × importance / (role mass + prior)): the
+    /// score is `Σ factor · credit`.
+    pub factor: f64,
     /// Credentials proving the skill (or the held skill, for partial credit), strongest first.
     pub evidence: Vec<u32>,
 }
@@ -58,17 +61,27 @@ pub fn explain(
     role: &Role,
     p: &ScoreParams,
 ) -> Explanation {
+    let factors = super::credit::slot_factors(role, p);
     let skills = role
         .skills
         .iter()
-        .map(|rs| {
+        .zip(factors)
+        .map(|(rs, factor)| {
             let (credit, via) = credit_of(taxonomy, neighbours, profile, rs.skill, p.group_credit);
             let proving = match via {
                 CreditVia::Exact => Some(rs.skill),
                 other => other.held(),
             };
             let evidence = proving.and_then(|s| profile.held(s)).map(|h| h.evidence.clone()).unwrap_or_default();
-            SkillCredit { skill: rs.skill, requirement: rs.requirement, origin: rs.origin, credit, via, evidence }
+            SkillCredit {
+                skill: rs.skill,
+                requirement: rs.requirement,
+                origin: rs.origin,
+                credit,
+                via,
+                factor,
+                evidence,
+            }
         })
         .collect();
     Explanation { score: score_pair(taxonomy, neighbours, profile, role, p), skills }

@@ -11,6 +11,7 @@ pub mod model;
 pub mod naive;
 pub mod next;
 pub mod pathways;
+pub mod policy;
 
 pub use credit::{CreditVia, Neighbours, credit_of, score_pair, slot_factors};
 pub use engine::{EngineStats, RankedMatch, ScoreOutput, ScoreParams, eligible, score_all, score_all_with};

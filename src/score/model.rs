@@ -64,6 +64,9 @@ pub struct Role {
     /// Importance of each skill (same order as `skills`), positive; 1.0 unless set by
     /// [`Role::set_importance`].
     pub importance: Vec<f64>,
+    /// Prior mass added to the denominator of the evidence model (`prior_skills` average skills'
+    /// worth of weighted importance); 0 unless set by the scoring policy.
+    pub prior: f64,
 }
 
 impl Role {
@@ -79,7 +82,7 @@ impl Role {
         let mut seen = std::collections::HashSet::new();
         skills.retain(|s| seen.insert(s.skill));
         let importance = vec![1.0; skills.len()];
-        Role { id, title, employer, location, skills, importance }
+        Role { id, title, employer, location, skills, importance, prior: 0.0 }
     }
 
     /// Sets each skill's importance from a function of the skill (non-positive values become 1.0).

@@ -31,6 +31,9 @@ pub(crate) fn check(c: &Credential, policy: &VerifyPolicy, store: &TrustStore) -
 }
 
 fn hosted(c: &Credential, policy: &VerifyPolicy, store: &TrustStore) -> Finding {
+    if let Some(found) = hosted_fetched(c, store) {
+        return found;
+    }
     let per_issuer = c.issuer_id.as_deref().and_then(|i| store.accept_hosted_offline(i));
     match per_issuer {
         Some(true) => pass(NAME, "hosted assertion accepted offline by the issuer's trust policy (not fetched)"),
@@ -46,6 +49,47 @@ fn hosted(c: &Credential, policy: &VerifyPolicy, store: &TrustStore) -> Finding 
             "hosted assertion not fetched offline; policy does not accept hosted-without-fetch",
         ),
     }
+}
+
+/// An OB 2.0 hosted assertion against the copy its URL served when the trust folder was pulled
+/// (`skillmatch trust pull`): `None` when no copy was fetched.
+fn hosted_fetched(c: &Credential, store: &TrustStore) -> Option<Finding> {
+    let url = c.credential_id.as_str();
+    let Some(copy) = store.hosted_copy(url) else {
+        return store.gone(url).map(|when| {
+            skip(NAME, Status::Unverifiable, format!("its URL {url} answered 410 Gone when fetched ({when})"))
+        });
+    };
+    if copy.get("revoked").and_then(serde_json::Value::as_bool) == Some(true) {
+        return Some(skip(NAME, Status::Unverifiable, format!("its URL {url} serves it as revoked")));
+    }
+    let Some(raw) = c.raw.as_deref() else {
+        return Some(skip(
+            NAME,
+            Status::Unverifiable,
+            "the assertion's own JSON was not kept by ingest; nothing to compare",
+        ));
+    };
+    if raw == &**copy {
+        return Some(pass(
+            NAME,
+            format!("hosted assertion is identical to the copy its URL {url} served (pinned by trust pull)"),
+        ));
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    if let (Some(a), Some(b)) = (raw.as_object(), copy.as_object()) {
+        keys = a.keys().chain(b.keys()).map(String::as_str).filter(|k| a.get(*k) != b.get(*k)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+    }
+    Some(fail(
+        NAME,
+        Status::InvalidSignature,
+        format!(
+            "hosted assertion differs from the copy its URL {url} served (fields: {}): the export was altered or is stale",
+            if keys.is_empty() { "the whole document".to_string() } else { keys.join(", ") }
+        ),
+    ))
 }
 
 /// The signature verdict of a signed credential: compact JWS (OB 2.0 signed, VC-JWT) or an

@@ -64,6 +64,7 @@ pub(crate) fn recipient(c: &Credential, roster: &Roster, cache: &SaltCache) -> (
     match super::recipient::check(c, roster, cache) {
         RecipientResult::Match { detail, resolved } => (pass("recipient", detail), resolved),
         RecipientResult::Mismatch(detail) => (fail("recipient", Status::RecipientMismatch, detail), None),
+        RecipientResult::NoRecipient(detail) => (fail("recipient", Status::Malformed, detail), None),
     }
 }
 

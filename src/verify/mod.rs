@@ -10,15 +10,19 @@
 //! 1. `structure` — no reading problems; issuer, achievement name and issue date present.
 //! 2. `recipient` — the claiming candidate's roster emails vs the recipient (plain: case-insensitive;
 //!    hashed: `hex(sha256|md5(email + salt))`). An unclaimed credential is resolved against the
-//!    whole roster and gets a `candidate_id` when exactly one candidate matches.
+//!    whole roster and gets a `candidate_id` when exactly one candidate matches. A credential that
+//!    names no recipient at all is `malformed`.
 //! 3. `issued_date` — not issued (valid from) after the as-of day.
 //! 4. `expiry` — not expired before the as-of day (see [`dates`] for the day boundaries).
-//! 5. `revocation` — revocation in the record; the issuer's pinned OB 2.0 `RevocationList`;
+//! 5. `revocation` — revocation in the record; the issuer's pinned OB 2.0 `RevocationList`; an
+//!    OB 2.0 hosted assertion whose pulled copy says revoked or whose URL answered `410 Gone`;
 //!    `credentialStatus` status lists (`BitstringStatusListEntry`, `StatusList2021Entry`:
 //!    revocation → `revoked`, suspension → `suspended`) read from pinned status-list credentials
-//!    whose own proof verifies ([`status_list`]).
+//!    whose own signature verifies (a Data Integrity proof, or a VC-JWT's JOSE signature) and
+//!    whose validity window covers the as-of day ([`status_list`]).
 //! 6. `platform_state` — Credly state (`accepted` passes; `revoked` → revoked; others → unverifiable).
-//! 7. `authenticity` — OB 2.0 hosted (per-issuer policy, else `[verify] accept_hosted_offline`),
+//! 7. `authenticity` — OB 2.0 hosted (identical to the copy `trust pull` fetched from its URL;
+//!    without one, per-issuer policy, else `[verify] accept_hosted_offline`),
 //!    OB 2.0 signed JWS ([`jose`]), VC-JWT ([`jose`]), Data Integrity proofs `eddsa-rdfc-2022`
 //!    and `Ed25519Signature2020` ([`proof`]), platform exports.
 //! 8. `issuer_trust` — only with a trust store: the issuer must be known to it (else
@@ -165,7 +169,7 @@ fn verify_with(
         recipient,
         checks::issued_date(&cred, as_of),
         checks::expiry(&cred, as_of),
-        revocation::check(&cred, trust),
+        revocation::check(&cred, trust, as_of),
         checks::platform_state(&cred),
         authenticity::check(&cred, policy, trust),
     ];

@@ -97,6 +97,9 @@ pub(crate) enum RecipientResult {
     Match { detail: String, resolved: Option<String> },
     /// Does not match, or cannot be resolved.
     Mismatch(String),
+    /// The credential names no recipient at all: it is structurally incomplete (`malformed`),
+    /// not someone else's.
+    NoRecipient(String),
 }
 
 /// Whether a plain identity is compared against roster emails.
@@ -108,9 +111,9 @@ fn is_email(kind: &str) -> bool {
 /// credential against the whole roster (exactly one candidate must match).
 /// Messages never contain emails.
 pub(crate) fn check(cred: &Credential, roster: &Roster, cache: &SaltCache) -> RecipientResult {
-    use RecipientResult::{Match, Mismatch};
+    use RecipientResult::{Match, Mismatch, NoRecipient};
     if matches!(cred.recipient, Recipient::Absent) {
-        return Mismatch("credential names no recipient".to_string());
+        return NoRecipient("credential names no recipient (nothing ties it to a person)".to_string());
     }
     match &cred.candidate_id {
         Some(cid) => {
@@ -152,7 +155,7 @@ pub(crate) fn check(cred: &Credential, roster: &Roster, cache: &SaltCache) -> Re
                         ))
                     }
                 }
-                Recipient::Absent => Mismatch("credential names no recipient".to_string()),
+                Recipient::Absent => NoRecipient("credential names no recipient".to_string()),
             }
         }
         None => {

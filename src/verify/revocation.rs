@@ -3,14 +3,16 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::checks::{Finding, fail, pass};
+use super::dates::{is_expired, is_not_yet_valid, show};
 use super::status_list::{self, DecodedList, StatusEntry};
-use super::trust::{Missing, TrustStore, id_of};
+use super::trust::{Missing, PinnedStatusList, TrustStore, id_of};
 use super::types::{Check, Outcome, Status};
 use super::verdict::Verdict;
-use crate::ingest::{BadgeFormat, Credential};
+use crate::ingest::{BadgeFormat, Credential, VerificationKind};
 
 const NAME: &str = "revocation";
 
@@ -22,20 +24,23 @@ enum Part {
     Unverifiable(String),
 }
 
-/// The `revocation` finding for a credential.
-pub(crate) fn check(c: &Credential, store: &TrustStore) -> Finding {
+/// The `revocation` finding for a credential at the as-of day.
+pub(crate) fn check(c: &Credential, store: &TrustStore, as_of: NaiveDate) -> Finding {
     if let Some(reason) = &c.revoked_reason {
         return fail(NAME, Status::Revoked, format!("revoked: {reason}"));
     }
     let mut parts = Vec::new();
     if store.is_configured() && c.format == BadgeFormat::Ob2 {
         parts.extend(revocation_list(c, store));
+        if c.verification == VerificationKind::Hosted {
+            parts.extend(hosted_copy(c, store));
+        }
     }
     if let Some(doc) = c.raw.as_deref() {
         for entry in status_list::entries(doc) {
             parts.push(match entry {
                 Err(reason) => Part::Hit(Status::Malformed, format!("credentialStatus: {reason}")),
-                Ok(e) => status_entry(&e, c.issuer_id.as_deref(), store),
+                Ok(e) => status_entry(&e, c.issuer_id.as_deref(), store, as_of),
             });
         }
     }
@@ -109,8 +114,27 @@ fn revocation_list(c: &Credential, store: &TrustStore) -> Option<Part> {
     Some(Part::Clear(format!("not in revocation list {url}")))
 }
 
+/// OB 2.0 hosted: what the assertion's URL served when the trust folder was pulled — a
+/// revocation (`revoked: true`, or `410 Gone`) or a live copy.
+fn hosted_copy(c: &Credential, store: &TrustStore) -> Option<Part> {
+    let url = c.credential_id.as_str();
+    if let Some(copy) = store.hosted_copy(url) {
+        if copy.get("revoked").and_then(Value::as_bool) == Some(true) {
+            let why = copy.get("revocationReason").and_then(Value::as_str).unwrap_or("no reason given");
+            return Some(Part::Hit(Status::Revoked, format!("its URL {url} serves a revocation: {why}")));
+        }
+        return Some(Part::Clear(format!("the copy its URL {url} served is not revoked")));
+    }
+    store.gone(url).map(|when| {
+        Part::Hit(
+            Status::Revoked,
+            format!("its URL {url} answered 410 Gone when fetched ({when}): withdrawn by the issuer"),
+        )
+    })
+}
+
 /// One status-list entry.
-fn status_entry(e: &StatusEntry, issuer: Option<&str>, store: &TrustStore) -> Part {
+fn status_entry(e: &StatusEntry, issuer: Option<&str>, store: &TrustStore, as_of: NaiveDate) -> Part {
     let hit_status = match e.purpose.as_str() {
         "revocation" => Status::Revoked,
         "suspension" => Status::Suspended,
@@ -122,10 +146,30 @@ fn status_entry(e: &StatusEntry, issuer: Option<&str>, store: &TrustStore) -> Pa
     let Some(pinned) = store.status_list(&e.list) else {
         return Part::Missing(format!("{} status list {} is not pinned in the trust store", e.purpose, e.list));
     };
-    let list = match pinned.checked.get_or_init(|| check_list(&pinned.doc, store)) {
+    let list = match pinned.checked.get_or_init(|| check_list(pinned, store)) {
         Ok(l) => l,
         Err(reason) => return Part::Unverifiable(format!("status list {} cannot be used: {reason}", e.list)),
     };
+    if let Some(until) = list.valid_until
+        && is_expired(until, as_of)
+    {
+        return Part::Missing(format!(
+            "{} status list {} expired {} (before the as-of day {as_of}); the pinned copy is stale, fetch a current one",
+            e.purpose,
+            e.list,
+            show(until)
+        ));
+    }
+    if let Some(from) = list.valid_from
+        && is_not_yet_valid(from, as_of)
+    {
+        return Part::Unverifiable(format!(
+            "{} status list {} is valid only from {}, after the as-of day {as_of}",
+            e.purpose,
+            e.list,
+            show(from)
+        ));
+    }
     if let Some(list_issuer) = list.issuer.as_deref()
         && Some(list_issuer) != issuer
         && store.issuer_known(list_issuer).is_none()
@@ -158,11 +202,20 @@ fn purpose_word(s: Status) -> &'static str {
     if s == Status::Suspended { "suspended" } else { "revoked" }
 }
 
-/// Verifies a pinned status-list credential's own proof and decodes it.
-fn check_list(doc: &Value, store: &TrustStore) -> Result<Arc<DecodedList>, String> {
-    let list = status_list::decode_list(doc)?;
-    match super::proof::verify_document(doc, list.issuer.as_deref(), store) {
+/// Verifies a pinned status-list credential's own signature (its Data Integrity proof, or its
+/// JOSE signature when it is a VC-JWT, under the same key rules as credentials) and decodes it.
+fn check_list(pinned: &PinnedStatusList, store: &TrustStore) -> Result<Arc<DecodedList>, String> {
+    let list = status_list::decode_list(&pinned.doc)?;
+    let verdict = match &pinned.jwt {
+        Some(jwt) if !jwt.problems.is_empty() => {
+            return Err(format!("its JWT claims contradict the credential: {}", jwt.problems.join("; ")));
+        }
+        Some(jwt) => super::jose::verify_vc_jwt(&jwt.compact, list.issuer.as_deref(), store),
+        None => super::proof::verify_document(&pinned.doc, list.issuer.as_deref(), store),
+    };
+    let what = if pinned.jwt.is_some() { "JWT signature" } else { "proof" };
+    match verdict {
         Verdict::Valid(_) => Ok(Arc::new(list)),
-        other => Err(format!("its own proof does not check out: {}", other.detail())),
+        other => Err(format!("its own {what} does not check out: {}", other.detail())),
     }
 }

@@ -27,6 +27,11 @@ pub struct DecodedList {
     pub purpose: String,
     /// The bitstring.
     pub bits: Vec<u8>,
+    /// The list's own `validFrom` / `issuanceDate`, if stated.
+    pub valid_from: Option<chrono::DateTime<chrono::Utc>>,
+    /// The list's own `validUntil` / `expirationDate`, if stated: past it, the list says
+    /// nothing about the credentials it covers.
+    pub valid_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl DecodedList {
@@ -150,7 +155,18 @@ pub fn decode_list(doc: &Value) -> Result<DecodedList, String> {
         .and_then(Value::as_str)
         .ok_or_else(|| format!("status list {id} has no encodedList"))?;
     let bits = decode_encoded_list(encoded).map_err(|e| format!("status list {id}: {e}"))?;
-    Ok(DecodedList { id, issuer, purpose, bits })
+    let date = |keys: &[&str]| -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+        let Some((key, v)) = keys.iter().find_map(|k| doc.get(*k).filter(|v| !v.is_null()).map(|v| (*k, v))) else {
+            return Ok(None);
+        };
+        v.as_str()
+            .and_then(crate::ingest::parse_datetime)
+            .map(Some)
+            .ok_or_else(|| format!("status list {id}: {key} is not an RFC 3339 date-time"))
+    };
+    let valid_from = date(&["validFrom", "issuanceDate"])?;
+    let valid_until = date(&["validUntil", "expirationDate"])?;
+    Ok(DecodedList { id, issuer, purpose, bits, valid_from, valid_until })
 }
 
 /// Decodes `encodedList`: optional multibase `u`, base64url, GZIP.
@@ -189,7 +205,14 @@ mod tests {
         bits[0] = 0b1000_0000; // index 0
         bits[1] = 0b0000_0001; // index 15
         let list = decode_encoded_list(&encode(&bits)).unwrap();
-        let l = DecodedList { id: "x".into(), issuer: None, purpose: "revocation".into(), bits: list };
+        let l = DecodedList {
+            id: "x".into(),
+            issuer: None,
+            purpose: "revocation".into(),
+            bits: list,
+            valid_from: None,
+            valid_until: None,
+        };
         assert_eq!(l.get(0), Some(true));
         assert_eq!(l.get(1), Some(false));
         assert_eq!(l.get(7), Some(false));

@@ -216,10 +216,10 @@ fn recipient_mismatch_cases() {
         ..cred()
     };
     assert_eq!(run(other, &hosted_ok()).status, Status::RecipientMismatch);
-    assert_eq!(
-        run(Credential { recipient: Recipient::Absent, ..cred() }, &hosted_ok()).status,
-        Status::RecipientMismatch
-    );
+    // Naming no recipient at all is a broken credential, not someone else's.
+    let nobody = run(Credential { recipient: Recipient::Absent, ..cred() }, &hosted_ok());
+    assert_eq!(nobody.status, Status::Malformed);
+    assert!(check(&nobody, "recipient").detail.contains("names no recipient"));
     let did =
         Credential { recipient: Recipient::Plain { kind: "did".into(), identity: "did:example:1".into() }, ..cred() };
     assert_eq!(run(did, &hosted_ok()).status, Status::RecipientMismatch);
@@ -294,7 +294,7 @@ fn precedence_between_failures() {
     let all_bad = Credential {
         problems: vec!["broken".into()],
         revoked_reason: Some("r".into()),
-        recipient: Recipient::Absent,
+        recipient: Recipient::Plain { kind: "email".into(), identity: "bob@example.org".into() },
         expires: at("2020-01-01"),
         ..cred()
     };

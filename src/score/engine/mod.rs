@@ -53,6 +53,8 @@ use search::{BlockScratch, score_candidate, score_role};
 /// Scoring parameters (from `[score]` in the config).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScoreParams {
+    /// How role requirement mass becomes a score.
+    pub model: crate::config::ScoreModel,
     /// Weight of required coverage.
     pub required_weight: f64,
     /// Weight of preferred coverage.
@@ -78,6 +80,7 @@ impl ScoreParams {
     /// The parameters of a config's `[score]` table.
     pub fn from_config(s: &crate::config::ScoreConfig) -> ScoreParams {
         ScoreParams {
+            model: s.model,
             required_weight: s.required_weight,
             preferred_weight: s.preferred_weight,
             group_credit: s.group_credit,

@@ -1,7 +1,9 @@
 //! The trust store: a folder of pinned documents (the same JSON documents the network would
 //! serve) plus an optional [`policy.toml`](policy), loaded once per run.
 //!
-//! Every `*.json` file under the folder (recursively) is read and indexed by its own `id`:
+//! Every `*.json` and `*.jwt` file under the folder (recursively) is read and indexed by its own
+//! `id` (a `.jwt` file, or a `.json` file holding a JSON string, is a compact VC-JWT; only
+//! status-list credentials are read in that form, their signature checked on first use):
 //!
 //! | document | recognised by | indexed by |
 //! |---|---|---|
@@ -11,8 +13,14 @@
 //! | OB 2.0 RevocationList | `type` `RevocationList` | `id` |
 //! | DID document | `id` starting `did:` | the DID; its verification methods by their ids |
 //! | verification method | `type` `Multikey`, `Ed25519VerificationKey2020/2018`, `JsonWebKey2020` | `id` |
-//! | status-list credential | `type` `BitstringStatusListCredential` / `StatusList2021Credential` | `id` |
+//! | status-list credential | `type` `BitstringStatusListCredential` / `StatusList2021Credential`, JSON (Data Integrity proof) or VC-JWT | `id` |
 //! | JWKS | a `keys` array | each key's `kid` |
+//! | OB 2.0 hosted assertion copy | `type` `Assertion`, or a revocation notice (`revoked: true`) | `id` (its URL) |
+//!
+//! A file that is none of these (no `id`, no known type, not JSON, larger than
+//! [`MAX_TRUST_FILE_BYTES`]) is skipped with a warning and listed in [`TrustStore::skipped`]:
+//! leaving a document out can only make less trusted, never more. `SNAPSHOT.json` (written by
+//! `skillmatch trust pull`) is read for the URLs that answered `410 Gone`.
 //!
 //! A credential that names a document by another URL (e.g. a status list moved to another host)
 //! reaches it through the policy's `[aliases]`.
@@ -127,11 +135,35 @@ pub struct JwkEntry {
 /// A pinned status-list credential, with its (lazily computed, then cached) verification.
 #[derive(Debug)]
 pub struct PinnedStatusList {
-    /// The status-list credential.
+    /// The status-list credential (for a VC-JWT: the credential its payload carries).
     pub doc: Arc<Value>,
+    /// The compact JWT, when the list is secured as a VC-JWT rather than by a Data Integrity proof.
+    pub jwt: Option<JwtSecured>,
     /// Result of checking the list's own proof and decoding its bitstring, computed once.
     pub checked: OnceLock<Result<Arc<crate::verify::status_list::DecodedList>, String>>,
 }
+
+/// A document that arrived as a compact VC-JWT.
+#[derive(Debug, Clone)]
+pub struct JwtSecured {
+    /// The compact serialization, as read.
+    pub compact: String,
+    /// Problems mapping the JWT claims onto the credential (`iss` disagreeing with `issuer`, …);
+    /// any problem makes the document unusable.
+    pub problems: Vec<String>,
+}
+
+/// A trust-folder file that was skipped, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SkippedFile {
+    /// Path relative to the trust folder.
+    pub path: String,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// Name of the fetch record `skillmatch trust pull` writes at the top of a trust folder.
+pub const SNAPSHOT_FILE: &str = "SNAPSHOT.json";
 
 /// Pinned documents and the trust policy.
 #[derive(Debug, Default)]
@@ -148,6 +180,11 @@ pub struct TrustStore {
     badge_classes: HashMap<String, Arc<Value>>,
     status_lists: HashMap<String, PinnedStatusList>,
     files: Vec<TrustFile>,
+    skipped: Vec<SkippedFile>,
+    hosted: HashMap<String, Arc<Value>>,
+    gone: HashMap<String, String>,
+    pulled: std::collections::HashSet<String>,
+    snapshot_aliases: HashMap<String, String>,
     safe_shapes: crate::verify::jsonld::safe::ShapeMemo,
 }
 
@@ -222,28 +259,139 @@ impl TrustStore {
                 .push(TrustFile { path: "policy.toml".into(), sha256: crate::util::sha256_hex(text.as_bytes()) });
             store.policy = policy;
         }
+        let snapshot_path = dir.join(SNAPSHOT_FILE);
+        if snapshot_path.is_file() {
+            match read_capped(&snapshot_path) {
+                Ok(bytes) => store.read_snapshot(&bytes, SNAPSHOT_FILE),
+                Err(e @ TrustError::TooLarge { .. }) => store.skip(SNAPSHOT_FILE, e.to_string()),
+                Err(e) => return Err(e),
+            }
+        }
         let mut paths = Vec::new();
         walk(dir, &mut paths)?;
-        paths.sort();
+        let rel_of = |path: &Path| path.strip_prefix(dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        // Documents placed by hand first, then those `trust pull` fetched: a pulled document
+        // that claims the id of one placed by hand is skipped, never the other way round.
+        paths.sort_by_cached_key(|p| {
+            let rel = rel_of(p);
+            (store.pulled.contains(&rel), rel)
+        });
         for path in paths {
-            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let bytes = read_capped(&path)?;
+            let rel = rel_of(&path);
+            let bytes = match read_capped(&path) {
+                Ok(b) => b,
+                Err(e @ TrustError::TooLarge { .. }) => {
+                    store.skip(&rel, e.to_string());
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             store.files.push(TrustFile { path: rel.clone(), sha256: crate::util::sha256_hex(&bytes) });
-            let doc: Value = serde_json::from_slice(&bytes).map_err(|e| TrustError::Parse {
-                path: path.display().to_string(),
-                format: "JSON",
-                reason: e.to_string(),
-            })?;
-            store.add(doc, &rel)?;
+            if rel == SNAPSHOT_FILE {
+                continue; // read above, before any document
+            }
+            let is_jwt = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jwt"));
+            let result = if is_jwt {
+                match std::str::from_utf8(&bytes) {
+                    Ok(text) => store.add_jwt(text, &rel),
+                    Err(e) => {
+                        Err(TrustError::Unrecognised { path: rel.clone(), reason: format!("not UTF-8 text: {e}") })
+                    }
+                }
+            } else {
+                match serde_json::from_slice::<Value>(&bytes) {
+                    Ok(Value::String(text)) => store.add_jwt(&text, &rel),
+                    Ok(doc) => store.add(doc, &rel),
+                    Err(e) => Err(TrustError::Parse { path: rel.clone(), format: "JSON", reason: e.to_string() }),
+                }
+            };
+            match result {
+                Ok(()) => {}
+                Err(e @ TrustError::Duplicate { .. }) if !store.pulled.contains(&rel) => return Err(e),
+                Err(e) => store.skip(&rel, e.to_string()),
+            }
         }
         store.files.sort_by(|a, b| a.path.cmp(&b.path));
+        store.skipped.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(store)
+    }
+
+    /// Records a skipped file and warns about it.
+    fn skip(&mut self, rel: &str, reason: String) {
+        tracing::warn!("trust store: skipping {rel}: {reason}");
+        self.skipped.push(SkippedFile { path: rel.to_string(), reason });
+    }
+
+    /// Reads `SNAPSHOT.json` (written by `trust pull`): the files it stored (pulled documents,
+    /// which never make an issuer known), the URLs that answered `410 Gone`, and the URL → id
+    /// aliases of documents whose id is not their URL.
+    fn read_snapshot(&mut self, bytes: &[u8], rel: &str) {
+        let snapshot: Value = match serde_json::from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => return self.skip(rel, format!("not valid JSON: {e}")),
+        };
+        for entry in snapshot.get("entries").and_then(Value::as_array).into_iter().flatten() {
+            let url = entry.get("url").and_then(Value::as_str);
+            let status = entry.get("status").and_then(Value::as_u64);
+            if let (Some(url), Some(410)) = (url, status) {
+                let when = entry.get("fetched_at").and_then(Value::as_str).unwrap_or("(unknown time)");
+                self.gone.insert(url.to_string(), when.to_string());
+            }
+            if let Some(file) = entry.get("file").and_then(Value::as_str) {
+                self.pulled.insert(file.to_string());
+                if let (Some(url), Some(id)) = (url, entry.get("id").and_then(Value::as_str))
+                    && url != id
+                {
+                    self.snapshot_aliases.insert(url.to_string(), id.to_string());
+                }
+            }
+        }
+    }
+
+    /// Adds a compact VC-JWT document (as if read from `file`). Only status-list credentials are
+    /// accepted in this form; the signature is checked when the list is first used.
+    ///
+    /// # Errors
+    /// [`TrustError::Unrecognised`] when the text is not a compact JWS or carries no status-list
+    /// credential; [`TrustError::Duplicate`] as for [`TrustStore::add`].
+    pub fn add_jwt(&mut self, text: &str, file: &str) -> Result<(), TrustError> {
+        let unrecognised = |reason: String| TrustError::Unrecognised { path: file.into(), reason };
+        let jws = crate::verify::jose::parse(text).map_err(|e| unrecognised(format!("not a compact JWT: {e}")))?;
+        let (doc, problems) = crate::ingest::jwt_credential_document(&jws.payload);
+        let types = types_of(&doc);
+        if !types.iter().any(|t| *t == "BitstringStatusListCredential" || *t == "StatusList2021Credential") {
+            return Err(unrecognised(
+                "a JWT that is not a status-list credential (only status lists are read as VC-JWT)".into(),
+            ));
+        }
+        let Some(id) = id_of(&doc).map(str::to_string) else {
+            return Err(unrecognised("status-list JWT has no id (neither the credential id nor jti)".into()));
+        };
+        let compact = text.trim().to_string();
+        let key = Value::String(compact.clone());
+        if let Some((existing, first)) = self.docs.get(&id) {
+            if **existing != key {
+                return Err(TrustError::Duplicate { id, first: first.clone(), second: file.into() });
+            }
+            return Ok(());
+        }
+        self.docs.insert(id.clone(), (Arc::new(key), file.into()));
+        self.status_lists.insert(
+            id,
+            PinnedStatusList {
+                doc: Arc::new(doc),
+                jwt: Some(JwtSecured { compact, problems }),
+                checked: OnceLock::new(),
+            },
+        );
+        Ok(())
     }
 
     /// Adds one document (as if read from `file`, a path relative to the folder).
     ///
     /// # Errors
-    /// [`TrustError::Duplicate`] or [`TrustError::Unrecognised`].
+    /// [`TrustError::Duplicate`] for a different document with the same id;
+    /// [`TrustError::Unrecognised`] for a document without an id or of no known kind.
     pub fn add(&mut self, doc: Value, file: &str) -> Result<(), TrustError> {
         if let Some(keys) = doc.get("keys").and_then(Value::as_array) {
             for k in keys {
@@ -262,10 +410,18 @@ impl TrustStore {
         let Some(id) = id_of(&doc).map(str::to_string) else {
             return Err(TrustError::Unrecognised {
                 path: file.into(),
-                reason: "document has no id (every pinned document is found by its own id; a JWKS needs a keys array)"
+                reason: "not a trust document: it has no id (every pinned document is found by its own id; a JWKS needs a keys array)"
                     .into(),
             });
         };
+        if !is_known_kind(&id, &doc) {
+            let types = types_of(&doc);
+            let what = if types.is_empty() { "no type".to_string() } else { format!("type {}", types.join(", ")) };
+            return Err(TrustError::Unrecognised {
+                path: file.into(),
+                reason: format!("not a trust document: {what} is none of the kinds the store reads"),
+            });
+        }
         if let Some((existing, first)) = self.docs.get(&id) {
             if **existing != doc {
                 return Err(TrustError::Duplicate { id, first: first.clone(), second: file.into() });
@@ -289,7 +445,11 @@ impl TrustStore {
             self.revocation_lists.insert(id.clone(), doc.clone());
         }
         if has("BitstringStatusListCredential") || has("StatusList2021Credential") {
-            self.status_lists.insert(id.clone(), PinnedStatusList { doc: doc.clone(), checked: OnceLock::new() });
+            self.status_lists
+                .insert(id.clone(), PinnedStatusList { doc: doc.clone(), jwt: None, checked: OnceLock::new() });
+        }
+        if is_hosted_copy(&doc) {
+            self.hosted.insert(id.clone(), doc.clone());
         }
         if has("CryptographicKey") || METHOD_TYPES.iter().any(|t| has(t)) {
             let controller = doc
@@ -346,6 +506,22 @@ impl TrustStore {
         &self.files
     }
 
+    /// Files that were skipped (not a trust document, not JSON, too large), sorted by path.
+    pub fn skipped(&self) -> &[SkippedFile] {
+        &self.skipped
+    }
+
+    /// The fetched copy of an OB 2.0 hosted assertion (or the revocation notice served in its
+    /// place) pinned under the assertion's URL.
+    pub fn hosted_copy(&self, url: &str) -> Option<&Arc<Value>> {
+        self.hosted.get(url)
+    }
+
+    /// When `url` answered `410 Gone` at fetch time (from `SNAPSHOT.json`), the fetch time.
+    pub fn gone(&self, url: &str) -> Option<&str> {
+        self.gone.get(url).map(String::as_str)
+    }
+
     /// Number of pinned documents (by id).
     pub fn len(&self) -> usize {
         self.docs.len()
@@ -357,8 +533,16 @@ impl TrustStore {
     }
 
     /// The id a URL stands for: its `[aliases]` target, else itself.
+    ///
+    /// The policy's `[aliases]` come first, then those `SNAPSHOT.json` records for documents
+    /// whose id is not the URL they were fetched from.
     pub fn resolve_alias<'a>(&'a self, url: &'a str) -> &'a str {
-        self.policy.aliases.get(url).map_or(url, String::as_str)
+        self.policy.aliases.get(url).or_else(|| self.snapshot_aliases.get(url)).map_or(url, String::as_str)
+    }
+
+    /// Whether the document pinned under `id` was placed by hand (not fetched by `trust pull`).
+    fn placed_by_hand(&self, id: &str) -> bool {
+        self.docs.get(self.resolve_alias(id)).is_some_and(|(_, file)| !self.pulled.contains(file))
     }
 
     /// Any pinned document by id (or alias).
@@ -401,7 +585,8 @@ impl TrustStore {
         self.status_lists.get(self.resolve_alias(url))
     }
 
-    /// How the store knows `issuer_id`: the policy entry, else a pinned profile or DID document.
+    /// How the store knows `issuer_id`: the policy entry, else a profile or DID document pinned
+    /// by hand (one fetched by `trust pull` does not count).
     pub fn issuer_known(&self, issuer_id: &str) -> Option<KnownIssuer<'_>> {
         if let Some(p) = self.policy.issuer(issuer_id) {
             return Some(KnownIssuer {
@@ -409,7 +594,10 @@ impl TrustStore {
                 tier: p.tier.clone().unwrap_or(self.policy.default_tier.clone()),
             });
         }
-        if self.profile(issuer_id).is_some() || self.did_docs.contains_key(issuer_id) {
+        // A pulled profile or DID document is evidence, not trust: only one placed by hand
+        // makes its issuer known.
+        let pinned = self.profile(issuer_id).is_some() || self.did_docs.contains_key(issuer_id);
+        if pinned && self.placed_by_hand(issuer_id) {
             return Some(KnownIssuer { policy: None, tier: self.policy.default_tier.clone() });
         }
         None
@@ -496,6 +684,8 @@ impl TrustStore {
             ("revocation_lists", self.revocation_lists.len()),
             ("status_lists", self.status_lists.len()),
             ("badge_classes", self.badge_classes.len()),
+            ("hosted_copies", self.hosted.len()),
+            ("skipped_files", self.skipped.len()),
             ("issuers_in_policy", self.policy.issuers.len()),
         ])
     }
@@ -508,6 +698,38 @@ pub struct KnownIssuer<'a> {
     pub policy: Option<&'a IssuerPolicy>,
     /// Its accreditation tier.
     pub tier: String,
+}
+
+/// Whether a document with this id is of a kind the store reads.
+fn is_known_kind(id: &str, doc: &Value) -> bool {
+    const KINDS: [&str; 7] = [
+        "Issuer",
+        "Profile",
+        "BadgeClass",
+        "RevocationList",
+        "BitstringStatusListCredential",
+        "StatusList2021Credential",
+        "CryptographicKey",
+    ];
+    let types = types_of(doc);
+    id.starts_with("did:")
+        || doc.get("keys").is_some_and(Value::is_array)
+        || types.iter().any(|t| KINDS.contains(t) || METHOD_TYPES.contains(t))
+        || is_hosted_copy(doc)
+}
+
+/// Whether a document is an OB 2.0 hosted assertion as its URL serves it: an `Assertion`, or a
+/// revocation notice (`{"id", "revoked": true, "revocationReason"}`, OB 2.0 context, no type).
+pub(crate) fn is_hosted_copy(doc: &Value) -> bool {
+    let types = types_of(doc);
+    types.contains(&"Assertion")
+        || (types.is_empty()
+            && doc.get("revoked").and_then(Value::as_bool) == Some(true)
+            && match doc.get("@context") {
+                Some(Value::String(c)) => c.contains("w3id.org/openbadges"),
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(|c| c.contains("w3id.org/openbadges")),
+                _ => false,
+            })
 }
 
 fn same_file(a: &str, b: &str) -> bool {
@@ -533,7 +755,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), TrustError> {
             entry.file_type().map_err(|source| TrustError::Read { path: path.display().to_string(), source })?;
         if file_type.is_dir() {
             walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jwt")) {
             out.push(path);
         }
     }

@@ -65,7 +65,7 @@ fn loads_and_indexes_every_kind() {
 }
 
 #[test]
-fn conflicting_duplicates_and_id_less_documents_are_errors() {
+fn conflicting_duplicates_are_errors() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "a.json", r#"{"id": "https://x.example/1", "type": "Profile", "name": "A"}"#);
     write(tmp.path(), "b.json", r#"{"id": "https://x.example/1", "type": "Profile", "name": "B"}"#);
@@ -73,16 +73,44 @@ fn conflicting_duplicates_and_id_less_documents_are_errors() {
     assert!(err.contains("both define id https://x.example/1"), "{err}");
 
     let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "a.json", r#"{"type": "Profile", "name": "A"}"#);
-    assert!(TrustStore::load(tmp.path()).unwrap_err().to_string().contains("no id"));
-
-    let tmp = tempfile::tempdir().unwrap();
-    write(tmp.path(), "a.json", "{not json");
-    assert!(TrustStore::load(tmp.path()).unwrap_err().to_string().contains("not valid JSON"));
-
-    let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "policy.toml", "missing = \"sometimes\"");
     assert!(TrustStore::load(tmp.path()).unwrap_err().to_string().contains("policy.toml"));
+}
+
+#[test]
+fn non_documents_are_skipped_with_their_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.json", r#"{"type": "Profile", "name": "A"}"#);
+    write(tmp.path(), "b.json", "{not json");
+    write(tmp.path(), "c.json", r#"{"id": "https://x.example/c", "type": "Registry"}"#);
+    write(tmp.path(), "d.jwt", "not a jwt");
+    write(tmp.path(), "e.json", r#"{"id": "https://x.example/e", "type": "Profile", "name": "E"}"#);
+    let s = TrustStore::load(tmp.path()).unwrap();
+    let skipped: Vec<(&str, &str)> = s.skipped().iter().map(|f| (f.path.as_str(), f.reason.as_str())).collect();
+    assert_eq!(skipped.len(), 4, "{skipped:?}");
+    assert!(skipped[0].1.contains("no id"));
+    assert!(skipped[1].1.contains("not valid JSON"));
+    assert!(skipped[2].1.contains("type Registry"));
+    assert!(skipped[3].1.contains("not a compact JWT"));
+    assert!(s.profile("https://x.example/e").is_some());
+    assert_eq!(s.len(), 1);
+    // Every file read is still listed with its hash (for the manifest).
+    assert_eq!(s.files().len(), 5);
+}
+
+#[test]
+fn snapshot_records_which_urls_were_gone() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "SNAPSHOT.json",
+        r#"{"entries": [{"url": "https://x.example/a/1", "status": 410, "fetched_at": "2026-01-01T00:00:00Z"},
+                        {"url": "https://x.example/a/2", "status": 200}]}"#,
+    );
+    let s = TrustStore::load(tmp.path()).unwrap();
+    assert_eq!(s.gone("https://x.example/a/1"), Some("2026-01-01T00:00:00Z"));
+    assert_eq!(s.gone("https://x.example/a/2"), None);
+    assert!(s.skipped().is_empty());
 }
 
 #[test]
@@ -105,4 +133,37 @@ fn default_store_is_not_configured() {
     let s = TrustStore::default();
     assert!(!s.is_configured());
     assert!(s.is_empty());
+}
+
+#[test]
+fn a_pulled_document_never_displaces_one_placed_by_hand() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a-hand.json", r#"{"id": "https://x.example/i", "type": "Profile", "name": "Hand"}"#);
+    write(tmp.path(), "pulled/0a.json", r#"{"id": "https://x.example/i", "type": "Profile", "name": "Pulled"}"#);
+    write(tmp.path(), "z-hand.json", r#"{"id": "https://x.example/j", "type": "Profile", "name": "J"}"#);
+    write(
+        tmp.path(),
+        "SNAPSHOT.json",
+        r#"{"entries": [{"url": "https://x.example/i", "status": 200, "file": "pulled/0a.json", "id": "https://x.example/i"}]}"#,
+    );
+    let s = TrustStore::load(tmp.path()).unwrap();
+    assert_eq!(s.profile("https://x.example/i").and_then(|p| p.get("name")).and_then(Value::as_str), Some("Hand"));
+    assert_eq!(s.skipped().len(), 1);
+    assert_eq!(s.skipped()[0].path, "pulled/0a.json");
+    assert!(s.issuer_known("https://x.example/i").is_some(), "placed by hand");
+}
+
+#[test]
+fn a_pulled_profile_does_not_make_its_issuer_known() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "pulled/0b.json", r#"{"id": "https://y.example/i", "type": "Profile", "name": "Pulled"}"#);
+    write(
+        tmp.path(),
+        "SNAPSHOT.json",
+        r#"{"entries": [{"url": "https://y.example/i/", "status": 200, "file": "pulled/0b.json", "id": "https://y.example/i"}]}"#,
+    );
+    let s = TrustStore::load(tmp.path()).unwrap();
+    assert!(s.profile("https://y.example/i").is_some());
+    assert!(s.profile("https://y.example/i/").is_some(), "reached from its URL through the snapshot alias");
+    assert!(s.issuer_known("https://y.example/i").is_none());
 }

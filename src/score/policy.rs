@@ -1,0 +1,275 @@
+//! Scoring policy: what evidence counts and how much, how a role's skills weigh against each
+//! other, and which program skills a pathway awards.
+//!
+//! The pipeline calls these between normalize and the engine; they hold every decision of the
+//! `[evidence]` and `[score]` tables that is not the per-pair formula itself (which lives in
+//! [`super::credit`]):
+//!
+//! * [`evidence_weight`]: status weight × issuer accreditation tier × recency decay;
+//! * [`weigh_roles`]: importance of each role skill (uniform or IDF over the run's roles), the
+//!   discount of skills inferred from the job title, and the evidence model's prior mass;
+//! * [`resolve_pathways`]: a `[[pathway]]`'s program skills, by URI, exact label or spelling
+//!   variant only (a fuzzy match could silently award another skill);
+//! * [`candidate_profiles`]: one profile per roster candidate from the credentials the policy
+//!   counts, plus completed pathways.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::model::{CandidateProfile, EvidenceItem, Role, SkillOrigin, build_profiles};
+use super::pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
+use crate::config::{Config, Importance, ScoreConfig, ScoreModel};
+use crate::ingest::{RawSkill, Roster};
+use crate::taxonomy::{MatchMethod, Taxonomy};
+use crate::verify::{TrustStore, VerifiedCredential};
+
+/// A `[[pathway]]` program skill the taxonomy does not know by URI, label or spelling variant.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "[[pathway]] {pathway:?}: skill {skill:?} is not a taxonomy URI, label or spelling variant of one{}",
+    closest.as_ref().map(|c| format!(" (closest label: {c:?}; write it exactly)")).unwrap_or_default()
+)]
+pub struct PathwaySkillError {
+    /// Pathway name.
+    pub pathway: String,
+    /// The skill as written.
+    pub skill: String,
+    /// The label a fuzzy match would have picked, to help fix the config.
+    pub closest: Option<String>,
+}
+
+/// Evidence weight of one credential: `status_weight × tier`, halved every `half_life_days` days
+/// after `issued` (no decay when `half_life_days` is 0 or the issue date is unknown).
+pub fn evidence_weight(
+    status_weight: f64,
+    tier: f64,
+    issued: Option<chrono::DateTime<chrono::Utc>>,
+    as_of: NaiveDate,
+    half_life_days: f64,
+) -> f64 {
+    let weight = status_weight * tier;
+    match issued {
+        Some(d) if half_life_days > 0.0 => {
+            let age = (as_of - d.date_naive()).num_days().max(0) as f64;
+            weight * 0.5f64.powf(age / half_life_days)
+        }
+        _ => weight,
+    }
+}
+
+/// Sets every role's skill importance and prior from the `[score]` table:
+///
+/// * importance `ln(1 + N / n(s))` over the `N` roles (`n(s)` of them list `s`) with
+///   `importance = "idf"`, else 1;
+/// * times `inferred_weight` for a skill inferred from the title when the role has skills of its
+///   own (listed or extracted);
+/// * evidence model: `prior = prior_skills × m`, `m` the mean weighted importance
+///   (`level weight × importance`) of every role skill of the run, so that the prior is worth
+///   `prior_skills` average skills whatever the weights' scale. Coverage model: prior 0.
+pub fn weigh_roles(roles: &mut [Role], s: &ScoreConfig) {
+    let mut df: HashMap<u32, u64> = HashMap::new();
+    for r in roles.iter() {
+        for rs in &r.skills {
+            *df.entry(rs.skill).or_default() += 1;
+        }
+    }
+    let n = roles.len() as f64;
+    for r in roles.iter_mut() {
+        let own = r.skills.iter().any(|rs| rs.origin != SkillOrigin::Inferred);
+        let discount: HashMap<u32, f64> = r
+            .skills
+            .iter()
+            .map(|rs| (rs.skill, if own && rs.origin == SkillOrigin::Inferred { s.inferred_weight } else { 1.0 }))
+            .collect();
+        let idf = |skill: u32| match s.importance {
+            Importance::Idf => (1.0 + n / df.get(&skill).copied().unwrap_or(1) as f64).ln(),
+            Importance::Uniform => 1.0,
+        };
+        r.set_importance(|skill| idf(skill) * discount.get(&skill).copied().unwrap_or(1.0));
+        // An inferred weight of 0 means "not at all": set_importance turns 0 into 1, so drop them.
+        if own && s.inferred_weight <= 0.0 {
+            let keep: Vec<bool> = r.skills.iter().map(|rs| rs.origin != SkillOrigin::Inferred).collect();
+            let mut k = keep.iter();
+            r.skills.retain(|_| *k.next().unwrap_or(&true));
+            let mut k = keep.iter();
+            r.importance.retain(|_| *k.next().unwrap_or(&true));
+        }
+    }
+    let (mut mass, mut slots) = (0.0, 0u64);
+    for r in roles.iter() {
+        for (rs, imp) in r.skills.iter().zip(&r.importance) {
+            mass += level_weight(s, rs.requirement) * imp;
+            slots += 1;
+        }
+    }
+    let prior = match s.model {
+        ScoreModel::Evidence if slots > 0 => s.prior_skills * mass / slots as f64,
+        _ => 0.0,
+    };
+    for r in roles.iter_mut() {
+        r.prior = prior;
+    }
+}
+
+fn level_weight(s: &ScoreConfig, r: crate::ingest::Requirement) -> f64 {
+    match r {
+        crate::ingest::Requirement::Required => s.required_weight,
+        crate::ingest::Requirement::Preferred => s.preferred_weight,
+    }
+}
+
+/// Whether a role has too few skills (listed, extracted and inferred) to be ranked with
+/// confidence: fewer than `[score] thin_role_skills`.
+pub fn is_thin(role: &Role, s: &ScoreConfig) -> bool {
+    role.skills.len() < s.thin_role_skills
+}
+
+/// Resolves each pathway's program skills: a taxonomy URI, or a name that is a label, an alias or
+/// a spelling variant of one. Fuzzy matches are refused (a typo would silently award another
+/// skill): the error names the closest label instead.
+///
+/// # Errors
+/// [`PathwaySkillError`] for the first skill that does not resolve.
+pub fn resolve_pathways(pathways: &[PathwayConfig], taxonomy: &Taxonomy) -> Result<Vec<Pathway>, PathwaySkillError> {
+    pathways
+        .iter()
+        .map(|p| {
+            let skills = p
+                .skills
+                .iter()
+                .map(|s| {
+                    let raw = if s.starts_with("http://") || s.starts_with("https://") {
+                        RawSkill { name: None, uri: Some(s.clone()) }
+                    } else {
+                        RawSkill { name: Some(s.clone()), uri: None }
+                    };
+                    let m = taxonomy.normalize(&raw);
+                    match (m.skill, m.method) {
+                        (
+                            Some(id),
+                            MatchMethod::Uri | MatchMethod::Exact | MatchMethod::Alias | MatchMethod::Variant,
+                        ) => Ok(id),
+                        (other, _) => Err(PathwaySkillError {
+                            pathway: p.name.clone(),
+                            skill: s.clone(),
+                            closest: other.map(|id| taxonomy.skill(id).label.clone()),
+                        }),
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Pathway { config: p.clone(), skills })
+        })
+        .collect()
+}
+
+/// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts:
+/// every credential's mapped skills (`credential_skills`, same order as `verified`) at its
+/// [`evidence_weight`], plus the program skills of completed pathways.
+pub fn candidate_profiles(
+    roster: &Roster,
+    verified: &[VerifiedCredential],
+    credential_skills: &[Vec<u32>],
+    cfg: &Config,
+    as_of: NaiveDate,
+    pathways: &[Pathway],
+    trust: &TrustStore,
+) -> (Vec<CandidateProfile>, Vec<PathwayProgress>) {
+    let mut order: Vec<usize> = (0..roster.candidates.len()).collect();
+    order.sort_by(|&a, &b| roster.candidates[a].id.cmp(&roster.candidates[b].id));
+    let candidates: Vec<(String, Option<String>)> =
+        order.iter().map(|&i| (roster.candidates[i].id.clone(), roster.candidates[i].location.clone())).collect();
+    let index: HashMap<&str, u32> = candidates.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
+    let mut evidence = Vec::new();
+    let mut held = Vec::new();
+    for (ci, v) in verified.iter().enumerate() {
+        let tier = v.credential.issuer_id.as_deref().and_then(|id| trust.issuer_weight(id)).unwrap_or(1.0);
+        let weight = evidence_weight(
+            cfg.status_weight(v.status),
+            tier,
+            v.credential.issued_on,
+            as_of,
+            cfg.score.recency_half_life_days,
+        );
+        let Some(cand) = v.credential.candidate_id.as_deref().and_then(|id| index.get(id)) else { continue };
+        if weight <= 0.0 {
+            continue;
+        }
+        for &skill in credential_skills.get(ci).map(Vec::as_slice).unwrap_or(&[]) {
+            evidence.push(EvidenceItem { candidate: *cand, skill, credential: ci as u32, weight });
+        }
+        if let Some(key) = badge_key(&v.credential) {
+            held.push((ci as u32, *cand, key, weight));
+        }
+    }
+    let (progress, program) = super::pathways::evaluate(pathways, &held);
+    evidence.extend(program);
+    (build_profiles(&candidates, &evidence), progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Requirement;
+    use crate::score::RoleSkill;
+
+    fn role(id: &str, skills: &[(u32, Requirement, SkillOrigin)]) -> Role {
+        Role::new(
+            id.into(),
+            id.into(),
+            None,
+            None,
+            skills.iter().map(|&(skill, requirement, origin)| RoleSkill { requirement, skill, origin }).collect(),
+        )
+    }
+
+    #[test]
+    fn evidence_weight_halves_every_half_life_and_multiplies_the_tier() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 1).expect("date");
+        let issued = Some(chrono::DateTime::parse_from_rfc3339("2025-11-01T00:00:00Z").expect("ts").to_utc());
+        assert_eq!(evidence_weight(1.0, 0.5, issued, as_of, 0.0), 0.5);
+        let w = evidence_weight(1.0, 1.0, issued, as_of, 365.0);
+        assert!((w - 0.5).abs() < 1e-12, "{w}");
+        assert_eq!(evidence_weight(0.5, 1.0, None, as_of, 365.0), 0.5);
+    }
+
+    #[test]
+    fn idf_weighs_rare_skills_more_and_inferred_skills_are_discounted_beside_listed_ones() {
+        let r = Requirement::Required;
+        let mut roles = vec![
+            role("a", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]),
+            role("b", &[(1, r, SkillOrigin::Explicit)]),
+            role("c", &[(3, r, SkillOrigin::Inferred)]),
+        ];
+        let s = ScoreConfig { importance: Importance::Idf, inferred_weight: 0.5, ..ScoreConfig::default() };
+        weigh_roles(&mut roles, &s);
+        let idf = |n: f64| (1.0 + 3.0 / n).ln();
+        assert_eq!(roles[0].importance, vec![idf(2.0), idf(1.0), idf(2.0) * 0.5]);
+        // A role with nothing but inferred skills uses them at full weight.
+        assert_eq!(roles[2].importance, vec![idf(2.0)]);
+        let mean = (idf(2.0) + idf(1.0) + idf(2.0) * 0.5 + idf(2.0) + idf(2.0)) * s.required_weight / 5.0;
+        assert!((roles[1].prior - s.prior_skills * mean).abs() < 1e-12);
+        let coverage = ScoreConfig { model: ScoreModel::Coverage, ..s };
+        weigh_roles(&mut roles, &coverage);
+        assert_eq!(roles[0].prior, 0.0);
+    }
+
+    #[test]
+    fn an_inferred_weight_of_zero_drops_inferred_skills_beside_listed_ones() {
+        let r = Requirement::Required;
+        let mut roles = vec![role("a", &[(1, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)])];
+        weigh_roles(&mut roles, &ScoreConfig { inferred_weight: 0.0, ..ScoreConfig::default() });
+        assert_eq!(roles[0].skills.len(), 1);
+        assert_eq!(roles[0].importance.len(), 1);
+    }
+
+    #[test]
+    fn thin_roles_are_those_with_fewer_skills_than_the_threshold() {
+        let r = Requirement::Required;
+        let s = ScoreConfig { thin_role_skills: 3, ..ScoreConfig::default() };
+        assert!(is_thin(&role("a", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit)]), &s));
+        let three =
+            role("b", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]);
+        assert!(!is_thin(&three, &s));
+    }
+}
