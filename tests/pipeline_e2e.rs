@@ -242,7 +242,7 @@ fn a_posting_with_only_a_title_gets_its_occupation_skills_marked_inferred() {
         "{\"@type\": \"JobPosting\", \"identifier\": \"role-title-only\", \"title\": \"Software Developer\", \
          \"description\": \"Join our team.\"}\n",
     );
-    std::fs::write(data.path().join("postings.jsonl"), postings).expect("write");
+    std::fs::write(data.path().join("postings.jsonl"), &postings).expect("write");
     let out = tempfile::tempdir().expect("tempdir");
     // Only postings without skills are completed from their title (title profiles of every
     // posting are covered by tests/ranking_quality.rs).

@@ -115,6 +115,14 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         progress: if a.quiet { ProgressMode::Quiet } else { ProgressMode::Auto },
         config,
     };
-    let summary = run_pipeline(&req).map_err(|e| if e.is_usage() { Failure::usage(e) } else { Failure::run(e) })?;
+    // SIGTERM/SIGINT/SIGHUP stop the run cleanly (exit 128 + signal); SIGXFSZ is ignored so a
+    // file size limit fails the write instead of killing the process.
+    skillmatch::pipeline::cancel::install()
+        .map_err(|e| Failure::run(anyhow::anyhow!("cannot install signal handlers: {e}")))?;
+    let summary = run_pipeline(&req).map_err(|e| match e.interrupted() {
+        Some(stopped) => Failure { code: stopped.exit_code(), error: e.into() },
+        None if e.is_usage() => Failure::usage(e),
+        None => Failure::run(e),
+    })?;
     print_line(summary.run_dir.display())
 }

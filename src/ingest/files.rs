@@ -99,12 +99,80 @@ pub(crate) struct Loaded {
     pub bytes: u64,
 }
 
-/// Reads a file with `std::fs::read` and hashes it; the error is a reason for a reject.
+/// Reads a file and hashes it; the error is a reason for a reject.
+///
+/// Only regular files are read: the file is opened with `O_NONBLOCK` (so opening a named pipe
+/// never waits for a writer) and its type is checked on the open handle before any read, so a
+/// FIFO, socket or device (even one swapped in after the folder was walked) is refused instead of
+/// blocking the run. A stop request ([`crate::pipeline::cancel`]) makes every later call return an
+/// error at once, so ingest ends quickly; the pipeline then reports the interruption, not these.
 pub(crate) fn load(path: &Path) -> Result<(Loaded, Vec<u8>), String> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok((Loaded { sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 }, bytes)),
-        Err(e) => Err(format!("cannot read file: {e}")),
+    if crate::pipeline::cancel::requested().is_some() {
+        return Err("not read: the run is stopping".into());
     }
+    let bytes = read_regular(path)?;
+    Ok((Loaded { sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 }, bytes))
+}
+
+/// Opens `path` without blocking, checks that it is a regular file and reads it whole.
+fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut file = options.open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read file: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("not a regular file: {}", kind_of(&meta.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(|e| format!("cannot read file: {e}"))?;
+    Ok(bytes)
+}
+
+/// What kind of file system entry a file type is, in words (`named pipe (FIFO)`, `socket`, …).
+pub(crate) fn kind_of(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "named pipe (FIFO)";
+        }
+        if ft.is_socket() {
+            return "socket";
+        }
+        if ft.is_char_device() {
+            return "character device";
+        }
+        if ft.is_block_device() {
+            return "block device";
+        }
+    }
+    if ft.is_dir() {
+        "folder"
+    } else if ft.is_symlink() {
+        "symbolic link"
+    } else if ft.is_file() {
+        "regular file"
+    } else {
+        "special file"
+    }
+}
+
+/// Why a symbolic link cannot be followed, from the error of following it.
+fn broken_link(e: &std::io::Error) -> String {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return "symbolic link loop (too many levels of links)".into();
+    }
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return "broken symbolic link (its target does not exist)".into();
+    }
+    format!("cannot follow symbolic link: {e}")
 }
 
 /// The path as a string, the way it appears in outputs.
@@ -163,7 +231,10 @@ pub(crate) struct Found {
 
 /// Lists the files of an input: the file itself, or every file below a folder whose extension
 /// (case-insensitive) is in `exts`, sorted by path. Hidden entries (`.name`) and symlinked
-/// folders are skipped; unreadable folders become rejects of `kind`.
+/// folders are skipped; unreadable folders become rejects of `kind`, and so does every entry
+/// that is not a regular file or a folder, whatever its name: named pipes, sockets, devices,
+/// broken links and link loops (the reason names what it is). Nothing but regular files is ever
+/// opened, so no entry can block the walk.
 pub(crate) fn walk(input: &Path, exts: &[&str], kind: &str, ledger: &mut Ledger) -> Vec<Found> {
     let mut out = Vec::new();
     if input.is_dir() {
@@ -193,11 +264,24 @@ fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: &str, ledger: &mut Led
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
-        if meta.file_type().is_symlink() && path.is_dir() {
-            continue;
-        }
-        if path.is_dir() {
+        let file_type = if meta.file_type().is_symlink() {
+            match std::fs::metadata(&path) {
+                // Symlinked folders are not followed (no cycles, no escaping the input root).
+                Ok(target) if target.is_dir() => continue,
+                Ok(target) => target.file_type(),
+                Err(e) => {
+                    ledger.reject(kind, &display(&path), WHOLE_FILE, broken_link(&e));
+                    continue;
+                }
+            }
+        } else {
+            meta.file_type()
+        };
+        if file_type.is_dir() {
             walk_dir(root, &path, exts, kind, ledger, out);
+        } else if !file_type.is_file() {
+            let reason = format!("not a regular file: {} (not read)", kind_of(&file_type));
+            ledger.reject(kind, &display(&path), WHOLE_FILE, reason);
         } else if has_ext(&path, exts) {
             let top_folder = path.strip_prefix(root).ok().and_then(|rel| {
                 let mut comps = rel.components();
@@ -270,6 +354,39 @@ mod tests {
         assert_eq!(byte_offset(text, 2, 2), 4);
         assert_eq!(byte_offset(text, 3, 1), 7);
         assert_eq!(byte_offset(text, 9, 1), text.len());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_and_broken_links_become_rejects_naming_their_kind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::write(d.join("ok.json"), "{}").expect("write");
+        let fifo = std::ffi::CString::new(d.join("pipe.json").to_string_lossy().into_owned()).expect("path");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file system entry.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0, "mkfifo");
+        let _sock = std::os::unix::net::UnixListener::bind(d.join("agent.sock")).expect("socket");
+        std::os::unix::fs::symlink("loop-b", d.join("loop-a")).expect("link");
+        std::os::unix::fs::symlink("loop-a", d.join("loop-b")).expect("link");
+        std::os::unix::fs::symlink("missing.json", d.join("gone.json")).expect("link");
+        let mut ledger = Ledger::new();
+        let found = walk(d, &["json"], "badge", &mut ledger);
+        let names: Vec<_> = found.iter().map(|f| f.path.file_name().expect("name").to_owned()).collect();
+        assert_eq!(names, ["ok.json"]);
+        let reasons: BTreeMap<String, String> = ledger
+            .rejects
+            .iter()
+            .map(|r| (Path::new(&r.path).file_name().expect("name").to_string_lossy().into_owned(), r.reason.clone()))
+            .collect();
+        assert!(reasons["pipe.json"].contains("named pipe (FIFO)"), "{reasons:?}");
+        assert!(reasons["agent.sock"].contains("socket"), "{reasons:?}");
+        assert!(reasons["loop-a"].contains("symbolic link loop"), "{reasons:?}");
+        assert!(reasons["loop-b"].contains("symbolic link loop"), "{reasons:?}");
+        assert!(reasons["gone.json"].contains("broken symbolic link"), "{reasons:?}");
+        assert_eq!(ledger.counts["badge"].rejected, 5);
+        // A FIFO swapped in after the walk is refused by `load` without blocking.
+        let err = load(&d.join("pipe.json")).expect_err("a FIFO is not read");
+        assert!(err.contains("named pipe"), "{err}");
     }
 
     #[test]

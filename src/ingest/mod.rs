@@ -74,6 +74,16 @@ pub enum IngestError {
         /// The path.
         path: String,
     },
+    /// An input path given by the user is neither a regular file nor a folder.
+    #[error("{kind} path is not a regular file or folder: {path} is a {what}")]
+    NotAFile {
+        /// `roster`, `badges`, `claims`, `postings`.
+        kind: String,
+        /// The path.
+        path: String,
+        /// What it is (`named pipe (FIFO)`, `socket`, …).
+        what: String,
+    },
 }
 
 /// Extensions taken when walking a badges folder (files named directly are always read).
@@ -104,15 +114,27 @@ pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "
 /// [`COUNT_KINDS`] and satisfy `read == accepted + rejected`.
 ///
 /// # Errors
-/// [`IngestError::MissingPath`] when an input path does not exist; nothing else is an error.
+/// [`IngestError::MissingPath`] when an input path does not exist, [`IngestError::NotAFile`] when
+/// it is neither a regular file nor a folder (a named pipe, socket or device); nothing else is an
+/// error.
 pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     let mut named: Vec<(&str, &PathBuf)> = Vec::new();
     named.extend(spec.roster.iter().map(|p| ("roster", p)));
     named.extend(spec.claims.iter().map(|p| ("claims", p)));
     named.extend(spec.badges.iter().map(|p| ("badges", p)));
     named.extend(spec.postings.iter().map(|p| ("postings", p)));
-    if let Some((kind, path)) = named.into_iter().find(|(_, p)| !p.exists()) {
+    if let Some((kind, path)) = named.iter().find(|(_, p)| !p.exists()) {
         return Err(IngestError::MissingPath { kind: kind.to_string(), path: files::display(path) });
+    }
+    // Only regular files and folders are read: a named pipe given as the roster would block.
+    for (kind, path) in &named {
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            let what = files::kind_of(&meta.file_type()).to_string();
+            return Err(IngestError::NotAFile { kind: kind.to_string(), path: files::display(path), what });
+        }
     }
 
     let mut ledger = Ledger::new();

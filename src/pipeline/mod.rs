@@ -3,7 +3,9 @@
 //! `ingest` (while the taxonomy loads on the other core) → `verify` → `normalize` (taxonomy +
 //! extract) → `score` → `report`. Every stage's output is a typed value handed to the next.
 
+pub mod cancel;
 pub mod guards;
+pub mod preflight;
 pub mod progress;
 
 use std::collections::BTreeMap;
@@ -19,7 +21,6 @@ use crate::extract::Extractor;
 use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
 use crate::normalize::{NormalizeOptions, normalize};
 use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
-use crate::report::staging::{Staging, fresh_run_id};
 use crate::report::{ReportError, ReportInput};
 use crate::score::{Catalog, Neighbours, ScoreOutput, ScoreParams, score_all_with};
 use crate::taxonomy::{Taxonomy, TaxonomyError};
@@ -65,6 +66,12 @@ pub enum PipelineError {
     /// The run has nothing to read.
     #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
     NoInputs,
+    /// The output root or run id cannot take this run (checked before any work).
+    #[error(transparent)]
+    Preflight(#[from] preflight::PreflightError),
+    /// A stop signal ended the run.
+    #[error(transparent)]
+    Interrupted(#[from] cancel::Interrupted),
 }
 
 impl PipelineError {
@@ -77,6 +84,15 @@ impl PipelineError {
                 | PipelineError::Trust(_)
                 | PipelineError::PathwaySkill(_)
         ) || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
+            || matches!(self, PipelineError::Preflight(e) if e.is_usage())
+    }
+
+    /// The stop signal that ended the run, if one did (the binary exits with `128 + signal`).
+    pub fn interrupted(&self) -> Option<&cancel::Interrupted> {
+        match self {
+            PipelineError::Interrupted(i) | PipelineError::Report(ReportError::Interrupted(i)) => Some(i),
+            _ => None,
+        }
     }
 }
 
@@ -140,6 +156,10 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     }
     let trust = cfg.verify.load_trust()?;
     let started = chrono::Utc::now();
+    // Output root, run id, lock and leftovers are checked before any work.
+    let preflight::Prepared { run_id, staging, .. } =
+        preflight::prepare(&req.out_root, req.run_id.as_deref(), started)?;
+    cancel::stage("ingest")?;
     let progress = Progress::new(req.progress, 5);
     let mut ledger = Ledger::default();
 
@@ -216,6 +236,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         ),
     );
 
+    cancel::stage("verify")?;
     // Stage 2: verify.
     progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
     let t = Instant::now();
@@ -230,6 +251,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let d = ledger.time("verify", t);
     progress.finish("verify", d, &format!("{verified_n} of {} verified", verified.len()));
 
+    cancel::stage("normalize")?;
     // Stage 3: normalize (taxonomy mapping + extraction from posting text).
     progress.start("normalize", "mapping skills and extracting from posting text");
     let t = Instant::now();
@@ -283,6 +305,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         &format!("{} distinct skill strings, {unmapped} unmapped", normalized.crosswalk.len()),
     );
 
+    cancel::stage("score")?;
     // Stage 4: score.
     progress
         .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
@@ -323,12 +346,10 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let d = ledger.time("score", t);
     progress.finish("score", d, &format!("{} pairs scored", scores.pairs_scored));
 
+    cancel::stage("report")?;
     // Stage 5: report, atomically.
     progress.start("report", "writing the run folder");
     let t = Instant::now();
-    let run_id = req.run_id.clone().unwrap_or_else(|| fresh_run_id(&req.out_root, started));
-    let staging = Staging::begin(&req.out_root, &run_id)
-        .map_err(|source| PipelineError::Staging { root: req.out_root.display().to_string(), source })?;
     let input = ReportInput {
         taxonomy: &taxonomy,
         credentials: &verified,
@@ -352,9 +373,11 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.time("report", t);
     let manifest = build_manifest(req, &ingested, &taxonomy, outputs, ledger, threads, &run_id, started);
     crate::report::manifest::write(staging.dir(), &manifest)?;
-    let run_dir = staging
-        .commit()
-        .map_err(|source| PipelineError::Staging { root: req.out_root.display().to_string(), source })?;
+    let run_dir = staging.commit().map_err(|source| match cancel::check("report") {
+        Err(stopped) => PipelineError::Interrupted(stopped),
+        Ok(()) => PipelineError::Staging { root: req.out_root.display().to_string(), source },
+    })?;
+    let _ = cancel::stage("done");
     progress.finish("report", t.elapsed(), &run_dir.display().to_string());
     progress.close();
     Ok(RunSummary { run_dir, manifest })

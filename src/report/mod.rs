@@ -47,6 +47,9 @@ pub enum ReportError {
         /// Why.
         source: polars::error::PolarsError,
     },
+    /// A stop signal arrived while the reports were written.
+    #[error(transparent)]
+    Interrupted(#[from] crate::pipeline::cancel::Interrupted),
     /// JSON serialization failed.
     #[error("cannot serialize {path}: {source}")]
     Json {
@@ -150,7 +153,8 @@ pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<Outp
         .par_iter()
         .map(|(_, f)| {
             let t = std::time::Instant::now();
-            let r = f();
+            // A stopping run writes no further file.
+            let r = crate::pipeline::cancel::check("report").map_err(ReportError::from).and_then(|()| f());
             (r, t.elapsed().as_millis() as u64)
         })
         .collect();
