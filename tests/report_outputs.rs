@@ -77,7 +77,7 @@ fn every_parquet_output_opens_in_pandas_pyarrow_duckdb_and_polars_with_its_colum
         "roles.parquet": cols(&[
             ("role_id", "str"), ("title", "str"), ("employer", "str"), ("location", "str"), ("skill_uri", "str"),
             ("skill_label", "str"), ("requirement", "str"), ("origin", "str"), ("importance", "float"),
-            ("prior", "float"), ("thin", "bool"),
+            ("prior", "float"), ("thin", "bool"), ("sources", "list"),
         ]),
     });
     let mut files: Vec<String> = std::fs::read_dir(&run)

@@ -66,7 +66,7 @@ pub struct Normalized {
     pub extracted_mentions: u64,
     /// Per role id, every source of its posting: `reader path position`, the posting's own
     /// first, then the copies merged into it (the `sources` column of `roles.parquet`).
-    pub role_sources: HashMap<String, Vec<String>>,
+    pub role_sources: HashMap<String, Vec<RoleSource>>,
     /// Every copy of an opening merged into a role's posting (`duplicate_postings.csv`), by
     /// role id then input order.
     pub duplicates: Vec<crate::ingest::DuplicatePosting>,
@@ -156,10 +156,36 @@ pub fn normalize(
 }
 
 /// A posting's sources as `reader path position`, its own first.
-fn sources_of(p: &Posting) -> Vec<String> {
-    std::iter::once(format!("{} {} {}", p.reader, p.source.path, p.source.position))
-        .chain(p.also_from.iter().map(|s| format!("{} {} {}", s.reader, s.source.path, s.source.position)))
-        .collect()
+fn sources_of(p: &Posting) -> Vec<RoleSource> {
+    std::iter::once(RoleSource {
+        reader: p.reader.to_string(),
+        path: p.source.path.clone(),
+        position: p.source.position.clone(),
+    })
+    .chain(p.also_from.iter().map(|s| RoleSource {
+        reader: s.reader.to_string(),
+        path: s.source.path.clone(),
+        position: s.source.position.clone(),
+    }))
+    .collect()
+}
+
+/// One posting a role was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSource {
+    /// The reader that took the file (`schema.org jsonl`, `greenhouse`, …).
+    pub reader: String,
+    /// The file, as found.
+    pub path: String,
+    /// Position within the file.
+    pub position: String,
+}
+
+impl RoleSource {
+    /// `reader path position`, with `path` shown as the caller wants it.
+    pub fn shown(&self, path: &str) -> String {
+        format!("{} {} {}", self.reader, path, self.position)
+    }
 }
 
 fn build_role(

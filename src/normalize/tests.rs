@@ -55,7 +55,7 @@ fn headings_of_pages_and_exports_split_required_preferred_and_ignored() {
     assert!(lacks(&page, "Java (computer programming)"), "benefits hold no requirements: {page:?}");
     // The Greenhouse copy (same employer, title, location) is merged: both sources listed.
     assert_eq!(n.role_sources["HA-101"].len(), 2);
-    assert!(n.role_sources["HA-101"][1].starts_with("greenhouse "));
+    assert!(n.role_sources["HA-101"][1].reader.starts_with("greenhouse"));
     assert_eq!(n.duplicates.len(), 1);
 
     // Lever lists: "What you'll need" Go, PostgreSQL; "Nice to have" Scala; the

@@ -367,6 +367,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         next_credential_roles: cfg.score.next_credential_roles,
         csv_bom: cfg.run.csv_bom,
         badge_inputs: &cfg.inputs.badges,
+        posting_inputs: &cfg.inputs.postings,
     };
     let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
     ledger.timings.extend(writer_ms);

@@ -109,6 +109,8 @@ pub struct ReportInput<'a> {
     /// The run's badge inputs (files or folders), as configured: `verification.csv` shows each
     /// credential's file relative to the folder holding the input it was found under.
     pub badge_inputs: &'a [std::path::PathBuf],
+    /// The posting inputs as configured (`roles.parquet` shows source paths relative to them).
+    pub posting_inputs: &'a [std::path::PathBuf],
 }
 
 /// Records a written file (rows and sha256).

@@ -54,12 +54,23 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let mut t: [Vec<String>; 6] = Default::default();
     let (mut employer, mut location, mut importance, mut sources) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut prior, mut thin) = (Vec::new(), Vec::new());
+    // Source paths relative to the posting input holding them: the same bytes from any folder.
+    let roots = super::verification::roots(input.posting_inputs);
     for (ri, r) in input.roles.iter().enumerate() {
         for (s, imp) in r.skills.iter().zip(&r.importance) {
             importance.push(*imp);
             prior.push(r.prior);
             thin.push(input.thin_roles.get(ri).copied().unwrap_or(false));
-            sources.push(input.normalized.role_sources.get(&r.id).cloned().unwrap_or_default());
+            sources.push(
+                input
+                    .normalized
+                    .role_sources
+                    .get(&r.id)
+                    .map(|v| {
+                        v.iter().map(|src| src.shown(&super::verification::shown_source(&src.path, &roots))).collect()
+                    })
+                    .unwrap_or_default(),
+            );
             t[0].push(r.id.clone());
             t[1].push(r.title.clone());
             employer.push(r.employer.clone());

@@ -18,7 +18,7 @@ fn fmt_date(d: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
 
 /// The badge inputs as absolute paths, each with the folder its shown paths are relative to
 /// (the input's own parent folder).
-fn roots(badges: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+pub(crate) fn roots(badges: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
     badges
         .iter()
         .filter_map(|b| {
