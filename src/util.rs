@@ -58,6 +58,21 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
+/// Removes a folder and everything in it; a missing folder is not an error. Retries a few times
+/// when files appear while it is being removed (a writer still busy during a stop).
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let mut last = Ok(());
+    for _ in 0..5 {
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => last = Err(e),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    last
+}
+
 /// Rounds a score for output so that text and Parquet show the same value.
 pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0

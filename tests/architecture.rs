@@ -23,10 +23,8 @@ struct SourceFile {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("src/ is readable")
-        .map(|e| e.expect("directory entry").path())
-        .collect();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir).expect("src/ is readable").map(|e| e.expect("directory entry").path()).collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
@@ -154,30 +152,17 @@ fn load() -> Vec<SourceFile> {
     collect(&root, &mut paths);
     let mut files = Vec::new();
     for path in paths {
-        let rel = path
-            .strip_prefix(&root)
-            .expect("under src")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = path.strip_prefix(&root).expect("under src").to_string_lossy().replace('\\', "/");
         if rel == "main.rs" {
             continue;
         }
-        let mut module: Vec<String> = rel
-            .trim_end_matches(".rs")
-            .split('/')
-            .map(str::to_owned)
-            .collect();
+        let mut module: Vec<String> = rel.trim_end_matches(".rs").split('/').map(str::to_owned).collect();
         if module.last().is_some_and(|m| m == "mod" || m == "lib") {
             module.pop();
         }
         let text = std::fs::read_to_string(&path).expect("source is UTF-8");
         let is_test = module.last().is_some_and(|m| m == "tests" || m.ends_with("_tests"));
-        files.push(SourceFile {
-            rel,
-            module,
-            code: blank_non_code(&text),
-            is_test,
-        });
+        files.push(SourceFile { rel, module, code: blank_non_code(&text), is_test });
     }
     files
 }
@@ -200,12 +185,8 @@ fn without_inline_tests(code: &str) -> &str {
 fn expand_tree(prefix: &[String], tree: &str, out: &mut Vec<(Vec<String>, String)>) {
     let tree = tree.trim();
     if let Some(open) = tree.find('{') {
-        let head: Vec<String> = tree[..open]
-            .split("::")
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let head: Vec<String> =
+            tree[..open].split("::").map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
         let mut base = prefix.to_vec();
         base.extend(head);
         let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
@@ -230,9 +211,7 @@ fn expand_tree(prefix: &[String], tree: &str, out: &mut Vec<(Vec<String>, String
         };
         let mut full = prefix.to_vec();
         full.extend(path.split("::").map(str::trim).map(str::to_owned));
-        let name = alias
-            .map(str::to_owned)
-            .unwrap_or_else(|| full.last().cloned().unwrap_or_default());
+        let name = alias.map(str::to_owned).unwrap_or_else(|| full.last().cloned().unwrap_or_default());
         if full.last().is_some_and(|l| l == "self") {
             full.pop();
         }
@@ -301,14 +280,8 @@ fn inline_paths(code: &str) -> Vec<Vec<String>> {
             }
         }
         let tail = &code[pos..];
-        let end = tail
-            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-            .unwrap_or(tail.len());
-        let segs: Vec<String> = tail[..end]
-            .split("::")
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let end = tail.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).unwrap_or(tail.len());
+        let segs: Vec<String> = tail[..end].split("::").filter(|s| !s.is_empty()).map(str::to_owned).collect();
         out.push(segs);
     }
     out
@@ -345,10 +318,7 @@ impl Graph {
 
 /// Edges between files: (from, to) → an example path.
 fn import_graph(files: &[SourceFile]) -> BTreeMap<(usize, usize), String> {
-    let mut graph = Graph {
-        by_module: BTreeMap::new(),
-        reexports: vec![BTreeMap::new(); files.len()],
-    };
+    let mut graph = Graph { by_module: BTreeMap::new(), reexports: vec![BTreeMap::new(); files.len()] };
     for (i, f) in files.iter().enumerate() {
         graph.by_module.insert(f.module.clone(), i);
     }
@@ -451,14 +421,8 @@ fn cycles(n: usize, edges: &BTreeMap<(usize, usize), String>) -> Vec<Vec<usize>>
             }
         }
     }
-    let mut s = St {
-        index: vec![None; n],
-        low: vec![0; n],
-        on: vec![false; n],
-        stack: Vec::new(),
-        next: 0,
-        out: Vec::new(),
-    };
+    let mut s =
+        St { index: vec![None; n], low: vec![0; n], on: vec![false; n], stack: Vec::new(), next: 0, out: Vec::new() };
     for v in 0..n {
         if s.index[v].is_none() {
             visit(v, &adj, &mut s);
@@ -479,21 +443,14 @@ fn no_import_circle_between_files_of_src() {
         for &a in comp {
             for &b in comp {
                 if let Some(example) = edges.get(&(a, b)) {
-                    report.push_str(&format!(
-                        "  {} -> {}   ({example})\n",
-                        files[a].rel, files[b].rel
-                    ));
+                    report.push_str(&format!("  {} -> {}   ({example})\n", files[a].rel, files[b].rel));
                 }
             }
         }
     }
     println!("{} files, {} import edges", files.len(), edges.len());
     print!("{report}");
-    assert!(
-        comps.is_empty(),
-        "{} import circle(s) between files of src/:\n{report}",
-        comps.len()
-    );
+    assert!(comps.is_empty(), "{} import circle(s) between files of src/:\n{report}", comps.len());
 }
 
 /// Functions of a file whose body spans more than `max` lines: (name, first line, lines).
@@ -507,10 +464,7 @@ fn long_functions(code: &str, max: usize) -> Vec<(String, usize, usize)> {
         if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_') {
             continue;
         }
-        let name: String = code[at + 3..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let name: String = code[at + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if name.is_empty() {
             continue;
         }
@@ -557,12 +511,7 @@ fn no_function_in_src_longer_than_100_lines() {
         }
     }
     println!("{}", long.join("\n"));
-    assert!(
-        long.is_empty(),
-        "{} function(s) longer than {MAX_FN_LINES} lines:\n{}",
-        long.len(),
-        long.join("\n")
-    );
+    assert!(long.is_empty(), "{} function(s) longer than {MAX_FN_LINES} lines:\n{}", long.len(), long.join("\n"));
 }
 
 #[test]
@@ -570,10 +519,7 @@ fn the_checker_sees_a_circle_and_a_long_function() {
     // The checker's own parts on a small made-up input, so a broken parser cannot pass silently.
     let mut paths = Vec::new();
     expand_tree(&[], "crate::a::{b::{C, D as E}, f}", &mut paths);
-    let shown: Vec<String> = paths
-        .iter()
-        .map(|(p, n)| format!("{}={n}", p.join("::")))
-        .collect();
+    let shown: Vec<String> = paths.iter().map(|(p, n)| format!("{}={n}", p.join("::"))).collect();
     assert_eq!(shown, ["crate::a::b::C=C", "crate::a::b::D=E", "crate::a::f=f"]);
     let mut edges = BTreeMap::new();
     edges.insert((0, 1), String::new());

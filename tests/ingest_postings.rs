@@ -41,7 +41,7 @@ fn rejects(out: &IngestOutput) -> Vec<(String, String, String)> {
 }
 
 fn reader_of(out: &IngestOutput, file: &str) -> &'static str {
-    out.posting_files.iter().find(|f| f.path.ends_with(file)).map(|f| f.reader).unwrap_or("none")
+    out.posting_files.iter().find(|f| f.path.ends_with(file)).map(|f| f.reader.as_str()).unwrap_or("none")
 }
 
 #[test]

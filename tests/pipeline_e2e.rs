@@ -261,7 +261,7 @@ fn a_posting_with_only_a_title_gets_its_occupation_skills_marked_inferred() {
     assert!(rows.iter().any(|&i| reqs.get(i) == Some("required")));
     // The title-only posting, and any generated posting with only a title and prose.
     let text_only = postings.lines().filter(|l| !l.contains("\"skills\"")).count() as u64;
-    let inferred = s.manifest.stages["normalize"]["roles_with_inferred_skills"];
+    let inferred = s.manifest.stages.normalize.roles_with_inferred_skills;
     assert!((1..=text_only).contains(&inferred), "{inferred} roles with inferred skills, {text_only} without skills");
 }
 

@@ -90,7 +90,7 @@ fn a_title_known_only_as_an_onet_alternate_title_gets_its_occupation_skills() {
         let demand = read_csv(&run.run_dir.join("supply_demand.csv"));
         let required: std::collections::BTreeSet<String> =
             demand.iter().filter(|r| r["roles_required"] == "1").map(|r| r["skill_uri"].clone()).collect();
-        (run.manifest.stages["normalize"]["roles_with_inferred_skills"], crosswalk_read, required)
+        (run.manifest.stages.normalize.roles_with_inferred_skills, crosswalk_read, required)
     };
     let planner = taxonomy().occupations.iter().find(|o| o.label == "financial planner").expect("financial planner");
     let essential: std::collections::BTreeSet<String> =

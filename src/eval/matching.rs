@@ -27,6 +27,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::EvalError;
+use crate::report::schema;
+use crate::util::round4;
 
 /// Ranks measured (recall@k, precision@k).
 pub const KS: [usize; 4] = [1, 3, 5, 10];
@@ -158,10 +160,8 @@ fn listed_from_postings(path: &Path) -> Result<HashSet<String>, EvalError> {
 
 /// Roles that list skills, from the run's `roles.parquet` (an `explicit` skill).
 fn listed_from_run(run: &Path) -> Result<HashSet<String>, EvalError> {
-    use polars::prelude::{ParquetReader, SerReader};
-    let path = run.join("roles.parquet");
-    let f = std::fs::File::open(&path).map_err(io(&path))?;
-    let df = ParquetReader::new(f).finish().map_err(|e| parse(&path, e))?;
+    let path = run.join(schema::ROLES);
+    let df = schema::read_parquet(&path).map_err(|e| parse(&path, e))?;
     let ids = df.column("role_id").and_then(|c| c.str().cloned()).map_err(|e| parse(&path, e))?;
     let origin = df.column("origin").and_then(|c| c.str().cloned()).map_err(|e| parse(&path, e))?;
     Ok(ids
@@ -205,10 +205,6 @@ impl Acc {
     }
 }
 
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
 /// Evaluates the run folder `run` against `truth`; `postings` (optional) tells which roles list
 /// skills.
 ///
@@ -234,14 +230,14 @@ pub fn evaluate_matching(run: &Path, truth: &Path, postings: Option<&Path>) -> R
     };
 
     // Candidate side.
-    let gaps = run.join("candidate_gaps.csv");
-    let shortlists = run.join("shortlists.csv");
+    let gaps = run.join(schema::CANDIDATE_GAPS);
+    let shortlists = run.join(schema::SHORTLISTS);
     let (mut per_cand, source): (Ranked, &str) = if gaps.exists() {
         let mut m: HashMap<String, Vec<(u64, String)>> = HashMap::new();
         for (c, rank, role, _) in read_ranked(&gaps, "candidate_id", "role_id")? {
             m.entry(c).or_default().push((rank, role));
         }
-        (m, "candidate_gaps.csv")
+        (m, schema::CANDIDATE_GAPS)
     } else {
         let mut pairs: HashMap<String, Vec<(f64, String)>> = HashMap::new();
         for (role, _, c, score) in read_ranked(&shortlists, "role_id", "candidate_id")? {
@@ -255,7 +251,7 @@ pub fn evaluate_matching(run: &Path, truth: &Path, postings: Option<&Path>) -> R
                 (c, v.into_iter().enumerate().map(|(i, (_, r))| (i as u64 + 1, r)).collect())
             })
             .collect();
-        (m, "shortlists.csv")
+        (m, schema::SHORTLISTS)
     };
     let (mut all, mut with, mut without) = (Acc::default(), Acc::default(), Acc::default());
     for (cand, t) in &truth {

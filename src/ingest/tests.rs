@@ -498,7 +498,7 @@ fn postings_jsonl_and_csv() {
     assert_eq!(out.postings[2].also_from.len(), 1);
     assert_eq!(out.postings[2].also_from[0].source.position, "line 4");
     assert_eq!(out.postings[2].also_from[0].reader, "csv");
-    let readers: Vec<&str> = out.posting_files.iter().map(|f| f.reader).collect();
+    let readers: Vec<&str> = out.posting_files.iter().map(|f| f.reader.as_str()).collect();
     assert_eq!(readers, ["schema_org_jsonl", "csv"]);
 
     let p = &out.postings[2];

@@ -234,7 +234,7 @@ pub struct Posting {
 }
 
 /// A file that was read, recorded in the manifest with its hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InputFile {
     /// Input kind: `roster`, `claims`, `badge`, `posting`.
     pub kind: String,
@@ -247,7 +247,7 @@ pub struct InputFile {
 }
 
 /// Per-kind record counts; `read == accepted + rejected` always holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Records (or whole files, when a file could not be split into records) seen.
     pub read: u64,

@@ -5,6 +5,9 @@
 //! kept in [`Normalized::crosswalk`] with method `unmapped` and reported, never dropped.
 
 pub mod sections;
+pub mod stats;
+
+pub use stats::NormalizeStats;
 
 use std::collections::{BTreeMap, HashMap};
 

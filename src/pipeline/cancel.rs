@@ -104,7 +104,7 @@ fn force_stop(signal: i32) {
         return;
     }
     for (dir, lock) in active.iter() {
-        let _ = crate::report::staging::remove_tree(dir);
+        let _ = crate::util::remove_tree(dir);
         let _ = std::fs::remove_file(lock);
     }
     let stage = *STAGE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -19,12 +19,14 @@ pub use progress::{Progress, ProgressMode};
 use crate::config::Config;
 use crate::extract::Extractor;
 use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
-use crate::normalize::{NormalizeOptions, normalize};
-use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
+use crate::normalize::{NormalizeOptions, NormalizeStats, normalize};
+use crate::report::manifest::{
+    CustomTaxonomyInfo, Manifest, RunInfo, StageStats, TaxonomyFile, TaxonomyInfo, ToolInfo,
+};
 use crate::report::{ReportError, ReportInput};
-use crate::score::{Catalog, Neighbours, ScoreOutput, ScoreParams, score_all_with};
+use crate::score::ScoreInput;
 use crate::taxonomy::{Taxonomy, TaxonomyError};
-use crate::verify::{Status, verify_all};
+use crate::verify::{Status, VerifyStats, verify_all};
 
 /// Why a run failed. [`PipelineError::is_usage`] tells the CLI which exit code to use.
 #[derive(Debug, thiserror::Error)]
@@ -131,22 +133,24 @@ pub fn run(req: &RunRequest) -> Result<RunSummary, PipelineError> {
     pool.install(|| run_in_pool(req, pool.current_num_threads()))
 }
 
-/// Stage timings and counts collected along the way.
+/// Wall time of each stage and report writer, in milliseconds (the manifest's `run` block).
 #[derive(Default)]
-struct Ledger {
-    timings: BTreeMap<String, u64>,
-    stages: BTreeMap<String, BTreeMap<String, u64>>,
-}
+struct Timings(BTreeMap<String, u64>);
 
-impl Ledger {
+impl Timings {
     fn time(&mut self, stage: &str, start: Instant) -> std::time::Duration {
         let d = start.elapsed();
-        self.timings.insert(stage.to_string(), d.as_millis() as u64);
+        self.0.insert(stage.to_string(), d.as_millis() as u64);
         d
     }
-    fn count(&mut self, stage: &str, key: &str, n: u64) {
-        self.stages.entry(stage.to_string()).or_default().insert(key.to_string(), n);
-    }
+}
+
+/// Ingest and the taxonomy, loaded side by side, with the side inputs (trust folder, O*NET,
+/// custom taxonomies, alias files) accounted for beside the ingested files.
+struct Loaded {
+    ingested: IngestOutput,
+    taxonomy: Taxonomy,
+    onet: Option<OnetParts>,
 }
 
 fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineError> {
@@ -159,11 +163,88 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     // Output root, run id, lock and leftovers are checked before any work.
     let preflight::Prepared { run_id, staging, .. } =
         preflight::prepare(&req.out_root, req.run_id.as_deref(), started)?;
-    cancel::stage("ingest")?;
     let progress = Progress::new(req.progress, 5);
-    let mut ledger = Ledger::default();
+    let mut timings = Timings::default();
 
-    // Stage 1: ingest, with the taxonomy loading on the other core.
+    cancel::stage("ingest")?;
+    let Loaded { mut ingested, taxonomy, onet } = ingest_stage(cfg, &trust, &progress, &mut timings)?;
+
+    cancel::stage("verify")?;
+    progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
+    let t = Instant::now();
+    let creds = std::mem::take(&mut ingested.credentials);
+    let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify, &trust);
+    let verify_stats = VerifyStats::of(&verified);
+    let d = timings.time("verify", t);
+    progress.finish("verify", d, &format!("{} of {} verified", verify_stats.count(Status::Verified), verified.len()));
+
+    cancel::stage("normalize")?;
+    let mut normalized = normalize_stage(cfg, &taxonomy, onet.as_ref(), &verified, &ingested, &progress, &mut timings);
+    let normalize_stats = NormalizeStats::of(&normalized);
+
+    cancel::stage("score")?;
+    let roster = &ingested.roster;
+    progress.start("score", &format!("{} candidates x {} roles", roster.candidates.len(), normalized.roles.len()));
+    let t = Instant::now();
+    crate::score::stage::weigh(&mut normalized.roles, cfg);
+    let input = ScoreInput {
+        config: cfg,
+        as_of: req.as_of,
+        taxonomy: &taxonomy,
+        roster,
+        verified: &verified,
+        credential_skills: &normalized.credential_skills,
+        trust: &trust,
+    };
+    let scored = crate::score::stage::run(input, &normalized.roles)?;
+    let d = timings.time("score", t);
+    progress.finish("score", d, &format!("{} pairs scored", scored.scores.pairs_scored));
+
+    cancel::stage("report")?;
+    progress.start("report", "writing the run folder");
+    let t = Instant::now();
+    let input = ReportInput {
+        taxonomy: &taxonomy,
+        credentials: &verified,
+        normalized: &normalized,
+        profiles: &scored.profiles,
+        roles: &normalized.roles,
+        scores: &scored.scores,
+        thin_roles: &scored.thin_roles,
+        params: &scored.params,
+        neighbours: &scored.neighbours,
+        rejects: &ingested.rejects,
+        catalog: &scored.catalog,
+        pathways: &scored.pathways,
+        pathway_progress: &scored.pathway_progress,
+        next_credential_roles: cfg.score.next_credential_roles,
+        csv_bom: cfg.run.csv_bom,
+        badge_inputs: &cfg.inputs.badges,
+        posting_inputs: &cfg.inputs.postings,
+    };
+    let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
+    timings.0.extend(writer_ms);
+    timings.time("report", t);
+    let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
+    let manifest = build_manifest(req, &ingested, &taxonomy, outputs, stages, timings, threads, &run_id, started);
+    crate::report::manifest::write(staging.dir(), &manifest)?;
+    let run_dir = staging.commit().map_err(|source| match cancel::check("report") {
+        Err(stopped) => PipelineError::Interrupted(stopped),
+        Ok(()) => PipelineError::Staging { root: req.out_root.display().to_string(), source },
+    })?;
+    let _ = cancel::stage("done");
+    progress.finish("report", t.elapsed(), &run_dir.display().to_string());
+    progress.close();
+    Ok(RunSummary { run_dir, manifest })
+}
+
+/// Stage 1: ingest, with the taxonomy loading on the other core; then the `[run]` guards.
+fn ingest_stage(
+    cfg: &Config,
+    trust: &crate::verify::TrustStore,
+    progress: &Progress,
+    timings: &mut Timings,
+) -> Result<Loaded, PipelineError> {
     let spec = IngestSpec {
         roster: cfg.inputs.roster.clone(),
         badges: cfg.inputs.badges.clone(),
@@ -177,12 +258,40 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
     guards::check(cfg, &ingested)?;
-    let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files, custom_rejects, custom_counts } =
-        taxonomy?;
+    let loaded = taxonomy?;
+    record_side_inputs(cfg, trust, &loaded, &mut ingested);
+    let LoadedTaxonomy { taxonomy, onet, .. } = loaded;
+    let d = timings.time("ingest+taxonomy", t);
+    progress.finish(
+        "ingest",
+        d,
+        &format!(
+            "{} candidates, {} credentials, {} postings, {} rejects; {} skills in {} {}",
+            ingested.roster.candidates.len(),
+            ingested.credentials.len(),
+            ingested.postings.len(),
+            ingested.rejects.len(),
+            taxonomy.skills.len(),
+            taxonomy.name,
+            taxonomy.version
+        ),
+    );
+    Ok(Loaded { ingested, taxonomy, onet })
+}
+
+/// Lists the files read beside the ingested ones (O*NET, crosswalk, trust folder, alias files)
+/// among the run's inputs, and their counts and rejects among ingest's, in a fixed order:
+/// trust, custom taxonomies, aliases.
+fn record_side_inputs(
+    cfg: &Config,
+    trust: &crate::verify::TrustStore,
+    loaded: &LoadedTaxonomy,
+    ingested: &mut IngestOutput,
+) {
     // O*NET's files are among the taxonomy's when its technologies were added; record them here
     // when only its titles are used, and the crosswalk file either way.
-    if let Some(o) = &onet {
-        let onet_files = o.onet.files.iter().filter(|_| taxonomy.onet_version().is_none()).map(|f| ("onet", f));
+    if let Some(o) = &loaded.onet {
+        let onet_files = o.onet.files.iter().filter(|_| loaded.taxonomy.onet_version().is_none()).map(|f| ("onet", f));
         for (kind, (path, sha256)) in onet_files.chain(o.crosswalk_file.iter().map(|f| ("crosswalk", f))) {
             let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
             ingested.files.push(InputFile { kind: kind.into(), path: path.clone(), sha256: sha256.clone(), bytes });
@@ -191,7 +300,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     if let Some(dir) = &cfg.verify.trust {
         // Trust-folder files that are not trust documents were skipped with a warning when the
         // store loaded; they are counted (kind `trust`) and listed among the rejects.
-        ingested.counts.insert("trust".into(), trust_counts(&trust));
+        ingested.counts.insert("trust".into(), trust_counts(trust));
         for s in trust.skipped() {
             ingested.rejects.push(crate::ingest::Reject {
                 kind: "trust".into(),
@@ -212,64 +321,43 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         }
     }
     if !cfg.taxonomy.custom.is_empty() {
-        ingested.rejects.extend(custom_rejects);
-        ingested.counts.insert("taxonomy".into(), custom_counts);
+        ingested.rejects.extend(loaded.custom_rejects.iter().cloned());
+        ingested.counts.insert("taxonomy".into(), loaded.custom_counts);
     }
     if !cfg.taxonomy.aliases.is_empty() {
-        ingested.rejects.extend(alias_rejects);
-        ingested.counts.insert("alias".into(), alias_counts);
-        ingested.files.extend(alias_files);
+        ingested.rejects.extend(loaded.alias_rejects.iter().cloned());
+        ingested.counts.insert("alias".into(), loaded.alias_counts);
+        ingested.files.extend(loaded.alias_files.iter().cloned());
     }
-    let d = ledger.time("ingest+taxonomy", t);
-    progress.finish(
-        "ingest",
-        d,
-        &format!(
-            "{} candidates, {} credentials, {} postings, {} rejects; {} skills in {} {}",
-            ingested.roster.candidates.len(),
-            ingested.credentials.len(),
-            ingested.postings.len(),
-            ingested.rejects.len(),
-            taxonomy.skills.len(),
-            taxonomy.name,
-            taxonomy.version
-        ),
-    );
+}
 
-    cancel::stage("verify")?;
-    // Stage 2: verify.
-    progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
-    let t = Instant::now();
-    let creds = std::mem::take(&mut ingested.credentials);
-    let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify, &trust);
-    let mut by_status: BTreeMap<String, u64> = Status::ALL.iter().map(|s| (s.as_str().to_string(), 0)).collect();
-    for v in &verified {
-        *by_status.entry(v.status.as_str().to_string()).or_default() += 1;
-    }
-    let verified_n = by_status.get("verified").copied().unwrap_or(0);
-    ledger.stages.insert("verify".into(), by_status);
-    let d = ledger.time("verify", t);
-    progress.finish("verify", d, &format!("{verified_n} of {} verified", verified.len()));
-
-    cancel::stage("normalize")?;
-    // Stage 3: normalize (taxonomy mapping + extraction from posting text).
+/// Stage 3: normalize (taxonomy mapping + extraction from posting text).
+fn normalize_stage(
+    cfg: &Config,
+    taxonomy: &Taxonomy,
+    onet: Option<&OnetParts>,
+    verified: &[crate::verify::VerifiedCredential],
+    ingested: &IngestOutput,
+    progress: &Progress,
+    timings: &mut Timings,
+) -> crate::normalize::Normalized {
     progress.start("normalize", "mapping skills and extracting from posting text");
     let t = Instant::now();
     // The title index (ESCO labels, and O*NET alternate titles through the crosswalk) is built
     // on the other core while the extractor's automaton is.
     let (extractor, titles) = rayon::join(
-        || Extractor::new(&taxonomy),
+        || Extractor::new(taxonomy),
         || {
             cfg.taxonomy.infer_from_title.then(|| {
-                let onet_titles = onet.as_ref().and_then(|o| o.crosswalk.as_ref().map(|c| (&o.onet, c)));
-                crate::taxonomy::titles::TitleIndex::build(&taxonomy, onet_titles)
+                let onet_titles = onet.and_then(|o| o.crosswalk.as_ref().map(|c| (&o.onet, c)));
+                crate::taxonomy::titles::TitleIndex::build(taxonomy, onet_titles)
             })
         },
     );
-    let mut normalized = normalize(
-        &taxonomy,
+    let normalized = normalize(
+        taxonomy,
         &extractor,
-        &verified,
+        verified,
         &ingested.postings,
         NormalizeOptions {
             description_skills: cfg.score.description_skills,
@@ -277,111 +365,14 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
             title_profile: cfg.taxonomy.title_profile,
         },
     );
-    crate::score::policy::weigh_roles(&mut normalized.roles, &cfg.score);
-    let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count() as u64;
-    ledger.count("normalize", "distinct_raw_skills", normalized.crosswalk.len() as u64);
-    ledger.count("normalize", "distinct_unmapped", unmapped);
-    ledger.count("normalize", "extracted_mentions", normalized.extracted_mentions);
-    ledger.count("normalize", "roles", normalized.roles.len() as u64);
-    ledger.count("normalize", "postings_merged", normalized.duplicates.len() as u64);
-    ledger.count(
-        "normalize",
-        "roles_with_inferred_skills",
-        normalized
-            .roles
-            .iter()
-            .filter(|r| r.skills.iter().any(|s| s.origin == crate::score::SkillOrigin::Inferred))
-            .count() as u64,
-    );
-    ledger.count(
-        "normalize",
-        "roles_without_skills",
-        normalized.roles.iter().filter(|r| r.skills.is_empty()).count() as u64,
-    );
-    let d = ledger.time("normalize", t);
+    let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count();
+    let d = timings.time("normalize", t);
     progress.finish(
         "normalize",
         d,
         &format!("{} distinct skill strings, {unmapped} unmapped", normalized.crosswalk.len()),
     );
-
-    cancel::stage("score")?;
-    // Stage 4: score.
-    progress
-        .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
-    let t = Instant::now();
-    let pathways = crate::score::policy::resolve_pathways(&cfg.pathways, &taxonomy)?;
-    let (profiles, pathway_progress) = crate::score::policy::candidate_profiles(
-        &ingested.roster,
-        &verified,
-        &normalized.credential_skills,
-        cfg,
-        req.as_of,
-        &pathways,
-        &trust,
-    );
-    ledger.count("score", "pathways_completed", pathway_progress.iter().filter(|p| p.complete).count() as u64);
-    ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
-    let params = ScoreParams::from_config(&cfg.score);
-    let neighbours = Neighbours::new(&taxonomy, &params);
-    let scores: ScoreOutput = score_all_with(&taxonomy, &neighbours, &profiles, &normalized.roles, &params);
-    let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
-    let thin_roles: Vec<bool> = normalized.roles.iter().map(|r| crate::score::policy::is_thin(r, &cfg.score)).collect();
-    ledger.count("score", "thin_roles", thin_roles.iter().filter(|t| **t).count() as u64);
-    ledger.count("score", "badge_classes", catalog.classes.len() as u64);
-    ledger.count("score", "candidates", profiles.len() as u64);
-    ledger.count("score", "candidates_with_skills", profiles.iter().filter(|p| !p.skills.is_empty()).count() as u64);
-    ledger.count("score", "roles", normalized.roles.len() as u64);
-    ledger.count("score", "pairs_total", profiles.len() as u64 * normalized.roles.len() as u64);
-    ledger.count("score", "pairs_scored", scores.pairs_scored);
-    ledger.count("score", "role_pairs_scored", scores.stats.role_pairs_scored);
-    ledger.count("score", "candidate_pairs_scored", scores.stats.candidate_pairs_scored);
-    ledger.count("score", "postings_visited", scores.stats.postings_visited);
-    ledger.count("score", "distinct_roles", scores.stats.distinct_roles);
-    ledger.count("score", "candidate_blocks", scores.stats.candidate_blocks);
-    ledger.count("score", "role_blocks", scores.stats.role_blocks);
-    ledger.count("score", "candidate_blocks_opened", scores.stats.candidate_blocks_opened);
-    ledger.count("score", "role_blocks_opened", scores.stats.role_blocks_opened);
-    ledger.count("score", "shortlist_rows", scores.by_role.iter().map(|v| v.len() as u64).sum());
-    let d = ledger.time("score", t);
-    progress.finish("score", d, &format!("{} pairs scored", scores.pairs_scored));
-
-    cancel::stage("report")?;
-    // Stage 5: report, atomically.
-    progress.start("report", "writing the run folder");
-    let t = Instant::now();
-    let input = ReportInput {
-        taxonomy: &taxonomy,
-        credentials: &verified,
-        normalized: &normalized,
-        profiles: &profiles,
-        roles: &normalized.roles,
-        scores: &scores,
-        thin_roles: &thin_roles,
-        params: &params,
-        neighbours: &neighbours,
-        rejects: &ingested.rejects,
-        catalog: &catalog,
-        pathways: &pathways,
-        pathway_progress: &pathway_progress,
-        next_credential_roles: cfg.score.next_credential_roles,
-        csv_bom: cfg.run.csv_bom,
-        badge_inputs: &cfg.inputs.badges,
-        posting_inputs: &cfg.inputs.postings,
-    };
-    let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
-    ledger.timings.extend(writer_ms);
-    ledger.time("report", t);
-    let manifest = build_manifest(req, &ingested, &taxonomy, outputs, ledger, threads, &run_id, started);
-    crate::report::manifest::write(staging.dir(), &manifest)?;
-    let run_dir = staging.commit().map_err(|source| match cancel::check("report") {
-        Err(stopped) => PipelineError::Interrupted(stopped),
-        Ok(()) => PipelineError::Staging { root: req.out_root.display().to_string(), source },
-    })?;
-    let _ = cancel::stage("done");
-    progress.finish("report", t.elapsed(), &run_dir.display().to_string());
-    progress.close();
-    Ok(RunSummary { run_dir, manifest })
+    normalized
 }
 
 /// Counts of the trust folder's files (kind `trust`): every document file read (`policy.toml`
@@ -511,7 +502,8 @@ fn build_manifest(
     ingested: &IngestOutput,
     taxonomy: &Taxonomy,
     outputs: Vec<crate::report::OutputFile>,
-    ledger: Ledger,
+    stages: StageStats,
+    timings: Timings,
     threads: usize,
     run_id: &str,
     started: chrono::DateTime<chrono::Utc>,
@@ -562,7 +554,7 @@ fn build_manifest(
         inputs: ingested.files.clone(),
         ingest: ingested.counts.clone(),
         posting_files: ingested.posting_files.clone(),
-        stages: ledger.stages,
+        stages,
         outputs,
         run: RunInfo {
             run_id: run_id.to_string(),
@@ -570,7 +562,7 @@ fn build_manifest(
             started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             threads,
-            timings_ms: ledger.timings,
+            timings_ms: timings.0,
             peak_rss_kib: crate::report::manifest::peak_rss_kib(),
         },
     }

@@ -8,7 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::report::staging::{Holder, RunLock, Staging, lock_path, parse_partial, remove_tree, run_id_candidates};
+use crate::report::staging::{Holder, RunLock, Staging, lock_path, parse_partial, run_id_candidates};
+use crate::util::remove_tree;
 
 /// Why the output side cannot take this run.
 #[derive(Debug, thiserror::Error)]

@@ -5,37 +5,26 @@
 //! [`RunFolder::explain_pair`] (recomputed exactly for one pair with the run's own weights).
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::config::Config;
 use crate::ingest::Requirement;
+use crate::report::schema::{self, RunFileError};
 use crate::score::{CandidateProfile, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin};
 use crate::taxonomy::{MatchMethod, Taxonomy};
 
-/// The parts of `manifest.json` the query layer needs.
-#[derive(Debug, Deserialize)]
-struct Manifest {
-    config: serde_json::Value,
-    taxonomy: ManifestTaxonomy,
-}
-
-#[derive(Debug, Deserialize)]
-struct ManifestTaxonomy {
-    files: Vec<ManifestFile>,
-    /// Set when the run added O*NET's technologies (absent in runs older than O*NET).
-    #[serde(default)]
-    onet_version: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ManifestFile {
-    #[serde(default)]
-    path: Option<String>,
-    sha256: String,
+/// The configuration a run recorded in its manifest. Runs written before the evidence model
+/// existed have no `[score] model`: they scored with the coverage model, and reopen with it.
+fn run_config(mut config: serde_json::Value) -> Result<Config, serde_json::Error> {
+    if let Some(score) = config.get_mut("score").and_then(|s| s.as_object_mut())
+        && !score.contains_key("model")
+    {
+        score.insert("model".into(), serde_json::Value::String("coverage".into()));
+    }
+    serde_json::from_value(config)
 }
 
 /// Errors reading a run folder.
@@ -61,6 +50,15 @@ pub enum QueryError {
     /// A `--must` skill that is no taxonomy skill (by URI, label or alias).
     #[error("{0}")]
     UnknownSkill(String),
+}
+
+impl From<RunFileError> for QueryError {
+    fn from(e: RunFileError) -> QueryError {
+        match e {
+            RunFileError::Missing { path } => QueryError::Missing { path },
+            RunFileError::Read { path, reason } => QueryError::Read { path, reason },
+        }
+    }
 }
 
 /// Details of one credential, from `verification.csv`.
@@ -138,10 +136,7 @@ pub struct RunFolder {
 }
 
 fn read_parquet(path: &Path) -> Result<DataFrame, QueryError> {
-    let f = File::open(path).map_err(|_| QueryError::Missing { path: path.display().to_string() })?;
-    ParquetReader::new(f)
-        .finish()
-        .map_err(|e| QueryError::Read { path: path.display().to_string(), reason: e.to_string() })
+    Ok(schema::read_parquet(path)?)
 }
 
 /// Undoes the CSV formula neutralisation of [`crate::util::csv_safe`].
@@ -236,12 +231,10 @@ impl RunFolder {
         if !dir.is_dir() {
             return Err(QueryError::Missing { path: dir.display().to_string() });
         }
-        let mpath = dir.join("manifest.json");
+        let mpath = dir.join(schema::MANIFEST);
         let read_err = |reason: String| QueryError::Read { path: mpath.display().to_string(), reason };
-        let text =
-            std::fs::read_to_string(&mpath).map_err(|_| QueryError::Missing { path: mpath.display().to_string() })?;
-        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| read_err(e.to_string()))?;
-        let config: Config = serde_json::from_value(manifest.config).map_err(|e| read_err(e.to_string()))?;
+        let manifest = schema::read_manifest(dir)?;
+        let config = run_config(manifest.config).map_err(|e| read_err(e.to_string()))?;
         let taxonomy = reload_taxonomy(&config, manifest.taxonomy.onet_version.is_some())?;
         let then: Vec<&str> = manifest.taxonomy.files.iter().map(|f| f.sha256.as_str()).collect();
         let now: Vec<&str> = taxonomy.files.iter().map(|(_, h)| h.as_str()).collect();
@@ -249,7 +242,8 @@ impl RunFolder {
             // The first file that differs (or the first one missing or extra).
             let at = now.iter().zip(&then).position(|(a, b)| a != b).unwrap_or(now.len().min(then.len()));
             let path = match (taxonomy.files.get(at), manifest.taxonomy.files.get(at)) {
-                (Some((p, _)), _) | (None, Some(ManifestFile { path: Some(p), .. })) => p.clone(),
+                (Some((p, _)), _) => p.clone(),
+                (None, Some(f)) if !f.path.is_empty() => f.path.clone(),
                 _ => mpath.display().to_string(),
             };
             return Err(QueryError::Read {
@@ -261,10 +255,10 @@ impl RunFolder {
             dir: dir.to_path_buf(),
             taxonomy,
             params: ScoreParams::from_config(&config.score),
-            profiles: read_parquet(&dir.join("profiles.parquet"))?,
-            roles: read_parquet(&dir.join("roles.parquet"))?,
-            matches: read_parquet(&dir.join("matches.parquet"))?,
-            credentials: read_credentials(&dir.join("verification.csv"))?,
+            profiles: read_parquet(&dir.join(schema::PROFILES))?,
+            roles: read_parquet(&dir.join(schema::ROLES))?,
+            matches: read_parquet(&dir.join(schema::MATCHES))?,
+            credentials: read_credentials(&dir.join(schema::VERIFICATION))?,
         })
     }
 
@@ -518,4 +512,20 @@ pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Re
         }
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ScoreModel;
+
+    #[test]
+    fn a_run_recorded_before_the_evidence_model_reopens_with_the_coverage_model() {
+        let old = serde_json::json!({"score": {"min_score": 0.1}});
+        assert_eq!(run_config(old).expect("config").score.model, ScoreModel::Coverage);
+        let new = serde_json::json!({"score": {"model": "evidence"}});
+        assert_eq!(run_config(new).expect("config").score.model, ScoreModel::Evidence);
+        let none = serde_json::json!({});
+        assert_eq!(run_config(none).expect("config").score.model, ScoreModel::Evidence, "no [score] at all: defaults");
+    }
 }

@@ -27,5 +27,5 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
         col("merged_position", &|x| x.merged_position.clone()),
         col("rule", &|x| x.rule.to_string()),
     ]);
-    super::csv(dir, "duplicate_postings.csv", &t, input.csv_bom)
+    super::csv(dir, super::schema::DUPLICATE_POSTINGS, &t, input.csv_bom)
 }

@@ -8,13 +8,14 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{OutputFile, ReportError};
 use crate::ingest::{Counts, InputFile};
 
 /// Tool name and version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ToolInfo {
     /// `skillmatch`.
     pub name: String,
@@ -23,7 +24,8 @@ pub struct ToolInfo {
 }
 
 /// A taxonomy that was loaded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TaxonomyInfo {
     /// Name (`esco`; without ESCO, the first custom taxonomy's).
     pub name: String,
@@ -46,7 +48,8 @@ pub struct TaxonomyInfo {
 }
 
 /// A custom taxonomy that was loaded (see [`crate::taxonomy::Taxonomy::add_custom`]).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CustomTaxonomyInfo {
     /// Name (the file stem, e.g. `acme-skills`).
     pub name: String,
@@ -61,7 +64,8 @@ pub struct CustomTaxonomyInfo {
 }
 
 /// One taxonomy file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TaxonomyFile {
     /// Path.
     pub path: String,
@@ -70,7 +74,8 @@ pub struct TaxonomyFile {
 }
 
 /// Volatile facts about this particular run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RunInfo {
     /// Run id (the report folder's name).
     pub run_id: String,
@@ -88,8 +93,20 @@ pub struct RunInfo {
     pub peak_rss_kib: Option<u64>,
 }
 
+/// Counts of the stages after ingest, each stage's own type (keys in alphabetical order).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageStats {
+    /// Mapping and role building.
+    pub normalize: crate::normalize::NormalizeStats,
+    /// Profiles, ranking work and shortlists.
+    pub score: crate::score::ScoreStats,
+    /// Credentials per status.
+    pub verify: crate::verify::VerifyStats,
+}
+
 /// The whole manifest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Manifest {
     /// Tool.
     pub tool: ToolInfo,
@@ -107,7 +124,7 @@ pub struct Manifest {
     /// and its accepted / rejected entries.
     pub posting_files: Vec<crate::ingest::PostingFile>,
     /// Counts of later stages (credentials per status, skills mapped, roles, pairs scored, …).
-    pub stages: BTreeMap<String, BTreeMap<String, u64>>,
+    pub stages: StageStats,
     /// Data files written, with rows and sha256.
     pub outputs: Vec<OutputFile>,
     /// Facts that differ from run to run.
@@ -116,7 +133,7 @@ pub struct Manifest {
 
 /// Writes `manifest.json` (pretty-printed, trailing newline).
 pub fn write(dir: &Path, manifest: &Manifest) -> Result<(), ReportError> {
-    let name = "manifest.json";
+    let name = super::schema::MANIFEST;
     let mut bytes =
         serde_json::to_vec_pretty(manifest).map_err(|source| ReportError::Json { path: name.into(), source })?;
     bytes.push(b'\n');

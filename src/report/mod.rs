@@ -12,6 +12,7 @@ pub mod matches;
 pub mod model;
 pub mod pathways;
 pub mod rejects;
+pub mod schema;
 pub mod skills;
 pub mod staging;
 pub mod table;
@@ -61,7 +62,7 @@ pub enum ReportError {
 }
 
 /// One written output file, listed in the manifest.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct OutputFile {
     /// File name inside the run folder.
     pub file: String,

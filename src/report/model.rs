@@ -49,7 +49,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::f64("weight", w),
         Col::list("credential_ids", creds),
     ]);
-    let mut out = vec![super::parquet(dir, "profiles.parquet", &profiles)?];
+    let mut out = vec![super::parquet(dir, super::schema::PROFILES, &profiles)?];
 
     let mut t: [Vec<String>; 6] = Default::default();
     let (mut employer, mut location, mut importance, mut sources) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -102,6 +102,6 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::bool("thin", thin),
         Col::list("sources", sources),
     ]);
-    out.push(super::parquet(dir, "roles.parquet", &roles)?);
+    out.push(super::parquet(dir, super::schema::ROLES, &roles)?);
     Ok(out)
 }

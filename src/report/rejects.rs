@@ -8,7 +8,7 @@ use crate::ingest::Reject;
 
 /// Writes the rejects file (empty when nothing was rejected).
 pub fn write(dir: &Path, rejects: &[Reject]) -> Result<OutputFile, ReportError> {
-    let name = "rejects.jsonl";
+    let name = super::schema::REJECTS;
     let mut buf = Vec::new();
     for r in rejects {
         serde_json::to_writer(&mut buf, r).map_err(|source| ReportError::Json { path: name.into(), source })?;

@@ -56,7 +56,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     unmapped.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| (a.source, &a.raw).cmp(&(b.source, &b.raw))));
     let mut cols = raw_cols(&unmapped);
     cols.push(Col::u64("count", unmapped.iter().map(|r| r.count).collect()));
-    let mut out = vec![super::csv(dir, "unmapped_skills.csv", &Table::new(cols), input.csv_bom)?];
+    let mut out = vec![super::csv(dir, super::schema::UNMAPPED_SKILLS, &Table::new(cols), input.csv_bom)?];
 
     let all: Vec<&CrosswalkRow> = cw.iter().collect();
     let uri = |r: &&CrosswalkRow| r.mapping.skill.map(|s| tax.skill(s).uri.clone());
@@ -74,7 +74,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::u64("count", all.iter().map(|r| r.count).collect()),
     ]);
     cols.extend(onet_cols(tax, &all));
-    out.push(super::csv(dir, "crosswalk.csv", &Table::new(cols), input.csv_bom)?);
+    out.push(super::csv(dir, super::schema::CROSSWALK, &Table::new(cols), input.csv_bom)?);
 
     out.push(supply_demand(dir, input)?);
     Ok(out)
@@ -125,5 +125,5 @@ fn supply_demand(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, Repo
         Col::u64("candidates_with_evidence", rows.iter().map(|(_, t)| t.candidates_with_evidence).collect()),
         Col::u64("candidates_verified", rows.iter().map(|(_, t)| t.candidates_verified).collect()),
     ]);
-    super::csv(dir, "supply_demand.csv", &table, input.csv_bom)
+    super::csv(dir, super::schema::SUPPLY_DEMAND, &table, input.csv_bom)
 }

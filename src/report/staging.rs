@@ -206,25 +206,10 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let registry = crate::pipeline::cancel::registry();
-            let _ = remove_tree(&self.tmp);
+            let _ = crate::util::remove_tree(&self.tmp);
             crate::pipeline::cancel::unguard_locked(registry, &self.tmp);
         }
     }
-}
-
-/// Removes a folder and everything in it; a missing folder is not an error. Retries a few times
-/// when files appear while it is being removed (a writer still busy during a stop).
-pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    let mut last = Ok(());
-    for _ in 0..5 {
-        match std::fs::remove_dir_all(dir) {
-            Ok(()) => return Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => last = Err(e),
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    last
 }
 
 /// Picks a run id `YYYYMMDDTHHMMSSZ` (UTC start time) that does not exist under `root` yet,

@@ -85,7 +85,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
             }),
         ),
     ]);
-    super::csv(dir, "verification.csv", &table, input.csv_bom)
+    super::csv(dir, super::schema::VERIFICATION, &table, input.csv_bom)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod naive;
 pub mod next;
 pub mod pathways;
 pub mod policy;
+pub mod stage;
 
 pub use credit::{CreditVia, Neighbours, credit_of, score_pair, slot_factors};
 pub use engine::{EngineStats, RankedMatch, ScoreOutput, ScoreParams, eligible, score_all, score_all_with};
@@ -19,3 +20,4 @@ pub use explain::{Explanation, SkillCredit, explain};
 pub use model::{CandidateProfile, EvidenceItem, HeldSkill, Role, RoleSkill, SkillOrigin, build_profiles};
 pub use next::{BadgeClass, Catalog, CoverStep};
 pub use pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
+pub use stage::{ScoreInput, ScoreStats, Scored};

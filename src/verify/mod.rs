@@ -60,12 +60,14 @@ pub mod keys;
 pub mod proof;
 mod recipient;
 mod revocation;
+pub mod stats;
 pub mod status_list;
 pub mod trust;
 mod types;
 pub mod verdict;
 
 pub use recipient::hash_identity;
+pub use stats::VerifyStats;
 pub use trust::{TrustError, TrustStore};
 pub use types::*;
 

@@ -46,8 +46,9 @@ pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 /// Longest description kept on one posting, in bytes; a posting with a longer one is rejected.
 pub const MAX_DESCRIPTION_BYTES: usize = 1024 * 1024;
 
-/// Which reader took a posting file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Which reader took a posting file (serialised as [`Reader::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reader {
     /// An HTML careers page (JSON-LD and microdata `JobPosting`s).
     CareerPage,
@@ -58,6 +59,7 @@ pub enum Reader {
     /// Ashby job board API export.
     Ashby,
     /// SmartRecruiters posting details.
+    #[serde(rename = "smartrecruiters")]
     SmartRecruiters,
     /// Workday career-site job details.
     Workday,
@@ -87,12 +89,12 @@ impl Reader {
 }
 
 /// One posting file and the reader that took it (listed in the manifest).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PostingFile {
     /// Path as read.
     pub path: String,
-    /// Reader name ([`Reader::as_str`]).
-    pub reader: &'static str,
+    /// The reader that took it.
+    pub reader: Reader,
     /// Postings read from it.
     pub accepted: u64,
     /// Entries rejected (the whole file counts as one when it could not be split).
@@ -117,7 +119,7 @@ pub(crate) fn read_postings(
         let shown = display(path);
         let mut found: Found = Vec::new();
         let reader = read_file(&bytes, path, &shown, mapping, &mut found);
-        let mut file = PostingFile { path: shown.clone(), reader: reader.as_str(), accepted: 0, rejected: 0 };
+        let mut file = PostingFile { path: shown.clone(), reader, accepted: 0, rejected: 0 };
         let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         for item in found {
             let item = item.and_then(check).and_then(|p| match seen.get(&p.id) {

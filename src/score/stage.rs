@@ -1,0 +1,153 @@
+//! The score stage as the pipeline runs it: policy (role weights, pathways, evidence weights)
+//! applied to the normalized roles and verified credentials, then the engine, then what the
+//! reports need beside the ranking (badge-class catalog, thin-role flags), with its counts.
+//!
+//! The pipeline hands this stage typed inputs and gets [`Scored`] back; everything that decides
+//! a score lives in `score`, none of it in the orchestrator.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::policy::{self, PathwaySkillError};
+use super::{
+    CandidateProfile, Catalog, Neighbours, Pathway, PathwayProgress, Role, ScoreOutput, ScoreParams, score_all_with,
+};
+use crate::config::Config;
+use crate::ingest::Roster;
+use crate::taxonomy::{SkillId, Taxonomy};
+use crate::verify::{TrustStore, VerifiedCredential};
+
+/// What the score stage reads.
+#[derive(Clone, Copy)]
+pub struct ScoreInput<'a> {
+    /// The run's configuration (`[score]`, `[verify]` status weights, `[[pathways]]`).
+    pub config: &'a Config,
+    /// Evaluation date (recency decay, pathway dates).
+    pub as_of: NaiveDate,
+    /// The taxonomy the skills are ids of.
+    pub taxonomy: &'a Taxonomy,
+    /// Every candidate of the roster.
+    pub roster: &'a Roster,
+    /// Verified credentials, in ingest order.
+    pub verified: &'a [VerifiedCredential],
+    /// Per verified credential (same order), its mapped skills.
+    pub credential_skills: &'a [Vec<SkillId>],
+    /// The trust store (issuer tiers).
+    pub trust: &'a TrustStore,
+}
+
+/// What the score stage produced, for the reports.
+pub struct Scored {
+    /// Candidate profiles, sorted by id.
+    pub profiles: Vec<CandidateProfile>,
+    /// Configured pathways with their program skills resolved.
+    pub pathways: Vec<Pathway>,
+    /// Every candidate's progress on every pathway they started.
+    pub pathway_progress: Vec<PathwayProgress>,
+    /// The parameters the engine ran with.
+    pub params: ScoreParams,
+    /// Partial-credit neighbours built from `params`.
+    pub neighbours: Neighbours,
+    /// Ranked matches, both sides.
+    pub scores: ScoreOutput,
+    /// Badge classes seen in the data, for next-credential suggestions.
+    pub catalog: Catalog,
+    /// Per role (same order as the roles): too few skills to rank with confidence.
+    pub thin_roles: Vec<bool>,
+    /// Counts for the manifest.
+    pub stats: ScoreStats,
+}
+
+/// Counts of the score stage, as the manifest records them (`stages.score`).
+///
+/// Fields are declared in alphabetical order: the manifest's JSON keys stay sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreStats {
+    /// Distinct badge classes seen (next-credential catalog).
+    pub badge_classes: u64,
+    /// Blocks of similar candidates the role side bounds.
+    pub candidate_blocks: u64,
+    /// Candidate blocks opened by roles.
+    pub candidate_blocks_opened: u64,
+    /// Pairs scored exactly on the candidate side.
+    pub candidate_pairs_scored: u64,
+    /// Candidates scored.
+    pub candidates: u64,
+    /// Candidates holding at least one counted skill.
+    pub candidates_with_skills: u64,
+    /// Distinct roles scored (identical roles are scored once).
+    pub distinct_roles: u64,
+    /// Pairs scored exactly, both sides together.
+    pub pairs_scored: u64,
+    /// Candidates × roles.
+    pub pairs_total: u64,
+    /// Pathways completed, all candidates together.
+    pub pathways_completed: u64,
+    /// Pathways started but not completed.
+    pub pathways_partial: u64,
+    /// Block-bound entries read.
+    pub postings_visited: u64,
+    /// Blocks of similar roles the candidate side bounds.
+    pub role_blocks: u64,
+    /// Role blocks opened by candidates.
+    pub role_blocks_opened: u64,
+    /// Pairs scored exactly on the role side.
+    pub role_pairs_scored: u64,
+    /// Roles scored.
+    pub roles: u64,
+    /// Rows of all shortlists together.
+    pub shortlist_rows: u64,
+    /// Roles flagged thin.
+    pub thin_roles: u64,
+}
+
+/// Weighs the roles' skills (IDF importance, inferred-skill weight) in place: the first step of
+/// scoring, run on the normalized roles before anything reads their weights.
+pub fn weigh(roles: &mut [Role], config: &Config) {
+    policy::weigh_roles(roles, &config.score);
+}
+
+/// Runs the stage on roles already [`weigh`]ed.
+///
+/// # Errors
+/// A pathway names a program skill the taxonomy does not know exactly.
+pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkillError> {
+    let cfg = input.config;
+    let pathways = policy::resolve_pathways(&cfg.pathways, input.taxonomy)?;
+    let (profiles, pathway_progress) = policy::candidate_profiles(
+        input.roster,
+        input.verified,
+        input.credential_skills,
+        cfg,
+        input.as_of,
+        &pathways,
+        input.trust,
+    );
+    let params = ScoreParams::from_config(&cfg.score);
+    let neighbours = Neighbours::new(input.taxonomy, &params);
+    let scores = score_all_with(input.taxonomy, &neighbours, &profiles, roles, &params);
+    let catalog = Catalog::from_credentials(input.verified, input.credential_skills);
+    let thin_roles: Vec<bool> = roles.iter().map(|r| policy::is_thin(r, &cfg.score)).collect();
+    let e = &scores.stats;
+    let stats = ScoreStats {
+        badge_classes: catalog.classes.len() as u64,
+        candidate_blocks: e.candidate_blocks,
+        candidate_blocks_opened: e.candidate_blocks_opened,
+        candidate_pairs_scored: e.candidate_pairs_scored,
+        candidates: profiles.len() as u64,
+        candidates_with_skills: profiles.iter().filter(|p| !p.skills.is_empty()).count() as u64,
+        distinct_roles: e.distinct_roles,
+        pairs_scored: scores.pairs_scored,
+        pairs_total: profiles.len() as u64 * roles.len() as u64,
+        pathways_completed: pathway_progress.iter().filter(|p| p.complete).count() as u64,
+        pathways_partial: pathway_progress.iter().filter(|p| !p.complete).count() as u64,
+        postings_visited: e.postings_visited,
+        role_blocks: e.role_blocks,
+        role_blocks_opened: e.role_blocks_opened,
+        role_pairs_scored: e.role_pairs_scored,
+        roles: roles.len() as u64,
+        shortlist_rows: scores.by_role.iter().map(|v| v.len() as u64).sum(),
+        thin_roles: thin_roles.iter().filter(|t| **t).count() as u64,
+    };
+    Ok(Scored { profiles, pathways, pathway_progress, params, neighbours, scores, catalog, thin_roles, stats })
+}
