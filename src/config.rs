@@ -384,24 +384,39 @@ impl Config {
         Ok(config)
     }
 
+    /// Makes every path absolute and canonical (symlinks and `..` resolved where the path
+    /// exists), relative ones against the current folder: a run's outputs then name its inputs
+    /// the same way whatever folder it was started from.
+    pub fn make_paths_absolute(&mut self) {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        self.each_path(|p| {
+            let joined = if p.is_relative() { cwd.join(&*p) } else { p.clone() };
+            *p = std::fs::canonicalize(&joined).unwrap_or(joined);
+        });
+    }
+
     /// Makes every relative path absolute-or-relative-to-`base`.
     fn resolve_paths(&mut self, base: &Path) {
-        let fix = |p: &mut PathBuf| {
+        self.each_path(|p| {
             if p.is_relative() {
                 *p = base.join(&*p);
             }
-        };
+        });
+    }
+
+    /// Calls `fix` on every path of the configuration.
+    fn each_path(&mut self, mut fix: impl FnMut(&mut PathBuf)) {
         if let Some(p) = self.inputs.roster.as_mut() {
             fix(p)
         }
         if let Some(p) = self.inputs.claims.as_mut() {
             fix(p)
         }
-        self.inputs.badges.iter_mut().for_each(fix);
-        self.inputs.postings.iter_mut().for_each(fix);
+        self.inputs.badges.iter_mut().for_each(&mut fix);
+        self.inputs.postings.iter_mut().for_each(&mut fix);
         fix(&mut self.taxonomy.esco_dir);
-        self.taxonomy.custom.iter_mut().for_each(fix);
-        self.taxonomy.aliases.iter_mut().for_each(fix);
+        self.taxonomy.custom.iter_mut().for_each(&mut fix);
+        self.taxonomy.aliases.iter_mut().for_each(&mut fix);
         if let Some(p) = self.taxonomy.onet_dir.as_mut() {
             fix(p)
         }

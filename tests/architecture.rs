@@ -181,6 +181,9 @@ fn without_inline_tests(code: &str) -> &str {
     code
 }
 
+/// A path named by a `use` statement, with the local name it binds.
+type UsePath = (Vec<String>, String);
+
 /// Expands a use tree (`a::{b, c::{d as e}}`) into full paths with their local names.
 fn expand_tree(prefix: &[String], tree: &str, out: &mut Vec<(Vec<String>, String)>) {
     let tree = tree.trim();
@@ -242,7 +245,7 @@ fn absolute(module: &[String], path: &[String]) -> Option<Vec<String>> {
 }
 
 /// The `use` statements of a file: (is a `pub` re-export, expanded paths).
-fn use_statements(code: &str) -> Vec<(bool, Vec<(Vec<String>, String)>)> {
+fn use_statements(code: &str) -> Vec<(bool, Vec<UsePath>)> {
     let mut out = Vec::new();
     let mut rest = code;
     while let Some(pos) = rest.find("use ") {

@@ -164,18 +164,36 @@ fn csv_bom_flag_starts_every_csv_output_with_a_byte_order_mark() {
 }
 
 #[test]
-fn data_files_are_byte_identical_whatever_folder_the_run_starts_from() {
+fn data_files_rejects_and_manifest_inputs_are_identical_whatever_folder_the_run_starts_from() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
-    let first = gen_and_run(d, "here", &[]);
-    let out = d.join("out").display().to_string();
-    let o = skillmatch(&["run", "--config", "run.toml", "--out", &out, "--run-id", "there", "--quiet"], &d.join("g"));
+    let args = ["gen", "--candidates", "40", "--roles", "8", "--seed", "3", "--layout", "bundles", "--out", "g"];
+    let o = skillmatch(&args, d);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
-    let second = d.join("out/there");
-    for name in ["verification.csv", "matches.parquet", "profiles.parquet", "roles.parquet", "pathways.csv"] {
+    // One unreadable badge file, so that rejects.jsonl has a path to compare.
+    std::fs::write(d.join("g/badges/broken.json"), "{").expect("write");
+    let out = d.join("out").display().to_string();
+    let runs = [(d.to_path_buf(), "g/run.toml", "here"), (d.join("g"), "run.toml", "there")];
+    for (cwd, config, id) in &runs {
+        let o = skillmatch(&["run", "--config", config, "--out", &out, "--run-id", id, "--quiet"], cwd);
+        assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    }
+    let (first, second) = (d.join("out/here"), d.join("out/there"));
+    let names =
+        ["verification.csv", "matches.parquet", "profiles.parquet", "roles.parquet", "pathways.csv", "rejects.jsonl"];
+    for name in names {
         let (a, b) =
             (std::fs::read(first.join(name)).expect("first"), std::fs::read(second.join(name)).expect("second"));
         assert!(a == b, "{name} differs between runs started from {} and {}", d.display(), d.join("g").display());
+    }
+    let rejects = std::fs::read_to_string(first.join("rejects.jsonl")).expect("rejects");
+    assert!(rejects.contains("broken.json"), "the broken file is rejected: {rejects}");
+    let manifest = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).expect("manifest")).expect("json")
+    };
+    let (a, b) = (manifest(&first), manifest(&second));
+    for key in ["inputs", "ingest", "config", "posting_files", "outputs"] {
+        assert_eq!(a[key], b[key], "manifest {key} differs between starting folders");
     }
 }
 

@@ -2,6 +2,7 @@
 //! thread) serving an OB 2.0 issuer (profile, P-256 key, BadgeClass, revocation list, hosted
 //! assertions), a status list secured as a VC-JWT, and failing URLs: slow, huge, redirecting to
 //! another host, 404 and 410. Then the verifier runs offline against the snapshot.
+#![allow(clippy::unwrap_used)] // fixture builders outside #[test] functions unwrap known-good inputs
 
 mod trust_common;
 

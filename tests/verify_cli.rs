@@ -1,5 +1,6 @@
 //! `skillmatch verify --trust`: the example trust folder verifies the DCC fixtures; a missing or
 //! invalid trust folder is a usage error (exit 2).
+#![allow(clippy::unwrap_used)] // fixture builders outside #[test] functions unwrap known-good inputs
 
 use std::path::Path;
 use std::process::Command;

@@ -5,6 +5,7 @@
 //! The fixtures carry no recipient the roster could match, so the outcome compared is the status
 //! of every check except `recipient` (that check fails for all of them: `malformed` for those that
 //! name no recipient at all, `recipient_mismatch` for the others).
+#![allow(clippy::unwrap_used)] // fixture builders outside #[test] functions unwrap known-good inputs
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! crates) and real signatures: Data Integrity eddsa-rdfc-2022 over skillmatch's own
 //! canonicalization, VC-JWT (EdDSA, ES256, RS256) and OB 2.0 signed assertions (RS256, ES256).
 //! Each valid credential verifies; each tampered copy gets the right status.
+#![allow(clippy::unwrap_used)] // fixture builders outside #[test] functions unwrap known-good inputs
 
 use std::path::Path;
 use std::sync::OnceLock;

@@ -1,6 +1,7 @@
 //! The 1EdTech eddsa-rdfc-2022 test vectors (Open Badges 3.0 and CLR 2.0): canonical N-Quads,
 //! hashes, data to sign and signature reproduced exactly, and the signed credentials verified
 //! end to end against a trust store that pins the (test) issuer's key.
+#![allow(clippy::unwrap_used)] // fixture builders outside #[test] functions unwrap known-good inputs
 
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,7 @@
 //! the test (Ed25519 / P-256 from the crypto crates): status lists secured as VC-JWT (valid,
 //! revoked, suspended, expired, tampered, signed by a key the issuer does not list), OB 3.0
 //! baked PNG / SVG, a credential without a recipient, and stray files in the trust folder.
+#![allow(clippy::unwrap_used)] // fixture builders outside #[test] functions unwrap known-good inputs
 
 mod trust_common;
 

@@ -124,8 +124,12 @@ pub struct RunSummary {
     pub manifest: Manifest,
 }
 
-/// Runs the whole job inside a thread pool of the requested size.
+/// Runs the whole job inside a thread pool of the requested size. Input paths are made
+/// absolute first, so that rejects and the manifest name them the same way from any folder.
 pub fn run(req: &RunRequest) -> Result<RunSummary, PipelineError> {
+    let mut req = req.clone();
+    req.config.make_paths_absolute();
+    let req = &req;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(req.threads)
         .build()

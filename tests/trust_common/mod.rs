@@ -2,6 +2,7 @@
 //! crypto crates, real JOSE signatures, status lists, OB 3.0 / OB 2.0 documents and a pinned
 //! trust folder for one `did:web` issuer. Nothing here edits a signature by hand except the
 //! deliberately tampered copies, which must fail.
+#![allow(clippy::unwrap_used)] // fixture builders outside #[test] functions unwrap known-good inputs
 #![allow(dead_code)]
 
 use std::path::Path;
