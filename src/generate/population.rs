@@ -327,6 +327,115 @@ fn check_share(name: &str, v: f64) -> Result<(), GenError> {
     }
 }
 
+/// Checks the options' counts and shares; returns the fault shares the run will plant.
+fn validate(opts: &GenOptions) -> Result<FaultShares, GenError> {
+    if opts.candidates == 0 || opts.roles == 0 {
+        return Err(GenError::Invalid("--candidates and --roles must be at least 1".into()));
+    }
+    if !(opts.zipf.is_finite() && opts.zipf >= 0.0) {
+        return Err(GenError::Invalid(format!("--zipf {} must be a non-negative number", opts.zipf)));
+    }
+    for (name, v) in [
+        ("--expired", opts.expired),
+        ("--revoked", opts.revoked),
+        ("--misaddressed", opts.misaddressed),
+        ("--pending", opts.pending),
+    ] {
+        check_share(name, v)?;
+    }
+    let f = &opts.formats;
+    if ![f.ob2_hosted, f.credly, f.ob3].iter().all(|w| w.is_finite() && *w >= 0.0)
+        || f.ob2_hosted + f.credly + f.ob3 <= 0.0
+    {
+        return Err(GenError::Invalid(format!(
+            "--formats {},{},{}: weights must be non-negative with a positive sum",
+            f.ob2_hosted, f.credly, f.ob3
+        )));
+    }
+    let faults = if opts.noise {
+        FaultShares {
+            expired: opts.expired,
+            revoked: opts.revoked,
+            misaddressed: opts.misaddressed,
+            pending: opts.pending,
+        }
+    } else {
+        FaultShares { expired: 0.0, revoked: 0.0, misaddressed: 0.0, pending: 0.0 }
+    };
+    if faults.expired + faults.revoked + faults.misaddressed + faults.pending > 1.0 {
+        return Err(GenError::Invalid("the fault shares (expired, revoked, misaddressed, pending) sum above 1".into()));
+    }
+    if faults.revoked > 0.0 && f.ob2_hosted + f.credly <= 0.0 {
+        return Err(GenError::Invalid("revoked badges need OB 2.0 or Credly badges (--formats)".into()));
+    }
+    if faults.pending > 0.0 && f.credly <= 0.0 {
+        return Err(GenError::Invalid("pending badges need Credly badges (--formats)".into()));
+    }
+    check_share("--adjacent", opts.adjacent)?;
+    check_share("--text-only", opts.text_only)?;
+    Ok(faults)
+}
+
+/// Siblings: eligible occupations sharing an ISCO-08 unit group, in taxonomy order.
+fn siblings_of(taxonomy: &Taxonomy, ranked: &[usize]) -> HashMap<usize, Vec<usize>> {
+    let mut siblings: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_group: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+    let mut sorted = ranked.to_vec();
+    sorted.sort_unstable();
+    for &o in &sorted {
+        let g = taxonomy.occupations[o].isco_group.as_str();
+        if !g.is_empty() {
+            by_group.entry(g).or_default().push(o);
+        }
+    }
+    for members in by_group.values().filter(|m| m.len() > 1) {
+        for &o in members {
+            siblings.insert(o, members.iter().copied().filter(|&x| x != o).collect());
+        }
+    }
+    siblings
+}
+
+/// Plans every role: an occupation drawn by Zipf popularity (a sibling's, sometimes, in the
+/// realistic model), a city, and the skills the posting lists.
+fn plan_roles(
+    taxonomy: &Taxonomy,
+    opts: &GenOptions,
+    ranked: &[usize],
+    cumulative: &[f64],
+    total: f64,
+    siblings: &HashMap<usize, Vec<usize>>,
+) -> Vec<RolePlan> {
+    (0..opts.roles)
+        .map(|i| {
+            let mut rng = stream(opts.seed, 1, i as u64);
+            let u = rng.random::<f64>() * total;
+            let mut occupation = ranked[cumulative.partition_point(|&c| c <= u).min(ranked.len() - 1)];
+            let location = CITIES[rng.random_range(0..CITIES.len())];
+            let id = format!("role-{:05}", i + 1);
+            match opts.role_model {
+                RoleModel::Full => {
+                    let occ = &taxonomy.occupations[occupation];
+                    let mut preferred = occ.optional.clone();
+                    shuffle(&mut preferred, &mut rng);
+                    preferred.truncate(MAX_PREFERRED);
+                    preferred.sort_unstable();
+                    RolePlan { id, occupation, location, required: occ.essential.clone(), preferred }
+                }
+                RoleModel::Realistic => {
+                    if let Some(sib) = siblings.get(&occupation)
+                        && rng.random_bool(SIBLING_SHARE)
+                    {
+                        occupation = sib[rng.random_range(0..sib.len())];
+                    }
+                    let (required, preferred) = realistic_skills(&taxonomy.occupations[occupation], &mut rng);
+                    RolePlan { id, occupation, location, required, preferred }
+                }
+            }
+        })
+        .collect()
+}
+
 impl Population {
     /// Plans the roles (and pathways) of `opts` over `taxonomy`.
     ///
@@ -336,52 +445,7 @@ impl Population {
     /// weight is 0 (revoked: OB 2.0 or Credly; pending: Credly), or no occupation has
     /// [`MIN_ESSENTIAL`] essential skills.
     pub fn new(taxonomy: &Taxonomy, opts: &GenOptions) -> Result<Population, GenError> {
-        if opts.candidates == 0 || opts.roles == 0 {
-            return Err(GenError::Invalid("--candidates and --roles must be at least 1".into()));
-        }
-        if !(opts.zipf.is_finite() && opts.zipf >= 0.0) {
-            return Err(GenError::Invalid(format!("--zipf {} must be a non-negative number", opts.zipf)));
-        }
-        for (name, v) in [
-            ("--expired", opts.expired),
-            ("--revoked", opts.revoked),
-            ("--misaddressed", opts.misaddressed),
-            ("--pending", opts.pending),
-        ] {
-            check_share(name, v)?;
-        }
-        let f = &opts.formats;
-        if ![f.ob2_hosted, f.credly, f.ob3].iter().all(|w| w.is_finite() && *w >= 0.0)
-            || f.ob2_hosted + f.credly + f.ob3 <= 0.0
-        {
-            return Err(GenError::Invalid(format!(
-                "--formats {},{},{}: weights must be non-negative with a positive sum",
-                f.ob2_hosted, f.credly, f.ob3
-            )));
-        }
-        let faults = if opts.noise {
-            FaultShares {
-                expired: opts.expired,
-                revoked: opts.revoked,
-                misaddressed: opts.misaddressed,
-                pending: opts.pending,
-            }
-        } else {
-            FaultShares { expired: 0.0, revoked: 0.0, misaddressed: 0.0, pending: 0.0 }
-        };
-        if faults.expired + faults.revoked + faults.misaddressed + faults.pending > 1.0 {
-            return Err(GenError::Invalid(
-                "the fault shares (expired, revoked, misaddressed, pending) sum above 1".into(),
-            ));
-        }
-        if faults.revoked > 0.0 && f.ob2_hosted + f.credly <= 0.0 {
-            return Err(GenError::Invalid("revoked badges need OB 2.0 or Credly badges (--formats)".into()));
-        }
-        if faults.pending > 0.0 && f.credly <= 0.0 {
-            return Err(GenError::Invalid("pending badges need Credly badges (--formats)".into()));
-        }
-        check_share("--adjacent", opts.adjacent)?;
-        check_share("--text-only", opts.text_only)?;
+        let faults = validate(opts)?;
         let eligible = |o: &crate::taxonomy::Occupation| match opts.role_model {
             RoleModel::Full => o.essential.len() >= MIN_ESSENTIAL,
             RoleModel::Realistic => {
@@ -409,52 +473,9 @@ impl Population {
             total += (r as f64).powf(-opts.zipf);
             cumulative.push(total);
         }
-        // Siblings: eligible occupations sharing an ISCO-08 unit group, in taxonomy order.
-        let mut siblings: HashMap<usize, Vec<usize>> = HashMap::new();
-        if opts.role_model == RoleModel::Realistic {
-            let mut by_group: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
-            let mut sorted = ranked.clone();
-            sorted.sort_unstable();
-            for &o in &sorted {
-                let g = taxonomy.occupations[o].isco_group.as_str();
-                if !g.is_empty() {
-                    by_group.entry(g).or_default().push(o);
-                }
-            }
-            for members in by_group.values().filter(|m| m.len() > 1) {
-                for &o in members {
-                    siblings.insert(o, members.iter().copied().filter(|&x| x != o).collect());
-                }
-            }
-        }
-        let roles: Vec<RolePlan> = (0..opts.roles)
-            .map(|i| {
-                let mut rng = stream(opts.seed, 1, i as u64);
-                let u = rng.random::<f64>() * total;
-                let mut occupation = ranked[cumulative.partition_point(|&c| c <= u).min(ranked.len() - 1)];
-                let location = CITIES[rng.random_range(0..CITIES.len())];
-                let id = format!("role-{:05}", i + 1);
-                match opts.role_model {
-                    RoleModel::Full => {
-                        let occ = &taxonomy.occupations[occupation];
-                        let mut preferred = occ.optional.clone();
-                        shuffle(&mut preferred, &mut rng);
-                        preferred.truncate(MAX_PREFERRED);
-                        preferred.sort_unstable();
-                        RolePlan { id, occupation, location, required: occ.essential.clone(), preferred }
-                    }
-                    RoleModel::Realistic => {
-                        if let Some(sib) = siblings.get(&occupation)
-                            && rng.random_bool(SIBLING_SHARE)
-                        {
-                            occupation = sib[rng.random_range(0..sib.len())];
-                        }
-                        let (required, preferred) = realistic_skills(&taxonomy.occupations[occupation], &mut rng);
-                        RolePlan { id, occupation, location, required, preferred }
-                    }
-                }
-            })
-            .collect();
+        let siblings =
+            if opts.role_model == RoleModel::Realistic { siblings_of(taxonomy, &ranked) } else { HashMap::new() };
+        let roles = plan_roles(taxonomy, opts, &ranked, &cumulative, total, &siblings);
 
         let mut population = Population {
             seed: opts.seed,

@@ -41,22 +41,10 @@ fn html_list(items: &[String]) -> String {
     format!("<ul>{lis}</ul>")
 }
 
-fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) -> Drafted {
-    let mut rng = stream(opts.seed, 3, index as u64);
-    let occ: &Occupation = &taxonomy.occupations[role.occupation];
-    let title = if !occ.alt_labels.is_empty() && rng.random_bool(0.4) {
-        occ.alt_labels[rng.random_range(0..occ.alt_labels.len())].clone()
-    } else {
-        occ.label.clone()
-    };
-    let employer = EMPLOYERS[rng.random_range(0..EMPLOYERS.len())];
-    let location = role.location;
-    let posted = opts.as_of - Duration::days(rng.random_range(1..60));
-    let valid = posted + Duration::days(60);
-    let label = |s: &u32| taxonomy.skill(*s).label.clone();
-    let required: Vec<String> = role.required.iter().map(label).collect();
-    let preferred: Vec<String> = role.preferred.iter().map(label).collect();
-    let style = match opts.role_model {
+/// How a posting presents its skills: drawn per posting, with `--text-only` of realistic
+/// postings holding only prose.
+fn pick_style(opts: &GenOptions, rng: &mut rand_chacha::ChaCha8Rng) -> Style {
+    match opts.role_model {
         RoleModel::Full => match rng.random_range(0..10) {
             0..=4 => Style::DefinedTerms,
             5..=7 => Style::Labels,
@@ -72,12 +60,25 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
                 Style::Labels
             }
         }
-    };
-    let body = if opts.role_model == RoleModel::Realistic && style == Style::TextOnly {
+    }
+}
+
+/// The part of the description that names skills: a prose sentence for text-only postings,
+/// else the lists under their headings.
+fn body_html(
+    taxonomy: &Taxonomy,
+    role: &RolePlan,
+    style: Style,
+    required: &[String],
+    preferred: &[String],
+    opts: &GenOptions,
+    rng: &mut rand_chacha::ChaCha8Rng,
+) -> String {
+    if opts.role_model == RoleModel::Realistic && style == Style::TextOnly {
         // A title and prose: at most three of the role's skills, as a writer would phrase them
         // (an alternative label when ESCO has one, lower case), never the list of labels.
         let mut picks: Vec<u32> = role.required.iter().chain(&role.preferred).copied().collect();
-        super::shuffle(&mut picks, &mut rng);
+        super::shuffle(&mut picks, rng);
         picks.truncate(rng.random_range(0..=3));
         let phrases: Vec<String> = picks
             .iter()
@@ -98,20 +99,18 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
     } else {
         format!(
             "<h3>What you will need</h3>{}{}",
-            html_list(&required),
+            html_list(required),
             if preferred.is_empty() {
                 String::new()
             } else {
                 format!("<h3>Nice to have</h3>{}", html_list(&preferred))
             }
         )
-    };
-    let html = format!(
-        "<p>{employer} is hiring a <b>{}</b> in {location}.</p><p>{}</p>{body}\
-         <p>We are an equal opportunity employer and value diversity. Competitive salary and benefits.</p>",
-        crate::util::html_escape(&title),
-        crate::util::html_escape(&occ.description),
-    );
+    }
+}
+
+/// The posting's `skills` array in its style (none for text-only postings).
+fn skills_json(taxonomy: &Taxonomy, role: &RolePlan, style: Style, required: &[String]) -> Option<Value> {
     let term = |s: &u32, preferred: bool| {
         let sk = taxonomy.skill(*s);
         let mut t =
@@ -121,6 +120,51 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
         }
         t
     };
+    match style {
+        Style::DefinedTerms => {
+            let skills: Vec<Value> = role
+                .required
+                .iter()
+                .map(|s| term(s, false))
+                .chain(role.preferred.iter().map(|s| term(s, true)))
+                .collect();
+            Some(Value::Array(skills))
+        }
+        Style::Labels => {
+            let skills: Vec<Value> = required
+                .iter()
+                .map(|l| Value::String(l.clone()))
+                .chain(role.preferred.iter().map(|s| term(s, true)))
+                .collect();
+            Some(Value::Array(skills))
+        }
+        Style::TextOnly => None,
+    }
+}
+
+fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) -> Drafted {
+    let mut rng = stream(opts.seed, 3, index as u64);
+    let occ: &Occupation = &taxonomy.occupations[role.occupation];
+    let title = if !occ.alt_labels.is_empty() && rng.random_bool(0.4) {
+        occ.alt_labels[rng.random_range(0..occ.alt_labels.len())].clone()
+    } else {
+        occ.label.clone()
+    };
+    let employer = EMPLOYERS[rng.random_range(0..EMPLOYERS.len())];
+    let location = role.location;
+    let posted = opts.as_of - Duration::days(rng.random_range(1..60));
+    let valid = posted + Duration::days(60);
+    let label = |s: &u32| taxonomy.skill(*s).label.clone();
+    let required: Vec<String> = role.required.iter().map(label).collect();
+    let preferred: Vec<String> = role.preferred.iter().map(label).collect();
+    let style = pick_style(opts, &mut rng);
+    let body = body_html(taxonomy, role, style, &required, &preferred, opts, &mut rng);
+    let html = format!(
+        "<p>{employer} is hiring a <b>{}</b> in {location}.</p><p>{}</p>{body}\
+         <p>We are an equal opportunity employer and value diversity. Competitive salary and benefits.</p>",
+        crate::util::html_escape(&title),
+        crate::util::html_escape(&occ.description),
+    );
     let mut json = json!({
         "@context": "https://schema.org/",
         "@type": "JobPosting",
@@ -133,25 +177,8 @@ fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) 
         "description": html,
         "occupationalCategory": occ.uri,
     });
-    match style {
-        Style::DefinedTerms => {
-            let skills: Vec<Value> = role
-                .required
-                .iter()
-                .map(|s| term(s, false))
-                .chain(role.preferred.iter().map(|s| term(s, true)))
-                .collect();
-            json["skills"] = Value::Array(skills);
-        }
-        Style::Labels => {
-            let skills: Vec<Value> = required
-                .iter()
-                .map(|l| Value::String(l.clone()))
-                .chain(role.preferred.iter().map(|s| term(s, true)))
-                .collect();
-            json["skills"] = Value::Array(skills);
-        }
-        Style::TextOnly => {}
+    if let Some(skills) = skills_json(taxonomy, role, style, &required) {
+        json["skills"] = skills;
     }
     let (required, preferred) = if opts.role_model == RoleModel::Realistic && style == Style::TextOnly {
         (Vec::new(), Vec::new())
