@@ -1,17 +1,38 @@
 //! skillmatch: a nightly batch job for skills-based hiring.
 //!
-//! Data flows one way through the stages, each a module with a typed output:
+//! The map of the crate. Data flows one way through the stages, each a module with a typed
+//! output that the next consumes; no stage imports a later one, and no two files import each
+//! other (`cargo test --test architecture` checks it):
 //!
-//! `ingest` → `verify` → `taxonomy`/`extract` (normalize) → `score` → `report`,
-//! orchestrated by `pipeline`, configured by `config`, driven by the binary's `cli`.
+//! `ingest` → `verify` → `normalize` (over `taxonomy` and `extract`) → `score` → `report`,
+//! wired by `pipeline`, configured by `config`, driven by the binary's `cli` (one file per
+//! subcommand in `src/cli/`).
 //!
-//! * [`ingest`] reads rosters, badge exports and postings into typed records and keeps
-//!   every unreadable file or record as a [`ingest::Reject`].
-//! * [`verify`] gives every credential a [`verify::Status`] and the list of checks behind it.
-//! * [`taxonomy`] loads ESCO and maps raw skill strings to taxonomy entries.
-//! * [`extract`] finds taxonomy skills in free posting text.
-//! * [`trust_pull`] fetches the documents verification needs into a trust folder (the only
+//! The stages, in data-flow order:
+//! * [`ingest`] — rosters, badge exports and postings in the formats people have → typed
+//!   records ([`ingest::IngestOutput`]); every unreadable file or record a [`ingest::Reject`].
+//! * [`verify`] — every credential → a [`verify::Status`] and the checks behind it, offline,
+//!   against a pinned [`verify::TrustStore`].
+//! * [`taxonomy`] — ESCO, custom taxonomies, aliases and O*NET loaded into one taxonomy;
+//!   skill strings and job titles mapped to it.
+//! * [`extract`] — taxonomy skills found in free posting text.
+//! * [`normalize`] — verified credentials' skills and postings mapped to the taxonomy:
+//!   roles with their requirements, the crosswalk of every skill string.
+//! * [`score`] — evidence policy (status, issuer tier, recency, pathways), the exact top-K
+//!   engine over candidates × roles, explanations and next-credential covers.
+//! * [`report`] — the run folder's writers (Parquet, CSV, JSON Lines, the manifest) and its
+//!   schema ([`report::schema`]), written to a staging folder and renamed into place.
+//!
+//! Around them:
+//! * [`pipeline`] — runs the stages in order inside a thread pool, with guards, progress and
+//!   clean stops on signals; holds no policy of its own.
+//! * [`config`] — the TOML configuration, each stage's section validated.
+//! * [`query`] — answers recruiter questions (`shortlist`, `explain`) from a finished run folder.
+//! * [`eval`] — quality measurements on labelled sets and on `gen` runs (`skillmatch eval`).
+//! * [`generate`] — synthetic test data at any scale, with known true roles (`skillmatch gen`).
+//! * [`trust_pull`] — fetches the documents verification needs into a trust folder (the only
 //!   code that uses the network, and only when asked: `skillmatch trust pull`).
+//! * [`util`] — small leaf helpers shared by all: hashing, CSV/HTML/terminal escaping, rounding.
 
 pub mod config;
 pub mod eval;
