@@ -25,5 +25,7 @@ python3 - "$work/reports/bench/manifest.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
 print("stage timings (ms):", m["run"]["timings_ms"])
+for stage, c in m["run"].get("profile", {}).items():
+    print(f"  {stage}: wall {c['wall_ms']} ms, cpu {c['cpu_ms']} ms, peak RSS +{c['peak_rss_growth_kib']} KiB")
 print("score:", m["stages"]["score"])
 PY

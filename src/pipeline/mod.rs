@@ -6,14 +6,15 @@
 pub mod cancel;
 pub mod guards;
 pub mod preflight;
+pub mod profile;
 pub mod progress;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use chrono::NaiveDate;
 
+use profile::Meter;
 pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
@@ -137,14 +138,19 @@ pub fn run(req: &RunRequest) -> Result<RunSummary, PipelineError> {
     pool.install(|| run_in_pool(req, pool.current_num_threads()))
 }
 
-/// Wall time of each stage and report writer, in milliseconds (the manifest's `run` block).
+/// Wall time of each stage and report writer in milliseconds, and each stage's cost (the
+/// manifest's `run` block).
 #[derive(Default)]
-struct Timings(BTreeMap<String, u64>);
+struct Timings {
+    wall_ms: BTreeMap<String, u64>,
+    profile: crate::report::manifest::Profile,
+}
 
 impl Timings {
-    fn time(&mut self, stage: &str, start: Instant) -> std::time::Duration {
-        let d = start.elapsed();
-        self.0.insert(stage.to_string(), d.as_millis() as u64);
+    fn time(&mut self, stage: &str, meter: &Meter) -> std::time::Duration {
+        let d = meter.started().elapsed();
+        self.wall_ms.insert(stage.to_string(), d.as_millis() as u64);
+        self.profile.insert(stage.to_string(), meter.stop());
         d
     }
 }
@@ -175,11 +181,11 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
 
     cancel::stage("verify")?;
     progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
-    let t = Instant::now();
+    let t = Meter::start();
     let creds = std::mem::take(&mut ingested.credentials);
     let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify, &trust);
     let verify_stats = VerifyStats::of(&verified);
-    let d = timings.time("verify", t);
+    let d = timings.time("verify", &t);
     progress.finish("verify", d, &format!("{} of {} verified", verify_stats.count(Status::Verified), verified.len()));
 
     cancel::stage("normalize")?;
@@ -189,7 +195,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     cancel::stage("score")?;
     let roster = &ingested.roster;
     progress.start("score", &format!("{} candidates x {} roles", roster.candidates.len(), normalized.roles.len()));
-    let t = Instant::now();
+    let t = Meter::start();
     crate::score::stage::weigh(&mut normalized.roles, cfg);
     let input = ScoreInput {
         config: cfg,
@@ -201,12 +207,12 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         trust: &trust,
     };
     let scored = crate::score::stage::run(input, &normalized.roles)?;
-    let d = timings.time("score", t);
+    let d = timings.time("score", &t);
     progress.finish("score", d, &format!("{} pairs scored", scored.scores.pairs_scored));
 
     cancel::stage("report")?;
     progress.start("report", "writing the run folder");
-    let t = Instant::now();
+    let t = Meter::start();
     let input = ReportInput {
         taxonomy: &taxonomy,
         credentials: &verified,
@@ -227,8 +233,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         posting_inputs: &cfg.inputs.postings,
     };
     let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
-    timings.0.extend(writer_ms);
-    timings.time("report", t);
+    timings.wall_ms.extend(writer_ms);
+    timings.time("report", &t);
     let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
     let manifest = build_manifest(req, &ingested, &taxonomy, outputs, stages, timings, threads, &run_id, started);
     crate::report::manifest::write(staging.dir(), &manifest)?;
@@ -237,7 +243,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         Ok(()) => PipelineError::Staging { root: req.out_root.display().to_string(), source },
     })?;
     let _ = cancel::stage("done");
-    progress.finish("report", t.elapsed(), &run_dir.display().to_string());
+    progress.finish("report", t.started().elapsed(), &run_dir.display().to_string());
     progress.close();
     Ok(RunSummary { run_dir, manifest })
 }
@@ -258,14 +264,14 @@ fn ingest_stage(
         credly_csv: cfg.inputs.credly_csv.clone(),
     };
     progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
-    let t = Instant::now();
+    let t = Meter::start();
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
     guards::check(cfg, &ingested)?;
     let loaded = taxonomy?;
     record_side_inputs(cfg, trust, &loaded, &mut ingested);
     let LoadedTaxonomy { taxonomy, onet, .. } = loaded;
-    let d = timings.time("ingest+taxonomy", t);
+    let d = timings.time("ingest+taxonomy", &t);
     progress.finish(
         "ingest",
         d,
@@ -346,7 +352,7 @@ fn normalize_stage(
     timings: &mut Timings,
 ) -> crate::normalize::Normalized {
     progress.start("normalize", "mapping skills and extracting from posting text");
-    let t = Instant::now();
+    let t = Meter::start();
     // The title index (ESCO labels, and O*NET alternate titles through the crosswalk) is built
     // on the other core while the extractor's automaton is.
     let (extractor, titles) = rayon::join(
@@ -370,7 +376,7 @@ fn normalize_stage(
         },
     );
     let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count();
-    let d = timings.time("normalize", t);
+    let d = timings.time("normalize", &t);
     progress.finish(
         "normalize",
         d,
@@ -566,7 +572,8 @@ fn build_manifest(
             started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             threads,
-            timings_ms: timings.0,
+            timings_ms: timings.wall_ms,
+            profile: timings.profile,
             peak_rss_kib: crate::report::manifest::peak_rss_kib(),
         },
     }

@@ -73,6 +73,21 @@ pub struct TaxonomyFile {
     pub sha256: String,
 }
 
+/// One stage's cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageCost {
+    /// Wall time in milliseconds.
+    pub wall_ms: u64,
+    /// CPU time of all threads (user + system) in milliseconds; 0 when the OS does not say.
+    pub cpu_ms: u64,
+    /// Growth of the process's peak resident memory during the stage, in KiB (0 when the
+    /// stage stayed under an earlier peak or the OS does not say).
+    pub peak_rss_growth_kib: u64,
+}
+
+/// Costs by stage name, in the order of names.
+pub type Profile = BTreeMap<String, StageCost>;
+
 /// Volatile facts about this particular run.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -87,8 +102,10 @@ pub struct RunInfo {
     pub finished_at: String,
     /// Worker threads used.
     pub threads: usize,
-    /// Wall time per stage in milliseconds.
+    /// Wall time per stage and per report writer (`report:<file>`) in milliseconds.
     pub timings_ms: BTreeMap<String, u64>,
+    /// Per stage: wall time, CPU time of all threads and growth of the peak resident memory.
+    pub profile: Profile,
     /// Peak resident memory in KiB, when the OS reports it.
     pub peak_rss_kib: Option<u64>,
 }
