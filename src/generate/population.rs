@@ -389,7 +389,7 @@ impl Population {
             }
         };
         let mut ranked: Vec<usize> =
-            (0..taxonomy.occupations.len()).filter(|&i| eligible(&taxonomy.occupations[i])).collect();
+            (0..taxonomy.occupations().len()).filter(|&i| eligible(&taxonomy.occupations()[i])).collect();
         if ranked.is_empty() {
             return Err(GenError::Invalid(format!(
                 "the taxonomy has no occupation with at least {MIN_ESSENTIAL} essential skills"
@@ -397,10 +397,10 @@ impl Population {
         }
         shuffle(&mut ranked, &mut stream(opts.seed, 5, 0));
         let essential: HashMap<usize, Vec<SkillId>> =
-            ranked.iter().map(|&o| (o, taxonomy.occupations[o].essential.clone())).collect();
+            ranked.iter().map(|&o| (o, taxonomy.occupations()[o].essential.clone())).collect();
         let optional: HashMap<usize, Vec<SkillId>> =
-            ranked.iter().map(|&o| (o, taxonomy.occupations[o].optional.clone())).collect();
-        let slugs: Vec<String> = taxonomy.skills.iter().map(|s| slug(&s.label)).collect();
+            ranked.iter().map(|&o| (o, taxonomy.occupations()[o].optional.clone())).collect();
+        let slugs: Vec<String> = taxonomy.skills().iter().map(|s| slug(&s.label)).collect();
 
         // Zipf popularity over the ranked occupations.
         let mut cumulative = Vec::with_capacity(ranked.len());
@@ -416,7 +416,7 @@ impl Population {
             let mut sorted = ranked.clone();
             sorted.sort_unstable();
             for &o in &sorted {
-                let g = taxonomy.occupations[o].isco_group.as_str();
+                let g = taxonomy.occupations()[o].isco_group.as_str();
                 if !g.is_empty() {
                     by_group.entry(g).or_default().push(o);
                 }
@@ -436,7 +436,7 @@ impl Population {
                 let id = format!("role-{:05}", i + 1);
                 match opts.role_model {
                     RoleModel::Full => {
-                        let occ = &taxonomy.occupations[occupation];
+                        let occ = &taxonomy.occupations()[occupation];
                         let mut preferred = occ.optional.clone();
                         shuffle(&mut preferred, &mut rng);
                         preferred.truncate(MAX_PREFERRED);
@@ -449,7 +449,7 @@ impl Population {
                         {
                             occupation = sib[rng.random_range(0..sib.len())];
                         }
-                        let (required, preferred) = realistic_skills(&taxonomy.occupations[occupation], &mut rng);
+                        let (required, preferred) = realistic_skills(&taxonomy.occupations()[occupation], &mut rng);
                         RolePlan { id, occupation, location, required, preferred }
                     }
                 }
@@ -462,7 +462,7 @@ impl Population {
             candidates: opts.candidates,
             faults,
             formats: opts.formats,
-            all_skills: taxonomy.skills.len() as u32,
+            all_skills: taxonomy.skills().len() as u32,
             roles,
             pathways: Vec::new(),
             pathway_of: HashMap::new(),
@@ -485,7 +485,7 @@ impl Population {
 
     fn plan_pathway(&self, taxonomy: &Taxonomy, p: usize, occupation: usize) -> PathwayPlan {
         let mut rng = stream(self.seed, 6, p as u64);
-        let occ = &taxonomy.occupations[occupation];
+        let occ = &taxonomy.occupations()[occupation];
         let issuer = rng.random_range(0..ISSUERS.len());
         let domain = ISSUERS[issuer].1;
         let name = format!("{} Professional Certificate", title_case(&occ.label));

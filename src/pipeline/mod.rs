@@ -230,9 +230,9 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
             ingested.credentials.len(),
             ingested.postings.len(),
             ingested.rejects.len(),
-            taxonomy.skills.len(),
-            taxonomy.name,
-            taxonomy.version
+            taxonomy.skills().len(),
+            taxonomy.name(),
+            taxonomy.version()
         ),
     );
 
@@ -536,12 +536,12 @@ fn build_manifest(
         as_of: req.as_of.to_string(),
         config: serde_json::to_value(&config).unwrap_or(serde_json::Value::Null),
         taxonomy: TaxonomyInfo {
-            name: taxonomy.name.clone(),
-            version: taxonomy.version.clone(),
-            skills: taxonomy.skills.len() as u64,
-            occupations: taxonomy.occupations.len() as u64,
+            name: taxonomy.name().to_string(),
+            version: taxonomy.version().to_string(),
+            skills: taxonomy.skills().len() as u64,
+            occupations: taxonomy.occupations().len() as u64,
             files: taxonomy
-                .files
+                .files()
                 .iter()
                 .map(|(path, sha256)| TaxonomyFile { path: path.clone(), sha256: sha256.clone() })
                 .collect(),
