@@ -23,7 +23,7 @@ use crate::normalize::{NormalizeOptions, normalize};
 use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::{ReportError, ReportInput};
 use crate::score::{Catalog, Neighbours, ScoreOutput, ScoreParams, score_all_with};
-use crate::taxonomy::{Taxonomy, TaxonomyError};
+use crate::taxonomy::{Taxonomy, TaxonomyError, TaxonomyReject};
 use crate::verify::{Status, verify_all};
 
 /// Why a run failed. [`PipelineError::is_usage`] tells the CLI which exit code to use.
@@ -177,7 +177,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
     guards::check(cfg, &ingested)?;
-    let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files, custom_rejects, custom_counts } =
+    let LoadedTaxonomy { taxonomy, onet, rejects: taxonomy_rejects, alias_counts, alias_files, custom_counts } =
         taxonomy?;
     // O*NET's files are among the taxonomy's when its technologies were added; record them here
     // when only its titles are used, and the crosswalk file either way.
@@ -212,11 +212,9 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         }
     }
     if !cfg.taxonomy.custom.is_empty() {
-        ingested.rejects.extend(custom_rejects);
         ingested.counts.insert("taxonomy".into(), custom_counts);
     }
     if !cfg.taxonomy.aliases.is_empty() {
-        ingested.rejects.extend(alias_rejects);
         ingested.counts.insert("alias".into(), alias_counts);
         ingested.files.extend(alias_files);
     }
@@ -229,7 +227,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
             ingested.roster.candidates.len(),
             ingested.credentials.len(),
             ingested.postings.len(),
-            ingested.rejects.len(),
+            ingested.rejects.len() + taxonomy_rejects.len(),
             taxonomy.skills().len(),
             taxonomy.name(),
             taxonomy.version()
@@ -350,6 +348,10 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     // Stage 5: report, atomically.
     progress.start("report", "writing the run folder");
     let t = Instant::now();
+    // Ingest's rejects (and the trust folder's), then the taxonomy's own: custom files' rows,
+    // then alias files' rows.
+    let rejects: Vec<Reject> =
+        ingested.rejects.iter().cloned().chain(taxonomy_rejects.iter().map(taxonomy_reject)).collect();
     let input = ReportInput {
         taxonomy: &taxonomy,
         credentials: &verified,
@@ -360,7 +362,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         thin_roles: &thin_roles,
         params: &params,
         neighbours: &neighbours,
-        rejects: &ingested.rejects,
+        rejects: &rejects,
         catalog: &catalog,
         pathways: &pathways,
         pathway_progress: &pathway_progress,
@@ -403,11 +405,10 @@ struct LoadedTaxonomy {
     taxonomy: Taxonomy,
     /// O*NET (and the crosswalk, for job titles), when configured and found.
     onet: Option<OnetParts>,
-    alias_rejects: Vec<Reject>,
+    /// Rows of custom taxonomy files skipped, then alias rows naming no skill.
+    rejects: Vec<TaxonomyReject>,
     alias_counts: Counts,
     alias_files: Vec<InputFile>,
-    /// Rows of custom taxonomy files with a problem (kind `taxonomy`).
-    custom_rejects: Vec<Reject>,
     custom_counts: Counts,
 }
 
@@ -433,8 +434,8 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
         _ => None,
     };
     let loaded = Taxonomy::load(&tc.load_spec(onet.as_ref().filter(|_| tc.onet_technologies)))?;
+    let rejects = loaded.rejects();
 
-    let mut custom_rejects = Vec::new();
     let mut custom_counts = Counts::default();
     // Counts follow the loader's own ledger (`read == added + skipped`): a row added without its
     // parent is accepted (its problem is a warning on stderr), only skipped rows are rejects.
@@ -448,30 +449,15 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
                 continue;
             }
             custom_counts.rejected += 1;
-            custom_rejects.push(Reject {
-                kind: "taxonomy".into(),
-                path: shown.clone(),
-                position: format!("line {}", p.line),
-                reason: p.reason.clone(),
-            });
         }
     }
 
-    let mut rejects = Vec::new();
     let mut counts = Counts::default();
     let mut files = Vec::new();
     for (path, load) in &loaded.aliases {
         let shown = path.display().to_string();
         counts.accepted += load.added as u64;
         counts.rejected += load.unresolved.len() as u64;
-        for (line, target) in &load.unresolved {
-            rejects.push(Reject {
-                kind: "alias".into(),
-                path: shown.clone(),
-                position: format!("line {line}"),
-                reason: format!("alias target {target:?} is neither a taxonomy URI nor a label"),
-            });
-        }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         // The manifest pins every input by its hash: one that cannot be computed is an error,
         // never an empty string.
@@ -497,12 +483,16 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
     Ok(LoadedTaxonomy {
         taxonomy: loaded.taxonomy,
         onet,
-        alias_rejects: rejects,
+        rejects,
         alias_counts: counts,
         alias_files: files,
-        custom_rejects,
         custom_counts,
     })
+}
+
+/// A taxonomy reject as the rejects file lists it.
+fn taxonomy_reject(r: &TaxonomyReject) -> Reject {
+    Reject { kind: r.kind.as_str().into(), path: r.path.clone(), position: r.position(), reason: r.reason.clone() }
 }
 
 #[allow(clippy::too_many_arguments)]

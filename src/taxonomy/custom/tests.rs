@@ -396,3 +396,29 @@ fn labels_added_file_by_file_index_as_if_read_at_once() {
     assert_eq!(once.len(), stepwise.len());
     assert!(once == stepwise, "the step-by-step index differs from one built at once");
 }
+
+#[test]
+fn load_rejects_list_skipped_custom_rows_then_unresolved_aliases_in_file_and_line_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let aliases = dir.path().join("aliases.csv");
+    std::fs::write(&aliases, "alias,target\nbogus,no such skill\nMS Excel,43232110/microsoft-excel\nx,nothing\n")
+        .expect("write");
+    let custom = [fixture("unspsc-software.csv"), fixture("unspsc-software-problems.csv")];
+    let alias_files = [aliases.clone()];
+    let loaded =
+        Taxonomy::load(&LoadSpec { custom: &custom, aliases: &alias_files, ..LoadSpec::default() }).expect("loads");
+    let got: Vec<(TaxonomyRejectKind, String, String)> =
+        loaded.rejects().into_iter().map(|r| (r.kind, r.path.clone(), r.position())).collect();
+    let problems = custom[1].display().to_string();
+    let shown = aliases.display().to_string();
+    let want: Vec<(TaxonomyRejectKind, String, String)> = [2, 3, 4, 5, 6, 7]
+        .iter()
+        .map(|l| (TaxonomyRejectKind::Custom, problems.clone(), format!("line {l}")))
+        .chain([2, 4].iter().map(|l| (TaxonomyRejectKind::Alias, shown.clone(), format!("line {l}"))))
+        .collect();
+    assert_eq!(got, want);
+    // Rows added without their parent are taken: never rejects.
+    let skipped: usize = loaded.custom.iter().map(|(_, l)| l.problems.iter().filter(|p| p.skipped).count()).sum();
+    assert_eq!(skipped, 6);
+    assert_eq!((TaxonomyRejectKind::Custom.as_str(), TaxonomyRejectKind::Alias.as_str()), ("taxonomy", "alias"));
+}
