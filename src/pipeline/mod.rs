@@ -275,27 +275,22 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
             title_profile: cfg.taxonomy.title_profile,
         },
     );
-    crate::score::policy::weigh_roles(&mut normalized.roles, &cfg.score);
+    let mut roles: Vec<crate::score::Role> =
+        std::mem::take(&mut normalized.roles).into_iter().map(crate::score::Role::from).collect();
+    crate::score::policy::weigh_roles(&mut roles, &cfg.score);
     let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count() as u64;
     ledger.count("normalize", "distinct_raw_skills", normalized.crosswalk.len() as u64);
     ledger.count("normalize", "distinct_unmapped", unmapped);
     ledger.count("normalize", "extracted_mentions", normalized.extracted_mentions);
-    ledger.count("normalize", "roles", normalized.roles.len() as u64);
+    ledger.count("normalize", "roles", roles.len() as u64);
     ledger.count("normalize", "postings_merged", normalized.duplicates.len() as u64);
     ledger.count(
         "normalize",
         "roles_with_inferred_skills",
-        normalized
-            .roles
-            .iter()
-            .filter(|r| r.skills.iter().any(|s| s.origin == crate::score::SkillOrigin::Inferred))
-            .count() as u64,
+        roles.iter().filter(|r| r.skills.iter().any(|s| s.origin == crate::score::SkillOrigin::Inferred)).count()
+            as u64,
     );
-    ledger.count(
-        "normalize",
-        "roles_without_skills",
-        normalized.roles.iter().filter(|r| r.skills.is_empty()).count() as u64,
-    );
+    ledger.count("normalize", "roles_without_skills", roles.iter().filter(|r| r.skills.is_empty()).count() as u64);
     let d = ledger.time("normalize", t);
     progress.finish(
         "normalize",
@@ -305,8 +300,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
 
     cancel::stage("score")?;
     // Stage 4: score.
-    progress
-        .start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), normalized.roles.len()));
+    progress.start("score", &format!("{} candidates x {} roles", ingested.roster.candidates.len(), roles.len()));
     let t = Instant::now();
     let pathways = crate::score::policy::resolve_pathways(&cfg.pathways, &taxonomy)?;
     let (profiles, pathway_progress) = crate::score::policy::candidate_profiles(
@@ -322,15 +316,15 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
     let params = ScoreParams::from_config(&cfg.score);
     let neighbours = Neighbours::new(&taxonomy, &params);
-    let scores: ScoreOutput = score_all_with(&taxonomy, &neighbours, &profiles, &normalized.roles, &params);
+    let scores: ScoreOutput = score_all_with(&taxonomy, &neighbours, &profiles, &roles, &params);
     let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
-    let thin_roles: Vec<bool> = normalized.roles.iter().map(|r| crate::score::policy::is_thin(r, &cfg.score)).collect();
+    let thin_roles: Vec<bool> = roles.iter().map(|r| crate::score::policy::is_thin(r, &cfg.score)).collect();
     ledger.count("score", "thin_roles", thin_roles.iter().filter(|t| **t).count() as u64);
     ledger.count("score", "badge_classes", catalog.classes.len() as u64);
     ledger.count("score", "candidates", profiles.len() as u64);
     ledger.count("score", "candidates_with_skills", profiles.iter().filter(|p| !p.skills.is_empty()).count() as u64);
-    ledger.count("score", "roles", normalized.roles.len() as u64);
-    ledger.count("score", "pairs_total", profiles.len() as u64 * normalized.roles.len() as u64);
+    ledger.count("score", "roles", roles.len() as u64);
+    ledger.count("score", "pairs_total", profiles.len() as u64 * roles.len() as u64);
     ledger.count("score", "pairs_scored", scores.pairs_scored);
     ledger.count("score", "role_pairs_scored", scores.stats.role_pairs_scored);
     ledger.count("score", "candidate_pairs_scored", scores.stats.candidate_pairs_scored);
@@ -357,7 +351,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         credentials: &verified,
         normalized: &normalized,
         profiles: &profiles,
-        roles: &normalized.roles,
+        roles: &roles,
         scores: &scores,
         thin_roles: &thin_roles,
         params: &params,
