@@ -12,9 +12,9 @@ use std::time::Instant;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 use skillmatch::extract::Extractor;
-use skillmatch::taxonomy::Taxonomy;
 use skillmatch::taxonomy::onet::{Crosswalk, Onet};
 use skillmatch::taxonomy::titles::TitleIndex;
+use skillmatch::taxonomy::{Taxonomy, TaxonomyBuilder};
 
 /// A deterministic ~3,000-character posting mixing skill labels and filler.
 fn posting(t: &Taxonomy, seed: usize) -> String {
@@ -23,7 +23,7 @@ fn posting(t: &Taxonomy, seed: usize) -> String {
     let mut i = seed.wrapping_mul(2_654_435_761);
     while s.len() < 3000 {
         i = i.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        let skill = t.skill((i >> 33) as u32 % t.skills.len() as u32);
+        let skill = t.skill((i >> 33) as u32 % t.skills().len() as u32);
         s.push_str("You will ");
         s.push_str(&skill.label);
         s.push_str(" and know Python, SQL and C#. ");
@@ -36,7 +36,7 @@ fn posting(t: &Taxonomy, seed: usize) -> String {
 fn queries(t: &Taxonomy, n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
-            let l = &t.skill((i * 7919) as u32 % t.skills.len() as u32).label;
+            let l = &t.skill((i * 7919) as u32 % t.skills().len() as u32).label;
             match i % 4 {
                 0 => l.clone(),
                 1 => l.replacen('a', "e", 1),
@@ -52,7 +52,7 @@ fn queries(t: &Taxonomy, n: usize) -> Vec<String> {
 fn normalize_detail(t: &Taxonomy) {
     let per_kind =
         std::env::var("SKILLMATCH_BENCH_NORMALIZE").ok().and_then(|v| v.parse::<usize>().ok()).filter(|&n| n > 0);
-    let qs = queries(t, 4 * per_kind.unwrap_or(t.skills.len()));
+    let qs = queries(t, 4 * per_kind.unwrap_or(t.skills().len()));
     for (kind, name) in ["exact labels", "one-letter typos", "plurals", "reversed labels"].iter().enumerate() {
         let some: Vec<&String> = qs.iter().skip(kind).step_by(4).collect();
         let mut best = f64::MAX;
@@ -86,9 +86,10 @@ fn load_detail() {
             .unwrap_or_default()
     };
     let load = || {
-        let mut t = Taxonomy::load_esco(&root.join("esco-v1.2.0")).expect("ESCO loads");
+        let mut t = TaxonomyBuilder::esco(&root.join("esco-v1.2.0")).expect("ESCO loads");
         let onet = Onet::load(&root.join("onet-29.2")).expect("O*NET loads");
         t.add_onet_technologies(&onet);
+        let t = t.build();
         let mut c = Crosswalk::load(&root.join("crosswalk-nesta")).expect("crosswalk loads");
         c.resolve_codes(&onet);
         (t, onet, c)

@@ -14,7 +14,7 @@ use skillmatch::taxonomy::Taxonomy;
 
 fn world(tax: &Taxonomy, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<Role>) {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let pool: Vec<u32> = (0..2000).map(|_| rng.random_range(0..tax.skills.len() as u32)).collect();
+    let pool: Vec<u32> = (0..2000).map(|_| rng.random_range(0..tax.skills().len() as u32)).collect();
     let profiles = (0..n_c)
         .map(|i| {
             let mut skills: Vec<HeldSkill> = (0..rng.random_range(3..15))

@@ -68,7 +68,7 @@ fn realistic_roles_list_one_to_forty_skills_of_their_occupation_skewed_towards_a
     let mut sizes: Vec<usize> = Vec::new();
     let mut by_group: HashMap<&str, std::collections::HashSet<usize>> = HashMap::new();
     for r in p.roles() {
-        let occ = &taxonomy().occupations[r.occupation];
+        let occ = &taxonomy().occupations()[r.occupation];
         let n = r.required.len() + r.preferred.len();
         assert!((1..=40).contains(&n), "{}: {n} skills", r.id);
         assert!(!r.required.is_empty(), "{} requires nothing", r.id);
@@ -116,8 +116,8 @@ fn zipf_popularity_gives_popular_occupations_many_roles_in_a_seeded_rank_order()
     let mut per_occ: HashMap<usize, usize> = HashMap::new();
     for r in p.roles() {
         *per_occ.entry(r.occupation).or_default() += 1;
-        assert!(taxonomy().occupations[r.occupation].essential.len() >= 5);
-        assert_eq!(r.required, taxonomy().occupations[r.occupation].essential);
+        assert!(taxonomy().occupations()[r.occupation].essential.len() >= 5);
+        assert_eq!(r.required, taxonomy().occupations()[r.occupation].essential);
         assert!(r.preferred.len() <= 8);
     }
     let ranked = p.popularity();
@@ -198,7 +198,7 @@ fn pathways_belong_to_the_most_popular_occupations_and_enrolled_candidates_hold_
         assert_eq!(pw.occupation, p.popularity()[i]);
         assert_eq!(pw.components.len(), 3);
         assert!(!pw.skills.is_empty());
-        let essential = &taxonomy().occupations[pw.occupation].essential;
+        let essential = &taxonomy().occupations()[pw.occupation].essential;
         assert!(pw.components.iter().all(|c| essential.contains(&c.skill)));
     }
     let cands: Vec<_> = (0..3000).map(|i| p.candidate(i)).collect();

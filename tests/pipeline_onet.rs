@@ -92,7 +92,7 @@ fn a_title_known_only_as_an_onet_alternate_title_gets_its_occupation_skills() {
             demand.iter().filter(|r| r["roles_required"] == "1").map(|r| r["skill_uri"].clone()).collect();
         (run.manifest.stages.normalize.roles_with_inferred_skills, crosswalk_read, required)
     };
-    let planner = taxonomy().occupations.iter().find(|o| o.label == "financial planner").expect("financial planner");
+    let planner = taxonomy().occupations().iter().find(|o| o.label == "financial planner").expect("financial planner");
     let essential: std::collections::BTreeSet<String> =
         planner.essential.iter().map(|&s| taxonomy().skill(s).uri.clone()).collect();
     assert_eq!(inferred(true), (1, true, essential));

@@ -18,7 +18,7 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
     // frequent: random skills plus their taxonomy neighbours.
     let mut pool: Vec<u32> = Vec::new();
     while pool.len() < 300 {
-        let s = rng.random_range(0..tax.skills.len() as u32);
+        let s = rng.random_range(0..tax.skills().len() as u32);
         let sk = tax.skill(s);
         pool.push(s);
         pool.extend(sk.narrower.iter().chain(&sk.broader).chain(&sk.related).take(3));
@@ -254,10 +254,10 @@ fn scores_lie_in_unit_interval_and_full_evidence_scores_one() {
 fn group_credit_applies_to_a_sibling_skill_in_the_same_esco_group() {
     let tax = common::taxonomy();
     // Find two distinct skills sharing a group.
-    let (a, b) = (0..tax.skills.len() as u32)
+    let (a, b) = (0..tax.skills().len() as u32)
         .find_map(|a| {
             let ga = &tax.skill(a).groups;
-            let b = (a + 1..tax.skills.len() as u32).find(|&b| tax.skill(b).groups.iter().any(|g| ga.contains(g)))?;
+            let b = (a + 1..tax.skills().len() as u32).find(|&b| tax.skill(b).groups.iter().any(|g| ga.contains(g)))?;
             Some((a, b))
         })
         .expect("ESCO has sibling skills");
@@ -306,7 +306,7 @@ fn holding(skill: u32, weight: f64) -> CandidateProfile {
 /// better route (not a sibling in a group, not linked another way).
 fn pair_by(link: impl Fn(&skillmatch::taxonomy::Skill) -> &Vec<u32>) -> (u32, u32) {
     let tax = common::taxonomy();
-    (0..tax.skills.len() as u32)
+    (0..tax.skills().len() as u32)
         .find_map(|a| {
             let sa = tax.skill(a);
             link(sa)

@@ -86,7 +86,7 @@ fn adding_an_exactly_matching_verified_credential_never_lowers_any_score() {
     let (cfg, p) = default_params();
     let n = Neighbours::new(tax, &p);
     let mut rng = ChaCha8Rng::seed_from_u64(71);
-    let pool: Vec<u32> = (0..400).map(|_| rng.random_range(0..tax.skills.len() as u32)).collect();
+    let pool: Vec<u32> = (0..400).map(|_| rng.random_range(0..tax.skills().len() as u32)).collect();
     let mut roles: Vec<Role> = (0..60)
         .map(|i| {
             let k = rng.random_range(1..20);
@@ -129,7 +129,7 @@ fn a_role_reached_only_through_partial_credit_never_outranks_one_with_as_many_ex
         let mut exact_side = Vec::new();
         let mut partial_side = Vec::new();
         while exact_side.len() < k {
-            let s = rng.random_range(0..tax.skills.len() as u32);
+            let s = rng.random_range(0..tax.skills().len() as u32);
             let sk = tax.skill(s);
             let near = sk.narrower.iter().chain(&sk.broader).chain(&sk.related).copied().find(|t| *t != s);
             if let Some(t) = near
@@ -141,7 +141,7 @@ fn a_role_reached_only_through_partial_credit_never_outranks_one_with_as_many_ex
                 partial_side.push(t);
             }
         }
-        let filler: Vec<u32> = (0..extra).map(|_| rng.random_range(0..tax.skills.len() as u32)).collect();
+        let filler: Vec<u32> = (0..extra).map(|_| rng.random_range(0..tax.skills().len() as u32)).collect();
         let a: Vec<u32> = exact_side.iter().chain(&filler).copied().collect();
         let b: Vec<u32> = partial_side.iter().chain(&filler).copied().collect();
         let mut roles = vec![role("exact", &a), role("partial", &b)];

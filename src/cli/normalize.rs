@@ -64,7 +64,7 @@ fn row<'a>(t: &'a Taxonomy, input: &'a str) -> Row<'a> {
         uri: skill.map(|s| s.uri.as_str()),
         label: skill.map(|s| s.label.as_str()),
         taxonomy: {
-            let (name, version) = m.skill.map_or((t.name.as_str(), t.version.as_str()), |s| t.source_of(s));
+            let (name, version) = m.skill.map_or((t.name(), t.version()), |s| t.source_of(s));
             format!("{name}-v{version}")
         },
         method: m.method.as_str(),

@@ -210,7 +210,7 @@ pub(crate) fn id_matches(taxonomy: &Taxonomy, skill: SkillId, id: &str) -> bool 
     if s.uri.rsplit('/').next().is_some_and(|u| u.eq_ignore_ascii_case(id)) {
         return true;
     }
-    s.groups.iter().filter_map(|&g| taxonomy.groups.get(g as usize)).any(|g| {
+    s.groups.iter().filter_map(|&g| taxonomy.groups().get(g as usize)).any(|g| {
         !g.code.is_empty() && (g.code == id || g.code.strip_prefix(id).is_some_and(|rest| rest.starts_with('.')))
     })
 }

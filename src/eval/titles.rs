@@ -69,7 +69,7 @@ pub fn evaluate_titles(path: &Path, esco: &Taxonomy, index: &TitleIndex) -> Resu
             .ok_or_else(|| parse(format!("missing column `{name}`")))
     };
     let (ti, ui) = (col("text")?, col("esco_v1_2_0_occupation_uri")?);
-    let occ_by_uri: HashMap<&str, u32> = esco.occupations.iter().zip(0..).map(|(o, i)| (o.uri.as_str(), i)).collect();
+    let occ_by_uri: HashMap<&str, u32> = esco.occupations().iter().zip(0..).map(|(o, i)| (o.uri.as_str(), i)).collect();
     let mut r = TitleReport { file: shown.clone(), ..TitleReport::default() };
     let (mut exact_hits, mut inferred_hits) = (0, 0);
     for rec in reader.records() {
@@ -131,7 +131,7 @@ mod tests {
     fn scores_a_small_file() {
         let t = esco();
         let index = TitleIndex::build(t, None);
-        let ds = t.occupations.iter().find(|o| o.label == "data scientist").expect("data scientist");
+        let ds = t.occupations().iter().find(|o| o.label == "data scientist").expect("data scientist");
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("titles.csv");
         let body = format!(

@@ -292,7 +292,7 @@ pub fn generate(taxonomy: &Taxonomy, opts: &GenOptions) -> Result<GenSummary, Ge
             let w = w?;
             let plan = &w.plan;
             let role = &population.roles()[plan.role];
-            let uri = &taxonomy.occupations[role.occupation].uri;
+            let uri = &taxonomy.occupations()[role.occupation].uri;
             writeln!(roster, "{},{},{}", plan.id, plan.emails.join(";"), plan.location)
                 .map_err(io_err(&out.join("roster.csv")))?;
             writeln!(truth, "{},{},{}", plan.id, uri, role.id).map_err(io_err(&out.join("truth.csv")))?;

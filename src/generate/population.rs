@@ -383,7 +383,7 @@ fn siblings_of(taxonomy: &Taxonomy, ranked: &[usize]) -> HashMap<usize, Vec<usiz
     let mut sorted = ranked.to_vec();
     sorted.sort_unstable();
     for &o in &sorted {
-        let g = taxonomy.occupations[o].isco_group.as_str();
+        let g = taxonomy.occupations()[o].isco_group.as_str();
         if !g.is_empty() {
             by_group.entry(g).or_default().push(o);
         }
@@ -415,7 +415,7 @@ fn plan_roles(
             let id = format!("role-{:05}", i + 1);
             match opts.role_model {
                 RoleModel::Full => {
-                    let occ = &taxonomy.occupations[occupation];
+                    let occ = &taxonomy.occupations()[occupation];
                     let mut preferred = occ.optional.clone();
                     shuffle(&mut preferred, &mut rng);
                     preferred.truncate(MAX_PREFERRED);
@@ -428,7 +428,7 @@ fn plan_roles(
                     {
                         occupation = sib[rng.random_range(0..sib.len())];
                     }
-                    let (required, preferred) = realistic_skills(&taxonomy.occupations[occupation], &mut rng);
+                    let (required, preferred) = realistic_skills(&taxonomy.occupations()[occupation], &mut rng);
                     RolePlan { id, occupation, location, required, preferred }
                 }
             }
@@ -453,7 +453,7 @@ impl Population {
             }
         };
         let mut ranked: Vec<usize> =
-            (0..taxonomy.occupations.len()).filter(|&i| eligible(&taxonomy.occupations[i])).collect();
+            (0..taxonomy.occupations().len()).filter(|&i| eligible(&taxonomy.occupations()[i])).collect();
         if ranked.is_empty() {
             return Err(GenError::Invalid(format!(
                 "the taxonomy has no occupation with at least {MIN_ESSENTIAL} essential skills"
@@ -461,10 +461,10 @@ impl Population {
         }
         shuffle(&mut ranked, &mut stream(opts.seed, 5, 0));
         let essential: HashMap<usize, Vec<SkillId>> =
-            ranked.iter().map(|&o| (o, taxonomy.occupations[o].essential.clone())).collect();
+            ranked.iter().map(|&o| (o, taxonomy.occupations()[o].essential.clone())).collect();
         let optional: HashMap<usize, Vec<SkillId>> =
-            ranked.iter().map(|&o| (o, taxonomy.occupations[o].optional.clone())).collect();
-        let slugs: Vec<String> = taxonomy.skills.iter().map(|s| slug(&s.label)).collect();
+            ranked.iter().map(|&o| (o, taxonomy.occupations()[o].optional.clone())).collect();
+        let slugs: Vec<String> = taxonomy.skills().iter().map(|s| slug(&s.label)).collect();
 
         // Zipf popularity over the ranked occupations.
         let mut cumulative = Vec::with_capacity(ranked.len());
@@ -483,7 +483,7 @@ impl Population {
             candidates: opts.candidates,
             faults,
             formats: opts.formats,
-            all_skills: taxonomy.skills.len() as u32,
+            all_skills: taxonomy.skills().len() as u32,
             roles,
             pathways: Vec::new(),
             pathway_of: HashMap::new(),
@@ -506,7 +506,7 @@ impl Population {
 
     fn plan_pathway(&self, taxonomy: &Taxonomy, p: usize, occupation: usize) -> PathwayPlan {
         let mut rng = stream(self.seed, 6, p as u64);
-        let occ = &taxonomy.occupations[occupation];
+        let occ = &taxonomy.occupations()[occupation];
         let issuer = rng.random_range(0..ISSUERS.len());
         let domain = ISSUERS[issuer].1;
         let name = format!("{} Professional Certificate", title_case(&occ.label));

@@ -144,7 +144,7 @@ fn skills_json(taxonomy: &Taxonomy, role: &RolePlan, style: Style, required: &[S
 
 fn draft(taxonomy: &Taxonomy, role: &RolePlan, index: usize, opts: &GenOptions) -> Drafted {
     let mut rng = stream(opts.seed, 3, index as u64);
-    let occ: &Occupation = &taxonomy.occupations[role.occupation];
+    let occ: &Occupation = &taxonomy.occupations()[role.occupation];
     let title = if !occ.alt_labels.is_empty() && rng.random_bool(0.4) {
         occ.alt_labels[rng.random_range(0..occ.alt_labels.len())].clone()
     } else {

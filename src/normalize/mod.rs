@@ -1,13 +1,17 @@
 //! Normalize: map every raw skill of the verified credentials and postings to the taxonomy,
-//! and turn postings into scorable [`Role`]s (explicit skills plus skills extracted from text).
+//! and resolve each posting's requirements ([`RoleRequirements`]: explicit skills, skills
+//! extracted from text, skills inferred from the title), which the score stage turns into roles.
 //!
 //! Each distinct raw skill is normalized once (in parallel); every string that maps nowhere is
 //! kept in [`Normalized::crosswalk`] with method `unmapped` and reported, never dropped.
 
+mod requirements;
 pub mod sections;
 pub mod stats;
 
 pub use stats::NormalizeStats;
+
+pub use requirements::{RoleRequirements, RoleSkill, SkillOrigin};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,7 +21,6 @@ use serde::Serialize;
 use crate::config::DescriptionSkills;
 use crate::extract::Extractor;
 use crate::ingest::{Posting, RawSkill, Requirement};
-use crate::score::{Role, RoleSkill, SkillOrigin};
 use crate::taxonomy::titles::TitleIndex;
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 use crate::verify::VerifiedCredential;
@@ -61,8 +64,8 @@ pub struct CrosswalkRow {
 pub struct Normalized {
     /// Per verified credential (same order), its mapped skills, sorted and deduplicated.
     pub credential_skills: Vec<Vec<SkillId>>,
-    /// Roles built from postings, sorted by id.
-    pub roles: Vec<Role>,
+    /// Each posting's requirements, sorted by id.
+    pub roles: Vec<RoleRequirements>,
     /// Every distinct raw skill with its mapping and count, sorted by (source, raw).
     pub crosswalk: Vec<CrosswalkRow>,
     /// Skills extracted from posting descriptions (mentions, before deduplication).
@@ -134,10 +137,10 @@ pub fn normalize(
         })
         .collect();
 
-    let built: Vec<(Role, u64)> =
+    let built: Vec<(RoleRequirements, u64)> =
         postings.par_iter().map(|p| build_role(taxonomy, extractor, p, &lookup, opts)).collect();
     let extracted_mentions = built.iter().map(|(_, n)| n).sum();
-    let mut roles: Vec<Role> = built.into_iter().map(|(r, _)| r).collect();
+    let mut roles: Vec<RoleRequirements> = built.into_iter().map(|(r, _)| r).collect();
     roles.sort_by(|a, b| a.id.cmp(&b.id));
 
     let crosswalk = counts
@@ -197,7 +200,7 @@ fn build_role(
     p: &Posting,
     lookup: &HashMap<&RawSkill, Mapping>,
     opts: NormalizeOptions,
-) -> (Role, u64) {
+) -> (RoleRequirements, u64) {
     let mut skills: Vec<RoleSkill> = p
         .skills
         .iter()
@@ -248,7 +251,14 @@ fn build_role(
         extra.extend(add(inferred.optional, Requirement::Preferred));
         skills.extend(extra);
     }
-    (Role::new(p.id.clone(), p.title.clone(), p.employer.clone(), p.location.clone(), skills), mentions)
+    let role = RoleRequirements {
+        id: p.id.clone(),
+        title: p.title.clone(),
+        employer: p.employer.clone(),
+        location: p.location.clone(),
+        skills: requirements::resolve(skills),
+    };
+    (role, mentions)
 }
 
 #[cfg(test)]

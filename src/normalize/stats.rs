@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Normalized;
-use crate::score::SkillOrigin;
+use super::{Normalized, SkillOrigin};
 
 /// What normalization found: distinct skill strings, how many mapped nowhere, mentions
 /// extracted from text, roles built and what they hold.

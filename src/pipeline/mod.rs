@@ -26,7 +26,7 @@ use crate::report::manifest::{
 };
 use crate::report::{ReportError, ReportInput};
 use crate::score::ScoreInput;
-use crate::taxonomy::{Taxonomy, TaxonomyError};
+use crate::taxonomy::{Taxonomy, TaxonomyError, TaxonomyReject};
 use crate::verify::{Status, VerifyStats, verify_all};
 
 /// Why a run failed. [`PipelineError::is_usage`] tells the CLI which exit code to use.
@@ -161,6 +161,8 @@ struct Loaded {
     ingested: IngestOutput,
     taxonomy: Taxonomy,
     onet: Option<OnetParts>,
+    /// The taxonomy's own rejects: custom files' rows, then alias files' rows.
+    taxonomy_rejects: Vec<TaxonomyReject>,
 }
 
 fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineError> {
@@ -177,7 +179,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let mut timings = Timings::default();
 
     cancel::stage("ingest")?;
-    let Loaded { mut ingested, taxonomy, onet } = ingest_stage(cfg, &trust, &progress, &mut timings)?;
+    let Loaded { mut ingested, taxonomy, onet, taxonomy_rejects } = ingest_stage(cfg, &trust, &progress, &mut timings)?;
 
     cancel::stage("verify")?;
     progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
@@ -191,12 +193,13 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     cancel::stage("normalize")?;
     let mut normalized = normalize_stage(cfg, &taxonomy, onet.as_ref(), &verified, &ingested, &progress, &mut timings);
     let normalize_stats = NormalizeStats::of(&normalized);
+    let requirements = std::mem::take(&mut normalized.roles);
 
     cancel::stage("score")?;
     let roster = &ingested.roster;
-    progress.start("score", &format!("{} candidates x {} roles", roster.candidates.len(), normalized.roles.len()));
+    progress.start("score", &format!("{} candidates x {} roles", roster.candidates.len(), requirements.len()));
     let t = Meter::start();
-    crate::score::stage::weigh(&mut normalized.roles, cfg);
+    let roles = crate::score::stage::roles(requirements, cfg);
     let input = ScoreInput {
         config: cfg,
         as_of: req.as_of,
@@ -206,24 +209,27 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         credential_skills: &normalized.credential_skills,
         trust: &trust,
     };
-    let scored = crate::score::stage::run(input, &normalized.roles)?;
+    let scored = crate::score::stage::run(input, &roles)?;
     let d = timings.time("score", &t);
     progress.finish("score", d, &format!("{} pairs scored", scored.scores.pairs_scored));
 
     cancel::stage("report")?;
     progress.start("report", "writing the run folder");
     let t = Meter::start();
+    // Ingest's rejects (and the trust folder's), then the taxonomy's own.
+    let rejects: Vec<Reject> =
+        ingested.rejects.iter().cloned().chain(taxonomy_rejects.iter().map(taxonomy_reject)).collect();
     let input = ReportInput {
         taxonomy: &taxonomy,
         credentials: &verified,
         normalized: &normalized,
         profiles: &scored.profiles,
-        roles: &normalized.roles,
+        roles: &roles,
         scores: &scored.scores,
         thin_roles: &scored.thin_roles,
         params: &scored.params,
         neighbours: &scored.neighbours,
-        rejects: &ingested.rejects,
+        rejects: &rejects,
         catalog: &scored.catalog,
         pathways: &scored.pathways,
         pathway_progress: &scored.pathway_progress,
@@ -270,7 +276,7 @@ fn ingest_stage(
     guards::check(cfg, &ingested)?;
     let loaded = taxonomy?;
     record_side_inputs(cfg, trust, &loaded, &mut ingested);
-    let LoadedTaxonomy { taxonomy, onet, .. } = loaded;
+    let LoadedTaxonomy { taxonomy, onet, rejects: taxonomy_rejects, .. } = loaded;
     let d = timings.time("ingest+taxonomy", &t);
     progress.finish(
         "ingest",
@@ -280,18 +286,18 @@ fn ingest_stage(
             ingested.roster.candidates.len(),
             ingested.credentials.len(),
             ingested.postings.len(),
-            ingested.rejects.len(),
-            taxonomy.skills.len(),
-            taxonomy.name,
-            taxonomy.version
+            ingested.rejects.len() + taxonomy_rejects.len(),
+            taxonomy.skills().len(),
+            taxonomy.name(),
+            taxonomy.version()
         ),
     );
-    Ok(Loaded { ingested, taxonomy, onet })
+    Ok(Loaded { ingested, taxonomy, onet, taxonomy_rejects })
 }
 
 /// Lists the files read beside the ingested ones (O*NET, crosswalk, trust folder, alias files)
-/// among the run's inputs, and their counts and rejects among ingest's, in a fixed order:
-/// trust, custom taxonomies, aliases.
+/// among the run's inputs and their counts among ingest's; the trust folder's skipped files
+/// among ingest's rejects (the taxonomy's own rejects stay the taxonomy's).
 fn record_side_inputs(
     cfg: &Config,
     trust: &crate::verify::TrustStore,
@@ -331,11 +337,9 @@ fn record_side_inputs(
         }
     }
     if !cfg.taxonomy.custom.is_empty() {
-        ingested.rejects.extend(loaded.custom_rejects.iter().cloned());
         ingested.counts.insert("taxonomy".into(), loaded.custom_counts);
     }
     if !cfg.taxonomy.aliases.is_empty() {
-        ingested.rejects.extend(loaded.alias_rejects.iter().cloned());
         ingested.counts.insert("alias".into(), loaded.alias_counts);
         ingested.files.extend(loaded.alias_files.iter().cloned());
     }
@@ -404,11 +408,10 @@ struct LoadedTaxonomy {
     taxonomy: Taxonomy,
     /// O*NET (and the crosswalk, for job titles), when configured and found.
     onet: Option<OnetParts>,
-    alias_rejects: Vec<Reject>,
+    /// Rows of custom taxonomy files skipped, then alias rows naming no skill.
+    rejects: Vec<TaxonomyReject>,
     alias_counts: Counts,
     alias_files: Vec<InputFile>,
-    /// Rows of custom taxonomy files with a problem (kind `taxonomy`).
-    custom_rejects: Vec<Reject>,
     custom_counts: Counts,
 }
 
@@ -434,8 +437,8 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
         _ => None,
     };
     let loaded = Taxonomy::load(&tc.load_spec(onet.as_ref().filter(|_| tc.onet_technologies)))?;
+    let rejects = loaded.rejects();
 
-    let mut custom_rejects = Vec::new();
     let mut custom_counts = Counts::default();
     // Counts follow the loader's own ledger (`read == added + skipped`): a row added without its
     // parent is accepted (its problem is a warning on stderr), only skipped rows are rejects.
@@ -449,30 +452,15 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
                 continue;
             }
             custom_counts.rejected += 1;
-            custom_rejects.push(Reject {
-                kind: "taxonomy".into(),
-                path: shown.clone(),
-                position: format!("line {}", p.line),
-                reason: p.reason.clone(),
-            });
         }
     }
 
-    let mut rejects = Vec::new();
     let mut counts = Counts::default();
     let mut files = Vec::new();
     for (path, load) in &loaded.aliases {
         let shown = path.display().to_string();
         counts.accepted += load.added as u64;
         counts.rejected += load.unresolved.len() as u64;
-        for (line, target) in &load.unresolved {
-            rejects.push(Reject {
-                kind: "alias".into(),
-                path: shown.clone(),
-                position: format!("line {line}"),
-                reason: format!("alias target {target:?} is neither a taxonomy URI nor a label"),
-            });
-        }
         let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         // The manifest pins every input by its hash: one that cannot be computed is an error,
         // never an empty string.
@@ -498,12 +486,16 @@ fn load_taxonomy(cfg: &Config) -> Result<LoadedTaxonomy, TaxonomyError> {
     Ok(LoadedTaxonomy {
         taxonomy: loaded.taxonomy,
         onet,
-        alias_rejects: rejects,
+        rejects,
         alias_counts: counts,
         alias_files: files,
-        custom_rejects,
         custom_counts,
     })
+}
+
+/// A taxonomy reject as the rejects file lists it.
+fn taxonomy_reject(r: &TaxonomyReject) -> Reject {
+    Reject { kind: r.kind.as_str().into(), path: r.path.clone(), position: r.position(), reason: r.reason.clone() }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -538,12 +530,12 @@ fn build_manifest(
         as_of: req.as_of.to_string(),
         config: serde_json::to_value(&config).unwrap_or(serde_json::Value::Null),
         taxonomy: TaxonomyInfo {
-            name: taxonomy.name.clone(),
-            version: taxonomy.version.clone(),
-            skills: taxonomy.skills.len() as u64,
-            occupations: taxonomy.occupations.len() as u64,
+            name: taxonomy.name().to_string(),
+            version: taxonomy.version().to_string(),
+            skills: taxonomy.skills().len() as u64,
+            occupations: taxonomy.occupations().len() as u64,
             files: taxonomy
-                .files
+                .files()
                 .iter()
                 .map(|(path, sha256)| TaxonomyFile { path: path.clone(), sha256: sha256.clone() })
                 .collect(),

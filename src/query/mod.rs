@@ -237,11 +237,11 @@ impl RunFolder {
         let config = run_config(manifest.config).map_err(|e| read_err(e.to_string()))?;
         let taxonomy = reload_taxonomy(&config, manifest.taxonomy.onet_version.is_some())?;
         let then: Vec<&str> = manifest.taxonomy.files.iter().map(|f| f.sha256.as_str()).collect();
-        let now: Vec<&str> = taxonomy.files.iter().map(|(_, h)| h.as_str()).collect();
+        let now: Vec<&str> = taxonomy.files().iter().map(|(_, h)| h.as_str()).collect();
         if now != then {
             // The first file that differs (or the first one missing or extra).
             let at = now.iter().zip(&then).position(|(a, b)| a != b).unwrap_or(now.len().min(then.len()));
-            let path = match (taxonomy.files.get(at), manifest.taxonomy.files.get(at)) {
+            let path = match (taxonomy.files().get(at), manifest.taxonomy.files.get(at)) {
                 (Some((p, _)), _) => p.clone(),
                 (None, Some(f)) if !f.path.is_empty() => f.path.clone(),
                 _ => mpath.display().to_string(),
@@ -363,7 +363,7 @@ impl RunFolder {
             .iter()
             .map(|s| {
                 let group = match s.via {
-                    CreditVia::Group { group, .. } => tax.groups.get(group as usize),
+                    CreditVia::Group { group, .. } => tax.groups().get(group as usize),
                     _ => None,
                 };
                 let (via, held) = (s.via.as_str(), s.via.held());

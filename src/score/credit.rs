@@ -99,7 +99,7 @@ pub struct Neighbours {
 impl Neighbours {
     /// Builds the lists for every taxonomy skill from the parameters' discounts.
     pub fn new(taxonomy: &Taxonomy, p: &ScoreParams) -> Neighbours {
-        let lists = (0..taxonomy.skills.len() as SkillId).map(|s| neighbours_of(taxonomy, s, p)).collect();
+        let lists = (0..taxonomy.skills().len() as SkillId).map(|s| neighbours_of(taxonomy, s, p)).collect();
         Neighbours { lists, max_discount: max_discount(p) }
     }
 

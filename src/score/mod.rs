@@ -12,6 +12,7 @@ pub mod naive;
 pub mod next;
 pub mod pathways;
 pub mod policy;
+mod role_build;
 pub mod stage;
 
 pub use credit::{CreditVia, Neighbours, credit_of, score_pair, slot_factors};

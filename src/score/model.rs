@@ -1,52 +1,9 @@
 //! The scoring inputs: candidate profiles and role requirements, built from normalized records.
 
-use serde::Serialize;
-
 use crate::ingest::Requirement;
 use crate::taxonomy::SkillId;
 
-/// Where a role's skill came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SkillOrigin {
-    /// Listed in the posting's skills.
-    Explicit,
-    /// Found in the posting's description text.
-    Extracted,
-    /// Inferred from the job title's occupation (the posting listed no skills and had little text).
-    Inferred,
-}
-
-impl SkillOrigin {
-    /// `explicit`, `extracted` or `inferred`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkillOrigin::Explicit => "explicit",
-            SkillOrigin::Extracted => "extracted",
-            SkillOrigin::Inferred => "inferred",
-        }
-    }
-
-    /// Parses [`SkillOrigin::as_str`] output (anything else is `Explicit`).
-    pub fn parse(s: &str) -> SkillOrigin {
-        match s {
-            "extracted" => SkillOrigin::Extracted,
-            "inferred" => SkillOrigin::Inferred,
-            _ => SkillOrigin::Explicit,
-        }
-    }
-}
-
-/// One skill a role asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct RoleSkill {
-    /// Required or preferred.
-    pub requirement: Requirement,
-    /// The taxonomy skill.
-    pub skill: SkillId,
-    /// Explicit or extracted.
-    pub origin: SkillOrigin,
-}
+pub use crate::normalize::{RoleSkill, SkillOrigin};
 
 /// An open role, ready to score.
 #[derive(Debug, Clone)]

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::ingest::Roster;
+use crate::normalize::RoleRequirements;
 use crate::taxonomy::{SkillId, Taxonomy};
 use crate::verify::{TrustStore, VerifiedCredential};
 
@@ -101,13 +102,15 @@ pub struct ScoreStats {
     pub thin_roles: u64,
 }
 
-/// Weighs the roles' skills (IDF importance, inferred-skill weight) in place: the first step of
-/// scoring, run on the normalized roles before anything reads their weights.
-pub fn weigh(roles: &mut [Role], config: &Config) {
-    policy::weigh_roles(roles, &config.score);
+/// The roles to score, built from normalize's requirements and weighed (IDF importance,
+/// inferred-skill weight): the first step of scoring, before anything reads their weights.
+pub fn roles(requirements: Vec<RoleRequirements>, config: &Config) -> Vec<Role> {
+    let mut roles: Vec<Role> = requirements.into_iter().map(Role::from).collect();
+    policy::weigh_roles(&mut roles, &config.score);
+    roles
 }
 
-/// Runs the stage on roles already [`weigh`]ed.
+/// Runs the stage on the [`roles`].
 ///
 /// # Errors
 /// A pathway names a program skill the taxonomy does not know exactly.

@@ -1,17 +1,17 @@
 //! Custom taxonomy CSVs: an organisation's own skills (`id,label,alt_labels,parent`) added to the
-//! taxonomy after the base one (see [`Taxonomy::add_custom`]).
+//! taxonomy after the base one (see [`TaxonomyBuilder::add_custom`]).
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::{Skill, SkillId, Taxonomy, TaxonomyError, fold};
+use super::{Skill, SkillId, Taxonomy, TaxonomyBuilder, TaxonomyError, fold};
 
 /// Kind of a skill read from a custom taxonomy file ([`Skill::kind`]).
 pub const CUSTOM_KIND: &str = "custom";
 
-/// A custom taxonomy added by [`Taxonomy::add_custom`].
+/// A custom taxonomy added by [`TaxonomyBuilder::add_custom`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomTaxonomy {
     /// Name: the file stem (`acme-skills.csv` → `acme-skills`; `acme-skills-v2.1.csv` →
@@ -40,7 +40,7 @@ pub struct CustomProblem {
     pub skipped: bool,
 }
 
-/// What [`Taxonomy::add_custom`] did.
+/// What [`TaxonomyBuilder::add_custom`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomLoad {
     /// The custom taxonomy's name (see [`CustomTaxonomy::name`]).
@@ -100,16 +100,65 @@ enum Parent {
     Group(u32),
 }
 
-impl Taxonomy {
+/// A custom taxonomy file read and checked, before its rows become skills.
+struct CustomFile {
+    /// The path as shown in messages.
+    shown: String,
+    sha256: String,
+    /// Rows kept, in line order.
+    rows: Vec<Row>,
+    /// Id → index into `rows`.
+    row_by_id: HashMap<String, usize>,
+    load: CustomLoad,
+}
+
+/// Where the columns of a custom taxonomy file are (see [`TaxonomyBuilder::add_custom`]).
+struct Columns {
+    id: usize,
+    label: usize,
+    alt_labels: Option<usize>,
+    parent: Option<usize>,
+}
+
+/// A `Parse` error of `path` at a CSV error's position.
+fn csv_error(shown: &str, e: csv::Error) -> TaxonomyError {
+    let position = e.position().map_or("unknown position".to_string(), |p| format!("line {}", p.line()));
+    TaxonomyError::Parse { path: shown.to_string(), position, reason: e.to_string() }
+}
+
+/// Finds the columns by name in the header (case-insensitively, BOM and spaces ignored).
+fn columns(shown: &str, headers: &csv::StringRecord) -> Result<Columns, TaxonomyError> {
+    let column =
+        |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name));
+    match (column("id"), column("label")) {
+        (Some(id), Some(label)) => {
+            Ok(Columns { id, label, alt_labels: column("alt_labels"), parent: column("parent") })
+        }
+        (i, _) => {
+            let missing = if i.is_none() { "id" } else { "label" };
+            let found: Vec<&str> = headers.iter().collect();
+            Err(TaxonomyError::Parse {
+                path: shown.to_string(),
+                position: "line 1 (header)".into(),
+                reason: format!(
+                    "missing column `{missing}`; a custom taxonomy needs a header `id,label,alt_labels,parent` \
+                     (found {found:?})"
+                ),
+            })
+        }
+    }
+}
+
+impl TaxonomyBuilder {
     /// Adds a custom taxonomy CSV: an organisation's own skills. Call it after the base taxonomy
-    /// is loaded and before [`Taxonomy::load_aliases`] (so that aliases can target custom skills)
-    /// and [`Taxonomy::add_onet_technologies`] (so that a technology named like a custom label
-    /// links to it); [`Taxonomy::load`] keeps that order.
+    /// is loaded and before [`TaxonomyBuilder::load_aliases`] (so that aliases can target custom
+    /// skills) and [`TaxonomyBuilder::add_onet_technologies`] (so that a technology named like a
+    /// custom label links to it); [`TaxonomyBuilder::load`] keeps that order.
     ///
     /// The file has a header row; columns are found by name, case-insensitively: `id` and
     /// `label` are required, `alt_labels` and `parent` optional, others (`description`…)
-    /// ignored. Each row becomes a skill of kind [`CUSTOM_KIND`] appended to
-    /// [`Taxonomy::skills`], with URI = the id as written (trimmed) and the alternative labels of
+    /// ignored. Each row becomes a skill of kind [`CUSTOM_KIND`] appended to the taxonomy's
+    /// skills, with URI = the id as written (trimmed) and the alternative labels of
     /// `alt_labels` (separated by `|` or line breaks). `parent` may name, in this order of
     /// lookup: the id of another row of the file; a skill already in the taxonomy by URI or bare
     /// ESCO UUID (see [`Taxonomy::skill_by_uri`]: an ESCO skill, a row of an earlier custom
@@ -118,12 +167,13 @@ impl Taxonomy {
     /// `broader`/`narrower` edges both ways; the row's `groups` are its parent's (transitively
     /// through custom parents), or the parent group itself.
     ///
-    /// The skills' labels join the surface-form, variant and fuzzy indexes (rebuilt here), so
-    /// [`Taxonomy::normalize`] and the extractor find them. A label shared with a skill already
-    /// there follows the form index's rule: the form goes to a skill whose *preferred* label it
-    /// is, then to the lowest id — so a custom preferred label equal to an ESCO alternative
-    /// label takes that form, while one equal to an ESCO preferred label stays with ESCO; either
-    /// way the form is ambiguous (confidence [`super::AMBIGUOUS_EXACT_CONFIDENCE`]).
+    /// The skills' labels join the surface-form, variant and fuzzy indexes (built once, after
+    /// the last custom file), so [`Taxonomy::normalize`] and the extractor find them. A label
+    /// shared with a skill already there follows the form index's rule: the form goes to a skill
+    /// whose *preferred* label it is, then to the lowest id — so a custom preferred label equal
+    /// to an ESCO alternative label takes that form, while one equal to an ESCO preferred label
+    /// stays with ESCO; either way the form is ambiguous (confidence
+    /// [`super::AMBIGUOUS_EXACT_CONFIDENCE`]).
     ///
     /// The file joins [`Taxonomy::files`]; [`Taxonomy::source_of`] gives its name and version
     /// (see [`CustomTaxonomy`]) for its skills.
@@ -134,74 +184,50 @@ impl Taxonomy {
     /// parent. Each is reported in [`CustomLoad::problems`] with its line.
     ///
     /// Errors: the file cannot be read ([`TaxonomyError::Io`]); it is not CSV, or its header has
-    /// no `id` or no `label` column ([`TaxonomyError::Parse`], with the position); O*NET
-    /// technologies were already added ([`TaxonomyError::Order`]).
+    /// no `id` or no `label` column ([`TaxonomyError::Parse`], with the position); alias files or
+    /// O*NET technologies were already added ([`TaxonomyError::Order`]).
     pub fn add_custom(&mut self, path: &Path) -> Result<CustomLoad, TaxonomyError> {
         let shown = path.display().to_string();
-        if self.onet_version.is_some() {
+        if self.is_indexed() {
             return Err(TaxonomyError::Order { path: shown });
         }
+        let CustomFile { shown, sha256, rows, row_by_id, mut load } = self.read_custom(path, shown)?;
+        let mut parents = self.resolve_parents(&rows, &row_by_id, &mut load.problems);
+        break_cycles(&rows, &mut parents, &mut load.problems);
+        load.problems.sort_by_key(|p| p.line);
+        load.added = parents.len();
+        let skills = self.insert_rows(rows, &parents);
+        self.files.push((shown.clone(), sha256.clone()));
+        let (name, version) = (load.name.clone(), load.version.clone());
+        self.provenance.custom.push(CustomTaxonomy { name, version, path: shown, sha256, skills });
+        Ok(load)
+    }
+
+    /// Reads a custom taxonomy file and sorts its rows into kept ones and problems.
+    fn read_custom(&self, path: &Path, shown: String) -> Result<CustomFile, TaxonomyError> {
         let bytes = std::fs::read(path).map_err(|source| TaxonomyError::Io { path: shown.clone(), source })?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
         let (name, version) = name_and_version(path, &sha256);
-        let parse_error =
-            |position: String, reason: String| TaxonomyError::Parse { path: shown.clone(), position, reason };
-        let csv_error = |e: csv::Error| {
-            let position = e.position().map_or("unknown position".to_string(), |p| format!("line {}", p.line()));
-            parse_error(position, e.to_string())
-        };
         let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes.as_slice());
-        let headers = reader.headers().map_err(csv_error)?.clone();
-        let column = |name: &str| {
-            headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name))
-        };
-        let (id_col, label_col) = match (column("id"), column("label")) {
-            (Some(i), Some(l)) => (i, l),
-            (i, _) => {
-                let missing = if i.is_none() { "id" } else { "label" };
-                let found: Vec<&str> = headers.iter().collect();
-                return Err(parse_error(
-                    "line 1 (header)".into(),
-                    format!(
-                        "missing column `{missing}`; a custom taxonomy needs a header `id,label,alt_labels,parent` \
-                         (found {found:?})"
-                    ),
-                ));
-            }
-        };
-        let (alt_col, parent_col) = (column("alt_labels"), column("parent"));
-
-        let mut load = CustomLoad { name: name.clone(), version: version.clone(), ..CustomLoad::default() };
-        let mut rows: Vec<Row> = Vec::new();
-        let mut row_by_id: HashMap<String, usize> = HashMap::new();
+        let headers = reader.headers().map_err(|e| csv_error(&shown, e))?.clone();
+        let cols = columns(&shown, &headers)?;
+        let load = CustomLoad { name, version, ..CustomLoad::default() };
+        let mut file = CustomFile { shown, sha256, rows: Vec::new(), row_by_id: HashMap::new(), load };
         let mut record = csv::StringRecord::new();
-        while reader.read_record(&mut record).map_err(csv_error)? {
+        while reader.read_record(&mut record).map_err(|e| csv_error(&file.shown, e))? {
             let line = record.position().map_or(0, csv::Position::line);
             let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").trim();
-            let (id, label, alts, parent) = (get(Some(id_col)), get(Some(label_col)), get(alt_col), get(parent_col));
+            let (id, label, alts, parent) =
+                (get(Some(cols.id)), get(Some(cols.label)), get(cols.alt_labels), get(cols.parent));
             if id.is_empty() && label.is_empty() && alts.is_empty() && parent.is_empty() {
                 continue;
             }
-            load.read += 1;
-            let skip = |reason: String| CustomProblem { line, reason, skipped: true };
-            let problem = if id.is_empty() {
-                Some(skip(format!("empty id (label {label:?}); row skipped")))
-            } else if label.is_empty() {
-                Some(skip(format!("empty label (id {id:?}); row skipped")))
-            } else if let Some(&first) = row_by_id.get(id) {
-                Some(skip(format!("duplicate id {id:?} (first on line {}); row skipped", rows[first].line)))
-            } else if let Some(existing) = self.skill_by_uri(id) {
-                let (source, v) = self.source_of(existing);
-                let other = &self.skill(existing).label;
-                Some(skip(format!("id {id:?} is already the URI of {other:?} ({source}-v{v}); row skipped")))
-            } else {
-                None
-            };
-            match problem {
-                Some(p) => load.problems.push(p),
+            file.load.read += 1;
+            match self.row_problem(&file, id, label) {
+                Some(reason) => file.load.problems.push(CustomProblem { line, reason, skipped: true }),
                 None => {
-                    row_by_id.insert(id.to_string(), rows.len());
-                    rows.push(Row {
+                    file.row_by_id.insert(id.to_string(), file.rows.len());
+                    file.rows.push(Row {
                         line,
                         id: id.to_string(),
                         label: label.to_string(),
@@ -211,16 +237,31 @@ impl Taxonomy {
                 }
             }
         }
+        Ok(file)
+    }
 
-        let mut parents = self.resolve_parents(&rows, &row_by_id, &mut load.problems);
-        break_cycles(&rows, &mut parents, &mut load.problems);
-        load.problems.sort_by_key(|p| p.line);
+    /// Why a row with this id and label is skipped, if it is.
+    fn row_problem(&self, file: &CustomFile, id: &str, label: &str) -> Option<String> {
+        if id.is_empty() {
+            Some(format!("empty id (label {label:?}); row skipped"))
+        } else if label.is_empty() {
+            Some(format!("empty label (id {id:?}); row skipped"))
+        } else if let Some(&first) = file.row_by_id.get(id) {
+            Some(format!("duplicate id {id:?} (first on line {}); row skipped", file.rows[first].line))
+        } else if let Some(existing) = self.skill_by_uri(id) {
+            let (source, v) = self.source_of(existing);
+            let other = &self.skills[existing as usize].label;
+            Some(format!("id {id:?} is already the URI of {other:?} ({source}-v{v}); row skipped"))
+        } else {
+            None
+        }
+    }
 
+    /// Appends the kept rows as skills with their parent edges; returns their ids.
+    fn insert_rows(&mut self, rows: Vec<Row>, parents: &[Parent]) -> std::ops::Range<SkillId> {
         let start = self.skills.len() as SkillId;
-        let groups = self.inherited_groups(&parents);
+        let groups = self.inherited_groups(parents);
         for (row, groups) in rows.into_iter().zip(groups) {
-            let id = self.skills.len() as SkillId;
-            self.by_uri.insert(row.id.clone(), id);
             self.skills.push(Skill {
                 uri: row.id,
                 label: row.label,
@@ -247,12 +288,8 @@ impl Taxonomy {
             n.sort_unstable();
             n.dedup();
         }
-        load.added = parents.len();
-        let end = self.skills.len() as SkillId;
-        self.files.push((shown.clone(), sha256.clone()));
-        self.custom.push(CustomTaxonomy { name, version, path: shown, sha256, skills: start..end });
-        self.rebuild_indexes();
-        Ok(load)
+        self.index_new_skills(start);
+        start..self.skills.len() as SkillId
     }
 
     /// What each kept row's `parent` names; unknown parents are reported (the row keeps no
@@ -275,38 +312,47 @@ impl Taxonomy {
         }
         rows.iter()
             .map(|row| {
-                let p = row.parent.as_str();
-                if p.is_empty() {
-                    return Parent::None;
+                let parent = self.parent_named(&row.parent, row_by_id, &row_by_label);
+                if parent.is_none() && !row.parent.is_empty() {
+                    problems.push(CustomProblem {
+                        line: row.line,
+                        reason: format!(
+                            "unknown parent {:?} of {:?}: not an id of this file, a skill or skill-group URI, or a \
+                             label; skill added without a parent",
+                            row.parent, row.id
+                        ),
+                        skipped: false,
+                    });
                 }
-                if let Some(&k) = row_by_id.get(p) {
-                    return Parent::Row(k);
-                }
-                if let Some(s) = self.skill_by_uri(p) {
-                    return Parent::Skill(s);
-                }
-                if let Some(g) = self.group_by_uri(p) {
-                    return Parent::Group(g);
-                }
-                let folded = fold(p);
-                if let Some(&k) = row_by_label.get(&folded) {
-                    return Parent::Row(k);
-                }
-                if let Some(form) = self.forms.get(&folded) {
-                    return Parent::Skill(form.skill);
-                }
-                problems.push(CustomProblem {
-                    line: row.line,
-                    reason: format!(
-                        "unknown parent {p:?} of {:?}: not an id of this file, a skill or skill-group URI, or a \
-                         label; skill added without a parent",
-                        row.id
-                    ),
-                    skipped: false,
-                });
-                Parent::None
+                parent.unwrap_or(Parent::None)
             })
             .collect()
+    }
+
+    /// What the `parent` field `p` names (`Some(Parent::None)` when empty; `None` when unknown).
+    fn parent_named(
+        &self,
+        p: &str,
+        row_by_id: &HashMap<String, usize>,
+        row_by_label: &HashMap<String, usize>,
+    ) -> Option<Parent> {
+        if p.is_empty() {
+            return Some(Parent::None);
+        }
+        if let Some(&k) = row_by_id.get(p) {
+            return Some(Parent::Row(k));
+        }
+        if let Some(s) = self.skill_by_uri(p) {
+            return Some(Parent::Skill(s));
+        }
+        if let Some(g) = self.group_by_uri(p) {
+            return Some(Parent::Group(g));
+        }
+        let folded = fold(p);
+        if let Some(&k) = row_by_label.get(&folded) {
+            return Some(Parent::Row(k));
+        }
+        self.skill_labelled(&folded).map(Parent::Skill)
     }
 
     /// Each kept row's nearest skill groups: its parent group, or its parent skill's groups
@@ -323,7 +369,7 @@ impl Taxonomy {
                 chain.push(cur);
                 match parents[cur] {
                     Parent::Row(j) => cur = j,
-                    Parent::Skill(s) => break self.skill(s).groups.clone(),
+                    Parent::Skill(s) => break self.skills[s as usize].groups.clone(),
                     Parent::Group(g) => break vec![g],
                     Parent::None => break Vec::new(),
                 }
@@ -334,10 +380,12 @@ impl Taxonomy {
         }
         groups.into_iter().map(Option::unwrap_or_default).collect()
     }
+}
 
-    /// The custom taxonomies added by [`Taxonomy::add_custom`], in the order added.
+impl Taxonomy {
+    /// The custom taxonomies added by [`TaxonomyBuilder::add_custom`], in the order added.
     pub fn custom_taxonomies(&self) -> &[CustomTaxonomy] {
-        &self.custom
+        &self.provenance.custom
     }
 }
 

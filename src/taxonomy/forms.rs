@@ -1,4 +1,8 @@
 //! The surface-form index: every folded preferred and alternative label → the skill it names.
+//!
+//! [`FormTable`] collects the labels while skills are still being added (base taxonomy, then
+//! custom taxonomies) and answers label lookups on the way; [`FormTable::into_index`] turns it
+//! into the sorted [`FormIndex`] once, which the fuzzy and variant indexes are built from.
 
 use std::collections::HashMap;
 
@@ -18,6 +22,73 @@ pub(crate) struct Form {
     pub(crate) ambiguous: bool,
 }
 
+/// The skill chosen for one folded label while labels are being added.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    skill: SkillId,
+    preferred: bool,
+    ambiguous: bool,
+}
+
+/// Folded labels → chosen skill, filled skill by skill in id order.
+///
+/// The choice is the one [`FormIndex`] documents (a skill whose preferred label it is, then the
+/// lowest id): since skills arrive in increasing id order with the preferred label first, a later
+/// label takes a form only when it is a preferred label and the form's current skill has it as an
+/// alternative label.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormTable {
+    by_text: HashMap<Box<str>, Entry>,
+}
+
+impl FormTable {
+    /// Adds the preferred and alternative labels of `skills`, whose ids start at `first` (and
+    /// are above every id added before).
+    pub(crate) fn add(&mut self, skills: &[Skill], first: SkillId) {
+        let mut units = Vec::new();
+        let mut folded = String::new();
+        for (id, skill) in (first..).zip(skills) {
+            let labels = std::iter::once((&skill.label, true)).chain(skill.alt_labels.iter().map(|a| (a, false)));
+            for (label, preferred) in labels {
+                folded.clear();
+                fold_into(label, &mut units, &mut folded);
+                if folded.is_empty() {
+                    continue;
+                }
+                match self.by_text.get_mut(folded.as_str()) {
+                    Some(e) => {
+                        e.ambiguous |= e.skill != id;
+                        if preferred && !e.preferred {
+                            e.skill = id;
+                            e.preferred = true;
+                        }
+                    }
+                    None => {
+                        self.by_text.insert(folded.as_str().into(), Entry { skill: id, preferred, ambiguous: false });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The skill chosen for the folded label `folded`, if any.
+    pub(crate) fn get(&self, folded: &str) -> Option<SkillId> {
+        self.by_text.get(folded).map(|e| e.skill)
+    }
+
+    /// The sorted index of every form added.
+    pub(crate) fn into_index(self) -> FormIndex {
+        let mut forms: Vec<Form> = self
+            .by_text
+            .into_iter()
+            .map(|(text, e)| Form { text, skill: e.skill, preferred: e.preferred, ambiguous: e.ambiguous })
+            .collect();
+        forms.sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        let by_text = forms.iter().zip(0..).map(|(f, i)| (f.text.clone(), i)).collect();
+        FormIndex { forms, by_text }
+    }
+}
+
 /// All distinct folded labels, sorted by text, with a hash lookup.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FormIndex {
@@ -26,36 +97,13 @@ pub(crate) struct FormIndex {
 }
 
 impl FormIndex {
-    /// Folds every preferred and alternative label of `skills` (empty folds are dropped).
+    /// Folds every preferred and alternative label of `skills` (empty folds are dropped), all at
+    /// once: the reference [`FormTable`]'s step-by-step filling must agree with.
+    #[cfg(test)]
     pub(crate) fn build(skills: &[Skill]) -> FormIndex {
-        let mut all: Vec<(String, bool, SkillId)> = Vec::with_capacity(skills.len() * 8);
-        let mut units = Vec::new();
-        for (id, skill) in (0..).zip(skills) {
-            let labels = std::iter::once((&skill.label, true)).chain(skill.alt_labels.iter().map(|a| (a, false)));
-            for (label, preferred) in labels {
-                let mut folded = String::with_capacity(label.len());
-                fold_into(label, &mut units, &mut folded);
-                if !folded.is_empty() {
-                    all.push((folded, preferred, id));
-                }
-            }
-        }
-        // Per text: preferred labels first, then the lowest id.
-        all.sort_unstable_by(|a, b| (&a.0, !a.1, a.2).cmp(&(&b.0, !b.1, b.2)));
-        let mut forms: Vec<Form> = Vec::new();
-        let mut by_text = HashMap::with_capacity(all.len());
-        for (text, preferred, skill) in all {
-            if let Some(last) = forms.last_mut()
-                && *last.text == *text
-            {
-                last.ambiguous |= last.skill != skill;
-                continue;
-            }
-            let text: Box<str> = text.into();
-            by_text.insert(text.clone(), forms.len() as u32);
-            forms.push(Form { text, skill, preferred, ambiguous: false });
-        }
-        FormIndex { forms, by_text }
+        let mut table = FormTable::default();
+        table.add(skills, 0);
+        table.into_index()
     }
 
     /// The form whose folded text is exactly `folded`.

@@ -317,7 +317,7 @@ impl Onet {
         let mut linked = 0;
         for t in &mut self.technologies {
             let folded = fold(&t.name);
-            t.esco = esco.surface_form(&folded).map(|f| f.skill).or_else(|| esco.aliases.get(&folded).copied());
+            t.esco = esco.normalizer.label_or_alias(&folded);
             linked += usize::from(t.esco.is_some());
         }
         linked

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use super::uri::{ESCO_SKILL_PREFIX, is_uuid};
 use super::*;
 
 /// The vendored ESCO folder.
@@ -10,13 +11,19 @@ pub(crate) fn esco_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy/esco-v1.2.0")
 }
 
-/// ESCO, loaded once for all tests of the crate.
-pub(crate) fn esco() -> &'static Taxonomy {
-    static ESCO: OnceLock<Taxonomy> = OnceLock::new();
-    ESCO.get_or_init(|| match Taxonomy::load_esco(&esco_dir()) {
+/// ESCO read once, before its indexes are built (to add custom taxonomies, aliases, O*NET).
+pub(crate) fn esco_builder() -> &'static TaxonomyBuilder {
+    static ESCO: OnceLock<TaxonomyBuilder> = OnceLock::new();
+    ESCO.get_or_init(|| match TaxonomyBuilder::esco(&esco_dir()) {
         Ok(t) => t,
         Err(e) => panic!("loading the vendored ESCO failed: {e}"),
     })
+}
+
+/// ESCO, loaded once for all tests of the crate.
+pub(crate) fn esco() -> &'static Taxonomy {
+    static ESCO: OnceLock<Taxonomy> = OnceLock::new();
+    ESCO.get_or_init(|| esco_builder().clone().build())
 }
 
 fn raw(name: Option<&str>, uri: Option<&str>) -> RawSkill {
@@ -81,8 +88,8 @@ fn skill_hierarchy_and_relations_are_loaded_and_mirror_each_other() {
 #[test]
 fn load_counts() {
     let t = esco();
-    assert_eq!(t.name, "esco");
-    assert_eq!(t.version, "1.2.0");
+    assert_eq!(t.name(), "esco");
+    assert_eq!(t.version(), "1.2.0");
     assert_eq!(t.skills.len(), 13_939);
     assert_eq!(t.occupations.len(), 3_039);
     assert_eq!(t.groups.len(), 640);
@@ -204,7 +211,7 @@ fn normalize_typos_fuzzy() {
     let m = t.normalize(&raw(Some("projet management"), None));
     assert_eq!(m.method, MatchMethod::Fuzzy);
     assert_eq!(t.skill(m.skill.unwrap_or(u32::MAX)).label, "project management");
-    assert!(m.confidence >= t.fuzzy_threshold && m.confidence < 1.0);
+    assert!(m.confidence >= t.fuzzy_threshold() && m.confidence < 1.0);
     let m = t.normalize(&raw(Some("Pyhton (computer programming)"), None));
     assert_eq!((m.skill, m.method), (Some(id_of(PYTHON)), MatchMethod::Fuzzy));
     let m = t.normalize(&raw(Some("custmer service"), None));
@@ -225,10 +232,10 @@ fn normalize_garbage_is_unmapped() {
 #[test]
 fn fuzzy_threshold_is_honoured() {
     let mut t = esco().clone();
-    t.fuzzy_threshold = 1.0;
+    t.normalizer.set_fuzzy_threshold(1.0);
     let m = t.normalize(&raw(Some("projet management"), None));
     assert_eq!(m, Mapping::UNMAPPED);
-    t.fuzzy_threshold = 0.5;
+    t.normalizer.set_fuzzy_threshold(0.5);
     let m = t.normalize(&raw(Some("projet managment"), None));
     assert_eq!(m.method, MatchMethod::Fuzzy);
 }
@@ -237,7 +244,7 @@ fn fuzzy_threshold_is_honoured() {
 fn fuzzy_index_agrees_with_brute_force() {
     // The trigram filters must not lose any match a scan of all forms would find.
     let t = esco();
-    let forms = &t.forms.forms;
+    let forms = t.normalizer.forms();
     let mut queries: Vec<String> = [
         "projet management",
         "manage musicl staff",
@@ -255,8 +262,8 @@ fn fuzzy_index_agrees_with_brute_force() {
     queries.extend(synthetic_typos(t, 20, 1).into_iter().map(|q| q.0));
     queries.extend(synthetic_typos(t, 20, 2).into_iter().map(|q| q.0));
     for q in &queries {
-        let fast = t.fuzzy.best(forms, q, t.fuzzy_threshold).map(|h| h.score);
-        let slow = fuzzy::brute_force_best(forms, q, t.fuzzy_threshold);
+        let fast = t.normalizer.fuzzy_index().best(forms, q, t.fuzzy_threshold()).map(|h| h.score);
+        let slow = fuzzy::brute_force_best(forms, q, t.fuzzy_threshold());
         assert_eq!(fast, slow, "{q}");
     }
 }
@@ -268,7 +275,7 @@ fn fuzzy_shortcuts_give_the_result_of_the_full_ranking() {
     // length window by its shared trigrams. Typos, plurals, reversed labels and wrapped labels
     // of real ESCO labels.
     let t = esco();
-    let forms = &t.forms.forms;
+    let forms = t.normalizer.forms();
     let mut queries: Vec<String> = Vec::new();
     queries.extend(synthetic_typos(t, 200, 1).into_iter().map(|q| q.0));
     queries.extend(synthetic_typos(t, 200, 2).into_iter().map(|q| q.0));
@@ -284,8 +291,8 @@ fn fuzzy_shortcuts_give_the_result_of_the_full_ranking() {
     let form_grams = fuzzy::form_grams(forms);
     let mut found = 0;
     for q in &queries {
-        let fast = t.fuzzy.best(forms, q, t.fuzzy_threshold);
-        let reference = t.fuzzy.best_by_definition(forms, &form_grams, q, t.fuzzy_threshold);
+        let fast = t.normalizer.fuzzy_index().best(forms, q, t.fuzzy_threshold());
+        let reference = t.normalizer.fuzzy_index().best_by_definition(forms, &form_grams, q, t.fuzzy_threshold());
         assert_eq!(fast, reference, "{q}");
         found += usize::from(fast.is_some());
     }
@@ -381,7 +388,7 @@ fn tune_fuzzy_threshold() {
     let typos = synthetic_typos(&t, 3000, 1);
     let typos2 = synthetic_typos(&t, 3000, 2);
     for threshold in [0.70, 0.75, 0.80, 0.83, 0.85, 0.88, 0.90, 0.93] {
-        t.fuzzy_threshold = threshold;
+        t.normalizer.set_fuzzy_threshold(threshold);
         let (mut exact_ok, mut exact, mut fuzzy_ok, mut fuzzy) = (0, 0, 0, 0);
         let mut wrong = Vec::new();
         for (s, uri) in &pairs {
@@ -455,9 +462,9 @@ fn synthetic_typos(t: &Taxonomy, n: usize, edits: usize) -> Vec<(String, SkillId
 pub(crate) fn esco_with_onet() -> &'static Taxonomy {
     static T: OnceLock<Taxonomy> = OnceLock::new();
     T.get_or_init(|| {
-        let mut t = esco().clone();
+        let mut t = esco_builder().clone();
         t.add_onet_technologies(onet::tests::onet());
-        t
+        t.build()
     })
 }
 

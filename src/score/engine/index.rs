@@ -82,9 +82,9 @@ impl<'a> Index<'a> {
         roles: Vec<&'a Role>,
         p: &ScoreParams,
     ) -> Index<'a> {
-        let n_skills = taxonomy.skills.len();
-        let n_groups = taxonomy.groups.len();
-        let skill_groups: Vec<&[u32]> = taxonomy.skills.iter().map(|s| s.groups.as_slice()).collect();
+        let n_skills = taxonomy.skills().len();
+        let n_groups = taxonomy.groups().len();
+        let skill_groups: Vec<&[u32]> = taxonomy.skills().iter().map(|s| s.groups.as_slice()).collect();
         let mut cand_items = Vec::new();
         let mut cand_at = Vec::with_capacity(profiles.len() + 1);
         let mut cand_mid = Vec::with_capacity(profiles.len());

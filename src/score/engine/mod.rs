@@ -208,9 +208,9 @@ pub fn score_all_with(
     let n_c = profiles.len();
     let n_classes = classes.reps.len();
     let t = std::time::Instant::now();
-    let n_skills = taxonomy.skills.len();
+    let n_skills = taxonomy.skills().len();
     let groups = p.group_credit > 0.0;
-    let cand_blocks = Blocks::build(n_c, n_skills + taxonomy.groups.len(), &CANDIDATE_BLOCKS, |c, buf| {
+    let cand_blocks = Blocks::build(n_c, n_skills + taxonomy.groups().len(), &CANDIDATE_BLOCKS, |c, buf| {
         buf.extend_from_slice(ix.skills_of(c));
         if groups {
             buf.extend(ix.groups_of(c).iter().map(|&(g, w)| (ix.group_key(g), w)));
@@ -219,7 +219,7 @@ pub fn score_all_with(
     let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_classes)
         .into_par_iter()
         .map_init(
-            || (BlockScratch::new(cand_blocks.len()), RoleMap::new(n_skills, taxonomy.groups.len())),
+            || (BlockScratch::new(cand_blocks.len()), RoleMap::new(n_skills, taxonomy.groups().len())),
             |(s, map), r| score_role(&ix, &cand_blocks, r, s, map),
         )
         .collect();

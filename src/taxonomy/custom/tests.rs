@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use super::super::tests::{esco, esco_dir};
+use super::super::tests::{esco, esco_builder, esco_dir};
 use super::super::*;
 use super::name_and_version;
 
@@ -14,17 +14,17 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// ESCO with `unspsc-software.csv` added, loaded once, with what adding it did.
-fn with_custom() -> &'static (Taxonomy, CustomLoad) {
-    static T: OnceLock<(Taxonomy, CustomLoad)> = OnceLock::new();
+fn with_custom() -> &'static (TaxonomyBuilder, Taxonomy, CustomLoad) {
+    static T: OnceLock<(TaxonomyBuilder, Taxonomy, CustomLoad)> = OnceLock::new();
     T.get_or_init(|| {
-        let mut t = esco().clone();
-        let load = t.add_custom(&fixture("unspsc-software.csv")).expect("the fixture loads");
-        (t, load)
+        let mut b = esco_builder().clone();
+        let load = b.add_custom(&fixture("unspsc-software.csv")).expect("the fixture loads");
+        (b.clone(), b.build(), load)
     })
 }
 
 fn tax() -> &'static Taxonomy {
-    &with_custom().0
+    &with_custom().1
 }
 
 /// The id of the skill with this URI in `t`.
@@ -46,7 +46,7 @@ const GROUP_S5_6_1: &str = "http://data.europa.eu/esco/skill/98fb499f-9155-412d-
 
 #[test]
 fn custom_rows_become_skills_with_the_id_as_uri_and_the_file_as_source() {
-    let (t, load) = with_custom();
+    let (_, t, load) = with_custom();
     assert_eq!((load.read, load.added), (17, 17));
     assert!(load.problems.is_empty(), "{:?}", load.problems);
     assert_eq!(t.skills.len(), esco().skills.len() + 17);
@@ -100,8 +100,9 @@ fn labels_shared_with_esco_follow_the_form_index_rules() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("access.csv");
     std::fs::write(&path, "id,label,parent\n43232306/microsoft-access,Microsoft Access,43232306\n").expect("write");
-    let mut t = t.clone();
-    let load = t.add_custom(&path).expect("loads");
+    let mut b = with_custom().0.clone();
+    let load = b.add_custom(&path).expect("loads");
+    let t = b.build();
     assert_eq!((load.added, load.problems.len()), (1, 0));
     let m = t.normalize_name("Microsoft Access");
     assert_eq!(m.skill.map(|s| t.skill(s).uri.as_str()), Some(MICROSOFT_ACCESS));
@@ -181,8 +182,9 @@ fn esco_uri_bare_uuid_and_label_parents_link_to_esco_skills() {
 
 #[test]
 fn row_problems_are_reported_with_line_numbers_and_nothing_else_is_lost() {
-    let mut t = esco().clone();
-    let load = t.add_custom(&fixture("unspsc-software-problems.csv")).expect("a file with bad rows still loads");
+    let mut b = esco_builder().clone();
+    let load = b.add_custom(&fixture("unspsc-software-problems.csv")).expect("a file with bad rows still loads");
+    let t = b.build();
     let got: Vec<(u64, bool)> = load.problems.iter().map(|p| (p.line, p.skipped)).collect();
     assert_eq!(got, [(2, false), (3, false), (5, true), (6, true), (7, true), (8, false)], "{:?}", load.problems);
     for (line, words) in [(2, "cycle"), (3, "cycle"), (5, "duplicate id"), (6, "empty label"), (7, "empty id")] {
@@ -211,7 +213,7 @@ fn an_id_already_in_the_taxonomy_is_skipped() {
     // The same rows again under another name: every id is already a URI.
     let again = dir.path().join("again.csv");
     std::fs::copy(fixture("unspsc-software.csv"), &again).expect("copy");
-    let mut t = tax().clone();
+    let mut t = with_custom().0.clone();
     let load = t.add_custom(&again).expect("loads");
     assert_eq!((load.read, load.added, load.problems.len()), (17, 0, 17));
     assert!(load.problems[0].reason.contains("already the URI of \"Software\" (unspsc-software-v"));
@@ -226,7 +228,7 @@ fn an_id_already_in_the_taxonomy_is_skipped() {
 #[test]
 fn a_file_that_is_not_a_custom_taxonomy_is_an_error_with_its_position() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut t = esco().clone();
+    let mut t = esco_builder().clone();
     let aliases = dir.path().join("aliases.csv");
     std::fs::write(&aliases, "alias,target\nExcel,use spreadsheets software\n").expect("write");
     match t.add_custom(&aliases) {
@@ -248,7 +250,8 @@ fn a_file_that_is_not_a_custom_taxonomy_is_an_error_with_its_position() {
     }
     assert!(matches!(t.add_custom(&dir.path().join("missing.csv")), Err(TaxonomyError::Io { .. })));
     // Nothing was added by the failed files.
-    assert_eq!(t.skills.len(), esco().skills.len());
+    let t = t.build();
+    assert_eq!(t.skills().len(), esco().skills().len());
     assert!(t.custom_taxonomies().is_empty());
 }
 
@@ -257,8 +260,9 @@ fn name_and_version_come_from_a_v_suffix_of_the_file_name_or_its_hash() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("acme-skills-v2.1.csv");
     std::fs::copy(fixture("unspsc-software.csv"), &path).expect("copy");
-    let mut t = esco().clone();
-    let load = t.add_custom(&path).expect("loads");
+    let mut b = esco_builder().clone();
+    let load = b.add_custom(&path).expect("loads");
+    let t = b.build();
     assert_eq!((load.name.as_str(), load.version.as_str()), ("acme-skills", "2.1"));
     assert_eq!(t.source_of(id(&t, "43232110")), ("acme-skills", "2.1"));
     // `-v` not followed by a digit is part of the name.
@@ -276,8 +280,9 @@ fn alt_labels_split_at_pipes_and_line_breaks() {
          Spreadsheet programs|Spreadsheet software\"\n",
     )
     .expect("write");
-    let mut t = esco().clone();
-    t.add_custom(&path).expect("loads");
+    let mut b = esco_builder().clone();
+    b.add_custom(&path).expect("loads");
+    let t = b.build();
     assert_eq!(t.skill(id(&t, "43232110")).alt_labels, ["Spreadsheet programs", "Spreadsheet applications"]);
 }
 
@@ -287,7 +292,7 @@ fn a_custom_only_taxonomy_works_without_esco() {
     let loaded = Taxonomy::load(&LoadSpec { custom: &custom, ..LoadSpec::default() }).expect("loads");
     let t = &loaded.taxonomy;
     let load = &loaded.custom[0].1;
-    assert_eq!((t.name.as_str(), t.version.as_str()), (load.name.as_str(), load.version.as_str()));
+    assert_eq!((t.name(), t.version()), (load.name.as_str(), load.version.as_str()));
     assert_eq!(t.skills.len(), 17);
     assert!(t.occupations.is_empty() && t.groups.is_empty());
     // ESCO parents are unknown now: those skills are added without a parent.
@@ -305,7 +310,7 @@ fn a_custom_only_taxonomy_works_without_esco() {
     assert!(titles.lookup("data analyst", 5).is_empty());
     assert!(titles.infer_role_skills(t, "data analyst").is_none());
     // An empty taxonomy maps nothing.
-    let empty = Taxonomy::empty("custom", "none");
+    let empty = TaxonomyBuilder::empty("custom", "none").build();
     assert_eq!(empty.normalize_name("Microsoft Excel"), Mapping::UNMAPPED);
 }
 
@@ -330,7 +335,7 @@ fn load_adds_custom_files_then_aliases_then_onet_technologies() {
     };
     let loaded = Taxonomy::load(&spec).expect("loads");
     let t = &loaded.taxonomy;
-    assert_eq!(t.fuzzy_threshold, 0.9);
+    assert_eq!(t.fuzzy_threshold(), 0.9);
     // Aliases can target custom skills.
     assert_eq!(loaded.aliases[0].1.added, 2);
     let excel = id(t, "43232110/microsoft-excel");
@@ -361,8 +366,59 @@ fn load_adds_custom_files_then_aliases_then_onet_technologies() {
 }
 
 #[test]
-fn add_custom_after_onet_technologies_is_refused() {
-    let mut t = super::super::tests::esco_with_onet().clone();
+fn add_custom_after_onet_technologies_or_aliases_is_refused() {
+    let mut t = esco_builder().clone();
+    t.add_onet_technologies(onet::tests::onet());
     let err = t.add_custom(&fixture("unspsc-software.csv")).expect_err("wrong order");
     assert!(matches!(err, TaxonomyError::Order { .. }), "{err}");
+    let mut t = esco_builder().clone();
+    t.add_alias("spreadsheets", 0);
+    let err = t.add_custom(&fixture("unspsc-software.csv")).expect_err("wrong order");
+    assert!(matches!(err, TaxonomyError::Order { .. }), "{err}");
+}
+
+#[test]
+fn labels_added_file_by_file_index_as_if_read_at_once() {
+    // The builder indexes labels once, after ESCO and every custom file were added step by
+    // step: the forms must be those of one index over all the skills (same skill chosen, same
+    // flags), as when the index was rebuilt after each file. Two files, the second with labels
+    // shared with ESCO and with the first file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "id,label,alt_labels\nx/1,Google Sheets,Microsoft Access|Spreadsheet software\nx/2,use spreadsheets software,\n")
+        .expect("write");
+    let mut b = with_custom().0.clone();
+    b.add_custom(&second).expect("loads");
+    let t = b.build();
+    let key = |f: &super::super::forms::Form| (f.text.to_string(), f.skill, f.preferred, f.ambiguous);
+    let once: Vec<_> = super::super::forms::FormIndex::build(t.skills()).forms.iter().map(key).collect();
+    let stepwise: Vec<_> = t.normalizer.forms().iter().map(key).collect();
+    assert_eq!(once.len(), stepwise.len());
+    assert!(once == stepwise, "the step-by-step index differs from one built at once");
+}
+
+#[test]
+fn load_rejects_list_skipped_custom_rows_then_unresolved_aliases_in_file_and_line_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let aliases = dir.path().join("aliases.csv");
+    std::fs::write(&aliases, "alias,target\nbogus,no such skill\nMS Excel,43232110/microsoft-excel\nx,nothing\n")
+        .expect("write");
+    let custom = [fixture("unspsc-software.csv"), fixture("unspsc-software-problems.csv")];
+    let alias_files = [aliases.clone()];
+    let loaded =
+        Taxonomy::load(&LoadSpec { custom: &custom, aliases: &alias_files, ..LoadSpec::default() }).expect("loads");
+    let got: Vec<(TaxonomyRejectKind, String, String)> =
+        loaded.rejects().into_iter().map(|r| (r.kind, r.path.clone(), r.position())).collect();
+    let problems = custom[1].display().to_string();
+    let shown = aliases.display().to_string();
+    let want: Vec<(TaxonomyRejectKind, String, String)> = [2, 3, 4, 5, 6, 7]
+        .iter()
+        .map(|l| (TaxonomyRejectKind::Custom, problems.clone(), format!("line {l}")))
+        .chain([2, 4].iter().map(|l| (TaxonomyRejectKind::Alias, shown.clone(), format!("line {l}"))))
+        .collect();
+    assert_eq!(got, want);
+    // Rows added without their parent are taken: never rejects.
+    let skipped: usize = loaded.custom.iter().map(|(_, l)| l.problems.iter().filter(|p| p.skipped).count()).sum();
+    assert_eq!(skipped, 6);
+    assert_eq!((TaxonomyRejectKind::Custom.as_str(), TaxonomyRejectKind::Alias.as_str()), ("taxonomy", "alias"));
 }
