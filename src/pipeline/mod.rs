@@ -22,7 +22,7 @@ use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Re
 use crate::normalize::{NormalizeOptions, normalize};
 use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::{ReportError, ReportInput};
-use crate::score::{Catalog, Neighbours, ScoreOutput, ScoreParams, score_all_with};
+use crate::score::{Catalog, Neighbours, ScoreOutput, score_all_with};
 use crate::taxonomy::{Taxonomy, TaxonomyError};
 use crate::verify::{Status, verify_all};
 
@@ -277,7 +277,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
             title_profile: cfg.taxonomy.title_profile,
         },
     );
-    crate::score::policy::weigh_roles(&mut normalized.roles, &cfg.score);
+    let params = cfg.score_params();
+    crate::score::policy::weigh_roles(&mut normalized.roles, &params);
     let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count() as u64;
     ledger.count("normalize", "distinct_raw_skills", normalized.crosswalk.len() as u64);
     ledger.count("normalize", "distinct_unmapped", unmapped);
@@ -315,18 +316,17 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         &ingested.roster,
         &verified,
         &normalized.credential_skills,
-        cfg,
+        &params,
         req.as_of,
         &pathways,
         &trust,
     );
     ledger.count("score", "pathways_completed", pathway_progress.iter().filter(|p| p.complete).count() as u64);
     ledger.count("score", "pathways_partial", pathway_progress.iter().filter(|p| !p.complete).count() as u64);
-    let params = ScoreParams::from_config(&cfg.score);
     let neighbours = Neighbours::new(&taxonomy, &params);
     let scores: ScoreOutput = score_all_with(&taxonomy, &neighbours, &profiles, &normalized.roles, &params);
     let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
-    let thin_roles: Vec<bool> = normalized.roles.iter().map(|r| crate::score::policy::is_thin(r, &cfg.score)).collect();
+    let thin_roles: Vec<bool> = normalized.roles.iter().map(|r| crate::score::policy::is_thin(r, &params)).collect();
     ledger.count("score", "thin_roles", thin_roles.iter().filter(|t| **t).count() as u64);
     ledger.count("score", "badge_classes", catalog.classes.len() as u64);
     ledger.count("score", "candidates", profiles.len() as u64);

@@ -260,7 +260,7 @@ impl RunFolder {
         Ok(RunFolder {
             dir: dir.to_path_buf(),
             taxonomy,
-            params: ScoreParams::from_config(&config.score),
+            params: config.score_params(),
             profiles: read_parquet(&dir.join("profiles.parquet"))?,
             roles: read_parquet(&dir.join("roles.parquet"))?,
             matches: read_parquet(&dir.join("matches.parquet"))?,

@@ -1,8 +1,8 @@
 //! Explanations: for one candidate–role pair, every role skill with the credit earned and why.
 
-use super::credit::{CreditVia, Neighbours, credit_of, score_pair};
-use super::engine::ScoreParams;
+use super::credit::{CreditVia, credit_of, score_pair};
 use super::model::{CandidateProfile, Role, SkillOrigin};
+use super::params::{Neighbours, ScoreParams};
 use crate::ingest::Requirement;
 use crate::taxonomy::{SkillId, Taxonomy};
 

@@ -17,9 +17,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::config::{Importance, ScoreModel};
 use super::model::{CandidateProfile, EvidenceItem, Role, SkillOrigin, build_profiles};
+use super::params::ScoreParams;
 use super::pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
-use crate::config::{Config, Importance, ScoreConfig, ScoreModel};
 use crate::ingest::{RawSkill, Roster};
 use crate::taxonomy::{MatchMethod, Taxonomy};
 use crate::verify::{TrustStore, VerifiedCredential};
@@ -67,7 +68,7 @@ pub fn evidence_weight(
 /// * evidence model: `prior = prior_skills × m`, `m` the mean weighted importance
 ///   (`level weight × importance`) of every role skill of the run, so that the prior is worth
 ///   `prior_skills` average skills whatever the weights' scale. Coverage model: prior 0.
-pub fn weigh_roles(roles: &mut [Role], s: &ScoreConfig) {
+pub fn weigh_roles(roles: &mut [Role], s: &ScoreParams) {
     let mut df: HashMap<u32, u64> = HashMap::new();
     for r in roles.iter() {
         for rs in &r.skills {
@@ -99,7 +100,7 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreConfig) {
     let (mut mass, mut slots) = (0.0, 0u64);
     for r in roles.iter() {
         for (rs, imp) in r.skills.iter().zip(&r.importance) {
-            mass += level_weight(s, rs.requirement) * imp;
+            mass += s.level_weight(rs.requirement) * imp;
             slots += 1;
         }
     }
@@ -112,16 +113,9 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreConfig) {
     }
 }
 
-fn level_weight(s: &ScoreConfig, r: crate::ingest::Requirement) -> f64 {
-    match r {
-        crate::ingest::Requirement::Required => s.required_weight,
-        crate::ingest::Requirement::Preferred => s.preferred_weight,
-    }
-}
-
 /// Whether a role has too few skills (listed, extracted and inferred) to be ranked with
 /// confidence: fewer than `[score] thin_role_skills`.
-pub fn is_thin(role: &Role, s: &ScoreConfig) -> bool {
+pub fn is_thin(role: &Role, s: &ScoreParams) -> bool {
     role.skills.len() < s.thin_role_skills
 }
 
@@ -165,12 +159,13 @@ pub fn resolve_pathways(pathways: &[PathwayConfig], taxonomy: &Taxonomy) -> Resu
 
 /// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts:
 /// every credential's mapped skills (`credential_skills`, same order as `verified`) at its
-/// [`evidence_weight`], plus the program skills of completed pathways.
+/// [`evidence_weight`] (status weight and half-life from `p`), plus the program skills of
+/// completed pathways.
 pub fn candidate_profiles(
     roster: &Roster,
     verified: &[VerifiedCredential],
     credential_skills: &[Vec<u32>],
-    cfg: &Config,
+    p: &ScoreParams,
     as_of: NaiveDate,
     pathways: &[Pathway],
     trust: &TrustStore,
@@ -184,13 +179,8 @@ pub fn candidate_profiles(
     let mut held = Vec::new();
     for (ci, v) in verified.iter().enumerate() {
         let tier = v.credential.issuer_id.as_deref().and_then(|id| trust.issuer_weight(id)).unwrap_or(1.0);
-        let weight = evidence_weight(
-            cfg.status_weight(v.status),
-            tier,
-            v.credential.issued_on,
-            as_of,
-            cfg.score.recency_half_life_days,
-        );
+        let weight =
+            evidence_weight(p.status_weight(v.status), tier, v.credential.issued_on, as_of, p.recency_half_life_days);
         let Some(cand) = v.credential.candidate_id.as_deref().and_then(|id| index.get(id)) else { continue };
         if weight <= 0.0 {
             continue;
@@ -241,7 +231,7 @@ mod tests {
             role("b", &[(1, r, SkillOrigin::Explicit)]),
             role("c", &[(3, r, SkillOrigin::Inferred)]),
         ];
-        let s = ScoreConfig { importance: Importance::Idf, inferred_weight: 0.5, ..ScoreConfig::default() };
+        let s = ScoreParams { importance: Importance::Idf, inferred_weight: 0.5, ..ScoreParams::default() };
         weigh_roles(&mut roles, &s);
         let idf = |n: f64| (1.0 + 3.0 / n).ln();
         assert_eq!(roles[0].importance, vec![idf(2.0), idf(1.0), idf(2.0) * 0.5]);
@@ -249,7 +239,7 @@ mod tests {
         assert_eq!(roles[2].importance, vec![idf(2.0)]);
         let mean = (idf(2.0) + idf(1.0) + idf(2.0) * 0.5 + idf(2.0) + idf(2.0)) * s.required_weight / 5.0;
         assert!((roles[1].prior - s.prior_skills * mean).abs() < 1e-12);
-        let coverage = ScoreConfig { model: ScoreModel::Coverage, ..s };
+        let coverage = ScoreParams { model: ScoreModel::Coverage, ..s };
         weigh_roles(&mut roles, &coverage);
         assert_eq!(roles[0].prior, 0.0);
     }
@@ -258,7 +248,7 @@ mod tests {
     fn an_inferred_weight_of_zero_drops_inferred_skills_beside_listed_ones() {
         let r = Requirement::Required;
         let mut roles = vec![role("a", &[(1, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)])];
-        weigh_roles(&mut roles, &ScoreConfig { inferred_weight: 0.0, ..ScoreConfig::default() });
+        weigh_roles(&mut roles, &ScoreParams { inferred_weight: 0.0, ..ScoreParams::default() });
         assert_eq!(roles[0].skills.len(), 1);
         assert_eq!(roles[0].importance.len(), 1);
     }
@@ -266,7 +256,7 @@ mod tests {
     #[test]
     fn thin_roles_are_those_with_fewer_skills_than_the_threshold() {
         let r = Requirement::Required;
-        let s = ScoreConfig { thin_role_skills: 3, ..ScoreConfig::default() };
+        let s = ScoreParams { thin_role_skills: 3, ..ScoreParams::default() };
         assert!(is_thin(&role("a", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit)]), &s));
         let three =
             role("b", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]);
