@@ -22,7 +22,7 @@ use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Re
 use crate::normalize::{NormalizeOptions, normalize};
 use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::{ReportError, ReportInput};
-use crate::score::{Catalog, Neighbours, ScoreOutput, score_all_with};
+use crate::score::{Catalog, MatchDetails, Neighbours, ScoreOutput, score_all_with};
 use crate::taxonomy::{Taxonomy, TaxonomyError};
 use crate::verify::{Status, verify_all};
 
@@ -326,6 +326,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let neighbours = Neighbours::new(&taxonomy, &params);
     let scores: ScoreOutput = score_all_with(&taxonomy, &neighbours, &profiles, &normalized.roles, &params);
     let catalog = Catalog::from_credentials(&verified, &normalized.credential_skills);
+    let details = MatchDetails::new(&taxonomy, &neighbours, &profiles, &normalized.roles, &scores, &catalog, &params);
     let thin_roles: Vec<bool> = normalized.roles.iter().map(|r| crate::score::policy::is_thin(r, &params)).collect();
     ledger.count("score", "thin_roles", thin_roles.iter().filter(|t| **t).count() as u64);
     ledger.count("score", "badge_classes", catalog.classes.len() as u64);
@@ -356,15 +357,12 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         normalized: &normalized,
         profiles: &profiles,
         roles: &normalized.roles,
-        scores: &scores,
+        matches: &details,
         thin_roles: &thin_roles,
-        params: &params,
-        neighbours: &neighbours,
         rejects: &ingested.rejects,
         catalog: &catalog,
         pathways: &pathways,
         pathway_progress: &pathway_progress,
-        next_credential_roles: cfg.score.next_credential_roles,
         csv_bom: cfg.run.csv_bom,
         badge_inputs: &cfg.inputs.badges,
         posting_inputs: &cfg.inputs.postings,

@@ -3,10 +3,13 @@
 //! [`config`](mod@config) holds the `[score]` and `[evidence]` tables, [`params`] what they resolve to
 //! (with the partial-credit neighbours), [`model`] the inputs (profiles, roles), [`credit`] the credit per skill,
 //! [`engine`] ranks both sides (with [`naive`] as its reference), [`explain`](mod@explain)
-//! says for one pair which skill earned what credit through which credential.
+//! says for one pair which skill earned what credit through which credential, [`next`] which
+//! badges would cover what is missing, and [`details`] gathers both for every ranked pair (the
+//! reports only format them).
 
 pub mod config;
 pub mod credit;
+pub mod details;
 pub mod engine;
 pub mod explain;
 pub mod model;
@@ -18,8 +21,9 @@ pub mod policy;
 
 pub use config::{Importance, ScoreConfig, ScoreConfigError, ScoreModel};
 pub use credit::{CreditVia, credit_of, score_pair, slot_factors};
+pub use details::MatchDetails;
 pub use engine::{EngineStats, RankedMatch, ScoreOutput, eligible, score_all, score_all_with};
-pub use explain::{Explanation, SkillCredit, explain};
+pub use explain::{Explanation, SkillCredit, explain, explain_ranked};
 pub use model::{CandidateProfile, EvidenceItem, HeldSkill, Role, RoleSkill, SkillOrigin, build_profiles};
 pub use next::{BadgeClass, Catalog, CoverStep};
 pub use params::{Neighbours, ScoreParams};
