@@ -64,7 +64,8 @@ pub fn evidence_weight(
 /// * importance `ln(1 + N / n(s))` over the `N` roles (`n(s)` of them list `s`) with
 ///   `importance = "idf"`, else 1;
 /// * times `inferred_weight` for a skill inferred from the title when the role has skills of its
-///   own (listed or extracted);
+///   own (listed or extracted); with `inferred_weight = 0` such skills are ignored for scoring
+///   (left out of the role; a role with nothing but inferred skills keeps them at full weight);
 /// * evidence model: `prior = prior_skills × m`, `m` the mean weighted importance
 ///   (`level weight × importance`) of every role skill of the run, so that the prior is worth
 ///   `prior_skills` average skills whatever the weights' scale. Coverage model: prior 0.
@@ -87,15 +88,9 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreParams) {
             Importance::Idf => (1.0 + n / df.get(&skill).copied().unwrap_or(1) as f64).ln(),
             Importance::Uniform => 1.0,
         };
+        // An inferred weight of 0 gives those skills importance 0, which removes them from the
+        // role: they are ignored for scoring (see `Role::set_importance`).
         r.set_importance(|skill| idf(skill) * discount.get(&skill).copied().unwrap_or(1.0));
-        // An inferred weight of 0 means "not at all": set_importance turns 0 into 1, so drop them.
-        if own && s.inferred_weight <= 0.0 {
-            let keep: Vec<bool> = r.skills.iter().map(|rs| rs.origin != SkillOrigin::Inferred).collect();
-            let mut k = keep.iter();
-            r.skills.retain(|_| *k.next().unwrap_or(&true));
-            let mut k = keep.iter();
-            r.importance.retain(|_| *k.next().unwrap_or(&true));
-        }
     }
     let (mut mass, mut slots) = (0.0, 0u64);
     for r in roles.iter() {
@@ -245,12 +240,34 @@ mod tests {
     }
 
     #[test]
-    fn an_inferred_weight_of_zero_drops_inferred_skills_beside_listed_ones() {
+    fn an_inferred_weight_of_zero_ignores_inferred_skills_beside_listed_ones_for_scoring() {
         let r = Requirement::Required;
-        let mut roles = vec![role("a", &[(1, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)])];
-        weigh_roles(&mut roles, &ScoreParams { inferred_weight: 0.0, ..ScoreParams::default() });
-        assert_eq!(roles[0].skills.len(), 1);
+        let mut roles = vec![
+            role("a", &[(1, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]),
+            role("b", &[(3, r, SkillOrigin::Inferred)]),
+        ];
+        let p = ScoreParams { inferred_weight: 0.0, ..ScoreParams::default() };
+        weigh_roles(&mut roles, &p);
+        // Beside a listed skill, the inferred one is gone, skills and importance aligned.
+        assert_eq!(roles[0].skills.iter().map(|s| s.skill).collect::<Vec<_>>(), vec![1]);
         assert_eq!(roles[0].importance.len(), 1);
+        // A role with nothing but inferred skills keeps them at full weight.
+        assert_eq!(roles[1].skills.len(), 1);
+        assert!(roles[1].importance[0] > 0.0);
+        // Holding only the ignored skill earns nothing, and the explanation does not list it
+        // (not even as missing).
+        let p = ScoreParams { group_credit: 0.0, ..p };
+        let tax = crate::taxonomy::Taxonomy::empty("none", "0");
+        let neighbours = crate::score::Neighbours::new(&tax, &p);
+        let holder = |skill: u32| CandidateProfile {
+            id: "c".into(),
+            location: None,
+            skills: vec![crate::score::HeldSkill { skill, weight: 1.0, evidence: vec![0] }],
+        };
+        assert_eq!(crate::score::score_pair(&tax, &neighbours, &holder(3), &roles[0], &p), 0.0);
+        assert!(crate::score::score_pair(&tax, &neighbours, &holder(1), &roles[0], &p) > 0.0);
+        let e = crate::score::explain(&tax, &neighbours, &holder(3), &roles[0], &p);
+        assert_eq!(e.skills.iter().map(|s| s.skill).collect::<Vec<_>>(), vec![1]);
     }
 
     #[test]
