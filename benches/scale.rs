@@ -127,7 +127,8 @@ fn main() {
         .collect();
     roles.sort_by(|a, b| a.id.cmp(&b.id));
     // The default [score] policy: IDF importance and the evidence model's prior.
-    skillmatch::score::policy::weigh_roles(&mut roles, &config.score);
+    let params = config.score_params();
+    skillmatch::score::policy::weigh_roles(&mut roles, &params);
     let profiles: Vec<CandidateProfile> = (0..population.len_candidates())
         .into_par_iter()
         .map(|i| {
@@ -137,7 +138,7 @@ fn main() {
                 .iter()
                 .map(|e| HeldSkill {
                     skill: e.skill,
-                    weight: config.status_weight(e.status),
+                    weight: params.status_weight(e.status),
                     evidence: vec![e.badge as u32],
                 })
                 .filter(|h| h.weight > 0.0)
@@ -161,7 +162,7 @@ fn main() {
         peak_rss_mib()
     );
 
-    let p = ScoreParams { top_k: args.top_k, ..ScoreParams::from_config(&config.score) };
+    let p = ScoreParams { top_k: args.top_k, ..params };
     let t = Instant::now();
     let neighbours = Neighbours::new(&tax, &p);
     let out = skillmatch::score::score_all_with(&tax, &neighbours, &profiles, &roles, &p);

@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
         .expect("vendored ESCO loads");
     let (profiles, roles) = world(&tax, 5_000, 500);
     // The product's defaults (`[score]` of the default config), top-50 on both sides.
-    let p = ScoreParams { top_k: 50, ..ScoreParams::from_config(&skillmatch::config::ScoreConfig::default()) };
+    let p = ScoreParams { top_k: 50, ..ScoreParams::default() };
     let mut g = c.benchmark_group("score 5k candidates x 500 roles, top-50");
     g.sample_size(10);
     g.bench_function("indexed engine (both sides)", |b| b.iter(|| score_all(&tax, &profiles, &roles, &p)));

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::verify::{Status, VerifyPolicy};
+use crate::score::{ScoreConfig, ScoreConfigError, ScoreParams};
+use crate::verify::VerifyPolicy;
 
 /// Errors in the configuration: always a usage problem (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,10 @@ pub enum ConfigError {
     /// A value is out of range or inconsistent.
     #[error("invalid configuration: {0}")]
     Invalid(String),
+    /// A `[score]` or `[evidence]` value is out of range (checked by the score stage's own
+    /// [`ScoreConfig::validate`]).
+    #[error("invalid configuration: {0}")]
+    Score(#[from] ScoreConfigError),
 }
 
 /// Input files of a run.
@@ -155,119 +160,6 @@ impl Default for TaxonomyConfig {
     }
 }
 
-/// How skills found in a posting's description are used.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DescriptionSkills {
-    /// Only when the posting lists no explicit skills; they then count as required.
-    WhenNoExplicit,
-    /// Always; skills not listed explicitly count as preferred.
-    AsPreferred,
-    /// Never.
-    Ignore,
-}
-
-/// How a role's skills are weighted against each other.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Importance {
-    /// Every skill of a level counts the same.
-    Uniform,
-    /// Inverse posting frequency: `ln(1 + roles / roles listing the skill)`; rare skills weigh more.
-    Idf,
-}
-
-/// How a role's requirement mass is turned into a score. See `docs/SCORING.md`.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ScoreModel {
-    /// Evidence-weighted: one pool of required and preferred skills (each weighted by its level
-    /// weight and importance), divided by the pool's mass plus a prior of `prior_skills`
-    /// average skills, so a role listing little cannot reach a top score on little evidence.
-    #[default]
-    Evidence,
-    /// skillmatch 0.1: required and preferred coverage averaged separately, `1 of 1` scores 1.
-    Coverage,
-}
-
-/// Scoring weights. See `docs/SCORING.md`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct ScoreConfig {
-    /// Weight of required-skill coverage.
-    pub required_weight: f64,
-    /// Weight of preferred-skill coverage.
-    pub preferred_weight: f64,
-    /// Credit, in [0, 1], for holding a different skill of the same ESCO skill group.
-    pub group_credit: f64,
-    /// Credit, in [0, 1], for holding a skill directly narrower (more specific) than the asked one.
-    pub narrower_credit: f64,
-    /// Credit, in [0, 1], for holding a skill directly broader (more general) than the asked one.
-    pub broader_credit: f64,
-    /// Credit, in [0, 1], for holding a skill related to the asked one (ESCO skill–skill relation).
-    pub related_credit: f64,
-    /// Matches below this score are not reported.
-    pub min_score: f64,
-    /// Rows per role in the shortlist and per candidate in the gaps report.
-    pub top_k: usize,
-    /// How description skills are used.
-    pub description_skills: DescriptionSkills,
-    /// For how many of each candidate's best roles to suggest next credentials (0 = none).
-    pub next_credential_roles: usize,
-    /// Skill importance within a role.
-    pub importance: Importance,
-    /// Evidence loses half its weight every this many days after its issue date (0 = no decay).
-    pub recency_half_life_days: f64,
-    /// Hard filter: rank a candidate for a role only if their locations match (when both are known).
-    pub same_location: bool,
-    /// Hard filter: only `verified` credentials count as evidence, whatever `[evidence]` says.
-    pub verified_only: bool,
-    /// How scores are normalised (`evidence` or the legacy `coverage`).
-    pub model: ScoreModel,
-    /// Evidence model: pseudo-skills of average importance added to every role's denominator
-    /// (shrinkage towards 0 for roles that list little).
-    pub prior_skills: f64,
-    /// Importance multiplier, in [0, 1], of skills inferred from the job title's occupation when
-    /// the posting also lists or mentions skills of its own (a role with nothing but inferred
-    /// skills uses them at full weight).
-    pub inferred_weight: f64,
-    /// A role with fewer skills than this (listed, extracted and inferred) is flagged `thin`.
-    pub thin_role_skills: usize,
-}
-
-impl Default for ScoreConfig {
-    fn default() -> Self {
-        ScoreConfig {
-            required_weight: 0.8,
-            preferred_weight: 0.2,
-            group_credit: 0.1,
-            narrower_credit: 0.1,
-            broader_credit: 0.07,
-            related_credit: 0.05,
-            min_score: 0.0,
-            top_k: 10,
-            description_skills: DescriptionSkills::WhenNoExplicit,
-            next_credential_roles: 3,
-            importance: Importance::Idf,
-            recency_half_life_days: 0.0,
-            same_location: false,
-            verified_only: false,
-            model: ScoreModel::Evidence,
-            prior_skills: DEFAULT_PRIOR_SKILLS,
-            inferred_weight: DEFAULT_INFERRED_WEIGHT,
-            thin_role_skills: DEFAULT_THIN_ROLE_SKILLS,
-        }
-    }
-}
-
-/// Default `[score] prior_skills` (tuned on gen seed 1002 at 2,000 × 300 and seed 1003 at
-/// 20,000 × 2,000: docs/QUALITY.md).
-pub const DEFAULT_PRIOR_SKILLS: f64 = 2.0;
-/// Default `[score] inferred_weight`.
-pub const DEFAULT_INFERRED_WEIGHT: f64 = 0.5;
-/// Default `[score] thin_role_skills`.
-pub const DEFAULT_THIN_ROLE_SKILLS: usize = 3;
-
 /// Reads `[run] as_of` with [`crate::ingest::dates::parse_as_of`]: a string, or a TOML date
 /// literal (`as_of = 2026-11-01`).
 fn strict_as_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
@@ -337,7 +229,7 @@ pub struct Config {
     pub verify: VerifyPolicy,
     /// Weight of each verification status as evidence, in [0, 1]; statuses not listed weigh 0.
     pub evidence: BTreeMap<String, f64>,
-    /// Scoring.
+    /// Scoring (the score stage's own section: [`crate::score::config`]).
     pub score: ScoreConfig,
     /// Stackable-credential pathways (`[[pathway]]` tables).
     #[serde(rename = "pathway")]
@@ -346,10 +238,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        let evidence = [("verified", 1.0), ("unverifiable", 0.5), ("unknown_issuer", 0.3)]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+        let evidence = crate::score::config::default_evidence_weights();
         Config {
             inputs: InputsConfig::default(),
             taxonomy: TaxonomyConfig::default(),
@@ -433,45 +322,8 @@ impl Config {
 
     /// Checks ranges and names; every message names the key at fault.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        for (name, weight) in &self.evidence {
-            if Status::parse(name).is_none() {
-                let known: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-                return Err(ConfigError::Invalid(format!(
-                    "[evidence] has unknown status `{name}`; known statuses: {}",
-                    known.join(", ")
-                )));
-            }
-            if !(0.0..=1.0).contains(weight) {
-                return Err(ConfigError::Invalid(format!("[evidence] {name} = {weight} must be within 0..=1")));
-            }
-        }
-        let s = &self.score;
-        for (key, v) in [("required_weight", s.required_weight), ("preferred_weight", s.preferred_weight)] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(ConfigError::Invalid(format!("[score] {key} = {v} must be a non-negative number")));
-            }
-        }
-        if s.required_weight + s.preferred_weight <= 0.0 {
-            return Err(ConfigError::Invalid("[score] required_weight + preferred_weight must be > 0".into()));
-        }
-        for (key, v) in [
-            ("group_credit", s.group_credit),
-            ("narrower_credit", s.narrower_credit),
-            ("broader_credit", s.broader_credit),
-            ("related_credit", s.related_credit),
-            ("min_score", s.min_score),
-            ("inferred_weight", s.inferred_weight),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(ConfigError::Invalid(format!("[score] {key} = {v} must be within 0..=1")));
-            }
-        }
-        if !(s.recency_half_life_days.is_finite() && s.recency_half_life_days >= 0.0) {
-            return Err(ConfigError::Invalid(format!(
-                "[score] recency_half_life_days = {} must be a non-negative number of days (0 = no decay)",
-                s.recency_half_life_days
-            )));
-        }
+        crate::score::config::validate_evidence(&self.evidence)?;
+        self.score.validate()?;
         let r = &self.run;
         if !(0.0..=1.0).contains(&r.max_reject_share) {
             return Err(ConfigError::Invalid(format!(
@@ -483,15 +335,6 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "[run] threads = 0: give at least 1, or leave it out for all cores".into(),
             ));
-        }
-        if s.top_k == 0 {
-            return Err(ConfigError::Invalid("[score] top_k must be at least 1".into()));
-        }
-        if !(s.prior_skills.is_finite() && (0.0..=1000.0).contains(&s.prior_skills)) {
-            return Err(ConfigError::Invalid(format!(
-                "[score] prior_skills = {} must be a number of skills within 0..=1000",
-                s.prior_skills
-            )));
         }
         for p in &self.pathways {
             if p.badges.is_empty() {
@@ -520,27 +363,24 @@ impl Config {
         Ok(())
     }
 
-    /// Evidence weight of a status (0 when not listed; 0 for every status but `verified` when
-    /// `[score] verified_only` is set).
-    pub fn status_weight(&self, status: Status) -> f64 {
-        if self.score.verified_only && status != Status::Verified {
-            return 0.0;
-        }
-        self.evidence.get(status.as_str()).copied().unwrap_or(0.0)
+    /// The score stage's parameters: `[score]` and `[evidence]` resolved once.
+    pub fn score_params(&self) -> ScoreParams {
+        ScoreParams::new(&self.score, &self.evidence)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::Status;
 
     #[test]
     fn default_config_is_valid_and_fail_closed_for_hosted_badges() {
         let c = Config::default();
         c.validate().expect("default config validates");
         assert!(!c.verify.accept_hosted_offline);
-        assert_eq!(c.status_weight(Status::Verified), 1.0);
-        assert_eq!(c.status_weight(Status::Revoked), 0.0);
+        assert_eq!(c.score_params().status_weight(Status::Verified), 1.0);
+        assert_eq!(c.score_params().status_weight(Status::Revoked), 0.0);
     }
 
     #[test]

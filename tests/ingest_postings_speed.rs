@@ -6,9 +6,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use skillmatch::config::DescriptionSkills;
 use skillmatch::extract::Extractor;
 use skillmatch::ingest::{IngestSpec, ingest};
+use skillmatch::normalize::DescriptionSkills;
 use skillmatch::normalize::{NormalizeOptions, normalize};
 use skillmatch::taxonomy::Taxonomy;
 

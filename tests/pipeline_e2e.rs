@@ -139,7 +139,7 @@ fn explanations_recompute_the_run_scores_with_idf_importance_and_recency_decay()
     gen_into(data.path(), 80, 12, 17, true);
     let out = tempfile::tempdir().expect("tempdir");
     let mut config = config_for(data.path());
-    config.score.importance = skillmatch::config::Importance::Idf;
+    config.score.importance = skillmatch::score::Importance::Idf;
     config.score.recency_half_life_days = 365.0;
     let s = run_with(config, out.path(), "idf", 2);
     let folder = skillmatch::query::RunFolder::open(&s.run_dir).expect("run folder opens");
@@ -332,7 +332,7 @@ fn generated_pathways_are_completed_by_exactly_the_candidates_the_population_pla
     let generated = skillmatch::config::Config::load(&data.path().join("run.toml")).expect("run.toml loads");
     let mut config = config_for(data.path());
     config.pathways = generated.pathways;
-    let weights = config.clone();
+    let weights = config.score_params();
     let out = tempfile::tempdir().expect("tempdir");
     let s = run_with(config, out.path(), "pathways", 2);
     let population = Population::new(taxonomy(), &o).expect("population");

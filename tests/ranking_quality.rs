@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use common::*;
-use skillmatch::config::{Config, ScoreModel};
+use skillmatch::config::Config;
 use skillmatch::eval::matching::{MatchingReport, evaluate_matching};
+use skillmatch::score::ScoreModel;
 
 fn evaluate(data: &Path, config: Config, id: &str) -> (MatchingReport, std::path::PathBuf) {
     let out = data.join("out");
@@ -26,7 +27,7 @@ fn evaluate(data: &Path, config: Config, id: &str) -> (MatchingReport, std::path
 fn legacy(data: &Path) -> Config {
     let mut c = config_for(data);
     c.score.model = ScoreModel::Coverage;
-    c.score.importance = skillmatch::config::Importance::Uniform;
+    c.score.importance = skillmatch::score::Importance::Uniform;
     c.score.group_credit = 0.5;
     c.score.narrower_credit = 0.5;
     c.score.broader_credit = 0.35;

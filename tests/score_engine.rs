@@ -4,11 +4,10 @@ mod common;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use skillmatch::config::ScoreModel;
 use skillmatch::ingest::Requirement;
 use skillmatch::score::{
-    CandidateProfile, CreditVia, EngineStats, HeldSkill, Neighbours, Role, RoleSkill, ScoreParams, SkillOrigin,
-    explain, naive, score_all, score_pair,
+    CandidateProfile, CreditVia, EngineStats, HeldSkill, Neighbours, Role, RoleSkill, ScoreModel, ScoreParams,
+    SkillOrigin, explain, naive, score_all, score_pair,
 };
 
 fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<Role>) {
@@ -77,6 +76,7 @@ fn params(top_k: usize) -> ScoreParams {
         min_score: 0.0,
         top_k,
         same_location: false,
+        ..ScoreParams::default()
     }
 }
 

@@ -6,11 +6,11 @@ mod common;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use skillmatch::config::{ScoreConfig, ScoreModel};
 use skillmatch::ingest::Requirement;
 use skillmatch::score::policy::weigh_roles;
 use skillmatch::score::{
-    CandidateProfile, HeldSkill, Neighbours, Role, RoleSkill, ScoreParams, SkillOrigin, score_pair,
+    CandidateProfile, HeldSkill, Importance, Neighbours, Role, RoleSkill, ScoreModel, ScoreParams, SkillOrigin,
+    score_pair,
 };
 
 fn role(id: &str, skills: &[u32]) -> Role {
@@ -27,12 +27,6 @@ fn holder(skills: &[u32], weight: f64) -> CandidateProfile {
     skills.sort_by_key(|h| h.skill);
     skills.dedup_by_key(|h| h.skill);
     CandidateProfile { id: "c".into(), location: None, skills }
-}
-
-fn default_params() -> (ScoreConfig, ScoreParams) {
-    let cfg = ScoreConfig::default();
-    let p = ScoreParams::from_config(&cfg);
-    (cfg, p)
 }
 
 /// Distinct skills with no taxonomy link between them (so only exact credit applies).
@@ -61,10 +55,10 @@ fn unrelated_skills(n: usize) -> Vec<u32> {
 #[test]
 fn twelve_of_fifteen_required_skills_outscore_one_of_one() {
     let tax = common::taxonomy();
-    let (cfg, p) = default_params();
+    let p = ScoreParams::default();
     let skills = unrelated_skills(16);
     let mut roles = vec![role("broad", &skills[..15]), role("thin", &skills[15..16])];
-    weigh_roles(&mut roles, &cfg);
+    weigh_roles(&mut roles, &p);
     let n = Neighbours::new(tax, &p);
     let mut held: Vec<u32> = skills[..12].to_vec();
     held.push(skills[15]);
@@ -76,14 +70,14 @@ fn twelve_of_fifteen_required_skills_outscore_one_of_one() {
     // The legacy coverage model ranks them the other way round: the failure this model fixes.
     let legacy = ScoreParams { model: ScoreModel::Coverage, ..p };
     let mut roles_legacy = roles.clone();
-    weigh_roles(&mut roles_legacy, &ScoreConfig { model: ScoreModel::Coverage, ..cfg });
+    weigh_roles(&mut roles_legacy, &ScoreParams { model: ScoreModel::Coverage, ..p });
     assert!(score_pair(tax, &n, &c, &roles_legacy[1], &legacy) > score_pair(tax, &n, &c, &roles_legacy[0], &legacy));
 }
 
 #[test]
 fn adding_an_exactly_matching_verified_credential_never_lowers_any_score() {
     let tax = common::taxonomy();
-    let (cfg, p) = default_params();
+    let p = ScoreParams::default();
     let n = Neighbours::new(tax, &p);
     let mut rng = ChaCha8Rng::seed_from_u64(71);
     let pool: Vec<u32> = (0..400).map(|_| rng.random_range(0..tax.skills().len() as u32)).collect();
@@ -94,7 +88,7 @@ fn adding_an_exactly_matching_verified_credential_never_lowers_any_score() {
             role(&format!("r{i}"), &skills)
         })
         .collect();
-    weigh_roles(&mut roles, &cfg);
+    weigh_roles(&mut roles, &p);
     for trial in 0..200 {
         let held: Vec<u32> = (0..rng.random_range(0..10)).map(|_| pool[rng.random_range(0..pool.len())]).collect();
         let weight = [0.3, 0.5, 1.0][trial % 3];
@@ -118,7 +112,7 @@ fn a_role_reached_only_through_partial_credit_never_outranks_one_with_as_many_ex
     // holds k of one role's skills exactly and reaches k of the other's only through the taxonomy
     // (narrower, broader, related or group routes of those very skills).
     let tax = common::taxonomy();
-    let (cfg, p) = default_params();
+    let p = ScoreParams::default();
     let n = Neighbours::new(tax, &p);
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let mut checked = 0;
@@ -149,7 +143,7 @@ fn a_role_reached_only_through_partial_credit_never_outranks_one_with_as_many_ex
             continue; // a filler skill collided with a chosen one: the shapes differ
         }
         // Same shape: same importance everywhere, the policy's prior.
-        weigh_roles(&mut roles, &ScoreConfig { importance: skillmatch::config::Importance::Uniform, ..cfg.clone() });
+        weigh_roles(&mut roles, &ScoreParams { importance: Importance::Uniform, ..p });
         let c = holder(&exact_side, 1.0);
         let (se, sp) = (score_pair(tax, &n, &c, &roles[0], &p), score_pair(tax, &n, &c, &roles[1], &p));
         assert!(se > sp, "exact {se} vs partial {sp} for {exact_side:?} / {partial_side:?}");
@@ -161,11 +155,11 @@ fn a_role_reached_only_through_partial_credit_never_outranks_one_with_as_many_ex
 #[test]
 fn scores_stay_within_zero_and_one_for_roles_of_any_length() {
     let tax = common::taxonomy();
-    let (cfg, p) = default_params();
+    let p = ScoreParams::default();
     let n = Neighbours::new(tax, &p);
     let skills = unrelated_skills(40);
     let mut roles: Vec<Role> = (1..=40).map(|k| role(&format!("r{k}"), &skills[..k])).collect();
-    weigh_roles(&mut roles, &cfg);
+    weigh_roles(&mut roles, &p);
     let everything = holder(&skills, 1.0);
     let mut last = 0.0;
     for r in &roles {
@@ -198,7 +192,7 @@ fn the_worked_example_of_scoring_md_scores_as_documented() {
     let mut c = holder(&[sql, r], 1.0);
     c.skills.push(HeldSkill { skill: stats, weight: 0.5, evidence: vec![1] });
     c.skills.sort_by_key(|h| h.skill);
-    let (_, p) = default_params();
+    let p = ScoreParams::default();
     let s = score_pair(tax, &Neighbours::new(tax, &p), &c, &role, &p);
     assert!((s - 1.58 / 6.16).abs() < 1e-12, "{s}");
     let mut sql_only = role.clone();

@@ -5,6 +5,7 @@
 //! Each distinct raw skill is normalized once (in parallel); every string that maps nowhere is
 //! kept in [`Normalized::crosswalk`] with method `unmapped` and reported, never dropped.
 
+pub mod description;
 mod requirements;
 pub mod sections;
 pub mod stats;
@@ -18,12 +19,12 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::DescriptionSkills;
 use crate::extract::Extractor;
 use crate::ingest::{Posting, RawSkill, Requirement};
 use crate::taxonomy::titles::TitleIndex;
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 use crate::verify::VerifiedCredential;
+pub use description::DescriptionSkills;
 use sections::SectionKind;
 
 /// Where a raw skill string was seen.

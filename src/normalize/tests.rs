@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use super::*;
-use crate::config::DescriptionSkills;
 use crate::ingest::{IngestSpec, SourceRef, ingest};
+use crate::normalize::DescriptionSkills;
 use crate::taxonomy::tests::esco;
 
 fn extractor() -> &'static Extractor {

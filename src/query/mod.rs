@@ -254,7 +254,7 @@ impl RunFolder {
         Ok(RunFolder {
             dir: dir.to_path_buf(),
             taxonomy,
-            params: ScoreParams::from_config(&config.score),
+            params: config.score_params(),
             profiles: read_parquet(&dir.join(schema::PROFILES))?,
             roles: read_parquet(&dir.join(schema::ROLES))?,
             matches: read_parquet(&dir.join(schema::MATCHES))?,
@@ -517,7 +517,7 @@ pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ScoreModel;
+    use crate::score::ScoreModel;
 
     #[test]
     fn a_run_recorded_before_the_evidence_model_reopens_with_the_coverage_model() {

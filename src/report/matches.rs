@@ -3,31 +3,14 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use super::table::{Col, Table};
 use super::{OutputFile, ReportError, ReportInput};
 use crate::ingest::Requirement;
-use crate::score::{CoverStep, Explanation, RankedMatch, explain};
+use crate::score::{CoverStep, Explanation, RankedMatch};
 use crate::util::round4;
 
 fn label(input: &ReportInput<'_>, skill: u32) -> String {
     input.taxonomy.skill(skill).label.clone()
-}
-
-fn explain_all(input: &ReportInput<'_>, pairs: &[RankedMatch]) -> Vec<Explanation> {
-    pairs
-        .par_iter()
-        .map(|m| {
-            explain(
-                input.taxonomy,
-                input.neighbours,
-                &input.profiles[m.candidate as usize],
-                &input.roles[m.role as usize],
-                input.params,
-            )
-        })
-        .collect()
 }
 
 /// Labels of the skills with partial credit, as `asked (via held, route)`.
@@ -69,31 +52,17 @@ fn match_table(input: &ReportInput<'_>, pairs: &[RankedMatch], ex: &[Explanation
     ])
 }
 
-/// Writes the match files: matches, shortlists, candidate gaps and next credentials.
+/// Writes the match files: matches, shortlists, candidate gaps and next credentials, from the
+/// ranked pairs, explanations and covers the score stage computed ([`crate::score::MatchDetails`]).
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
-    let role_pairs: Vec<RankedMatch> = input.scores.by_role.iter().flatten().copied().collect();
-    let role_ex = explain_all(input, &role_pairs);
-    let table = match_table(input, &role_pairs, &role_ex);
+    let d = input.matches;
+    let table = match_table(input, &d.role_pairs, &d.role_explanations);
     let mut out = vec![
         super::parquet(dir, "matches.parquet", &table)?,
         super::csv(dir, "shortlists.csv", &table, input.csv_bom)?,
     ];
-
-    let cand_pairs: Vec<RankedMatch> = input.scores.by_candidate.iter().flatten().copied().collect();
-    let cand_ex = explain_all(input, &cand_pairs);
+    let (cand_pairs, cand_ex, covers) = (&d.candidate_pairs, &d.candidate_explanations, &d.next_credentials);
     let role = |m: &RankedMatch| &input.roles[m.role as usize];
-    // Next credentials for each candidate's best roles: greedy cover of the missing required skills.
-    let covers: Vec<Vec<CoverStep>> = cand_pairs
-        .par_iter()
-        .zip(cand_ex.par_iter())
-        .map(|(m, e)| {
-            if (m.rank as usize) > input.next_credential_roles {
-                return Vec::new();
-            }
-            let missing: Vec<u32> = e.missing(Requirement::Required).map(|s| s.skill).collect();
-            input.catalog.cover(&missing)
-        })
-        .collect();
     let gaps = Table::new(vec![
         Col::str("candidate_id", cand_pairs.iter().map(|m| input.profiles[m.candidate as usize].id.clone()).collect()),
         Col::u64("rank", cand_pairs.iter().map(|m| m.rank as u64).collect()),
@@ -122,7 +91,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         ),
     ]);
     out.push(super::csv(dir, "candidate_gaps.csv", &gaps, input.csv_bom)?);
-    out.push(next_credentials(dir, input, &cand_pairs, &cand_ex, &covers)?);
+    out.push(next_credentials(dir, input, cand_pairs, covers)?);
     Ok(out)
 }
 
@@ -131,17 +100,13 @@ fn next_credentials(
     dir: &Path,
     input: &ReportInput<'_>,
     pairs: &[RankedMatch],
-    ex: &[Explanation],
     covers: &[Vec<CoverStep>],
 ) -> Result<OutputFile, ReportError> {
     let mut t: [Vec<String>; 5] = Default::default();
     let (mut rank, mut step, mut covered, mut left) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for ((m, e), steps) in pairs.iter().zip(ex).zip(covers) {
-        let missing = e.missing(Requirement::Required).count();
-        let mut done = 0;
+    for (m, steps) in pairs.iter().zip(covers) {
         for (i, s) in steps.iter().enumerate() {
             let class = &input.catalog.classes[s.class as usize];
-            done += s.covers.len();
             t[0].push(input.profiles[m.candidate as usize].id.clone());
             t[1].push(input.roles[m.role as usize].id.clone());
             t[2].push(class.name.clone());
@@ -150,7 +115,7 @@ fn next_credentials(
             rank.push(m.rank as u64);
             step.push(i as u64 + 1);
             covered.push(s.covers.iter().map(|&k| label(input, k)).collect::<Vec<_>>());
-            left.push((missing - done) as u64);
+            left.push(s.missing_after as u64);
         }
     }
     let [cand, role, badge, issuer, key] = t;

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use crate::ingest::Reject;
 use crate::normalize::Normalized;
-use crate::score::{CandidateProfile, Catalog, Pathway, PathwayProgress, Role, ScoreOutput, ScoreParams};
+use crate::score::{CandidateProfile, Catalog, MatchDetails, Pathway, PathwayProgress, Role};
 use crate::taxonomy::Taxonomy;
 use crate::verify::VerifiedCredential;
 
@@ -85,21 +85,15 @@ pub struct ReportInput<'a> {
     pub profiles: &'a [CandidateProfile],
     /// Roles, sorted by id.
     pub roles: &'a [Role],
-    /// Ranked matches.
-    pub scores: &'a ScoreOutput,
+    /// Ranked matches with their explanations and next-credential covers.
+    pub matches: &'a MatchDetails,
     /// Per role (same order as `roles`): too few skills to rank with confidence
     /// ([`crate::score::policy::is_thin`]).
     pub thin_roles: &'a [bool],
-    /// Scoring parameters.
-    pub params: &'a ScoreParams,
-    /// Partial-credit neighbours built from `params`.
-    pub neighbours: &'a crate::score::Neighbours,
     /// Rejected files and records.
     pub rejects: &'a [Reject],
-    /// Badge classes seen in the data, for next-credential suggestions.
+    /// Badge classes seen in the data (names of suggested and missing badges).
     pub catalog: &'a Catalog,
-    /// For how many of each candidate's best roles to suggest next credentials.
-    pub next_credential_roles: usize,
     /// Configured pathways.
     pub pathways: &'a [Pathway],
     /// Every candidate's progress on every pathway they started.

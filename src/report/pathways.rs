@@ -10,19 +10,6 @@ use std::path::Path;
 use super::table::{Col, Table};
 use super::{OutputFile, ReportError, ReportInput};
 
-/// The name people know a configured pathway component by: the badge class's name when a
-/// credential of that class was seen, else the name of an `issuer|name` key, else the key itself.
-fn badge_name(input: &ReportInput<'_>, key: &str) -> String {
-    let classes = &input.catalog.classes;
-    if let Ok(i) = classes.binary_search_by(|c| c.key.as_str().cmp(key)) {
-        return classes[i].name.clone();
-    }
-    match key.split_once('|') {
-        Some((_, name)) if !name.is_empty() => name.to_string(),
-        _ => key.to_string(),
-    }
-}
-
 /// Writes the file (header only when no pathway is configured).
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
     let rows = input.pathway_progress;
@@ -36,7 +23,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
         Col::u64("total", rows.iter().map(|r| cfg(r.pathway).badges.len() as u64).collect()),
         Col::list(
             "missing_badges",
-            rows.iter().map(|r| r.missing.iter().map(|k| badge_name(input, k)).collect()).collect(),
+            rows.iter().map(|r| r.missing.iter().map(|k| input.catalog.display_name(k)).collect()).collect(),
         ),
         Col::list("missing_badge_ids", rows.iter().map(|r| r.missing.clone()).collect()),
         Col::f64("program_weight", rows.iter().map(|r| crate::util::round4(r.weight)).collect()),

@@ -13,8 +13,9 @@
 //! [`score_pair`] all use it, so every path computes the same products and the same maxima
 //! (scores agree bit for bit).
 
-use super::engine::ScoreParams;
+use super::config::ScoreModel;
 use super::model::{CandidateProfile, Role};
+use super::params::{Neighbours, Route, ScoreParams};
 use crate::ingest::Requirement;
 use crate::taxonomy::{SkillId, Taxonomy};
 
@@ -77,65 +78,6 @@ impl CreditVia {
     }
 }
 
-/// The kind of a taxonomy neighbour route (group credit is handled separately).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Route {
-    Narrower,
-    Broader,
-    Related,
-}
-
-/// Per-skill neighbour lists for the hierarchy and relation routes, with their discounts.
-///
-/// `of(s)` lists `(t, d)`: holding `t` earns `d · w(c, t)` towards `s`. A neighbour reachable
-/// by several routes keeps the largest discount (ties: narrower, broader, related).
-#[derive(Debug, Clone)]
-pub struct Neighbours {
-    lists: Vec<Vec<(SkillId, f64, Route)>>,
-    /// The largest discount of any route, group credit included (0 when partial credit is off).
-    pub max_discount: f64,
-}
-
-impl Neighbours {
-    /// Builds the lists for every taxonomy skill from the parameters' discounts.
-    pub fn new(taxonomy: &Taxonomy, p: &ScoreParams) -> Neighbours {
-        let lists = (0..taxonomy.skills().len() as SkillId).map(|s| neighbours_of(taxonomy, s, p)).collect();
-        Neighbours { lists, max_discount: max_discount(p) }
-    }
-
-    /// The `(held skill, discount)` pairs that give credit towards `skill`.
-    pub fn of(&self, skill: SkillId) -> impl Iterator<Item = (SkillId, f64)> + '_ {
-        self.lists.get(skill as usize).into_iter().flatten().map(|&(t, d, _)| (t, d))
-    }
-
-    fn routes(&self, skill: SkillId) -> &[(SkillId, f64, Route)] {
-        self.lists.get(skill as usize).map(Vec::as_slice).unwrap_or(&[])
-    }
-}
-
-/// The largest partial-credit discount of the parameters.
-pub fn max_discount(p: &ScoreParams) -> f64 {
-    [p.group_credit, p.narrower_credit, p.broader_credit, p.related_credit].into_iter().fold(0.0, f64::max)
-}
-
-fn neighbours_of(taxonomy: &Taxonomy, s: SkillId, p: &ScoreParams) -> Vec<(SkillId, f64, Route)> {
-    let skill = taxonomy.skill(s);
-    let mut out: Vec<(SkillId, f64, Route)> = Vec::new();
-    for (list, d, route) in [
-        (&skill.narrower, p.narrower_credit, Route::Narrower),
-        (&skill.broader, p.broader_credit, Route::Broader),
-        (&skill.related, p.related_credit, Route::Related),
-    ] {
-        if d > 0.0 {
-            out.extend(list.iter().filter(|&&t| t != s).map(|&t| (t, d, route)));
-        }
-    }
-    // One entry per neighbour: the largest discount, ties to the earlier route.
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-    out.dedup_by_key(|e| e.0);
-    out
-}
-
 /// The credit a candidate earns for `skill` and how (the definition in the module docs).
 pub fn credit_of(
     taxonomy: &Taxonomy,
@@ -195,11 +137,8 @@ pub fn credit_of(
 /// The engine, [`score_pair`] and the naive reference use these exact values, so scores agree bit
 /// for bit.
 pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
-    let level = |r: Requirement| match r {
-        Requirement::Required => p.required_weight,
-        Requirement::Preferred => p.preferred_weight,
-    };
-    if p.model == crate::config::ScoreModel::Evidence {
+    let level = |r: Requirement| p.level_weight(r);
+    if p.model == ScoreModel::Evidence {
         let mass: f64 = role.skills.iter().zip(&role.importance).map(|(rs, imp)| level(rs.requirement) * imp).sum();
         let denominator = mass + role.prior.max(0.0);
         return role

@@ -1,8 +1,11 @@
 //! Explanations: for one candidate–role pair, every role skill with the credit earned and why.
 
-use super::credit::{CreditVia, Neighbours, credit_of, score_pair};
-use super::engine::ScoreParams;
+use rayon::prelude::*;
+
+use super::credit::{CreditVia, credit_of, score_pair};
+use super::engine::RankedMatch;
 use super::model::{CandidateProfile, Role, SkillOrigin};
+use super::params::{Neighbours, ScoreParams};
 use crate::ingest::Requirement;
 use crate::taxonomy::{SkillId, Taxonomy};
 
@@ -85,4 +88,19 @@ pub fn explain(
         })
         .collect();
     Explanation { score: score_pair(taxonomy, neighbours, profile, role, p), skills }
+}
+
+/// Explains every pair of a ranked list, in parallel, in the list's order.
+pub fn explain_ranked(
+    taxonomy: &Taxonomy,
+    neighbours: &Neighbours,
+    profiles: &[CandidateProfile],
+    roles: &[Role],
+    pairs: &[RankedMatch],
+    p: &ScoreParams,
+) -> Vec<Explanation> {
+    pairs
+        .par_iter()
+        .map(|m| explain(taxonomy, neighbours, &profiles[m.candidate as usize], &roles[m.role as usize], p))
+        .collect()
 }

@@ -1,24 +1,33 @@
 //! Score: candidate profiles × role requirements → ranked, explained matches.
 //!
-//! [`model`] holds the inputs (profiles, roles), [`credit`] defines the credit per skill,
+//! [`config`](mod@config) holds the `[score]` and `[evidence]` tables, [`params`] what they resolve to
+//! (with the partial-credit neighbours), [`model`] the inputs (profiles, roles), [`credit`] the credit per skill,
 //! [`engine`] ranks both sides (with [`naive`] as its reference), [`explain`](mod@explain)
-//! says for one pair which skill earned what credit through which credential.
+//! says for one pair which skill earned what credit through which credential, [`next`] which
+//! badges would cover what is missing, and [`details`] gathers both for every ranked pair (the
+//! reports only format them).
 
+pub mod config;
 pub mod credit;
+pub mod details;
 pub mod engine;
 pub mod explain;
 pub mod model;
 pub mod naive;
 pub mod next;
+pub mod params;
 pub mod pathways;
 pub mod policy;
 mod role_build;
 pub mod stage;
 
-pub use credit::{CreditVia, Neighbours, credit_of, score_pair, slot_factors};
-pub use engine::{EngineStats, RankedMatch, ScoreOutput, ScoreParams, eligible, score_all, score_all_with};
-pub use explain::{Explanation, SkillCredit, explain};
+pub use config::{Importance, ScoreConfig, ScoreConfigError, ScoreModel};
+pub use credit::{CreditVia, credit_of, score_pair, slot_factors};
+pub use details::MatchDetails;
+pub use engine::{EngineStats, RankedMatch, ScoreOutput, eligible, score_all, score_all_with};
+pub use explain::{Explanation, SkillCredit, explain, explain_ranked};
 pub use model::{CandidateProfile, EvidenceItem, HeldSkill, Role, RoleSkill, SkillOrigin, build_profiles};
 pub use next::{BadgeClass, Catalog, CoverStep};
+pub use params::{Neighbours, ScoreParams};
 pub use pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
 pub use stage::{ScoreInput, ScoreStats, Scored};

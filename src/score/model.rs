@@ -19,7 +19,7 @@ pub struct Role {
     /// Skills sorted required first, then by skill id; a skill appears once (required wins).
     pub skills: Vec<RoleSkill>,
     /// Importance of each skill (same order as `skills`), positive; 1.0 unless set by
-    /// [`Role::set_importance`].
+    /// [`Role::set_importance`] (which removes skills of importance 0).
     pub importance: Vec<f64>,
     /// Prior mass added to the denominator of the evidence model (`prior_skills` average skills'
     /// worth of weighted importance); 0 unless set by the scoring policy.
@@ -42,10 +42,17 @@ impl Role {
         Role { id, title, employer, location, skills, importance, prior: 0.0 }
     }
 
-    /// Sets each skill's importance from a function of the skill (non-positive values become 1.0).
+    /// Sets each skill's importance from a function of the skill.
+    ///
+    /// An importance of exactly 0 means the skill is ignored for scoring: it is removed from the
+    /// role (so it is neither scored, nor reported missing, nor counted as one of the role's
+    /// skills). Negative and non-finite values are not weights and become 1.0.
     pub fn set_importance(&mut self, f: impl Fn(SkillId) -> f64) {
-        self.importance =
-            self.skills.iter().map(|s| f(s.skill)).map(|v| if v > 0.0 && v.is_finite() { v } else { 1.0 }).collect();
+        let weights: Vec<f64> =
+            self.skills.iter().map(|s| f(s.skill)).map(|v| if v >= 0.0 && v.is_finite() { v } else { 1.0 }).collect();
+        let mut kept = weights.iter().map(|&w| w > 0.0);
+        self.skills.retain(|_| kept.next().unwrap_or(true));
+        self.importance = weights.into_iter().filter(|&w| w > 0.0).collect();
     }
 
     /// Number of required skills.
@@ -130,4 +137,33 @@ pub fn build_profiles(candidates: &[(String, Option<String>)], evidence: &[Evide
             CandidateProfile { id: id.clone(), location: location.clone(), skills }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(skills: &[SkillId]) -> Role {
+        let skills = skills
+            .iter()
+            .map(|&skill| RoleSkill { requirement: Requirement::Required, skill, origin: SkillOrigin::Explicit })
+            .collect();
+        Role::new("r".into(), "r".into(), None, None, skills)
+    }
+
+    #[test]
+    fn an_importance_of_zero_removes_the_skill_and_keeps_skills_and_importance_aligned() {
+        let mut r = role(&[1, 2, 3]);
+        r.set_importance(|s| if s == 2 { 0.0 } else { s as f64 });
+        assert_eq!(r.skills.iter().map(|s| s.skill).collect::<Vec<_>>(), vec![1, 3]);
+        assert_eq!(r.importance, vec![1.0, 3.0]);
+    }
+
+    #[test]
+    fn negative_and_non_finite_importances_become_one() {
+        let mut r = role(&[1, 2, 3]);
+        r.set_importance(|s| [-1.0, f64::NAN, f64::INFINITY][s as usize - 1]);
+        assert_eq!(r.skills.len(), 3);
+        assert_eq!(r.importance, vec![1.0, 1.0, 1.0]);
+    }
 }

@@ -7,9 +7,10 @@
 
 use rayon::prelude::*;
 
-use super::credit::{Neighbours, score_pair};
-use super::engine::{ScoreParams, eligible};
+use super::credit::score_pair;
+use super::engine::eligible;
 use super::model::{CandidateProfile, Role};
+use super::params::{Neighbours, ScoreParams};
 use crate::taxonomy::Taxonomy;
 
 /// Top-K candidates of one role by the definition: `(candidate index, score)`, score descending,

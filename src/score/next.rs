@@ -7,6 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
+use super::engine::RankedMatch;
+use super::explain::Explanation;
+use crate::ingest::Requirement;
 use crate::taxonomy::SkillId;
 use crate::verify::VerifiedCredential;
 
@@ -40,6 +45,8 @@ pub struct CoverStep {
     pub class: u32,
     /// Missing skills this class covers (not covered by an earlier step).
     pub covers: Vec<SkillId>,
+    /// Missing skills left uncovered after this step.
+    pub missing_after: usize,
 }
 
 impl Catalog {
@@ -74,6 +81,40 @@ impl Catalog {
         Catalog { classes, by_skill }
     }
 
+    /// The name people know a badge class key by: the class's name when a credential of that
+    /// class was seen, else the name part of an `issuer|name` key, else the key itself.
+    pub fn display_name(&self, key: &str) -> String {
+        if let Ok(i) = self.classes.binary_search_by(|c| c.key.as_str().cmp(key)) {
+            return self.classes[i].name.clone();
+        }
+        match key.split_once('|') {
+            Some((_, name)) if !name.is_empty() => name.to_string(),
+            _ => key.to_string(),
+        }
+    }
+
+    /// Next credentials for every pair of a candidate-side ranked list (`pairs`, with their
+    /// `explanations`): the greedy cover of the missing required skills for each candidate's
+    /// `best_roles` best roles, nothing for the others.
+    pub fn next_credentials(
+        &self,
+        pairs: &[RankedMatch],
+        explanations: &[Explanation],
+        best_roles: usize,
+    ) -> Vec<Vec<CoverStep>> {
+        pairs
+            .par_iter()
+            .zip(explanations.par_iter())
+            .map(|(m, e)| {
+                if (m.rank as usize) > best_roles {
+                    return Vec::new();
+                }
+                let missing: Vec<SkillId> = e.missing(Requirement::Required).map(|s| s.skill).collect();
+                self.cover(&missing)
+            })
+            .collect()
+    }
+
     /// Greedy set cover of `missing` (any order; duplicates ignored).
     ///
     /// Each step counts, in one pass over the still-missing skills' class lists, how many of
@@ -102,7 +143,7 @@ impl Catalog {
             let class = &self.classes[ci as usize];
             let (covers, rest): (Vec<SkillId>, Vec<SkillId>) =
                 remaining.iter().partition(|r| class.skills.binary_search(r).is_ok());
-            steps.push(CoverStep { class: ci, covers });
+            steps.push(CoverStep { class: ci, covers, missing_after: rest.len() });
             remaining = rest;
         }
         steps
@@ -138,13 +179,29 @@ mod tests {
     fn greedy_cover_takes_the_widest_badge_first_and_stops_when_nothing_covers() {
         let c = catalog(&[("a", &[1, 2]), ("b", &[2, 3, 4]), ("c", &[4]), ("d", &[5])]);
         let steps = c.cover(&[1, 2, 3, 4, 9]);
-        assert_eq!(steps, vec![CoverStep { class: 1, covers: vec![2, 3, 4] }, CoverStep { class: 0, covers: vec![1] }]);
+        assert_eq!(
+            steps,
+            vec![
+                CoverStep { class: 1, covers: vec![2, 3, 4], missing_after: 2 },
+                CoverStep { class: 0, covers: vec![1], missing_after: 1 }
+            ]
+        );
     }
 
     #[test]
     fn ties_prefer_the_more_focused_badge() {
         let c = catalog(&[("broad", &[1, 7, 8, 9]), ("focused", &[1])]);
-        assert_eq!(c.cover(&[1]), vec![CoverStep { class: 1, covers: vec![1] }]);
+        assert_eq!(c.cover(&[1]), vec![CoverStep { class: 1, covers: vec![1], missing_after: 0 }]);
+    }
+
+    #[test]
+    fn a_key_displays_as_the_seen_class_name_else_its_name_part_else_itself() {
+        let mut c = catalog(&[("acme|Data Basics", &[1])]);
+        c.classes[0].name = "Data Basics (seen)".into();
+        assert_eq!(c.display_name("acme|Data Basics"), "Data Basics (seen)");
+        assert_eq!(c.display_name("other|SQL Pro"), "SQL Pro");
+        assert_eq!(c.display_name("https://example.org/badge/7"), "https://example.org/badge/7");
+        assert_eq!(c.display_name("issuer|"), "issuer|");
     }
 
     #[test]

@@ -17,9 +17,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::config::{Importance, ScoreModel};
 use super::model::{CandidateProfile, EvidenceItem, Role, SkillOrigin, build_profiles};
+use super::params::ScoreParams;
 use super::pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
-use crate::config::{Config, Importance, ScoreConfig, ScoreModel};
 use crate::ingest::{RawSkill, Roster};
 use crate::taxonomy::{MatchMethod, Taxonomy};
 use crate::verify::{TrustStore, VerifiedCredential};
@@ -63,11 +64,12 @@ pub fn evidence_weight(
 /// * importance `ln(1 + N / n(s))` over the `N` roles (`n(s)` of them list `s`) with
 ///   `importance = "idf"`, else 1;
 /// * times `inferred_weight` for a skill inferred from the title when the role has skills of its
-///   own (listed or extracted);
+///   own (listed or extracted); with `inferred_weight = 0` such skills are ignored for scoring
+///   (left out of the role; a role with nothing but inferred skills keeps them at full weight);
 /// * evidence model: `prior = prior_skills × m`, `m` the mean weighted importance
 ///   (`level weight × importance`) of every role skill of the run, so that the prior is worth
 ///   `prior_skills` average skills whatever the weights' scale. Coverage model: prior 0.
-pub fn weigh_roles(roles: &mut [Role], s: &ScoreConfig) {
+pub fn weigh_roles(roles: &mut [Role], s: &ScoreParams) {
     let mut df: HashMap<u32, u64> = HashMap::new();
     for r in roles.iter() {
         for rs in &r.skills {
@@ -86,20 +88,14 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreConfig) {
             Importance::Idf => (1.0 + n / df.get(&skill).copied().unwrap_or(1) as f64).ln(),
             Importance::Uniform => 1.0,
         };
+        // An inferred weight of 0 gives those skills importance 0, which removes them from the
+        // role: they are ignored for scoring (see `Role::set_importance`).
         r.set_importance(|skill| idf(skill) * discount.get(&skill).copied().unwrap_or(1.0));
-        // An inferred weight of 0 means "not at all": set_importance turns 0 into 1, so drop them.
-        if own && s.inferred_weight <= 0.0 {
-            let keep: Vec<bool> = r.skills.iter().map(|rs| rs.origin != SkillOrigin::Inferred).collect();
-            let mut k = keep.iter();
-            r.skills.retain(|_| *k.next().unwrap_or(&true));
-            let mut k = keep.iter();
-            r.importance.retain(|_| *k.next().unwrap_or(&true));
-        }
     }
     let (mut mass, mut slots) = (0.0, 0u64);
     for r in roles.iter() {
         for (rs, imp) in r.skills.iter().zip(&r.importance) {
-            mass += level_weight(s, rs.requirement) * imp;
+            mass += s.level_weight(rs.requirement) * imp;
             slots += 1;
         }
     }
@@ -112,16 +108,9 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreConfig) {
     }
 }
 
-fn level_weight(s: &ScoreConfig, r: crate::ingest::Requirement) -> f64 {
-    match r {
-        crate::ingest::Requirement::Required => s.required_weight,
-        crate::ingest::Requirement::Preferred => s.preferred_weight,
-    }
-}
-
 /// Whether a role has too few skills (listed, extracted and inferred) to be ranked with
 /// confidence: fewer than `[score] thin_role_skills`.
-pub fn is_thin(role: &Role, s: &ScoreConfig) -> bool {
+pub fn is_thin(role: &Role, s: &ScoreParams) -> bool {
     role.skills.len() < s.thin_role_skills
 }
 
@@ -165,12 +154,13 @@ pub fn resolve_pathways(pathways: &[PathwayConfig], taxonomy: &Taxonomy) -> Resu
 
 /// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts:
 /// every credential's mapped skills (`credential_skills`, same order as `verified`) at its
-/// [`evidence_weight`], plus the program skills of completed pathways.
+/// [`evidence_weight`] (status weight and half-life from `p`), plus the program skills of
+/// completed pathways.
 pub fn candidate_profiles(
     roster: &Roster,
     verified: &[VerifiedCredential],
     credential_skills: &[Vec<u32>],
-    cfg: &Config,
+    p: &ScoreParams,
     as_of: NaiveDate,
     pathways: &[Pathway],
     trust: &TrustStore,
@@ -184,13 +174,8 @@ pub fn candidate_profiles(
     let mut held = Vec::new();
     for (ci, v) in verified.iter().enumerate() {
         let tier = v.credential.issuer_id.as_deref().and_then(|id| trust.issuer_weight(id)).unwrap_or(1.0);
-        let weight = evidence_weight(
-            cfg.status_weight(v.status),
-            tier,
-            v.credential.issued_on,
-            as_of,
-            cfg.score.recency_half_life_days,
-        );
+        let weight =
+            evidence_weight(p.status_weight(v.status), tier, v.credential.issued_on, as_of, p.recency_half_life_days);
         let Some(cand) = v.credential.candidate_id.as_deref().and_then(|id| index.get(id)) else { continue };
         if weight <= 0.0 {
             continue;
@@ -241,7 +226,7 @@ mod tests {
             role("b", &[(1, r, SkillOrigin::Explicit)]),
             role("c", &[(3, r, SkillOrigin::Inferred)]),
         ];
-        let s = ScoreConfig { importance: Importance::Idf, inferred_weight: 0.5, ..ScoreConfig::default() };
+        let s = ScoreParams { importance: Importance::Idf, inferred_weight: 0.5, ..ScoreParams::default() };
         weigh_roles(&mut roles, &s);
         let idf = |n: f64| (1.0 + 3.0 / n).ln();
         assert_eq!(roles[0].importance, vec![idf(2.0), idf(1.0), idf(2.0) * 0.5]);
@@ -249,24 +234,46 @@ mod tests {
         assert_eq!(roles[2].importance, vec![idf(2.0)]);
         let mean = (idf(2.0) + idf(1.0) + idf(2.0) * 0.5 + idf(2.0) + idf(2.0)) * s.required_weight / 5.0;
         assert!((roles[1].prior - s.prior_skills * mean).abs() < 1e-12);
-        let coverage = ScoreConfig { model: ScoreModel::Coverage, ..s };
+        let coverage = ScoreParams { model: ScoreModel::Coverage, ..s };
         weigh_roles(&mut roles, &coverage);
         assert_eq!(roles[0].prior, 0.0);
     }
 
     #[test]
-    fn an_inferred_weight_of_zero_drops_inferred_skills_beside_listed_ones() {
+    fn an_inferred_weight_of_zero_ignores_inferred_skills_beside_listed_ones_for_scoring() {
         let r = Requirement::Required;
-        let mut roles = vec![role("a", &[(1, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)])];
-        weigh_roles(&mut roles, &ScoreConfig { inferred_weight: 0.0, ..ScoreConfig::default() });
-        assert_eq!(roles[0].skills.len(), 1);
+        let mut roles = vec![
+            role("a", &[(1, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]),
+            role("b", &[(3, r, SkillOrigin::Inferred)]),
+        ];
+        let p = ScoreParams { inferred_weight: 0.0, ..ScoreParams::default() };
+        weigh_roles(&mut roles, &p);
+        // Beside a listed skill, the inferred one is gone, skills and importance aligned.
+        assert_eq!(roles[0].skills.iter().map(|s| s.skill).collect::<Vec<_>>(), vec![1]);
         assert_eq!(roles[0].importance.len(), 1);
+        // A role with nothing but inferred skills keeps them at full weight.
+        assert_eq!(roles[1].skills.len(), 1);
+        assert!(roles[1].importance[0] > 0.0);
+        // Holding only the ignored skill earns nothing, and the explanation does not list it
+        // (not even as missing).
+        let p = ScoreParams { group_credit: 0.0, ..p };
+        let tax = crate::taxonomy::TaxonomyBuilder::empty("none", "0").build();
+        let neighbours = crate::score::Neighbours::new(&tax, &p);
+        let holder = |skill: u32| CandidateProfile {
+            id: "c".into(),
+            location: None,
+            skills: vec![crate::score::HeldSkill { skill, weight: 1.0, evidence: vec![0] }],
+        };
+        assert_eq!(crate::score::score_pair(&tax, &neighbours, &holder(3), &roles[0], &p), 0.0);
+        assert!(crate::score::score_pair(&tax, &neighbours, &holder(1), &roles[0], &p) > 0.0);
+        let e = crate::score::explain(&tax, &neighbours, &holder(3), &roles[0], &p);
+        assert_eq!(e.skills.iter().map(|s| s.skill).collect::<Vec<_>>(), vec![1]);
     }
 
     #[test]
     fn thin_roles_are_those_with_fewer_skills_than_the_threshold() {
         let r = Requirement::Required;
-        let s = ScoreConfig { thin_role_skills: 3, ..ScoreConfig::default() };
+        let s = ScoreParams { thin_role_skills: 3, ..ScoreParams::default() };
         assert!(is_thin(&role("a", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit)]), &s));
         let three =
             role("b", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]);

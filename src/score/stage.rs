@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::{self, PathwaySkillError};
 use super::{
-    CandidateProfile, Catalog, Neighbours, Pathway, PathwayProgress, Role, ScoreOutput, ScoreParams, score_all_with,
+    CandidateProfile, Catalog, MatchDetails, Neighbours, Pathway, PathwayProgress, Role, ScoreOutput, score_all_with,
 };
 use crate::config::Config;
 use crate::ingest::Roster;
@@ -45,12 +45,10 @@ pub struct Scored {
     pub pathways: Vec<Pathway>,
     /// Every candidate's progress on every pathway they started.
     pub pathway_progress: Vec<PathwayProgress>,
-    /// The parameters the engine ran with.
-    pub params: ScoreParams,
-    /// Partial-credit neighbours built from `params`.
-    pub neighbours: Neighbours,
     /// Ranked matches, both sides.
     pub scores: ScoreOutput,
+    /// Every ranked pair's explanation and next-credential cover, for the reports.
+    pub details: MatchDetails,
     /// Badge classes seen in the data, for next-credential suggestions.
     pub catalog: Catalog,
     /// Per role (same order as the roles): too few skills to rank with confidence.
@@ -106,7 +104,7 @@ pub struct ScoreStats {
 /// inferred-skill weight): the first step of scoring, before anything reads their weights.
 pub fn roles(requirements: Vec<RoleRequirements>, config: &Config) -> Vec<Role> {
     let mut roles: Vec<Role> = requirements.into_iter().map(Role::from).collect();
-    policy::weigh_roles(&mut roles, &config.score);
+    policy::weigh_roles(&mut roles, &config.score_params());
     roles
 }
 
@@ -116,21 +114,22 @@ pub fn roles(requirements: Vec<RoleRequirements>, config: &Config) -> Vec<Role> 
 /// A pathway names a program skill the taxonomy does not know exactly.
 pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkillError> {
     let cfg = input.config;
+    let params = cfg.score_params();
     let pathways = policy::resolve_pathways(&cfg.pathways, input.taxonomy)?;
     let (profiles, pathway_progress) = policy::candidate_profiles(
         input.roster,
         input.verified,
         input.credential_skills,
-        cfg,
+        &params,
         input.as_of,
         &pathways,
         input.trust,
     );
-    let params = ScoreParams::from_config(&cfg.score);
     let neighbours = Neighbours::new(input.taxonomy, &params);
     let scores = score_all_with(input.taxonomy, &neighbours, &profiles, roles, &params);
     let catalog = Catalog::from_credentials(input.verified, input.credential_skills);
-    let thin_roles: Vec<bool> = roles.iter().map(|r| policy::is_thin(r, &cfg.score)).collect();
+    let details = MatchDetails::new(input.taxonomy, &neighbours, &profiles, roles, &scores, &catalog, &params);
+    let thin_roles: Vec<bool> = roles.iter().map(|r| policy::is_thin(r, &params)).collect();
     let e = &scores.stats;
     let stats = ScoreStats {
         badge_classes: catalog.classes.len() as u64,
@@ -152,5 +151,5 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
         shortlist_rows: scores.by_role.iter().map(|v| v.len() as u64).sum(),
         thin_roles: thin_roles.iter().filter(|t| **t).count() as u64,
     };
-    Ok(Scored { profiles, pathways, pathway_progress, params, neighbours, scores, catalog, thin_roles, stats })
+    Ok(Scored { profiles, pathways, pathway_progress, scores, details, catalog, thin_roles, stats })
 }

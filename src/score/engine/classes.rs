@@ -1,9 +1,9 @@
 //! Identical roles, scored once.
 
-use super::ScoreParams;
 use super::topk::better;
 use crate::score::credit::slot_factors;
 use crate::score::model::Role;
+use crate::score::params::ScoreParams;
 use crate::taxonomy::SkillId;
 
 /// Roles grouped into classes of identical roles: same skills with the same factors, and the

@@ -1,9 +1,9 @@
 //! The engine's flat view of a run: candidates' items and roles' slots back to back, the
 //! reverse partial-credit maps, and the prefetch hints that hide their cache misses.
 
-use super::ScoreParams;
-use crate::score::credit::{Neighbours, slot_factors};
+use crate::score::credit::slot_factors;
 use crate::score::model::{CandidateProfile, Role};
+use crate::score::params::{Neighbours, ScoreParams};
 use crate::taxonomy::{SkillId, Taxonomy};
 
 /// A role's skill slot: the unit both sides accumulate over.

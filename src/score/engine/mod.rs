@@ -33,8 +33,8 @@
 
 use rayon::prelude::*;
 
-use super::credit::Neighbours;
 use super::model::{CandidateProfile, Role};
+use super::params::{Neighbours, ScoreParams};
 use crate::taxonomy::Taxonomy;
 
 mod blocks;
@@ -49,50 +49,6 @@ use classes::RoleClasses;
 use index::Index;
 use maps::{CreditMap, RoleMap};
 use search::{BlockScratch, score_candidate, score_role};
-
-/// Scoring parameters (from `[score]` in the config).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ScoreParams {
-    /// How role requirement mass becomes a score.
-    pub model: crate::config::ScoreModel,
-    /// Weight of required coverage.
-    pub required_weight: f64,
-    /// Weight of preferred coverage.
-    pub preferred_weight: f64,
-    /// Partial credit for a held skill of the same skill group.
-    pub group_credit: f64,
-    /// Partial credit for a held skill directly narrower (more specific) than the asked one.
-    pub narrower_credit: f64,
-    /// Partial credit for a held skill directly broader (more general) than the asked one.
-    pub broader_credit: f64,
-    /// Partial credit for a held skill related to the asked one (ESCO skill–skill relation).
-    pub related_credit: f64,
-    /// Minimum score to report.
-    pub min_score: f64,
-    /// Rows kept per role and per candidate.
-    pub top_k: usize,
-    /// Hard filter: a candidate and a role whose locations are both known must match
-    /// (case-insensitive) to be ranked together.
-    pub same_location: bool,
-}
-
-impl ScoreParams {
-    /// The parameters of a config's `[score]` table.
-    pub fn from_config(s: &crate::config::ScoreConfig) -> ScoreParams {
-        ScoreParams {
-            model: s.model,
-            required_weight: s.required_weight,
-            preferred_weight: s.preferred_weight,
-            group_credit: s.group_credit,
-            narrower_credit: s.narrower_credit,
-            broader_credit: s.broader_credit,
-            related_credit: s.related_credit,
-            min_score: s.min_score,
-            top_k: s.top_k,
-            same_location: s.same_location,
-        }
-    }
-}
 
 /// Whether the hard filters let this candidate be ranked for this role.
 pub fn eligible(profile: &CandidateProfile, role: &Role, p: &ScoreParams) -> bool {
