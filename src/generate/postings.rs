@@ -103,7 +103,7 @@ fn body_html(
             if preferred.is_empty() {
                 String::new()
             } else {
-                format!("<h3>Nice to have</h3>{}", html_list(&preferred))
+                format!("<h3>Nice to have</h3>{}", html_list(preferred))
             }
         )
     }
