@@ -386,7 +386,7 @@ fn accept(url: &str, kind: Kind, did: Option<&str>, body: Vec<u8>) -> Result<Acc
             return Err("served a JWT where a JSON document was expected".into());
         }
         scratch.add_jwt(&compact, url).map_err(|e| e.to_string())?;
-        let jws = crate::verify::jose::parse(&compact)?;
+        let jws = crate::verify::jws::parse(&compact)?;
         let (credential, _) = crate::ingest::jwt_credential_document(&jws.payload);
         let id = id_of(&credential).ok_or("status-list JWT has no id")?.to_string();
         (id, true, None)
