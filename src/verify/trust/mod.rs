@@ -206,7 +206,8 @@ impl TrustStore {
         TrustStore { configured: true, ..TrustStore::default() }
     }
 
-    /// Loads every `*.json` document under `dir` (recursively) and `dir/policy.toml` if present.
+    /// Loads every `*.json` and `*.jwt` document under `dir` (recursively), `dir/policy.toml` and
+    /// `dir/SNAPSHOT.json` if present.
     ///
     /// # Errors
     /// A [`TrustError`] naming the file when a file cannot be read or parsed, the policy is
