@@ -1,14 +1,15 @@
 //! `skillmatch verify`: verify badge files offline and print one result per credential.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::{Failure, must_exist, parse_date, terminal_safe};
 use skillmatch::config::Config;
-use skillmatch::ingest::{IngestSpec, ingest};
-use skillmatch::verify::{Outcome, verify_all};
+use skillmatch::ingest::{IngestSpec, Reject, ingest};
+use skillmatch::verify::{Outcome, VerifiedCredential, VerifyPolicy, verify_all};
 
 /// Output format of `verify`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -35,7 +36,7 @@ pub struct VerifyArgs {
     claims: Option<PathBuf>,
     /// Evaluation date (default: the config's `[run] as_of`, else today UTC, as `run`).
     #[arg(long, value_parser = parse_date)]
-    as_of: Option<chrono::NaiveDate>,
+    as_of: Option<NaiveDate>,
     /// Config file whose `[verify]` policy and `[inputs.credly_csv]` mapping apply.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -87,18 +88,29 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
         credly_csv: config.inputs.credly_csv,
     };
     let out = ingest(&spec).map_err(Failure::usage)?;
-    // The same defaults as `run`: --as-of, else the config's [run] as_of, else today (UTC).
-    let (as_of, date_from) = match (a.as_of, config.run.as_of) {
+    let as_of = announce(a.as_of, a.config.as_deref(), config.run.as_of, &policy);
+    let verified = verify_all(out.credentials, &out.roster, as_of, &policy, &trust);
+    write_results(a.format, &verified, &out.rejects).map_err(Failure::run)
+}
+
+/// The as-of day (the same defaults as `run`: `--as-of`, else the config's `[run] as_of`, else
+/// today UTC), said on stderr with the policy in force, so that a count that differs from a
+/// run's is not a mystery (`run` uses its config's policy and date).
+fn announce(
+    flag: Option<NaiveDate>,
+    config_file: Option<&Path>,
+    config_as_of: Option<NaiveDate>,
+    policy: &VerifyPolicy,
+) -> NaiveDate {
+    let (as_of, date_from) = match (flag, config_as_of) {
         (Some(d), _) => (d, "--as-of"),
         (None, Some(d)) => (d, "[run] as_of of --config"),
         (None, None) => (chrono::Utc::now().date_naive(), "today, UTC"),
     };
-    let policy_from = match &a.config {
+    let policy_from = match config_file {
         Some(p) => format!("[verify] of {}", p.display()),
         None => "built-in defaults (no --config)".into(),
     };
-    // Said plainly, so that a count that differs from a run's is not a mystery: `run` uses its
-    // config's policy and date.
     eprintln!(
         "skillmatch verify: as of {as_of} ({date_from}); policy: {policy_from}: accept_hosted_offline = {}, \
          accept_platform_exports = {}, trust = {}",
@@ -106,58 +118,60 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
         policy.accept_platform_exports,
         policy.trust.as_ref().map_or("none".into(), |t| t.display().to_string()),
     );
-    let verified = verify_all(out.credentials, &out.roster, as_of, &policy, &trust);
+    as_of
+}
+
+/// Writes one result per verified credential, then one `malformed` result per rejected badge
+/// record, to stdout.
+fn write_results(format: Format, verified: &[VerifiedCredential], rejects: &[Reject]) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
-    let result: std::io::Result<()> = (|| {
-        for v in &verified {
-            match a.format {
-                Format::Jsonl => {
-                    serde_json::to_writer(&mut w, &skillmatch::verify::to_json(v))?;
-                    writeln!(w)?;
-                }
-                Format::Table => {
-                    let failed: Vec<String> = v
-                        .checks
-                        .iter()
-                        .filter(|c| c.outcome == Outcome::Fail)
-                        .map(|c| format!("{}: {}", c.check, c.detail))
-                        .collect();
-                    writeln!(
-                        w,
-                        "{:<20} {:<8} {:<14} {:<40} {}",
-                        v.status.as_str(),
-                        v.credential.format.as_str(),
-                        terminal_safe(v.credential.candidate_id.as_deref().unwrap_or("-")),
-                        terminal_safe(v.credential.achievement.as_deref().unwrap_or("-")),
-                        terminal_safe(&failed.join("; "))
-                    )?;
-                }
+    for v in verified {
+        match format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut w, &skillmatch::verify::to_json(v))?;
+                writeln!(w)?;
             }
-        }
-        for r in out.rejects.iter().filter(|r| r.kind == "badge") {
-            let obj = serde_json::json!({
-                "source": format!("{}#{}", r.path, r.position),
-                "status": "malformed",
-                "checks": [{"check": "structure", "outcome": "fail", "detail": r.reason}],
-            });
-            match a.format {
-                Format::Jsonl => {
-                    serde_json::to_writer(&mut w, &obj)?;
-                    writeln!(w)?;
-                }
-                Format::Table => writeln!(
+            Format::Table => {
+                let failed: Vec<String> = v
+                    .checks
+                    .iter()
+                    .filter(|c| c.outcome == Outcome::Fail)
+                    .map(|c| format!("{}: {}", c.check, c.detail))
+                    .collect();
+                writeln!(
                     w,
-                    "{:<20} {:<8} {}#{}: {}",
-                    "malformed",
-                    "-",
-                    terminal_safe(&r.path),
-                    r.position,
-                    terminal_safe(&r.reason)
-                )?,
+                    "{:<20} {:<8} {:<14} {:<40} {}",
+                    v.status.as_str(),
+                    v.credential.format.as_str(),
+                    terminal_safe(v.credential.candidate_id.as_deref().unwrap_or("-")),
+                    terminal_safe(v.credential.achievement.as_deref().unwrap_or("-")),
+                    terminal_safe(&failed.join("; "))
+                )?;
             }
         }
-        w.flush()
-    })();
-    result.map_err(Failure::run)
+    }
+    for r in rejects.iter().filter(|r| r.kind == "badge") {
+        let obj = serde_json::json!({
+            "source": format!("{}#{}", r.path, r.position),
+            "status": "malformed",
+            "checks": [{"check": "structure", "outcome": "fail", "detail": r.reason}],
+        });
+        match format {
+            Format::Jsonl => {
+                serde_json::to_writer(&mut w, &obj)?;
+                writeln!(w)?;
+            }
+            Format::Table => writeln!(
+                w,
+                "{:<20} {:<8} {}#{}: {}",
+                "malformed",
+                "-",
+                terminal_safe(&r.path),
+                r.position,
+                terminal_safe(&r.reason)
+            )?,
+        }
+    }
+    w.flush()
 }

@@ -158,7 +158,7 @@ fn from_proofs(doc: &Value, out: &mut Targets) {
 
 /// The `kid` of a compact JWS header.
 fn jwt_kid(compact: &str) -> Option<String> {
-    let jws = crate::verify::jose::parse(compact).ok()?;
+    let jws = crate::verify::jws::parse(compact).ok()?;
     jws.header.get("kid").and_then(Value::as_str).map(str::to_string)
 }
 

@@ -148,27 +148,9 @@ struct Accepted {
 /// `refresh`. Problems with single URLs are listed in the report, never errors.
 pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport, PullError> {
     let out = &opts.out;
-    let io = |what: &'static str, path: &Path| {
-        let path = path.display().to_string();
-        move |source| PullError::Io { what, path, source }
-    };
     std::fs::create_dir_all(out.join(PULLED_DIR)).map_err(io("create", &out.join(PULLED_DIR)))?;
     let snapshot_path = out.join(SNAPSHOT_FILE);
-    let previous = if snapshot_path.is_file() {
-        if !opts.refresh {
-            return Err(PullError::Exists(out.display().to_string()));
-        }
-        let bytes = std::fs::read(&snapshot_path).map_err(io("read", &snapshot_path))?;
-        let bad = |reason: String| PullError::BadSnapshot { path: snapshot_path.display().to_string(), reason };
-        let snap: Snapshot = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        // Only file names this tool writes: a snapshot edited to name another file is refused.
-        if let Some(f) = snap.entries.iter().filter_map(|e| e.file.as_deref()).find(|f| !is_pulled_name(f)) {
-            return Err(bad(format!("entry file {f:?} is not a pulled/<hash>.json|.jwt name")));
-        }
-        Some(snap)
-    } else {
-        None
-    };
+    let previous = read_previous(&snapshot_path, opts)?;
     let old: BTreeMap<String, SnapshotEntry> =
         previous.iter().flat_map(|s| s.entries.iter().cloned()).map(|e| (e.url.clone(), e)).collect();
 
@@ -179,9 +161,58 @@ pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport
     for e in old.values() {
         targets.urls.entry(e.url.clone()).or_insert((e.kind, did_for(e)));
     }
+    let done = fetch_rounds(&targets, &Fetcher::new(opts.limits.clone()));
+    let (entries, writes) = settle(done, &old);
+    for (file, body) in &writes {
+        write_atomic(&out.join(file), body)?;
+    }
+    prune_pulled(out, &entries)?;
+    let changes = match &previous {
+        Some(_) => describe_changes(&old, &entries, out),
+        None => Vec::new(),
+    };
+    let snapshot = Snapshot { created_by: format!("skillmatch trust pull {}", env!("CARGO_PKG_VERSION")), entries };
+    let mut text = serde_json::to_vec_pretty(&snapshot).unwrap_or_default();
+    text.push(b'\n');
+    write_atomic(&snapshot_path, &text)?;
+    Ok(PullReport { snapshot, changes })
+}
 
-    let fetcher = Fetcher::new(opts.limits.clone());
-    let mut done: BTreeMap<String, (SnapshotEntry, Option<Accepted>)> = BTreeMap::new();
+/// The [`PullError::Io`] for `what` on `path`.
+fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> PullError {
+    let path = path.display().to_string();
+    move |source| PullError::Io { what, path, source }
+}
+
+/// The snapshot already in the folder (`None` when there is none).
+///
+/// # Errors
+/// [`PullError::Exists`] without `refresh`; [`PullError::BadSnapshot`] when it is not one this
+/// tool wrote (including an entry naming a file this tool would not write).
+fn read_previous(snapshot_path: &Path, opts: &PullOptions) -> Result<Option<Snapshot>, PullError> {
+    if !snapshot_path.is_file() {
+        return Ok(None);
+    }
+    if !opts.refresh {
+        return Err(PullError::Exists(opts.out.display().to_string()));
+    }
+    let bytes = std::fs::read(snapshot_path).map_err(io("read", snapshot_path))?;
+    let bad = |reason: String| PullError::BadSnapshot { path: snapshot_path.display().to_string(), reason };
+    let snap: Snapshot = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    // Only file names this tool writes: a snapshot edited to name another file is refused.
+    if let Some(f) = snap.entries.iter().filter_map(|e| e.file.as_deref()).find(|f| !is_pulled_name(f)) {
+        return Err(bad(format!("entry file {f:?} is not a pulled/<hash>.json|.jwt name")));
+    }
+    Ok(Some(snap))
+}
+
+/// Every URL's snapshot entry and, when its body passed the checks, the accepted document.
+type Done = BTreeMap<String, (SnapshotEntry, Option<Accepted>)>;
+
+/// Fetches `targets` and, in up to [`MAX_ROUNDS`] rounds, the URLs the fetched documents name
+/// (at most [`MAX_URLS`] in all; those beyond either limit get an entry saying so).
+fn fetch_rounds(targets: &Targets, fetcher: &Fetcher) -> Done {
+    let mut done = Done::new();
     let mut pending: Vec<(String, Kind, Option<String>)> =
         targets.urls.iter().map(|(u, (k, d))| (u.clone(), *k, d.clone())).collect();
     for round in 0..MAX_ROUNDS {
@@ -203,33 +234,7 @@ pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport
             .collect();
         let mut next = Targets::default();
         for ((url, kind, got, at), (_, _, did)) in results.into_iter().zip(pending.iter()) {
-            let entry_and_doc = match got {
-                Fetched::Failed { status, error } => (failed_entry(&url, kind, status, error), None),
-                Fetched::Body { status, body } => match accept(&url, kind, did.as_deref(), body) {
-                    Ok(acc) => {
-                        if let Some(doc) = &acc.doc {
-                            collect::from_document(doc, &mut next);
-                        }
-                        let entry = SnapshotEntry {
-                            url: url.clone(),
-                            kind,
-                            fetched_at: at,
-                            status: Some(status),
-                            sha256: Some(crate::util::sha256_hex(&acc.body)),
-                            size: Some(acc.body.len() as u64),
-                            file: Some(file_for(&acc.id, acc.jwt)),
-                            id: Some(acc.id.clone()),
-                            error: None,
-                        };
-                        (entry, Some(acc))
-                    }
-                    Err(error) => {
-                        let mut e = failed_entry(&url, kind, Some(status), error);
-                        e.fetched_at = at;
-                        (e, None)
-                    }
-                },
-            };
+            let entry_and_doc = record(&url, kind, got, at, did.as_deref(), &mut next);
             done.insert(url, entry_and_doc);
         }
         pending = next.urls.into_iter().filter(|(u, _)| !done.contains_key(u)).map(|(u, (k, d))| (u, k, d)).collect();
@@ -240,8 +245,52 @@ pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport
             }
         }
     }
+    done
+}
 
-    // Two URLs serving different documents under one id: the first (by URL) is kept.
+/// The snapshot entry of one fetch (fetched at `at`), adding the references of an accepted
+/// document to `next`.
+fn record(
+    url: &str,
+    kind: Kind,
+    got: Fetched,
+    at: String,
+    did: Option<&str>,
+    next: &mut Targets,
+) -> (SnapshotEntry, Option<Accepted>) {
+    match got {
+        Fetched::Failed { status, error } => (failed_entry(url, kind, status, error), None),
+        Fetched::Body { status, body } => match accept(url, kind, did, body) {
+            Ok(acc) => {
+                if let Some(doc) = &acc.doc {
+                    collect::from_document(doc, next);
+                }
+                let entry = SnapshotEntry {
+                    url: url.to_string(),
+                    kind,
+                    fetched_at: at,
+                    status: Some(status),
+                    sha256: Some(crate::util::sha256_hex(&acc.body)),
+                    size: Some(acc.body.len() as u64),
+                    file: Some(file_for(&acc.id, acc.jwt)),
+                    id: Some(acc.id.clone()),
+                    error: None,
+                };
+                (entry, Some(acc))
+            }
+            Err(error) => {
+                let mut e = failed_entry(url, kind, Some(status), error);
+                e.fetched_at = at;
+                (e, None)
+            }
+        },
+    }
+}
+
+/// The final entries (sorted by URL) and the files to write: of two URLs serving different
+/// documents under one id the first (by URL) is kept; a URL that failed on refresh keeps its
+/// previous copy (except after `410 Gone`).
+fn settle(done: Done, old: &BTreeMap<String, SnapshotEntry>) -> (Vec<SnapshotEntry>, Vec<(String, Vec<u8>)>) {
     let mut by_id: BTreeMap<String, String> = BTreeMap::new();
     let mut entries = Vec::with_capacity(done.len());
     let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
@@ -274,10 +323,11 @@ pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport
         }
         entries.push(entry);
     }
-    for (file, body) in &writes {
-        write_atomic(&out.join(file), body)?;
-    }
-    // Files of `pulled/` that no entry names any more are removed (that folder is ours).
+    (entries, writes)
+}
+
+/// Removes the files of `pulled/` that no entry names any more (that folder is ours).
+fn prune_pulled(out: &Path, entries: &[SnapshotEntry]) -> Result<(), PullError> {
     let keep: BTreeSet<String> = entries.iter().filter_map(|e| e.file.clone()).collect();
     let pulled = out.join(PULLED_DIR);
     let listing = std::fs::read_dir(&pulled).map_err(io("read", &pulled))?;
@@ -287,15 +337,7 @@ pub fn pull(credentials: &[Credential], opts: &PullOptions) -> Result<PullReport
             std::fs::remove_file(f.path()).map_err(io("remove", &f.path()))?;
         }
     }
-    let changes = match &previous {
-        Some(_) => describe_changes(&old, &entries, out),
-        None => Vec::new(),
-    };
-    let snapshot = Snapshot { created_by: format!("skillmatch trust pull {}", env!("CARGO_PKG_VERSION")), entries };
-    let mut text = serde_json::to_vec_pretty(&snapshot).unwrap_or_default();
-    text.push(b'\n');
-    write_atomic(&snapshot_path, &text)?;
-    Ok(PullReport { snapshot, changes })
+    Ok(())
 }
 
 /// The DID a `did_document` entry was fetched for (its id, or derived back from its URL).
@@ -339,20 +381,13 @@ fn file_for(id: &str, jwt: bool) -> String {
     format!("{PULLED_DIR}/{}.{}", &h[..32], if jwt { "jwt" } else { "json" })
 }
 
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PullError> {
     use std::io::Write as _;
-    let err = |what: &'static str| {
-        let p = path.display().to_string();
-        move |source| PullError::Io { what, path: p, source }
-    };
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(err("write"))?;
-    tmp.write_all(bytes).map_err(err("write"))?;
-    tmp.persist(path).map_err(|e| PullError::Io {
-        what: "write",
-        path: path.display().to_string(),
-        source: e.error,
-    })?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io("write", path))?;
+    tmp.write_all(bytes).map_err(io("write", path))?;
+    tmp.persist(path).map_err(|e| io("write", path)(e.error))?;
     Ok(())
 }
 
@@ -386,7 +421,7 @@ fn accept(url: &str, kind: Kind, did: Option<&str>, body: Vec<u8>) -> Result<Acc
             return Err("served a JWT where a JSON document was expected".into());
         }
         scratch.add_jwt(&compact, url).map_err(|e| e.to_string())?;
-        let jws = crate::verify::jose::parse(&compact)?;
+        let jws = crate::verify::jws::parse(&compact)?;
         let (credential, _) = crate::ingest::jwt_credential_document(&jws.payload);
         let id = id_of(&credential).ok_or("status-list JWT has no id")?.to_string();
         (id, true, None)

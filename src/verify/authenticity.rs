@@ -1,7 +1,7 @@
 //! The `authenticity` check (is the credential what its issuer signed or hosts?) and the
 //! `issuer_trust` check (is the issuer in the trust store?).
 
-use super::checks::{Finding, fail, pass, skip};
+use super::checks::{Finding, fail, from_verdict, pass, skip};
 use super::trust::TrustStore;
 use super::types::Status;
 use super::verdict::Verdict;
@@ -14,7 +14,7 @@ const NAME: &str = "authenticity";
 pub(crate) fn check(c: &Credential, policy: &VerifyPolicy, store: &TrustStore) -> Finding {
     match c.verification {
         VerificationKind::Hosted => hosted(c, policy, store),
-        VerificationKind::Signed | VerificationKind::Proof => signed(c, store).into_finding(NAME, store),
+        VerificationKind::Signed | VerificationKind::Proof => from_verdict(NAME, signed(c, store), store),
         VerificationKind::PlatformExport if policy.accept_platform_exports => {
             pass(NAME, "platform export accepted by policy")
         }

@@ -111,3 +111,35 @@ pub(crate) fn platform_state(c: &Credential) -> Finding {
         None => skip("platform_state", Status::Unverifiable, "the export states no badge state"),
     }
 }
+
+/// The outcome and detail of a document the check needs but the trust store does not pin:
+/// a skip without a trust store, else as the store's `missing` policy says (the status implied
+/// is always `unverifiable`).
+pub(crate) fn missing(detail: &str, store: &super::trust::TrustStore) -> (Outcome, String) {
+    use super::trust::Missing;
+    if !store.is_configured() {
+        return (Outcome::Skip, format!("{detail} (no trust store is configured)"));
+    }
+    match store.missing() {
+        Missing::FailClosed => (Outcome::Fail, format!("{detail} (policy: fail_closed)")),
+        Missing::FailOpen => (Outcome::Skip, format!("{detail} (policy: fail_open)")),
+    }
+}
+
+/// The finding for check `name` from a signature suite's verdict, a missing document under the
+/// store's `missing` policy ([`missing`]).
+pub(crate) fn from_verdict(name: &str, verdict: super::verdict::Verdict, store: &super::trust::TrustStore) -> Finding {
+    use super::verdict::Verdict;
+    let (outcome, implies, detail) = match verdict {
+        Verdict::Valid(d) => (Outcome::Pass, None, d),
+        Verdict::Malformed(d) => (Outcome::Fail, Some(Status::Malformed), d),
+        Verdict::Invalid(d) => (Outcome::Fail, Some(Status::InvalidSignature), d),
+        Verdict::UnknownKey(d) => (Outcome::Fail, Some(Status::UnknownKey), d),
+        Verdict::Missing(d) => {
+            let (outcome, detail) = missing(&d, store);
+            (outcome, Some(Status::Unverifiable), detail)
+        }
+        Verdict::Unverifiable(d) => (Outcome::Skip, Some(Status::Unverifiable), d),
+    };
+    Finding { check: Check { check: name.to_string(), outcome, detail, implies }, implies }
+}

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::keys::{PublicKey, b64url_decode};
 use super::trust::{Method, TrustStore};
+use super::verdict::ResolveError;
 
 /// A public key resolved from a verification method id.
 #[derive(Debug, Clone)]
@@ -28,17 +29,6 @@ pub struct ResolvedKey {
     pub controller: Option<String>,
     /// Whether the key comes from a self-certifying identifier (`did:key`, `did:jwk`).
     pub self_certifying: bool,
-}
-
-/// Why a verification method could not be resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResolveError {
-    /// A document the resolution needs is not pinned (DID document, key): policy `missing` applies.
-    Missing(String),
-    /// The id is not a key the (pinned) controller document lists.
-    NotListed(String),
-    /// The id or key material is malformed.
-    Invalid(String),
 }
 
 /// Resolves a verification method id (or JWKS `kid`) to a key, offline.
@@ -92,13 +82,7 @@ pub fn resolve(method: &str, store: &TrustStore) -> Result<ResolvedKey, ResolveE
         return from_method(method, m);
     }
     if let Some(entry) = store.jwks_keys(method).first() {
-        let key = entry
-            .key
-            .get_or_init(|| {
-                PublicKey::from_jwk(&entry.jwk).map_err(|e| format!("JWKS key {method} in {}: {e}", entry.file))
-            })
-            .clone()
-            .map_err(ResolveError::Invalid)?;
+        let key = entry.public_key(method).map_err(ResolveError::Invalid)?;
         return Ok(ResolvedKey { key, method: method.to_string(), controller: None, self_certifying: false });
     }
     Err(ResolveError::Missing(format!("key {method} is not pinned in the trust store")))
@@ -126,31 +110,10 @@ pub fn resolve_for(method: &str, issuer: Option<&str>, store: &TrustStore) -> Re
     }
 }
 
-/// The key described by a pinned verification method / CryptographicKey (decoded once, cached).
+/// The key described by a pinned verification method / CryptographicKey.
 fn from_method(id: &str, m: &Method) -> Result<ResolvedKey, ResolveError> {
-    let key = m.key.get_or_init(|| decode_method(id, m)).clone().map_err(ResolveError::Invalid)?;
+    let key = m.public_key(id).map_err(ResolveError::Invalid)?;
     Ok(ResolvedKey { key, method: id.to_string(), controller: m.controller.clone(), self_certifying: false })
-}
-
-fn decode_method(id: &str, m: &Method) -> Result<PublicKey, String> {
-    let d = &m.doc;
-    let invalid = |e: super::keys::KeyError| format!("key {id} ({}): {e}", m.file);
-    let key = if let Some(mb) = d.get("publicKeyMultibase").and_then(Value::as_str) {
-        PublicKey::from_multikey(mb).map_err(invalid)?
-    } else if let Some(jwk) = d.get("publicKeyJwk") {
-        PublicKey::from_jwk(jwk).map_err(invalid)?
-    } else if let Some(b58) = d.get("publicKeyBase58").and_then(Value::as_str) {
-        let bytes = bs58::decode(b58).into_vec().map_err(|_| format!("key {id}: publicKeyBase58 is not base58"))?;
-        PublicKey::ed25519(&bytes).map_err(invalid)?
-    } else if let Some(pem) = d.get("publicKeyPem").and_then(Value::as_str) {
-        PublicKey::from_pem(pem).map_err(invalid)?
-    } else {
-        return Err(format!(
-            "key {id} ({}) has no publicKeyMultibase / publicKeyJwk / publicKeyBase58 / publicKeyPem",
-            m.file
-        ));
-    };
-    Ok(key)
 }
 
 /// Whether a resolved key may sign for `issuer_id`.

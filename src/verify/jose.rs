@@ -1,7 +1,7 @@
 //! Compact JWS verification: OB 2.0 signed assertions and VC-JWT / VC-JOSE credentials.
 //!
-//! Hand-written on purpose (see docs/DECISIONS.md): the format is three base64url parts, and
-//! writing it here lets every rule be explicit and tested:
+//! Hand-written on purpose (see docs/DECISIONS.md): the format is three base64url parts (split
+//! and decoded by [`super::jws`]), and writing it here lets every rule be explicit and tested:
 //! * `alg` must be `RS256`, `ES256` or `EdDSA` and fit the key type; `none` and `HS*` are
 //!   never accepted (`invalid_signature`); a `crit` header is refused;
 //! * keys come only from the trust store or from self-certifying issuer DIDs: a key carried in
@@ -9,86 +9,41 @@
 //! * OB 2.0: `verification.creator` (or, when absent, the keys the issuer profile lists) must be
 //!   a pinned CryptographicKey whose `owner` is the issuer, listed in the issuer's `publicKey`.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-use super::did::{ResolveError, bind, resolve, resolve_for};
+use super::did::{bind, resolve, resolve_for};
+use super::jws::{CompactJws, parse};
 use super::keys::{Alg, PublicKey};
-use super::trust::{TrustStore, absolute_ref};
+use super::trust::{TrustStore, absolute_ref, id_of};
 use super::verdict::Verdict;
 
 /// Headers that carry a key (or where to fetch one) inside the token: never trusted.
 const EMBEDDED_KEY_HEADERS: [&str; 4] = ["jwk", "jku", "x5c", "x5u"];
 
-/// A compact JWS split and decoded (not verified).
-#[derive(Debug, Clone)]
-pub struct CompactJws<'a> {
-    /// The protected header.
-    pub header: Value,
-    /// The payload.
-    pub payload: Value,
-    /// `BASE64URL(header) . BASE64URL(payload)`: the signing input.
-    pub signing_input: &'a str,
-    /// The signature bytes.
-    pub signature: Vec<u8>,
+/// The header's `alg`, refusing `none`, `HS*`, unsupported algorithms and `crit`.
+fn alg_of(jws: &CompactJws<'_>) -> Result<Alg, Verdict> {
+    if jws.header.get("crit").is_some() {
+        return Err(Verdict::Invalid("JWS crit header parameters are not supported; refused".into()));
+    }
+    let alg = jws.header_str("alg").ok_or_else(|| Verdict::Invalid("JWS header has no alg".into()))?;
+    Alg::from_jose(alg).map_err(Verdict::Invalid)
 }
 
-/// Splits and decodes a compact JWS.
-///
-/// # Errors
-/// A reason when it is not three base64url parts with a JSON-object header and payload.
-pub fn parse(compact: &str) -> Result<CompactJws<'_>, String> {
-    let compact = compact.trim();
-    let mut parts = compact.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err("compact JWS must have exactly 3 dot-separated parts".into());
-    };
-    let dec = |what: &str, t: &str| URL_SAFE_NO_PAD.decode(t).map_err(|_| format!("JWS {what} is not base64url"));
-    let header: Value =
-        serde_json::from_slice(&dec("header", h)?).map_err(|e| format!("JWS header is not JSON: {e}"))?;
-    let payload: Value =
-        serde_json::from_slice(&dec("payload", p)?).map_err(|e| format!("JWS payload is not JSON: {e}"))?;
-    if !header.is_object() || !payload.is_object() {
-        return Err("JWS header and payload must be JSON objects".into());
-    }
-    let signature = dec("signature", s)?;
-    Ok(CompactJws { header, payload, signing_input: &compact[..h.len() + 1 + p.len()], signature })
+/// The key-carrying headers the token has ([`EMBEDDED_KEY_HEADERS`]).
+fn embedded_key_headers(jws: &CompactJws<'_>) -> Vec<&'static str> {
+    EMBEDDED_KEY_HEADERS.iter().copied().filter(|h| jws.header.get(*h).is_some()).collect()
 }
 
-impl CompactJws<'_> {
-    /// The header's `alg`, refusing `none`, `HS*`, unsupported algorithms and `crit`.
-    fn alg(&self) -> Result<Alg, Verdict> {
-        if self.header.get("crit").is_some() {
-            return Err(Verdict::Invalid("JWS crit header parameters are not supported; refused".into()));
-        }
-        let alg = self
-            .header
-            .get("alg")
-            .and_then(Value::as_str)
-            .ok_or_else(|| Verdict::Invalid("JWS header has no alg".into()))?;
-        Alg::from_jose(alg).map_err(Verdict::Invalid)
-    }
-
-    fn header_str(&self, k: &str) -> Option<&str> {
-        self.header.get(k).and_then(Value::as_str)
-    }
-
-    fn embedded_key_headers(&self) -> Vec<&'static str> {
-        EMBEDDED_KEY_HEADERS.iter().copied().filter(|h| self.header.get(*h).is_some()).collect()
-    }
-
-    /// Verifies the signature with `key` under `alg`.
-    fn check(&self, key: &PublicKey, alg: Alg, key_id: &str) -> Result<(), Verdict> {
-        key.verify(alg, self.signing_input.as_bytes(), &self.signature)
-            .map_err(|why| Verdict::Invalid(format!("JWS signed with {key_id}: {why}")))
-    }
+/// Verifies the signature of `jws` with `key` under `alg`.
+fn check_signature(jws: &CompactJws<'_>, key: &PublicKey, alg: Alg, key_id: &str) -> Result<(), Verdict> {
+    key.verify(alg, jws.signing_input.as_bytes(), &jws.signature)
+        .map_err(|why| Verdict::Invalid(format!("JWS signed with {key_id}: {why}")))
 }
 
 /// Parses a compact JWS and its algorithm, refusing what can never verify.
 fn parse_signed(compact: &str) -> Result<(CompactJws<'_>, Alg), Verdict> {
     let jws = parse(compact).map_err(Verdict::Malformed)?;
-    let alg = jws.alg()?;
+    let alg = alg_of(&jws)?;
     Ok((jws, alg))
 }
 
@@ -107,7 +62,7 @@ pub fn verify_vc_jwt(compact: &str, issuer: Option<&str>, store: &TrustStore) ->
         Some(kid) => kid.to_string(),
         None if issuer.starts_with("did:key:") || issuer.starts_with("did:jwk:") => issuer.to_string(),
         None => {
-            let embedded = jws.embedded_key_headers();
+            let embedded = embedded_key_headers(&jws);
             return Verdict::UnknownKey(if embedded.is_empty() {
                 format!("VC-JWT has no kid and issuer {issuer} is not a self-certifying DID: no key to check")
             } else {
@@ -120,11 +75,9 @@ pub fn verify_vc_jwt(compact: &str, issuer: Option<&str>, store: &TrustStore) ->
     };
     let key = match resolve_for(&key_ref, Some(issuer), store) {
         Ok(k) => k,
-        Err(ResolveError::Missing(m)) => return Verdict::Missing(m),
-        Err(ResolveError::NotListed(m)) => return Verdict::UnknownKey(m),
-        Err(ResolveError::Invalid(m)) => return Verdict::Invalid(m),
+        Err(e) => return e.into(),
     };
-    if let Err(v) = jws.check(&key.key, alg, &key.method) {
+    if let Err(v) = check_signature(&jws, &key.key, alg, &key.method) {
         return v;
     }
     if !store.is_configured() {
@@ -195,11 +148,9 @@ fn verify_ob2_with(jws: &CompactJws<'_>, alg: Alg, key_id: &str, issuer: &str, s
     }
     let key = match resolve(key_id, store) {
         Ok(k) => k,
-        Err(ResolveError::Missing(m)) => return Verdict::Missing(m),
-        Err(ResolveError::NotListed(m)) => return Verdict::UnknownKey(m),
-        Err(ResolveError::Invalid(m)) => return Verdict::Invalid(m),
+        Err(e) => return e.into(),
     };
-    if let Err(v) = jws.check(&key.key, alg, key_id) {
+    if let Err(v) = check_signature(jws, &key.key, alg, key_id) {
         return v;
     }
     Verdict::Valid(format!("{} signature verifies with {key_id}, owned and listed by issuer {issuer}", alg.as_str()))
@@ -212,5 +163,5 @@ fn listed_keys(profile: &Value) -> Vec<String> {
         Some(v) => vec![v],
         None => Vec::new(),
     };
-    list.into_iter().filter_map(|v| v.as_str().or_else(|| super::trust::id_of(v))).map(str::to_string).collect()
+    list.into_iter().filter_map(|v| v.as_str().or_else(|| id_of(v))).map(str::to_string).collect()
 }

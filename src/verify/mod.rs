@@ -56,6 +56,7 @@ pub mod dates;
 pub mod did;
 pub mod jose;
 pub mod jsonld;
+pub mod jws;
 pub mod keys;
 pub mod proof;
 mod recipient;
@@ -79,6 +80,7 @@ use serde_json::{Value, json};
 
 use crate::ingest::{Credential, Roster};
 use recipient::SaltCache;
+use status_list::CheckedLists;
 
 /// Verification policy (from the config's `[verify]` table).
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
@@ -137,8 +139,8 @@ pub fn verify_one(
     policy: &VerifyPolicy,
     trust: &TrustStore,
 ) -> VerifiedCredential {
-    let cache = SaltCache::build(std::iter::once(&cred), roster, policy.max_resolution_salts);
-    verify_with(cred, roster, as_of, policy, trust, &cache)
+    let batch = Batch::new(std::iter::once(&cred), roster, as_of, policy, trust);
+    batch.verify(cred)
 }
 
 /// Verifies all credentials (in parallel with rayon), keeping input order.
@@ -149,50 +151,70 @@ pub fn verify_all(
     policy: &VerifyPolicy,
     trust: &TrustStore,
 ) -> Vec<VerifiedCredential> {
-    let cache = SaltCache::build(creds.iter(), roster, policy.max_resolution_salts);
-    creds.into_par_iter().map(|c| verify_with(c, roster, as_of, policy, trust, &cache)).collect()
+    let batch = Batch::new(creds.iter(), roster, as_of, policy, trust);
+    creds.into_par_iter().map(|c| batch.verify(c)).collect()
 }
 
-fn verify_with(
-    mut cred: Credential,
-    roster: &Roster,
+/// What every credential of one batch is verified against, with the batch's caches: the
+/// roster hashed per salt ([`SaltCache`]) and the trust store's status lists, each checked once
+/// ([`CheckedLists`]).
+struct Batch<'a> {
+    roster: &'a Roster,
     as_of: NaiveDate,
-    policy: &VerifyPolicy,
-    trust: &TrustStore,
-    cache: &SaltCache,
-) -> VerifiedCredential {
-    let structure = checks::structure(&cred);
-    let (recipient, resolved) = checks::recipient(&cred, roster, cache);
-    if cred.candidate_id.is_none() {
-        cred.candidate_id = resolved;
+    policy: &'a VerifyPolicy,
+    trust: &'a TrustStore,
+    salts: SaltCache,
+    lists: CheckedLists,
+}
+
+impl<'a> Batch<'a> {
+    fn new<'c>(
+        creds: impl Iterator<Item = &'c Credential>,
+        roster: &'a Roster,
+        as_of: NaiveDate,
+        policy: &'a VerifyPolicy,
+        trust: &'a TrustStore,
+    ) -> Batch<'a> {
+        let salts = SaltCache::build(creds, roster, policy.max_resolution_salts);
+        Batch { roster, as_of, policy, trust, salts, lists: CheckedLists::new(trust) }
     }
-    let mut findings = vec![
-        structure,
-        recipient,
-        checks::issued_date(&cred, as_of),
-        checks::expiry(&cred, as_of),
-        revocation::check(&cred, trust, as_of),
-        checks::platform_state(&cred),
-        authenticity::check(&cred, policy, trust),
-    ];
-    if trust.is_configured() {
-        findings.push(authenticity::issuer_trust(&cred, trust));
-        findings.push(consistency::check(&cred, trust));
+
+    /// Runs every check on `cred` and takes the most decisive status (see the module doc).
+    fn verify(&self, mut cred: Credential) -> VerifiedCredential {
+        let (as_of, trust) = (self.as_of, self.trust);
+        let structure = checks::structure(&cred);
+        let (recipient, resolved) = checks::recipient(&cred, self.roster, &self.salts);
+        if cred.candidate_id.is_none() {
+            cred.candidate_id = resolved;
+        }
+        let mut findings = vec![
+            structure,
+            recipient,
+            checks::issued_date(&cred, as_of),
+            checks::expiry(&cred, as_of),
+            revocation::check(&cred, trust, &self.lists, as_of),
+            checks::platform_state(&cred),
+            authenticity::check(&cred, self.policy, trust),
+        ];
+        if trust.is_configured() {
+            findings.push(authenticity::issuer_trust(&cred, trust));
+            findings.push(consistency::check(&cred, trust));
+        }
+        let all_pass = findings.iter().all(|f| f.check.outcome == Outcome::Pass);
+        let status = if all_pass {
+            Status::Verified
+        } else {
+            findings
+                .iter()
+                .filter(|f| f.check.outcome != Outcome::Pass)
+                .map(|f| f.implies.unwrap_or(Status::Unverifiable))
+                .max_by_key(|s| s.precedence())
+                .unwrap_or(Status::Unverifiable)
+        };
+        let checks = findings.into_iter().map(|f| f.check).collect();
+        cred.raw = None;
+        VerifiedCredential { credential: cred, status, checks }
     }
-    let all_pass = findings.iter().all(|f| f.check.outcome == Outcome::Pass);
-    let status = if all_pass {
-        Status::Verified
-    } else {
-        findings
-            .iter()
-            .filter(|f| f.check.outcome != Outcome::Pass)
-            .map(|f| f.implies.unwrap_or(Status::Unverifiable))
-            .max_by_key(|s| s.precedence())
-            .unwrap_or(Status::Unverifiable)
-    };
-    let checks = findings.into_iter().map(|f| f.check).collect();
-    cred.raw = None;
-    VerifiedCredential { credential: cred, status, checks }
 }
 
 /// The JSON object written for one verified credential:

@@ -12,10 +12,11 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::did::{ResolveError, bind, resolve_for};
+use super::did::{bind, resolve_for};
+pub use super::jsonld::proof_options;
 use super::jsonld::{self, JsonLdError};
 use super::keys::{Alg, PublicKey};
-use super::trust::{TrustStore, id_of};
+use super::trust::{TrustStore, id_of, types_of};
 use super::verdict::Verdict;
 
 /// The suites this module verifies.
@@ -38,7 +39,7 @@ impl Suite {
 
     /// The suite of a proof object, or why it is not supported.
     pub fn of(proof: &Value) -> Result<Suite, String> {
-        let types = super::trust::types_of(proof);
+        let types = types_of(proof);
         if types.contains(&"DataIntegrityProof") {
             return match proof.get("cryptosuite").and_then(Value::as_str) {
                 Some("eddsa-rdfc-2022") => Ok(Suite::EddsaRdfc2022),
@@ -79,19 +80,6 @@ pub fn signing_input(proof_canon: &str, doc_canon: &str) -> [u8; 64] {
     out
 }
 
-/// The proof options document of a proof: the proof without `proofValue`, with the document's
-/// `@context`.
-pub fn proof_options(proof: &Value, unsecured: &Value) -> Value {
-    let mut p = proof.clone();
-    if let Some(m) = p.as_object_mut() {
-        m.remove("proofValue");
-        if let Some(ctx) = unsecured.get("@context") {
-            m.insert("@context".into(), ctx.clone());
-        }
-    }
-    p
-}
-
 fn jsonld_verdict(e: JsonLdError) -> Verdict {
     match e {
         JsonLdError::Refused(_) => Verdict::Unverifiable(e.to_string()),
@@ -120,8 +108,8 @@ pub fn verify_document(doc: &Value, issuer: Option<&str>, store: &TrustStore) ->
     }
     if all_signatures_ok {
         let safe = match &doc_canon {
-            Some(Ok(canon)) => canon.check_safe_mode(store.safe_mode_memo()),
-            _ => jsonld::safe::check_coverage_cached(&unsecured(doc), store.safe_mode_memo()),
+            Some(Ok(canon)) => canon.check_safe_mode(jsonld::safe::shape_memo()),
+            _ => jsonld::safe::check_coverage_cached(&unsecured(doc), jsonld::safe::shape_memo()),
         };
         if let Err(reason) = safe {
             return Verdict::Malformed(reason);
@@ -164,9 +152,7 @@ fn verify_one<'a>(
     };
     let key = match resolve_for(method, issuer, store) {
         Ok(k) => k,
-        Err(ResolveError::Missing(m)) => return (Verdict::Missing(m), false),
-        Err(ResolveError::NotListed(m)) => return (Verdict::UnknownKey(m), false),
-        Err(ResolveError::Invalid(m)) => return (Verdict::Invalid(m), false),
+        Err(e) => return (e.into(), false),
     };
     if !matches!(key.key, PublicKey::Ed25519(_)) {
         return (Verdict::Invalid(format!("{name} needs an Ed25519 key; {method} is {}", key.key.kind())), false);

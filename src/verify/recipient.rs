@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use md5::Digest as _;
 use md5::Md5;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::ingest::{Credential, HashAlgo, Recipient, Roster};
 
@@ -15,7 +15,7 @@ pub fn hash_identity(algo: HashAlgo, identity: &str, salt: Option<&str>) -> Stri
     input.push_str(identity);
     input.push_str(salt.unwrap_or(""));
     match algo {
-        HashAlgo::Sha256 => hex::encode(Sha256::digest(input.as_bytes())),
+        HashAlgo::Sha256 => crate::util::sha256_hex(input.as_bytes()),
         HashAlgo::Md5 => hex::encode(Md5::digest(input.as_bytes())),
     }
 }

@@ -1,17 +1,14 @@
 //! The `revocation` check: revocation stated in the record itself, OB 2.0 `RevocationList`s
 //! pinned in the trust store, and `credentialStatus` status lists (revocation and suspension).
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::checks::{Finding, fail, pass};
+use super::checks::{Finding, fail, missing, pass};
 use super::dates::{is_expired, is_not_yet_valid, show};
-use super::status_list::{self, DecodedList, StatusEntry};
-use super::trust::{Missing, PinnedStatusList, TrustStore, id_of};
+use super::status_list::{self, CheckedLists, StatusEntry};
+use super::trust::{TrustStore, id_of};
 use super::types::{Check, Outcome, Status};
-use super::verdict::Verdict;
 use crate::ingest::{BadgeFormat, Credential, VerificationKind};
 
 const NAME: &str = "revocation";
@@ -24,8 +21,9 @@ enum Part {
     Unverifiable(String),
 }
 
-/// The `revocation` finding for a credential at the as-of day.
-pub(crate) fn check(c: &Credential, store: &TrustStore, as_of: NaiveDate) -> Finding {
+/// The `revocation` finding for a credential at the as-of day (`lists`: the store's status lists,
+/// checked once per run).
+pub(crate) fn check(c: &Credential, store: &TrustStore, lists: &CheckedLists, as_of: NaiveDate) -> Finding {
     if let Some(reason) = &c.revoked_reason {
         return fail(NAME, Status::Revoked, format!("revoked: {reason}"));
     }
@@ -40,7 +38,7 @@ pub(crate) fn check(c: &Credential, store: &TrustStore, as_of: NaiveDate) -> Fin
         for entry in status_list::entries(doc) {
             parts.push(match entry {
                 Err(reason) => Part::Hit(Status::Malformed, format!("credentialStatus: {reason}")),
-                Ok(e) => status_entry(&e, c.issuer_id.as_deref(), store, as_of),
+                Ok(e) => status_entry(&e, c.issuer_id.as_deref(), store, lists, as_of),
             });
         }
     }
@@ -57,15 +55,10 @@ fn combine(parts: Vec<Part>, store: &TrustStore) -> Finding {
         let (status, outcome, detail) = match p {
             Part::Clear(d) => (None, Outcome::Pass, d),
             Part::Hit(s, d) => (Some(s), Outcome::Fail, d),
-            Part::Missing(d) if !store.is_configured() => {
-                (Some(Status::Unverifiable), Outcome::Skip, format!("{d} (no trust store is configured)"))
+            Part::Missing(d) => {
+                let (outcome, detail) = missing(&d, store);
+                (Some(Status::Unverifiable), outcome, detail)
             }
-            Part::Missing(d) => match store.missing() {
-                Missing::FailClosed => {
-                    (Some(Status::Unverifiable), Outcome::Fail, format!("{d} (policy: fail_closed)"))
-                }
-                Missing::FailOpen => (Some(Status::Unverifiable), Outcome::Skip, format!("{d} (policy: fail_open)")),
-            },
             Part::Unverifiable(d) => (Some(Status::Unverifiable), Outcome::Skip, d),
         };
         details.push(detail);
@@ -134,7 +127,13 @@ fn hosted_copy(c: &Credential, store: &TrustStore) -> Option<Part> {
 }
 
 /// One status-list entry.
-fn status_entry(e: &StatusEntry, issuer: Option<&str>, store: &TrustStore, as_of: NaiveDate) -> Part {
+fn status_entry(
+    e: &StatusEntry,
+    issuer: Option<&str>,
+    store: &TrustStore,
+    lists: &CheckedLists,
+    as_of: NaiveDate,
+) -> Part {
     let hit_status = match e.purpose.as_str() {
         "revocation" => Status::Revoked,
         "suspension" => Status::Suspended,
@@ -143,10 +142,10 @@ fn status_entry(e: &StatusEntry, issuer: Option<&str>, store: &TrustStore, as_of
     if !store.is_configured() {
         return Part::Missing(format!("{} status list {} not checked", e.purpose, e.list));
     }
-    let Some(pinned) = store.status_list(&e.list) else {
+    let Some(checked) = lists.get(&e.list, store) else {
         return Part::Missing(format!("{} status list {} is not pinned in the trust store", e.purpose, e.list));
     };
-    let list = match pinned.checked.get_or_init(|| check_list(pinned, store)) {
+    let list = match checked {
         Ok(l) => l,
         Err(reason) => return Part::Unverifiable(format!("status list {} cannot be used: {reason}", e.list)),
     };
@@ -200,22 +199,4 @@ fn status_entry(e: &StatusEntry, issuer: Option<&str>, store: &TrustStore, as_of
 
 fn purpose_word(s: Status) -> &'static str {
     if s == Status::Suspended { "suspended" } else { "revoked" }
-}
-
-/// Verifies a pinned status-list credential's own signature (its Data Integrity proof, or its
-/// JOSE signature when it is a VC-JWT, under the same key rules as credentials) and decodes it.
-fn check_list(pinned: &PinnedStatusList, store: &TrustStore) -> Result<Arc<DecodedList>, String> {
-    let list = status_list::decode_list(&pinned.doc)?;
-    let verdict = match &pinned.jwt {
-        Some(jwt) if !jwt.problems.is_empty() => {
-            return Err(format!("its JWT claims contradict the credential: {}", jwt.problems.join("; ")));
-        }
-        Some(jwt) => super::jose::verify_vc_jwt(&jwt.compact, list.issuer.as_deref(), store),
-        None => super::proof::verify_document(&pinned.doc, list.issuer.as_deref(), store),
-    };
-    let what = if pinned.jwt.is_some() { "JWT signature" } else { "proof" };
-    match verdict {
-        Verdict::Valid(_) => Ok(Arc::new(list)),
-        other => Err(format!("its own {what} does not check out: {}", other.detail())),
-    }
 }

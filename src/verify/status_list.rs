@@ -5,12 +5,20 @@
 //! multibase prefix `u` (Bitstring Status List) or without (StatusList2021). Bit `i` is bit
 //! `7 - i % 8` of byte `i / 8`: the first index is the most significant bit of the first byte.
 //! Only 1-bit entries (`statusSize` 1) with purpose `revocation` or `suspension` are checked.
+//!
+//! A pinned list is used only once its own signature verifies (a Data Integrity proof through
+//! [`super::proof`], or a VC-JWT's through [`super::jose`]); [`CheckedLists`] remembers each
+//! list's check and decoded bitstring for one verification run.
 
+use std::collections::HashMap;
 use std::io::Read;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
 use super::keys::b64url_decode;
+use super::trust::{PinnedStatusList, TrustStore};
+use super::verdict::Verdict;
 
 /// Largest decompressed bitstring accepted (16 MiB = 134 million entries); a bigger one is
 /// refused as a decompression bomb.
@@ -183,6 +191,50 @@ pub fn decode_encoded_list(encoded: &str) -> Result<Vec<u8>, String> {
         return Err(format!("encodedList decompresses to more than {MAX_LIST_BYTES} bytes"));
     }
     Ok(out)
+}
+
+/// The pinned status lists of a trust store, each checked ([`check_list`]) the first time a
+/// credential points into it, the result then shared by every credential of the run.
+#[derive(Debug)]
+pub struct CheckedLists {
+    lists: HashMap<String, OnceLock<Result<Arc<DecodedList>, String>>>,
+}
+
+impl CheckedLists {
+    /// One empty slot per status list pinned in `store`.
+    pub fn new(store: &TrustStore) -> CheckedLists {
+        CheckedLists { lists: store.status_list_ids().map(|id| (id.to_string(), OnceLock::new())).collect() }
+    }
+
+    /// The list pinned under `url` (or its alias): `None` when none is, else its checked and
+    /// decoded form or why it cannot be used.
+    pub fn get(&self, url: &str, store: &TrustStore) -> Option<&Result<Arc<DecodedList>, String>> {
+        let pinned = store.status_list(url)?;
+        let slot = self.lists.get(store.resolve_alias(url))?;
+        Some(slot.get_or_init(|| check_list(pinned, store)))
+    }
+}
+
+/// Verifies a pinned status-list credential's own signature (its Data Integrity proof, or its
+/// JOSE signature when it is a VC-JWT, under the same key rules as credentials) and decodes it.
+///
+/// # Errors
+/// Why the list cannot be used: undecodable, its JWT claims contradict it, or its signature does
+/// not check out.
+pub fn check_list(pinned: &PinnedStatusList, store: &TrustStore) -> Result<Arc<DecodedList>, String> {
+    let list = decode_list(&pinned.doc)?;
+    let verdict = match &pinned.jwt {
+        Some(jwt) if !jwt.problems.is_empty() => {
+            return Err(format!("its JWT claims contradict the credential: {}", jwt.problems.join("; ")));
+        }
+        Some(jwt) => super::jose::verify_vc_jwt(&jwt.compact, list.issuer.as_deref(), store),
+        None => super::proof::verify_document(&pinned.doc, list.issuer.as_deref(), store),
+    };
+    let what = if pinned.jwt.is_some() { "JWT signature" } else { "proof" };
+    match verdict {
+        Verdict::Valid(_) => Ok(Arc::new(list)),
+        other => Err(format!("its own {what} does not check out: {}", other.detail())),
+    }
 }
 
 #[cfg(test)]

@@ -396,3 +396,20 @@ fn real_examples_end_to_end() {
     );
     assert!(verified.iter().all(|v| check(v, "recipient").outcome == Outcome::Pass));
 }
+
+#[test]
+fn a_missing_document_follows_the_missing_policy() {
+    use super::verdict::Verdict;
+    let missing = || Verdict::Missing("x".into());
+    let f = checks::from_verdict("authenticity", missing(), &TrustStore::default());
+    assert_eq!((f.check.outcome, f.implies), (Outcome::Skip, Some(Status::Unverifiable)));
+    assert_eq!(f.check.detail, "x (no trust store is configured)");
+    let mut s = TrustStore::empty_configured();
+    let f = checks::from_verdict("authenticity", missing(), &s);
+    assert_eq!((f.check.outcome, f.implies), (Outcome::Fail, Some(Status::Unverifiable)));
+    assert_eq!(f.check.detail, "x (policy: fail_closed)");
+    s.set_policy(trust::TrustPolicy { missing: trust::Missing::FailOpen, ..Default::default() });
+    let f = checks::from_verdict("authenticity", missing(), &s);
+    assert_eq!((f.check.outcome, f.implies), (Outcome::Skip, Some(Status::Unverifiable)));
+    assert_eq!(f.check.detail, "x (policy: fail_open)");
+}

@@ -1,9 +1,20 @@
-//! The outcome of a signature check (Data Integrity proof, JWS, VC-JWT), before it becomes a
-//! `checks::Finding`.
+//! The outcomes every signature suite shares: a key resolution error ([`ResolveError`]) and a
+//! signature check's conclusion ([`Verdict`]) before the `authenticity` / `revocation` checks
+//! turn it into a finding.
+//!
+//! A leaf: it imports no suite, so JOSE ([`super::jose`]), Data Integrity ([`super::proof`]),
+//! status lists ([`super::status_list`]) and DIDs ([`super::did`]) all build on it.
 
-use super::checks::Finding;
-use super::trust::{Missing, TrustStore};
-use super::types::{Check, Outcome, Status};
+/// Why a verification method could not be resolved to a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    /// A document the resolution needs is not pinned (DID document, key): policy `missing` applies.
+    Missing(String),
+    /// The id is not a key the (pinned) controller document lists.
+    NotListed(String),
+    /// The id or key material is malformed.
+    Invalid(String),
+}
 
 /// What a signature check concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,26 +79,17 @@ impl Verdict {
             Verdict::Unverifiable(_) => Verdict::Unverifiable(joined),
         }
     }
+}
 
-    /// The finding for check `name` under the store's `missing` policy.
-    pub(crate) fn into_finding(self, name: &str, store: &TrustStore) -> Finding {
-        let (outcome, implies, detail) = match self {
-            Verdict::Valid(d) => (Outcome::Pass, None, d),
-            Verdict::Malformed(d) => (Outcome::Fail, Some(Status::Malformed), d),
-            Verdict::Invalid(d) => (Outcome::Fail, Some(Status::InvalidSignature), d),
-            Verdict::UnknownKey(d) => (Outcome::Fail, Some(Status::UnknownKey), d),
-            Verdict::Missing(d) if !store.is_configured() => {
-                (Outcome::Skip, Some(Status::Unverifiable), format!("{d} (no trust store is configured)"))
-            }
-            Verdict::Missing(d) => match store.missing() {
-                Missing::FailClosed => {
-                    (Outcome::Fail, Some(Status::Unverifiable), format!("{d} (policy: fail_closed)"))
-                }
-                Missing::FailOpen => (Outcome::Skip, Some(Status::Unverifiable), format!("{d} (policy: fail_open)")),
-            },
-            Verdict::Unverifiable(d) => (Outcome::Skip, Some(Status::Unverifiable), d),
-        };
-        Finding { check: Check { check: name.to_string(), outcome, detail, implies }, implies }
+impl From<ResolveError> for Verdict {
+    /// A key that cannot be resolved: missing from the store → [`Verdict::Missing`], not listed
+    /// by its controller → [`Verdict::UnknownKey`], malformed → [`Verdict::Invalid`].
+    fn from(e: ResolveError) -> Verdict {
+        match e {
+            ResolveError::Missing(m) => Verdict::Missing(m),
+            ResolveError::NotListed(m) => Verdict::UnknownKey(m),
+            ResolveError::Invalid(m) => Verdict::Invalid(m),
+        }
     }
 }
 
@@ -105,13 +107,9 @@ mod tests {
     }
 
     #[test]
-    fn missing_follows_the_policy() {
-        let mut s = TrustStore::empty_configured();
-        let f = Verdict::Missing("x".into()).into_finding("authenticity", &s);
-        assert_eq!((f.check.outcome, f.implies), (Outcome::Fail, Some(Status::Unverifiable)));
-        let p = super::super::trust::TrustPolicy { missing: Missing::FailOpen, ..Default::default() };
-        s.set_policy(p);
-        let f = Verdict::Missing("x".into()).into_finding("authenticity", &s);
-        assert_eq!((f.check.outcome, f.implies), (Outcome::Skip, Some(Status::Unverifiable)));
+    fn a_resolve_error_maps_to_its_verdict() {
+        assert_eq!(Verdict::from(ResolveError::Missing("m".into())), Verdict::Missing("m".into()));
+        assert_eq!(Verdict::from(ResolveError::NotListed("n".into())), Verdict::UnknownKey("n".into()));
+        assert_eq!(Verdict::from(ResolveError::Invalid("i".into())), Verdict::Invalid("i".into()));
     }
 }

@@ -198,22 +198,34 @@ fn canonical_nquads_of(doc: &Doc<'_>) -> Result<String, JsonLdError> {
     }
 }
 
+/// The proof options document of a Data Integrity proof: the proof without `proofValue`, with
+/// the document's `@context` (what the proof's signature covers besides the document).
+pub fn proof_options(proof: &Value, unsecured: &Value) -> Value {
+    let mut p = proof.clone();
+    if let Some(m) = p.as_object_mut() {
+        m.remove("proofValue");
+        if let Some(ctx) = unsecured.get("@context") {
+            m.insert("@context".into(), ctx.clone());
+        }
+    }
+    p
+}
+
 /// [`canonical_nquads`] of the proof options of `proof` (an object) for the signed document
-/// `doc`: [`crate::verify::proof::proof_options`] without building that document.
+/// `doc`: [`proof_options`] without building that document.
 ///
 /// # Errors
 /// See [`to_quads`] and [`canonicalize`].
 pub fn canonical_proof_options(proof: &Value, doc: &Value) -> Result<String, JsonLdError> {
     match Doc::proof_options(proof, doc) {
         Some(options) => canonical_nquads_of(&options),
-        None => canonical_nquads(&crate::verify::proof::proof_options(proof, doc)),
+        None => canonical_nquads(&proof_options(proof, doc)),
     }
 }
 
 /// The canonical N-Quads of a signed document's unsecured form (the document without its
-/// top-level `proof`), with what its JSON-LD safe mode needs: [`canonical_nquads`] of
-/// [`crate::verify::proof::unsecured`], read in place (the document is copied only when its
-/// shape has no cached template).
+/// top-level `proof`), with what its JSON-LD safe mode needs: [`canonical_nquads`] of that
+/// form, read in place (the document is copied only when its shape has no cached template).
 ///
 /// # Errors
 /// See [`to_quads`] and [`canonicalize`].

@@ -119,6 +119,16 @@ pub const MAX_REMEMBERED_SHAPES: usize = 100_000;
 /// Remembered safe-mode results by document shape.
 pub type ShapeMemo = std::sync::Mutex<std::collections::HashMap<[u8; 32], Result<(), String>>>;
 
+/// The process's safe-mode results by document shape: like the quad templates
+/// ([`super::template`]), a result depends only on the shape, so it is shared by every run.
+static SHAPES: std::sync::LazyLock<ShapeMemo> = std::sync::LazyLock::new(ShapeMemo::default);
+
+/// The memo [`check_coverage_cached`] uses when verifying credentials (process-wide, at most
+/// [`MAX_REMEMBERED_SHAPES`] shapes).
+pub fn shape_memo() -> &'static ShapeMemo {
+    &SHAPES
+}
+
 /// The shape of a document: what decides whether expansion drops something. Scalars become
 /// `A:` (has a colon) or `R`, absolute `@id`s become `ID:`; keys, array positions, `type` values,
 /// contexts and other keyword values are kept. Two credentials from the same issuer template

@@ -485,7 +485,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The proof options document of `proof` (an object): the proof without `proofValue`, with
-    /// the `@context` of `doc` (see [`crate::verify::proof::proof_options`]); `None` when the
+    /// the `@context` of `doc` (see [`super::proof_options`]); `None` when the
     /// proof is not an object.
     pub fn proof_options(proof: &'a Value, doc: &'a Value) -> Option<Doc<'a>> {
         let m = proof.as_object()?;

@@ -173,7 +173,7 @@ fn signed_fixture_documents() -> Vec<(String, Value)> {
     for (name, signed) in &docs {
         let unsecured = crate::verify::proof::unsecured(signed);
         for (i, p) in crate::verify::proof::proofs(signed).into_iter().enumerate() {
-            out.push((format!("{name} proof {i}"), crate::verify::proof::proof_options(p, &unsecured)));
+            out.push((format!("{name} proof {i}"), super::proof_options(p, &unsecured)));
         }
         out.push((name.clone(), unsecured));
     }
@@ -202,7 +202,7 @@ fn the_streamed_template_key_is_the_serialized_probe() {
             let (streamed, probe) = template::key_and_probe(&view);
             assert!(!streamed.0.is_empty(), "{name}");
             assert_eq!(streamed, probe, "{name} proof");
-            let built = crate::verify::proof::proof_options(p, &unsecured);
+            let built = super::proof_options(p, &unsecured);
             assert_eq!(view.to_value(), built, "{name} proof");
             assert_eq!(template::key_and_probe(&Doc::Value(&built)).0, streamed, "{name} proof");
             assert_eq!(canonical_proof_options(p, &signed), canonical_nquads_general(&built), "{name} proof");
@@ -302,7 +302,7 @@ fn the_template_path_matches_the_general_path_on_every_fixture() {
             templated += usize::from(same_as_general(name, &unsecured));
         }
         for p in crate::verify::proof::proofs(signed) {
-            let options = crate::verify::proof::proof_options(p, &unsecured);
+            let options = super::proof_options(p, &unsecured);
             for _ in 0..2 {
                 templated += usize::from(same_as_general(&format!("{name} proof"), &options));
             }

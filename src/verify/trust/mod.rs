@@ -29,14 +29,16 @@
 //! without a trust folder (no `issuer_trust` / `consistency` checks, no `unknown_issuer`, and no
 //! signing key is trusted, so signed credentials are at best `unverifiable`).
 
+mod method;
 pub mod policy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde_json::Value;
 
+pub use method::{JwkEntry, Method};
 pub use policy::{IssuerPolicy, Missing, TrustPolicy};
 
 /// Largest trust document read, in bytes.
@@ -108,39 +110,14 @@ pub struct TrustFile {
     pub sha256: String,
 }
 
-/// A verification method (public key description) found in the store.
-#[derive(Debug, Clone)]
-pub struct Method {
-    /// The method object (`publicKeyMultibase` / `publicKeyJwk` / `publicKeyBase58` / `publicKeyPem`).
-    pub doc: Value,
-    /// Its `controller` (or OB 2.0 `owner`), resolved to an absolute id.
-    pub controller: Option<String>,
-    /// The file it came from.
-    pub file: String,
-    /// The decoded key, computed on first use and then shared by every credential.
-    pub key: OnceLock<Result<crate::verify::keys::PublicKey, String>>,
-}
-
-/// A JWKS key with the file it came from.
-#[derive(Debug, Clone)]
-pub struct JwkEntry {
-    /// The JWK.
-    pub jwk: Value,
-    /// Path of the JWKS file relative to the trust folder.
-    pub file: String,
-    /// The decoded key, computed on first use.
-    pub key: OnceLock<Result<crate::verify::keys::PublicKey, String>>,
-}
-
-/// A pinned status-list credential, with its (lazily computed, then cached) verification.
+/// A pinned status-list credential (its own signature is checked, and its bitstring decoded,
+/// when a credential first points into it: see [`crate::verify::status_list::CheckedLists`]).
 #[derive(Debug)]
 pub struct PinnedStatusList {
     /// The status-list credential (for a VC-JWT: the credential its payload carries).
     pub doc: Arc<Value>,
     /// The compact JWT, when the list is secured as a VC-JWT rather than by a Data Integrity proof.
     pub jwt: Option<JwtSecured>,
-    /// Result of checking the list's own proof and decoding its bitstring, computed once.
-    pub checked: OnceLock<Result<Arc<crate::verify::status_list::DecodedList>, String>>,
 }
 
 /// A document that arrived as a compact VC-JWT.
@@ -185,7 +162,6 @@ pub struct TrustStore {
     gone: HashMap<String, String>,
     pulled: std::collections::HashSet<String>,
     snapshot_aliases: HashMap<String, String>,
-    safe_shapes: crate::verify::jsonld::safe::ShapeMemo,
 }
 
 /// The `type` values of a JSON-LD object (`type` or `@type`, a string or an array).
@@ -230,7 +206,8 @@ impl TrustStore {
         TrustStore { configured: true, ..TrustStore::default() }
     }
 
-    /// Loads every `*.json` document under `dir` (recursively) and `dir/policy.toml` if present.
+    /// Loads every `*.json` and `*.jwt` document under `dir` (recursively), `dir/policy.toml` and
+    /// `dir/SNAPSHOT.json` if present.
     ///
     /// # Errors
     /// A [`TrustError`] naming the file when a file cannot be read or parsed, the policy is
@@ -356,7 +333,7 @@ impl TrustStore {
     /// credential; [`TrustError::Duplicate`] as for [`TrustStore::add`].
     pub fn add_jwt(&mut self, text: &str, file: &str) -> Result<(), TrustError> {
         let unrecognised = |reason: String| TrustError::Unrecognised { path: file.into(), reason };
-        let jws = crate::verify::jose::parse(text).map_err(|e| unrecognised(format!("not a compact JWT: {e}")))?;
+        let jws = crate::verify::jws::parse(text).map_err(|e| unrecognised(format!("not a compact JWT: {e}")))?;
         let (doc, problems) = crate::ingest::jwt_credential_document(&jws.payload);
         let types = types_of(&doc);
         if !types.iter().any(|t| *t == "BitstringStatusListCredential" || *t == "StatusList2021Credential") {
@@ -376,14 +353,8 @@ impl TrustStore {
             return Ok(());
         }
         self.docs.insert(id.clone(), (Arc::new(key), file.into()));
-        self.status_lists.insert(
-            id,
-            PinnedStatusList {
-                doc: Arc::new(doc),
-                jwt: Some(JwtSecured { compact, problems }),
-                checked: OnceLock::new(),
-            },
-        );
+        self.status_lists
+            .insert(id, PinnedStatusList { doc: Arc::new(doc), jwt: Some(JwtSecured { compact, problems }) });
         Ok(())
     }
 
@@ -396,11 +367,7 @@ impl TrustStore {
         if let Some(keys) = doc.get("keys").and_then(Value::as_array) {
             for k in keys {
                 if let Some(kid) = k.get("kid").and_then(Value::as_str) {
-                    self.jwks.entry(kid.to_string()).or_default().push(JwkEntry {
-                        jwk: k.clone(),
-                        file: file.into(),
-                        key: OnceLock::new(),
-                    });
+                    self.jwks.entry(kid.to_string()).or_default().push(JwkEntry::new(k.clone(), file.into()));
                 }
             }
             if id_of(&doc).is_none() {
@@ -445,8 +412,7 @@ impl TrustStore {
             self.revocation_lists.insert(id.clone(), doc.clone());
         }
         if has("BitstringStatusListCredential") || has("StatusList2021Credential") {
-            self.status_lists
-                .insert(id.clone(), PinnedStatusList { doc: doc.clone(), jwt: None, checked: OnceLock::new() });
+            self.status_lists.insert(id.clone(), PinnedStatusList { doc: doc.clone(), jwt: None });
         }
         if is_hosted_copy(&doc) {
             self.hosted.insert(id.clone(), doc.clone());
@@ -457,10 +423,7 @@ impl TrustStore {
                 .or_else(|| doc.get("owner"))
                 .and_then(Value::as_str)
                 .map(|c| absolute_ref(&id, c));
-            self.methods.insert(
-                id.clone(),
-                Method { doc: (*doc).clone(), controller, file: file.into(), key: OnceLock::new() },
-            );
+            self.methods.insert(id.clone(), Method::new((*doc).clone(), controller, file.into()));
         }
         // Methods embedded in DID documents and profiles.
         for rel in KEY_RELATIONS {
@@ -469,12 +432,7 @@ impl TrustStore {
                     let mid = absolute_ref(&id, mid);
                     let controller =
                         m.get("controller").and_then(Value::as_str).map(|c| absolute_ref(&id, c)).or(Some(id.clone()));
-                    self.methods.entry(mid).or_insert(Method {
-                        doc: m.clone(),
-                        controller,
-                        file: file.into(),
-                        key: OnceLock::new(),
-                    });
+                    self.methods.entry(mid).or_insert_with(|| Method::new(m.clone(), controller, file.into()));
                 }
             }
         }
@@ -585,6 +543,11 @@ impl TrustStore {
         self.status_lists.get(self.resolve_alias(url))
     }
 
+    /// The ids of every pinned status-list credential (in no particular order).
+    pub fn status_list_ids(&self) -> impl Iterator<Item = &str> {
+        self.status_lists.keys().map(String::as_str)
+    }
+
     /// How the store knows `issuer_id`: the policy entry, else a profile or DID document pinned
     /// by hand (one fetched by `trust pull` does not count).
     pub fn issuer_known(&self, issuer_id: &str) -> Option<KnownIssuer<'_>> {
@@ -655,12 +618,6 @@ impl TrustStore {
     /// Whether the policy names `did` (a did:key / did:jwk) as the DID of a trusted issuer.
     pub fn policy_names_did(&self, did: &str) -> bool {
         self.policy.issuers.iter().any(|i| i.did.as_deref() == Some(did) || i.id.as_deref() == Some(did))
-    }
-
-    /// Safe-mode results remembered by document shape for this run (see
-    /// [`crate::verify::jsonld::safe::check_coverage_cached`]).
-    pub fn safe_mode_memo(&self) -> &crate::verify::jsonld::safe::ShapeMemo {
-        &self.safe_shapes
     }
 
     /// The `missing` policy.
