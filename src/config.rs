@@ -155,17 +155,7 @@ impl Default for TaxonomyConfig {
     }
 }
 
-/// How skills found in a posting's description are used.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum DescriptionSkills {
-    /// Only when the posting lists no explicit skills; they then count as required.
-    WhenNoExplicit,
-    /// Always; skills not listed explicitly count as preferred.
-    AsPreferred,
-    /// Never.
-    Ignore,
-}
+pub use crate::normalize::DescriptionSkills;
 
 /// How a role's skills are weighted against each other.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]

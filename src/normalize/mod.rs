@@ -8,14 +8,13 @@
 mod requirements;
 pub mod sections;
 
-pub use requirements::{RoleRequirements, RoleSkill, SkillOrigin};
+pub use requirements::{DescriptionSkills, RoleRequirements, RoleSkill, SkillOrigin};
 
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::DescriptionSkills;
 use crate::extract::Extractor;
 use crate::ingest::{Posting, RawSkill, Requirement};
 use crate::taxonomy::titles::TitleIndex;

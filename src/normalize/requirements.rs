@@ -2,10 +2,22 @@
 //! resolved to the taxonomy, each with its level and where it came from. The score stage turns
 //! them into its own `Role` (see `score::role_build`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ingest::Requirement;
 use crate::taxonomy::SkillId;
+
+/// How skills found in a posting's description are used.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DescriptionSkills {
+    /// Only when the posting lists no explicit skills; they then count as required.
+    WhenNoExplicit,
+    /// Always; skills not listed explicitly count as preferred.
+    AsPreferred,
+    /// Never.
+    Ignore,
+}
 
 /// Where a role's skill came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
