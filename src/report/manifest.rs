@@ -45,7 +45,7 @@ pub struct TaxonomyInfo {
     pub custom: Vec<CustomTaxonomyInfo>,
 }
 
-/// A custom taxonomy that was loaded (see [`crate::taxonomy::Taxonomy::add_custom`]).
+/// A custom taxonomy that was loaded (see [`crate::taxonomy::TaxonomyBuilder::add_custom`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct CustomTaxonomyInfo {
     /// Name (the file stem, e.g. `acme-skills`).

@@ -4,7 +4,7 @@
 //! * [`TaxonomyBuilder`] puts a taxonomy together in the fixed order (base ESCO → custom
 //!   taxonomy CSVs → alias files → O*NET technologies), builds its indexes once and yields an
 //!   immutable [`Taxonomy`]; [`Taxonomy::load`] and [`Taxonomy::load_esco`] are its shortcuts.
-//! * [`Taxonomy::normalize`] maps a [`RawSkill`](crate::ingest::RawSkill) to a [`Mapping`]
+//! * [`Taxonomy::normalize`] maps a [`RawSkill`] to a [`Mapping`]
 //!   (URI → exact → alias → variant → fuzzy), through the taxonomy's [`Normalizer`].
 //! * [`fold`](fn@fold) is the surface-form folding shared by the index and the extractor.
 //! * [`Taxonomy::surface_forms`] lists every folded label with the skill it names (the extractor's
