@@ -69,7 +69,7 @@ pub struct TaxonomyConfig {
     /// ESCO ([`bundled_esco_dir`]), wherever the config lives.
     pub esco_dir: PathBuf,
     /// An organisation's own taxonomies: CSV files `id,label,alt_labels,parent`, added after
-    /// ESCO in this order (see [`crate::taxonomy::Taxonomy::add_custom`]).
+    /// ESCO in this order (see [`crate::taxonomy::TaxonomyBuilder::add_custom`]).
     pub custom: Vec<PathBuf>,
     /// Minimum similarity for a fuzzy match, in (0, 1]; `None` keeps the built-in default.
     pub fuzzy_threshold: Option<f32>,

@@ -100,11 +100,7 @@ fn body_html(
         format!(
             "<h3>What you will need</h3>{}{}",
             html_list(required),
-            if preferred.is_empty() {
-                String::new()
-            } else {
-                format!("<h3>Nice to have</h3>{}", html_list(preferred))
-            }
+            if preferred.is_empty() { String::new() } else { format!("<h3>Nice to have</h3>{}", html_list(preferred)) }
         )
     }
 }

@@ -47,7 +47,7 @@ pub struct TaxonomyInfo {
     pub custom: Vec<CustomTaxonomyInfo>,
 }
 
-/// A custom taxonomy that was loaded (see [`crate::taxonomy::Taxonomy::add_custom`]).
+/// A custom taxonomy that was loaded (see [`crate::taxonomy::TaxonomyBuilder::add_custom`]).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CustomTaxonomyInfo {

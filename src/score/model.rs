@@ -3,7 +3,8 @@
 use crate::ingest::Requirement;
 use crate::taxonomy::SkillId;
 
-pub use crate::normalize::{RoleSkill, SkillOrigin};
+pub use crate::normalize::RoleSkill;
+pub use crate::normalize::SkillOrigin;
 
 /// An open role, ready to score.
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
-//! [`TaxonomyBuilder`]: loads a taxonomy in the one fixed order (base ESCO → custom taxonomy
-//! CSVs → alias files → O*NET technologies), builds the lookup indexes once, and yields an
-//! immutable [`Taxonomy`].
+//! [`TaxonomyBuilder`]: a taxonomy put together step by step (base ESCO → custom taxonomy
+//! CSVs → alias files → O*NET technologies; `load` runs the steps in that order), with the
+//! lookup indexes built once, yielding an immutable [`Taxonomy`]. The custom and alias steps
+//! live in `custom` and `aliases`; the technologies' bookkeeping in `technologies`.
 //!
 //! While skills are added (ESCO, then custom files) labels are collected in a
 //! [`FormTable`](super::forms::FormTable) that answers label lookups on the way; the sorted
@@ -8,45 +9,17 @@
 //! (an alias file, O*NET's technologies, or [`TaxonomyBuilder::build`]).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::forms::FormTable;
 use super::normalizer::Normalizer;
 use super::provenance::Provenance;
 use super::technologies::{Technologies, TechnologyLoad};
-use super::{AliasLoad, CustomLoad, Occupation, Skill, SkillGroup, SkillId, Taxonomy, TaxonomyError, esco, onet, uri};
-
-/// What [`TaxonomyBuilder::load`] reads; see there for the order.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LoadSpec<'a> {
-    /// The ESCO folder; `None` for a taxonomy of custom files only.
-    pub esco_dir: Option<&'a Path>,
-    /// Custom taxonomy CSVs ([`TaxonomyBuilder::add_custom`]), in order.
-    pub custom: &'a [PathBuf],
-    /// Alias files ([`TaxonomyBuilder::load_aliases`]), in order.
-    pub aliases: &'a [PathBuf],
-    /// O*NET, whose technologies to add ([`TaxonomyBuilder::add_onet_technologies`]).
-    pub onet_technologies: Option<&'a onet::Onet>,
-    /// [`Taxonomy::fuzzy_threshold`], when not the default.
-    pub fuzzy_threshold: Option<f32>,
-}
-
-/// What [`TaxonomyBuilder::load`] loaded, and what each custom and alias file did.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    /// The taxonomy.
-    pub taxonomy: Taxonomy,
-    /// Each custom taxonomy file with its load report, in order.
-    pub custom: Vec<(PathBuf, CustomLoad)>,
-    /// Each alias file with its load report, in order.
-    pub aliases: Vec<(PathBuf, AliasLoad)>,
-    /// What adding O*NET's technologies did, when they were added.
-    pub technologies: Option<TechnologyLoad>,
-}
+use super::{Occupation, Skill, SkillGroup, SkillId, Taxonomy, TaxonomyError, esco, onet, uri};
 
 /// A taxonomy being put together; [`TaxonomyBuilder::build`] yields the [`Taxonomy`].
 ///
-/// Steps must come in the order of [`TaxonomyBuilder::load`]: custom taxonomies
+/// Steps must come in the order of [`TaxonomyBuilder::load`](super::TaxonomyBuilder::load): custom taxonomies
 /// ([`TaxonomyBuilder::add_custom`]) before alias files and O*NET technologies.
 #[derive(Debug, Clone)]
 pub struct TaxonomyBuilder {
@@ -61,7 +34,7 @@ pub struct TaxonomyBuilder {
     labels: FormTable,
     /// The string → skill indexes, once built (no skill with labels can be added after).
     normalizer: Option<Normalizer>,
-    pub(super) technologies: Technologies,
+    technologies: Technologies,
     fuzzy_threshold: Option<f32>,
 }
 
@@ -130,43 +103,10 @@ impl TaxonomyBuilder {
         }
     }
 
-    /// Loads a taxonomy in the one fixed order used by the nightly job, the query commands
-    /// (which must rebuild the same skill ids to reopen a run) and the CLI:
-    ///
-    /// 1. the base ESCO folder ([`TaxonomyBuilder::esco`]), or [`TaxonomyBuilder::empty`] without
-    ///    one (then named after the first custom taxonomy, `custom` if there is none);
-    /// 2. the custom taxonomy CSVs in the order given ([`TaxonomyBuilder::add_custom`]);
-    /// 3. the alias files in the order given ([`TaxonomyBuilder::load_aliases`]), so that an
-    ///    alias can target a custom skill;
-    /// 4. O*NET's technologies when given ([`TaxonomyBuilder::add_onet_technologies`]), so that a
-    ///    technology named like a custom label or an alias links to that skill;
-    /// 5. the fuzzy threshold, when given.
-    ///
-    /// Errors are those of each step; row problems of custom and alias files are returned in
-    /// [`Loaded`], not errors.
-    pub fn load(spec: &LoadSpec<'_>) -> Result<Loaded, TaxonomyError> {
-        let mut builder = match spec.esco_dir {
-            Some(dir) => TaxonomyBuilder::esco(dir)?,
-            None => TaxonomyBuilder::empty("custom", "none"),
-        };
-        let mut custom = Vec::with_capacity(spec.custom.len());
-        for path in spec.custom {
-            let load = builder.add_custom(path)?;
-            if spec.esco_dir.is_none() && custom.is_empty() {
-                builder.provenance.name = load.name.clone();
-                builder.provenance.version = load.version.clone();
-            }
-            custom.push((path.clone(), load));
-        }
-        let mut aliases = Vec::with_capacity(spec.aliases.len());
-        for path in spec.aliases {
-            aliases.push((path.clone(), builder.load_aliases(path)?));
-        }
-        let technologies = spec.onet_technologies.map(|onet| builder.add_onet_technologies(onet));
-        if let Some(th) = spec.fuzzy_threshold {
-            builder.set_fuzzy_threshold(th);
-        }
-        Ok(Loaded { taxonomy: builder.build(), custom, aliases, technologies })
+    /// Names the taxonomy (a taxonomy of custom files only is named after its first file).
+    pub(super) fn rename(&mut self, name: &str, version: &str) {
+        self.provenance.name = name.to_string();
+        self.provenance.version = version.to_string();
     }
 
     /// Sets [`Taxonomy::fuzzy_threshold`] (default
@@ -174,6 +114,34 @@ impl TaxonomyBuilder {
     pub fn set_fuzzy_threshold(&mut self, threshold: f32) -> &mut TaxonomyBuilder {
         self.fuzzy_threshold = Some(threshold);
         self
+    }
+
+    /// Adds O*NET's Technology Skills examples (call once, after any custom taxonomies and alias
+    /// files; [`TaxonomyBuilder::load`](super::TaxonomyBuilder::load) keeps that order):
+    ///
+    /// * a technology whose [`fold`](fn@super::fold)ed name is a folded label or an alias of a
+    ///   skill already there (ESCO's, or a custom taxonomy's) is **linked** to that skill
+    ///   (`Python` → ESCO *Python (computer programming)*);
+    /// * any other technology becomes a skill of its own, appended after the taxonomy's
+    ///   (in name order, so ids are stable for a release): kind `technology`, label the
+    ///   published name, URI [`TECHNOLOGY_URI_PREFIX`](super::TECHNOLOGY_URI_PREFIX) + the
+    ///   folded name, no groups or relations. [`Taxonomy::normalize`] maps the exact name to it
+    ///   (after the exact label and alias steps) and the extractor finds it in text (see
+    ///   [`Taxonomy::technology_forms`]).
+    ///
+    /// Either way [`Taxonomy::technologies_of`] gives the skill's O*NET technologies (name,
+    /// commodities, Hot Technology flag). O*NET's files join [`Taxonomy::files`]. A second call
+    /// does nothing.
+    pub fn add_onet_technologies(&mut self, onet: &onet::Onet) -> TechnologyLoad {
+        if self.provenance.onet_version.is_some() {
+            return TechnologyLoad::default();
+        }
+        self.normalizer();
+        let Some(normalizer) = self.normalizer.as_mut() else { return TechnologyLoad::default() };
+        let load = self.technologies.add(onet, &mut self.skills, normalizer);
+        self.files.extend(onet.files.iter().cloned());
+        self.provenance.onet_version = Some(onet.version.clone());
+        load
     }
 
     /// Whether the lookup indexes are built (then no more custom taxonomy can be added).

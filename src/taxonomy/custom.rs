@@ -6,27 +6,11 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::provenance::CustomTaxonomy;
 use super::{Skill, SkillId, Taxonomy, TaxonomyBuilder, TaxonomyError, fold};
 
 /// Kind of a skill read from a custom taxonomy file ([`Skill::kind`]).
 pub const CUSTOM_KIND: &str = "custom";
-
-/// A custom taxonomy added by [`TaxonomyBuilder::add_custom`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomTaxonomy {
-    /// Name: the file stem (`acme-skills.csv` → `acme-skills`; `acme-skills-v2.1.csv` →
-    /// `acme-skills`).
-    pub name: String,
-    /// Version: what follows `-v` in the file stem when it starts with a digit
-    /// (`acme-skills-v2.1.csv` → `2.1`), else the first 12 hex digits of the file's sha256.
-    pub version: String,
-    /// The file as given.
-    pub path: String,
-    /// sha256 of the file's bytes.
-    pub sha256: String,
-    /// Ids of the skills it added (contiguous, in row order).
-    pub skills: std::ops::Range<SkillId>,
-}
 
 /// A row of a custom taxonomy file with a problem (see [`CustomLoad::problems`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! * [`TaxonomyBuilder`] puts a taxonomy together in the fixed order (base ESCO → custom
 //!   taxonomy CSVs → alias files → O*NET technologies), builds its indexes once and yields an
 //!   immutable [`Taxonomy`]; [`Taxonomy::load`] and [`Taxonomy::load_esco`] are its shortcuts.
-//! * [`Taxonomy::normalize`] maps a [`RawSkill`](crate::ingest::RawSkill) to a [`Mapping`]
+//! * [`Taxonomy::normalize`] maps a [`RawSkill`] to a [`Mapping`]
 //!   (URI → exact → alias → variant → fuzzy), through the taxonomy's [`Normalizer`].
 //! * [`fold`](fn@fold) is the surface-form folding shared by the index and the extractor.
 //! * [`Taxonomy::surface_forms`] lists every folded label with the skill it names (the extractor's
@@ -14,7 +14,8 @@
 //!
 //! Modules, in the order a taxonomy is put together: `concepts` (skills, groups, occupations),
 //! `esco` reads the ESCO CSV files, `custom` an organisation's own taxonomy CSVs, `aliases` its
-//! alias files, `technologies` O*NET's technology examples; `builder` runs them in order;
+//! alias files, `technologies` O*NET's technology examples; `builder` holds the taxonomy being put together
+//! and `load` runs the steps in order;
 //! `fold` implements [`fold`](fn@fold), `forms` is the surface-form index, `fuzzy` the trigram
 //! index behind fuzzy matching, `variants` the token and inflection variants, `uri` the URI
 //! lookup forms, `normalizer` the string → skill mapping over them; `provenance` says which
@@ -31,6 +32,7 @@ mod esco;
 pub(crate) mod fold;
 mod forms;
 mod fuzzy;
+mod load;
 mod normalizer;
 pub mod onet;
 mod provenance;
@@ -41,13 +43,15 @@ mod uri;
 mod variants;
 
 pub use aliases::AliasLoad;
-pub use builder::{LoadSpec, Loaded, TaxonomyBuilder};
+pub use builder::TaxonomyBuilder;
 pub use concepts::{Occupation, Skill, SkillGroup};
-pub use custom::{CUSTOM_KIND, CustomLoad, CustomProblem, CustomTaxonomy};
+pub use custom::{CUSTOM_KIND, CustomLoad, CustomProblem};
+pub use load::{LoadSpec, Loaded};
 pub use normalizer::{
     ALIAS_CONFIDENCE, AMBIGUOUS_EXACT_CONFIDENCE, DEFAULT_FUZZY_THRESHOLD, INFLECTION_CONFIDENCE, Mapping, MatchMethod,
     Normalizer, REPHRASE_CONFIDENCE, SurfaceForm,
 };
+pub use provenance::CustomTaxonomy;
 pub use rejects::{TaxonomyReject, TaxonomyRejectKind};
 pub use technologies::{TECHNOLOGY_URI_PREFIX, TechnologyInfo, TechnologyLoad};
 pub use variants::WRAPPER_WORDS;

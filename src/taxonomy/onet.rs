@@ -223,51 +223,7 @@ impl Onet {
             Ok(())
         })?;
 
-        // Technology rows: (occupation, name, commodity code, commodity title, hot, in demand).
-        let mut rows: Vec<(OnetOccupationId, String, String, String, bool, bool)> = Vec::new();
-        let t = Tsv::open(dir, "Technology Skills", &mut files)?;
-        let cols = ["O*NET-SOC Code", "Example", "Commodity Code", "Commodity Title", "Hot Technology", "In Demand"];
-        t.for_each(cols, |line, [code, name, cc, ct, hot, demand]| {
-            let o = find(&t, line, code)?;
-            if !name.is_empty() {
-                rows.push((o, name.to_string(), cc.to_string(), ct.to_string(), hot == "Y", demand == "Y"));
-            }
-            Ok(())
-        })?;
-        rows.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut technologies: Vec<Technology> = Vec::new();
-        for (o, name, cc, ct, hot, in_demand) in rows {
-            if technologies.last().is_none_or(|t| t.name != name) {
-                technologies.push(Technology { name, commodities: Vec::new(), hot: false, occupations: 0, esco: None });
-            }
-            let id = technologies.len() as u32 - 1;
-            let Some(tech) = technologies.last_mut() else { continue };
-            tech.hot |= hot;
-            tech.commodities.push((cc, ct));
-            let techs = &mut occupations[o as usize].technologies;
-            if techs.last().is_none_or(|t| t.technology != id) {
-                tech.occupations += 1;
-                techs.push(OccupationTechnology { technology: id, hot, in_demand });
-            } else if let Some(last) = techs.last_mut() {
-                last.hot |= hot;
-                last.in_demand |= in_demand;
-            }
-        }
-        for t in &mut technologies {
-            t.commodities.sort();
-            t.commodities.dedup();
-        }
-        for o in &mut occupations {
-            o.technologies.sort_by_key(|t| t.technology);
-        }
-        let mut tech_by_fold = HashMap::with_capacity(technologies.len());
-        for (i, t) in (0..).zip(&technologies) {
-            let key = fold(&t.name);
-            if !key.is_empty() {
-                // Names are sorted, so the first (shortest-sorting) name wins a folded collision.
-                tech_by_fold.entry(key).or_insert(i);
-            }
-        }
+        let (technologies, tech_by_fold) = read_technologies(dir, &mut files, &find, &mut occupations)?;
 
         let skill_elements = read_importance(dir, "Skills", &mut files, &find, &mut occupations, |o| &mut o.skills)?;
         let knowledge_elements =
@@ -312,7 +268,8 @@ impl Onet {
 
     /// Sets [`Technology::esco`] for every technology whose folded name is a folded ESCO label
     /// (preferred or alternative; see [`Taxonomy::surface_form`]) or an alias loaded into `esco`
-    /// ([`Taxonomy::load_aliases`]); returns how many linked. Call it again after loading aliases.
+    /// ([`TaxonomyBuilder::load_aliases`](super::TaxonomyBuilder::load_aliases)); returns how
+    /// many linked.
     pub fn link_esco(&mut self, esco: &Taxonomy) -> usize {
         let mut linked = 0;
         for t in &mut self.technologies {
@@ -322,6 +279,63 @@ impl Onet {
         }
         linked
     }
+}
+
+/// Reads `Technology Skills`: the technologies in name order (commodities sorted, Hot
+/// Technology if any occupation flags it), each occupation's technologies, and the folded-name
+/// lookup.
+fn read_technologies(
+    dir: &Path,
+    files: &mut Vec<(String, String)>,
+    find: &impl Fn(&Tsv, u64, &str) -> Result<OnetOccupationId, TaxonomyError>,
+    occupations: &mut [OnetOccupation],
+) -> Result<(Vec<Technology>, HashMap<String, TechnologyId>), TaxonomyError> {
+    // Technology rows: (occupation, name, commodity code, commodity title, hot, in demand).
+    let mut rows: Vec<(OnetOccupationId, String, String, String, bool, bool)> = Vec::new();
+    let t = Tsv::open(dir, "Technology Skills", files)?;
+    let cols = ["O*NET-SOC Code", "Example", "Commodity Code", "Commodity Title", "Hot Technology", "In Demand"];
+    t.for_each(cols, |line, [code, name, cc, ct, hot, demand]| {
+        let o = find(&t, line, code)?;
+        if !name.is_empty() {
+            rows.push((o, name.to_string(), cc.to_string(), ct.to_string(), hot == "Y", demand == "Y"));
+        }
+        Ok(())
+    })?;
+    rows.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut technologies: Vec<Technology> = Vec::new();
+    for (o, name, cc, ct, hot, in_demand) in rows {
+        if technologies.last().is_none_or(|t| t.name != name) {
+            technologies.push(Technology { name, commodities: Vec::new(), hot: false, occupations: 0, esco: None });
+        }
+        let id = technologies.len() as u32 - 1;
+        let Some(tech) = technologies.last_mut() else { continue };
+        tech.hot |= hot;
+        tech.commodities.push((cc, ct));
+        let techs = &mut occupations[o as usize].technologies;
+        if techs.last().is_none_or(|t| t.technology != id) {
+            tech.occupations += 1;
+            techs.push(OccupationTechnology { technology: id, hot, in_demand });
+        } else if let Some(last) = techs.last_mut() {
+            last.hot |= hot;
+            last.in_demand |= in_demand;
+        }
+    }
+    for t in &mut technologies {
+        t.commodities.sort();
+        t.commodities.dedup();
+    }
+    for o in occupations.iter_mut() {
+        o.technologies.sort_by_key(|t| t.technology);
+    }
+    let mut tech_by_fold = HashMap::with_capacity(technologies.len());
+    for (i, t) in (0..).zip(&technologies) {
+        let key = fold(&t.name);
+        if !key.is_empty() {
+            // Names are sorted, so the first (shortest-sorting) name wins a folded collision.
+            tech_by_fold.entry(key).or_insert(i);
+        }
+    }
+    Ok((technologies, tech_by_fold))
 }
 
 /// Reads the `IM` rows of `Skills`/`Knowledge` into each occupation; returns the elements.

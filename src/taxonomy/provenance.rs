@@ -3,7 +3,24 @@
 //! Skill ids run base taxonomy first, then each custom taxonomy's skills file after file, then
 //! the O*NET technologies added as skills.
 
-use super::{CustomTaxonomy, SkillId};
+use super::SkillId;
+
+/// A custom taxonomy added by [`TaxonomyBuilder::add_custom`](super::TaxonomyBuilder::add_custom).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomTaxonomy {
+    /// Name: the file stem (`acme-skills.csv` → `acme-skills`; `acme-skills-v2.1.csv` →
+    /// `acme-skills`).
+    pub name: String,
+    /// Version: what follows `-v` in the file stem when it starts with a digit
+    /// (`acme-skills-v2.1.csv` → `2.1`), else the first 12 hex digits of the file's sha256.
+    pub version: String,
+    /// The file as given.
+    pub path: String,
+    /// sha256 of the file's bytes.
+    pub sha256: String,
+    /// Ids of the skills it added (contiguous, in row order).
+    pub skills: std::ops::Range<SkillId>,
+}
 
 /// The taxonomies a [`Taxonomy`](super::Taxonomy)'s skills come from, in id order.
 #[derive(Debug, Clone, Default)]

@@ -1,12 +1,14 @@
 //! O*NET Technology Skills examples in the taxonomy: linked to the skill they name, or added as
-//! skills of their own (see [`TaxonomyBuilder::add_onet_technologies`]).
+//! skills of their own (see
+//! [`TaxonomyBuilder::add_onet_technologies`](super::TaxonomyBuilder::add_onet_technologies)).
 
 use std::collections::HashMap;
 
-use super::{Skill, SkillId, Taxonomy, TaxonomyBuilder, fold, onet};
+use super::normalizer::Normalizer;
+use super::{Skill, SkillId, Taxonomy, fold, onet};
 
 /// An O*NET Technology Skills example as the taxonomy keeps it (see
-/// [`TaxonomyBuilder::add_onet_technologies`]).
+/// [`TaxonomyBuilder::add_onet_technologies`](super::TaxonomyBuilder::add_onet_technologies)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TechnologyInfo {
     /// The example name as published (`Microsoft Excel`).
@@ -17,7 +19,7 @@ pub struct TechnologyInfo {
     pub hot: bool,
 }
 
-/// What [`TaxonomyBuilder::add_onet_technologies`] did.
+/// What [`TaxonomyBuilder::add_onet_technologies`](super::TaxonomyBuilder::add_onet_technologies) did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TechnologyLoad {
     /// Technology names that are a folded label (or alias) of a skill already there: linked to it.
@@ -50,55 +52,38 @@ pub(crate) struct Technologies {
     by_skill: HashMap<SkillId, Vec<TechnologyInfo>>,
 }
 
-impl TaxonomyBuilder {
-    /// Adds O*NET's Technology Skills examples (call once, after any custom taxonomies and alias
-    /// files; [`TaxonomyBuilder::load`] keeps that order):
-    ///
-    /// * a technology whose [`fold`](fn@fold)ed name is a folded label or an alias of a skill
-    ///   already there (ESCO's, or a custom taxonomy's) is **linked** to that skill (`Python` →
-    ///   ESCO *Python (computer programming)*);
-    /// * any other technology becomes a skill of its own, appended after the taxonomy's
-    ///   (in name order, so ids are stable for a release): kind `technology`, label the
-    ///   published name, URI [`TECHNOLOGY_URI_PREFIX`] + the folded name, no groups or
-    ///   relations. [`Taxonomy::normalize`] maps the exact name to it (after the exact label and
-    ///   alias steps) and the extractor finds it in text (see [`Taxonomy::technology_forms`]).
-    ///
-    /// Either way [`Taxonomy::technologies_of`] gives the skill's O*NET technologies (name,
-    /// commodities, Hot Technology flag). O*NET's files join [`Taxonomy::files`]. A second call
-    /// does nothing.
-    pub fn add_onet_technologies(&mut self, onet: &onet::Onet) -> TechnologyLoad {
+impl Technologies {
+    /// Links each of O*NET's technologies to the skill its folded name is a label or alias of,
+    /// or appends it to `skills` as a skill of its own (see
+    /// [`TaxonomyBuilder::add_onet_technologies`](super::TaxonomyBuilder::add_onet_technologies)).
+    pub(crate) fn add(
+        &mut self,
+        onet: &onet::Onet,
+        skills: &mut Vec<Skill>,
+        normalizer: &mut Normalizer,
+    ) -> TechnologyLoad {
         let mut load = TechnologyLoad::default();
-        if self.provenance.onet_version.is_some() {
-            return load;
-        }
         for t in &onet.technologies {
             let folded = fold(&t.name);
             if folded.is_empty() {
                 continue;
             }
             let info = TechnologyInfo { name: t.name.clone(), commodities: t.commodities.clone(), hot: t.hot };
-            match self.normalizer().named(&folded) {
+            match normalizer.named(&folded) {
                 Some((id, linked)) => {
-                    self.technologies.by_skill.entry(id).or_default().push(info);
+                    self.by_skill.entry(id).or_default().push(info);
                     load.linked += usize::from(linked);
                 }
                 None => {
-                    let id = self.skills.len() as SkillId;
+                    let id = skills.len() as SkillId;
                     let uri = technology_uri(&folded);
-                    self.normalizer().insert_technology(uri.clone(), folded, id);
-                    self.skills.push(Skill {
-                        uri,
-                        label: t.name.clone(),
-                        kind: "technology".into(),
-                        ..Skill::default()
-                    });
-                    self.technologies.by_skill.insert(id, vec![info]);
+                    normalizer.insert_technology(uri.clone(), folded, id);
+                    skills.push(Skill { uri, label: t.name.clone(), kind: "technology".into(), ..Skill::default() });
+                    self.by_skill.insert(id, vec![info]);
                     load.added += 1;
                 }
             }
         }
-        self.files.extend(onet.files.iter().cloned());
-        self.provenance.onet_version = Some(onet.version.clone());
         load
     }
 }
