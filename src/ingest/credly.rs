@@ -7,11 +7,12 @@
 
 use serde_json::Value;
 
-use super::badges::{KIND_BADGE, blank};
+use super::credential::blank;
 use super::dates::first_date_field;
 use super::files::Ledger;
 use super::json::{id_of, kind_of, one_or_many, push_skill, text, truthy};
 use super::mojibake::repair_json;
+use super::record_kind::RecordKind;
 use super::types::{BadgeFormat, Credential, RawSkill, Recipient, Roster, SourceRef, VerificationKind};
 
 /// Reads every entry of an export; bad entries become rejects at `data[i]`.
@@ -30,11 +31,16 @@ pub(crate) fn parse_export(
     };
     for (position, entry) in entries {
         if !entry.is_object() {
-            ledger.reject(KIND_BADGE, path, position, format!("entry is {}, expected an object", kind_of(entry)));
+            ledger.reject(
+                RecordKind::Badge,
+                path,
+                position,
+                format!("entry is {}, expected an object", kind_of(entry)),
+            );
             continue;
         }
         let Some(id) = id_of(entry) else {
-            ledger.reject(KIND_BADGE, path, position, "entry has no id");
+            ledger.reject(RecordKind::Badge, path, position, "entry has no id");
             continue;
         };
         let mut entry = entry.clone();
@@ -42,7 +48,7 @@ pub(crate) fn parse_export(
         let mut c = parse_entry(&entry, SourceRef { path: path.to_string(), position });
         c.credential_id = id_of(&entry).unwrap_or(id);
         c.candidate_id = join_candidate(claim, &c.recipient, roster);
-        ledger.accept(KIND_BADGE);
+        ledger.accept(RecordKind::Badge);
         out.push(c);
     }
 }

@@ -4,11 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::badges::blank;
+use super::credential::blank;
+use super::csvhead::{find, fold, names};
 use super::csvrec::{RawRecord, records};
-use super::dates::{parse_datetime, truncate};
+use super::dates::parse_datetime;
 use super::files::WHOLE_FILE;
 use super::json::push_skill;
+use super::limits::truncate;
 use super::mojibake::repair_mojibake;
 use super::types::{BadgeFormat, Credential, RawSkill, Recipient, SourceRef, VerificationKind};
 
@@ -44,10 +46,6 @@ pub struct CredlyCsvMapping {
     pub skill_separators: String,
 }
 
-fn names(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_string()).collect()
-}
-
 impl Default for CredlyCsvMapping {
     fn default() -> Self {
         CredlyCsvMapping {
@@ -66,11 +64,6 @@ impl Default for CredlyCsvMapping {
     }
 }
 
-/// A header name folded for comparison: lower-case letters and digits only.
-fn fold(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
 /// Column indexes of each field in one file.
 #[derive(Debug, Default)]
 struct Columns {
@@ -84,10 +77,6 @@ struct Columns {
     issuer: Option<usize>,
     issuer_id: Option<usize>,
     skills: Option<usize>,
-}
-
-fn find(header: &[String], wanted: &[String]) -> Option<usize> {
-    wanted.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).find_map(|w| header.iter().position(|h| *h == w))
 }
 
 /// One CSV row's outcome: a credential or a reject reason, at `line N`.

@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::Value;
 
+use super::limits::truncate;
+
 /// Parses a credential date into UTC.
 ///
 /// Accepted forms:
@@ -108,14 +110,6 @@ pub(crate) fn first_date_field(obj: &Value, keys: &[&str]) -> Result<Option<Date
         }
     }
     Ok(None)
-}
-
-/// Shortens `s` to at most `max` characters for messages.
-pub(crate) fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
 }
 
 #[cfg(test)]

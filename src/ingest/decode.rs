@@ -134,7 +134,7 @@ fn from_text(text: &str, position: String) -> Unit {
         position.clone(),
         format!(
             "badge text in the {position} is neither JSON, a compact JWS nor a URL: {:?}",
-            super::dates::truncate(t, 60)
+            super::limits::truncate(t, 60)
         ),
     )
 }

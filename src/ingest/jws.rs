@@ -16,8 +16,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::dates::{parse_datetime, truncate};
+use super::dates::parse_datetime;
 use super::json::{id_of, kind_of, text};
+use super::limits::truncate;
 
 /// Why a compact JWS could not be decoded (the reason of a reject).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,7 +3,6 @@
 //! Anything cut is reported as a problem, so the credential is `malformed`, never silently
 //! shortened.
 
-use super::dates::truncate;
 use super::types::{Credential, Recipient};
 
 /// Longest text field kept, in bytes (ids, names, skill labels, recipient identities).
@@ -11,6 +10,14 @@ pub const MAX_FIELD_BYTES: usize = 4096;
 
 /// Most skills kept on one credential.
 pub const MAX_SKILLS: usize = 1000;
+
+/// Shortens `s` to at most `max` characters for messages.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
 
 /// Cuts `s` to [`MAX_FIELD_BYTES`] (on a character boundary) and records a problem.
 fn clip(field: &str, s: &mut String, problems: &mut Vec<String>) {
@@ -74,7 +81,7 @@ mod tests {
 
     #[test]
     fn long_fields_and_many_skills_are_cut_with_problems() {
-        let mut c = super::super::badges::blank(
+        let mut c = super::super::credential::blank(
             SourceRef { path: "p".into(), position: "whole file".into() },
             BadgeFormat::Ob2,
         );

@@ -7,8 +7,11 @@
 mod badges;
 mod baked;
 mod claims;
+mod classify;
+mod credential;
 mod credly;
 mod credly_csv;
+mod csvhead;
 mod csvrec;
 pub mod dates;
 mod decode;
@@ -22,7 +25,9 @@ mod mojibake;
 mod ob2;
 mod ob3;
 mod postings;
+mod record_kind;
 mod roster;
+mod support;
 mod types;
 
 #[cfg(test)]
@@ -31,12 +36,13 @@ mod tests;
 pub use baked::BAKED_TEXT_LIMIT;
 pub use credly_csv::CredlyCsvMapping;
 pub use dates::parse_datetime;
-pub use files::{COUNT_KINDS, natural_cmp};
+pub use files::natural_cmp;
 /// The credential carried by a VC-JWT payload (for trust-store status lists secured as JWTs).
 pub(crate) use jws::credential_document as jwt_credential_document;
 pub use limits::{MAX_FIELD_BYTES, MAX_SKILLS};
 pub use mojibake::repair_mojibake;
-pub use postings::{DuplicatePosting, MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES, PostingFile, PostingsCsvMapping, Reader};
+pub use postings::{MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES, PostingsCsvMapping, Reader};
+pub use record_kind::{COUNT_KINDS, RecordKind};
 pub use types::*;
 
 use std::collections::HashMap;
@@ -144,7 +150,7 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     let mut found = Vec::new();
     let mut folder_claims: HashMap<PathBuf, Option<String>> = HashMap::new();
     for input in &spec.badges {
-        for f in walk(input, &BADGE_EXTS, badges::KIND_BADGE, &mut ledger) {
+        for f in walk(input, &BADGE_EXTS, RecordKind::Badge, &mut ledger) {
             let canonical = canonical(&f.path);
             if !folder_claims.contains_key(&canonical) {
                 folder_claims.insert(canonical.clone(), f.top_folder.clone());
@@ -169,7 +175,7 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     let mut posting_files: Vec<PathBuf> = Vec::new();
     let mut seen_postings = std::collections::HashSet::new();
     for input in &spec.postings {
-        for f in walk(input, &POSTING_EXTS, "posting", &mut ledger) {
+        for f in walk(input, &POSTING_EXTS, RecordKind::Posting, &mut ledger) {
             if seen_postings.insert(canonical(&f.path)) {
                 posting_files.push(f.path);
             }

@@ -5,9 +5,10 @@
 
 use serde_json::Value;
 
-use super::badges::{SupportIndex, blank, hashed_identity, looks_hashed, recipient_kind};
+use super::credential::{blank, hashed_identity, looks_hashed, recipient_kind};
 use super::dates::date_field;
 use super::json::{alignment_skills, id_of, kind_of, tag_skills, text, truthy};
+use super::support::SupportIndex;
 use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
 
 /// Reads an OB 2.0 Assertion. Missing or broken parts become `problems`, never errors.

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::badges::{blank, hashed_identity, recipient_kind};
+use super::credential::{blank, hashed_identity, recipient_kind};
 use super::dates::first_date_field;
 use super::json::{alignment_skills, id_of, kind_of, one_or_many, tag_skills, text, truthy};
 use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
