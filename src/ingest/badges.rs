@@ -20,10 +20,11 @@ use super::credly_csv::CredlyCsvMapping;
 use super::decode::{self, Doc, Unit};
 use super::files::{Ledger, WHOLE_FILE, display, load};
 use super::json::one_or_many;
+use super::problem::{self, Problem, ProblemKind};
 use super::record_kind::RecordKind;
 use super::support::SupportIndex;
 use super::types::{BadgeFormat, Credential, Roster, SourceRef, VerificationKind};
-use super::{HOSTED_NOT_FETCHED, credly, limits, ob2, ob3};
+use super::{credly, limits, ob2, ob3};
 
 /// Count kind of credential records and unreadable badge files.
 const KIND_BADGE: RecordKind = RecordKind::Badge;
@@ -69,7 +70,7 @@ fn place(
     match classify(&doc.value) {
         DocKind::Unknown(reason) if doc.problems.is_empty() => ledger.reject(KIND_BADGE, shown, doc.position, reason),
         DocKind::Unknown(reason) => {
-            ledger.reject(KIND_BADGE, shown, doc.position, format!("{reason}; {}", doc.problems.join("; ")))
+            ledger.reject(KIND_BADGE, shown, doc.position, format!("{reason}; {}", problem::join(&doc.problems)))
         }
         DocKind::Clr => {
             ledger.accept(KIND_DOCUMENT);
@@ -101,10 +102,7 @@ fn place(
 /// A credential for a baked image that holds only a hosted assertion URL (never fetched).
 fn hosted_url_credential(url: String, source: SourceRef) -> Credential {
     let mut c = blank(source, BadgeFormat::Ob2);
-    c.problems.push(format!(
-        "{HOSTED_NOT_FETCHED}: the baked image holds only the URL of its hosted assertion ({}) and nothing is fetched at run time",
-        super::limits::truncate(&url, 200)
-    ));
+    c.problems.push(Problem::new("id", ProblemKind::HostedNotFetched, limits::truncate(&url, 200)));
     c.credential_id = url;
     c.verification = VerificationKind::Hosted;
     c

@@ -2,6 +2,7 @@
 //! reader fills in, and the recipient identity helpers (identity type names, hashed
 //! identities). A leaf over the typed records.
 
+use super::problem::{Problem, ProblemKind};
 use super::types::{BadgeFormat, Credential, HashAlgo, Recipient, SourceRef, VerificationKind};
 
 /// An empty credential of `format` read from `source`; parsers fill it in.
@@ -47,20 +48,21 @@ pub(crate) fn looks_hashed(identity: &str) -> bool {
 }
 
 /// Parses a hashed identity `sha256$<hex>` / `md5$<hex>`.
-pub(crate) fn hashed_identity(kind: String, identity: &str, salt: Option<String>) -> Result<Recipient, String> {
+pub(crate) fn hashed_identity(kind: String, identity: &str, salt: Option<String>) -> Result<Recipient, Problem> {
+    let bad = |detail: String| Problem::new("recipient", ProblemKind::BadRecipientHash, detail);
     let Some((algo, digest)) = identity.split_once('$') else {
-        return Err("hashed recipient identity is not of the form <algorithm>$<hex digest>".into());
+        return Err(bad("hashed recipient identity is not of the form <algorithm>$<hex digest>".into()));
     };
     let (algo, len) = if algo.eq_ignore_ascii_case("sha256") {
         (HashAlgo::Sha256, 64)
     } else if algo.eq_ignore_ascii_case("md5") {
         (HashAlgo::Md5, 32)
     } else {
-        return Err(format!("unsupported recipient hash algorithm {algo:?} (sha256 or md5 expected)"));
+        return Err(bad(format!("unsupported recipient hash algorithm {algo:?} (sha256 or md5 expected)")));
     };
     let digest = digest.trim().to_ascii_lowercase();
     if digest.len() != len || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!("recipient hash is not {len} hex digits"));
+        return Err(bad(format!("recipient hash is not {len} hex digits")));
     }
     Ok(Recipient::Hashed { kind, algo, digest, salt })
 }

@@ -12,6 +12,7 @@ use super::dates::first_date_field;
 use super::files::Ledger;
 use super::json::{id_of, kind_of, one_or_many, push_skill, text, truthy};
 use super::mojibake::repair_json;
+use super::problem::{Problem, ProblemKind};
 use super::record_kind::RecordKind;
 use super::types::{BadgeFormat, Credential, RawSkill, Recipient, Roster, SourceRef, VerificationKind};
 
@@ -68,11 +69,11 @@ fn parse_entry(e: &Value, source: SourceRef) -> Credential {
     let mut c = blank(source, BadgeFormat::Credly);
     c.verification = VerificationKind::PlatformExport;
     c.platform_state = text(e.get("state")).map(|s| s.to_lowercase());
-    match first_date_field(e, &["issued_at", "issued_at_date"]) {
+    match first_date_field(e, &["issued_at", "issued_at_date"], ProblemKind::BadIssueDate) {
         Ok(d) => c.issued_on = d,
         Err(p) => c.problems.push(p),
     }
-    match first_date_field(e, &["expires_at", "expires_at_date"]) {
+    match first_date_field(e, &["expires_at", "expires_at_date"], ProblemKind::BadDate) {
         Ok(d) => c.expires = d,
         Err(p) => c.problems.push(p),
     }
@@ -94,8 +95,8 @@ fn parse_entry(e: &Value, source: SourceRef) -> Credential {
                 }
             }
         }
-        None | Some(Value::Null) => c.problems.push("badge_template is missing".to_string()),
-        Some(other) => c.problems.push(format!("badge_template is {}, expected an object", kind_of(other))),
+        None | Some(Value::Null) => c.problems.push(Problem::missing("badge_template")),
+        Some(other) => c.problems.push(Problem::wrong_type("badge_template", kind_of(other), "an object")),
     }
     if let Some(issuer) = e.get("issuer").filter(|i| i.is_object()) {
         let entities: Vec<&Value> = one_or_many(issuer.get("entities"))

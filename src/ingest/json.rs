@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::files::{byte_offset, strip_bom, utf8};
+use super::problem::Problem;
 use super::types::RawSkill;
 
 /// A non-empty trimmed string value; numbers are accepted and printed.
@@ -81,17 +82,17 @@ pub(crate) fn looks_like_uri(s: &str) -> bool {
 /// Skills from an `alignment` list: `targetName` → name; a URI in `targetCode`, else in
 /// `targetUrl`, → uri. Alignments with neither are dropped. A list that is not an array of
 /// objects is reported in `problems` under `field` (the name of the list in messages).
-pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<String>) {
+pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<Problem>) {
     match v {
         None | Some(Value::Null | Value::Array(_) | Value::Object(_)) => {}
         Some(other) => {
-            problems.push(format!("{field} is {}, expected an array of alignment objects", kind_of(other)));
+            problems.push(Problem::wrong_type(field, kind_of(other), "an array of alignment objects"));
             return;
         }
     }
     for (i, a) in one_or_many(v).into_iter().enumerate() {
         if !a.is_object() {
-            problems.push(format!("{field}[{i}] is {}, expected an object", kind_of(a)));
+            problems.push(Problem::wrong_type(format!("{field}[{i}]"), kind_of(a), "an object"));
             continue;
         }
         let name = text(a.get("targetName"));
@@ -104,13 +105,13 @@ pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<Raw
 
 /// Skills from a tag list (strings; objects with a `name` are accepted too). Entries that are
 /// neither are reported in `problems` under `field`.
-pub(crate) fn tag_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<String>) {
+pub(crate) fn tag_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<Problem>) {
     for (i, t) in one_or_many(v).into_iter().enumerate() {
         let name = text(Some(t)).or_else(|| text(t.get("name")));
         match name {
             Some(name) => push_skill(out, RawSkill { name: Some(name), uri: None }),
             None if matches!(t, Value::Array(_) | Value::Bool(_)) || (t.is_object() && t.get("name").is_none()) => {
-                problems.push(format!("{field}[{i}] is {}, expected a string", kind_of(t)))
+                problems.push(Problem::wrong_type(format!("{field}[{i}]"), kind_of(t), "a string"))
             }
             None => {} // an empty string or a nameless value: nothing to take
         }
@@ -179,8 +180,10 @@ mod tests {
         alignment_skills(Some(&json!("SQL")), "alignment", &mut out, &mut problems);
         alignment_skills(Some(&json!([1])), "alignment", &mut out, &mut problems);
         tag_skills(Some(&json!(["ok", [1], {"id": "x"}, ""])), "tags", &mut out, &mut problems);
+        let texts: Vec<String> = problems.iter().map(Problem::to_string).collect();
+        assert!(problems.iter().all(|p| p.kind == super::super::ProblemKind::WrongType));
         assert_eq!(
-            problems,
+            texts,
             [
                 "alignment is a string, expected an array of alignment objects",
                 "alignment[0] is a number, expected an object",

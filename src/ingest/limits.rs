@@ -3,6 +3,7 @@
 //! Anything cut is reported as a problem, so the credential is `malformed`, never silently
 //! shortened.
 
+use super::problem::{Problem, ProblemKind};
 use super::types::{Credential, Recipient};
 
 /// Longest text field kept, in bytes (ids, names, skill labels, recipient identities).
@@ -20,14 +21,14 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 }
 
 /// Cuts `s` to [`MAX_FIELD_BYTES`] (on a character boundary) and records a problem.
-fn clip(field: &str, s: &mut String, problems: &mut Vec<String>) {
+fn clip(field: &str, s: &mut String, problems: &mut Vec<Problem>) {
     if s.len() <= MAX_FIELD_BYTES {
         return;
     }
-    problems.push(format!(
-        "{field} is {} bytes long, above the {MAX_FIELD_BYTES}-byte limit (cut): {:?}",
-        s.len(),
-        truncate(s, 40)
+    problems.push(Problem::new(
+        field,
+        ProblemKind::TooLong,
+        format!("{} bytes long, above the {MAX_FIELD_BYTES}-byte limit (cut): {:?}", s.len(), truncate(s, 40)),
     ));
     let mut end = MAX_FIELD_BYTES;
     while !s.is_char_boundary(end) {
@@ -36,7 +37,7 @@ fn clip(field: &str, s: &mut String, problems: &mut Vec<String>) {
     s.truncate(end);
 }
 
-fn clip_opt(field: &str, s: &mut Option<String>, problems: &mut Vec<String>) {
+fn clip_opt(field: &str, s: &mut Option<String>, problems: &mut Vec<Problem>) {
     if let Some(s) = s {
         clip(field, s, problems);
     }
@@ -65,7 +66,7 @@ pub(crate) fn enforce(c: &mut Credential) {
     }
     if c.skills.len() > MAX_SKILLS {
         c.skills.truncate(MAX_SKILLS);
-        problems.push(format!("more than {MAX_SKILLS} skills; only the first {MAX_SKILLS} are kept"));
+        problems.push(Problem::new("skills", ProblemKind::TooMany, MAX_SKILLS.to_string()));
     }
     for skill in &mut c.skills {
         clip_opt("skill name", &mut skill.name, &mut problems);
@@ -94,6 +95,6 @@ mod tests {
         assert_eq!(c.achievement.as_ref().map(String::len), Some(MAX_FIELD_BYTES));
         assert_eq!(c.skills.len(), MAX_SKILLS);
         assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
-        assert!(c.problems[0].starts_with("achievement name is 8192 bytes long"));
+        assert!(c.problems[0].to_string().starts_with("achievement name is 8192 bytes long"));
     }
 }

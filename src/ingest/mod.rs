@@ -25,6 +25,7 @@ mod mojibake;
 mod ob2;
 mod ob3;
 mod postings;
+mod problem;
 mod record_kind;
 mod roster;
 mod support;
@@ -37,11 +38,10 @@ pub use baked::BAKED_TEXT_LIMIT;
 pub use credly_csv::CredlyCsvMapping;
 pub use dates::parse_datetime;
 pub use files::natural_cmp;
-/// The credential carried by a VC-JWT payload (for trust-store status lists secured as JWTs).
-pub(crate) use jws::credential_document as jwt_credential_document;
 pub use limits::{MAX_FIELD_BYTES, MAX_SKILLS};
 pub use mojibake::repair_mojibake;
 pub use postings::{MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES, PostingsCsvMapping, Reader};
+pub use problem::{HOSTED_NOT_FETCHED, Problem, ProblemKind};
 pub use record_kind::{COUNT_KINDS, RecordKind};
 pub use types::*;
 
@@ -96,13 +96,6 @@ pub enum IngestError {
 /// The format is detected from the content: JSON (OB 2.0, OB 3.0, CLR 2.0, Credly), a compact
 /// JWS / VC-JWT, a baked PNG or SVG image; `.csv` files are Credly CSV exports.
 pub const BADGE_EXTS: [&str; 8] = ["json", "jsonld", "jws", "jwt", "txt", "png", "svg", "csv"];
-
-/// Every problem of a credential whose hosted assertion would have to be fetched to be read
-/// (a baked image holding only the assertion URL) starts with this text. Such a credential is
-/// kept (counted as an accepted `badge` record, its URL as the credential id) but holds no
-/// assertion to check, so `verify` reports it `malformed` (its `structure` check fails with this
-/// text), never `verified` (pinned by `tests/report_outputs.rs`).
-pub const HOSTED_NOT_FETCHED: &str = "hosted assertion not fetched";
 
 /// Extensions taken when walking a postings folder (files named directly are always read); the
 /// reader is chosen by the content.
@@ -192,6 +185,13 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     rejects.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| natural_cmp(&a.position, &b.position)));
     files.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(&b.kind)));
     Ok(IngestOutput { roster, credentials, postings, rejects, files, counts, posting_files, duplicate_postings })
+}
+
+/// The credential carried by a VC-JWT payload (for trust-store status lists secured as JWTs),
+/// with the problems of its claim mapping as text.
+pub(crate) fn jwt_credential_document(payload: &serde_json::Value) -> (serde_json::Value, Vec<String>) {
+    let (doc, problems) = jws::credential_document(payload);
+    (doc, problems.iter().map(Problem::to_string).collect())
 }
 
 /// The canonical form of a path, or the path itself when it cannot be resolved.

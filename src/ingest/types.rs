@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::problem::Problem;
+
 /// Where a record came from: the file and the position inside it.
 ///
 /// `position` is human-readable and format-specific: `line 12` for CSV/JSONL,
@@ -175,7 +177,7 @@ pub struct Credential {
     pub compact: Option<String>,
     /// Structural problems found while reading (missing required fields, wrong types).
     /// A non-empty list makes the credential `malformed` in `verify`.
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// Whether a posting skill is required or preferred.
