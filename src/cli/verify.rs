@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::{Failure, must_exist, parse_date, terminal_safe};
 use skillmatch::config::Config;
-use skillmatch::ingest::{IngestSpec, ingest};
+use skillmatch::ingest::{InputsConfig, ingest};
 use skillmatch::verify::{Outcome, verify_all};
 
 /// Output format of `verify`.
@@ -77,14 +77,13 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
             skillmatch::util::terminal_safe(&s.reason)
         );
     }
-    let spec = IngestSpec {
+    let spec = InputsConfig {
         roster: a.roster,
         badges: a.paths,
         claims: a.claims,
-        postings: Vec::new(),
-        postings_csv: Default::default(),
         // Read Credly CSV exports exactly as `run` does with the same config.
         credly_csv: config.inputs.credly_csv,
+        ..InputsConfig::default()
     };
     let out = ingest(&spec).map_err(Failure::usage)?;
     // The same defaults as `run`: --as-of, else the config's [run] as_of, else today (UTC).

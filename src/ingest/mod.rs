@@ -1,6 +1,6 @@
 //! Ingest: read rosters, badge exports and postings into typed records.
 //!
-//! PUBLIC API CONTRACT: [`ingest`] takes an [`IngestSpec`] and returns an [`IngestOutput`].
+//! PUBLIC API CONTRACT: [`ingest`] takes an [`InputsConfig`] and returns an [`IngestOutput`].
 //! Bad files and records never abort: they become [`Reject`]s and counts reconcile
 //! (`read == accepted + rejected` per kind). Only a missing input path is an error.
 
@@ -51,23 +51,29 @@ use std::path::{Path, PathBuf};
 use badges::BadgeFile;
 use files::{Ledger, walk};
 
-/// Which inputs to read.
-#[derive(Debug, Clone, Default)]
-pub struct IngestSpec {
+/// Input files of a run (the `[inputs]` table of a config file): which inputs to read.
+/// Ingest takes it whole; `config` re-exports it.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputsConfig {
     /// Roster CSV `candidate_id,emails,location`.
     pub roster: Option<PathBuf>,
     /// Badge files or folders (a folder `<candidate_id>/` directly under a badges folder claims its files).
     pub badges: Vec<PathBuf>,
     /// Optional claims CSV `candidate_id,path`.
     pub claims: Option<PathBuf>,
-    /// Posting files or folders of them; each file's reader is chosen by its content (career
-    /// page, ATS export, schema.org JSON/JSONL, CSV).
+    /// Posting files or folders (career pages, ATS exports, schema.org JSON/JSONL, CSV; the
+    /// reader is chosen by each file's content).
     pub postings: Vec<PathBuf>,
-    /// How the columns of postings CSVs are found.
+    /// Header names of postings CSVs (defaults cover the documented CSV and common ATS headers).
     pub postings_csv: PostingsCsvMapping,
-    /// How the columns of Credly CSV exports among the badge inputs are found.
+    /// Header names of Credly CSV exports among the badge inputs (defaults cover Credly's
+    /// issued-badges report).
     pub credly_csv: CredlyCsvMapping,
 }
+
+/// What [`ingest`] reads: the run's [`InputsConfig`] itself (one type, no field-by-field copy).
+pub type IngestSpec = InputsConfig;
 
 /// Errors that stop ingest before it starts (usage errors).
 #[derive(Debug, thiserror::Error)]
@@ -116,7 +122,7 @@ pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "
 /// [`IngestError::MissingPath`] when an input path does not exist, [`IngestError::NotAFile`] when
 /// it is neither a regular file nor a folder (a named pipe, socket or device); nothing else is an
 /// error.
-pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
+pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
     let mut named: Vec<(&str, &PathBuf)> = Vec::new();
     named.extend(spec.roster.iter().map(|p| ("roster", p)));
     named.extend(spec.claims.iter().map(|p| ("claims", p)));

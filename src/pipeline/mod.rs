@@ -18,7 +18,7 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
-use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
+use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Reject, ingest};
 use crate::normalize::{NormalizeOptions, normalize};
 use crate::report::manifest::{CustomTaxonomyInfo, Manifest, RunInfo, TaxonomyFile, TaxonomyInfo, ToolInfo};
 use crate::report::{ReportError, ReportInput};
@@ -164,17 +164,9 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let mut ledger = Ledger::default();
 
     // Stage 1: ingest, with the taxonomy loading on the other core.
-    let spec = IngestSpec {
-        roster: cfg.inputs.roster.clone(),
-        badges: cfg.inputs.badges.clone(),
-        claims: cfg.inputs.claims.clone(),
-        postings: cfg.inputs.postings.clone(),
-        postings_csv: cfg.inputs.postings_csv.clone(),
-        credly_csv: cfg.inputs.credly_csv.clone(),
-    };
     progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
     let t = Instant::now();
-    let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
+    let (ingested, taxonomy) = rayon::join(|| ingest(&cfg.inputs), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
     guards::check(cfg, &ingested)?;
     let LoadedTaxonomy { taxonomy, onet, alias_rejects, alias_counts, alias_files, custom_rejects, custom_counts } =
