@@ -3,45 +3,11 @@
 use serde_json::Value;
 
 use super::files::{byte_offset, strip_bom, utf8};
+/// The JSON-LD accessors ([`super::jsonld_access`]), re-exported for the readers of this
+/// crate's ingest modules; `types_of` is the local-name reading.
+pub(crate) use super::jsonld_access::{has_type, id_of, one_or_many, text, types_local as types_of};
 use super::problem::Problem;
 use super::types::RawSkill;
-
-/// A non-empty trimmed string value; numbers are accepted and printed.
-pub(crate) fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => {
-            let t = s.trim();
-            (!t.is_empty()).then(|| t.to_string())
-        }
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// `id` or `@id` of an object.
-pub(crate) fn id_of(v: &Value) -> Option<String> {
-    text(v.get("id")).or_else(|| text(v.get("@id")))
-}
-
-/// `type` / `@type` as a list of local names (`https://w3id.org/openbadges#Assertion` → `Assertion`).
-pub(crate) fn types_of(v: &Value) -> Vec<String> {
-    let raw = v.get("type").or_else(|| v.get("@type"));
-    let list: Vec<&Value> = match raw {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
-        None => Vec::new(),
-    };
-    list.into_iter()
-        .filter_map(|t| t.as_str())
-        .map(|t| t.rsplit(['#', '/', ':']).next().unwrap_or(t).trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
-/// Whether `types_of(v)` contains `name`.
-pub(crate) fn has_type(types: &[String], name: &str) -> bool {
-    types.iter().any(|t| t == name)
-}
 
 /// The JSON kind of a value, for messages.
 pub(crate) fn kind_of(v: &Value) -> &'static str {
@@ -52,15 +18,6 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// A value that may be one item or an array of items, as a list.
-pub(crate) fn one_or_many(v: Option<&Value>) -> Vec<&Value> {
-    match v {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
     }
 }
 

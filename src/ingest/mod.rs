@@ -19,6 +19,7 @@ mod files;
 #[cfg(test)]
 mod fuzz;
 mod json;
+pub(crate) mod jsonld_access;
 mod jws;
 mod limits;
 mod mojibake;
