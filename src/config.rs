@@ -40,24 +40,8 @@ pub enum ConfigError {
     Score(#[from] ScoreConfigError),
 }
 
-/// Input files of a run.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct InputsConfig {
-    /// Roster CSV `candidate_id,emails,location`.
-    pub roster: Option<PathBuf>,
-    /// Badge files or folders.
-    pub badges: Vec<PathBuf>,
-    /// Optional claims CSV `candidate_id,path`.
-    pub claims: Option<PathBuf>,
-    /// Posting files or folders (career pages, ATS exports, schema.org JSON/JSONL, CSV; the
-    /// reader is chosen by each file's content).
-    pub postings: Vec<PathBuf>,
-    /// Header names of postings CSVs (defaults cover the documented CSV and common ATS headers).
-    pub postings_csv: crate::ingest::PostingsCsvMapping,
-    /// Header names of Credly CSV exports (defaults cover Credly's issued-badges report).
-    pub credly_csv: crate::ingest::CredlyCsvMapping,
-}
+/// Input files of a run (`[inputs]`): owned by the ingest stage, which takes it whole.
+pub use crate::ingest::InputsConfig;
 
 /// Which taxonomy to load and how to match against it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

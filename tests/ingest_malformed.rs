@@ -210,7 +210,7 @@ fn every_malformed_input_is_rejected_or_flagged_with_a_reason() {
         assert!(rejects.iter().all(|r| !r.trim().is_empty()), "{name}: a reject without a reason");
         for c in &creds {
             assert!(!c.problems.is_empty(), "{name}: credential {} has no problem: {c:?}", c.credential_id);
-            assert!(c.problems.iter().all(|p| !p.trim().is_empty()));
+            assert!(c.problems.iter().all(|p| !p.to_string().trim().is_empty()));
         }
         report.push(format!(
             "{name}: {} reject(s) {:?}, {} flagged credential(s)",
@@ -227,7 +227,7 @@ fn every_malformed_input_is_rejected_or_flagged_with_a_reason() {
         out.credentials
             .iter()
             .filter(|c| c.source.path.ends_with(&format!("/{name}")))
-            .flat_map(|c| c.problems.clone())
+            .flat_map(|c| c.problems.iter().map(ToString::to_string))
             .collect::<Vec<_>>()
             .join(" | ")
     };

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{Failure, must_exist};
-use skillmatch::ingest::{IngestSpec, ingest};
+use skillmatch::ingest::{InputsConfig, ingest};
 use skillmatch::trust_pull::fetch::FetchLimits;
 use skillmatch::trust_pull::{PullError, PullOptions, pull};
 use skillmatch::util::terminal_safe;
@@ -67,7 +67,7 @@ fn run_pull(a: PullArgs) -> Result<(), Failure> {
     if a.out.exists() && !a.out.is_dir() {
         return Err(Failure::usage(anyhow::anyhow!("--out {} is not a folder", a.out.display())));
     }
-    let spec = IngestSpec { badges: a.badges, ..IngestSpec::default() };
+    let spec = InputsConfig { badges: a.badges, ..InputsConfig::default() };
     let ingested = ingest(&spec).map_err(Failure::usage)?;
     let limits = FetchLimits {
         max_bytes: a.max_bytes,

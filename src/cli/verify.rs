@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::{Failure, must_exist, parse_date, terminal_safe};
 use skillmatch::config::Config;
-use skillmatch::ingest::{IngestSpec, Reject, ingest};
+use skillmatch::ingest::{InputsConfig, Reject, ingest};
 use skillmatch::verify::{Outcome, VerifiedCredential, VerifyPolicy, verify_all};
 
 /// Output format of `verify`.
@@ -78,14 +78,13 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
             skillmatch::util::terminal_safe(&s.reason)
         );
     }
-    let spec = IngestSpec {
+    let spec = InputsConfig {
         roster: a.roster,
         badges: a.paths,
         claims: a.claims,
-        postings: Vec::new(),
-        postings_csv: Default::default(),
         // Read Credly CSV exports exactly as `run` does with the same config.
         credly_csv: config.inputs.credly_csv,
+        ..InputsConfig::default()
     };
     let out = ingest(&spec).map_err(Failure::usage)?;
     let as_of = announce(a.as_of, a.config.as_deref(), config.run.as_of, &policy);

@@ -9,12 +9,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::csvhead::{header_index, split_header};
 use super::csvrec::records;
 use super::files::{Ledger, display};
-use super::roster::{header_index, split_header};
+use super::record_kind::RecordKind;
 use super::types::Roster;
 
-const KIND: &str = "claims";
+const KIND: RecordKind = RecordKind::Claims;
 
 /// Reads a claims file into `canonical badge path → candidate id`.
 ///

@@ -7,11 +7,13 @@
 
 use serde_json::Value;
 
-use super::badges::{KIND_BADGE, blank};
+use super::credential::blank;
 use super::dates::first_date_field;
 use super::files::Ledger;
 use super::json::{id_of, kind_of, one_or_many, push_skill, text, truthy};
 use super::mojibake::repair_json;
+use super::problem::{Problem, ProblemKind};
+use super::record_kind::RecordKind;
 use super::types::{BadgeFormat, Credential, RawSkill, Recipient, Roster, SourceRef, VerificationKind};
 
 /// Reads every entry of an export; bad entries become rejects at `data[i]`.
@@ -30,11 +32,16 @@ pub(crate) fn parse_export(
     };
     for (position, entry) in entries {
         if !entry.is_object() {
-            ledger.reject(KIND_BADGE, path, position, format!("entry is {}, expected an object", kind_of(entry)));
+            ledger.reject(
+                RecordKind::Badge,
+                path,
+                position,
+                format!("entry is {}, expected an object", kind_of(entry)),
+            );
             continue;
         }
         let Some(id) = id_of(entry) else {
-            ledger.reject(KIND_BADGE, path, position, "entry has no id");
+            ledger.reject(RecordKind::Badge, path, position, "entry has no id");
             continue;
         };
         let mut entry = entry.clone();
@@ -42,7 +49,7 @@ pub(crate) fn parse_export(
         let mut c = parse_entry(&entry, SourceRef { path: path.to_string(), position });
         c.credential_id = id_of(&entry).unwrap_or(id);
         c.candidate_id = join_candidate(claim, &c.recipient, roster);
-        ledger.accept(KIND_BADGE);
+        ledger.accept(RecordKind::Badge);
         out.push(c);
     }
 }
@@ -62,11 +69,11 @@ fn parse_entry(e: &Value, source: SourceRef) -> Credential {
     let mut c = blank(source, BadgeFormat::Credly);
     c.verification = VerificationKind::PlatformExport;
     c.platform_state = text(e.get("state")).map(|s| s.to_lowercase());
-    match first_date_field(e, &["issued_at", "issued_at_date"]) {
+    match first_date_field(e, &["issued_at", "issued_at_date"], ProblemKind::BadIssueDate) {
         Ok(d) => c.issued_on = d,
         Err(p) => c.problems.push(p),
     }
-    match first_date_field(e, &["expires_at", "expires_at_date"]) {
+    match first_date_field(e, &["expires_at", "expires_at_date"], ProblemKind::BadDate) {
         Ok(d) => c.expires = d,
         Err(p) => c.problems.push(p),
     }
@@ -88,8 +95,8 @@ fn parse_entry(e: &Value, source: SourceRef) -> Credential {
                 }
             }
         }
-        None | Some(Value::Null) => c.problems.push("badge_template is missing".to_string()),
-        Some(other) => c.problems.push(format!("badge_template is {}, expected an object", kind_of(other))),
+        None | Some(Value::Null) => c.problems.push(Problem::missing("badge_template")),
+        Some(other) => c.problems.push(Problem::wrong_type("badge_template", kind_of(other), "an object")),
     }
     if let Some(issuer) = e.get("issuer").filter(|i| i.is_object()) {
         let entities: Vec<&Value> = one_or_many(issuer.get("entities"))

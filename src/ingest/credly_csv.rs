@@ -4,12 +4,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::badges::blank;
+use super::credential::blank;
+use super::csvhead::{find, fold, names};
 use super::csvrec::{RawRecord, records};
-use super::dates::{parse_datetime, truncate};
+use super::dates::{parse_datetime, unparseable_date};
 use super::files::WHOLE_FILE;
 use super::json::push_skill;
+use super::limits::truncate;
 use super::mojibake::repair_mojibake;
+use super::problem::{Problem, ProblemKind};
 use super::types::{BadgeFormat, Credential, RawSkill, Recipient, SourceRef, VerificationKind};
 
 /// Which CSV header names hold which Credly field. Header names are compared ignoring case,
@@ -44,10 +47,6 @@ pub struct CredlyCsvMapping {
     pub skill_separators: String,
 }
 
-fn names(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_string()).collect()
-}
-
 impl Default for CredlyCsvMapping {
     fn default() -> Self {
         CredlyCsvMapping {
@@ -66,11 +65,6 @@ impl Default for CredlyCsvMapping {
     }
 }
 
-/// A header name folded for comparison: lower-case letters and digits only.
-fn fold(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
 /// Column indexes of each field in one file.
 #[derive(Debug, Default)]
 struct Columns {
@@ -84,10 +78,6 @@ struct Columns {
     issuer: Option<usize>,
     issuer_id: Option<usize>,
     skills: Option<usize>,
-}
-
-fn find(header: &[String], wanted: &[String]) -> Option<usize> {
-    wanted.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).find_map(|w| header.iter().position(|h| *h == w))
 }
 
 /// One CSV row's outcome: a credential or a reject reason, at `line N`.
@@ -146,19 +136,21 @@ fn row(rec: RawRecord, width: usize, cols: &Columns, path: &str, mapping: &Credl
     c.verification = VerificationKind::PlatformExport;
     c.achievement = get(cols.badge_name).map(str::to_string);
     if c.achievement.is_none() {
-        c.problems.push("badge name is empty".to_string());
+        c.problems.push(Problem::new("badge name", ProblemKind::Empty, ""));
     }
     c.achievement_id = get(cols.template_id).map(str::to_string);
     if let Some(email) = get(cols.recipient_email) {
         c.recipient = Recipient::Plain { kind: "email".to_string(), identity: email.to_string() };
     }
-    for (col, key, slot) in
-        [(cols.issued_at, "issued_at", &mut c.issued_on), (cols.expires_at, "expires_at", &mut c.expires)]
-    {
+    let dates = [
+        (cols.issued_at, "issued_at", ProblemKind::BadIssueDate, &mut c.issued_on),
+        (cols.expires_at, "expires_at", ProblemKind::BadDate, &mut c.expires),
+    ];
+    for (col, key, kind, slot) in dates {
         if let Some(s) = get(col) {
             match parse_datetime(s) {
                 Some(d) => *slot = Some(d),
-                None => c.problems.push(format!("{key}: unparseable date {:?}", truncate(s, 60))),
+                None => c.problems.push(unparseable_date(key, kind, s)),
             }
         }
     }
@@ -204,7 +196,10 @@ mod tests {
         assert_eq!(rows[1].1.as_ref().err().map(String::as_str), Some("row has no badge id"));
         assert!(rows[2].1.as_ref().is_err_and(|e| e.contains("expected 10 columns, found 2")));
         let bad = rows[3].1.as_ref().expect("row with problems");
-        assert_eq!(bad.problems, ["badge name is empty", "issued_at: unparseable date \"someday\""]);
+        assert_eq!(
+            super::super::problem::join(&bad.problems),
+            "badge name is empty; issued_at: unparseable date \"someday\""
+        );
     }
 
     #[test]

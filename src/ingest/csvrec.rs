@@ -49,6 +49,35 @@ enum State {
     AfterQuote,
 }
 
+/// One byte of a record other than a line break: the next state (the byte added to the
+/// current field, or the field pushed to `fields`), or the error that ends the record.
+fn step(state: State, b: u8, fields: &mut Vec<Vec<u8>>, cur: &mut Vec<u8>) -> Result<State, String> {
+    let next = match (state, b) {
+        (State::FieldStart, b'"') => State::Quoted,
+        (State::FieldStart | State::Unquoted | State::AfterQuote, b',') => {
+            fields.push(std::mem::take(cur));
+            State::FieldStart
+        }
+        (State::FieldStart | State::Unquoted, _) if b != b'"' => {
+            cur.push(b);
+            State::Unquoted
+        }
+        (State::Unquoted, _) => return Err(format!("stray quote inside unquoted field {}", fields.len() + 1)),
+        (State::Quoted, b'"') => State::AfterQuote,
+        (State::Quoted, _) => {
+            cur.push(b);
+            State::Quoted
+        }
+        (State::AfterQuote, b'"') => {
+            cur.push(b'"');
+            State::Quoted
+        }
+        (State::AfterQuote, b'\r' | b' ' | b'\t') => State::AfterQuote,
+        _ => return Err(format!("unexpected text after closing quote in field {}", fields.len() + 1)),
+    };
+    Ok(next)
+}
+
 /// Splits `bytes` (a whole file) into records. A leading UTF-8 BOM is skipped.
 pub(crate) fn records(bytes: &[u8], single_line: bool) -> Vec<RawRecord> {
     let (body, skip) = super::files::strip_bom(bytes);
@@ -93,45 +122,12 @@ pub(crate) fn records(bytes: &[u8], single_line: bool) -> Vec<RawRecord> {
                 ended_on_newline = true;
                 break;
             }
-            match state {
-                State::FieldStart => match b {
-                    b'"' => state = State::Quoted,
-                    b',' => fields.push(std::mem::take(&mut cur)),
-                    _ => {
-                        cur.push(b);
-                        state = State::Unquoted;
-                    }
-                },
-                State::Unquoted => match b {
-                    b',' => {
-                        fields.push(std::mem::take(&mut cur));
-                        state = State::FieldStart;
-                    }
-                    b'"' => {
-                        error = Some(format!("stray quote inside unquoted field {}", fields.len() + 1));
-                        break;
-                    }
-                    _ => cur.push(b),
-                },
-                State::Quoted => match b {
-                    b'"' => state = State::AfterQuote,
-                    _ => cur.push(b),
-                },
-                State::AfterQuote => match b {
-                    b'"' => {
-                        cur.push(b'"');
-                        state = State::Quoted;
-                    }
-                    b',' => {
-                        fields.push(std::mem::take(&mut cur));
-                        state = State::FieldStart;
-                    }
-                    b'\r' | b' ' | b'\t' => {}
-                    _ => {
-                        error = Some(format!("unexpected text after closing quote in field {}", fields.len() + 1));
-                        break;
-                    }
-                },
+            match step(state, b, &mut fields, &mut cur) {
+                Ok(next) => state = next,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
             }
         }
         if error.is_some() && !ended_on_newline {

@@ -3,6 +3,9 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde_json::Value;
 
+use super::limits::truncate;
+use super::problem::{Problem, ProblemKind};
+
 /// Parses a credential date into UTC.
 ///
 /// Accepted forms:
@@ -84,38 +87,39 @@ pub fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// Reads an optional date field of a JSON object. Absent or `null` → `Ok(None)`;
-/// a value that is not a parseable date → `Err(problem)` naming the field.
-pub(crate) fn date_field(obj: &Value, key: &str) -> Result<Option<DateTime<Utc>>, String> {
+/// a value that is not a parseable date → `Err(problem)` of `kind` ([`ProblemKind::BadIssueDate`]
+/// or [`ProblemKind::BadDate`]) naming the field.
+pub(crate) fn date_field(obj: &Value, key: &str, kind: ProblemKind) -> Result<Option<DateTime<Utc>>, Problem> {
+    let problem = |detail: String| Problem::new(key, kind, detail);
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => {
-            parse_datetime(s).map(Some).ok_or_else(|| format!("{key}: unparseable date {:?}", truncate(s, 60)))
-        }
+        Some(Value::String(s)) => parse_datetime(s).map(Some).ok_or_else(|| unparseable_date(key, kind, s)),
         Some(Value::Number(n)) => n
             .as_i64()
             .and_then(|secs| DateTime::from_timestamp(secs, 0))
             .map(Some)
-            .ok_or_else(|| format!("{key}: number {n} is not a Unix timestamp")),
-        Some(other) => Err(format!("{key}: expected a date string, found {}", super::json::kind_of(other))),
+            .ok_or_else(|| problem(format!("number {n} is not a Unix timestamp"))),
+        Some(other) => Err(problem(format!("expected a date string, found {}", super::json::kind_of(other)))),
     }
+}
+
+/// The problem of a date text `s` in `field` that cannot be parsed.
+pub(crate) fn unparseable_date(field: &str, kind: ProblemKind, s: &str) -> Problem {
+    Problem::new(field, kind, format!("unparseable date {:?}", truncate(s, 60)))
 }
 
 /// First date field among `keys` that is present (so `validFrom` wins over `issuanceDate`).
-pub(crate) fn first_date_field(obj: &Value, keys: &[&str]) -> Result<Option<DateTime<Utc>>, String> {
+pub(crate) fn first_date_field(
+    obj: &Value,
+    keys: &[&str],
+    kind: ProblemKind,
+) -> Result<Option<DateTime<Utc>>, Problem> {
     for key in keys {
         if !matches!(obj.get(*key), None | Some(Value::Null)) {
-            return date_field(obj, key);
+            return date_field(obj, key, kind);
         }
     }
     Ok(None)
-}
-
-/// Shortens `s` to at most `max` characters for messages.
-pub(crate) fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -165,10 +169,10 @@ mod tests {
     #[test]
     fn fields() {
         let v = serde_json::json!({"a": "2020-01-01", "b": "soon", "c": 7, "d": null, "e": 1483228799});
-        assert!(date_field(&v, "a").is_ok_and(|d| d.is_some()));
-        assert!(date_field(&v, "b").is_err_and(|e| e.contains("unparseable")));
-        assert!(date_field(&v, "d").is_ok_and(|d| d.is_none()));
-        assert!(date_field(&v, "e").is_ok_and(|d| d.is_some()));
-        assert_eq!(first_date_field(&v, &["d", "b", "a"]).map_err(|_| ()), Err(()));
+        assert!(date_field(&v, "a", ProblemKind::BadDate).is_ok_and(|d| d.is_some()));
+        assert!(date_field(&v, "b", ProblemKind::BadDate).is_err_and(|e| e.to_string().starts_with("b: unparseable")));
+        assert!(date_field(&v, "d", ProblemKind::BadDate).is_ok_and(|d| d.is_none()));
+        assert!(date_field(&v, "e", ProblemKind::BadDate).is_ok_and(|d| d.is_some()));
+        assert_eq!(first_date_field(&v, &["d", "b", "a"], ProblemKind::BadDate).map_err(|_| ()), Err(()));
     }
 }

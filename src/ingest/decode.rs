@@ -18,6 +18,7 @@ use super::credly_csv::{self, CredlyCsvMapping, Row};
 use super::files::{WHOLE_FILE, has_ext, strip_bom};
 use super::json::{kind_of, parse_document};
 use super::jws;
+use super::problem::Problem;
 
 /// The compact form a document arrived in, kept on the credential for `verify`.
 #[derive(Debug, Clone)]
@@ -38,7 +39,7 @@ pub(crate) struct Doc {
     /// Set when the document was a compact JWS / VC-JWT.
     pub compact: Option<Compact>,
     /// Problems found while decoding (JWS header, JWT claims that contradict the credential).
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// What one badge file (or one nested entry) holds.
@@ -134,7 +135,7 @@ fn from_text(text: &str, position: String) -> Unit {
         position.clone(),
         format!(
             "badge text in the {position} is neither JSON, a compact JWS nor a URL: {:?}",
-            super::dates::truncate(t, 60)
+            super::limits::truncate(t, 60)
         ),
     )
 }

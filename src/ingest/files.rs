@@ -8,10 +8,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::record_kind::RecordKind;
 use super::types::{Counts, InputFile, Reject};
-
-/// Every count kind `ingest` reports, always present in [`super::IngestOutput::counts`].
-pub const COUNT_KINDS: [&str; 5] = ["roster", "claims", "badge", "badge_document", "posting"];
 
 /// Position used for records that are a whole file (or problems with a whole file).
 pub(crate) const WHOLE_FILE: &str = "whole file";
@@ -25,29 +23,29 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    /// A ledger with every kind of [`COUNT_KINDS`] at zero.
+    /// A ledger with every [`RecordKind`] at zero.
     pub fn new() -> Ledger {
         let mut ledger = Ledger::default();
-        for kind in COUNT_KINDS {
-            ledger.counts.insert(kind.to_string(), Counts::default());
+        for kind in RecordKind::ALL {
+            ledger.counts.insert(kind.as_str().to_string(), Counts::default());
         }
         ledger
     }
 
     /// Counts one record of `kind` that was turned into a typed value.
-    pub fn accept(&mut self, kind: &str) {
-        let c = self.counts.entry(kind.to_string()).or_default();
+    pub fn accept(&mut self, kind: RecordKind) {
+        let c = self.counts.entry(kind.as_str().to_string()).or_default();
         c.read += 1;
         c.accepted += 1;
     }
 
     /// Counts one record of `kind` that was rejected and records why.
-    pub fn reject(&mut self, kind: &str, path: &str, position: impl Into<String>, reason: impl Into<String>) {
-        let c = self.counts.entry(kind.to_string()).or_default();
+    pub fn reject(&mut self, kind: RecordKind, path: &str, position: impl Into<String>, reason: impl Into<String>) {
+        let c = self.counts.entry(kind.as_str().to_string()).or_default();
         c.read += 1;
         c.rejected += 1;
         self.rejects.push(Reject {
-            kind: kind.to_string(),
+            kind: kind.as_str().to_string(),
             path: path.to_string(),
             position: position.into(),
             reason: reason.into(),
@@ -56,7 +54,7 @@ impl Ledger {
 
     /// Reads a file, records it in the manifest (sha256, size) and returns its bytes.
     /// An unreadable file becomes a whole-file reject of `kind` and `None` is returned.
-    pub fn read_file(&mut self, kind: &str, path: &Path) -> Option<Vec<u8>> {
+    pub fn read_file(&mut self, kind: RecordKind, path: &Path) -> Option<Vec<u8>> {
         match load(path) {
             Ok((meta, bytes)) => {
                 self.record(kind, path, Ok(meta));
@@ -71,11 +69,11 @@ impl Ledger {
 
     /// Records the outcome of [`load`]: a manifest entry, or a whole-file reject of `kind`.
     /// Returns whether the file was read.
-    pub fn record(&mut self, kind: &str, path: &Path, loaded: Result<Loaded, String>) -> bool {
+    pub fn record(&mut self, kind: RecordKind, path: &Path, loaded: Result<Loaded, String>) -> bool {
         match loaded {
             Ok(meta) => {
                 self.files.push(InputFile {
-                    kind: kind.to_string(),
+                    kind: kind.as_str().to_string(),
                     path: display(path),
                     sha256: meta.sha256,
                     bytes: meta.bytes,
@@ -235,7 +233,7 @@ pub(crate) struct Found {
 /// that is not a regular file or a folder, whatever its name: named pipes, sockets, devices,
 /// broken links and link loops (the reason names what it is). Nothing but regular files is ever
 /// opened, so no entry can block the walk.
-pub(crate) fn walk(input: &Path, exts: &[&str], kind: &str, ledger: &mut Ledger) -> Vec<Found> {
+pub(crate) fn walk(input: &Path, exts: &[&str], kind: RecordKind, ledger: &mut Ledger) -> Vec<Found> {
     let mut out = Vec::new();
     if input.is_dir() {
         walk_dir(input, input, exts, kind, ledger, &mut out);
@@ -246,7 +244,7 @@ pub(crate) fn walk(input: &Path, exts: &[&str], kind: &str, ledger: &mut Ledger)
     out
 }
 
-fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: &str, ledger: &mut Ledger, out: &mut Vec<Found>) {
+fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: RecordKind, ledger: &mut Ledger, out: &mut Vec<Found>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -370,7 +368,7 @@ mod tests {
         std::os::unix::fs::symlink("loop-a", d.join("loop-b")).expect("link");
         std::os::unix::fs::symlink("missing.json", d.join("gone.json")).expect("link");
         let mut ledger = Ledger::new();
-        let found = walk(d, &["json"], "badge", &mut ledger);
+        let found = walk(d, &["json"], RecordKind::Badge, &mut ledger);
         let names: Vec<_> = found.iter().map(|f| f.path.file_name().expect("name").to_owned()).collect();
         assert_eq!(names, ["ok.json"]);
         let reasons: BTreeMap<String, String> = ledger

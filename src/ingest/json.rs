@@ -3,44 +3,11 @@
 use serde_json::Value;
 
 use super::files::{byte_offset, strip_bom, utf8};
+/// The JSON-LD accessors ([`super::jsonld_access`]), re-exported for the readers of this
+/// crate's ingest modules; `types_of` is the local-name reading.
+pub(crate) use super::jsonld_access::{has_type, id_of, one_or_many, text, types_local as types_of};
+use super::problem::Problem;
 use super::types::RawSkill;
-
-/// A non-empty trimmed string value; numbers are accepted and printed.
-pub(crate) fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => {
-            let t = s.trim();
-            (!t.is_empty()).then(|| t.to_string())
-        }
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// `id` or `@id` of an object.
-pub(crate) fn id_of(v: &Value) -> Option<String> {
-    text(v.get("id")).or_else(|| text(v.get("@id")))
-}
-
-/// `type` / `@type` as a list of local names (`https://w3id.org/openbadges#Assertion` → `Assertion`).
-pub(crate) fn types_of(v: &Value) -> Vec<String> {
-    let raw = v.get("type").or_else(|| v.get("@type"));
-    let list: Vec<&Value> = match raw {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
-        None => Vec::new(),
-    };
-    list.into_iter()
-        .filter_map(|t| t.as_str())
-        .map(|t| t.rsplit(['#', '/', ':']).next().unwrap_or(t).trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
-/// Whether `types_of(v)` contains `name`.
-pub(crate) fn has_type(types: &[String], name: &str) -> bool {
-    types.iter().any(|t| t == name)
-}
 
 /// The JSON kind of a value, for messages.
 pub(crate) fn kind_of(v: &Value) -> &'static str {
@@ -51,15 +18,6 @@ pub(crate) fn kind_of(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// A value that may be one item or an array of items, as a list.
-pub(crate) fn one_or_many(v: Option<&Value>) -> Vec<&Value> {
-    match v {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
     }
 }
 
@@ -81,17 +39,17 @@ pub(crate) fn looks_like_uri(s: &str) -> bool {
 /// Skills from an `alignment` list: `targetName` → name; a URI in `targetCode`, else in
 /// `targetUrl`, → uri. Alignments with neither are dropped. A list that is not an array of
 /// objects is reported in `problems` under `field` (the name of the list in messages).
-pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<String>) {
+pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<Problem>) {
     match v {
         None | Some(Value::Null | Value::Array(_) | Value::Object(_)) => {}
         Some(other) => {
-            problems.push(format!("{field} is {}, expected an array of alignment objects", kind_of(other)));
+            problems.push(Problem::wrong_type(field, kind_of(other), "an array of alignment objects"));
             return;
         }
     }
     for (i, a) in one_or_many(v).into_iter().enumerate() {
         if !a.is_object() {
-            problems.push(format!("{field}[{i}] is {}, expected an object", kind_of(a)));
+            problems.push(Problem::wrong_type(format!("{field}[{i}]"), kind_of(a), "an object"));
             continue;
         }
         let name = text(a.get("targetName"));
@@ -104,13 +62,13 @@ pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<Raw
 
 /// Skills from a tag list (strings; objects with a `name` are accepted too). Entries that are
 /// neither are reported in `problems` under `field`.
-pub(crate) fn tag_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<String>) {
+pub(crate) fn tag_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>, problems: &mut Vec<Problem>) {
     for (i, t) in one_or_many(v).into_iter().enumerate() {
         let name = text(Some(t)).or_else(|| text(t.get("name")));
         match name {
             Some(name) => push_skill(out, RawSkill { name: Some(name), uri: None }),
             None if matches!(t, Value::Array(_) | Value::Bool(_)) || (t.is_object() && t.get("name").is_none()) => {
-                problems.push(format!("{field}[{i}] is {}, expected a string", kind_of(t)))
+                problems.push(Problem::wrong_type(format!("{field}[{i}]"), kind_of(t), "a string"))
             }
             None => {} // an empty string or a nameless value: nothing to take
         }
@@ -179,8 +137,10 @@ mod tests {
         alignment_skills(Some(&json!("SQL")), "alignment", &mut out, &mut problems);
         alignment_skills(Some(&json!([1])), "alignment", &mut out, &mut problems);
         tag_skills(Some(&json!(["ok", [1], {"id": "x"}, ""])), "tags", &mut out, &mut problems);
+        let texts: Vec<String> = problems.iter().map(Problem::to_string).collect();
+        assert!(problems.iter().all(|p| p.kind == super::super::ProblemKind::WrongType));
         assert_eq!(
-            problems,
+            texts,
             [
                 "alignment is a string, expected an array of alignment objects",
                 "alignment[0] is a number, expected an object",

@@ -16,8 +16,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use super::dates::{parse_datetime, truncate};
+use super::dates::parse_datetime;
 use super::json::{id_of, kind_of, text};
+use super::limits::truncate;
+use super::problem::{Problem, ProblemKind};
 
 /// Why a compact JWS could not be decoded (the reason of a reject).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -52,7 +54,7 @@ pub(crate) struct Jws {
     /// The decoded payload (a JSON object).
     pub payload: Value,
     /// Problems with the protected header (not decodable, not a JSON object, no `alg`).
-    pub header_problems: Vec<String>,
+    pub header_problems: Vec<Problem>,
 }
 
 /// Whether `s` (already trimmed) has the shape of a compact JWS: three `.`-separated parts of
@@ -91,13 +93,14 @@ pub(crate) fn decode(input: &str) -> Result<Jws, JwsError> {
         return Err(JwsError::PayloadKind(kind_of(&value)));
     }
     let mut header_problems = Vec::new();
-    match b64("header", header).map(|h| serde_json::from_slice::<Value>(&h)) {
-        Err(e) => header_problems.push(e.to_string()),
-        Ok(Err(e)) => header_problems.push(format!("JWS header is not JSON: {e}")),
-        Ok(Ok(h)) if !h.is_object() => {
-            header_problems.push(format!("JWS header is {}, expected a JSON object", kind_of(&h)))
+    const FIELD: &str = "JWS header";
+    match URL_SAFE_NO_PAD.decode(header).map(|h| serde_json::from_slice::<Value>(&h)) {
+        Err(e) => header_problems.push(Problem::new(FIELD, ProblemKind::NotBase64, e.to_string())),
+        Ok(Err(e)) => header_problems.push(Problem::new(FIELD, ProblemKind::NotJson, e.to_string())),
+        Ok(Ok(h)) if !h.is_object() => header_problems.push(Problem::wrong_type(FIELD, kind_of(&h), "a JSON object")),
+        Ok(Ok(h)) if text(h.get("alg")).is_none() => {
+            header_problems.push(Problem::new(FIELD, ProblemKind::MissingMember, "alg"))
         }
-        Ok(Ok(h)) if text(h.get("alg")).is_none() => header_problems.push("JWS header has no alg".to_string()),
         Ok(Ok(_)) => {}
     }
     Ok(Jws { compact: compact.to_string(), payload: value, header_problems })
@@ -116,12 +119,12 @@ fn is_vc2(doc: &Value) -> bool {
 /// A payload with an object `vc` claim is a VC 1.1 VC-JWT; a payload whose `type` names
 /// `VerifiableCredential` is a VC 2.0 JOSE credential; anything else (an OB 2.0 assertion, a
 /// support document) is returned as it is.
-pub(crate) fn credential_document(payload: &Value) -> (Value, Vec<String>) {
+pub(crate) fn credential_document(payload: &Value) -> (Value, Vec<Problem>) {
     let mut problems = Vec::new();
     let (mut doc, v2) = match payload.get("vc") {
         Some(vc @ Value::Object(_)) => (vc.clone(), false),
         Some(other) => {
-            problems.push(format!("JWT claim vc is {}, expected an object", kind_of(other)));
+            problems.push(Problem::wrong_type("JWT claim vc", kind_of(other), "an object"));
             return (payload.clone(), problems);
         }
         None => {
@@ -158,12 +161,18 @@ pub(crate) fn credential_document(payload: &Value) -> (Value, Vec<String>) {
 }
 
 /// Copies a string claim into `key` when absent; a different existing value is a problem.
-fn map_string_claim(payload: &Value, claim: &str, obj: &mut Map<String, Value>, key: &str, problems: &mut Vec<String>) {
+fn map_string_claim(
+    payload: &Value,
+    claim: &str,
+    obj: &mut Map<String, Value>,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) {
     let Some(raw) = payload.get(claim) else {
         return;
     };
     let Some(value) = text(Some(raw)) else {
-        problems.push(format!("JWT claim {claim} is {}, expected a string", kind_of(raw)));
+        problems.push(Problem::wrong_type(format!("JWT claim {claim}"), kind_of(raw), "a string"));
         return;
     };
     let existing = match obj.get(key) {
@@ -176,23 +185,31 @@ fn map_string_claim(payload: &Value, claim: &str, obj: &mut Map<String, Value>, 
             obj.insert(key.to_string(), Value::String(value));
         }
         Some(Some(current)) if current == value => {}
-        Some(current) => problems.push(format!(
-            "JWT claim {claim} {:?} disagrees with the credential's {key} {:?}",
-            truncate(&value, 80),
-            truncate(current.as_deref().unwrap_or("(none)"), 80)
+        Some(current) => problems.push(Problem::new(
+            format!("JWT claim {claim}"),
+            ProblemKind::Conflict,
+            format!(
+                "{:?} disagrees with the credential's {key} {:?}",
+                truncate(&value, 80),
+                truncate(current.as_deref().unwrap_or("(none)"), 80)
+            ),
         )),
     }
 }
 
 /// Copies a NumericDate claim into the date property `key` when absent (as RFC 3339); a
 /// different existing date is a problem.
-fn map_date_claim(payload: &Value, claim: &str, obj: &mut Map<String, Value>, key: &str, problems: &mut Vec<String>) {
+fn map_date_claim(payload: &Value, claim: &str, obj: &mut Map<String, Value>, key: &str, problems: &mut Vec<Problem>) {
     let Some(raw) = payload.get(claim) else {
         return;
     };
     let when = raw.as_i64().or_else(|| raw.as_f64().map(|f| f as i64));
     let Some(when) = when.and_then(|secs| chrono::DateTime::from_timestamp(secs, 0)) else {
-        problems.push(format!("JWT claim {claim} is not a NumericDate (seconds since 1970)"));
+        problems.push(Problem::new(
+            format!("JWT claim {claim}"),
+            ProblemKind::WrongType,
+            "not a NumericDate (seconds since 1970)",
+        ));
         return;
     };
     match obj.get(key) {
@@ -201,10 +218,14 @@ fn map_date_claim(payload: &Value, claim: &str, obj: &mut Map<String, Value>, ke
         }
         Some(Value::String(s)) if parse_datetime(s) == Some(when) => {}
         Some(Value::String(s)) if parse_datetime(s).is_none() => {} // the parser reports the bad date
-        Some(other) => problems.push(format!(
-            "JWT claim {claim} ({}) disagrees with the credential's {key} ({})",
-            when.to_rfc3339(),
-            truncate(&other.to_string(), 80)
+        Some(other) => problems.push(Problem::new(
+            format!("JWT claim {claim}"),
+            ProblemKind::Conflict,
+            format!(
+                "({}) disagrees with the credential's {key} ({})",
+                when.to_rfc3339(),
+                truncate(&other.to_string(), 80)
+            ),
         )),
     }
 }
@@ -270,8 +291,8 @@ mod tests {
         });
         let (doc, problems) = credential_document(&payload);
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].contains("iss"));
-        assert!(problems[1].contains("nbf"));
+        assert!(problems[0].to_string().contains("iss"));
+        assert!(problems[1].to_string().contains("nbf"));
         assert_eq!(doc["validFrom"], "2011-01-01T00:00:00Z");
         let ob2 = json!({"type": "Assertion", "iss": 5});
         assert_eq!(credential_document(&ob2), (ob2.clone(), vec![]));

@@ -3,7 +3,7 @@
 //! Anything cut is reported as a problem, so the credential is `malformed`, never silently
 //! shortened.
 
-use super::dates::truncate;
+use super::problem::{Problem, ProblemKind};
 use super::types::{Credential, Recipient};
 
 /// Longest text field kept, in bytes (ids, names, skill labels, recipient identities).
@@ -12,15 +12,23 @@ pub const MAX_FIELD_BYTES: usize = 4096;
 /// Most skills kept on one credential.
 pub const MAX_SKILLS: usize = 1000;
 
+/// Shortens `s` to at most `max` characters for messages.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// Cuts `s` to [`MAX_FIELD_BYTES`] (on a character boundary) and records a problem.
-fn clip(field: &str, s: &mut String, problems: &mut Vec<String>) {
+fn clip(field: &str, s: &mut String, problems: &mut Vec<Problem>) {
     if s.len() <= MAX_FIELD_BYTES {
         return;
     }
-    problems.push(format!(
-        "{field} is {} bytes long, above the {MAX_FIELD_BYTES}-byte limit (cut): {:?}",
-        s.len(),
-        truncate(s, 40)
+    problems.push(Problem::new(
+        field,
+        ProblemKind::TooLong,
+        format!("{} bytes long, above the {MAX_FIELD_BYTES}-byte limit (cut): {:?}", s.len(), truncate(s, 40)),
     ));
     let mut end = MAX_FIELD_BYTES;
     while !s.is_char_boundary(end) {
@@ -29,7 +37,7 @@ fn clip(field: &str, s: &mut String, problems: &mut Vec<String>) {
     s.truncate(end);
 }
 
-fn clip_opt(field: &str, s: &mut Option<String>, problems: &mut Vec<String>) {
+fn clip_opt(field: &str, s: &mut Option<String>, problems: &mut Vec<Problem>) {
     if let Some(s) = s {
         clip(field, s, problems);
     }
@@ -58,7 +66,7 @@ pub(crate) fn enforce(c: &mut Credential) {
     }
     if c.skills.len() > MAX_SKILLS {
         c.skills.truncate(MAX_SKILLS);
-        problems.push(format!("more than {MAX_SKILLS} skills; only the first {MAX_SKILLS} are kept"));
+        problems.push(Problem::new("skills", ProblemKind::TooMany, MAX_SKILLS.to_string()));
     }
     for skill in &mut c.skills {
         clip_opt("skill name", &mut skill.name, &mut problems);
@@ -74,7 +82,7 @@ mod tests {
 
     #[test]
     fn long_fields_and_many_skills_are_cut_with_problems() {
-        let mut c = super::super::badges::blank(
+        let mut c = super::super::credential::blank(
             SourceRef { path: "p".into(), position: "whole file".into() },
             BadgeFormat::Ob2,
         );
@@ -87,6 +95,6 @@ mod tests {
         assert_eq!(c.achievement.as_ref().map(String::len), Some(MAX_FIELD_BYTES));
         assert_eq!(c.skills.len(), MAX_SKILLS);
         assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
-        assert!(c.problems[0].starts_with("achievement name is 8192 bytes long"));
+        assert!(c.problems[0].to_string().starts_with("achievement name is 8192 bytes long"));
     }
 }

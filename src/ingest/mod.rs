@@ -1,14 +1,17 @@
 //! Ingest: read rosters, badge exports and postings into typed records.
 //!
-//! PUBLIC API CONTRACT: [`ingest`] takes an [`IngestSpec`] and returns an [`IngestOutput`].
+//! PUBLIC API CONTRACT: [`ingest`] takes an [`InputsConfig`] and returns an [`IngestOutput`].
 //! Bad files and records never abort: they become [`Reject`]s and counts reconcile
 //! (`read == accepted + rejected` per kind). Only a missing input path is an error.
 
 mod badges;
 mod baked;
 mod claims;
+mod classify;
+mod credential;
 mod credly;
 mod credly_csv;
+mod csvhead;
 mod csvrec;
 pub mod dates;
 mod decode;
@@ -16,13 +19,17 @@ mod files;
 #[cfg(test)]
 mod fuzz;
 mod json;
+pub(crate) mod jsonld_access;
 mod jws;
 mod limits;
 mod mojibake;
 mod ob2;
 mod ob3;
 mod postings;
+mod problem;
+mod record_kind;
 mod roster;
+mod support;
 mod types;
 
 #[cfg(test)]
@@ -31,12 +38,12 @@ mod tests;
 pub use baked::BAKED_TEXT_LIMIT;
 pub use credly_csv::CredlyCsvMapping;
 pub use dates::parse_datetime;
-pub use files::{COUNT_KINDS, natural_cmp};
-/// The credential carried by a VC-JWT payload (for trust-store status lists secured as JWTs).
-pub(crate) use jws::credential_document as jwt_credential_document;
+pub use files::natural_cmp;
 pub use limits::{MAX_FIELD_BYTES, MAX_SKILLS};
 pub use mojibake::repair_mojibake;
-pub use postings::{DuplicatePosting, MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES, PostingFile, PostingsCsvMapping, Reader};
+pub use postings::{MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES, PostingsCsvMapping, Reader};
+pub use problem::{HOSTED_NOT_FETCHED, Problem, ProblemKind};
+pub use record_kind::{COUNT_KINDS, RecordKind};
 pub use types::*;
 
 use std::collections::HashMap;
@@ -45,23 +52,29 @@ use std::path::{Path, PathBuf};
 use badges::BadgeFile;
 use files::{Ledger, walk};
 
-/// Which inputs to read.
-#[derive(Debug, Clone, Default)]
-pub struct IngestSpec {
+/// Input files of a run (the `[inputs]` table of a config file): which inputs to read.
+/// Ingest takes it whole; `config` re-exports it.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputsConfig {
     /// Roster CSV `candidate_id,emails,location`.
     pub roster: Option<PathBuf>,
     /// Badge files or folders (a folder `<candidate_id>/` directly under a badges folder claims its files).
     pub badges: Vec<PathBuf>,
     /// Optional claims CSV `candidate_id,path`.
     pub claims: Option<PathBuf>,
-    /// Posting files or folders of them; each file's reader is chosen by its content (career
-    /// page, ATS export, schema.org JSON/JSONL, CSV).
+    /// Posting files or folders (career pages, ATS exports, schema.org JSON/JSONL, CSV; the
+    /// reader is chosen by each file's content).
     pub postings: Vec<PathBuf>,
-    /// How the columns of postings CSVs are found.
+    /// Header names of postings CSVs (defaults cover the documented CSV and common ATS headers).
     pub postings_csv: PostingsCsvMapping,
-    /// How the columns of Credly CSV exports among the badge inputs are found.
+    /// Header names of Credly CSV exports among the badge inputs (defaults cover Credly's
+    /// issued-badges report).
     pub credly_csv: CredlyCsvMapping,
 }
+
+/// What [`ingest`] reads: the run's [`InputsConfig`] itself (one type, no field-by-field copy).
+pub type IngestSpec = InputsConfig;
 
 /// Errors that stop ingest before it starts (usage errors).
 #[derive(Debug, thiserror::Error)]
@@ -91,13 +104,6 @@ pub enum IngestError {
 /// JWS / VC-JWT, a baked PNG or SVG image; `.csv` files are Credly CSV exports.
 pub const BADGE_EXTS: [&str; 8] = ["json", "jsonld", "jws", "jwt", "txt", "png", "svg", "csv"];
 
-/// Every problem of a credential whose hosted assertion would have to be fetched to be read
-/// (a baked image holding only the assertion URL) starts with this text. Such a credential is
-/// kept (counted as an accepted `badge` record, its URL as the credential id) but holds no
-/// assertion to check, so `verify` reports it `malformed` (its `structure` check fails with this
-/// text), never `verified` (pinned by `tests/report_outputs.rs`).
-pub const HOSTED_NOT_FETCHED: &str = "hosted assertion not fetched";
-
 /// Extensions taken when walking a postings folder (files named directly are always read); the
 /// reader is chosen by the content.
 pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "htm"];
@@ -117,7 +123,7 @@ pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "
 /// [`IngestError::MissingPath`] when an input path does not exist, [`IngestError::NotAFile`] when
 /// it is neither a regular file nor a folder (a named pipe, socket or device); nothing else is an
 /// error.
-pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
+pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
     let mut named: Vec<(&str, &PathBuf)> = Vec::new();
     named.extend(spec.roster.iter().map(|p| ("roster", p)));
     named.extend(spec.claims.iter().map(|p| ("claims", p)));
@@ -144,7 +150,7 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     let mut found = Vec::new();
     let mut folder_claims: HashMap<PathBuf, Option<String>> = HashMap::new();
     for input in &spec.badges {
-        for f in walk(input, &BADGE_EXTS, badges::KIND_BADGE, &mut ledger) {
+        for f in walk(input, &BADGE_EXTS, RecordKind::Badge, &mut ledger) {
             let canonical = canonical(&f.path);
             if !folder_claims.contains_key(&canonical) {
                 folder_claims.insert(canonical.clone(), f.top_folder.clone());
@@ -169,7 +175,7 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     let mut posting_files: Vec<PathBuf> = Vec::new();
     let mut seen_postings = std::collections::HashSet::new();
     for input in &spec.postings {
-        for f in walk(input, &POSTING_EXTS, "posting", &mut ledger) {
+        for f in walk(input, &POSTING_EXTS, RecordKind::Posting, &mut ledger) {
             if seen_postings.insert(canonical(&f.path)) {
                 posting_files.push(f.path);
             }
@@ -186,6 +192,13 @@ pub fn ingest(spec: &IngestSpec) -> Result<IngestOutput, IngestError> {
     rejects.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| natural_cmp(&a.position, &b.position)));
     files.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(&b.kind)));
     Ok(IngestOutput { roster, credentials, postings, rejects, files, counts, posting_files, duplicate_postings })
+}
+
+/// The credential carried by a VC-JWT payload (for trust-store status lists secured as JWTs),
+/// with the problems of its claim mapping as text.
+pub(crate) fn jwt_credential_document(payload: &serde_json::Value) -> (serde_json::Value, Vec<String>) {
+    let (doc, problems) = jws::credential_document(payload);
+    (doc, problems.iter().map(Problem::to_string).collect())
 }
 
 /// The canonical form of a path, or the path itself when it cannot be resolved.

@@ -5,9 +5,11 @@
 
 use serde_json::Value;
 
-use super::badges::{SupportIndex, blank, hashed_identity, looks_hashed, recipient_kind};
+use super::credential::{blank, hashed_identity, looks_hashed, recipient_kind};
 use super::dates::date_field;
 use super::json::{alignment_skills, id_of, kind_of, tag_skills, text, truthy};
+use super::problem::{Problem, ProblemKind};
+use super::support::SupportIndex;
 use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
 
 /// Reads an OB 2.0 Assertion. Missing or broken parts become `problems`, never errors.
@@ -26,11 +28,11 @@ pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportInd
         None => legacy_recipient(doc.get("identity")),
     };
     c.recipient = recipient(doc.get("recipient").or(legacy_identity.as_ref()), &mut c.problems);
-    match date_field(doc, "issuedOn") {
+    match date_field(doc, "issuedOn", ProblemKind::BadIssueDate) {
         Ok(d) => c.issued_on = d,
         Err(p) => c.problems.push(p),
     }
-    match date_field(doc, "expires") {
+    match date_field(doc, "expires", ProblemKind::BadDate) {
         Ok(d) => c.expires = d,
         Err(p) => c.problems.push(p),
     }
@@ -42,7 +44,7 @@ pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportInd
 
     let badge_class = match doc.get("badge") {
         None | Some(Value::Null) => {
-            c.problems.push("badge is missing".to_string());
+            c.problems.push(Problem::missing("badge"));
             None
         }
         Some(b @ Value::Object(_)) => {
@@ -54,12 +56,12 @@ pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportInd
             c.achievement_id = Some(id.to_string());
             let found = index.badge_classes.get(id);
             if found.is_none() {
-                c.problems.push(format!("badge class {id} not found among the badge inputs"));
+                c.problems.push(Problem::new("badge class", ProblemKind::NotFound, id));
             }
             found
         }
         Some(other) => {
-            c.problems.push(format!("badge is {}, expected an object or an id", kind_of(other)));
+            c.problems.push(Problem::wrong_type("badge", kind_of(other), "an object or an id"));
             None
         }
     };
@@ -93,18 +95,18 @@ fn legacy_recipient(v: Option<&Value>) -> Option<Value> {
 }
 
 /// `recipient` {type, hashed, salt, identity}.
-fn recipient(v: Option<&Value>, problems: &mut Vec<String>) -> Recipient {
+fn recipient(v: Option<&Value>, problems: &mut Vec<Problem>) -> Recipient {
     let r = match v {
         None | Some(Value::Null) => return Recipient::Absent,
         Some(r @ Value::Object(_)) => r,
         Some(other) => {
-            problems.push(format!("recipient is {}, expected an object", kind_of(other)));
+            problems.push(Problem::wrong_type("recipient", kind_of(other), "an object"));
             return Recipient::Absent;
         }
     };
     let kind = recipient_kind(text(r.get("type")));
     let Some(identity) = text(r.get("identity")) else {
-        problems.push("recipient.identity is missing".to_string());
+        problems.push(Problem::missing("recipient.identity"));
         return Recipient::Absent;
     };
     let salt = r.get("salt").and_then(Value::as_str).map(str::to_string);

@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::badges::{blank, hashed_identity, recipient_kind};
+use super::credential::{blank, hashed_identity, recipient_kind};
 use super::dates::first_date_field;
 use super::json::{alignment_skills, id_of, kind_of, one_or_many, tag_skills, text, truthy};
+use super::problem::{Problem, ProblemKind};
 use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
 
 /// Reads an OB 3.0 credential. Missing or broken parts become `problems`, never errors.
@@ -22,13 +23,13 @@ pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
             c.issuer_name = text(obj.get("name"));
         }
         None | Some(Value::Null) => {}
-        Some(other) => c.problems.push(format!("issuer is {}, expected an id or an object", kind_of(other))),
+        Some(other) => c.problems.push(Problem::wrong_type("issuer", kind_of(other), "an id or an object")),
     }
-    match first_date_field(doc, &["validFrom", "issuanceDate"]) {
+    match first_date_field(doc, &["validFrom", "issuanceDate"], ProblemKind::BadIssueDate) {
         Ok(d) => c.issued_on = d,
         Err(p) => c.problems.push(p),
     }
-    match first_date_field(doc, &["validUntil", "expirationDate"]) {
+    match first_date_field(doc, &["validUntil", "expirationDate"], ProblemKind::BadDate) {
         Ok(d) => c.expires = d,
         Err(p) => c.problems.push(p),
     }
@@ -38,7 +39,7 @@ pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
     let subjects = one_or_many(doc.get("credentialSubject"));
     let subject = subjects.iter().copied().find(|s| s.get("achievement").is_some()).or(subjects.first().copied());
     let Some(subject) = subject.filter(|s| s.is_object()) else {
-        c.problems.push("credentialSubject is missing or not an object".to_string());
+        c.problems.push(Problem::new("credentialSubject", ProblemKind::WrongType, "missing or not an object"));
         return c;
     };
     c.recipient = recipient(subject, &mut c.problems);
@@ -50,16 +51,16 @@ pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
             alignment_skills(a.get("alignment"), &format!("{field}.alignment"), &mut c.skills, &mut c.problems);
             tag_skills(a.get("tag").or_else(|| a.get("tags")), &format!("{field}.tag"), &mut c.skills, &mut c.problems);
         }
-        None | Some(Value::Null) => c.problems.push("credentialSubject.achievement is missing".to_string()),
+        None | Some(Value::Null) => c.problems.push(Problem::missing("credentialSubject.achievement")),
         Some(other) => {
-            c.problems.push(format!("credentialSubject.achievement is {}, expected an object", kind_of(other)))
+            c.problems.push(Problem::wrong_type("credentialSubject.achievement", kind_of(other), "an object"))
         }
     }
     c
 }
 
 /// The recipient: the first e-mail `identifier` (else the first identifier), else the subject `id`.
-fn recipient(subject: &Value, problems: &mut Vec<String>) -> Recipient {
+fn recipient(subject: &Value, problems: &mut Vec<Problem>) -> Recipient {
     let identifiers: Vec<&Value> =
         one_or_many(subject.get("identifier")).into_iter().filter(|i| i.is_object()).collect();
     let is_email = |i: &&&Value| recipient_kind(text(i.get("identityType"))) == "email";
@@ -67,7 +68,7 @@ fn recipient(subject: &Value, problems: &mut Vec<String>) -> Recipient {
     if let Some(ident) = chosen {
         let kind = recipient_kind(text(ident.get("identityType")));
         let Some(identity) = text(ident.get("identityHash")) else {
-            problems.push("credentialSubject.identifier has no identityHash".to_string());
+            problems.push(Problem::new("credentialSubject.identifier", ProblemKind::MissingMember, "identityHash"));
             return Recipient::Absent;
         };
         if truthy(ident.get("hashed")) {

@@ -9,38 +9,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csvrec::{RawRecord, records};
-use super::files::{Ledger, WHOLE_FILE, display};
+use super::csvhead::{header_index, split_header};
+use super::csvrec::records;
+use super::files::{Ledger, display};
+use super::record_kind::RecordKind;
 use super::types::{Candidate, Roster};
 
-const KIND: &str = "roster";
-
-/// Finds the index of each wanted column in a header row (names compared case-insensitively).
-pub(crate) fn header_index(header: &[String], names: &[&str]) -> Vec<Option<usize>> {
-    names.iter().map(|n| header.iter().position(|h| h.trim().eq_ignore_ascii_case(n))).collect()
-}
-
-/// Splits the first record off as a header. Returns `None` (after recording a whole-file
-/// reject) when the file has no usable header.
-pub(crate) fn split_header(
-    recs: Vec<RawRecord>,
-    kind: &str,
-    path: &str,
-    ledger: &mut Ledger,
-) -> Option<(Vec<String>, Vec<RawRecord>)> {
-    let mut iter = recs.into_iter();
-    let Some(first) = iter.next() else {
-        ledger.reject(kind, path, WHOLE_FILE, "empty file (no header row)");
-        return None;
-    };
-    match first.fields {
-        Ok(h) => Some((h, iter.collect())),
-        Err(e) => {
-            ledger.reject(kind, path, format!("line {}", first.line), format!("unreadable header row: {e}"));
-            None
-        }
-    }
-}
+const KIND: RecordKind = RecordKind::Roster;
 
 /// Reads a roster file. Problems become rejects in `ledger`; the roster holds the good rows.
 pub(crate) fn read_roster(path: &Path, ledger: &mut Ledger) -> Roster {

@@ -192,8 +192,16 @@ fn ob2_embedded_referenced_and_unresolved_badge_classes() {
 
     let u = by_path(&out, "unresolved.json")[0];
     assert_eq!(u.achievement, None);
-    assert!(u.problems.iter().any(|p| p.contains("badge class https://issuer.example/classes/missing not found")));
-    assert!(u.problems.iter().any(|p| p.starts_with("expires: unparseable date")));
+    assert!(
+        u.problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::NotFound && p.detail == "https://issuer.example/classes/missing")
+    );
+    assert!(
+        u.problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::BadDate && p.to_string().starts_with("expires: unparseable date"))
+    );
 }
 
 #[test]

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::problem::Problem;
+
 /// Where a record came from: the file and the position inside it.
 ///
 /// `position` is human-readable and format-specific: `line 12` for CSV/JSONL,
@@ -175,7 +177,7 @@ pub struct Credential {
     pub compact: Option<String>,
     /// Structural problems found while reading (missing required fields, wrong types).
     /// A non-empty list makes the credential `malformed` in `verify`.
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 /// Whether a posting skill is required or preferred.
@@ -233,6 +235,62 @@ pub struct Posting {
     pub also_from: Vec<PostingSource>,
 }
 
+/// One posting file and the reader that took it (listed in the manifest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PostingFile {
+    /// Path as read.
+    pub path: String,
+    /// The reader that took it.
+    pub reader: super::postings::reader::Reader,
+    /// Postings read from it.
+    pub accepted: u64,
+    /// Entries rejected (the whole file counts as one when it could not be split).
+    pub rejected: u64,
+}
+
+/// One merge: a copy folded into the posting kept (a row of `duplicate_postings.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DuplicatePosting {
+    /// Id of the posting kept (the role id).
+    pub role_id: String,
+    /// File of the posting kept.
+    pub kept_path: String,
+    /// Its position.
+    pub kept_position: String,
+    /// Reader of the posting kept.
+    pub kept_reader: &'static str,
+    /// Id of the copy merged into it.
+    pub merged_id: String,
+    /// File of the copy.
+    pub merged_path: String,
+    /// Its position.
+    pub merged_position: String,
+    /// Reader of the copy.
+    pub merged_reader: &'static str,
+    /// Why they were taken for one opening: `same id` or `same employer, title and location`.
+    pub rule: &'static str,
+}
+
+impl DuplicatePosting {
+    /// The merges recorded on a posting kept (one per [`Posting::also_from`] entry).
+    pub fn all_of(p: &Posting) -> Vec<DuplicatePosting> {
+        p.also_from
+            .iter()
+            .map(|s| DuplicatePosting {
+                role_id: p.id.clone(),
+                kept_path: p.source.path.clone(),
+                kept_position: p.source.position.clone(),
+                kept_reader: p.reader,
+                merged_id: s.id.clone(),
+                merged_path: s.source.path.clone(),
+                merged_position: s.source.position.clone(),
+                merged_reader: s.reader,
+                rule: s.rule,
+            })
+            .collect()
+    }
+}
+
 /// A file that was read, recorded in the manifest with its hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct InputFile {
@@ -268,9 +326,9 @@ pub struct IngestOutput {
     /// the first read (see [`Posting::also_from`] and `duplicate_postings`).
     pub postings: Vec<Posting>,
     /// Every posting file with the reader that took it and its counts, in reading order.
-    pub posting_files: Vec<crate::ingest::PostingFile>,
+    pub posting_files: Vec<PostingFile>,
     /// Every merge of a copy of an opening into the posting first read (`duplicate_postings.csv`).
-    pub duplicate_postings: Vec<crate::ingest::DuplicatePosting>,
+    pub duplicate_postings: Vec<DuplicatePosting>,
     /// Every rejected file or record.
     pub rejects: Vec<Reject>,
     /// Every input file with its sha256, sorted by path.

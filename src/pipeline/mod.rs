@@ -19,7 +19,7 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
-use crate::ingest::{Counts, IngestError, IngestOutput, IngestSpec, InputFile, Reject, ingest};
+use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Reject, ingest};
 use crate::normalize::{NormalizeOptions, NormalizeStats, normalize};
 use crate::report::manifest::{
     CustomTaxonomyInfo, Manifest, RunInfo, StageStats, TaxonomyFile, TaxonomyInfo, ToolInfo,
@@ -258,17 +258,9 @@ fn ingest_stage(
     progress: &Progress,
     timings: &mut Timings,
 ) -> Result<Loaded, PipelineError> {
-    let spec = IngestSpec {
-        roster: cfg.inputs.roster.clone(),
-        badges: cfg.inputs.badges.clone(),
-        claims: cfg.inputs.claims.clone(),
-        postings: cfg.inputs.postings.clone(),
-        postings_csv: cfg.inputs.postings_csv.clone(),
-        credly_csv: cfg.inputs.credly_csv.clone(),
-    };
     progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
     let t = Meter::start();
-    let (ingested, taxonomy) = rayon::join(|| ingest(&spec), || load_taxonomy(cfg));
+    let (ingested, taxonomy) = rayon::join(|| ingest(&cfg.inputs), || load_taxonomy(cfg));
     let mut ingested: IngestOutput = ingested?;
     guards::check(cfg, &ingested)?;
     let loaded = taxonomy?;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::dates::{day_after, day_start, is_expired, is_not_yet_valid, show};
 use super::recipient::{RecipientResult, SaltCache};
 use super::types::{Check, Outcome, Status};
-use crate::ingest::{BadgeFormat, Credential, Roster};
+use crate::ingest::{BadgeFormat, Credential, ProblemKind, Roster};
 
 /// A check and the status it implies (`None` for a pass).
 #[derive(Debug, Clone)]
@@ -38,14 +38,15 @@ pub(crate) fn skip(check: &str, status: Status, detail: impl Into<String>) -> Fi
 
 /// `structure`: no reading problems, and issuer, achievement name and issue date present.
 pub(crate) fn structure(c: &Credential) -> Finding {
-    let mut issues: Vec<String> = c.problems.clone();
+    let mut issues: Vec<String> = c.problems.iter().map(ToString::to_string).collect();
     if c.issuer_id.is_none() && c.issuer_name.is_none() {
         issues.push("issuer is missing".to_string());
     }
     if c.achievement.is_none() {
         issues.push("achievement name is missing".to_string());
     }
-    if c.issued_on.is_none() && !c.problems.iter().any(|p| is_issue_date_problem(p)) {
+    // An issue date that is there but unreadable is already a problem: not also "missing".
+    if c.issued_on.is_none() && !c.problems.iter().any(|p| p.kind == ProblemKind::BadIssueDate) {
         issues.push("issue date is missing".to_string());
     }
     if issues.is_empty() {
@@ -53,10 +54,6 @@ pub(crate) fn structure(c: &Credential) -> Finding {
     } else {
         fail("structure", Status::Malformed, issues.join("; "))
     }
-}
-
-fn is_issue_date_problem(p: &str) -> bool {
-    ["issuedOn:", "validFrom:", "issuanceDate:", "issued_at:", "issued_at_date:"].iter().any(|k| p.starts_with(k))
 }
 
 /// `recipient`: see [`super::recipient::check`]. Returns the candidate resolved for an unclaimed credential.

@@ -15,7 +15,9 @@ use serde_json::Value;
 
 use super::checks::{Finding, fail, pass, skip};
 use super::trust::{TrustStore, id_of};
+// Strings only (a number is not a name here) and one-or-many lists, from the shared accessors.
 use super::types::Status;
+use crate::ingest::jsonld_access::{one_or_many as as_list, string as text};
 use crate::ingest::{BadgeFormat, Credential, VerificationKind};
 
 const NAME: &str = "consistency";
@@ -60,18 +62,6 @@ pub(crate) fn check(c: &Credential, store: &TrustStore) -> Finding {
         notes.push("no pinned BadgeClass or Issuer to compare".into());
     }
     pass(NAME, notes.join("; "))
-}
-
-fn text(v: Option<&Value>) -> Option<String> {
-    v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
-}
-
-fn as_list(v: Option<&Value>) -> Vec<&Value> {
-    match v {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(a)) => a.iter().collect(),
-        Some(x) => vec![x],
-    }
 }
 
 fn badge_class(c: &Credential, bc: &Value, problems: &mut Vec<String>) {

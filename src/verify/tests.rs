@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::*;
 use crate::ingest::{
-    self, BadgeFormat, Candidate, Credential, HashAlgo, IngestSpec, RawSkill, Recipient, Roster, SourceRef,
-    VerificationKind,
+    self, BadgeFormat, Candidate, Credential, HashAlgo, IngestSpec, Problem, ProblemKind, RawSkill, Recipient, Roster,
+    SourceRef, VerificationKind,
 };
 
 const ALICE: &str = "alice@example.org";
@@ -162,7 +162,7 @@ fn revoked_in_the_record() {
 #[test]
 fn malformed_from_problems_or_missing_fields() {
     let vc = run(
-        Credential { problems: vec!["badge class x not found among the badge inputs".into()], ..cred() },
+        Credential { problems: vec![Problem::new("badge class", ProblemKind::NotFound, "x")], ..cred() },
         &hosted_ok(),
     );
     assert_eq!(vc.status, Status::Malformed);
@@ -172,6 +172,16 @@ fn malformed_from_problems_or_missing_fields() {
     assert!(check(&vc, "structure").detail.contains("issuer is missing"));
     let vc = run(Credential { issued_on: None, ..cred() }, &hosted_ok());
     assert_eq!(vc.status, Status::Malformed);
+}
+
+#[test]
+fn an_unreadable_issue_date_is_reported_once_and_an_unreadable_expiry_does_not_stand_for_it() {
+    let bad_issued = Problem::new("validFrom", ProblemKind::BadIssueDate, "unparseable date \"soon\"");
+    let vc = run(Credential { issued_on: None, problems: vec![bad_issued], ..cred() }, &hosted_ok());
+    assert_eq!(check(&vc, "structure").detail, "validFrom: unparseable date \"soon\"");
+    let bad_expiry = Problem::new("expires", ProblemKind::BadDate, "unparseable date \"later\"");
+    let vc = run(Credential { issued_on: None, problems: vec![bad_expiry], ..cred() }, &hosted_ok());
+    assert_eq!(check(&vc, "structure").detail, "expires: unparseable date \"later\"; issue date is missing");
 }
 
 #[test]
@@ -292,7 +302,7 @@ fn unclaimed_credentials_resolve_against_the_roster() {
 #[test]
 fn precedence_between_failures() {
     let all_bad = Credential {
-        problems: vec!["broken".into()],
+        problems: vec![Problem::missing("badge")],
         revoked_reason: Some("r".into()),
         recipient: Recipient::Plain { kind: "email".into(), identity: "bob@example.org".into() },
         expires: at("2020-01-01"),

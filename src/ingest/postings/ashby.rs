@@ -7,17 +7,11 @@ use serde_json::Value;
 
 use super::super::json::{text, truthy};
 use super::super::types::SourceRef;
-use super::{Found, at, blank, entries, escape};
+use super::build::{Found, blank, escape, read_entries};
 
 /// Reads every entry of `jobs`.
 pub(super) fn read(v: &Value, path: &str, found: &mut Found) {
-    let Some(jobs) = entries(v, "jobs", "Ashby jobs", found) else {
-        return;
-    };
-    for (i, job) in jobs.iter().enumerate() {
-        let position = at("jobs", i);
-        found.push(job_of(job, path, &position).map_err(|e| (position, e)));
-    }
+    read_entries(v, "jobs", "Ashby jobs", path, found, job_of);
 }
 
 fn job_of(job: &Value, path: &str, position: &str) -> Result<crate::ingest::Posting, String> {

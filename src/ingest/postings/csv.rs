@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::super::csvhead::{find, fold, names};
 use super::super::csvrec::records;
 use super::super::files::WHOLE_FILE;
 use super::super::types::{Requirement, SourceRef};
-use super::{Found, add_skill, blank, named};
+use super::build::{Found, add_skill, blank, named};
 
 /// Which CSV header names hold which posting field. Header names are compared ignoring case,
 /// spaces and punctuation (`Job Title` = `job_title`); for each field the first listed name
@@ -40,10 +41,6 @@ pub struct PostingsCsvMapping {
     pub skill_separators: String,
 }
 
-fn names(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| (*s).to_string()).collect()
-}
-
 impl Default for PostingsCsvMapping {
     fn default() -> Self {
         PostingsCsvMapping {
@@ -60,15 +57,6 @@ impl Default for PostingsCsvMapping {
             skill_separators: ";".to_string(),
         }
     }
-}
-
-/// A header name folded for comparison: lower-case letters and digits only.
-fn fold(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
-
-fn find(header: &[String], wanted: &[String]) -> Option<usize> {
-    wanted.iter().map(|w| fold(w)).filter(|w| !w.is_empty()).find_map(|w| header.iter().position(|h| *h == w))
 }
 
 /// Reads a postings CSV.
@@ -105,7 +93,7 @@ pub(super) fn read(bytes: &[u8], path: &str, mapping: &PostingsCsvMapping, found
             "wrong shape: the header must name an id column (one of {}) and a title column (one of {}); found {}",
             m.id.join(", "),
             m.title.join(", "),
-            super::super::dates::truncate(&header.join(","), 300)
+            super::super::limits::truncate(&header.join(","), 300)
         );
         found.push(Err((format!("line {}", first.line), msg)));
         return;

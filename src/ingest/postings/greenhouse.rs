@@ -8,18 +8,12 @@ use serde_json::Value;
 
 use super::super::json::text;
 use super::super::types::SourceRef;
-use super::{Found, at, blank, entries};
+use super::build::{Found, blank, read_entries};
 use crate::extract::unescape_html;
 
 /// Reads every entry of `jobs`.
 pub(super) fn read(v: &Value, path: &str, found: &mut Found) {
-    let Some(jobs) = entries(v, "jobs", "Greenhouse jobs", found) else {
-        return;
-    };
-    for (i, job) in jobs.iter().enumerate() {
-        let position = at("jobs", i);
-        found.push(job_of(job, path, &position).map_err(|e| (position, e)));
-    }
+    read_entries(v, "jobs", "Greenhouse jobs", path, found, job_of);
 }
 
 fn job_of(job: &Value, path: &str, position: &str) -> Result<crate::ingest::Posting, String> {

@@ -8,17 +8,11 @@ use serde_json::Value;
 
 use super::super::json::text;
 use super::super::types::SourceRef;
-use super::{Found, at, blank, entries, escape, millis_to_date, push_section};
+use super::build::{Found, blank, escape, millis_to_date, push_section, read_entries};
 
 /// Reads every posting of the array.
 pub(super) fn read(v: &Value, path: &str, found: &mut Found) {
-    let Some(items) = entries(v, "", "Lever postings", found) else {
-        return;
-    };
-    for (i, item) in items.iter().enumerate() {
-        let position = at("", i);
-        found.push(posting(item, path, &position).map_err(|e| (position, e)));
-    }
+    read_entries(v, "", "Lever postings", path, found, posting);
 }
 
 fn posting(item: &Value, path: &str, position: &str) -> Result<crate::ingest::Posting, String> {

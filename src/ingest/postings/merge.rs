@@ -12,59 +12,14 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
-use super::super::types::{Posting, PostingSource};
-use super::add_skill;
+use super::super::types::{DuplicatePosting, Posting, PostingSource};
+use super::build::add_skill;
 use crate::taxonomy::fold;
 
 /// Rule name: the same posting id.
 pub const SAME_ID: &str = "same id";
 /// Rule name: the same employer, title and location.
 pub const SAME_OPENING: &str = "same employer, title and location";
-
-/// One merge: a copy folded into the posting kept (a row of `duplicate_postings.csv`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DuplicatePosting {
-    /// Id of the posting kept (the role id).
-    pub role_id: String,
-    /// File of the posting kept.
-    pub kept_path: String,
-    /// Its position.
-    pub kept_position: String,
-    /// Reader of the posting kept.
-    pub kept_reader: &'static str,
-    /// Id of the copy merged into it.
-    pub merged_id: String,
-    /// File of the copy.
-    pub merged_path: String,
-    /// Its position.
-    pub merged_position: String,
-    /// Reader of the copy.
-    pub merged_reader: &'static str,
-    /// Why they were taken for one opening: `same id` or `same employer, title and location`.
-    pub rule: &'static str,
-}
-
-impl DuplicatePosting {
-    /// The merges recorded on a posting kept (one per [`Posting::also_from`] entry).
-    pub fn all_of(p: &Posting) -> Vec<DuplicatePosting> {
-        p.also_from
-            .iter()
-            .map(|s| DuplicatePosting {
-                role_id: p.id.clone(),
-                kept_path: p.source.path.clone(),
-                kept_position: p.source.position.clone(),
-                kept_reader: p.reader,
-                merged_id: s.id.clone(),
-                merged_path: s.source.path.clone(),
-                merged_position: s.source.position.clone(),
-                merged_reader: s.reader,
-                rule: s.rule,
-            })
-            .collect()
-    }
-}
 
 /// The employer–title–location key of a posting, when it has an employer.
 fn opening_key(p: &Posting) -> Option<(String, String, String)> {

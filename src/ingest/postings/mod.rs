@@ -19,11 +19,13 @@
 //! one opening in different files are merged ([`merge`]).
 
 mod ashby;
+mod build;
 pub(crate) mod csv;
 mod greenhouse;
 mod lever;
 pub(crate) mod merge;
 mod page;
+pub(crate) mod reader;
 mod schema_org;
 mod smartrecruiters;
 mod workday;
@@ -31,78 +33,15 @@ mod workday;
 use serde_json::Value;
 
 use super::files::{Ledger, WHOLE_FILE, display, has_ext, strip_bom, utf8};
-use super::json::looks_like_uri;
-use super::types::{Posting, RawSkill, Requirement, SourceRef};
+use super::record_kind::RecordKind;
+use super::types::{Posting, PostingFile};
+use build::Found;
 
+pub use build::{MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES};
 pub use csv::PostingsCsvMapping;
-pub use merge::DuplicatePosting;
+pub use reader::Reader;
 
-pub(crate) const KIND: &str = "posting";
-
-/// Longest HTML page read, in bytes; a larger page is one reject (50 MB pages are not careers
-/// pages, and a DOM of one would take gigabytes).
-pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
-
-/// Longest description kept on one posting, in bytes; a posting with a longer one is rejected.
-pub const MAX_DESCRIPTION_BYTES: usize = 1024 * 1024;
-
-/// Which reader took a posting file (serialised as [`Reader::as_str`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reader {
-    /// An HTML careers page (JSON-LD and microdata `JobPosting`s).
-    CareerPage,
-    /// Greenhouse Job Board API export.
-    Greenhouse,
-    /// Lever postings API export.
-    Lever,
-    /// Ashby job board API export.
-    Ashby,
-    /// SmartRecruiters posting details.
-    #[serde(rename = "smartrecruiters")]
-    SmartRecruiters,
-    /// Workday career-site job details.
-    Workday,
-    /// schema.org `JobPosting` JSON document.
-    SchemaOrgJson,
-    /// schema.org `JobPosting` JSON Lines.
-    SchemaOrgJsonl,
-    /// A postings CSV read through the column mapping.
-    Csv,
-}
-
-impl Reader {
-    /// The name used in the manifest, rejects and `roles.parquet`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reader::CareerPage => "career_page",
-            Reader::Greenhouse => "greenhouse",
-            Reader::Lever => "lever",
-            Reader::Ashby => "ashby",
-            Reader::SmartRecruiters => "smartrecruiters",
-            Reader::Workday => "workday",
-            Reader::SchemaOrgJson => "schema_org_json",
-            Reader::SchemaOrgJsonl => "schema_org_jsonl",
-            Reader::Csv => "csv",
-        }
-    }
-}
-
-/// One posting file and the reader that took it (listed in the manifest).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PostingFile {
-    /// Path as read.
-    pub path: String,
-    /// The reader that took it.
-    pub reader: Reader,
-    /// Postings read from it.
-    pub accepted: u64,
-    /// Entries rejected (the whole file counts as one when it could not be split).
-    pub rejected: u64,
-}
-
-/// An entry's outcome: a posting, or `(position, reason)`.
-pub(crate) type Found = Vec<Result<Posting, (String, String)>>;
+pub(crate) const KIND: RecordKind = RecordKind::Posting;
 
 /// Reads posting files, each by the reader its content calls for.
 pub(crate) fn read_postings(
@@ -238,110 +177,4 @@ fn read_json(v: Value, shown: &str, found: &mut Found) -> Reader {
     }
     schema_org::read_document(&v, shown, found);
     Reader::SchemaOrgJson
-}
-
-/// A skill from a bare string: a URI goes to `uri`, anything else to `name`.
-pub(crate) fn named(s: &str) -> RawSkill {
-    let s = s.trim();
-    if looks_like_uri(s) {
-        RawSkill { name: None, uri: Some(s.to_string()) }
-    } else {
-        RawSkill { name: Some(s.to_string()).filter(|n| !n.is_empty()), uri: None }
-    }
-}
-
-/// Adds a skill once; a skill listed as both required and preferred stays required.
-pub(crate) fn add_skill(skills: &mut Vec<(RawSkill, Requirement)>, skill: RawSkill, req: Requirement) {
-    if skill.name.is_none() && skill.uri.is_none() {
-        return;
-    }
-    match skills.iter_mut().find(|(s, _)| *s == skill) {
-        Some((_, existing)) => {
-            if req == Requirement::Required {
-                *existing = Requirement::Required;
-            }
-        }
-        None => skills.push((skill, req)),
-    }
-}
-
-/// A posting with only its source, id and title set (each reader fills the rest).
-pub(crate) fn blank(source: SourceRef, id: String, title: String) -> Posting {
-    Posting {
-        source,
-        id,
-        title,
-        employer: None,
-        location: None,
-        date_posted: None,
-        valid_through: None,
-        description: String::new(),
-        skills: Vec::new(),
-        url: None,
-        reader: "",
-        also_from: Vec::new(),
-    }
-}
-
-/// A section of an ATS export written into the description as a heading and its HTML, so the
-/// heading rules of the normalize stage apply to every source alike.
-pub(crate) fn push_section(description: &mut String, heading: &str, html: &str) {
-    if html.trim().is_empty() {
-        return;
-    }
-    if !description.is_empty() {
-        description.push('\n');
-    }
-    let heading = heading.trim();
-    if !heading.is_empty() {
-        description.push_str("<h3>");
-        description.push_str(&escape(heading));
-        description.push_str("</h3>\n");
-    }
-    description.push_str(html);
-}
-
-/// Plain text escaped for HTML text content.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Milliseconds since the epoch (Lever's `createdAt`) as an RFC 3339 date-time, UTC.
-pub(crate) fn millis_to_date(v: Option<&Value>) -> Option<String> {
-    let ms = v?.as_i64()?;
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
-
-/// Positions inside an array field: `jobs[3]`.
-pub(crate) fn at(field: &str, i: usize) -> String {
-    format!("{field}[{i}]")
-}
-
-/// The entries of a document that should hold an array under `field` (or be one, when `field`
-/// is empty); a wrong shape is one whole-file reject.
-pub(crate) fn entries<'a>(v: &'a Value, field: &str, what: &str, found: &mut Found) -> Option<&'a Vec<Value>> {
-    let target = if field.is_empty() { Some(v) } else { v.get(field) };
-    match target {
-        Some(Value::Array(items)) => Some(items),
-        Some(other) => {
-            found.push(Err((
-                WHOLE_FILE.into(),
-                format!("wrong shape: `{field}` is {}, expected an array of {what}", super::json::kind_of(other)),
-            )));
-            None
-        }
-        None => {
-            found.push(Err((WHOLE_FILE.into(), format!("wrong shape: no `{field}` array of {what}"))));
-            None
-        }
-    }
 }

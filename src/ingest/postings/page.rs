@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use super::super::files::{WHOLE_FILE, strip_bom, utf8};
 use super::super::json::{one_or_many, types_of};
 use super::super::types::SourceRef;
+use super::build::{Found, MAX_PAGE_BYTES};
 use super::schema_org::posting_from_json;
-use super::{Found, MAX_PAGE_BYTES};
 
 /// Deepest element nesting of a page that is parsed (tree building is quadratic in it; real
 /// careers pages nest a few dozen levels).

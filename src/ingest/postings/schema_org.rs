@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::super::files::{WHOLE_FILE, byte_offset, strip_bom, utf8};
 use super::super::json::{has_type, id_of, kind_of, one_or_many, text, types_of};
 use super::super::types::{Posting, RawSkill, Requirement, SourceRef};
-use super::{Found, add_skill, blank, named, push_section};
+use super::build::{Found, add_skill, blank, escape, named, push_section};
 
 /// JSON Lines: one posting per non-blank line.
 pub(super) fn read_jsonl(bytes: &[u8], path: &str, found: &mut Found) {
@@ -103,7 +103,7 @@ pub(super) fn posting_from_json(v: &Value, source: SourceRef) -> Result<Posting,
         ("educationRequirements", "Education requirements"),
     ] {
         if let Some(t) = text(v.get(key)) {
-            push_section(&mut description, heading, &super::escape(&t));
+            push_section(&mut description, heading, &escape(&t));
         }
     }
     let mut skills = Vec::new();

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::super::json::{text, truthy};
 use super::super::types::SourceRef;
-use super::{Found, at, blank, entries, push_section};
+use super::build::{Found, blank, push_section, read_entries, read_one};
 
 /// The sections in the order they are written, with the heading used when a section's own
 /// title does not say what it holds.
@@ -23,18 +23,12 @@ const SECTIONS: [(&str, &str); 4] = [
 
 /// Reads one posting, an array, or the `content` of a list envelope.
 pub(super) fn read(v: &Value, path: &str, found: &mut Found) {
-    let (items, field) = if v.get("content").is_some() {
-        (entries(v, "content", "SmartRecruiters postings", found), "content")
+    if v.get("content").is_some() {
+        read_entries(v, "content", "SmartRecruiters postings", path, found, posting);
     } else if v.is_array() {
-        (entries(v, "", "SmartRecruiters postings", found), "")
+        read_entries(v, "", "SmartRecruiters postings", path, found, posting);
     } else {
-        let position = super::WHOLE_FILE.to_string();
-        found.push(posting(v, path, &position).map_err(|e| (position, e)));
-        return;
-    };
-    for (i, item) in items.into_iter().flatten().enumerate() {
-        let position = at(field, i);
-        found.push(posting(item, path, &position).map_err(|e| (position, e)));
+        read_one(v, path, found, posting);
     }
 }
 

@@ -7,21 +7,14 @@ use serde_json::Value;
 
 use super::super::json::text;
 use super::super::types::SourceRef;
-use super::{Found, WHOLE_FILE, at, blank, entries};
+use super::build::{Found, blank, read_entries, read_one};
 
 /// Reads one job detail or an array of them.
 pub(super) fn read(v: &Value, path: &str, found: &mut Found) {
     if v.is_object() {
-        let position = WHOLE_FILE.to_string();
-        found.push(detail(v, path, &position).map_err(|e| (position, e)));
-        return;
-    }
-    let Some(items) = entries(v, "", "Workday job details", found) else {
-        return;
-    };
-    for (i, item) in items.iter().enumerate() {
-        let position = at("", i);
-        found.push(detail(item, path, &position).map_err(|e| (position, e)));
+        read_one(v, path, found, detail);
+    } else {
+        read_entries(v, "", "Workday job details", path, found, detail);
     }
 }
 

@@ -164,19 +164,10 @@ pub struct TrustStore {
     snapshot_aliases: HashMap<String, String>,
 }
 
-/// The `type` values of a JSON-LD object (`type` or `@type`, a string or an array).
-pub(crate) fn types_of(doc: &Value) -> Vec<&str> {
-    match doc.get("type").or_else(|| doc.get("@type")) {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The `id` of a JSON-LD object (`id` or `@id`).
-pub(crate) fn id_of(doc: &Value) -> Option<&str> {
-    doc.get("id").or_else(|| doc.get("@id")).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
-}
+/// The `type` values of a JSON-LD object as written (`type` or `@type`, a string or an array)
+/// and its strict `id` (`id` or `@id`, a non-empty string): the JSON-LD accessors of
+/// [`crate::ingest::jsonld_access`], whose raw IRIs the trust decisions compare.
+pub(crate) use crate::ingest::jsonld_access::{id_str as id_of, types_raw as types_of};
 
 /// Resolves a method reference (`#key-1`) against the document id it appears in.
 pub(crate) fn absolute_ref(base: &str, reference: &str) -> String {

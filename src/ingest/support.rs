@@ -1,0 +1,84 @@
+//! The support-document index: BadgeClass, Issuer/Profile and revocation documents found
+//! among all badge inputs, by id, for the OB 2.0 reader to resolve references against. A leaf
+//! over the document classification and the JSON helpers.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::classify::DocKind;
+use super::json::{id_of, one_or_many, text};
+
+/// A revocation found in a support document.
+#[derive(Debug, Clone)]
+pub(crate) struct Revocation {
+    /// The reason given (or a default).
+    pub reason: String,
+    /// Issuer named by the revocation list, if any.
+    pub issuer: Option<String>,
+    /// Id of the revocation list it came from, if any.
+    pub list_id: Option<String>,
+}
+
+/// Support documents indexed by `id` across all badge inputs (first one in path order wins).
+#[derive(Debug, Default)]
+pub(crate) struct SupportIndex {
+    /// BadgeClass id → document.
+    pub badge_classes: HashMap<String, Value>,
+    /// Issuer / Profile id → document.
+    pub issuers: HashMap<String, Value>,
+    /// Assertion id → revocation.
+    pub revoked: HashMap<String, Revocation>,
+}
+
+impl SupportIndex {
+    /// Indexes one support document of kind `class` under its id (first one wins).
+    pub(crate) fn add(&mut self, class: &DocKind, v: &Value) {
+        let Some(id) = id_of(v) else {
+            return;
+        };
+        match class {
+            DocKind::BadgeClass => {
+                self.badge_classes.entry(id).or_insert_with(|| v.clone());
+            }
+            DocKind::Issuer => {
+                self.issuers.entry(id).or_insert_with(|| v.clone());
+            }
+            DocKind::RevocationList => {
+                let issuer = text(v.get("issuer")).or_else(|| v.get("issuer").and_then(id_of));
+                for entry in one_or_many(v.get("revokedAssertions")) {
+                    let (aid, reason) = match entry {
+                        Value::String(s) => (Some(s.trim().to_string()), None),
+                        other => (id_of(other), text(other.get("revocationReason"))),
+                    };
+                    if let Some(aid) = aid.filter(|a| !a.is_empty()) {
+                        self.revoked.entry(aid).or_insert_with(|| Revocation {
+                            reason: reason.unwrap_or_else(|| format!("listed in revocation list {id}")),
+                            issuer: issuer.clone(),
+                            list_id: Some(id.clone()),
+                        });
+                    }
+                }
+            }
+            DocKind::RevocationNotice => {
+                let reason = text(v.get("revocationReason")).unwrap_or_else(|| "revoked (no reason given)".into());
+                self.revoked.entry(id).or_insert(Revocation { reason, issuer: None, list_id: None });
+            }
+            _ => {}
+        }
+    }
+
+    /// Indexes BadgeClass / Issuer objects embedded in an OB 2.0 assertion (after standalone docs).
+    pub(crate) fn add_embedded(&mut self, assertion: &Value) {
+        let Some(badge) = assertion.get("badge").filter(|b| b.is_object()) else {
+            return;
+        };
+        if let Some(id) = id_of(badge) {
+            self.badge_classes.entry(id).or_insert_with(|| badge.clone());
+        }
+        let issuer = badge.get("issuer").filter(|i| i.is_object());
+        if let Some((id, issuer)) = issuer.and_then(|i| id_of(i).map(|id| (id, i))) {
+            self.issuers.entry(id).or_insert_with(|| issuer.clone());
+        }
+    }
+}
