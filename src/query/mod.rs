@@ -30,35 +30,15 @@ fn run_config(mut config: serde_json::Value) -> Result<Config, serde_json::Error
 /// Errors reading a run folder.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    /// The folder or one of its files is missing.
-    #[error("{path} not found: is this a skillmatch run folder (the path `run` printed)?")]
-    Missing {
-        /// The missing path.
-        path: String,
-    },
-    /// A file could not be read.
-    #[error("cannot read {path}: {reason}")]
-    Read {
-        /// The file.
-        path: String,
-        /// Why.
-        reason: String,
-    },
+    /// The folder or one of its files is missing or unreadable.
+    #[error(transparent)]
+    RunFile(#[from] RunFileError),
     /// The pair or role is not in the run's outputs.
     #[error("{0}")]
     NotFound(String),
     /// A `--must` skill that is no taxonomy skill (by URI, label or alias).
     #[error("{0}")]
     UnknownSkill(String),
-}
-
-impl From<RunFileError> for QueryError {
-    fn from(e: RunFileError) -> QueryError {
-        match e {
-            RunFileError::Missing { path } => QueryError::Missing { path },
-            RunFileError::Read { path, reason } => QueryError::Read { path, reason },
-        }
-    }
 }
 
 /// Details of one credential, from `verification.csv`.
@@ -148,8 +128,8 @@ fn unsafe_cell(s: &str) -> String {
 }
 
 fn read_credentials(path: &Path) -> Result<HashMap<String, CredentialInfo>, QueryError> {
-    let err = |reason: String| QueryError::Read { path: path.display().to_string(), reason };
-    let mut r = csv::Reader::from_path(path).map_err(|_| QueryError::Missing { path: path.display().to_string() })?;
+    let err = |reason: String| RunFileError::Read { path: path.display().to_string(), reason };
+    let mut r = csv::Reader::from_path(path).map_err(|_| RunFileError::Missing { path: path.display().to_string() })?;
     let headers = r.headers().map_err(|e| err(e.to_string()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let idx = ["credential_id", "issuer", "achievement", "issued_on", "expires", "status"].map(col);
@@ -197,13 +177,13 @@ fn reload_taxonomy(config: &Config, with_onet: bool) -> Result<Taxonomy, QueryEr
         (false, _) => None,
         (true, Some(dir)) => Some(
             crate::taxonomy::onet::Onet::load(&dir)
-                .map_err(|e| QueryError::Read { path: dir.display().to_string(), reason: e.to_string() })?,
+                .map_err(|e| RunFileError::Read { path: dir.display().to_string(), reason: e.to_string() })?,
         ),
         (true, None) => {
-            return Err(QueryError::Read {
+            return Err(QueryError::from(RunFileError::Read {
                 path: "[taxonomy] onet_dir".into(),
                 reason: "the run added O*NET technologies but no O*NET folder is configured or found".into(),
-            });
+            }));
         }
     };
     let aliases: Vec<std::path::PathBuf> = tc.aliases.iter().filter(|p| p.is_file()).cloned().collect();
@@ -214,7 +194,7 @@ fn reload_taxonomy(config: &Config, with_onet: bool) -> Result<Taxonomy, QueryEr
             | crate::taxonomy::TaxonomyError::Parse { path, .. }
             | crate::taxonomy::TaxonomyError::Order { path } => path.clone(),
         };
-        QueryError::Read { path, reason: e.to_string() }
+        QueryError::from(RunFileError::Read { path, reason: e.to_string() })
     })
 }
 
@@ -229,10 +209,10 @@ impl RunFolder {
     /// the run used (refusing one whose files changed since), and the scoring inputs.
     pub fn open(dir: &Path) -> Result<RunFolder, QueryError> {
         if !dir.is_dir() {
-            return Err(QueryError::Missing { path: dir.display().to_string() });
+            return Err(RunFileError::Missing { path: dir.display().to_string() }.into());
         }
         let mpath = dir.join(schema::MANIFEST);
-        let read_err = |reason: String| QueryError::Read { path: mpath.display().to_string(), reason };
+        let read_err = |reason: String| RunFileError::Read { path: mpath.display().to_string(), reason };
         let manifest = schema::read_manifest(dir)?;
         let config = run_config(manifest.config).map_err(|e| read_err(e.to_string()))?;
         let taxonomy = reload_taxonomy(&config, manifest.taxonomy.onet_version.is_some())?;
@@ -246,10 +226,11 @@ impl RunFolder {
                 (None, Some(f)) if !f.path.is_empty() => f.path.clone(),
                 _ => mpath.display().to_string(),
             };
-            return Err(QueryError::Read {
+            return Err(RunFileError::Read {
                 path,
                 reason: "the taxonomy files changed since this run; explanations would not match its scores".into(),
-            });
+            }
+            .into());
         }
         Ok(RunFolder {
             dir: dir.to_path_buf(),
