@@ -3,23 +3,15 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
+use super::common::{Format, formats};
 use super::{Failure, must_exist, print_line, print_text};
 use skillmatch::eval::matching::{evaluate_matching, format_matching_table};
 use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
 use skillmatch::eval::{evaluate_dir, format_table};
 use skillmatch::extract::Extractor;
 use skillmatch::taxonomy::titles::TitleIndex;
-
-/// Output format of `eval`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    /// An aligned table for people.
-    Table,
-    /// One JSON object with the metrics per file and overall.
-    Json,
-}
 
 /// Arguments of `eval`.
 #[derive(Debug, Args)]
@@ -57,7 +49,7 @@ struct MatchingArgs {
     #[arg(long)]
     postings: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
 }
 
@@ -70,7 +62,7 @@ fn run_matching(a: MatchingArgs) -> Result<(), Failure> {
     let report = evaluate_matching(&a.run, &a.truth, a.postings.as_deref()).map_err(Failure::usage)?;
     match a.format {
         Format::Table => print_text(format_matching_table(&report))?,
-        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
+        _ => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }
@@ -93,7 +85,7 @@ struct TitlesArgs {
     #[arg(long)]
     no_onet: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
 }
 
@@ -105,7 +97,7 @@ fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     let report = evaluate_titles(&a.data, &t, &index).map_err(Failure::usage)?;
     match a.format {
         Format::Table => print_text(format_titles_table(&report))?,
-        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
+        _ => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }
@@ -126,7 +118,7 @@ struct ExtractionArgs {
     #[arg(long)]
     onet: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
 }
 
@@ -143,7 +135,7 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;
     match a.format {
         Format::Table => print_text(format_table(&report))?,
-        Format::Json => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
+        _ => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
     }
     Ok(())
 }

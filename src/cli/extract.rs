@@ -4,20 +4,14 @@ use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::common::{Format, formats};
 use super::{Failure, must_exist};
 use skillmatch::extract::{Extractor, html_to_text};
 use skillmatch::taxonomy::Taxonomy;
-
-/// Output format of `extract`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    /// One JSON object per input line.
-    Jsonl,
-}
 
 /// Arguments of `extract`.
 #[derive(Debug, Args)]
@@ -35,7 +29,7 @@ pub struct ExtractArgs {
     #[arg(long)]
     no_onet: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    #[arg(long, value_parser = formats(&[Format::Jsonl]), default_value = "jsonl")]
     format: Format,
 }
 
@@ -94,7 +88,8 @@ fn extract_line(t: &Taxonomy, ex: &Extractor, line: &str) -> anyhow::Result<Stri
 /// Runs `extract`: lines are processed in parallel in chunks, output in input order. A line that
 /// is not a JSON object is reported on stderr with its line number and skipped.
 pub fn run(a: ExtractArgs) -> Result<(), Failure> {
-    let Format::Jsonl = a.format;
+    // JSON Lines is the only output format.
+    debug_assert_eq!(a.format, Format::Jsonl);
     let reader: Box<dyn BufRead> = match &a.file {
         Some(f) => {
             must_exist("input", f)?;

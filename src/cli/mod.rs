@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. Exit codes: 0 ok, 1 the run failed, 2 usage or configuration error.
 
+mod common;
 mod eval;
 mod explain;
 mod extract;

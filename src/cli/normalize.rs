@@ -3,20 +3,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde::Serialize;
 
 use super::Failure;
+use super::common::{Format, formats};
 use skillmatch::taxonomy::Taxonomy;
-
-/// Output format of `normalize`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    /// One JSON object per line.
-    Jsonl,
-    /// An aligned table for people.
-    Table,
-}
 
 /// Arguments of `normalize`.
 #[derive(Debug, Args)]
@@ -40,7 +32,7 @@ pub struct NormalizeArgs {
     #[arg(long)]
     no_onet: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    #[arg(long, value_parser = formats(&[Format::Jsonl, Format::Table]), default_value = "jsonl")]
     format: Format,
 }
 
@@ -84,7 +76,7 @@ pub fn run(a: NormalizeArgs) -> Result<(), Failure> {
                 write(&mut out, serde_json::to_string(r).map_err(Failure::run)?)?;
             }
         }
-        Format::Table => {
+        _ => {
             let w = rows.iter().map(|r| r.input.chars().count()).max().unwrap_or(5).max(5);
             write(&mut out, format!("{:<w$}  {:<9} {:>5}  {}", "input", "method", "conf", "label / uri"))?;
             for r in &rows {

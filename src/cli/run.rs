@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::common::{config_or_default, override_path, override_paths};
 use super::{Failure, at_least_one, bundled, must_exist, parse_date, print_line};
 use skillmatch::config::Config;
 use skillmatch::pipeline::{ProgressMode, RunRequest, run as run_pipeline};
@@ -59,42 +60,18 @@ pub struct RunArgs {
 /// Runs `run`.
 pub fn run(a: RunArgs) -> Result<(), Failure> {
     let has_inputs = a.roster.is_some() || !a.badges.is_empty() || !a.postings.is_empty() || a.claims.is_some();
-    let mut config = match (&a.config, has_inputs) {
-        (Some(p), _) => {
-            must_exist("--config", p)?;
-            Config::load(p).map_err(Failure::usage)?
-        }
-        (None, false) => {
-            let demo = bundled("datasets/demo/skillmatch.toml");
-            must_exist("demo config", &demo)?;
-            Config::load(&demo).map_err(Failure::usage)?
-        }
-        (None, true) => {
-            let mut c = Config::default();
-            c.taxonomy.esco_dir = bundled("datasets/taxonomy/esco-v1.2.0");
-            c
-        }
+    let mut config = if a.config.is_none() && !has_inputs {
+        let demo = bundled("datasets/demo/skillmatch.toml");
+        must_exist("demo config", &demo)?;
+        Config::load(&demo).map_err(Failure::usage)?
+    } else {
+        config_or_default(a.config.as_deref())?
     };
-    if let Some(r) = a.roster {
-        must_exist("--roster", &r)?;
-        config.inputs.roster = Some(r);
-    }
-    if !a.badges.is_empty() {
-        a.badges.iter().try_for_each(|p| must_exist("--badges", p))?;
-        config.inputs.badges = a.badges;
-    }
-    if let Some(c) = a.claims {
-        must_exist("--claims", &c)?;
-        config.inputs.claims = Some(c);
-    }
-    if !a.postings.is_empty() {
-        a.postings.iter().try_for_each(|p| must_exist("--postings", p))?;
-        config.inputs.postings = a.postings;
-    }
-    if let Some(t) = a.trust {
-        must_exist("--trust", &t)?;
-        config.verify.trust = Some(t);
-    }
+    override_path(&mut config.inputs.roster, "--roster", a.roster)?;
+    override_paths(&mut config.inputs.badges, "--badges", a.badges)?;
+    override_path(&mut config.inputs.claims, "--claims", a.claims)?;
+    override_paths(&mut config.inputs.postings, "--postings", a.postings)?;
+    override_path(&mut config.verify.trust, "--trust", a.trust)?;
     if a.csv_bom {
         config.run.csv_bom = true;
     }

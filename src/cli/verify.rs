@@ -4,21 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
+use super::common::{Format, config_or_default, formats, override_path};
 use super::{Failure, must_exist, parse_date, terminal_safe};
-use skillmatch::config::Config;
 use skillmatch::ingest::{InputsConfig, Reject, ingest};
 use skillmatch::verify::{Outcome, VerifiedCredential, VerifyPolicy, verify_all};
-
-/// Output format of `verify`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    /// One JSON object per line.
-    Jsonl,
-    /// An aligned table for people.
-    Table,
-}
 
 /// Arguments of `verify`.
 #[derive(Debug, Args)]
@@ -45,7 +36,7 @@ pub struct VerifyArgs {
     #[arg(long)]
     trust: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    #[arg(long, value_parser = formats(&[Format::Jsonl, Format::Table]), default_value = "jsonl")]
     format: Format,
 }
 
@@ -58,18 +49,9 @@ pub fn run(a: VerifyArgs) -> Result<(), Failure> {
     if let Some(c) = &a.claims {
         must_exist("--claims", c)?;
     }
-    let config = match &a.config {
-        Some(p) => {
-            must_exist("--config", p)?;
-            Config::load(p).map_err(Failure::usage)?
-        }
-        None => Config::default(),
-    };
+    let config = config_or_default(a.config.as_deref())?;
     let mut policy = config.verify;
-    if let Some(t) = &a.trust {
-        must_exist("--trust", t)?;
-        policy.trust = Some(t.clone());
-    }
+    override_path(&mut policy.trust, "--trust", a.trust.clone())?;
     let trust = policy.load_trust().map_err(Failure::usage)?;
     for s in trust.skipped() {
         eprintln!(
@@ -131,7 +113,7 @@ fn write_results(format: Format, verified: &[VerifiedCredential], rejects: &[Rej
                 serde_json::to_writer(&mut w, &skillmatch::verify::to_json(v))?;
                 writeln!(w)?;
             }
-            Format::Table => {
+            _ => {
                 let failed: Vec<String> = v
                     .checks
                     .iter()
@@ -161,7 +143,7 @@ fn write_results(format: Format, verified: &[VerifiedCredential], rejects: &[Rej
                 serde_json::to_writer(&mut w, &obj)?;
                 writeln!(w)?;
             }
-            Format::Table => writeln!(
+            _ => writeln!(
                 w,
                 "{:<20} {:<8} {}#{}: {}",
                 "malformed",
