@@ -27,6 +27,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::EvalError;
+use crate::util::round4;
 
 /// Ranks measured (recall@k, precision@k).
 pub const KS: [usize; 4] = [1, 3, 5, 10];
@@ -203,10 +204,6 @@ impl Acc {
             coverage: share(self.covered as f64),
         }
     }
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Evaluates the run folder `run` against `truth`; `postings` (optional) tells which roles list

@@ -29,6 +29,7 @@ use serde::Serialize;
 
 use crate::extract::Extractor;
 use crate::taxonomy::Taxonomy;
+use crate::util::round4;
 
 /// Errors of the evaluation.
 #[derive(Debug, thiserror::Error)]
@@ -194,10 +195,6 @@ pub struct EvalReport {
     pub files: Vec<FileReport>,
     /// Per kind present, micro-averaged over its files (R-Precision@5 over all sentences).
     pub overall: Vec<FileReport>,
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Evaluates every recognised data file directly in `dir` (or `dir` itself when it is a file).
