@@ -22,7 +22,7 @@ use skillmatch::config::Config;
 use skillmatch::generate::population::Population;
 use skillmatch::generate::{GenOptions, RoleModel};
 use skillmatch::ingest::Requirement;
-use skillmatch::score::{CandidateProfile, HeldSkill, Neighbours, Role, RoleSkill, ScoreParams, SkillOrigin, naive};
+use skillmatch::score::{CandidateProfile, HeldSkill, Neighbours, Role, RoleSkill, ScoreConfig, SkillOrigin, naive};
 use skillmatch::taxonomy::Taxonomy;
 
 struct Args {
@@ -162,7 +162,7 @@ fn main() {
         peak_rss_mib()
     );
 
-    let p = ScoreParams { top_k: args.top_k, ..params };
+    let p = params.with(ScoreConfig { top_k: args.top_k, ..*params });
     let t = Instant::now();
     let neighbours = Neighbours::new(&tax, &p);
     let out = skillmatch::score::score_all_with(&tax, &neighbours, &profiles, &roles, &p);

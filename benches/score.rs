@@ -9,7 +9,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use skillmatch::ingest::Requirement;
-use skillmatch::score::{CandidateProfile, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin, naive, score_all};
+use skillmatch::score::{
+    CandidateProfile, HeldSkill, Role, RoleSkill, ScoreConfig, ScoreParams, SkillOrigin, naive, score_all,
+};
 use skillmatch::taxonomy::Taxonomy;
 
 fn world(tax: &Taxonomy, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<Role>) {
@@ -45,7 +47,7 @@ fn bench(c: &mut Criterion) {
         .expect("vendored ESCO loads");
     let (profiles, roles) = world(&tax, 5_000, 500);
     // The product's defaults (`[score]` of the default config), top-50 on both sides.
-    let p = ScoreParams { top_k: 50, ..ScoreParams::default() };
+    let p = ScoreParams::default().with(ScoreConfig { top_k: 50, ..ScoreConfig::default() });
     let mut g = c.benchmark_group("score 5k candidates x 500 roles, top-50");
     g.sample_size(10);
     g.bench_function("indexed engine (both sides)", |b| b.iter(|| score_all(&tax, &profiles, &roles, &p)));

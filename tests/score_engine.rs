@@ -6,8 +6,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use skillmatch::ingest::Requirement;
 use skillmatch::score::{
-    CandidateProfile, CreditVia, EngineStats, HeldSkill, Neighbours, Role, RoleSkill, ScoreModel, ScoreParams,
-    SkillOrigin, explain, naive, score_all, score_pair,
+    CandidateProfile, CreditVia, EngineStats, HeldSkill, Neighbours, Role, RoleSkill, ScoreConfig, ScoreModel,
+    ScoreParams, SkillOrigin, explain, naive, score_all, score_pair,
 };
 
 fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<Role>) {
@@ -65,7 +65,7 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
 }
 
 fn params(top_k: usize) -> ScoreParams {
-    ScoreParams {
+    ScoreParams::default().with(ScoreConfig {
         model: ScoreModel::Evidence,
         required_weight: 0.8,
         preferred_weight: 0.2,
@@ -76,8 +76,8 @@ fn params(top_k: usize) -> ScoreParams {
         min_score: 0.0,
         top_k,
         same_location: false,
-        ..ScoreParams::default()
-    }
+        ..ScoreConfig::default()
+    })
 }
 
 #[test]
@@ -87,32 +87,42 @@ fn pruned_engine_agrees_exactly_with_the_naive_scorer_on_both_sides() {
 
 #[test]
 fn pruned_engine_agrees_exactly_with_the_naive_scorer_under_the_legacy_coverage_model() {
-    agree_with_naive(&ScoreParams { model: ScoreModel::Coverage, ..params(7) });
+    agree_with_naive(&params(7).with(ScoreConfig { model: ScoreModel::Coverage, ..*params(7) }));
 }
 
 #[test]
 fn the_same_location_filter_applies_identically_on_both_sides() {
-    agree_with_naive(&ScoreParams { same_location: true, ..params(7) });
+    agree_with_naive(&params(7).with(ScoreConfig { same_location: true, ..*params(7) }));
 }
 
 #[test]
 fn pruning_stays_exact_with_a_minimum_score_and_a_top_1() {
-    agree_with_naive(&ScoreParams { min_score: 0.35, ..params(1) });
+    agree_with_naive(&params(1).with(ScoreConfig { min_score: 0.35, ..*params(1) }));
 }
 
 #[test]
 fn pruning_stays_exact_with_partial_credit_off_or_group_only() {
-    let none =
-        ScoreParams { group_credit: 0.0, narrower_credit: 0.0, broader_credit: 0.0, related_credit: 0.0, ..params(5) };
+    let none = params(5).with(ScoreConfig {
+        group_credit: 0.0,
+        narrower_credit: 0.0,
+        broader_credit: 0.0,
+        related_credit: 0.0,
+        ..*params(5)
+    });
     agree_with_naive(&none);
-    agree_with_naive(&ScoreParams { narrower_credit: 0.0, broader_credit: 0.0, related_credit: 0.0, ..params(5) });
-    agree_with_naive(&ScoreParams { group_credit: 0.0, related_credit: 0.9, ..params(5) });
+    agree_with_naive(&params(5).with(ScoreConfig {
+        narrower_credit: 0.0,
+        broader_credit: 0.0,
+        related_credit: 0.0,
+        ..*params(5)
+    }));
+    agree_with_naive(&params(5).with(ScoreConfig { group_credit: 0.0, related_credit: 0.9, ..*params(5) }));
 }
 
 #[test]
 fn pruning_stays_exact_when_some_slots_weigh_nothing() {
     // preferred_weight = 0 gives preferred skills a zero factor: they must not be scored twice.
-    agree_with_naive(&ScoreParams { preferred_weight: 0.0, ..params(4) });
+    agree_with_naive(&params(4).with(ScoreConfig { preferred_weight: 0.0, ..*params(4) }));
 }
 
 #[test]
@@ -155,7 +165,10 @@ fn repeated_roles_are_scored_once_and_ranked_as_every_copy() {
     }
     for same_location in [false, true] {
         for k in [1, 3, 9] {
-            agree_with_naive_in((profiles.clone(), roles.clone()), &ScoreParams { same_location, ..params(k) });
+            agree_with_naive_in(
+                (profiles.clone(), roles.clone()),
+                &params(k).with(ScoreConfig { same_location, ..*params(k) }),
+            );
         }
     }
     // Two classes tied for one candidate, one copy of the first after the second in id order:
@@ -353,7 +366,7 @@ fn holding_a_related_skill_earns_related_credit_in_both_directions() {
         assert_eq!(e.score, 0.3);
     }
     // Turning the route off removes the credit.
-    let off = ScoreParams { related_credit: 0.0, ..params(1) };
+    let off = params(1).with(ScoreConfig { related_credit: 0.0, ..*params(1) });
     let e = explain(tax, &Neighbours::new(tax, &off), &holding(held, 1.0), &role_asking(asked), &off);
     assert_eq!(e.score, 0.0);
 }

@@ -9,8 +9,8 @@ use rand_chacha::ChaCha8Rng;
 use skillmatch::ingest::Requirement;
 use skillmatch::score::policy::weigh_roles;
 use skillmatch::score::{
-    CandidateProfile, HeldSkill, Importance, Neighbours, Role, RoleSkill, ScoreModel, ScoreParams, SkillOrigin,
-    score_pair,
+    CandidateProfile, HeldSkill, Importance, Neighbours, Role, RoleSkill, ScoreConfig, ScoreModel, ScoreParams,
+    SkillOrigin, score_pair,
 };
 
 fn role(id: &str, skills: &[u32]) -> Role {
@@ -68,9 +68,9 @@ fn twelve_of_fifteen_required_skills_outscore_one_of_one() {
     assert!(broad > thin, "12 of 15 scored {broad}, 1 of 1 scored {thin}");
     assert!((0.0..=1.0).contains(&broad) && (0.0..=1.0).contains(&thin));
     // The legacy coverage model ranks them the other way round: the failure this model fixes.
-    let legacy = ScoreParams { model: ScoreModel::Coverage, ..p };
+    let legacy = p.with(ScoreConfig { model: ScoreModel::Coverage, ..*p });
     let mut roles_legacy = roles.clone();
-    weigh_roles(&mut roles_legacy, &ScoreParams { model: ScoreModel::Coverage, ..p });
+    weigh_roles(&mut roles_legacy, &p.with(ScoreConfig { model: ScoreModel::Coverage, ..*p }));
     assert!(score_pair(tax, &n, &c, &roles_legacy[1], &legacy) > score_pair(tax, &n, &c, &roles_legacy[0], &legacy));
 }
 
@@ -143,7 +143,7 @@ fn a_role_reached_only_through_partial_credit_never_outranks_one_with_as_many_ex
             continue; // a filler skill collided with a chosen one: the shapes differ
         }
         // Same shape: same importance everywhere, the policy's prior.
-        weigh_roles(&mut roles, &ScoreParams { importance: Importance::Uniform, ..p });
+        weigh_roles(&mut roles, &p.with(ScoreConfig { importance: Importance::Uniform, ..*p }));
         let c = holder(&exact_side, 1.0);
         let (se, sp) = (score_pair(tax, &n, &c, &roles[0], &p), score_pair(tax, &n, &c, &roles[1], &p));
         assert!(se > sp, "exact {se} vs partial {sp} for {exact_side:?} / {partial_side:?}");

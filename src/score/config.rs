@@ -37,7 +37,7 @@ pub enum ScoreModel {
 /// Scoring weights (`[score]`). See `docs/SCORING.md`.
 ///
 /// The field order is the order `manifest.json` serialises the table in: keep it.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScoreConfig {
     /// Weight of required-skill coverage.

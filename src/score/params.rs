@@ -5,87 +5,51 @@
 
 use std::collections::BTreeMap;
 
-use super::config::{Importance, ScoreConfig, ScoreModel, default_evidence_weights};
+use super::config::{ScoreConfig, default_evidence_weights};
 use crate::taxonomy::{SkillId, Taxonomy};
 use crate::verify::Status;
 
 /// Everything the score stage needs from `[score]` and `[evidence]`, resolved once
 /// ([`ScoreParams::new`]) and taken whole by the engine, the naive scorer, explanations and the
-/// policy. (`description_skills` is not here: normalize reads it.)
+/// policy. It derefs to its [`ScoreConfig`] (`p.top_k`, `p.group_credit`, …), so the weights
+/// are declared once; what it adds is each status's evidence weight.
+/// (`description_skills` is read by normalize, not here.)
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScoreParams {
-    /// How role requirement mass becomes a score.
-    pub model: ScoreModel,
-    /// Weight of required coverage.
-    pub required_weight: f64,
-    /// Weight of preferred coverage.
-    pub preferred_weight: f64,
-    /// Partial credit for a held skill of the same skill group.
-    pub group_credit: f64,
-    /// Partial credit for a held skill directly narrower (more specific) than the asked one.
-    pub narrower_credit: f64,
-    /// Partial credit for a held skill directly broader (more general) than the asked one.
-    pub broader_credit: f64,
-    /// Partial credit for a held skill related to the asked one (ESCO skill–skill relation).
-    pub related_credit: f64,
-    /// Minimum score to report.
-    pub min_score: f64,
-    /// Rows kept per role and per candidate.
-    pub top_k: usize,
-    /// Hard filter: a candidate and a role whose locations are both known must match
-    /// (case-insensitive) to be ranked together.
-    pub same_location: bool,
-    /// Skill importance within a role.
-    pub importance: Importance,
-    /// Evidence model: prior mass of every role, in average skills.
-    pub prior_skills: f64,
-    /// Importance multiplier of inferred skills beside a role's own (0: they are left out).
-    pub inferred_weight: f64,
-    /// A role with fewer skills than this is flagged `thin`.
-    pub thin_role_skills: usize,
-    /// Evidence halves every this many days after its issue date (0 = no decay).
-    pub recency_half_life_days: f64,
-    /// For how many of each candidate's best roles to suggest next credentials.
-    pub next_credential_roles: usize,
-    /// Evidence weight of each status, in [`Status::ALL`] order, `[score] verified_only` applied.
-    pub status_weights: [f64; Status::ALL.len()],
+    score: ScoreConfig,
+    /// `[evidence]` weight of each status, in [`Status::ALL`] order (not listed: 0).
+    evidence: [f64; Status::ALL.len()],
+}
+
+impl std::ops::Deref for ScoreParams {
+    type Target = ScoreConfig;
+
+    fn deref(&self) -> &ScoreConfig {
+        &self.score
+    }
 }
 
 impl ScoreParams {
-    /// Resolves a config's `[score]` table and `[evidence]` weights (statuses not listed weigh
-    /// 0; with `verified_only`, every status but `verified` weighs 0).
+    /// Resolves a config's `[score]` table and `[evidence]` weights.
     pub fn new(s: &ScoreConfig, evidence: &BTreeMap<String, f64>) -> ScoreParams {
-        let status_weights = Status::ALL.map(|status| {
-            if s.verified_only && status != Status::Verified {
-                0.0
-            } else {
-                evidence.get(status.as_str()).copied().unwrap_or(0.0)
-            }
-        });
         ScoreParams {
-            model: s.model,
-            required_weight: s.required_weight,
-            preferred_weight: s.preferred_weight,
-            group_credit: s.group_credit,
-            narrower_credit: s.narrower_credit,
-            broader_credit: s.broader_credit,
-            related_credit: s.related_credit,
-            min_score: s.min_score,
-            top_k: s.top_k,
-            same_location: s.same_location,
-            importance: s.importance,
-            prior_skills: s.prior_skills,
-            inferred_weight: s.inferred_weight,
-            thin_role_skills: s.thin_role_skills,
-            recency_half_life_days: s.recency_half_life_days,
-            next_credential_roles: s.next_credential_roles,
-            status_weights,
+            score: *s,
+            evidence: Status::ALL.map(|status| evidence.get(status.as_str()).copied().unwrap_or(0.0)),
         }
     }
 
-    /// Evidence weight of a status.
+    /// The same evidence weights with another `[score]` table (experiments and tests).
+    pub fn with(self, score: ScoreConfig) -> ScoreParams {
+        ScoreParams { score, ..self }
+    }
+
+    /// Evidence weight of a status: its `[evidence]` weight (0 when not listed), and 0 for every
+    /// status but `verified` under `[score] verified_only`.
     pub fn status_weight(&self, status: Status) -> f64 {
-        Status::ALL.iter().position(|&s| s == status).map_or(0.0, |i| self.status_weights[i])
+        if self.score.verified_only && status != Status::Verified {
+            return 0.0;
+        }
+        Status::ALL.iter().position(|&s| s == status).map_or(0.0, |i| self.evidence[i])
     }
 
     /// Weight of a requirement level (`required_weight` or `preferred_weight`).

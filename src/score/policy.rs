@@ -196,7 +196,7 @@ pub fn candidate_profiles(
 mod tests {
     use super::*;
     use crate::ingest::Requirement;
-    use crate::score::RoleSkill;
+    use crate::score::{RoleSkill, ScoreConfig};
 
     fn role(id: &str, skills: &[(u32, Requirement, SkillOrigin)]) -> Role {
         Role::new(
@@ -226,7 +226,11 @@ mod tests {
             role("b", &[(1, r, SkillOrigin::Explicit)]),
             role("c", &[(3, r, SkillOrigin::Inferred)]),
         ];
-        let s = ScoreParams { importance: Importance::Idf, inferred_weight: 0.5, ..ScoreParams::default() };
+        let s = ScoreParams::default().with(ScoreConfig {
+            importance: Importance::Idf,
+            inferred_weight: 0.5,
+            ..ScoreConfig::default()
+        });
         weigh_roles(&mut roles, &s);
         let idf = |n: f64| (1.0 + 3.0 / n).ln();
         assert_eq!(roles[0].importance, vec![idf(2.0), idf(1.0), idf(2.0) * 0.5]);
@@ -234,7 +238,7 @@ mod tests {
         assert_eq!(roles[2].importance, vec![idf(2.0)]);
         let mean = (idf(2.0) + idf(1.0) + idf(2.0) * 0.5 + idf(2.0) + idf(2.0)) * s.required_weight / 5.0;
         assert!((roles[1].prior - s.prior_skills * mean).abs() < 1e-12);
-        let coverage = ScoreParams { model: ScoreModel::Coverage, ..s };
+        let coverage = s.with(ScoreConfig { model: ScoreModel::Coverage, ..*s });
         weigh_roles(&mut roles, &coverage);
         assert_eq!(roles[0].prior, 0.0);
     }
@@ -246,7 +250,7 @@ mod tests {
             role("a", &[(1, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]),
             role("b", &[(3, r, SkillOrigin::Inferred)]),
         ];
-        let p = ScoreParams { inferred_weight: 0.0, ..ScoreParams::default() };
+        let p = ScoreParams::default().with(ScoreConfig { inferred_weight: 0.0, ..ScoreConfig::default() });
         weigh_roles(&mut roles, &p);
         // Beside a listed skill, the inferred one is gone, skills and importance aligned.
         assert_eq!(roles[0].skills.iter().map(|s| s.skill).collect::<Vec<_>>(), vec![1]);
@@ -256,7 +260,7 @@ mod tests {
         assert!(roles[1].importance[0] > 0.0);
         // Holding only the ignored skill earns nothing, and the explanation does not list it
         // (not even as missing).
-        let p = ScoreParams { group_credit: 0.0, ..p };
+        let p = p.with(ScoreConfig { group_credit: 0.0, ..*p });
         let tax = crate::taxonomy::TaxonomyBuilder::empty("none", "0").build();
         let neighbours = crate::score::Neighbours::new(&tax, &p);
         let holder = |skill: u32| CandidateProfile {
@@ -273,7 +277,7 @@ mod tests {
     #[test]
     fn thin_roles_are_those_with_fewer_skills_than_the_threshold() {
         let r = Requirement::Required;
-        let s = ScoreParams { thin_role_skills: 3, ..ScoreParams::default() };
+        let s = ScoreParams::default().with(ScoreConfig { thin_role_skills: 3, ..ScoreConfig::default() });
         assert!(is_thin(&role("a", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit)]), &s));
         let three =
             role("b", &[(1, r, SkillOrigin::Explicit), (2, r, SkillOrigin::Explicit), (3, r, SkillOrigin::Inferred)]);
