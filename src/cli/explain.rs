@@ -3,19 +3,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
+use super::common::{Format, formats};
 use super::{Failure, must_exist, terminal_safe as t};
 use skillmatch::query::{PairExplanation, QueryError, RunFolder};
-
-/// Output format.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    /// Readable text.
-    Text,
-    /// JSON.
-    Json,
-}
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
@@ -33,7 +25,7 @@ pub struct ExplainArgs {
     #[arg(long)]
     candidate: String,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_parser = formats(&[Format::Text, Format::Json]), default_value = "text")]
     format: Format,
 }
 
@@ -122,7 +114,7 @@ pub fn run(a: ExplainArgs) -> Result<(), Failure> {
         Format::Json => {
             serde_json::to_writer_pretty(&mut w, &e).map_err(std::io::Error::other).and_then(|_| writeln!(w))
         }
-        Format::Text => text(&mut w, &e),
+        _ => text(&mut w, &e),
     };
     res.and_then(|_| w.flush()).map_err(Failure::run)
 }

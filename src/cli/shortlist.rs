@@ -3,22 +3,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
+use super::common::{Format, formats};
 use super::{Failure, at_least_one, must_exist, terminal_safe, unit_interval};
 use skillmatch::query::{QueryError, RunFolder, ShortlistFilter, shortlist};
 use skillmatch::util::csv_safe;
-
-/// Output format.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    /// Aligned columns for people.
-    Table,
-    /// CSV with a header.
-    Csv,
-    /// One JSON array.
-    Json,
-}
 
 /// Arguments of `shortlist`.
 #[derive(Debug, Args)]
@@ -48,7 +38,7 @@ pub struct ShortlistArgs {
     #[arg(long)]
     location: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Csv, Format::Json]), default_value = "table")]
     format: Format,
 }
 
@@ -90,7 +80,7 @@ pub fn run(a: ShortlistArgs) -> Result<(), Failure> {
                     w.write_all(&c.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?)?;
                 }
             }
-            Format::Table => {
+            _ => {
                 writeln!(
                     w,
                     "{:>4}  {:<14} {:>6}  {:>8}  {:<12} missing required",

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::common::{Format, formats};
 use super::{Failure, bundled, must_exist, print_line, print_text};
 use skillmatch::taxonomy::onet::{Crosswalk, Onet};
 use skillmatch::taxonomy::{LoadSpec, Taxonomy};
@@ -98,15 +99,6 @@ enum TaxonomyCommand {
     Diff(DiffArgs),
 }
 
-/// Output format of `taxonomy diff`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum DiffFormat {
-    /// Aligned text for people.
-    Table,
-    /// One JSON object.
-    Json,
-}
-
 /// Arguments of `taxonomy diff`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Skills are compared by URI (skills_en.csv or skills_en.csv.gz of each folder).\n\
@@ -122,8 +114,8 @@ struct DiffArgs {
     #[arg(long)]
     run: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
-    format: DiffFormat,
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
+    format: Format,
 }
 
 /// A match of a run touched by a changed skill of its role.
@@ -153,7 +145,7 @@ pub fn run(a: TaxonomyArgs) -> Result<(), Failure> {
         None => None,
     };
     match a.format {
-        DiffFormat::Json => {
+        Format::Json => {
             let value = serde_json::json!({
                 "old_dir": a.old_dir.display().to_string(),
                 "new_dir": a.new_dir.display().to_string(),
@@ -164,7 +156,7 @@ pub fn run(a: TaxonomyArgs) -> Result<(), Failure> {
             });
             print_line(serde_json::to_string_pretty(&value).map_err(Failure::run)?)?;
         }
-        DiffFormat::Table => print_text(diff_table(&diff, affected.as_deref()))?,
+        _ => print_text(diff_table(&diff, affected.as_deref()))?,
     }
     Ok(())
 }
