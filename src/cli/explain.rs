@@ -56,21 +56,12 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
                     s.factor,
                     s.contribution
                 )?,
-                "group" => writeln!(
-                    w,
-                    "  [~] {} (credit {:.2} x factor {:.4} = {:.4}) via {} — same skill group \"{}\"{from_text}",
-                    t(&s.skill_label),
-                    s.credit,
-                    s.factor,
-                    s.contribution,
-                    t(s.held_skill_label.as_deref().unwrap_or("?")),
-                    t(s.group_label.as_deref().unwrap_or("?"))
-                )?,
-                route @ ("narrower" | "broader" | "related") => {
+                route @ ("group" | "narrower" | "broader" | "related") => {
                     let why = match route {
-                        "narrower" => "a more specific skill",
-                        "broader" => "a more general skill",
-                        _ => "a related skill",
+                        "group" => format!("same skill group \"{}\"", t(s.group_label.as_deref().unwrap_or("?"))),
+                        "narrower" => "a more specific skill".to_string(),
+                        "broader" => "a more general skill".to_string(),
+                        _ => "a related skill".to_string(),
                     };
                     writeln!(
                         w,

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::csvhead::{header_index, split_header};
+use super::csvhead::{required_columns, split_header};
 use super::csvrec::records;
 use super::files::{Ledger, display};
 use super::record_kind::RecordKind;
@@ -34,14 +34,10 @@ pub(crate) fn read_claims(
     let Some((header, rows)) = split_header(records(&bytes, true), KIND, &shown, ledger) else {
         return claims;
     };
-    let idx = header_index(&header, &["candidate_id", "path"]);
+    let Some(idx) = required_columns(&header, &["candidate_id", "path"], 2, KIND, &shown, ledger) else {
+        return claims;
+    };
     let (Some(id_col), Some(path_col)) = (idx[0], idx[1]) else {
-        ledger.reject(
-            KIND,
-            &shown,
-            "line 1",
-            format!("header must name candidate_id and path (found: {})", header.join(",")),
-        );
         return claims;
     };
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -11,6 +11,25 @@ pub(crate) fn header_index(header: &[String], names: &[&str]) -> Vec<Option<usiz
     names.iter().map(|n| header.iter().position(|h| h.trim().eq_ignore_ascii_case(n))).collect()
 }
 
+/// Finds each wanted column like [`header_index`]; the first `required` of `names` must be
+/// present, else the file is rejected at line 1 naming them and the header found (`None`).
+pub(crate) fn required_columns(
+    header: &[String],
+    names: &[&str],
+    required: usize,
+    kind: RecordKind,
+    path: &str,
+    ledger: &mut Ledger,
+) -> Option<Vec<Option<usize>>> {
+    let idx = header_index(header, names);
+    if idx[..required].iter().all(Option::is_some) {
+        return Some(idx);
+    }
+    let wanted = names[..required].join(" and ");
+    ledger.reject(kind, path, "line 1", format!("header must name {wanted} (found: {})", header.join(",")));
+    None
+}
+
 /// Splits the first record off as a header. Returns `None` (after recording a whole-file
 /// reject) when the file has no usable header.
 pub(crate) fn split_header(

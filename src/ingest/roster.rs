@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csvhead::{header_index, split_header};
+use super::csvhead::{required_columns, split_header};
 use super::csvrec::records;
 use super::files::{Ledger, display};
 use super::record_kind::RecordKind;
@@ -27,14 +27,10 @@ pub(crate) fn read_roster(path: &Path, ledger: &mut Ledger) -> Roster {
     let Some((header, rows)) = split_header(records(&bytes, false), KIND, &shown, ledger) else {
         return roster;
     };
-    let idx = header_index(&header, &["candidate_id", "emails", "location"]);
+    let Some(idx) = required_columns(&header, &["candidate_id", "emails", "location"], 2, KIND, &shown, ledger) else {
+        return roster;
+    };
     let (Some(id_col), Some(email_col)) = (idx[0], idx[1]) else {
-        ledger.reject(
-            KIND,
-            &shown,
-            "line 1",
-            format!("header must name candidate_id and emails (found: {})", header.join(",")),
-        );
         return roster;
     };
     let loc_col = idx[2];

@@ -284,6 +284,24 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Writes `open`, each of `items` through `each` with commas between them, then `close`: the
+/// frame of a JSON array (`[`, `]`) or object (`{`, `}`) whose members the caller writes.
+pub(crate) fn write_separated<T>(
+    out: &mut Vec<u8>,
+    (open, close): (u8, u8),
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(T, &mut Vec<u8>),
+) {
+    out.push(open);
+    for (i, x) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        each(x, out);
+    }
+    out.push(close);
+}
+
 /// Appends `serde_json`'s compact text of `v` (strings through [`write_json_str`]).
 fn write_json(out: &mut Vec<u8>, v: &Value) {
     match v {

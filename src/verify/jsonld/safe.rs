@@ -24,7 +24,7 @@ use std::collections::HashSet;
 use oxrdf::{GraphName, NamedOrBlankNode, Term};
 use serde_json::{Map, Value};
 
-use super::{JsonLdError, to_quads, write_json, write_json_str};
+use super::{JsonLdError, to_quads, write_json, write_json_str, write_separated};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
@@ -156,37 +156,21 @@ pub(super) fn fingerprint_reference(doc: &Value) -> [u8; 32] {
 /// building it.
 fn write_shape(v: &Value, out: &mut Vec<u8>) {
     match v {
-        Value::Object(m) => {
-            out.push(b'{');
-            for (i, (k, x)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_json_str(out, k);
-                out.push(b':');
-                match k.as_str() {
-                    kw if KEPT_KEYWORDS.contains(&kw) => write_json(out, x),
-                    "type" | "@type" => write_json(out, x),
-                    "id" | "@id" => match x.as_str() {
-                        Some(s) if s.contains(':') => out.extend_from_slice(b"\"ID:\""),
-                        _ => write_json(out, x),
-                    },
-                    t if TERM_VALUED.contains(&t) => write_json(out, x),
-                    _ => write_shape(x, out),
-                }
+        Value::Object(m) => write_separated(out, (b'{', b'}'), m, |(k, x), out| {
+            write_json_str(out, k);
+            out.push(b':');
+            match k.as_str() {
+                kw if KEPT_KEYWORDS.contains(&kw) => write_json(out, x),
+                "type" | "@type" => write_json(out, x),
+                "id" | "@id" => match x.as_str() {
+                    Some(s) if s.contains(':') => out.extend_from_slice(b"\"ID:\""),
+                    _ => write_json(out, x),
+                },
+                t if TERM_VALUED.contains(&t) => write_json(out, x),
+                _ => write_shape(x, out),
             }
-            out.push(b'}');
-        }
-        Value::Array(a) => {
-            out.push(b'[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_shape(x, out);
-            }
-            out.push(b']');
-        }
+        }),
+        Value::Array(a) => write_separated(out, (b'[', b']'), a, write_shape),
         Value::String(s) if s.contains(':') => out.extend_from_slice(b"\"A:\""),
         Value::String(_) | Value::Number(_) | Value::Bool(_) => out.extend_from_slice(b"\"R\""),
         Value::Null => out.extend_from_slice(b"null"),

@@ -43,7 +43,7 @@ use oxrdf::{GraphName, NamedNodeRef, NamedOrBlankNode, Term};
 use serde_json::{Map, Value};
 
 use super::c14n;
-use super::{JsonLdError, XSD_STRING, contexts, to_quads, write_json, write_json_str};
+use super::{JsonLdError, XSD_STRING, contexts, to_quads, write_json, write_json_str, write_separated};
 
 /// Largest number of document shapes whose template (or fallback decision) is remembered.
 pub const MAX_TEMPLATES: usize = 1_024;
@@ -230,26 +230,8 @@ impl<'a> Shaper<'a> {
     /// values in the same order as [`Shaper::walk`].
     fn write_key(&mut self, v: &'a Value, out: &mut Vec<u8>) {
         match v {
-            Value::Object(m) => {
-                out.push(b'{');
-                for (i, (k, x)) in m.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    self.write_entry(k, x, out);
-                }
-                out.push(b'}');
-            }
-            Value::Array(a) => {
-                out.push(b'[');
-                for (i, x) in a.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    self.write_key(x, out);
-                }
-                out.push(b']');
-            }
+            Value::Object(m) => write_separated(out, (b'{', b'}'), m, |(k, x), out| self.write_entry(k, x, out)),
+            Value::Array(a) => write_separated(out, (b'[', b']'), a, |x, out| self.write_key(x, out)),
             Value::String(s) if s.contains(MARKER) => {
                 self.ok = false;
                 write_json_str(out, s);
