@@ -111,7 +111,10 @@ fn a_custom_only_run_matches_on_custom_skills_rejects_bad_rows_and_reopens() {
     let folder = skillmatch::query::RunFolder::open(&run.run_dir).expect("run folder opens");
     let e = folder.explain_pair("role-1", "cand-2").expect("explained");
     let line = e.skills.iter().find(|s| s.skill_uri == "43232110/microsoft-excel").expect("Excel line");
-    assert_eq!((line.via.as_str(), line.held_skill_label.as_deref()), ("broader", Some("Spreadsheet software")));
+    assert_eq!(
+        (line.via, line.held_skill_label.as_deref()),
+        (skillmatch::score::CreditRoute::Broader, Some("Spreadsheet software"))
+    );
     let rows = skillmatch::query::shortlist(&folder, "role-1", &Default::default()).expect("shortlist");
     let order: Vec<&str> = rows.iter().map(|r| r.candidate_id.as_str()).collect();
     assert_eq!(order, ["cand-1", "cand-2"]);
@@ -168,7 +171,10 @@ fn a_custom_taxonomy_on_top_of_esco_and_onet_gives_narrower_credit_and_reopens()
     let folder = skillmatch::query::RunFolder::open(&run.run_dir).expect("run folder opens");
     let e = folder.explain_pair("role-1", "cand-1").expect("explained");
     let line = e.skills.iter().find(|s| s.skill_uri == WORD_PROCESSING).expect("the asked skill");
-    assert_eq!((line.via.as_str(), line.held_skill_label.as_deref()), ("narrower", Some("Word processing software")));
+    assert_eq!(
+        (line.via, line.held_skill_label.as_deref()),
+        (skillmatch::score::CreditRoute::Narrower, Some("Word processing software"))
+    );
     assert!((line.credit - 0.6).abs() < 1e-9, "{}", line.credit);
     let shortlist = read_csv(&run.run_dir.join("shortlists.csv"));
     let first = shortlist.iter().find(|r| r["role_id"] == "role-1" && r["rank"] == "1").expect("a first candidate");

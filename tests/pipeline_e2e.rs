@@ -158,7 +158,11 @@ fn explanations_recompute_the_run_scores_with_idf_importance_and_recency_decay()
             reported
         );
         // Status weights are 1.0 / 0.5 / 0.3; any other exact credit comes from the decay.
-        decayed += e.skills.iter().filter(|k| k.via == "exact" && ![1.0, 0.5, 0.3].contains(&k.credit)).count();
+        decayed += e
+            .skills
+            .iter()
+            .filter(|k| k.via == skillmatch::score::CreditRoute::Exact && ![1.0, 0.5, 0.3].contains(&k.credit))
+            .count();
     }
     assert!(decayed > 0, "recency decay lowers the credit of old evidence");
 }

@@ -67,7 +67,7 @@ fn onet_technology_names_in_badges_and_posting_text_meet_and_reach_the_crosswalk
     let folder = skillmatch::query::RunFolder::open(&run.run_dir).expect("run folder opens");
     let e = folder.explain_pair("role-1", "cand-1").expect("explained");
     let line = e.skills.iter().find(|s| s.skill_uri == "onet:technology:tableau").expect("tableau line");
-    assert_eq!((line.via.as_str(), line.credit), ("exact", 1.0));
+    assert_eq!((line.via, line.credit), (skillmatch::score::CreditRoute::Exact, 1.0));
 }
 
 #[test]

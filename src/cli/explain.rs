@@ -7,7 +7,9 @@ use clap::Args;
 
 use super::common::{Format, formats};
 use super::{Failure, must_exist, terminal_safe as t};
+use skillmatch::ingest::Requirement;
 use skillmatch::query::{PairExplanation, QueryError, RunFolder};
+use skillmatch::score::{CreditRoute, SkillOrigin};
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
@@ -35,20 +37,27 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
     if e.role_thin {
         writeln!(w, "note: thin role: it lists too few skills to rank with confidence; add skills to the posting")?;
     }
-    for req in ["required", "preferred"] {
+    for (req, name) in [(Requirement::Required, "required"), (Requirement::Preferred, "preferred")] {
         let lines: Vec<_> = e.skills.iter().filter(|s| s.requirement == req).collect();
         if lines.is_empty() {
             continue;
         }
-        writeln!(w, "\n{req} skills ({}):", lines.len())?;
+        writeln!(w, "\n{name} skills ({}):", lines.len())?;
         for s in lines {
-            let from_text = match s.origin.as_str() {
-                "extracted" => " [found in posting text]",
-                "inferred" => " [inferred from the job title's occupation]",
-                _ => "",
+            let from_text = match s.origin {
+                SkillOrigin::Extracted => " [found in posting text]",
+                SkillOrigin::Inferred => " [inferred from the job title's occupation]",
+                SkillOrigin::Explicit => "",
             };
-            match s.via.as_str() {
-                "exact" => writeln!(
+            let why = match s.via {
+                CreditRoute::Group => format!("same skill group \"{}\"", t(s.group_label.as_deref().unwrap_or("?"))),
+                CreditRoute::Narrower => "a more specific skill".to_string(),
+                CreditRoute::Broader => "a more general skill".to_string(),
+                CreditRoute::Related => "a related skill".to_string(),
+                CreditRoute::Exact | CreditRoute::None => String::new(),
+            };
+            match s.via {
+                CreditRoute::Exact => writeln!(
                     w,
                     "  [x] {} (credit {:.2} x factor {:.4} = {:.4}){from_text}",
                     t(&s.skill_label),
@@ -56,24 +65,18 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
                     s.factor,
                     s.contribution
                 )?,
-                route @ ("group" | "narrower" | "broader" | "related") => {
-                    let why = match route {
-                        "group" => format!("same skill group \"{}\"", t(s.group_label.as_deref().unwrap_or("?"))),
-                        "narrower" => "a more specific skill".to_string(),
-                        "broader" => "a more general skill".to_string(),
-                        _ => "a related skill".to_string(),
-                    };
-                    writeln!(
-                        w,
-                        "  [~] {} (credit {:.2} x factor {:.4} = {:.4}) via {} — {why}{from_text}",
-                        t(&s.skill_label),
-                        s.credit,
-                        s.factor,
-                        s.contribution,
-                        t(s.held_skill_label.as_deref().unwrap_or("?")),
-                    )?
+                CreditRoute::Group | CreditRoute::Narrower | CreditRoute::Broader | CreditRoute::Related => writeln!(
+                    w,
+                    "  [~] {} (credit {:.2} x factor {:.4} = {:.4}) via {} — {why}{from_text}",
+                    t(&s.skill_label),
+                    s.credit,
+                    s.factor,
+                    s.contribution,
+                    t(s.held_skill_label.as_deref().unwrap_or("?")),
+                )?,
+                CreditRoute::None => {
+                    writeln!(w, "  [ ] {} — missing (factor {:.4}){from_text}", t(&s.skill_label), s.factor)?
                 }
-                _ => writeln!(w, "  [ ] {} — missing (factor {:.4}){from_text}", t(&s.skill_label), s.factor)?,
             }
             for c in &s.evidence {
                 let expires = if c.expires.is_empty() { String::new() } else { format!(", expires {}", t(&c.expires)) };

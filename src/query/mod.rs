@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::ingest::Requirement;
 use crate::report::schema::{self, RunFileError};
-use crate::score::{CandidateProfile, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin};
+use crate::score::{CandidateProfile, CreditRoute, CreditVia, HeldSkill, Role, RoleSkill, ScoreParams, SkillOrigin};
 use crate::taxonomy::{MatchMethod, Taxonomy};
 
 /// The configuration a run recorded in its manifest. Runs written before the evidence model
@@ -69,15 +69,15 @@ pub struct SkillLine {
     pub skill_uri: String,
     /// Skill label.
     pub skill_label: String,
-    /// `required` or `preferred`.
-    pub requirement: String,
-    /// `explicit` or `extracted` (found in the posting text).
-    pub origin: String,
+    /// Required or preferred.
+    pub requirement: Requirement,
+    /// Listed, found in the posting text or inferred from its title.
+    pub origin: SkillOrigin,
     /// Credit in [0, 1].
     pub credit: f64,
-    /// `exact`, `group` or `none`.
-    pub via: String,
-    /// For group credit: the held skill.
+    /// How the credit was earned.
+    pub via: CreditRoute,
+    /// For partial credit: the held skill.
     pub held_skill_label: Option<String>,
     /// For group credit: the shared skill group.
     pub group_label: Option<String>,
@@ -347,19 +347,16 @@ impl RunFolder {
                     CreditVia::Group { group, .. } => tax.groups().get(group as usize),
                     _ => None,
                 };
-                let (via, held) = (s.via.as_str(), s.via.held());
+                let (via, held) = (s.via.route(), s.via.held());
                 SkillLine {
                     skill_uri: tax.skill(s.skill).uri.clone(),
                     skill_label: tax.skill(s.skill).label.clone(),
-                    requirement: match s.requirement {
-                        Requirement::Required => "required".into(),
-                        Requirement::Preferred => "preferred".into(),
-                    },
-                    origin: s.origin.as_str().into(),
+                    requirement: s.requirement,
+                    origin: s.origin,
                     credit: crate::util::round4(s.credit),
                     factor: crate::util::round4(s.factor),
                     contribution: crate::util::round4(s.factor * s.credit),
-                    via: via.into(),
+                    via,
                     held_skill_label: held.map(|h| tax.skill(h).label.clone()),
                     group_label: group.map(|g| g.label.clone()),
                     evidence: s
@@ -463,12 +460,17 @@ pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Re
         }
         let mut p = run.explain_pair(role_id, &candidate_id)?;
         p.score = score;
-        let exact = |m: &String| p.skills.iter().any(|s| s.via == "exact" && s.skill_uri.to_lowercase() == *m);
+        let exact =
+            |m: &String| p.skills.iter().any(|s| s.via == CreditRoute::Exact && s.skill_uri.to_lowercase() == *m);
         if !musts.iter().all(exact) {
             continue;
         }
         if filter.verified_only
-            && !p.skills.iter().filter(|s| s.via != "none").all(|s| s.evidence.iter().any(|e| e.status == "verified"))
+            && !p
+                .skills
+                .iter()
+                .filter(|s| s.via != CreditRoute::None)
+                .all(|s| s.evidence.iter().any(|e| e.status == "verified"))
         {
             continue;
         }
@@ -478,14 +480,18 @@ pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Re
         {
             continue;
         }
-        let required: Vec<&SkillLine> = p.skills.iter().filter(|s| s.requirement == "required").collect();
+        let required: Vec<&SkillLine> = p.skills.iter().filter(|s| s.requirement == Requirement::Required).collect();
         rows.push(ShortlistRow {
             rank: rows.len() + 1,
             candidate_id: p.candidate_id.clone(),
             score: p.score,
-            matched_required: required.iter().filter(|s| s.via == "exact").count(),
+            matched_required: required.iter().filter(|s| s.via == CreditRoute::Exact).count(),
             required_total: required.len(),
-            missing_required: required.iter().filter(|s| s.via == "none").map(|s| s.skill_label.clone()).collect(),
+            missing_required: required
+                .iter()
+                .filter(|s| s.via == CreditRoute::None)
+                .map(|s| s.skill_label.clone())
+                .collect(),
             location,
         });
         if filter.top.is_some_and(|t| rows.len() >= t) {

@@ -50,6 +50,25 @@ pub enum CreditVia {
     None,
 }
 
+/// How a skill earned its credit, without the skills involved: what explanations show and
+/// filters compare (serialised as [`CreditVia::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditRoute {
+    /// The skill itself is held.
+    Exact,
+    /// Through a more specific skill.
+    Narrower,
+    /// Through a more general skill.
+    Broader,
+    /// Through a related skill.
+    Related,
+    /// Through a skill of the same skill group.
+    Group,
+    /// No credit.
+    None,
+}
+
 impl CreditVia {
     /// `exact`, `narrower`, `broader`, `related`, `group` or `none`.
     pub fn as_str(self) -> &'static str {
@@ -60,6 +79,18 @@ impl CreditVia {
             CreditVia::Related { .. } => "related",
             CreditVia::Group { .. } => "group",
             CreditVia::None => "none",
+        }
+    }
+
+    /// The route, without the skills involved.
+    pub fn route(self) -> CreditRoute {
+        match self {
+            CreditVia::Exact => CreditRoute::Exact,
+            CreditVia::Narrower { .. } => CreditRoute::Narrower,
+            CreditVia::Broader { .. } => CreditRoute::Broader,
+            CreditVia::Related { .. } => CreditRoute::Related,
+            CreditVia::Group { .. } => CreditRoute::Group,
+            CreditVia::None => CreditRoute::None,
         }
     }
 

@@ -22,7 +22,7 @@ mod role_build;
 pub mod stage;
 
 pub use config::{Importance, ScoreConfig, ScoreConfigError, ScoreModel};
-pub use credit::{CreditVia, credit_of, score_pair, slot_factors};
+pub use credit::{CreditRoute, CreditVia, credit_of, score_pair, slot_factors};
 pub use details::MatchDetails;
 pub use engine::{EngineStats, RankedMatch, ScoreOutput, eligible, score_all, score_all_with};
 pub use explain::{Explanation, SkillCredit, explain, explain_ranked};
