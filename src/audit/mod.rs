@@ -17,7 +17,7 @@
 //!   file), reported and never compared, and the categories **under 2 %** of the sample,
 //!   reported with their rates but left out of the comparison.
 //!
-//! The writers ([`write`]) format the typed [`AuditReport`] as CSV, a table or JSON.
+//! The writers ([`write`](mod@write)) format the typed [`AuditReport`] as CSV, a table or JSON.
 
 pub mod compute;
 pub mod demographics;
