@@ -99,6 +99,9 @@ const W_3_4: (f64, f64) = (0.300641842582402, 0.9544127391902995);
 const W_0_1: (f64, f64) = (0.0, 0.7934506856227626);
 const W_1_2: (f64, f64) = (0.09453120573423074, 0.9054687942657693);
 const W_2_2: (f64, f64) = (0.34238022750665315, 1.0);
+const W_1_5: (f64, f64) = (0.036224108632430085, 0.6244653702374746);
+const W_0_3: (f64, f64) = (0.0, 0.5614970317550454);
+const W_0_4: (f64, f64) = (0.0, 0.4898908364545972);
 
 #[test]
 fn hand_worked_rates_intervals_and_impact_ratios_match() {
@@ -106,7 +109,7 @@ fn hand_worked_rates_intervals_and_impact_ratios_match() {
     let run = tiny_run(dir.path());
     let demo = dir.path().join("demo.csv");
     std::fs::write(&demo, TINY_DEMOGRAPHICS).expect("demo");
-    let r = audit::audit(&run, &demo, None).expect("audit");
+    let r = audit::audit(&run, &demo, None, false).expect("audit");
     assert_eq!((r.top_k, r.sample, r.selected, r.scored_above_median), (2, 10, 3, 5));
     assert!(close(r.median_best_score, 0.45));
     assert_eq!((r.not_in_demographics, r.not_in_run), (1, 1));
@@ -151,7 +154,7 @@ fn a_smaller_cut_off_selects_only_the_first_ranks() {
     let demo = dir.path().join("demo.csv");
     std::fs::write(&demo, TINY_DEMOGRAPHICS).expect("demo");
     // K = 1: c01 (r1) and c04 (r2), both F.
-    let r = audit::audit(&run, &demo, Some(1)).expect("audit");
+    let r = audit::audit(&run, &demo, Some(1), false).expect("audit");
     assert_eq!((r.top_k, r.run_top_k, r.selected), (1, 2, 2));
     let sex = dim(&r, "sex");
     assert_eq!((cat(sex, "F").selection.count, cat(sex, "M").selection.count), (2, 0));
@@ -270,7 +273,7 @@ fn a_planted_disparity_on_a_generated_run_is_flagged_and_nothing_else() {
     }
     let demo = dir.path().join("demo.csv");
     std::fs::write(&demo, text).expect("demo");
-    let r = audit::audit(&run, &demo, Some(K)).expect("audit");
+    let r = audit::audit(&run, &demo, Some(K), false).expect("audit");
     assert_eq!(r.sample, ids.len());
     assert_eq!(r.selected, shortlisted.len());
     let group = dim(&r, "group");
@@ -287,4 +290,31 @@ fn a_planted_disparity_on_a_generated_run_is_flagged_and_nothing_else() {
     for f in &flagged {
         assert!(f.starts_with("group") && f.contains('B'), "only the planted category is flagged: {flagged:?}");
     }
+}
+
+#[test]
+fn per_role_selection_is_counted_in_each_role_shortlist_and_four_fifths_itself_is_not_flagged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = tiny_run(dir.path());
+    let demo = dir.path().join("demo.csv");
+    std::fs::write(&demo, TINY_DEMOGRAPHICS).expect("demo");
+    let r = audit::audit(&run, &demo, None, true).expect("audit");
+    let row = |role: &str, dim: &str, cat: &str| {
+        r.per_role
+            .iter()
+            .find(|x| x.role_id == role && x.dimension == dim && x.category == cat)
+            .unwrap_or_else(|| panic!("{role} {dim} {cat}"))
+    };
+    // r1 top 2 = c01 (F, A), c02 (M, A): F 1/5 = 0.2, M 1/4 = 0.25; F's ratio is exactly
+    // 0.2 / 0.25 = 0.8, which the four-fifths rule does not flag (only ratios below it).
+    check(&row("r1", "sex", "F").selection, 1, 0.2, W_1_5, Some(0.8), false);
+    check(&row("r1", "sex", "M").selection, 1, 0.25, W_1_4, Some(1.0), false);
+    check(&row("r1", "race", "B").selection, 0, 0.0, W_0_3, Some(0.0), true);
+    // r2 top 2 = c04 (F, B), c01 (F, A): M 0 of 4.
+    check(&row("r2", "sex", "F").selection, 2, 0.4, W_2_5, Some(1.0), false);
+    check(&row("r2", "sex", "M").selection, 0, 0.0, W_0_4, Some(0.0), true);
+    // 2 roles × (2 + 2 + 4) categories.
+    assert_eq!(r.per_role.len(), 16);
+    // Per-role rows never enter the overall flags.
+    assert_eq!(r.flagged().len(), audit::audit(&run, &demo, None, false).expect("audit").flagged().len());
 }

@@ -17,6 +17,9 @@
 //!   file), reported and never compared, and the categories **under 2 %** of the sample,
 //!   reported with their rates but left out of the comparison.
 //!
+//! With `per_role`, each role's selection rates (in that role's top-K) per category, compared
+//! the same way; scoring rates are overall only.
+//!
 //! The writers ([`write`](mod@write)) format the typed [`AuditReport`] as CSV, a table or JSON.
 
 pub mod compute;
@@ -30,16 +33,22 @@ pub mod write;
 use std::path::Path;
 
 pub use error::AuditError;
-pub use types::{AuditReport, CategoryRow, CategoryStatus, DimensionAudit, RateStat, UnknownCounts};
+pub use types::{AuditReport, CategoryRow, CategoryStatus, DimensionAudit, RateStat, RoleRow, UnknownCounts};
 
 /// Audits the run in `run_dir` against the demographics file at `demographics`, with the
-/// shortlist cut-off `top_k` (default: the run's own).
+/// shortlist cut-off `top_k` (default: the run's own); `per_role` adds each role's selection
+/// rates ([`AuditReport::per_role`]).
 ///
 /// # Errors
 /// The run folder or the demographics file is missing or malformed, or `top_k` is deeper than
 /// the run's shortlists.
-pub fn audit(run_dir: &Path, demographics: &Path, top_k: Option<usize>) -> Result<AuditReport, AuditError> {
+pub fn audit(
+    run_dir: &Path,
+    demographics: &Path,
+    top_k: Option<usize>,
+    per_role: bool,
+) -> Result<AuditReport, AuditError> {
     let demo = demographics::read(demographics)?;
     let run = outcomes::read(run_dir, top_k)?;
-    Ok(compute::audit(&run, &demo))
+    Ok(compute::audit(&run, &demo, per_role))
 }

@@ -42,6 +42,8 @@ pub struct RunOutcomes {
     pub population: PopulationSource,
     /// Candidate id → outcome, every candidate of the run.
     pub candidates: BTreeMap<String, Outcome>,
+    /// Role id → the candidates in its top-K (by id), every role with a reported pair.
+    pub roles: BTreeMap<String, Vec<String>>,
 }
 
 fn read_err(path: &Path, reason: impl ToString) -> RunFileError {
@@ -56,19 +58,26 @@ fn unsafe_cell(s: &str) -> &str {
     }
 }
 
-/// `(candidate_id, role-side rank, score)` of every row of `matches.parquet`.
-fn role_pairs(df: &DataFrame, path: &Path) -> Result<Vec<(String, i64, f64)>, RunFileError> {
+/// One role-side row of `matches.parquet`: role, candidate, rank, score.
+type RolePair = (String, String, i64, f64);
+
+/// Every row of `matches.parquet`.
+fn role_pairs(df: &DataFrame, path: &Path) -> Result<Vec<RolePair>, RunFileError> {
     let col = |name: &str| df.column(name).map_err(|e| read_err(path, e));
+    let roles = col("role_id")?.str().map_err(|e| read_err(path, e))?.clone();
     let ids = col("candidate_id")?.str().map_err(|e| read_err(path, e))?.clone();
     let ranks = col("rank")?.cast(&DataType::Int64).map_err(|e| read_err(path, e))?;
     let ranks = ranks.i64().map_err(|e| read_err(path, e))?.clone();
     let scores = col("score")?.cast(&DataType::Float64).map_err(|e| read_err(path, e))?;
     let scores = scores.f64().map_err(|e| read_err(path, e))?.clone();
-    Ok(ids
+    Ok(roles
         .iter()
+        .zip(ids.iter())
         .zip(ranks.iter())
         .zip(scores.iter())
-        .filter_map(|((id, rank), score)| Some((id?.to_string(), rank?, score.unwrap_or(0.0))))
+        .filter_map(|(((role, id), rank), score)| {
+            Some((role?.to_string(), id?.to_string(), rank?, score.unwrap_or(0.0)))
+        })
         .collect())
 }
 
@@ -135,23 +144,33 @@ pub fn read(dir: &Path, top_k: Option<usize>) -> Result<RunOutcomes, AuditError>
         Some(ids) => (ids, PopulationSource::Roster),
         None => {
             let mut ids = profile_ids(dir);
-            ids.extend(roles.iter().map(|r| r.0.clone()));
+            ids.extend(roles.iter().map(|r| r.1.clone()));
             ids.extend(cands.iter().map(|c| c.0.clone()));
             (ids, PopulationSource::ScoredCandidates)
         }
     };
     let mut candidates: BTreeMap<String, Outcome> =
         ids.into_iter().map(|id| (id, Outcome { selected: false, best_score: 0.0 })).collect();
-    for (id, rank, score) in &roles {
+    let mut shortlists: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (role, id, rank, score) in &roles {
+        let list = shortlists.entry(role.clone()).or_default();
         if let Some(o) = candidates.get_mut(id) {
-            o.selected |= *rank >= 1 && (*rank as u64) <= top_k as u64;
+            let selected = *rank >= 1 && (*rank as u64) <= top_k as u64;
+            if selected {
+                list.push(id.clone());
+            }
+            o.selected |= selected;
             o.best_score = o.best_score.max(*score);
         }
     }
+    shortlists.values_mut().for_each(|l| {
+        l.sort();
+        l.dedup();
+    });
     for (id, score) in &cands {
         if let Some(o) = candidates.get_mut(id) {
             o.best_score = o.best_score.max(*score);
         }
     }
-    Ok(RunOutcomes { top_k, run_top_k, population, candidates })
+    Ok(RunOutcomes { top_k, run_top_k, population, candidates, roles: shortlists })
 }

@@ -87,6 +87,26 @@ pub struct DimensionAudit {
     pub highest_scoring: Option<String>,
 }
 
+/// One category's selection rate in one role's shortlist (`--per-role`). Every candidate of the
+/// sample counts in every role's denominator; scoring rates are not computed per role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleRow {
+    /// The role.
+    pub role_id: String,
+    /// The dimension (as in [`DimensionAudit::name`]).
+    pub dimension: String,
+    /// True for the intersection.
+    pub intersection: bool,
+    /// The category.
+    pub category: String,
+    /// Candidates in the category (the same as overall).
+    pub n: usize,
+    /// Compared or left out (under 2 %, as overall).
+    pub status: CategoryStatus,
+    /// In this role's top-K.
+    pub selection: RateStat,
+}
+
 /// The whole audit of one run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditReport {
@@ -118,6 +138,9 @@ pub struct AuditReport {
     pub four_fifths: f64,
     /// Each category column, then their intersection (when there are two or more columns).
     pub dimensions: Vec<DimensionAudit>,
+    /// Per role, per dimension and category: selection in that role's top-K (only when asked
+    /// for; roles by id, then dimensions and categories in the order above).
+    pub per_role: Vec<RoleRow>,
 }
 
 impl AuditReport {

@@ -3,11 +3,12 @@
 
 use std::io::{self, Write};
 
-use super::types::{AuditReport, CategoryRow, DimensionAudit, RateStat};
+use super::types::{AuditReport, CategoryRow, DimensionAudit, RateStat, RoleRow};
 use crate::util::{csv_safe, terminal_safe};
 
 /// The CSV header.
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 19] = [
+    "role_id",
     "dimension",
     "intersection",
     "category",
@@ -49,6 +50,7 @@ fn rate_cells(r: &RateStat) -> [String; 6] {
 
 fn csv_row(d: &DimensionAudit, c: &CategoryRow) -> Vec<String> {
     let mut row = vec![
+        String::new(),
         csv_safe(&d.name).into_owned(),
         d.intersection.to_string(),
         csv_safe(&c.category).into_owned(),
@@ -64,7 +66,13 @@ fn csv_row(d: &DimensionAudit, c: &CategoryRow) -> Vec<String> {
 fn unknown_row(d: &DimensionAudit, sample: usize) -> Vec<String> {
     let u = &d.unknown;
     let share = u.n as f64 / sample.max(1) as f64;
-    let mut row = vec![csv_safe(&d.name).into_owned(), d.intersection.to_string(), String::new(), "unknown".into()];
+    let mut row = vec![
+        String::new(),
+        csv_safe(&d.name).into_owned(),
+        d.intersection.to_string(),
+        String::new(),
+        "unknown".into(),
+    ];
     row.extend([u.n.to_string(), f4(share), u.selected.to_string()]);
     row.extend(std::iter::repeat_n(String::new(), 5));
     row.push(u.scored_above_median.to_string());
@@ -72,8 +80,24 @@ fn unknown_row(d: &DimensionAudit, sample: usize) -> Vec<String> {
     row
 }
 
-/// Writes the CSV: per dimension, its categories by name, then one `unknown` row with the
-/// counts of candidates whose category is unknown (no rates: they are never compared).
+fn role_row(r: &RoleRow, sample: usize) -> Vec<String> {
+    let mut row = vec![
+        csv_safe(&r.role_id).into_owned(),
+        csv_safe(&r.dimension).into_owned(),
+        r.intersection.to_string(),
+        csv_safe(&r.category).into_owned(),
+        r.status.as_str().to_string(),
+        r.n.to_string(),
+        f4(r.n as f64 / sample.max(1) as f64),
+    ];
+    row.extend(rate_cells(&r.selection));
+    row.extend(std::iter::repeat_n(String::new(), 6));
+    row
+}
+
+/// Writes the CSV: per dimension (empty `role_id`), its categories by name, then one `unknown`
+/// row with the counts of candidates whose category is unknown (no rates: they are never
+/// compared); then, when asked for, the per-role selection rows (scoring cells empty).
 pub fn csv(report: &AuditReport, out: impl Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_HEADER)?;
@@ -82,6 +106,9 @@ pub fn csv(report: &AuditReport, out: impl Write) -> io::Result<()> {
             w.write_record(csv_row(d, c))?;
         }
         w.write_record(unknown_row(d, report.sample))?;
+    }
+    for r in &report.per_role {
+        w.write_record(role_row(r, report.sample))?;
     }
     w.flush()
 }
@@ -161,6 +188,27 @@ pub fn table(report: &AuditReport, mut w: impl Write) -> io::Result<()> {
     )?;
     for d in &r.dimensions {
         table_dimension(d, r.sample, &mut w)?;
+    }
+    if !r.per_role.is_empty() {
+        writeln!(w, "\nper role (selection in the role's top {}):", r.top_k)?;
+        writeln!(
+            w,
+            "  {:<16} {:<24} {:<20} {:>6} {:>6} {:>6} {:>11}",
+            "role", "dimension", "category", "n", "sel", "rate", "impact"
+        )?;
+    }
+    for p in &r.per_role {
+        writeln!(
+            w,
+            "  {:<16} {:<24} {:<20} {:>6} {:>6} {:>6.3} {:>11}",
+            terminal_safe(&p.role_id),
+            terminal_safe(&p.dimension),
+            terminal_safe(&p.category),
+            p.n,
+            p.selection.count,
+            p.selection.rate,
+            ratio_cell(&p.selection)
+        )?;
     }
     let flagged = r.flagged();
     writeln!(w)?;

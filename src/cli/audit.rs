@@ -29,6 +29,9 @@ pub struct AuditArgs {
     /// Shortlist cut-off for selection (default: the run's top-K; at most the run's top-K).
     #[arg(long, value_parser = at_least_one)]
     top_k: Option<usize>,
+    /// Also give each role's selection rates (in that role's top-K) per category.
+    #[arg(long)]
+    per_role: bool,
     /// Write to this file instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -44,7 +47,7 @@ pub fn run(a: AuditArgs) -> Result<(), Failure> {
     if let Some(parent) = a.out.as_ref().and_then(|p| p.parent()).filter(|p| !p.as_os_str().is_empty()) {
         must_exist("--out folder", parent)?;
     }
-    let report = audit::audit(&a.run, &a.demographics, a.top_k).map_err(Failure::usage)?;
+    let report = audit::audit(&a.run, &a.demographics, a.top_k, a.per_role).map_err(Failure::usage)?;
     let out: Box<dyn Write> = match &a.out {
         Some(p) => Box::new(
             std::fs::File::create(p)
