@@ -272,8 +272,25 @@ fn a_planted_disparity_on_a_generated_run_is_flagged_and_nothing_else() {
         text.push_str(&format!("{id},{group},{team}\n"));
     }
     let demo = dir.path().join("demo.csv");
-    std::fs::write(&demo, text).expect("demo");
+    std::fs::write(&demo, &text).expect("demo");
+    // Scoring, counted independently: each candidate's best score is its rank-1 row of
+    // candidate_gaps.csv (0 without one); the median of all; per group, the count strictly above.
+    let mut best: std::collections::HashMap<String, f64> = ids.iter().map(|id| (id.clone(), 0.0)).collect();
+    for row in common::read_csv(&run.join("candidate_gaps.csv")) {
+        if row["rank"] == "1" {
+            best.insert(row["candidate_id"].clone(), row["score"].parse().expect("score"));
+        }
+    }
+    let mut sorted: Vec<f64> = best.values().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    let m = sorted.len() / 2;
+    let median = if sorted.len() % 2 == 1 { sorted[m] } else { (sorted[m - 1] + sorted[m]) / 2.0 };
     let r = audit::audit(&run, &demo, Some(K), false).expect("audit");
+    assert!(close(r.median_best_score, median), "{} vs {median}", r.median_best_score);
+    let groups: std::collections::HashMap<&str, &str> =
+        text.lines().skip(1).filter_map(|l| l.split(',').next().zip(l.split(',').nth(1))).collect();
+    let above_b = ids.iter().filter(|id| groups[id.as_str()] == "B" && best[id.as_str()] > median).count();
+    assert_eq!(cat(dim(&r, "group"), "B").scoring.count, above_b);
     assert_eq!(r.sample, ids.len());
     assert_eq!(r.selected, shortlisted.len());
     let group = dim(&r, "group");
@@ -317,4 +334,39 @@ fn per_role_selection_is_counted_in_each_role_shortlist_and_four_fifths_itself_i
     assert_eq!(r.per_role.len(), 16);
     // Per-role rows never enter the overall flags.
     assert_eq!(r.flagged().len(), audit::audit(&run, &demo, None, false).expect("audit").flagged().len());
+}
+
+#[test]
+fn a_changed_roster_falls_back_to_the_scored_candidates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = tiny_run(dir.path());
+    let demo = dir.path().join("demo.csv");
+    std::fs::write(&demo, TINY_DEMOGRAPHICS).expect("demo");
+    // The roster no longer matches the manifest's sha256: only c01..c08 (with a reported pair)
+    // are known as the run's candidates; c09 joins `ghost` as not in the run.
+    std::fs::write(dir.path().join("roster.csv"), "candidate_id,emails,location\nzz,zz@mail.example,\n").expect("w");
+    let r = audit::audit(&run, &demo, None, false).expect("audit");
+    assert_eq!(r.population, skillmatch::audit::outcomes::PopulationSource::ScoredCandidates);
+    assert_eq!((r.sample, r.not_in_demographics, r.not_in_run), (8, 0, 2));
+}
+
+#[test]
+fn category_names_that_look_like_formulas_are_neutralised_in_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = tiny_run(dir.path());
+    let demo = dir.path().join("demo.csv");
+    std::fs::write(&demo, "candidate_id,=cmd\nc01,=HYPERLINK(\"x\")\nc02,@A\n").expect("demo");
+    let o = skillmatch(&[
+        "audit",
+        "--run",
+        run.to_str().expect("utf8"),
+        "--demographics",
+        demo.to_str().expect("utf8"),
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains(",'=cmd,") && text.contains("'=HYPERLINK") && text.contains(",'@A,"), "{text}");
+    assert!(!text.contains(",=") && !text.contains(",@"), "{text}");
 }
