@@ -31,6 +31,16 @@ pub enum PopulationSource {
     ScoredCandidates,
 }
 
+impl PopulationSource {
+    /// The name written in tables and JSON (`roster`, `scored_candidates`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PopulationSource::Roster => "roster",
+            PopulationSource::ScoredCandidates => "scored_candidates",
+        }
+    }
+}
+
 /// The outcomes of every candidate of a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutcomes {

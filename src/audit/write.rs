@@ -173,8 +173,12 @@ pub fn table(report: &AuditReport, mut w: impl Write) -> io::Result<()> {
     let r = report;
     writeln!(
         w,
-        "adverse-impact audit: {} candidates ({:?}), selected = in a role's top {} (run kept {}): {}",
-        r.sample, r.population, r.top_k, r.run_top_k, r.selected
+        "adverse-impact audit: {} candidates (from the {}), selected = in a role's top {} (run kept {}): {}",
+        r.sample,
+        r.population.as_str().replace('_', " "),
+        r.top_k,
+        r.run_top_k,
+        r.selected
     )?;
     writeln!(
         w,
