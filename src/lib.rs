@@ -28,12 +28,15 @@
 //!   clean stops on signals; holds no policy of its own.
 //! * [`config`] — the TOML configuration, each stage's section validated.
 //! * [`query`] — answers recruiter questions (`shortlist`, `explain`) from a finished run folder.
+//! * [`audit`] — an adverse-impact audit of a finished run against a demographics file
+//!   (`skillmatch audit`): selection and scoring rates, impact ratios, four-fifths flags.
 //! * [`eval`] — quality measurements on labelled sets and on `gen` runs (`skillmatch eval`).
 //! * [`generate`] — synthetic test data at any scale, with known true roles (`skillmatch gen`).
 //! * [`trust_pull`] — fetches the documents verification needs into a trust folder (the only
 //!   code that uses the network, and only when asked: `skillmatch trust pull`).
 //! * [`util`] — small leaf helpers shared by all: hashing, CSV/HTML/terminal escaping, rounding.
 
+pub mod audit;
 pub mod config;
 pub mod eval;
 pub mod extract;

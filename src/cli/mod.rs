@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. Exit codes: 0 ok, 1 the run failed, 2 usage or configuration error.
 
+mod audit;
 mod common;
 mod eval;
 mod explain;
@@ -40,6 +41,8 @@ enum Command {
     Shortlist(shortlist::ShortlistArgs),
     /// Explain one candidate's score for one role, from a run folder.
     Explain(explain::ExplainArgs),
+    /// Adverse-impact audit of a run's shortlists against a demographics file.
+    Audit(audit::AuditArgs),
     /// Map skill strings to the taxonomy (URI, exact, alias, variant, fuzzy).
     Normalize(normalize::NormalizeArgs),
     /// Find taxonomy skills in JSONL texts ({"id","text"} per line, file or stdin).
@@ -178,6 +181,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Verify(a) => verify::run(a),
         Command::Shortlist(a) => shortlist::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Audit(a) => audit::run(a),
         Command::Normalize(a) => normalize::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),

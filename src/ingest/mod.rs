@@ -99,6 +99,12 @@ pub enum IngestError {
     },
 }
 
+/// Reads one roster file on its own, as `ingest` reads it (the same rows accepted, the same
+/// rejected); the rejects are dropped. Used by `audit` to know every candidate of a finished run.
+pub fn read_roster_file(path: &Path) -> Roster {
+    roster::read_roster(path, &mut Ledger::new())
+}
+
 /// Extensions taken when walking a badges folder (files named directly are always read).
 /// The format is detected from the content: JSON (OB 2.0, OB 3.0, CLR 2.0, Credly), a compact
 /// JWS / VC-JWT, a baked PNG or SVG image; `.csv` files are Credly CSV exports.
