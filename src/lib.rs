@@ -28,6 +28,7 @@
 //!   clean stops on signals; holds no policy of its own.
 //! * [`config`] — the TOML configuration, each stage's section validated.
 //! * [`query`] — answers recruiter questions (`shortlist`, `explain`) from a finished run folder.
+//! * [`diff`] — what changed between two finished runs and why (`skillmatch diff`, `diff.json`).
 //! * [`eval`] — quality measurements on labelled sets and on `gen` runs (`skillmatch eval`).
 //! * [`generate`] — synthetic test data at any scale, with known true roles (`skillmatch gen`).
 //! * [`trust_pull`] — fetches the documents verification needs into a trust folder (the only
@@ -35,6 +36,7 @@
 //! * [`util`] — small leaf helpers shared by all: hashing, CSV/HTML/terminal escaping, rounding.
 
 pub mod config;
+pub mod diff;
 pub mod eval;
 pub mod extract;
 pub mod generate;

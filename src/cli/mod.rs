@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch. Exit codes: 0 ok, 1 the run failed, 2 usage or configuration error.
 
 mod common;
+mod diff;
 mod eval;
 mod explain;
 mod extract;
@@ -40,6 +41,8 @@ enum Command {
     Shortlist(shortlist::ShortlistArgs),
     /// Explain one candidate's score for one role, from a run folder.
     Explain(explain::ExplainArgs),
+    /// What changed between two run folders, and why: `diff OLD_RUN NEW_RUN`.
+    Diff(diff::DiffArgs),
     /// Map skill strings to the taxonomy (URI, exact, alias, variant, fuzzy).
     Normalize(normalize::NormalizeArgs),
     /// Find taxonomy skills in JSONL texts ({"id","text"} per line, file or stdin).
@@ -178,6 +181,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Verify(a) => verify::run(a),
         Command::Shortlist(a) => shortlist::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Normalize(a) => normalize::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),
