@@ -8,7 +8,8 @@
 //! `verification.csv`), the role's own posting (added, removed, requirements changed), and a
 //! taxonomy or config change (manifest hashes) are direct causes, all listed; a movement with no
 //! direct cause was made by the others — [`Cause::RoleWeightsChanged`] when the set of postings
-//! changed the role's skill weights, else [`Cause::RankingShifted`]. Identical runs give an
+//! changed the role's skill weights and the candidates on both lists come in another order, else
+//! [`Cause::RankingShifted`] (others entered, left or moved around them). Identical runs give an
 //! empty diff ([`RunDiff::is_empty`]).
 
 pub mod rbo;
@@ -73,7 +74,8 @@ pub enum Cause {
     /// The role's posting asks for other skills (or changed title, employer or location).
     PostingChanged,
     /// No direct cause; the role's skill weights changed (IDF importance and prior depend on
-    /// every posting of the run, so another posting's change moves them).
+    /// every posting of the run, so another posting's change moves them) and the candidates on
+    /// both shortlists come in another order.
     RoleWeightsChanged,
     /// The taxonomy files (or alias, O*NET, crosswalk files) differ.
     TaxonomyChanged,
@@ -406,6 +408,14 @@ fn movements(
     out
 }
 
+/// Whether the candidates on both lists come in another order in the new one.
+fn reordered(old: &[String], new: &[String]) -> bool {
+    let (in_old, in_new): (BTreeSet<&String>, BTreeSet<&String>) = (old.iter().collect(), new.iter().collect());
+    let common_old = old.iter().filter(|c| in_new.contains(c));
+    let common_new = new.iter().filter(|c| in_old.contains(c));
+    !common_old.eq(common_new)
+}
+
 /// Compares two runs read into snapshots (old first).
 pub fn diff(old: &RunSnapshot, new: &RunSnapshot) -> RunDiff {
     let mut ctx = Context::new(old, new);
@@ -431,7 +441,9 @@ pub fn diff(old: &RunSnapshot, new: &RunSnapshot) -> RunDiff {
         let (ol, nl) = (old.shortlists.get(id).unwrap_or(&no_list), new.shortlists.get(id).unwrap_or(&no_list));
         let rbo = rbo::rbo_ext(ol, nl, rbo::PERSISTENCE);
         rbo_sum += rbo;
-        let moves = movements(&mut ctx, ol, nl, posting, weights_changed);
+        // New weights explain movements only when they reordered the candidates on both lists;
+        // otherwise the others entering or leaving did.
+        let moves = movements(&mut ctx, ol, nl, posting, weights_changed && reordered(ol, nl));
         if posting.is_none() && moves.is_empty() {
             continue;
         }

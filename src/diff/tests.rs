@@ -119,6 +119,13 @@ fn weights_moved_by_other_postings_are_named_only_without_a_direct_cause() {
     assert!(d.roles[0].weights_changed && d.roles[0].posting.is_none());
     assert_eq!(causes(&d), BTreeSet::from([Cause::RoleWeightsChanged]));
     assert!(causes(&d).iter().all(|c| !c.is_direct()));
+    // New weights, but the candidates on both lists keep their order: another candidate's
+    // leaving moved them, not the weights.
+    b.shortlists.insert("r2".into(), ids(&["c2"]));
+    b.credentials.get_mut("c3").expect("c3").insert("cred-c3".into(), "expired".into());
+    let d = diff(&a, &b);
+    let c2 = d.roles[0].movements.iter().find(|m| m.candidate_id == "c2").expect("c2");
+    assert_eq!(c2.causes, vec![Cause::RankingShifted]);
 }
 
 #[test]
