@@ -23,7 +23,7 @@ pub struct DiffArgs {
     old_run: PathBuf,
     /// The newer run folder.
     new_run: PathBuf,
-    /// Output format (`json` is documented in docs/FORMATS.md).
+    /// Output format (`json` is documented in README "Nightly diff").
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
 }

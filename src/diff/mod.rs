@@ -21,19 +21,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::report::manifest::Manifest;
-use crate::report::schema::{self, RunFileError};
-pub use snapshot::RunSnapshot;
-
-/// Errors reading the runs to compare.
-#[derive(Debug, thiserror::Error)]
-pub enum DiffError {
-    /// A run folder or one of its files is missing or unreadable.
-    #[error(transparent)]
-    RunFile(#[from] RunFileError),
-    /// `verification.csv` could not be read.
-    #[error(transparent)]
-    Query(#[from] crate::query::QueryError),
-}
+use crate::report::schema;
+pub use snapshot::{DiffError, RunSnapshot};
 
 /// Why a candidate moved in a role's shortlist.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -208,7 +197,7 @@ pub struct DiffSummary {
     pub mean_rbo: f64,
 }
 
-/// What changed between two runs (`diff.json`, documented in docs/FORMATS.md).
+/// What changed between two runs (`diff.json`, documented in README "Nightly diff").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunDiff {
     /// The old run.

@@ -6,10 +6,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::DiffError;
 use crate::query::{self, RoleDefinition};
 use crate::report::manifest::Manifest;
 use crate::report::schema::{self, RunFileError};
+
+/// Errors reading the runs to compare.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// A run folder or one of its files is missing or unreadable.
+    #[error(transparent)]
+    RunFile(#[from] RunFileError),
+    /// `verification.csv` could not be read.
+    #[error(transparent)]
+    Query(#[from] crate::query::QueryError),
+}
 
 /// One run folder, read for a diff.
 #[derive(Debug, Clone, Default)]
