@@ -3,7 +3,7 @@
 //!
 //! Per role present in either run: the rank-biased overlap ([`rbo`]) of the two shortlists
 //! (the role's reported candidates in `matches.parquet`), and every candidate who entered,
-//! left or moved within it, each with its [`Cause`]s. The rule (see [`attribute`]): the
+//! left or moved within it, each with its [`Cause`]s. The rule: the
 //! candidate's own changes (new or removed from the roster, credentials whose status changed in
 //! `verification.csv`), the role's own posting (added, removed, requirements changed), and a
 //! taxonomy or config change (manifest hashes) are direct causes, all listed; a movement with no
@@ -130,7 +130,7 @@ pub struct Movement {
     pub old_rank: Option<usize>,
     /// Rank in the new shortlist (1-based), when there.
     pub new_rank: Option<usize>,
-    /// Why, never empty (see [`attribute`]).
+    /// Why, never empty (the rule is in the module documentation).
     pub causes: Vec<Cause>,
 }
 
