@@ -105,3 +105,55 @@ fn table(w: &mut impl Write, d: &RunDiff) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skillmatch::diff::{Cause, DiffSummary, Movement, RoleDiff, RunRef};
+
+    fn side(id: &str) -> RunRef {
+        RunRef { run_id: id.into(), as_of: "2026-11-01".into() }
+    }
+
+    #[test]
+    fn the_table_escapes_control_characters_from_the_data_and_says_when_nothing_changed() {
+        let mut d = RunDiff {
+            old: side("a"),
+            new: side("b\u{1b}[2J"),
+            as_of_changed: false,
+            config_changed: false,
+            taxonomy_changed: false,
+            summary: DiffSummary::default(),
+            roles: Vec::new(),
+        };
+        let text = |d: &RunDiff| {
+            let mut out = Vec::new();
+            table(&mut out, d).expect("writes");
+            String::from_utf8(out).expect("utf-8")
+        };
+        let empty = text(&d);
+        assert!(empty.contains("no changes") && !empty.contains('\u{1b}'), "{empty}");
+        d.roles.push(RoleDiff {
+            role_id: "r1".into(),
+            title: "Welder\u{1b}]0;pwned\u{7}".into(),
+            posting: Some(PostingChange::Changed),
+            weights_changed: false,
+            rbo: 0.5,
+            old_size: 1,
+            new_size: 1,
+            movements: vec![Movement {
+                candidate_id: "c\r1".into(),
+                kind: MoveKind::Left,
+                old_rank: Some(1),
+                new_rank: None,
+                causes: vec![Cause::CredentialRevoked { credential_id: "x\u{1b}[31m".into() }, Cause::PostingChanged],
+            }],
+        });
+        let t = text(&d);
+        assert!(!t.chars().any(|c| c.is_control() && c != '\n'), "{t:?}");
+        assert!(
+            t.contains("\\u{1b}]0;pwned") && t.contains("c\\u{d}1") && t.contains("credential revoked: x\\u{1b}[31m")
+        );
+        assert!(t.contains("(posting changed)") && t.contains("was #1"), "{t}");
+    }
+}
