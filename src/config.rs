@@ -218,6 +218,8 @@ pub struct Config {
     /// Stackable-credential pathways (`[[pathway]]` tables).
     #[serde(rename = "pathway")]
     pub pathways: Vec<crate::score::PathwayConfig>,
+    /// The run folder's writers (the report stage's own section: [`crate::report::config`]).
+    pub report: crate::report::config::ReportConfig,
 }
 
 impl Default for Config {
@@ -231,6 +233,7 @@ impl Default for Config {
             evidence,
             score: ScoreConfig::default(),
             pathways: Vec::new(),
+            report: crate::report::config::ReportConfig::default(),
         }
     }
 }
@@ -432,6 +435,21 @@ mod tests {
         assert_eq!((r.min_candidates, r.min_roles, r.max_reject_share), (1, 1, 0.5));
         for bad in ["max_reject_share = 1.5", "threads = 0"] {
             std::fs::write(&p, format!("[run]\n{bad}\n")).expect("write");
+            let e = Config::load(&p).expect_err(bad).to_string();
+            assert!(e.contains(bad.split(' ').next().expect("key")), "{e}");
+        }
+    }
+
+    #[test]
+    fn report_diff_previous_is_on_by_default_and_a_wrong_value_names_the_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[run]\nas_of = \"2026-11-01\"\n").expect("write");
+        assert!(Config::load(&p).expect("loads").report.diff_previous);
+        std::fs::write(&p, "[report]\ndiff_previous = false\n").expect("write");
+        assert!(!Config::load(&p).expect("loads").report.diff_previous);
+        for bad in ["diff_previous = \"no\"", "diff_previuos = true"] {
+            std::fs::write(&p, format!("[report]\n{bad}\n")).expect("write");
             let e = Config::load(&p).expect_err(bad).to_string();
             assert!(e.contains(bad.split(' ').next().expect("key")), "{e}");
         }

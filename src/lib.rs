@@ -30,6 +30,7 @@
 //! * [`query`] — answers recruiter questions (`shortlist`, `explain`) from a finished run folder.
 //! * [`audit`] — an adverse-impact audit of a finished run against a demographics file
 //!   (`skillmatch audit`): selection and scoring rates, impact ratios, four-fifths flags.
+//! * [`diff`] — what changed between two finished runs and why (`skillmatch diff`, `diff.json`).
 //! * [`eval`] — quality measurements on labelled sets and on `gen` runs (`skillmatch eval`).
 //! * [`generate`] — synthetic test data at any scale, with known true roles (`skillmatch gen`).
 //! * [`trust_pull`] — fetches the documents verification needs into a trust folder (the only
@@ -38,6 +39,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod diff;
 pub mod eval;
 pub mod extract;
 pub mod generate;

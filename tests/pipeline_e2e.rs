@@ -22,8 +22,13 @@ fn outputs_are_byte_identical_with_one_and_two_threads() {
     let data = tempfile::tempdir().expect("tempdir");
     gen_into(data.path(), 250, 40, 11, true);
     let out = tempfile::tempdir().expect("tempdir");
-    let a = run_with(config_for(data.path()), out.path(), "t1", 1);
-    let b = run_with(config_for(data.path()), out.path(), "t2", 2);
+    // Both runs share one output root: without the switch, the second would also carry a
+    // diff.json against the first, a file the first cannot have.
+    let mut config = config_for(data.path());
+    config.report.diff_previous = false;
+    let a = run_with(config.clone(), out.path(), "t1", 1);
+    let b = run_with(config, out.path(), "t2", 2);
+    assert!(b.manifest.run.previous_run.is_none() && !b.run_dir.join("diff.json").exists());
     assert_eq!(a.manifest.run.threads, 1);
     assert_eq!(b.manifest.run.threads, 2);
     let fa = files(&a.run_dir);

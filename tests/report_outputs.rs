@@ -172,13 +172,15 @@ fn data_files_rejects_and_manifest_inputs_are_identical_whatever_folder_the_run_
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     // One unreadable badge file, so that rejects.jsonl has a path to compare.
     std::fs::write(d.join("g/badges/broken.json"), "{").expect("write");
-    let out = d.join("out").display().to_string();
     let runs = [(d.to_path_buf(), "g/run.toml", "here"), (d.join("g"), "run.toml", "there")];
     for (cwd, config, id) in &runs {
+        // One output root per run: in a shared one the second run would also write a diff.json
+        // against the first (and list it among its outputs).
+        let out = d.join(format!("out-{id}")).display().to_string();
         let o = skillmatch(&["run", "--config", config, "--out", &out, "--run-id", id, "--quiet"], cwd);
         assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     }
-    let (first, second) = (d.join("out/here"), d.join("out/there"));
+    let (first, second) = (d.join("out-here/here"), d.join("out-there/there"));
     let names =
         ["verification.csv", "matches.parquet", "profiles.parquet", "roles.parquet", "pathways.csv", "rejects.jsonl"];
     for name in names {

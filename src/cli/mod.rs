@@ -2,6 +2,7 @@
 
 mod audit;
 mod common;
+mod diff;
 mod eval;
 mod explain;
 mod extract;
@@ -43,6 +44,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Adverse-impact audit of a run's shortlists against a demographics file.
     Audit(audit::AuditArgs),
+    /// What changed between two run folders, and why: `diff OLD_RUN NEW_RUN`.
+    Diff(diff::DiffArgs),
     /// Map skill strings to the taxonomy (URI, exact, alias, variant, fuzzy).
     Normalize(normalize::NormalizeArgs),
     /// Find taxonomy skills in JSONL texts ({"id","text"} per line, file or stdin).
@@ -182,6 +185,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Shortlist(a) => shortlist::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Audit(a) => audit::run(a),
+        Command::Diff(a) => diff::run(a),
         Command::Normalize(a) => normalize::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),

@@ -239,7 +239,12 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     timings.wall_ms.extend(writer_ms);
     timings.time("report", &t);
     let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
-    let manifest = build_manifest(req, &ingested, &taxonomy, outputs, stages, timings, threads, &run_id, started);
+    let previous = cfg.report.diff_previous.then(|| crate::diff::previous_run(&req.out_root, &run_id)).flatten();
+    let mut manifest = build_manifest(req, &ingested, &taxonomy, outputs, stages, timings, threads, &run_id, started);
+    if let Some((dir, old)) = previous {
+        cancel::check("report")?;
+        diff_previous(staging.dir(), &dir, old, &mut manifest)?;
+    }
     crate::report::manifest::write(staging.dir(), &manifest)?;
     let run_dir = staging.commit().map_err(|source| match cancel::check("report") {
         Err(stopped) => PipelineError::Interrupted(stopped),
@@ -249,6 +254,33 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     progress.finish("report", t.started().elapsed(), &run_dir.display().to_string());
     progress.close();
     Ok(RunSummary { run_dir, manifest })
+}
+
+/// Writes `diff.json` into the staging folder `staging`, comparing the run being written (its
+/// `manifest`, not yet written) with the previous finished run in `dir`, and records both the
+/// file and the previous run's id in the manifest. A previous run whose files cannot be read
+/// is warned about and skipped: last night's broken folder must not fail tonight's run.
+fn diff_previous(
+    staging: &std::path::Path,
+    dir: &std::path::Path,
+    old: Manifest,
+    manifest: &mut Manifest,
+) -> Result<(), PipelineError> {
+    let t = std::time::Instant::now();
+    let snapshots = crate::diff::RunSnapshot::read_with(dir, old)
+        .and_then(|old| Ok((old, crate::diff::RunSnapshot::read_with(staging, manifest.clone())?)));
+    let (old, new) = match snapshots {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!("no diff.json: cannot read the previous run {}: {e}", dir.display());
+            return Ok(());
+        }
+    };
+    let diff = crate::diff::diff(&old, &new);
+    manifest.outputs.push(crate::diff::write_json(staging, &diff)?);
+    manifest.run.previous_run = Some(old.manifest.run.run_id.clone());
+    manifest.run.timings_ms.insert("report:diff".into(), t.elapsed().as_millis() as u64);
+    Ok(())
 }
 
 /// Stage 1: ingest, with the taxonomy loading on the other core; then the `[run]` guards.
@@ -556,6 +588,7 @@ fn build_manifest(
             timings_ms: timings.wall_ms,
             profile: timings.profile,
             peak_rss_kib: crate::report::manifest::peak_rss_kib(),
+            previous_run: None,
         },
     }
 }

@@ -4,7 +4,7 @@
 //! `matches.parquet` and `verification.csv`, and serves [`shortlist`] and
 //! [`RunFolder::explain_pair`] (recomputed exactly for one pair with the run's own weights).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -46,6 +46,10 @@ pub enum QueryError {
 pub struct CredentialInfo {
     /// Credential id.
     pub credential_id: String,
+    /// The candidate it was matched to (empty when none); not shown in explanations, which are
+    /// about one candidate already.
+    #[serde(skip)]
+    pub candidate_id: String,
     /// Issuer name (or id).
     pub issuer: String,
     /// Badge / achievement name.
@@ -127,12 +131,16 @@ fn unsafe_cell(s: &str) -> String {
     }
 }
 
-fn read_credentials(path: &Path) -> Result<HashMap<String, CredentialInfo>, QueryError> {
+/// Reads a run's `verification.csv`: every credential by id.
+///
+/// # Errors
+/// The file is missing or not CSV.
+pub fn read_credentials(path: &Path) -> Result<HashMap<String, CredentialInfo>, QueryError> {
     let err = |reason: String| RunFileError::Read { path: path.display().to_string(), reason };
     let mut r = csv::Reader::from_path(path).map_err(|_| RunFileError::Missing { path: path.display().to_string() })?;
     let headers = r.headers().map_err(|e| err(e.to_string()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let idx = ["credential_id", "issuer", "achievement", "issued_on", "expires", "status"].map(col);
+    let idx = ["credential_id", "issuer", "achievement", "issued_on", "expires", "status", "candidate_id"].map(col);
     let mut out = HashMap::new();
     for rec in r.records() {
         let rec = rec.map_err(|e| err(e.to_string()))?;
@@ -144,6 +152,7 @@ fn read_credentials(path: &Path) -> Result<HashMap<String, CredentialInfo>, Quer
             issued_on: get(idx[3]),
             expires: get(idx[4]),
             status: get(idx[5]),
+            candidate_id: get(idx[6]),
         };
         out.insert(info.credential_id.clone(), info);
     }
@@ -310,15 +319,7 @@ impl RunFolder {
     /// The role's ranked candidates as the run reported them: (candidate id, score).
     pub fn ranking(&self, role_id: &str) -> Vec<(String, f64)> {
         let Some(df) = rows_where(&self.matches, "role_id", role_id) else { return Vec::new() };
-        let mut rows: Vec<(i64, String, f64)> = (0..df.height())
-            .filter_map(|i| {
-                // INT64 since outputs are written for every reader; UINT64 in older run folders.
-                let rank = df.column("rank").ok()?.cast(&DataType::Int64).ok()?.i64().ok()?.get(i)?;
-                Some((rank, str_at(&df, "candidate_id", i)?, f64_at(&df, "score", i)))
-            })
-            .collect();
-        rows.sort_by_key(|r| r.0);
-        rows.into_iter().map(|(_, c, s)| (c, s)).collect()
+        rankings(&df).remove(role_id).unwrap_or_default()
     }
 
     /// Explains one pair from the run's stored profiles and roles with the run's weights; the
@@ -386,6 +387,83 @@ impl RunFolder {
             skills,
         })
     }
+}
+
+/// Every role's reported candidates in a `matches.parquet` table, best rank first:
+/// role id → (candidate id, score). Rows with a missing cell are skipped.
+pub fn rankings(matches: &DataFrame) -> BTreeMap<String, Vec<(String, f64)>> {
+    let strs = |c: &str| matches.column(c).ok().and_then(|c| c.str().ok().cloned());
+    // INT64 since outputs are written for every reader; UINT64 in older run folders.
+    let ranks = matches.column("rank").ok().and_then(|c| c.cast(&DataType::Int64).ok());
+    let ranks = ranks.as_ref().and_then(|c| c.i64().ok());
+    let scores = matches.column("score").ok().and_then(|c| c.f64().ok().cloned());
+    let (Some(roles), Some(cands), Some(ranks)) = (strs("role_id"), strs("candidate_id"), ranks) else {
+        return BTreeMap::new();
+    };
+    let mut out: BTreeMap<String, Vec<(i64, String, f64)>> = BTreeMap::new();
+    for (i, ((role, cand), rank)) in roles.iter().zip(cands.iter()).zip(ranks.iter()).enumerate() {
+        let (Some(role), Some(cand), Some(rank)) = (role, cand, rank) else { continue };
+        let score = scores.as_ref().and_then(|s| s.get(i)).unwrap_or(0.0);
+        out.entry(role.to_string()).or_default().push((rank, cand.to_string(), score));
+    }
+    out.into_iter()
+        .map(|(role, mut rows)| {
+            rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            (role, rows.into_iter().map(|(_, c, s)| (c, s)).collect())
+        })
+        .collect()
+}
+
+/// One role as a run defined it in `roles.parquet`: what its posting asked for, and the
+/// weights the run gave its skills.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleDefinition {
+    /// Title.
+    pub title: String,
+    /// Employer, when known.
+    pub employer: Option<String>,
+    /// Location, when known.
+    pub location: Option<String>,
+    /// Every skill as (URI, `required`/`preferred`, origin).
+    pub skills: BTreeSet<(String, String, String)>,
+    /// The postings it was read from (`reader path position`).
+    pub sources: BTreeSet<String>,
+    /// Each skill's importance as scored (URI → importance), and the role's prior mass: these
+    /// depend on every posting of the run (IDF), not on this one only.
+    pub weights: BTreeMap<String, f64>,
+    /// The evidence model's prior mass.
+    pub prior: f64,
+}
+
+/// Every role of a `roles.parquet` table, by id.
+pub fn role_definitions(roles: &DataFrame) -> BTreeMap<String, RoleDefinition> {
+    let mut out: BTreeMap<String, RoleDefinition> = BTreeMap::new();
+    let Some(ids) = roles.column("role_id").ok().and_then(|c| c.str().ok().cloned()) else { return out };
+    for (i, id) in ids.iter().enumerate() {
+        let Some(id) = id else { continue };
+        let r = out.entry(id.to_string()).or_insert_with(|| RoleDefinition {
+            title: str_at(roles, "title", i).unwrap_or_default(),
+            employer: str_at(roles, "employer", i),
+            location: str_at(roles, "location", i),
+            prior: f64_at(roles, "prior", i),
+            ..RoleDefinition::default()
+        });
+        let uri = str_at(roles, "skill_uri", i).unwrap_or_default();
+        let requirement = str_at(roles, "requirement", i).unwrap_or_default();
+        let origin = str_at(roles, "origin", i).unwrap_or_default();
+        r.weights.insert(uri.clone(), f64_at(roles, "importance", i));
+        r.skills.insert((uri, requirement, origin));
+        r.sources.extend(list_at(roles, "sources", i));
+    }
+    out
+}
+
+/// The candidates of a `profiles.parquet` table (those with counted evidence).
+pub fn profile_candidates(profiles: &DataFrame) -> BTreeSet<String> {
+    let Some(ids) = profiles.column("candidate_id").ok().and_then(|c| c.str().ok().cloned()) else {
+        return BTreeSet::new();
+    };
+    ids.iter().flatten().map(str::to_string).collect()
 }
 
 /// Recruiter filters for [`shortlist`].

@@ -108,6 +108,11 @@ pub struct RunInfo {
     pub profile: Profile,
     /// Peak resident memory in KiB, when the OS reports it.
     pub peak_rss_kib: Option<u64>,
+    /// The run `diff.json` compares this one with (the previous finished run in the same output
+    /// root, see [`crate::diff::previous_run`]); absent when there was none or `[report]
+    /// diff_previous = false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_run: Option<String>,
 }
 
 /// Counts of the stages after ingest, each stage's own type (keys in alphabetical order).

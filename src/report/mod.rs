@@ -3,9 +3,11 @@
 //! Files (see README "Outputs"): `matches.parquet`, `profiles.parquet`, `roles.parquet`,
 //! `shortlists.csv`, `candidate_gaps.csv`,
 //! `next_credentials.csv`, `pathways.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
-//! `duplicate_postings.csv`, `rejects.jsonl`, `manifest.json`. Everything but the manifest's `run` block is a pure function
+//! `duplicate_postings.csv`, `rejects.jsonl`, `manifest.json`, and `diff.json` when a previous run is
+//! known ([`crate::diff`]). Everything but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
+pub mod config;
 pub mod duplicates;
 pub mod manifest;
 pub mod matches;

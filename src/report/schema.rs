@@ -36,6 +36,8 @@ pub const CROSSWALK: &str = "crosswalk.csv";
 pub const SUPPLY_DEMAND: &str = "supply_demand.csv";
 /// `duplicate_postings.csv`: copies of an opening merged into one role.
 pub const DUPLICATE_POSTINGS: &str = "duplicate_postings.csv";
+/// `diff.json`: what changed since the previous run in the same output root ([`crate::diff`]).
+pub const DIFF: &str = "diff.json";
 
 /// A run-folder file that could not be read.
 #[derive(Debug, thiserror::Error)]
