@@ -37,6 +37,9 @@ pub const SUPPLY_DEMAND: &str = "supply_demand.csv";
 /// `duplicate_postings.csv`: copies of an opening merged into one role.
 pub const DUPLICATE_POSTINGS: &str = "duplicate_postings.csv";
 
+/// `report.html`: the run's self-contained page (aggregates, charts, links to the files).
+pub const REPORT_PAGE: &str = "report.html";
+
 /// A run-folder file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum RunFileError {
