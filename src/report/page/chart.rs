@@ -32,7 +32,6 @@ pub fn histogram_svg(h: &Histogram, x_desc: &str) -> Option<String> {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .max_light_lines(0)
             .x_desc(x_desc)
             .y_desc("count")
             .x_labels(11)
@@ -65,6 +64,17 @@ mod tests {
         assert_eq!(a, histogram_svg(&h, "score").expect("draws"));
         // The background, then three bars in the bar colour.
         assert_eq!(a.matches("fill=\"#2B6CB0\"").count(), 3, "{a}");
+    }
+
+    #[test]
+    fn any_bar_height_draws_without_a_panic() {
+        // plotters computes its axis ticks in the value type; some of its options overflow on
+        // small integer ranges (hence none of them is used). Every height up to 300, and large ones.
+        let heights = (0..=300u64).chain([999, 1_000, 65_535, 1_000_000, 123_456_789, u64::from(u32::MAX)]);
+        for top in heights {
+            let h = Histogram { lo: 0.0, hi: 1.0, counts: vec![top, top / 2, 1] };
+            assert!(histogram_svg(&h, "score").is_some(), "height {top}");
+        }
     }
 
     #[test]

@@ -346,3 +346,93 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
     std::fs::write(dir.join(name), html).map_err(|source| ReportError::Io { path: name.into(), source })?;
     super::output_file(dir, name, 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::summary::*;
+    use super::*;
+    use crate::verify::Status;
+
+    const HOSTILE: &str = "<script>alert(\"x\")</script> & 'y'";
+
+    fn hostile_summary() -> PageSummary {
+        let row = StatusRow { key: HOSTILE.into(), by_status: vec![3, 1], total: 4 };
+        PageSummary {
+            as_of: "2026-11-01".into(),
+            ingest: vec![KindCounts { kind: HOSTILE.into(), counts: crate::ingest::Counts::default() }],
+            rejects_by_kind: vec![Counted { key: HOSTILE.into(), count: 1 }],
+            top_reject_reasons: vec![Counted { key: HOSTILE.into(), count: 1 }],
+            reject_reasons: 1,
+            rejects: 1,
+            verification: VerificationSummary {
+                credentials: 4,
+                statuses: vec![Status::Verified, Status::Revoked],
+                overall: vec![3, 1],
+                by_format: vec![row.clone()],
+                by_tier: vec![row.clone()],
+                top_issuers: vec![row],
+                issuers: 1,
+            },
+            candidates: 2,
+            candidates_ranked: 1,
+            best_scores: Histogram::of([0.5], SCORE_BINS, 0.0, 1.0),
+            shortlist_scores: Histogram::of([0.5, 0.7], SCORE_BINS, 0.0, 1.0),
+            roles: 1,
+            shortlist_rows: 2,
+            skills_demanded: 1,
+            top_gaps: vec![SkillGap {
+                label: HOSTILE.into(),
+                roles_required: 1,
+                roles_preferred: 0,
+                candidates_with_evidence: 0,
+                candidates_verified: 0,
+            }],
+            thin_count: 1,
+            thin_roles: vec![ThinRole { id: HOSTILE.into(), title: HOSTILE.into(), skills: 1 }],
+            pathways: vec![PathwaySummary { name: HOSTILE.into(), complete: 1, partial: 0 }],
+            changes: Some(Section {
+                notes: vec![HOSTILE.into()],
+                tables: vec![Table {
+                    caption: HOSTILE.into(),
+                    headers: vec![HOSTILE.into()],
+                    rows: vec![vec![HOSTILE.into()]],
+                    file: Some(HOSTILE.into()),
+                }],
+            }),
+            audit: None,
+        }
+    }
+
+    #[test]
+    fn every_data_string_is_html_escaped_and_the_page_has_no_script() {
+        let html = render(&hostile_summary()).expect("renders");
+        assert!(!html.contains("<script"), "raw <script> in the page");
+        assert!(!html.contains("alert(\"x\")"), "raw double quote from data in the page");
+        // Every place the hostile string went in: ingest kind, reject kind and reason, three
+        // status tables, gap label, thin role id and title, pathway, and the hook section's
+        // note, caption, header, cell and file link (text and href).
+        let escaped = crate::util::html_escape(HOSTILE);
+        let escaped_askama = "&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; &#39;y&#39;";
+        let seen = html.matches(&escaped).count() + html.matches(escaped_askama).count();
+        assert_eq!(seen, 16, "{html}");
+    }
+
+    #[test]
+    fn a_section_without_data_says_it_is_not_available() {
+        let html = render(&hostile_summary()).expect("renders");
+        let audit = html.split("<section id=\"audit\">").nth(1).expect("audit section");
+        let audit = audit.split("</section>").next().expect("closed");
+        assert!(audit.contains("Not available"), "{audit}");
+        assert!(!audit.contains("<table>"), "{audit}");
+    }
+
+    #[test]
+    fn numbers_have_thousands_separators_and_fixed_percentages() {
+        assert_eq!(n(0), "0");
+        assert_eq!(n(999), "999");
+        assert_eq!(n(1_000), "1,000");
+        assert_eq!(n(1_234_567), "1,234,567");
+        assert_eq!(pct(1, 3), "33.3%");
+        assert_eq!(pct(0, 0), "0.0%");
+    }
+}
