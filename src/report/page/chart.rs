@@ -32,6 +32,8 @@ pub fn histogram_svg(h: &Histogram, x_desc: &str) -> Option<String> {
         chart
             .configure_mesh()
             .disable_x_mesh()
+            // Minor grid lines in the background colour: the bold ones at the labels suffice.
+            .light_line_style(WHITE)
             .x_desc(x_desc)
             .y_desc("count")
             .x_labels(11)

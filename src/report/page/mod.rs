@@ -38,6 +38,8 @@ pub struct ViewTable {
     pub rows: Vec<Vec<Cell>>,
     /// Relative link to the file with every row.
     pub file: Option<String>,
+    /// Shown folded (a `<details>` element the reader opens).
+    pub folded: bool,
 }
 
 impl From<Table> for ViewTable {
@@ -51,7 +53,7 @@ impl From<Table> for ViewTable {
             .into_iter()
             .map(|r| r.into_iter().map(|text| Cell { numeric: numeric(&text), text }).collect())
             .collect();
-        ViewTable { caption: t.caption, headers: t.headers, rows, file: t.file }
+        ViewTable { caption: t.caption, headers: t.headers, rows, file: t.file, folded: false }
     }
 }
 
@@ -215,14 +217,16 @@ fn scores(s: &PageSummary) -> ViewSection {
         .filter(|(_, (a, b))| **a > 0 || **b > 0)
         .map(|(range, (a, b))| vec![range, n(*a), n(*b)])
         .collect();
-    sec.tables.push(table("Counts by score bin", &["score", "candidates (best)", "shortlist entries"], rows, None));
+    let mut bins = table("Counts by score bin", &["score", "candidates (best)", "shortlist entries"], rows, None);
+    bins.folded = true;
+    sec.tables.push(bins);
     sec
 }
 
 fn gaps(s: &PageSummary) -> ViewSection {
     let mut sec = section("gaps", "Skill supply vs demand");
     sec.notes.push(format!(
-        "{} skills are asked for by at least one role. The widest gaps: fewest candidates with verified evidence per role asking.",
+        "{} skills are asked for by at least one role. The widest gaps among required skills: fewest candidates with verified evidence per role requiring the skill.",
         n(s.skills_demanded)
     ));
     let rows = s
@@ -239,8 +243,14 @@ fn gaps(s: &PageSummary) -> ViewSection {
             ]
         })
         .collect();
-    let headers =
-        ["skill", "roles requiring", "roles preferring", "candidates with evidence", "verified", "verified per role"];
+    let headers = [
+        "skill",
+        "roles requiring",
+        "roles preferring",
+        "candidates with evidence",
+        "verified",
+        "verified per requiring role",
+    ];
     sec.tables.push(table("Top gaps", &headers, rows, Some(super::schema::SUPPLY_DEMAND)));
     sec
 }

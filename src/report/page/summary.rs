@@ -120,10 +120,10 @@ impl SkillGap {
         self.roles_required + self.roles_preferred
     }
 
-    /// Candidates with verified evidence per role asking for it (the gap ranking key; lower is
-    /// a wider gap).
+    /// Candidates with verified evidence per role requiring it (the gap ranking key; lower is a
+    /// wider gap).
     pub fn verified_per_role(&self) -> f64 {
-        self.candidates_verified as f64 / self.demand().max(1) as f64
+        self.candidates_verified as f64 / self.roles_required.max(1) as f64
     }
 }
 
@@ -203,7 +203,8 @@ pub struct PageSummary {
     pub shortlist_rows: u64,
     /// Skills asked for by at least one role.
     pub skills_demanded: u64,
-    /// The [`TOP_N`] widest gaps: demanded skills with the fewest verified candidates per role.
+    /// The [`TOP_N`] widest gaps: required skills with the fewest verified candidates per role
+    /// requiring them.
     pub top_gaps: Vec<SkillGap>,
     /// Thin roles in all.
     pub thin_count: u64,
@@ -317,12 +318,12 @@ fn verification(input: &ReportInput<'_>) -> VerificationSummary {
     }
 }
 
-/// The widest gaps: demanded skills, fewest verified candidates per asking role first, then
-/// most demanded, then label.
+/// The widest gaps among skills some role requires: fewest verified candidates per requiring
+/// role first, then most roles requiring, then most preferring, then label.
 fn gaps(input: &ReportInput<'_>, tally: BTreeMap<crate::taxonomy::SkillId, SkillTally>) -> Vec<SkillGap> {
     let mut v: Vec<SkillGap> = tally
         .into_iter()
-        .filter(|(_, t)| t.demand() > 0)
+        .filter(|(_, t)| t.roles_required > 0)
         .map(|(skill, t)| SkillGap {
             label: input.taxonomy.skill(skill).label.clone(),
             roles_required: t.roles_required,
@@ -334,7 +335,8 @@ fn gaps(input: &ReportInput<'_>, tally: BTreeMap<crate::taxonomy::SkillId, Skill
     v.sort_by(|a, b| {
         a.verified_per_role()
             .total_cmp(&b.verified_per_role())
-            .then_with(|| b.demand().cmp(&a.demand()))
+            .then_with(|| b.roles_required.cmp(&a.roles_required))
+            .then_with(|| b.roles_preferred.cmp(&a.roles_preferred))
             .then_with(|| a.label.cmp(&b.label))
     });
     v.truncate(TOP_N);
@@ -399,7 +401,7 @@ mod tests {
     }
 
     #[test]
-    fn gaps_rank_fewest_verified_candidates_per_asking_role_first() {
+    fn gaps_rank_fewest_verified_candidates_per_requiring_role_first() {
         let g = |label: &str, req: u64, verified: u64| SkillGap {
             label: label.into(),
             roles_required: req,
@@ -408,6 +410,7 @@ mod tests {
             candidates_verified: verified,
         };
         assert!(g("a", 10, 5).verified_per_role() < g("b", 2, 5).verified_per_role());
-        assert_eq!(g("z", 0, 3).verified_per_role(), 3.0, "no demand counts as one role, never a division by 0");
+        let preferred_only = SkillGap { roles_preferred: 4, ..g("p", 0, 3) };
+        assert_eq!(preferred_only.verified_per_role(), 3.0, "no requiring role counts as one, never a division by 0");
     }
 }
