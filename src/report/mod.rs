@@ -49,6 +49,14 @@ pub enum ReportError {
         /// Why.
         source: polars::error::PolarsError,
     },
+    /// `report.html` could not be rendered from its template.
+    #[error("cannot render {path}: {source}")]
+    Page {
+        /// The file.
+        path: String,
+        /// Why.
+        source: askama::Error,
+    },
     /// A stop signal arrived while the reports were written.
     #[error(transparent)]
     Interrupted(#[from] crate::pipeline::cancel::Interrupted),

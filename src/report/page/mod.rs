@@ -348,11 +348,10 @@ pub fn render(s: &PageSummary) -> Result<String, askama::Error> {
     Page { as_of: &s.as_of, headline, sections: sections(s), files }.render()
 }
 
-/// Writes `report.html` into `dir`.
+/// Writes `report.html` into `dir` (recorded with 0 rows: it is a page, not a table).
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
     let name = super::schema::REPORT_PAGE;
-    let html = render(&summary::build(input))
-        .map_err(|e| ReportError::Io { path: name.into(), source: std::io::Error::other(e.to_string()) })?;
+    let html = render(&summary::build(input)).map_err(|source| ReportError::Page { path: name.into(), source })?;
     std::fs::write(dir.join(name), html).map_err(|source| ReportError::Io { path: name.into(), source })?;
     super::output_file(dir, name, 0)
 }
