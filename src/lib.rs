@@ -20,7 +20,7 @@
 //!   roles with their requirements, the crosswalk of every skill string.
 //! * [`score`] — evidence policy (status, issuer tier, recency, pathways), the exact top-K
 //!   engine over candidates × roles, explanations and next-credential covers.
-//! * [`report`] — the run folder's writers (Parquet, CSV, JSON Lines, the manifest) and its
+//! * [`report`] — the run folder's writers (Parquet, CSV, JSON Lines, `report.html`, the manifest) and its
 //!   schema ([`report::schema`]), written to a staging folder and renamed into place.
 //!
 //! Around them:

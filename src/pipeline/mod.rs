@@ -234,6 +234,9 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         csv_bom: cfg.run.csv_bom,
         badge_inputs: &cfg.inputs.badges,
         posting_inputs: &cfg.inputs.postings,
+        as_of: req.as_of,
+        ingest_counts: &ingested.counts,
+        trust: &trust,
     };
     let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
     timings.wall_ms.extend(writer_ms);

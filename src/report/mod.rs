@@ -3,8 +3,9 @@
 //! Files (see README "Outputs"): `matches.parquet`, `profiles.parquet`, `roles.parquet`,
 //! `shortlists.csv`, `candidate_gaps.csv`,
 //! `next_credentials.csv`, `pathways.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
-//! `duplicate_postings.csv`, `rejects.jsonl`, `manifest.json`, and `diff.json` when a previous run is
-//! known ([`crate::diff`]). Everything but the manifest's `run` block is a pure function
+//! `duplicate_postings.csv`, `rejects.jsonl`, `report.html` (the run's page, [`page`]),
+//! `manifest.json`, and `diff.json` when a previous run is known ([`crate::diff`]). Everything
+//! but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
 pub mod config;
@@ -12,6 +13,7 @@ pub mod duplicates;
 pub mod manifest;
 pub mod matches;
 pub mod model;
+pub mod page;
 pub mod pathways;
 pub mod rejects;
 pub mod schema;
@@ -49,6 +51,14 @@ pub enum ReportError {
         path: String,
         /// Why.
         source: polars::error::PolarsError,
+    },
+    /// `report.html` could not be rendered from its template.
+    #[error("cannot render {path}: {source}")]
+    Page {
+        /// The file.
+        path: String,
+        /// Why.
+        source: askama::Error,
     },
     /// A stop signal arrived while the reports were written.
     #[error(transparent)]
@@ -108,6 +118,12 @@ pub struct ReportInput<'a> {
     pub badge_inputs: &'a [std::path::PathBuf],
     /// The posting inputs as configured (`roles.parquet` shows source paths relative to them).
     pub posting_inputs: &'a [std::path::PathBuf],
+    /// The run's as-of date (the only date `report.html` shows).
+    pub as_of: chrono::NaiveDate,
+    /// Record counts per ingest kind (the manifest's `ingest`).
+    pub ingest_counts: &'a std::collections::BTreeMap<String, crate::ingest::Counts>,
+    /// The trust store the run verified against (issuer tiers in `report.html`).
+    pub trust: &'a crate::verify::TrustStore,
 }
 
 /// Records a written file (rows and sha256).
@@ -145,6 +161,7 @@ pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<Outp
         ("rejects", Box::new(|| Ok(vec![rejects::write(dir, input.rejects)?]))),
         ("pathways", Box::new(|| Ok(vec![pathways::write(dir, input)?]))),
         ("duplicates", Box::new(|| Ok(vec![duplicates::write(dir, input)?]))),
+        ("page", Box::new(|| Ok(vec![page::write(dir, input)?]))),
     ];
     // Writers touch different files, so they run concurrently; results are collected in the
     // fixed order above, so the manifest lists outputs the same way at any thread count.

@@ -39,6 +39,9 @@ pub const DUPLICATE_POSTINGS: &str = "duplicate_postings.csv";
 /// `diff.json`: what changed since the previous run in the same output root ([`crate::diff`]).
 pub const DIFF: &str = "diff.json";
 
+/// `report.html`: the run's self-contained page (aggregates, charts, links to the files).
+pub const REPORT_PAGE: &str = "report.html";
+
 /// A run-folder file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum RunFileError {

@@ -80,16 +80,28 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     Ok(out)
 }
 
-#[derive(Default)]
-struct SkillTally {
-    roles_required: u64,
-    roles_preferred: u64,
-    candidates_with_evidence: u64,
-    candidates_verified: u64,
+/// One skill's demand and supply (`supply_demand.csv`'s row, `report.html`'s gaps).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SkillTally {
+    /// Roles requiring it.
+    pub roles_required: u64,
+    /// Roles preferring it.
+    pub roles_preferred: u64,
+    /// Candidates with counted evidence of it.
+    pub candidates_with_evidence: u64,
+    /// Candidates with verified evidence of it.
+    pub candidates_verified: u64,
+}
+
+impl SkillTally {
+    /// Roles asking for the skill.
+    pub fn demand(&self) -> u64 {
+        self.roles_required + self.roles_preferred
+    }
 }
 
 /// Per skill: how many roles ask for it and how many candidates can prove it.
-fn supply_demand(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
+pub(crate) fn tally(input: &ReportInput<'_>) -> BTreeMap<SkillId, SkillTally> {
     let mut tally: BTreeMap<SkillId, SkillTally> = BTreeMap::new();
     for role in input.roles {
         for rs in &role.skills {
@@ -112,8 +124,14 @@ fn supply_demand(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, Repo
             }
         }
     }
+    tally
+}
+
+/// `supply_demand.csv`: the tally, most demanded skills first.
+fn supply_demand(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
+    let tally = tally(input);
     let mut rows: Vec<(&SkillId, &SkillTally)> = tally.iter().collect();
-    let demand = |t: &SkillTally| t.roles_required + t.roles_preferred;
+    let demand = |t: &SkillTally| t.demand();
     rows.sort_by(|a, b| {
         demand(b.1).cmp(&demand(a.1)).then_with(|| input.taxonomy.skill(*a.0).uri.cmp(&input.taxonomy.skill(*b.0).uri))
     });
