@@ -290,6 +290,9 @@ impl Config {
         }
         self.inputs.badges.iter_mut().for_each(&mut fix);
         self.inputs.postings.iter_mut().for_each(&mut fix);
+        if let Some(p) = self.report.audit_demographics.as_mut() {
+            fix(p)
+        }
         fix(&mut self.taxonomy.esco_dir);
         self.taxonomy.custom.iter_mut().for_each(&mut fix);
         self.taxonomy.aliases.iter_mut().for_each(&mut fix);

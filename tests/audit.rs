@@ -370,3 +370,62 @@ fn category_names_that_look_like_formulas_are_neutralised_in_csv() {
     assert!(text.contains(",'=cmd,") && text.contains("'=HYPERLINK") && text.contains(",'@A,"), "{text}");
     assert!(!text.contains(",=") && !text.contains(",@"), "{text}");
 }
+
+#[test]
+fn a_run_with_audit_demographics_writes_the_same_audit_csv_as_the_command_and_a_page_section() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    common::gen_into(&data, 120, 20, 11, false);
+    let ids: Vec<String> =
+        common::read_csv(&data.join("roster.csv")).into_iter().map(|r| r["candidate_id"].clone()).collect();
+    let mut text = String::from("candidate_id,group\n");
+    for (i, id) in ids.iter().enumerate() {
+        text.push_str(&format!("{id},{}\n", if unit(i as u64, 3) < 0.5 { "A" } else { "B" }));
+    }
+    let demo = dir.path().join("demographics.csv");
+    std::fs::write(&demo, &text).expect("demographics");
+    let mut config = common::config_for(&data);
+    config.report.audit_demographics = Some(demo.clone());
+    let run = common::run_with(config, &dir.path().join("out"), "audited", 2).run_dir;
+
+    let written = std::fs::read_to_string(run.join("audit.csv")).expect("audit.csv in the run folder");
+    let cli = skillmatch(&[
+        "audit",
+        "--run",
+        run.to_str().expect("utf-8"),
+        "--demographics",
+        demo.to_str().expect("utf-8"),
+        "--format",
+        "csv",
+    ]);
+    assert!(cli.status.success(), "{}", String::from_utf8_lossy(&cli.stderr));
+    assert_eq!(written, String::from_utf8_lossy(&cli.stdout), "the run's audit.csv is the command's CSV");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run.join("manifest.json")).expect("manifest")).expect("json");
+    assert!(manifest["outputs"].as_array().expect("outputs").iter().any(|o| o["file"] == "audit.csv"));
+    let page = std::fs::read_to_string(run.join("report.html")).expect("report.html");
+    assert!(page.contains("Selection rate") && page.contains("href=\"audit.csv\""), "the page has the audit section");
+    for id in &ids {
+        assert!(!written.contains(id.as_str()) && !page.contains(&format!(">{id}<")), "no candidate id in the audit");
+    }
+
+    // A configured demographics file that is missing stops the run before any work, exit 2.
+    let cfg = dir.path().join("run.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[inputs]\nroster = {:?}\nbadges = [{:?}]\npostings = [{:?}]\n[report]\naudit_demographics = {:?}\n",
+            data.join("roster.csv"),
+            data.join("badges"),
+            data.join("postings.jsonl"),
+            dir.path().join("missing.csv")
+        ),
+    )
+    .expect("config");
+    let out = dir.path().join("out2");
+    std::fs::create_dir(&out).expect("out");
+    let failed = skillmatch(&["run", "--config", cfg.to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")]);
+    assert_eq!(failed.status.code(), Some(2), "{}", String::from_utf8_lossy(&failed.stderr));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("missing.csv"));
+    assert_eq!(std::fs::read_dir(&out).expect("out").count(), 0, "nothing written");
+}

@@ -96,6 +96,12 @@ fn a_revoked_credential_and_an_added_posting_are_the_only_causes_the_nightly_dif
     assert!(manifest["outputs"].as_array().expect("outputs").iter().any(|o| o["file"] == "diff.json"));
     let auto = json(&second.join("diff.json"));
 
+    // The run's page shows the comparison (the first run's page says none was made).
+    let page = |run: &Path| std::fs::read_to_string(run.join("report.html")).expect("report.html");
+    assert!(page(&second).contains("Compared with run night-1"), "second page names the run it compares with");
+    assert!(page(&second).contains("credential revoked"), "second page counts the revocation");
+    assert!(!page(&first).contains("Compared with run"), "first page has no comparison");
+
     // `skillmatch diff` says the same.
     let (a, b) = (first.display().to_string(), second.display().to_string());
     let o = skillmatch(&["diff", &a, &b, "--format", "json"], dir.path());

@@ -23,10 +23,13 @@ fn generate(d: &Path) {
 }
 
 /// Runs the data set in `d/g` into `d/out/<run_id>` and returns that folder.
+/// Runs into an output root of its own (`out-RUN_ID`): a second run in one root would show the
+/// changes since the first on its page.
 fn run(d: &Path, run_id: &str, threads: &str) -> PathBuf {
-    let args = ["run", "--config", "g/run.toml", "--out", "out", "--run-id", run_id, "--threads", threads, "--quiet"];
+    let out = format!("out-{run_id}");
+    let args = ["run", "--config", "g/run.toml", "--out", &out, "--run-id", run_id, "--threads", threads, "--quiet"];
     ok(&skillmatch(&args, d));
-    d.join("out").join(run_id)
+    d.join(out).join(run_id)
 }
 
 /// The Chromium binary, or `None` (the test then skips) unless `SKILLMATCH_REQUIRE_BROWSER` is
@@ -141,7 +144,7 @@ fn the_page_is_self_contained_and_byte_identical_across_runs_and_thread_counts()
     }
     // Listed in the manifest with its checksum, like every other output.
     let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.path().join("out/a/manifest.json")).expect("manifest"))
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("out-a/a/manifest.json")).expect("manifest"))
             .expect("JSON");
     let listed = manifest["outputs"].as_array().expect("outputs").iter().find(|o| o["file"] == "report.html");
     let sha = listed.expect("report.html in outputs")["sha256"].as_str().expect("sha256").to_string();

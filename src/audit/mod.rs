@@ -26,6 +26,7 @@ pub mod compute;
 pub mod demographics;
 pub mod error;
 pub mod outcomes;
+pub mod page;
 pub mod stats;
 pub mod types;
 pub mod write;
@@ -51,4 +52,29 @@ pub fn audit(
     let demo = demographics::read(demographics)?;
     let run = outcomes::read(run_dir, top_k)?;
     Ok(compute::audit(&run, &demo, per_role))
+}
+
+/// The audit of a run being written (its data files in `staging`, its `manifest` not yet
+/// written) at the run's own cut-off: written as `audit.csv` into `staging`, returned for the
+/// page.
+///
+/// # Errors
+/// A data file of the run cannot be read ([`AuditError`], wrapped), or `audit.csv` cannot be
+/// written.
+pub fn write_for_run(
+    staging: &Path,
+    manifest: &crate::report::manifest::Manifest,
+    demo: &demographics::Demographics,
+) -> Result<(AuditReport, crate::report::OutputFile), crate::report::ReportError> {
+    use crate::report::ReportError;
+    let name = crate::report::schema::AUDIT;
+    let run = outcomes::read_with(staging, manifest, None)
+        .map_err(|e| ReportError::Io { path: name.into(), source: std::io::Error::other(e.to_string()) })?;
+    let report = compute::audit(&run, demo, false);
+    let file =
+        std::fs::File::create(staging.join(name)).map_err(|source| ReportError::Io { path: name.into(), source })?;
+    write::csv(&report, std::io::BufWriter::new(file))
+        .map_err(|source| ReportError::Io { path: name.into(), source })?;
+    let rows = report.dimensions.iter().map(|d| d.categories.len() + 1).sum();
+    Ok((report, crate::report::output_file(staging, name, rows)?))
 }

@@ -9,6 +9,7 @@ use polars::prelude::{DataFrame, DataType};
 use serde::Serialize;
 
 use super::error::AuditError;
+use crate::report::manifest::Manifest;
 use crate::report::schema::{self, RunFileError};
 
 /// One candidate's outcome in the run.
@@ -140,7 +141,15 @@ pub fn read(dir: &Path, top_k: Option<usize>) -> Result<RunOutcomes, AuditError>
     if !dir.is_dir() {
         return Err(RunFileError::Missing { path: dir.display().to_string() }.into());
     }
-    let manifest = schema::read_manifest(dir)?;
+    read_with(dir, &schema::read_manifest(dir)?, top_k)
+}
+
+/// As [`read`], with the run's manifest given (a run being written has its data files in its
+/// staging folder but no manifest yet).
+///
+/// # Errors
+/// As [`read`].
+pub fn read_with(dir: &Path, manifest: &Manifest, top_k: Option<usize>) -> Result<RunOutcomes, AuditError> {
     let mpath = dir.join(schema::MANIFEST);
     let run_top_k = manifest_top_k(&manifest.config).ok_or_else(|| read_err(&mpath, "no config.score.top_k"))?;
     let top_k = top_k.unwrap_or(run_top_k);

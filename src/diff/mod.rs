@@ -12,6 +12,7 @@
 //! [`Cause::RankingShifted`] (others entered, left or moved around them). Identical runs give an
 //! empty diff ([`RunDiff::is_empty`]).
 
+pub mod page;
 pub mod rbo;
 mod snapshot;
 

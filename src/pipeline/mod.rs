@@ -66,6 +66,9 @@ pub enum PipelineError {
     /// The inputs yielded nothing, too little, or mostly rejects (`[run]` guards).
     #[error("{0}")]
     Guard(#[from] guards::GuardError),
+    /// The configured demographics file cannot be read (`[report] audit_demographics`).
+    #[error("{0} (check [report] audit_demographics)")]
+    Audit(#[from] crate::audit::AuditError),
     /// The run has nothing to read.
     #[error("no inputs: give --roster, --badges and --postings, or a config with an [inputs] table")]
     NoInputs,
@@ -86,6 +89,7 @@ impl PipelineError {
                 | PipelineError::NoInputs
                 | PipelineError::Trust(_)
                 | PipelineError::PathwaySkill(_)
+                | PipelineError::Audit(_)
         ) || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
             || matches!(self, PipelineError::Preflight(e) if e.is_usage())
     }
@@ -171,6 +175,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         return Err(PipelineError::NoInputs);
     }
     let trust = cfg.verify.load_trust()?;
+    // The audit's demographics are read before any work, so a wrong file fails at once.
+    let demographics = cfg.report.audit_demographics.as_deref().map(crate::audit::demographics::read).transpose()?;
     let started = chrono::Utc::now();
     // Output root, run id, lock and leftovers are checked before any work.
     let preflight::Prepared { run_id, staging, .. } =
@@ -244,10 +250,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
     let previous = cfg.report.diff_previous.then(|| crate::diff::previous_run(&req.out_root, &run_id)).flatten();
     let mut manifest = build_manifest(req, &ingested, &taxonomy, outputs, stages, timings, threads, &run_id, started);
-    if let Some((dir, old)) = previous {
-        cancel::check("report")?;
-        diff_previous(staging.dir(), &dir, old, &mut manifest)?;
-    }
+    let comparisons = Comparisons { previous, demographics: demographics.as_ref() };
+    write_comparisons_and_page(staging.dir(), &input, comparisons, &mut manifest)?;
     crate::report::manifest::write(staging.dir(), &manifest)?;
     let run_dir = staging.commit().map_err(|source| match cancel::check("report") {
         Err(stopped) => PipelineError::Interrupted(stopped),
@@ -259,16 +263,57 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     Ok(RunSummary { run_dir, manifest })
 }
 
+/// What a run is compared with after its data files are written: the previous run (for
+/// `diff.json`) and the audit's demographics.
+struct Comparisons<'a> {
+    previous: Option<(std::path::PathBuf, Manifest)>,
+    demographics: Option<&'a crate::audit::demographics::Demographics>,
+}
+
+/// Writes `diff.json` and `audit.csv` when asked for, then `report.html` with their sections,
+/// into the staging folder, recording each in the manifest.
+fn write_comparisons_and_page(
+    staging: &std::path::Path,
+    input: &ReportInput<'_>,
+    comparisons: Comparisons<'_>,
+    manifest: &mut Manifest,
+) -> Result<(), PipelineError> {
+    let changes = match comparisons.previous {
+        Some((dir, old)) => {
+            cancel::check("report")?;
+            diff_previous(staging, &dir, old, manifest)?
+        }
+        None => None,
+    };
+    let audit = match comparisons.demographics {
+        Some(demo) => {
+            cancel::check("report")?;
+            let t = std::time::Instant::now();
+            let (report, file) = crate::audit::write_for_run(staging, manifest, demo)?;
+            manifest.outputs.push(file);
+            manifest.run.timings_ms.insert("report:audit".into(), t.elapsed().as_millis() as u64);
+            Some(crate::audit::page::page_section(&report))
+        }
+        None => None,
+    };
+    cancel::check("report")?;
+    let t = std::time::Instant::now();
+    manifest.outputs.push(crate::report::page::write(staging, input, changes, audit)?);
+    manifest.run.timings_ms.insert("report:page".into(), t.elapsed().as_millis() as u64);
+    Ok(())
+}
+
 /// Writes `diff.json` into the staging folder `staging`, comparing the run being written (its
 /// `manifest`, not yet written) with the previous finished run in `dir`, and records both the
 /// file and the previous run's id in the manifest. A previous run whose files cannot be read
 /// is warned about and skipped: last night's broken folder must not fail tonight's run.
+/// Returns the page's section of changes.
 fn diff_previous(
     staging: &std::path::Path,
     dir: &std::path::Path,
     old: Manifest,
     manifest: &mut Manifest,
-) -> Result<(), PipelineError> {
+) -> Result<Option<crate::report::page::summary::Section>, PipelineError> {
     let t = std::time::Instant::now();
     let snapshots = crate::diff::RunSnapshot::read_with(dir, old)
         .and_then(|old| Ok((old, crate::diff::RunSnapshot::read_with(staging, manifest.clone())?)));
@@ -276,14 +321,14 @@ fn diff_previous(
         Ok(s) => s,
         Err(e) => {
             tracing::warn!("no diff.json: cannot read the previous run {}: {e}", dir.display());
-            return Ok(());
+            return Ok(None);
         }
     };
     let diff = crate::diff::diff(&old, &new);
     manifest.outputs.push(crate::diff::write_json(staging, &diff)?);
     manifest.run.previous_run = Some(old.manifest.run.run_id.clone());
     manifest.run.timings_ms.insert("report:diff".into(), t.elapsed().as_millis() as u64);
-    Ok(())
+    Ok(Some(crate::diff::page::page_section(&diff)))
 }
 
 /// Stage 1: ingest, with the taxonomy loading on the other core; then the `[run]` guards.

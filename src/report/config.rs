@@ -1,5 +1,6 @@
-//! `[report]`: settings of the run folder's writers. Its only key is a switch: TOML checks its
-//! type and `deny_unknown_fields` a misspelt key, each error naming the key.
+//! `[report]`: settings of the run folder's writers: the nightly diff switch and the optional
+//! demographics file of the run's audit. TOML checks each key's type and `deny_unknown_fields`
+//! a misspelt key, each error naming the key.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,11 +11,16 @@ pub struct ReportConfig {
     /// Write `diff.json` against the previous finished run in the same output root and record
     /// that run's id in the manifest (default `true`).
     pub diff_previous: bool,
+    /// A demographics CSV (`candidate_id` plus category columns): when set, every run writes
+    /// `audit.csv` (aggregates only, as `skillmatch audit --format csv`) and the page's audit
+    /// section. Read by the audit alone, never by scoring (default: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_demographics: Option<std::path::PathBuf>,
 }
 
 impl Default for ReportConfig {
     fn default() -> Self {
-        ReportConfig { diff_previous: true }
+        ReportConfig { diff_previous: true, audit_demographics: None }
     }
 }
 

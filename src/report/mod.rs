@@ -149,7 +149,8 @@ pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<Output
 /// Wall time of each report writer: (`report:<writer>`, milliseconds).
 pub type WriterTimings = Vec<(String, u64)>;
 
-/// Writes every data file (all but the manifest) into `dir`, in a fixed order; returns the
+/// Writes every data file (all but the page, [`page::write`], which shows the diff computed from
+/// these files, and the manifest) into `dir`, in a fixed order; returns the
 /// files and the wall time of each writer in milliseconds (for the manifest's `run` block).
 pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<OutputFile>, WriterTimings), ReportError> {
     type Writer<'w> = (&'static str, Box<dyn Fn() -> Result<Vec<OutputFile>, ReportError> + Sync + 'w>);
@@ -161,7 +162,6 @@ pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<Outp
         ("rejects", Box::new(|| Ok(vec![rejects::write(dir, input.rejects)?]))),
         ("pathways", Box::new(|| Ok(vec![pathways::write(dir, input)?]))),
         ("duplicates", Box::new(|| Ok(vec![duplicates::write(dir, input)?]))),
-        ("page", Box::new(|| Ok(vec![page::write(dir, input)?]))),
     ];
     // Writers touch different files, so they run concurrently; results are collected in the
     // fixed order above, so the manifest lists outputs the same way at any thread count.

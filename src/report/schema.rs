@@ -41,6 +41,8 @@ pub const DIFF: &str = "diff.json";
 
 /// `report.html`: the run's self-contained page (aggregates, charts, links to the files).
 pub const REPORT_PAGE: &str = "report.html";
+/// The adverse-impact audit of the run (`[report] audit_demographics`), aggregates only.
+pub const AUDIT: &str = "audit.csv";
 
 /// A run-folder file that could not be read.
 #[derive(Debug, thiserror::Error)]

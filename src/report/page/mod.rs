@@ -348,10 +348,20 @@ pub fn render(s: &PageSummary) -> Result<String, askama::Error> {
     Page { as_of: &s.as_of, headline, sections: sections(s), files }.render()
 }
 
-/// Writes `report.html` into `dir` (recorded with 0 rows: it is a page, not a table).
-pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
+/// Writes `report.html` into `dir` (recorded with 0 rows: it is a page, not a table), with the
+/// section of changes since the previous run when one was compared and the audit's section
+/// when the run has one.
+pub fn write(
+    dir: &Path,
+    input: &ReportInput<'_>,
+    changes: Option<Section>,
+    audit: Option<Section>,
+) -> Result<OutputFile, ReportError> {
     let name = super::schema::REPORT_PAGE;
-    let html = render(&summary::build(input)).map_err(|source| ReportError::Page { path: name.into(), source })?;
+    let mut page = summary::build(input);
+    page.changes = changes;
+    page.audit = audit;
+    let html = render(&page).map_err(|source| ReportError::Page { path: name.into(), source })?;
     std::fs::write(dir.join(name), html).map_err(|source| ReportError::Io { path: name.into(), source })?;
     super::output_file(dir, name, 0)
 }
