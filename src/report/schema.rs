@@ -37,6 +37,9 @@ pub const SUPPLY_DEMAND: &str = "supply_demand.csv";
 /// `duplicate_postings.csv`: copies of an opening merged into one role.
 pub const DUPLICATE_POSTINGS: &str = "duplicate_postings.csv";
 
+/// `credential_value.csv`: per badge class, the roles its holders lose without it.
+pub const CREDENTIAL_VALUE: &str = "credential_value.csv";
+
 /// A run-folder file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum RunFileError {
