@@ -216,6 +216,7 @@ fn plan(input: &ValueInput<'_>, per: &PerCandidate<'_>, class_of: &[Option<u32>]
             }
         }
     }
+    let tiers = class_tiers(input, class_of);
     let with_skills: Vec<u32> =
         input.profiles.iter().enumerate().filter(|(_, c)| !c.skills.is_empty()).map(|(i, _)| i as u32).collect();
     (0..n_classes as u32)
@@ -231,7 +232,7 @@ fn plan(input: &ValueInput<'_>, per: &PerCandidate<'_>, class_of: &[Option<u32>]
                 .into_iter()
                 .map(|(candidate, verified)| Change::Remove { candidate, verified })
                 .collect();
-            let tier = class_tier(input, class_of, k);
+            let tier = tiers[k as usize];
             for candidate in nonholders(&with_skills, h, p.credential_value_nonholders, &mut rng) {
                 for (status, verified) in [(Status::Verified, true), (Status::Unverifiable, false)] {
                     changes.push(Change::Add { candidate, weight: p.status_weight(status) * tier, verified });
@@ -285,14 +286,19 @@ fn nonholders(
     pick(&pool, n, rng)
 }
 
-/// The issuer tier of a class: that of its first credential with counted evidence.
-fn class_tier(input: &ValueInput<'_>, class_of: &[Option<u32>], class: u32) -> f64 {
-    class_of
-        .iter()
-        .position(|&c| c == Some(class))
-        .and_then(|i| input.verified[i].credential.issuer_id.as_deref())
-        .and_then(|id| input.trust.issuer_weight(id))
-        .unwrap_or(1.0)
+/// Per class, the issuer tier of its first credential with counted evidence (1 when the trust
+/// store gives none).
+fn class_tiers(input: &ValueInput<'_>, class_of: &[Option<u32>]) -> Vec<f64> {
+    let mut tiers: Vec<Option<f64>> = vec![None; input.catalog.classes.len()];
+    for (i, class) in class_of.iter().enumerate() {
+        if let Some(k) = *class
+            && tiers[k as usize].is_none()
+        {
+            let issuer = input.verified[i].credential.issuer_id.as_deref();
+            tiers[k as usize] = Some(issuer.and_then(|id| input.trust.issuer_weight(id)).unwrap_or(1.0));
+        }
+    }
+    tiers.into_iter().map(|t| t.unwrap_or(1.0)).collect()
 }
 
 /// The counterfactual profile of one change.
