@@ -123,10 +123,10 @@ impl Default for ScoreConfig {
             inferred_weight: DEFAULT_INFERRED_WEIGHT,
             thin_role_skills: DEFAULT_THIN_ROLE_SKILLS,
             credential_value: true,
-            credential_value_min_holders: 5,
+            credential_value_min_holders: 20,
             credential_value_bootstrap: 200,
-            credential_value_nonholders: 25,
-            credential_value_max_holders: 50,
+            credential_value_nonholders: 10,
+            credential_value_max_holders: 30,
             credential_value_seed: 16,
         }
     }

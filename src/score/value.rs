@@ -148,23 +148,8 @@ pub fn credential_value(input: &ValueInput<'_>) -> Vec<CredentialValue> {
     let class_of = class_of_credentials(input);
     let plans = plan(input, &per, &class_of);
     let jobs: Vec<(u32, Change)> = plans.iter().flat_map(|pl| pl.changes.iter().map(move |&c| (pl.class, c))).collect();
-    let profiles: Vec<CandidateProfile> =
-        jobs.par_iter().map(|&(class, change)| counterfactual(input, &per, &class_of, class, change)).collect();
-    let tops = top_roles_of(input.taxonomy, input.neighbours, &profiles, input.roles, p);
-    let moved: Vec<u64> = jobs
-        .par_iter()
-        .zip(tops.par_iter())
-        .map(|(&(_, change), top)| {
-            let (candidate, removed) = match change {
-                Change::Remove { candidate, .. } => (candidate, true),
-                Change::Add { candidate, .. } => (candidate, false),
-            };
-            let actual: BTreeSet<u32> = input.baseline[candidate as usize].iter().map(|m| m.role).collect();
-            let now: BTreeSet<u32> = top.iter().map(|&(r, _)| r).collect();
-            let diff = if removed { actual.difference(&now).count() } else { now.difference(&actual).count() };
-            diff as u64
-        })
-        .collect();
+    // In chunks, so that memory stays bounded whatever the number of classes.
+    let moved: Vec<u64> = jobs.chunks(CHUNK).flat_map(|chunk| rescore(input, &per, &class_of, chunk)).collect();
     let mut at = 0;
     let mut out: Vec<CredentialValue> = plans
         .iter()
@@ -183,6 +168,35 @@ pub fn credential_value(input: &ValueInput<'_>) -> Vec<CredentialValue> {
             .then_with(|| key(a).cmp(key(b)))
     });
     out
+}
+
+/// Counterfactual profiles rescored at once (bounds the memory of the batch).
+const CHUNK: usize = 32_768;
+
+/// For each `(class, change)`, the roles it moved: roles of the candidate's actual top-K lost
+/// (removal) or new roles in it (addition).
+fn rescore(
+    input: &ValueInput<'_>,
+    per: &PerCandidate<'_>,
+    class_of: &[Option<u32>],
+    jobs: &[(u32, Change)],
+) -> Vec<u64> {
+    let profiles: Vec<CandidateProfile> =
+        jobs.par_iter().map(|&(class, change)| counterfactual(input, per, class_of, class, change)).collect();
+    let tops = top_roles_of(input.taxonomy, input.neighbours, &profiles, input.roles, input.params);
+    jobs.par_iter()
+        .zip(tops.par_iter())
+        .map(|(&(_, change), top)| {
+            let (candidate, removed) = match change {
+                Change::Remove { candidate, .. } => (candidate, true),
+                Change::Add { candidate, .. } => (candidate, false),
+            };
+            let actual: BTreeSet<u32> = input.baseline[candidate as usize].iter().map(|m| m.role).collect();
+            let now: BTreeSet<u32> = top.iter().map(|&(r, _)| r).collect();
+            let diff = if removed { actual.difference(&now).count() } else { now.difference(&actual).count() };
+            diff as u64
+        })
+        .collect()
 }
 
 /// Per verified credential, its catalog class (`None`: no class, or a class without skills).
