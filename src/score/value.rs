@@ -444,6 +444,28 @@ mod tests {
     }
 
     #[test]
+    fn sampled_nonholders_are_distinct_never_holders_in_order_and_repeat_with_the_seed() {
+        let with_skills: Vec<u32> = (0..200).collect();
+        // Few holders: rejection sampling; many: the list of non-holders. Both paths.
+        for holders in [(0..10).map(|c| (c * 7, true)).collect(), (0..150).map(|c| (c, false)).collect()] {
+            let holders: std::collections::BTreeMap<u32, bool> = holders;
+            let draw = |seed| nonholders(&with_skills, &holders, 20, &mut ChaCha8Rng::seed_from_u64(seed));
+            let got = draw(9);
+            assert_eq!(got.len(), 20);
+            assert!(got.windows(2).all(|w| w[0] < w[1]), "{got:?}");
+            assert!(got.iter().all(|c| !holders.contains_key(c)), "{got:?}");
+            assert_eq!(got, draw(9));
+            assert_ne!(got, draw(10));
+        }
+        // Asking for more than there are gives every non-holder.
+        let few: std::collections::BTreeMap<u32, bool> = (0..195).map(|c| (c, true)).collect();
+        assert_eq!(
+            nonholders(&with_skills, &few, 20, &mut ChaCha8Rng::seed_from_u64(1)),
+            vec![195, 196, 197, 198, 199]
+        );
+    }
+
+    #[test]
     fn class_seeds_differ_by_key_and_by_seed() {
         assert_ne!(class_seed(1, "a"), class_seed(1, "b"));
         assert_ne!(class_seed(1, "a"), class_seed(2, "a"));
