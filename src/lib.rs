@@ -19,7 +19,8 @@
 //! * [`normalize`] — verified credentials' skills and postings mapped to the taxonomy:
 //!   roles with their requirements, the crosswalk of every skill string.
 //! * [`score`] — evidence policy (status, issuer tier, recency, pathways), the exact top-K
-//!   engine over candidates × roles, explanations and next-credential covers.
+//!   engine over candidates × roles, explanations, next-credential covers and each badge
+//!   class's counterfactual value ([`score::value`]).
 //! * [`report`] — the run folder's writers (Parquet, CSV, JSON Lines, `report.html`, the manifest) and its
 //!   schema ([`report::schema`]), written to a staging folder and renamed into place.
 //!

@@ -370,3 +370,17 @@ fn holding_a_related_skill_earns_related_credit_in_both_directions() {
     let e = explain(tax, &Neighbours::new(tax, &off), &holding(held, 1.0), &role_asking(asked), &off);
     assert_eq!(e.score, 0.0);
 }
+
+#[test]
+fn the_candidate_side_alone_agrees_exactly_with_the_naive_top_roles() {
+    let tax = common::taxonomy();
+    let (profiles, mut roles) = random_world(16, 300, 120);
+    // Identical roles exercise the class expansion.
+    roles.push(Role { id: "r9999".into(), ..roles[3].clone() });
+    let p = params(5).with(ScoreConfig { same_location: true, ..*params(5) });
+    let neighbours = Neighbours::new(tax, &p);
+    let got = skillmatch::score::top_roles_of(tax, &neighbours, &profiles, &roles, &p);
+    for (c, prof) in profiles.iter().enumerate() {
+        assert_eq!(got[c], naive::top_roles(tax, &neighbours, prof, &roles, &p), "candidate {c}");
+    }
+}

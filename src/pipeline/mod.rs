@@ -218,6 +218,10 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let scored = crate::score::stage::run(input, &roles)?;
     let d = timings.time("score", &t);
     progress.finish("score", d, &format!("{} pairs scored", scored.scores.pairs_scored));
+    // Timed apart from `score`, so its cost shows in the manifest's profile.
+    let t = Meter::start();
+    let credential_value = crate::score::stage::credential_value(input, &roles, &scored);
+    timings.time("credential_value", &t);
 
     cancel::stage("report")?;
     progress.start("report", "writing the run folder");
@@ -237,6 +241,7 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         catalog: &scored.catalog,
         pathways: &scored.pathways,
         pathway_progress: &scored.pathway_progress,
+        credential_value: &credential_value,
         csv_bom: cfg.run.csv_bom,
         badge_inputs: &cfg.inputs.badges,
         posting_inputs: &cfg.inputs.postings,

@@ -3,12 +3,13 @@
 //! Files (see README "Outputs"): `matches.parquet`, `profiles.parquet`, `roles.parquet`,
 //! `shortlists.csv`, `candidate_gaps.csv`,
 //! `next_credentials.csv`, `pathways.csv`, `verification.csv`, `unmapped_skills.csv`, `crosswalk.csv`, `supply_demand.csv`,
-//! `duplicate_postings.csv`, `rejects.jsonl`, `report.html` (the run's page, [`page`]),
-//! `manifest.json`, and `diff.json` when a previous run is known ([`crate::diff`]). Everything
-//! but the manifest's `run` block is a pure function
+//! `duplicate_postings.csv`, `credential_value.csv`, `rejects.jsonl`, `report.html` (the run's
+//! page, [`page`]), `manifest.json`, and `diff.json` when a previous run is known
+//! ([`crate::diff`]). Everything but the manifest's `run` block is a pure function
 //! of the inputs, config and as-of date, whatever the thread count.
 
 pub mod config;
+pub mod credential_value;
 pub mod duplicates;
 pub mod manifest;
 pub mod matches;
@@ -29,7 +30,7 @@ use serde::Serialize;
 
 use crate::ingest::Reject;
 use crate::normalize::Normalized;
-use crate::score::{CandidateProfile, Catalog, MatchDetails, Pathway, PathwayProgress, Role};
+use crate::score::{CandidateProfile, Catalog, CredentialValue, MatchDetails, Pathway, PathwayProgress, Role};
 use crate::taxonomy::Taxonomy;
 use crate::verify::VerifiedCredential;
 
@@ -110,6 +111,8 @@ pub struct ReportInput<'a> {
     pub pathways: &'a [Pathway],
     /// Every candidate's progress on every pathway they started.
     pub pathway_progress: &'a [PathwayProgress],
+    /// Each badge class's effect on the ranking ([`crate::score::value`]), in output order.
+    pub credential_value: &'a [CredentialValue],
     /// Start every CSV file with a UTF-8 byte order mark (`[run] csv_bom`), so that Excel reads
     /// it as UTF-8.
     pub csv_bom: bool,
@@ -162,6 +165,7 @@ pub fn write_data_files(dir: &Path, input: &ReportInput<'_>) -> Result<(Vec<Outp
         ("rejects", Box::new(|| Ok(vec![rejects::write(dir, input.rejects)?]))),
         ("pathways", Box::new(|| Ok(vec![pathways::write(dir, input)?]))),
         ("duplicates", Box::new(|| Ok(vec![duplicates::write(dir, input)?]))),
+        ("credential_value", Box::new(|| Ok(vec![credential_value::write(dir, input)?]))),
     ];
     // Writers touch different files, so they run concurrently; results are collected in the
     // fixed order above, so the manifest lists outputs the same way at any thread count.

@@ -44,6 +44,9 @@ pub const REPORT_PAGE: &str = "report.html";
 /// The adverse-impact audit of the run (`[report] audit_demographics`), aggregates only.
 pub const AUDIT: &str = "audit.csv";
 
+/// `credential_value.csv`: per badge class, the roles its holders lose without it.
+pub const CREDENTIAL_VALUE: &str = "credential_value.csv";
+
 /// A run-folder file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum RunFileError {

@@ -81,6 +81,24 @@ pub struct ScoreConfig {
     pub inferred_weight: f64,
     /// A role with fewer skills than this (listed, extracted and inferred) is flagged `thin`.
     pub thin_role_skills: usize,
+    /// Compute `credential_value.csv` (the counterfactual effect of each badge class on its
+    /// holders' and non-holders' top-K roles; see `docs/SCORING.md`). Off: the file has its
+    /// header only.
+    pub credential_value: bool,
+    /// Credential value: badge classes with fewer holders (candidates with counted evidence of
+    /// the class) are left out. At least 1.
+    pub credential_value_min_holders: usize,
+    /// Credential value: bootstrap replicates of each confidence interval (0 = no interval; at
+    /// most 100,000).
+    pub credential_value_bootstrap: usize,
+    /// Credential value: non-holders sampled per badge class (deterministically) to add the
+    /// class's evidence to (0 = none).
+    pub credential_value_nonholders: usize,
+    /// Credential value: most holders rescored per badge class, sampled deterministically when a
+    /// class has more (0 = every holder).
+    pub credential_value_max_holders: usize,
+    /// Credential value: seed of the samples and bootstrap replicates.
+    pub credential_value_seed: u64,
 }
 
 impl Default for ScoreConfig {
@@ -104,6 +122,12 @@ impl Default for ScoreConfig {
             prior_skills: DEFAULT_PRIOR_SKILLS,
             inferred_weight: DEFAULT_INFERRED_WEIGHT,
             thin_role_skills: DEFAULT_THIN_ROLE_SKILLS,
+            credential_value: true,
+            credential_value_min_holders: 20,
+            credential_value_bootstrap: 200,
+            credential_value_nonholders: 10,
+            credential_value_max_holders: 30,
+            credential_value_seed: 16,
         }
     }
 }
@@ -113,6 +137,8 @@ impl Default for ScoreConfig {
 pub const DEFAULT_PRIOR_SKILLS: f64 = 2.0;
 /// Default `[score] inferred_weight`.
 pub const DEFAULT_INFERRED_WEIGHT: f64 = 0.5;
+/// Most `[score] credential_value_bootstrap` replicates.
+pub const MAX_BOOTSTRAP: usize = 100_000;
 /// Default `[score] thin_role_skills`.
 pub const DEFAULT_THIN_ROLE_SKILLS: usize = 3;
 
@@ -172,6 +198,16 @@ pub enum ScoreConfigError {
     /// `prior_skills` outside [0, 1000].
     #[error("[score] prior_skills = {0} must be a number of skills within 0..=1000")]
     PriorSkills(f64),
+    /// A `credential_value_*` count out of range.
+    #[error("[score] {key} = {value} must be within {range}")]
+    CredentialValue {
+        /// The key.
+        key: &'static str,
+        /// The value given.
+        value: usize,
+        /// The accepted range.
+        range: &'static str,
+    },
 }
 
 /// Checks the `[evidence]` table: known statuses, weights in [0, 1].
@@ -227,6 +263,20 @@ impl ScoreConfig {
         if !(self.prior_skills.is_finite() && (0.0..=1000.0).contains(&self.prior_skills)) {
             return Err(ScoreConfigError::PriorSkills(self.prior_skills));
         }
+        if self.credential_value_min_holders == 0 {
+            return Err(ScoreConfigError::CredentialValue {
+                key: "credential_value_min_holders",
+                value: 0,
+                range: "1..",
+            });
+        }
+        if self.credential_value_bootstrap > MAX_BOOTSTRAP {
+            return Err(ScoreConfigError::CredentialValue {
+                key: "credential_value_bootstrap",
+                value: self.credential_value_bootstrap,
+                range: "0..=100000",
+            });
+        }
         Ok(())
     }
 }
@@ -247,6 +297,11 @@ mod tests {
             (ScoreConfig { recency_half_life_days: f64::NAN, ..ScoreConfig::default() }, "recency_half_life_days"),
             (ScoreConfig { top_k: 0, ..ScoreConfig::default() }, "top_k"),
             (ScoreConfig { prior_skills: 1001.0, ..ScoreConfig::default() }, "prior_skills"),
+            (ScoreConfig { credential_value_min_holders: 0, ..ScoreConfig::default() }, "credential_value_min_holders"),
+            (
+                ScoreConfig { credential_value_bootstrap: 100_001, ..ScoreConfig::default() },
+                "credential_value_bootstrap",
+            ),
         ];
         for (cfg, key) in bad {
             let e = cfg.validate().expect_err(key).to_string();

@@ -5,7 +5,7 @@
 //! [`engine`] ranks both sides (with [`naive`] as its reference), [`explain`](mod@explain)
 //! says for one pair which skill earned what credit through which credential, [`next`] which
 //! badges would cover what is missing, and [`details`] gathers both for every ranked pair (the
-//! reports only format them).
+//! reports only format them), and [`value`] what each badge class moves in the ranking.
 
 pub mod config;
 pub mod credit;
@@ -20,14 +20,16 @@ pub mod pathways;
 pub mod policy;
 mod role_build;
 pub mod stage;
+pub mod value;
 
 pub use config::{Importance, ScoreConfig, ScoreConfigError, ScoreModel};
 pub use credit::{CreditRoute, CreditVia, credit_of, score_pair, slot_factors};
 pub use details::MatchDetails;
-pub use engine::{EngineStats, RankedMatch, ScoreOutput, eligible, score_all, score_all_with};
+pub use engine::{EngineStats, RankedMatch, ScoreOutput, eligible, score_all, score_all_with, top_roles_of};
 pub use explain::{Explanation, SkillCredit, explain, explain_ranked};
 pub use model::{CandidateProfile, EvidenceItem, HeldSkill, Role, RoleSkill, SkillOrigin, build_profiles};
 pub use next::{BadgeClass, Catalog, CoverStep};
 pub use params::{Neighbours, ScoreParams};
 pub use pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
 pub use stage::{ScoreInput, ScoreStats, Scored};
+pub use value::CredentialValue;

@@ -152,25 +152,39 @@ pub fn resolve_pathways(pathways: &[PathwayConfig], taxonomy: &Taxonomy) -> Resu
         .collect()
 }
 
-/// Builds one profile per roster candidate (sorted by id) from the evidence the policy counts:
-/// every credential's mapped skills (`credential_skills`, same order as `verified`) at its
-/// [`evidence_weight`] (status weight and half-life from `p`), plus the program skills of
-/// completed pathways.
-pub fn candidate_profiles(
+/// A credential with counted evidence and a badge class: `(credential index, candidate index,
+/// badge key, evidence weight)`, what [`super::pathways::evaluate`] reads.
+pub type HeldBadge = (u32, u32, String, f64);
+
+/// The evidence the policy counts, before pathways: what [`candidate_profiles`] builds the
+/// profiles from, and what the credential value ([`super::value`]) takes away or adds.
+#[derive(Debug, Clone, Default)]
+pub struct CountedEvidence {
+    /// Roster candidates `(id, location)`, sorted by id (the profiles' order).
+    pub candidates: Vec<(String, Option<String>)>,
+    /// Every counted credential's mapped skills at its [`evidence_weight`], in credential order.
+    pub items: Vec<EvidenceItem>,
+    /// Every counted credential with a badge class, in credential order.
+    pub held: Vec<HeldBadge>,
+}
+
+/// The evidence the policy counts: every credential's mapped skills (`credential_skills`, same
+/// order as `verified`) at its [`evidence_weight`] (status weight and half-life from `p`, issuer
+/// tier from `trust`), for credentials of roster candidates with a positive weight.
+pub fn counted_evidence(
     roster: &Roster,
     verified: &[VerifiedCredential],
     credential_skills: &[Vec<u32>],
     p: &ScoreParams,
     as_of: NaiveDate,
-    pathways: &[Pathway],
     trust: &TrustStore,
-) -> (Vec<CandidateProfile>, Vec<PathwayProgress>) {
+) -> CountedEvidence {
     let mut order: Vec<usize> = (0..roster.candidates.len()).collect();
     order.sort_by(|&a, &b| roster.candidates[a].id.cmp(&roster.candidates[b].id));
     let candidates: Vec<(String, Option<String>)> =
         order.iter().map(|&i| (roster.candidates[i].id.clone(), roster.candidates[i].location.clone())).collect();
     let index: HashMap<&str, u32> = candidates.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i as u32)).collect();
-    let mut evidence = Vec::new();
+    let mut items = Vec::new();
     let mut held = Vec::new();
     for (ci, v) in verified.iter().enumerate() {
         let tier = v.credential.issuer_id.as_deref().and_then(|id| trust.issuer_weight(id)).unwrap_or(1.0);
@@ -181,15 +195,36 @@ pub fn candidate_profiles(
             continue;
         }
         for &skill in credential_skills.get(ci).map(Vec::as_slice).unwrap_or(&[]) {
-            evidence.push(EvidenceItem { candidate: *cand, skill, credential: ci as u32, weight });
+            items.push(EvidenceItem { candidate: *cand, skill, credential: ci as u32, weight });
         }
         if let Some(key) = badge_key(&v.credential) {
             held.push((ci as u32, *cand, key, weight));
         }
     }
-    let (progress, program) = super::pathways::evaluate(pathways, &held);
+    CountedEvidence { candidates, items, held }
+}
+
+/// Builds one profile per roster candidate (sorted by id) from the [`counted_evidence`], plus
+/// the program skills of completed pathways.
+pub fn candidate_profiles(
+    roster: &Roster,
+    verified: &[VerifiedCredential],
+    credential_skills: &[Vec<u32>],
+    p: &ScoreParams,
+    as_of: NaiveDate,
+    pathways: &[Pathway],
+    trust: &TrustStore,
+) -> (Vec<CandidateProfile>, Vec<PathwayProgress>) {
+    let counted = counted_evidence(roster, verified, credential_skills, p, as_of, trust);
+    profiles_of(&counted, pathways)
+}
+
+/// Profiles and pathway progress from counted evidence.
+pub fn profiles_of(counted: &CountedEvidence, pathways: &[Pathway]) -> (Vec<CandidateProfile>, Vec<PathwayProgress>) {
+    let (progress, program) = super::pathways::evaluate(pathways, &counted.held);
+    let mut evidence = counted.items.clone();
     evidence.extend(program);
-    (build_profiles(&candidates, &evidence), progress)
+    (build_profiles(&counted.candidates, &evidence), progress)
 }
 
 #[cfg(test)]

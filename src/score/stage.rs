@@ -8,7 +8,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::policy::{self, PathwaySkillError};
+use super::policy::{self, CountedEvidence, PathwaySkillError};
+use super::value::{CredentialValue, ValueInput};
 use super::{
     CandidateProfile, Catalog, MatchDetails, Neighbours, Pathway, PathwayProgress, Role, ScoreOutput, score_all_with,
 };
@@ -41,6 +42,8 @@ pub struct ScoreInput<'a> {
 pub struct Scored {
     /// Candidate profiles, sorted by id.
     pub profiles: Vec<CandidateProfile>,
+    /// The counted evidence the profiles were built from.
+    pub evidence: CountedEvidence,
     /// Configured pathways with their program skills resolved.
     pub pathways: Vec<Pathway>,
     /// Every candidate's progress on every pathway they started.
@@ -116,15 +119,15 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
     let cfg = input.config;
     let params = cfg.score_params();
     let pathways = policy::resolve_pathways(&cfg.pathways, input.taxonomy)?;
-    let (profiles, pathway_progress) = policy::candidate_profiles(
+    let evidence = policy::counted_evidence(
         input.roster,
         input.verified,
         input.credential_skills,
         &params,
         input.as_of,
-        &pathways,
         input.trust,
     );
+    let (profiles, pathway_progress) = policy::profiles_of(&evidence, &pathways);
     let neighbours = Neighbours::new(input.taxonomy, &params);
     let scores = score_all_with(input.taxonomy, &neighbours, &profiles, roles, &params);
     let catalog = Catalog::from_credentials(input.verified, input.credential_skills);
@@ -151,5 +154,26 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
         shortlist_rows: scores.by_role.iter().map(|v| v.len() as u64).sum(),
         thin_roles: thin_roles.iter().filter(|t| **t).count() as u64,
     };
-    Ok(Scored { profiles, pathways, pathway_progress, scores, details, catalog, thin_roles, stats })
+    Ok(Scored { profiles, evidence, pathways, pathway_progress, scores, details, catalog, thin_roles, stats })
+}
+
+/// The credential value of every badge class with enough holders ([`super::value`]), from a
+/// finished [`run`] (empty when `[score] credential_value` is off). The pipeline times it as a
+/// stage of its own.
+pub fn credential_value(input: ScoreInput<'_>, roles: &[Role], scored: &Scored) -> Vec<CredentialValue> {
+    let params = input.config.score_params();
+    let neighbours = Neighbours::new(input.taxonomy, &params);
+    super::value::credential_value(&ValueInput {
+        taxonomy: input.taxonomy,
+        neighbours: &neighbours,
+        roles,
+        params: &params,
+        evidence: &scored.evidence,
+        profiles: &scored.profiles,
+        pathways: &scored.pathways,
+        verified: input.verified,
+        catalog: &scored.catalog,
+        trust: input.trust,
+        baseline: &scored.scores.by_candidate,
+    })
 }

@@ -142,6 +142,35 @@ fn ranked(items: Vec<(u32, f64)>, pair: impl Fn(u32) -> (u32, u32)) -> Vec<Ranke
         .collect()
 }
 
+/// The candidate side alone: each profile's top-K roles, exactly as [`score_all_with`] ranks
+/// them (`(role index, score)`, best first, ties by role index), without the role side.
+///
+/// For profiles that are not the run's own (counterfactual profiles of
+/// [`super::value`]): the role side's shortlists depend on every candidate, this side only on
+/// the profile and the roles.
+pub fn top_roles_of(
+    taxonomy: &Taxonomy,
+    neighbours: &Neighbours,
+    profiles: &[CandidateProfile],
+    roles: &[Role],
+    p: &ScoreParams,
+) -> Vec<Vec<(u32, f64)>> {
+    let classes = RoleClasses::new(roles, p);
+    let reps: Vec<&Role> = classes.reps.iter().map(|&r| &roles[r as usize]).collect();
+    let ix = Index::build(taxonomy, neighbours, profiles, reps, p);
+    let n_skills = taxonomy.skills().len();
+    let role_blocks = Blocks::build(classes.reps.len(), n_skills, &ROLE_BLOCKS, |r, buf| {
+        buf.extend(ix.slots[ix.role_slots[r].clone()].iter().map(|s| (s.skill, s.factor)));
+    });
+    (0..profiles.len())
+        .into_par_iter()
+        .map_init(
+            || (BlockScratch::new(role_blocks.len()), CreditMap::new(n_skills)),
+            |(s, credits), c| classes.expand(score_candidate(&ix, &role_blocks, c, s, credits).0, p.top_k),
+        )
+        .collect()
+}
+
 /// Scores every candidate against every role and keeps the top-K of both sides.
 ///
 /// `profiles` and `roles` must be sorted by id (ties in score break by index, hence by id).
