@@ -111,6 +111,7 @@ fn the_demo_page_renders_in_chromium_without_console_messages_with_every_section
         "Skill supply vs demand",
         "Thin roles",
         "Pathways",
+        "Credential value",
         "Changes since the previous run",
         "Audit",
     ] {

@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained, offline page per run (no JavaScript, no external file):
 //! run health, verification outcomes, score distributions, skill gaps, thin roles, pathways,
-//! and the sections later comparisons fill (changes since the previous run, audit).
+//! credential value, and the sections later comparisons fill (changes since the previous run,
+//! audit).
 //!
 //! [`summary`] builds the typed aggregates (counts, histogram bins, top-N rows); this module
 //! only formats them, through the auto-escaping askama template `report.html` beside it, with
@@ -308,6 +309,12 @@ fn sections(s: &PageSummary) -> Vec<ViewSection> {
         gaps(s),
         thin(s),
         pathways(s),
+        hook(
+            "value",
+            "Credential value",
+            &s.credential_value,
+            "Not available: no badge class has enough holders, or [score] credential_value is off.",
+        ),
         hook("changes", "Changes since the previous run", &s.changes, "Not available: no previous run was compared."),
         hook("audit", "Audit", &s.audit, "Not available: no audit was run for this run."),
     ]
@@ -419,6 +426,7 @@ mod tests {
                 }],
             }),
             audit: None,
+            credential_value: None,
         }
     }
 

@@ -212,6 +212,9 @@ pub struct PageSummary {
     pub thin_roles: Vec<ThinRole>,
     /// Pathways (empty when none is configured).
     pub pathways: Vec<PathwaySummary>,
+    /// What the badge classes with most effect move in the ranking (`None`: no class has enough
+    /// holders, or `[score] credential_value` is off).
+    pub credential_value: Option<Section>,
     /// Changes since the previous run (`None`: not computed for this run).
     pub changes: Option<Section>,
     /// Audit (`None`: not computed for this run).
@@ -260,9 +263,48 @@ pub fn build(input: &ReportInput<'_>) -> PageSummary {
         thin_count,
         thin_roles,
         pathways: pathways(input),
+        credential_value: credential_value(input),
         changes: None,
         audit: None,
     }
+}
+
+/// The [`TOP_N`] badge classes of `credential_value.csv` (already in order: roles lost, then
+/// roles gained), as a section.
+fn credential_value(input: &ReportInput<'_>) -> Option<Section> {
+    if input.credential_value.is_empty() {
+        return None;
+    }
+    let ci = |m: f64, (lo, hi): (f64, f64)| format!("{m:.2} ({lo:.2}–{hi:.2})");
+    let rows = input
+        .credential_value
+        .iter()
+        .take(TOP_N)
+        .map(|v| {
+            let class = &input.catalog.classes[v.class as usize];
+            vec![
+                class.name.clone(),
+                class.issuer.clone(),
+                v.holders.to_string(),
+                ci(v.mean_roles_lost, v.lost_ci),
+                ci(v.mean_roles_gained_verified, v.gained_ci),
+            ]
+        })
+        .collect();
+    Some(Section {
+        notes: vec![format!(
+            "{} badge classes with enough holders. Roles lost: of a holder's top-K roles, how many leave it when the class's evidence is removed; roles gained: new top-K roles of a non-holder given the class, verified (95% bootstrap intervals). A property of this ranking, not a wage estimate.",
+            input.credential_value.len()
+        )],
+        tables: vec![Table {
+            caption: format!("Badge classes that move the ranking most (first {TOP_N})"),
+            headers: ["Badge class", "Issuer", "Holders", "Roles lost per holder", "Roles gained per non-holder"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+            file: Some(super::super::schema::CREDENTIAL_VALUE.into()),
+        }],
+    })
 }
 
 /// Per key, credentials per status (indexed like [`Status::ALL`]).
