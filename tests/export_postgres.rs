@@ -67,7 +67,12 @@ impl Server {
             }
             None => Command::new(&exe),
         };
-        cmd.args(args).output().unwrap_or_else(|e| panic!("{} does not run: {e}", exe.display()))
+        // The server user may not be allowed into the checkout (under /root in CI): work from
+        // the server's own folder.
+        cmd.current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{} does not run: {e}", exe.display()))
     }
 
     fn start() -> Result<Server, String> {
@@ -168,6 +173,23 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
     let second = demo_run(out.path());
     assert!(second.join("diff.json").is_file(), "the second run has a diff.json");
     eprintln!("two demo runs in {:.1?}", t0.elapsed());
+    // An audit put into the run folder is loaded as a jsonb document.
+    let demo = out.path().join("demographics.csv");
+    let rows: String = (1..=300).map(|i| format!("cand-{i:06},{}\n", ["a", "b"][i % 2])).collect();
+    std::fs::write(&demo, format!("candidate_id,group\n{rows}")).expect("write demographics");
+    let audit_json = second.join("audit.json").display().to_string();
+    let o = skillmatch(&[
+        "audit",
+        "--run",
+        &second.display().to_string(),
+        "--demographics",
+        &demo.display().to_string(),
+        "--format",
+        "json",
+        "--out",
+        &audit_json,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let url = server.url();
 
     for run in [&first, &second, &second] {
@@ -198,6 +220,14 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
     }
     assert_eq!(count(&mut client, "diffs", &second_id), 1, "diff.json stored once");
     assert_eq!(count(&mut client, "diffs", &first_id), 0, "the first run has no diff.json");
+    assert_eq!(count(&mut client, "audits", &second_id), 1, "audit.json stored once");
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&audit_json).expect("audit")).expect("audit json");
+    let stored: String = client
+        .query_one(&format!("SELECT document::text FROM {SCHEMA}.audits WHERE run_id = $1"), &[&second_id])
+        .expect("audit row")
+        .get(0);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&stored).expect("stored json"), audit);
 
     // Top candidates per role: the README query returns shortlist's top-K.
     let top = readme_query("top candidates per role");
@@ -262,6 +292,14 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
         let (s, n): (String, i64) = (r.get("status"), r.get("credentials"));
         assert_eq!(want[&s].as_i64(), Some(n), "status {s}");
     }
+
+    // Tables of another layout version are refused, and the run's rows are left as they were.
+    client.execute(&format!("UPDATE {SCHEMA}.schema_version SET version = 99"), &[]).expect("update");
+    let o = export(&second, &url);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("version 99") && err.contains("--schema"), "{err}");
+    assert_eq!(count(&mut client, "matches", &second_id) as usize, shortlist_rows);
     eprintln!("done in {:.1?}", t0.elapsed());
 }
 
