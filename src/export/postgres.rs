@@ -499,7 +499,13 @@ fn prepare(tx: &mut Transaction<'_>, schema: &str) -> Result<(), ExportError> {
 /// Inserts the run's row from its manifest.
 fn insert_run(tx: &mut Transaction<'_>, schema: &str, m: &Manifest) -> Result<(), ExportError> {
     let config = serde_json::to_string(&m.config).unwrap_or_default();
-    let manifest = serde_json::to_string(m).unwrap_or_default();
+    // Without the per-file input list: one entry per badge file (30 MB at 20k candidates), which
+    // no dashboard reads; the run folder keeps it.
+    let mut manifest = serde_json::to_value(m).unwrap_or_default();
+    if let Some(o) = manifest.as_object_mut() {
+        o.remove("inputs");
+    }
+    let manifest = manifest.to_string();
     let stages = serde_json::to_value(&m.stages).unwrap_or_default();
     let count = |p: &str| stages.pointer(p).and_then(|v| v.as_i64());
     let credentials = stages.pointer("/verify").map(|v| v.to_string()).unwrap_or_else(|| "{}".into());
