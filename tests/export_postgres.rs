@@ -293,6 +293,27 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
         assert_eq!(want[&s].as_i64(), Some(n), "status {s}");
     }
 
+    // The run row carries the manifest's facts.
+    let r = client
+        .query_one(
+            &format!("SELECT as_of::text, tool_version, candidates, roles FROM {SCHEMA}.runs WHERE run_id = $1"),
+            &[&second_id],
+        )
+        .expect("run row");
+    let (as_of, version, cands, roles): (String, String, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
+    assert_eq!((as_of, version), (manifest.as_of.clone(), manifest.tool.version.clone()));
+    assert_eq!((cands as u64, roles as u64), (manifest.stages.score.candidates, manifest.stages.score.roles));
+
+    // A run folder missing a file is refused before anything reaches the server.
+    let broken = out.path().join("broken");
+    std::fs::create_dir_all(&broken).expect("mkdir");
+    std::fs::copy(first.join("manifest.json"), broken.join("manifest.json")).expect("copy");
+    let o = export(&broken, &url);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("matches.parquet"), "{err}");
+    assert_eq!(count(&mut client, "matches", &first_id) as usize, shortlist_rows, "the first run's load is intact");
+
     // Tables of another layout version are refused, and the run's rows are left as they were.
     client.execute(&format!("UPDATE {SCHEMA}.schema_version SET version = 99"), &[]).expect("update");
     let o = export(&second, &url);
