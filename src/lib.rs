@@ -29,6 +29,8 @@
 //!   clean stops on signals; holds no policy of its own.
 //! * [`config`] — the TOML configuration, each stage's section validated.
 //! * [`query`] — answers recruiter questions (`shortlist`, `explain`) from a finished run folder.
+//! * [`export`] — loads a finished run folder into PostgreSQL for dashboards
+//!   (`skillmatch export postgres`), with `COPY`, one transaction per run.
 //! * [`audit`] — an adverse-impact audit of a finished run against a demographics file
 //!   (`skillmatch audit`): selection and scoring rates, impact ratios, four-fifths flags.
 //! * [`diff`] — what changed between two finished runs and why (`skillmatch diff`, `diff.json`).
@@ -42,6 +44,7 @@ pub mod audit;
 pub mod config;
 pub mod diff;
 pub mod eval;
+pub mod export;
 pub mod extract;
 pub mod generate;
 pub mod ingest;

@@ -36,6 +36,15 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Undoes [`csv_safe`]: the cell as it was before neutralisation, for code that loads a run's
+/// CSV files into a database rather than a spreadsheet.
+pub fn csv_unsafe(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 /// Text safe to print on a terminal: control characters (escape sequences, carriage returns,
 /// C1 controls) from data are shown as `\u{..}` escapes instead of being sent to the terminal.
 pub fn terminal_safe(text: &str) -> String {

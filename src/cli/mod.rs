@@ -5,6 +5,7 @@ mod common;
 mod diff;
 mod eval;
 mod explain;
+mod export;
 mod extract;
 mod generate;
 mod normalize;
@@ -46,6 +47,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// What changed between two run folders, and why: `diff OLD_RUN NEW_RUN`.
     Diff(diff::DiffArgs),
+    /// Load a run folder into a database: `export postgres --run DIR --url URL [--schema S]`.
+    Export(export::ExportArgs),
     /// Map skill strings to the taxonomy (URI, exact, alias, variant, fuzzy).
     Normalize(normalize::NormalizeArgs),
     /// Find taxonomy skills in JSONL texts ({"id","text"} per line, file or stdin).
@@ -186,6 +189,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Explain(a) => explain::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Diff(a) => diff::run(a),
+        Command::Export(a) => export::run(a),
         Command::Normalize(a) => normalize::run(a),
         Command::Extract(a) => extract::run(a),
         Command::Eval(a) => eval::run(a),
