@@ -162,22 +162,24 @@ fn assert_only_complete_runs(out: &Path) {
     }
 }
 
-/// Every file's bytes, the manifest without its `run` block. `diff.json` and its line among the
-/// manifest's outputs are left out: runs that follow others in their output root compare
-/// themselves with the previous one, which the reference run (alone in its root) cannot.
+/// Every file's bytes, the manifest without its `run` block. `diff.json`, `report.html` (whose
+/// "changes" section shows that diff) and their lines among the manifest's outputs are left out:
+/// runs that follow others in their output root compare themselves with the previous one, which
+/// the reference run (alone in its root) cannot. `tests/report_page.rs` checks the page's bytes.
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    const COMPARED_WITH_PREVIOUS: [&str; 2] = ["diff.json", "report.html"];
     let mut files = BTreeMap::new();
     for e in std::fs::read_dir(dir).expect("list") {
         let e = e.expect("entry");
         let name = e.file_name().to_string_lossy().into_owned();
-        if name == "diff.json" {
+        if COMPARED_WITH_PREVIOUS.contains(&name.as_str()) {
             continue;
         }
         let mut bytes = std::fs::read(e.path()).expect("read");
         if name == "manifest.json" {
             let mut m: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
             if let Some(outputs) = m["outputs"].as_array_mut() {
-                outputs.retain(|o| o["file"] != "diff.json");
+                outputs.retain(|o| !COMPARED_WITH_PREVIOUS.iter().any(|f| o["file"] == *f));
             }
             m.as_object_mut().expect("object").remove("run");
             bytes = serde_json::to_vec(&m).expect("json");

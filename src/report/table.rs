@@ -162,12 +162,21 @@ impl Table {
         let batches: Vec<_> = df.iter_chunks(level, false).filter(|b| !b.is_empty()).collect();
         let rows: Vec<usize> = batches.iter().map(|b| b.len()).collect();
         let groups = RowGroupIterator::try_new(batches.into_iter().map(Ok), &schema, options, encodings)?;
-        let mut writer = FileWriter::try_new(File::create(path)?, schema, options)?;
-        for (group, rows) in groups.zip(rows) {
-            writer.write(rows as u64, group?)?;
+        let mut file = KeepIoError { inner: File::create(path)?, first: None };
+        let written = (|| {
+            let mut writer = FileWriter::try_new(&mut file, schema, options)?;
+            for (group, rows) in groups.zip(rows) {
+                writer.write(rows as u64, group?)?;
+            }
+            writer.end(None)?;
+            PolarsResult::Ok(())
+        })();
+        // The Parquet writer reports a failed write as a Thrift "transport error"; the OS error
+        // (a full disk, a quota) is what the user can act on.
+        match (written, file.first) {
+            (Err(_), Some(io)) => Err(io.into()),
+            (r, _) => r,
         }
-        writer.end(None)?;
-        Ok(())
     }
 
     /// Writes the table as CSV with a header; cells are neutralised against formula injection.
@@ -177,6 +186,26 @@ impl Table {
         let mut file = File::create(path)?;
         CsvWriter::new(&mut file).include_header(true).include_bom(bom).finish(&mut df)?;
         Ok(())
+    }
+}
+
+/// A writer that remembers the first I/O error passed through it.
+struct KeepIoError<W> {
+    inner: W,
+    first: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for KeepIoError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| {
+            self.first.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| {
+            self.first.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
     }
 }
 
