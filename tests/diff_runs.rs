@@ -109,6 +109,14 @@ fn a_revoked_credential_and_an_added_posting_are_the_only_causes_the_nightly_dif
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(d, auto, "the command and the run's diff.json agree");
 
+    // `--format html`: one offline page with the same section the run's report.html shows.
+    let o = skillmatch(&["diff", &a, &b, "--format", "html"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = String::from_utf8(o.stdout).expect("UTF-8");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<h1>skillmatch diff</h1>"), "{html}");
+    assert!(html.contains("Compared with run night-1") && html.contains("credential revoked"), "{html}");
+    assert!(!html.contains("<script") && !html.contains("src="), "nothing loaded from outside");
+
     assert_eq!((d["old"]["run_id"].as_str(), d["new"]["run_id"].as_str()), (Some("night-1"), Some("night-2")));
     for flag in ["as_of_changed", "config_changed", "taxonomy_changed"] {
         assert_eq!(d[flag], false, "{flag}");

@@ -21,12 +21,14 @@ pub(crate) enum Format {
     Jsonl,
     /// CSV with a header.
     Csv,
+    /// One self-contained HTML page.
+    Html,
 }
 
 impl Format {
-    const ALL: [Format; 5] = [Format::Table, Format::Text, Format::Json, Format::Jsonl, Format::Csv];
+    const ALL: [Format; 6] = [Format::Table, Format::Text, Format::Json, Format::Jsonl, Format::Csv, Format::Html];
 
-    /// The flag value (`table`, `text`, `json`, `jsonl`, `csv`).
+    /// The flag value (`table`, `text`, `json`, `jsonl`, `csv`, `html`).
     pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
@@ -34,6 +36,7 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Csv => "csv",
+            Format::Html => "html",
         }
     }
 
@@ -44,6 +47,7 @@ impl Format {
             Format::Json => "One JSON document",
             Format::Jsonl => "One JSON object per line",
             Format::Csv => "CSV with a header",
+            Format::Html => "One self-contained HTML page (no scripts, nothing loaded from outside)",
         }
     }
 }

@@ -8,6 +8,7 @@ use clap::Args;
 use super::common::{Format, formats};
 use super::{Failure, must_exist, terminal_safe};
 use skillmatch::diff::{MoveKind, PostingChange, RunDiff, diff_folders};
+use skillmatch::report::page::render_section;
 
 /// Arguments of `diff`.
 #[derive(Debug, Args)]
@@ -24,7 +25,7 @@ pub struct DiffArgs {
     /// The newer run folder.
     new_run: PathBuf,
     /// Output format (`json` is documented in README "Nightly diff").
-    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json, Format::Html]), default_value = "table")]
     format: Format,
 }
 
@@ -39,6 +40,16 @@ pub fn run(a: DiffArgs) -> Result<(), Failure> {
             writeln!(w)?;
             w.flush()
         }),
+        Format::Html => {
+            let subtitle = format!(
+                "Run {} (as of {}) against run {} (as of {}); every movement is in diff.json (skillmatch diff --format json).",
+                diff.new.run_id, diff.new.as_of, diff.old.run_id, diff.old.as_of
+            );
+            let section = skillmatch::diff::page::page_section(&diff);
+            let html = render_section("skillmatch diff", &subtitle, &diff.new.as_of, "Changes", &section)
+                .map_err(|e| Failure::run(anyhow::anyhow!("cannot render the page: {e}")))?;
+            w.write_all(html.as_bytes()).and_then(|()| w.flush())
+        }
         _ => table(&mut w, &diff).and_then(|()| w.flush()),
     };
     res.map_err(Failure::run)

@@ -88,6 +88,8 @@ pub struct ViewSection {
 #[derive(Template)]
 #[template(path = "report.html")]
 struct Page<'a> {
+    title: &'a str,
+    subtitle: String,
     as_of: &'a str,
     headline: Vec<(String, String)>,
     sections: Vec<ViewSection>,
@@ -352,7 +354,27 @@ pub fn render(s: &PageSummary) -> Result<String, askama::Error> {
         f::DUPLICATE_POSTINGS,
         f::REJECTS,
     ];
-    Page { as_of: &s.as_of, headline, sections: sections(s), files }.render()
+    let subtitle = format!(
+        "As of {}. Aggregates and top lists only; every row is in the run folder's files (links below each table).",
+        s.as_of
+    );
+    Page { title: "skillmatch run report", subtitle, as_of: &s.as_of, headline, sections: sections(s), files }.render()
+}
+
+/// Renders one section as a page of its own (`skillmatch diff --format html`): the same
+/// template, styles and escaping as `report.html`, without the run's headline and file list.
+///
+/// # Errors
+/// When the template fails to render (as [`render`]).
+pub fn render_section(
+    title: &str,
+    subtitle: &str,
+    as_of: &str,
+    heading: &'static str,
+    section: &Section,
+) -> Result<String, askama::Error> {
+    let sections = vec![hook("section", heading, &Some(section.clone()), "")];
+    Page { title, subtitle: subtitle.to_string(), as_of, headline: Vec::new(), sections, files: Vec::new() }.render()
 }
 
 /// Writes `report.html` into `dir` (recorded with 0 rows: it is a page, not a table), with the
