@@ -190,6 +190,14 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
         &audit_json,
     ]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    // The first run gets the audit.csv a run with `[report] audit_demographics` writes (the same
+    // bytes as the command's CSV): loaded as an array of row objects.
+    let audit_csv = first.join("audit.csv").display().to_string();
+    let first_dir = first.display().to_string();
+    let demo_path = demo.display().to_string();
+    let args = ["audit", "--run", &first_dir, "--demographics", &demo_path, "--format", "csv", "--out", &audit_csv];
+    let o = skillmatch(&args);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let url = server.url();
 
     for run in [&first, &second, &second] {
@@ -228,6 +236,16 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
         .expect("audit row")
         .get(0);
     assert_eq!(serde_json::from_str::<serde_json::Value>(&stored).expect("stored json"), audit);
+    assert_eq!(count(&mut client, "audits", &first_id), 1, "the run's audit.csv stored once");
+    let stored: String = client
+        .query_one(&format!("SELECT document::text FROM {SCHEMA}.audits WHERE run_id = $1"), &[&first_id])
+        .expect("audit row")
+        .get(0);
+    let stored: serde_json::Value = serde_json::from_str(&stored).expect("stored json");
+    let csv_rows: Vec<csv::StringRecord> =
+        csv::Reader::from_path(&audit_csv).expect("csv").records().collect::<Result<_, _>>().expect("records");
+    assert_eq!(stored.as_array().expect("array").len(), csv_rows.len(), "one object per CSV row");
+    assert_eq!(stored[0]["dimension"], "group");
 
     // Top candidates per role: the README query returns shortlist's top-K.
     let top = readme_query("top candidates per role");

@@ -28,7 +28,7 @@ pub const SCHEMA_VERSION: i32 = 1;
 pub const DEFAULT_SCHEMA: &str = "skillmatch";
 
 /// `audit.json` in a run folder: `skillmatch audit --format json --out RUN/audit.json`, loaded
-/// when present (the audit writes no file of its own into the run).
+/// when present; otherwise the nightly run's own `audit.csv` is loaded, its rows as one document.
 pub const AUDIT_FILE: &str = "audit.json";
 
 /// Errors of the PostgreSQL export.
@@ -587,6 +587,26 @@ fn insert_document(
     .map_err(db(format!("loading {} into {schema}.{table}", path.display())))
 }
 
+/// `audit.csv` of a run folder as a JSON array of row objects (cells as written, the CSV's
+/// formula guard undone); `None` when the run has no audit.
+fn audit_csv_document(path: &Path) -> Result<Option<String>, ExportError> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(None) };
+    let bad = |reason: String| RunFileError::Read { path: path.display().to_string(), reason };
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+    let mut docs = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(e.to_string()))?;
+        let row: serde_json::Map<String, serde_json::Value> = header
+            .iter()
+            .zip(record.iter())
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(crate::util::csv_unsafe(v).to_string())))
+            .collect();
+        docs.push(serde_json::Value::Object(row));
+    }
+    Ok(Some(serde_json::Value::Array(docs).to_string()))
+}
+
 /// Loads the run folder `dir` into `schema` over `client`, in one transaction: tables created
 /// when missing, the run's earlier rows replaced. Every file is read before the transaction
 /// starts, so a bad run folder touches nothing.
@@ -614,6 +634,19 @@ pub fn load_run(client: &mut Client, dir: &Path, schema: &str) -> Result<LoadSum
     }
     for (table, file) in [("diffs", schema::DIFF), ("audits", AUDIT_FILE)] {
         rows.push((table.to_string(), insert_document(&mut tx, schema, table, run_id, &dir.join(file))?));
+    }
+    if !dir.join(AUDIT_FILE).exists() {
+        // The nightly run's own audit (`[report] audit_demographics`): its CSV rows as one
+        // document, an array of objects keyed by the CSV's header.
+        if let Some(doc) = audit_csv_document(&dir.join(schema::AUDIT))? {
+            let n = tx
+                .execute(
+                    &format!("INSERT INTO {schema}.audits (run_id, document) VALUES ($1, $2::text::jsonb)"),
+                    &[&run_id, &doc],
+                )
+                .map_err(db(format!("loading {} into {schema}.audits", schema::AUDIT)))?;
+            rows.iter_mut().filter(|(t, _)| t == "audits").for_each(|(_, c)| *c += n);
+        }
     }
     tx.commit().map_err(db(format!("committing run {run_id}")))?;
     Ok(LoadSummary { run_id: run_id.to_string(), schema: schema.to_string(), rows })
