@@ -164,3 +164,24 @@ fn a_revoked_credential_and_an_added_posting_are_the_only_causes_the_nightly_dif
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-run"));
 }
+
+#[test]
+fn an_unreadable_previous_run_is_warned_about_and_tonight_runs_without_a_diff() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = demo_copy(dir.path());
+    let out = dir.path().join("out");
+    let first = run(&demo, &out, "night-1");
+    // Last night's folder lost a file the diff reads.
+    std::fs::remove_file(first.join("matches.parquet")).expect("remove");
+    let (config, out_s) = (demo.join("skillmatch.toml").display().to_string(), out.display().to_string());
+    let o = skillmatch(&["run", "--config", &config, "--out", &out_s, "--run-id", "night-2"], &demo);
+    assert_eq!(o.status.code(), Some(0), "tonight's run succeeds: {}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("no diff.json") && stderr.contains("night-1"), "warned: {stderr}");
+    let second = out.join("night-2");
+    assert!(!second.join("diff.json").exists(), "no diff against an unreadable run");
+    let manifest = json(&second.join("manifest.json"));
+    assert!(manifest["run"].get("previous_run").is_none(), "no previous run recorded");
+    let page = std::fs::read_to_string(second.join("report.html")).expect("report.html");
+    assert!(page.contains("Not available: no previous run was compared."), "the page says so");
+}

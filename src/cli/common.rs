@@ -93,6 +93,39 @@ pub(crate) fn override_paths(slot: &mut Vec<PathBuf>, flag: &str, values: Vec<Pa
     Ok(())
 }
 
+/// Sends the library's warnings (`tracing::warn!`: a previous run that cannot be diffed, a
+/// stray trust file, a custom taxonomy row without its parent) to stderr as
+/// `skillmatch: warning: …`, control characters from data escaped. Without it they would be
+/// dropped: the library only emits events, the binary decides where they go.
+pub(crate) fn install_warnings() {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .event_format(Warnings)
+        .try_init();
+}
+
+/// The one-line format of a warning.
+struct Warnings;
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for Warnings
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let mut text = String::new();
+        ctx.field_format().format_fields(tracing_subscriber::fmt::format::Writer::new(&mut text), event)?;
+        let level = if *event.metadata().level() == tracing::Level::ERROR { "error" } else { "warning" };
+        writeln!(writer, "skillmatch: {level}: {}", skillmatch::util::terminal_safe(&text))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -81,6 +81,7 @@ impl Failure {
 /// Parses arguments and runs the subcommand.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    common::install_warnings();
     // A panic is a bug in skillmatch, never a verdict on the data: say so plainly, keep the
     // backtrace for RUST_BACKTRACE=1, and exit with a code of its own so cron can tell it apart.
     std::panic::set_hook(Box::new(|info| {
