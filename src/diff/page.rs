@@ -65,7 +65,10 @@ pub fn page_section(diff: &RunDiff) -> Section {
         .collect(),
         file: Some(DIFF.into()),
     };
-    Section { notes, tables: vec![counts, by_cause(diff), changed_most(diff)] }
+    let mut tables = vec![counts];
+    // Tables without rows (no shortlist changed) are left out rather than shown empty.
+    tables.extend([by_cause(diff), changed_most(diff)].into_iter().filter(|t| !t.rows.is_empty()));
+    Section { notes, tables }
 }
 
 /// Movements per cause (a movement with two causes counts under each).
@@ -172,6 +175,16 @@ mod tests {
         assert!(s.notes.iter().any(|n| n.contains("Nothing changed")), "{s:?}");
         assert!(s.notes[0].contains("night-1"));
         assert!(s.tables.is_empty());
+    }
+
+    #[test]
+    fn a_diff_of_another_date_without_movements_shows_only_the_counts() {
+        let mut d = empty();
+        d.as_of_changed = true;
+        let s = page_section(&d);
+        assert!(s.notes.iter().any(|n| n.contains("as-of date differs")), "{s:?}");
+        assert_eq!(s.tables.len(), 1, "no empty cause or role table");
+        assert_eq!(s.tables[0].caption, "Shortlists");
     }
 
     #[test]
