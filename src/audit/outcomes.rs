@@ -61,14 +61,6 @@ fn read_err(path: &Path, reason: impl ToString) -> RunFileError {
     RunFileError::Read { path: path.display().to_string(), reason: reason.to_string() }
 }
 
-/// Undoes the CSV formula neutralisation of [`crate::util::csv_safe`].
-fn unsafe_cell(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => s,
-    }
-}
-
 /// One role-side row of `matches.parquet`: role, candidate, rank, score.
 type RolePair = (String, String, i64, f64);
 
@@ -94,17 +86,15 @@ fn role_pairs(df: &DataFrame, path: &Path) -> Result<Vec<RolePair>, RunFileError
 
 /// `(candidate_id, score)` of every row of `candidate_gaps.csv` (each candidate's best roles).
 fn candidate_pairs(path: &Path) -> Result<Vec<(String, f64)>, RunFileError> {
-    let mut r = csv::Reader::from_path(path).map_err(|_| RunFileError::Missing { path: path.display().to_string() })?;
-    let headers = r.headers().map_err(|e| read_err(path, e))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name);
-    let (Some(id), Some(score)) = (col("candidate_id"), col("score")) else {
+    let mut r = schema::RunCsv::open(path)?;
+    let (Some(id), Some(score)) = (r.column("candidate_id"), r.column("score")) else {
         return Err(read_err(path, "no candidate_id or score column"));
     };
     let mut out = Vec::new();
     for rec in r.records() {
-        let rec = rec.map_err(|e| read_err(path, e))?;
+        let rec = rec?;
         let s = rec.get(score).unwrap_or("").parse::<f64>().map_err(|e| read_err(path, format!("score: {e}")))?;
-        out.push((unsafe_cell(rec.get(id).unwrap_or("")).to_string(), s));
+        out.push((crate::util::csv_unsafe(rec.get(id).unwrap_or("")).to_string(), s));
     }
     Ok(out)
 }
@@ -127,8 +117,7 @@ fn roster_ids(inputs: &[crate::ingest::InputFile]) -> Option<Vec<String>> {
 /// Candidates with counted evidence (`profiles.parquet`), when the file is there.
 fn profile_ids(dir: &Path) -> Vec<String> {
     let Ok(df) = schema::read_parquet(&dir.join(schema::PROFILES)) else { return Vec::new() };
-    let Ok(col) = df.column("candidate_id").and_then(|c| c.str().cloned()) else { return Vec::new() };
-    col.iter().flatten().map(str::to_string).collect()
+    crate::query::profile_candidates(&df).into_iter().collect()
 }
 
 /// Reads the outcomes of every candidate of the run in `dir` at cut-off `top_k` (default: the

@@ -320,18 +320,12 @@ fn parquet_column(df: &DataFrame, path: &Path, name: &str, ty: SqlType) -> Resul
 
 fn read_csv(path: &Path, spec: &TableSpec) -> Result<Columns, ExportError> {
     let p = path.display().to_string();
-    let read = |reason: String| ExportError::from(RunFileError::Read { path: p.clone(), reason });
-    let mut r = csv::Reader::from_path(path).map_err(|_| RunFileError::Missing { path: p.clone() })?;
-    let headers = r.headers().map_err(|e| read(e.to_string()))?.clone();
-    // A UTF-8 byte order mark (`[report] csv_bom`) is part of the first header otherwise.
-    let header = |i: usize| headers.get(i).map(|h| h.trim_start_matches('\u{feff}'));
+    let mut r = schema::RunCsv::open(path)?;
     let idx: Vec<usize> = spec
         .columns
         .iter()
         .map(|&(name, _)| {
-            (0..headers.len())
-                .find(|&i| header(i) == Some(name))
-                .ok_or_else(|| ExportError::Column { path: p.clone(), column: name.to_string() })
+            r.column(name).ok_or_else(|| ExportError::Column { path: p.clone(), column: name.to_string() })
         })
         .collect::<Result<_, _>>()?;
     let mut cols: Columns = spec
@@ -346,7 +340,7 @@ fn read_csv(path: &Path, spec: &TableSpec) -> Result<Columns, ExportError> {
         })
         .collect();
     for (n, rec) in r.records().enumerate() {
-        let rec = rec.map_err(|e| read(e.to_string()))?;
+        let rec = rec?;
         for (k, col) in cols.iter_mut().enumerate() {
             let raw = crate::util::csv_unsafe(rec.get(idx[k]).unwrap_or(""));
             let bad = |expected| ExportError::Cell {
@@ -590,13 +584,14 @@ fn insert_document(
 /// `audit.csv` of a run folder as a JSON array of row objects (cells as written, the CSV's
 /// formula guard undone); `None` when the run has no audit.
 fn audit_csv_document(path: &Path) -> Result<Option<String>, ExportError> {
-    let Ok(bytes) = std::fs::read(path) else { return Ok(None) };
-    let bad = |reason: String| RunFileError::Read { path: path.display().to_string(), reason };
-    let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let header = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+    if !path.exists() {
+        return Ok(None);
+    }
+    let mut reader = schema::RunCsv::open(path)?;
+    let header = reader.headers().to_vec();
     let mut docs = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| bad(e.to_string()))?;
+        let record = record?;
         let row: serde_json::Map<String, serde_json::Value> = header
             .iter()
             .zip(record.iter())

@@ -123,28 +123,20 @@ fn read_parquet(path: &Path) -> Result<DataFrame, QueryError> {
     Ok(schema::read_parquet(path)?)
 }
 
-/// Undoes the CSV formula neutralisation of [`crate::util::csv_safe`].
-fn unsafe_cell(s: &str) -> String {
-    match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest.to_string(),
-        _ => s.to_string(),
-    }
-}
-
 /// Reads a run's `verification.csv`: every credential by id.
 ///
 /// # Errors
 /// The file is missing or not CSV.
 pub fn read_credentials(path: &Path) -> Result<HashMap<String, CredentialInfo>, QueryError> {
-    let err = |reason: String| RunFileError::Read { path: path.display().to_string(), reason };
-    let mut r = csv::Reader::from_path(path).map_err(|_| RunFileError::Missing { path: path.display().to_string() })?;
-    let headers = r.headers().map_err(|e| err(e.to_string()))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let idx = ["credential_id", "issuer", "achievement", "issued_on", "expires", "status", "candidate_id"].map(col);
+    let mut r = schema::RunCsv::open(path)?;
+    let idx = ["credential_id", "issuer", "achievement", "issued_on", "expires", "status", "candidate_id"]
+        .map(|name| r.column(name));
     let mut out = HashMap::new();
     for rec in r.records() {
-        let rec = rec.map_err(|e| err(e.to_string()))?;
-        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(unsafe_cell).unwrap_or_default();
+        let rec = rec?;
+        let get = |i: Option<usize>| {
+            i.and_then(|i| rec.get(i)).map(|cell| crate::util::csv_unsafe(cell).to_string()).unwrap_or_default()
+        };
         let info = CredentialInfo {
             credential_id: get(idx[0]),
             issuer: get(idx[1]),
@@ -583,6 +575,19 @@ pub fn shortlist(run: &RunFolder, role_id: &str, filter: &ShortlistFilter) -> Re
 mod tests {
     use super::*;
     use crate::score::ScoreModel;
+
+    #[test]
+    fn verification_csv_written_with_a_byte_order_mark_reads_every_credential_by_id() {
+        // `[run] csv_bom = true` puts a BOM before the first header, `credential_id`.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("verification.csv");
+        std::fs::write(&path, "\u{feff}credential_id,candidate_id,issuer,status\nurn:c1,cand-1,'=Acme,verified\n")
+            .expect("write");
+        let creds = read_credentials(&path).expect("reads");
+        let c = &creds["urn:c1"];
+        assert_eq!((c.candidate_id.as_str(), c.status.as_str()), ("cand-1", "verified"));
+        assert_eq!(c.issuer, "=Acme", "the formula guard is undone");
+    }
 
     #[test]
     fn a_run_recorded_before_the_evidence_model_reopens_with_the_coverage_model() {

@@ -77,6 +77,48 @@ pub fn read_parquet(path: &Path) -> Result<DataFrame, RunFileError> {
         .map_err(|e| RunFileError::Read { path: path.display().to_string(), reason: e.to_string() })
 }
 
+/// A CSV file of a run folder opened for reading, as every consumer of a finished run reads
+/// one: the header without the UTF-8 byte order mark `[run] csv_bom` writes before it, and
+/// the records (cells still carry the formula guard; [`crate::util::csv_unsafe`] undoes it).
+pub struct RunCsv {
+    path: String,
+    headers: Vec<String>,
+    reader: csv::Reader<std::fs::File>,
+}
+
+impl RunCsv {
+    /// Opens `path` and reads its header.
+    ///
+    /// # Errors
+    /// The file is missing, or its header is not CSV.
+    pub fn open(path: &Path) -> Result<RunCsv, RunFileError> {
+        let shown = path.display().to_string();
+        let mut reader = csv::Reader::from_path(path).map_err(|_| RunFileError::Missing { path: shown.clone() })?;
+        let headers =
+            reader.headers().map_err(|e| RunFileError::Read { path: shown.clone(), reason: e.to_string() })?;
+        let headers = headers.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+        Ok(RunCsv { path: shown, headers, reader })
+    }
+
+    /// The header's column names.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The position of column `name`, when the file has it.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// The records after the header; a record that is not CSV is an error naming the file.
+    pub fn records(&mut self) -> impl Iterator<Item = Result<csv::StringRecord, RunFileError>> + '_ {
+        let path = &self.path;
+        self.reader
+            .records()
+            .map(move |r| r.map_err(|e| RunFileError::Read { path: path.clone(), reason: e.to_string() }))
+    }
+}
+
 /// Reads a run folder's `manifest.json`. Manifests of older versions, with fewer fields, read
 /// with the missing ones at their defaults.
 ///
