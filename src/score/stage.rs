@@ -44,6 +44,9 @@ pub struct Scored {
     pub profiles: Vec<CandidateProfile>,
     /// The counted evidence the profiles were built from.
     pub evidence: CountedEvidence,
+    /// The partial-credit neighbours the engine scored with (the credential value rescores
+    /// with the same ones).
+    pub neighbours: Neighbours,
     /// Configured pathways with their program skills resolved.
     pub pathways: Vec<Pathway>,
     /// Every candidate's progress on every pathway they started.
@@ -154,7 +157,18 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
         shortlist_rows: scores.by_role.iter().map(|v| v.len() as u64).sum(),
         thin_roles: thin_roles.iter().filter(|t| **t).count() as u64,
     };
-    Ok(Scored { profiles, evidence, pathways, pathway_progress, scores, details, catalog, thin_roles, stats })
+    Ok(Scored {
+        profiles,
+        evidence,
+        neighbours,
+        pathways,
+        pathway_progress,
+        scores,
+        details,
+        catalog,
+        thin_roles,
+        stats,
+    })
 }
 
 /// The credential value of every badge class with enough holders ([`super::value`]), from a
@@ -162,10 +176,9 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
 /// stage of its own.
 pub fn credential_value(input: ScoreInput<'_>, roles: &[Role], scored: &Scored) -> Vec<CredentialValue> {
     let params = input.config.score_params();
-    let neighbours = Neighbours::new(input.taxonomy, &params);
     super::value::credential_value(&ValueInput {
         taxonomy: input.taxonomy,
-        neighbours: &neighbours,
+        neighbours: &scored.neighbours,
         roles,
         params: &params,
         evidence: &scored.evidence,
