@@ -17,8 +17,8 @@
 #
 #   deploy/check.sh [--bin PATH] [--simulate]
 #
-# --simulate also runs deploy/simulate.sh with --bin (needs a binary with `run --shard` and
-# `merge`, issue 17).
+# --simulate also runs deploy/simulate.sh and, as root, deploy/slurm/local-cluster.sh (a real
+# one-node Slurm) with --bin; both need a binary with `run --shard` and `merge` (issue 17).
 set -euo pipefail
 
 deploy=$(cd "$(dirname "$0")" && pwd)
@@ -116,6 +116,12 @@ if [ -n "$bin" ]; then
   if $simulate; then
     step "simulate.sh: each scheduler's sharded flow as local processes"
     "$deploy/simulate.sh" --bin "$bin" --config "$work/skillmatch.toml" || finding "simulate.sh"
+    if [ "$(id -u)" -eq 0 ]; then
+      step "slurm/local-cluster.sh: submit.sh on a one-node Slurm cluster"
+      "$deploy/slurm/local-cluster.sh" --bin "$bin" --config "$work/skillmatch.toml" || finding "slurm/local-cluster.sh"
+    else
+      echo "(slurm/local-cluster.sh skipped: needs root)"
+    fi
   fi
 fi
 

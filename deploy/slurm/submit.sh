@@ -5,12 +5,14 @@
 #
 #   deploy/slurm/submit.sh --config FILE --out DIR [--shards N] [--as-of YYYY-MM-DD]
 #                          [--run-id ID] [--shard-root DIR] [--bin PATH] [--pg-url URL]
-#                          [--pg-password-file FILE] [--pg-schema S]
+#                          [--pg-password-file FILE] [--pg-schema S] [--sbatch-arg ARG]...
 #
 # --out is the output root of merged runs (the run lands in OUT/RUN_ID); --shard-root defaults
 # to shards/RUN_ID beside OUT (OUT=/shared/hr/reports: /shared/hr/shards/RUN_ID). Every path
 # must be on a file system all nodes see. Partition, account and QOS come from sbatch's own
-# environment (SBATCH_PARTITION, SBATCH_ACCOUNT, SBATCH_QOS).
+# environment (SBATCH_PARTITION, SBATCH_ACCOUNT, SBATCH_QOS) or from --sbatch-arg, which passes
+# one option to every sbatch call and overrides the scripts' #SBATCH lines
+# (--sbatch-arg=--mem=4G). Edit a script's #SBATCH lines for resources of one step only.
 # Exit codes: 0 submitted, 1 sbatch failed, 2 bad arguments.
 set -euo pipefail
 
@@ -19,14 +21,18 @@ shards=4
 as_of=$(date -u +%Y-%m-%d)
 run_id=$(date -u +%Y%m%dT%H%M%SZ)
 config="" out="" shard_root="" bin=skillmatch pg_url="" pg_password_file="" pg_schema=skillmatch
+sbatch_args=()
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { echo "submit.sh: $*" >&2; exit 2; }
 # Absolute path of $1 (which may not exist yet): --export values must not depend on the cwd.
 absolute() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
 
 while [ $# -gt 0 ]; do
-  case "$1" in -h|--help) usage ;; esac
+  case "$1" in
+    -h|--help) usage ;;
+    --sbatch-arg=*) sbatch_args+=("${1#--sbatch-arg=}"); shift; continue ;;
+  esac
   [ $# -ge 2 ] || fail "$1 needs a value"
   case "$1" in
     --config) config=$(absolute "$2") ;;
@@ -39,6 +45,7 @@ while [ $# -gt 0 ]; do
     --pg-url) pg_url=$2 ;;
     --pg-password-file) pg_password_file=$(absolute "$2") ;;
     --pg-schema) pg_schema=$2 ;;
+    --sbatch-arg) sbatch_args+=("$2") ;;
     *) fail "unknown argument: $1" ;;
   esac
   shift 2
@@ -61,7 +68,7 @@ mkdir -p "$out" "$shard_root/logs"
 
 common="ALL,SM_BIN=$bin,SM_SHARD_ROOT=$shard_root,SM_OUT=$out,SM_RUN_ID=$run_id"
 # --parsable prints "jobid" or "jobid;cluster".
-array_job=$(sbatch --parsable --array="0-$((shards - 1))" \
+array_job=$(sbatch "${sbatch_args[@]}" --parsable --array="0-$((shards - 1))" \
   --output="$shard_root/logs/shard-%a.out" \
   --export="$common,SM_CONFIG=$config,SM_AS_OF=$as_of" \
   "$here/shard.sbatch")
@@ -70,7 +77,7 @@ echo "shards: job array $array_job (0-$((shards - 1))), writing $shard_root"
 
 # afterok on an array job waits for every task; if one fails, the merge can never start and
 # --kill-on-invalid-dep cancels it instead of leaving it pending.
-merge_job=$(sbatch --parsable --dependency="afterok:$array_job" --kill-on-invalid-dep=yes \
+merge_job=$(sbatch "${sbatch_args[@]}" --parsable --dependency="afterok:$array_job" --kill-on-invalid-dep=yes \
   --output="$shard_root/logs/merge.out" \
   --export="$common" \
   "$here/merge.sbatch")
@@ -78,7 +85,7 @@ merge_job=${merge_job%%;*}
 echo "merge: job $merge_job, writing $out/$run_id"
 
 if [ -n "$pg_url" ]; then
-  export_job=$(sbatch --parsable --dependency="afterok:$merge_job" --kill-on-invalid-dep=yes \
+  export_job=$(sbatch "${sbatch_args[@]}" --parsable --dependency="afterok:$merge_job" --kill-on-invalid-dep=yes \
     --output="$shard_root/logs/export.out" \
     --export="$common,SM_PG_URL=$pg_url,SM_PG_PASSWORD_FILE=$pg_password_file,SM_PG_SCHEMA=$pg_schema" \
     "$here/export.sbatch")
