@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Validates the deployment examples as far as this machine allows (no cluster, no Docker daemon):
-#   - Dockerfile: hadolint;
+#   - Dockerfile: hadolint, and its COPY sources present in the build context (.dockerignore);
 #   - shell scripts (*.sh, *.sbatch under deploy/): shellcheck;
 #   - Kubernetes manifests, as shipped and as run.sh renders them for a night: kubernetes-validate
 #     --strict against the API schemas of Kubernetes 1.29 (the oldest with backoffLimitPerIndex)
@@ -54,6 +54,14 @@ finding() { echo "deploy check: $*" >&2; failed=1; }
 
 step "hadolint $("$tools/hadolint" --version | awk '{print $NF}'): Dockerfile"
 "$tools/hadolint" --no-color "$repo/Dockerfile" || finding "hadolint: Dockerfile"
+step "Dockerfile COPY sources present in the build context (.dockerignore applied)"
+for stage in builder runtime; do
+  "$tools/python" "$deploy/image_layout.py" "$repo" "$work/layout-$stage" "$stage" >/dev/null \
+    || finding "the $stage stage copies what the build context lacks"
+done
+[ -f "$work/layout-builder/opt/skillmatch/Cargo.lock" ] && [ -d "$work/layout-runtime/opt/skillmatch/datasets/taxonomy/esco-v1.2.0" ] \
+  || finding "the image lacks Cargo.lock (builder) or the bundled ESCO (runtime)"
+"$tools/python" -m py_compile "$deploy/check_deploy.py" "$deploy/image_layout.py" || finding "python syntax"
 
 scripts=()
 while IFS= read -r -d '' f; do scripts+=("$f"); done \
