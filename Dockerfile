@@ -3,7 +3,8 @@
 # 29.2, the Nesta crosswalk) and the demo data set, run as a non-root user.
 #
 #   docker build -t skillmatch:0.1.0 .
-#   docker run --rm -v "$PWD/out:/data" skillmatch:0.1.0 run --out /data     # the bundled demo job
+#   mkdir -p out && docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/out:/data" \
+#     skillmatch:0.1.0 run --out /data                              # the bundled demo job
 #
 # The binary finds its bundled files (`datasets/...`) relative to the working directory first,
 # then relative to the folder it was built in (CARGO_MANIFEST_DIR). It is built in

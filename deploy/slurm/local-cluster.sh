@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs submit.sh on a real, throwaway one-node Slurm cluster on this machine: installs Debian's
 # slurmctld, slurmd, slurm-client and munge when missing (needs root), starts munged, slurmctld
-# and slurmd from a temporary folder (loopback, ports 16817/16818), then checks two submissions:
+# and slurmd from a temporary folder (loopback, ports 16817/16818), then checks three submissions:
 #   1. every task, the merge and the export finish COMPLETED and OUT/RUN_ID exists;
 #   2. with shard 1 failing, the merge and the export are cancelled (DependencyNeverSatisfied)
-#      and no merged run folder appears.
+#      and no merged run folder appears;
+#   3. shard.sbatch submitted as --array=1-3 fails in every task, naming the array.
 # The daemons are stopped at the end, however it ends.
 #
 #   deploy/slurm/local-cluster.sh --bin PATH --config FILE [--shards N] [--timeout SECONDS]
@@ -13,7 +14,7 @@
 # the first check to pass; the export step runs against a PostgreSQL URL no server answers, so it
 # is replaced by a wrapper that only checks its arguments and the password (this tests Slurm's
 # wiring, not the export; tests/export_postgres.rs tests the export).
-# Exit codes: 0 both checks passed, 1 a check failed, 2 bad arguments or no cluster.
+# Exit codes: 0 all checks passed, 1 a check failed, 2 bad arguments or no cluster.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -159,5 +160,16 @@ grep -q '^skillmatch-merge CANCELLED DependencyNeverSatisfied' <<< "$jobs" || pr
 grep -q '^skillmatch-export CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "2: the export was not cancelled"
 [ ! -e "$t/bad/reports/bad" ] || problem "2: a merged run folder appeared"
 
-[ "$status" -ne 0 ] || echo "local-cluster.sh: both checks passed"
+echo "== 3. an array that is not 0-(N-1) is refused"
+mkdir -p "$t/range"
+SM_BIN="$bin" SM_CONFIG="$config" SM_AS_OF=2026-11-01 SM_SHARD_ROOT="$t/range/shards" \
+  sbatch --parsable --array=1-3 --cpus-per-task=1 --mem=100M --output="$t/range/shard-%a.out" \
+  "$here/shard.sbatch" >/dev/null
+jobs=$(wait_and_list "$t/range")
+echo "$jobs"
+[ "$(grep -c '^skillmatch-shard FAILED' <<< "$jobs")" -eq 3 ] || problem "3: the tasks of --array=1-3 did not fail"
+grep -q 'the array must be 0-2, not 1-3' "$t/range/shard-1.out" || problem "3: no message naming the array"
+[ ! -e "$t/range/shards" ] || problem "3: a shard ran"
+
+[ "$status" -ne 0 ] || echo "local-cluster.sh: all three checks passed"
 exit "$status"
