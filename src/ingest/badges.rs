@@ -147,7 +147,7 @@ pub(crate) fn read_badges(
     order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
     for chunk in order.chunks(chunking.files) {
         let mut out = read_chunk(files, chunk, roster, mapping, &index, ledger);
-        out.sort_by(|a, b| natural_cmp_source(a, b));
+        out.sort_by(natural_cmp_source);
         out.iter_mut().for_each(limits::enforce);
         sink(out);
     }

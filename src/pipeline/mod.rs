@@ -191,16 +191,8 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let Loaded { ingested, verified, taxonomy, onet, taxonomy_rejects } =
         ingest_stage(cfg, &trust, req.as_of, &progress, &mut timings)?;
 
-    // Verified chunk by chunk while ingest read the badge files (see `ingest_stage`).
     cancel::stage("verify")?;
-    let verify_stats = VerifyStats::of(&verified);
-    progress.start("verify", &format!("{} credentials", verified.len()));
-    let verify_ms = timings.wall_ms.get("verify").copied().unwrap_or(0);
-    progress.finish(
-        "verify",
-        std::time::Duration::from_millis(verify_ms),
-        &format!("{} of {} verified", verify_stats.count(Status::Verified), verified.len()),
-    );
+    let verify_stats = verify_summary(&verified, &timings, &progress);
 
     cancel::stage("normalize")?;
     let mut normalized = normalize_stage(cfg, &taxonomy, onet.as_ref(), &verified, &ingested, &progress, &mut timings);
@@ -394,6 +386,16 @@ fn ingest_stage(
         ),
     );
     Ok(Loaded { ingested, verified, taxonomy, onet, taxonomy_rejects })
+}
+
+/// The verify stage's counts and progress line: credentials were verified chunk by chunk while
+/// ingest read the badge files (see `ingest_stage`), which also timed them.
+fn verify_summary(verified: &[VerifiedCredential], timings: &Timings, progress: &Progress) -> VerifyStats {
+    let stats = VerifyStats::of(verified);
+    progress.start("verify", &format!("{} credentials", verified.len()));
+    let wall = std::time::Duration::from_millis(timings.wall_ms.get("verify").copied().unwrap_or(0));
+    progress.finish("verify", wall, &format!("{} of {} verified", stats.count(Status::Verified), verified.len()));
+    stats
 }
 
 /// Lists the files read beside the ingested ones (O*NET, crosswalk, trust folder, alias files)
