@@ -18,7 +18,7 @@ use super::classify::{DocKind, classify};
 use super::credential::blank;
 use super::credly_csv::CredlyCsvMapping;
 use super::decode::{self, Doc, Unit};
-use super::files::{Ledger, WHOLE_FILE, display, load};
+use super::files::{Ledger, WHOLE_FILE, display, has_ext, load, natural_cmp};
 use super::json::one_or_many;
 use super::problem::{self, Problem, ProblemKind};
 use super::record_kind::RecordKind;
@@ -56,14 +56,14 @@ fn nested_position(base: &str, i: usize) -> String {
     if base == WHOLE_FILE { format!("verifiableCredential[{i}]") } else { format!("{base}, verifiableCredential[{i}]") }
 }
 
-/// Classifies one document: credentials wait in `pending`, support documents are indexed, a
-/// CLR wrapper is counted as a document and each nested credential placed on its own.
+/// Classifies one document: credentials wait in `pending`, support documents are indexed (when
+/// an index is given: the first pass builds it, the second only counts them), a CLR wrapper is counted as a document and each nested credential placed on its own.
 fn place(
     file: usize,
     shown: &str,
     doc: Doc,
     depth: usize,
-    index: &mut SupportIndex,
+    mut index: Option<&mut SupportIndex>,
     ledger: &mut Ledger,
     pending: &mut Vec<Pending>,
 ) {
@@ -80,7 +80,9 @@ fn place(
             for (i, entry) in nested.into_iter().enumerate() {
                 let position = nested_position(&doc.position, i);
                 match decode::nested_doc(entry, position) {
-                    Ok(child) if depth < MAX_CLR_DEPTH => place(file, shown, child, depth + 1, index, ledger, pending),
+                    Ok(child) if depth < MAX_CLR_DEPTH => {
+                        place(file, shown, child, depth + 1, index.as_deref_mut(), ledger, pending)
+                    }
                     Ok(child) => ledger.reject(
                         KIND_BADGE,
                         shown,
@@ -93,7 +95,9 @@ fn place(
         }
         class @ (DocKind::Ob2 | DocKind::Ob3 | DocKind::Credly) => pending.push(Pending { file, class, doc }),
         class => {
-            index.add(&class, &doc.value);
+            if let Some(index) = index {
+                index.add(&class, &doc.value);
+            }
             ledger.accept(KIND_DOCUMENT);
         }
     }
@@ -108,25 +112,112 @@ fn hosted_url_credential(url: String, source: SourceRef) -> Credential {
     c
 }
 
-/// Reads all badge files and returns the credentials found (in file order).
+/// Badge files read and decoded at once, in parallel: enough to keep both cores busy, few
+/// enough that their parsed documents stay a small, bounded part of memory.
+pub(crate) const CHUNK_FILES: usize = 2048;
+
+/// How many badge files are read and decoded at once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chunking {
+    /// Files per chunk, at least 1.
+    pub files: usize,
+}
+
+/// Reads all badge files and hands their credentials to `sink`, chunk by chunk, in
+/// (path, position) order: every credential of a file is in the same chunk, chunks come in
+/// path order and each chunk is sorted, so the chunks concatenated are sorted.
+///
+/// Two passes keep memory bounded by one chunk of parsed documents rather than by all of them:
+/// the first indexes the support documents (BadgeClass, Issuer, revocation lists, keys, status
+/// lists, and the BadgeClass and Issuer objects embedded in OB 2.0 assertions) across all badge
+/// inputs; the second reads, hashes and decodes the files again chunk by chunk and builds each
+/// credential against the complete index. Counts, rejects and file hashes come from the second
+/// pass only. The sink may drop each credential's document once it has used it (`verify` does).
 pub(crate) fn read_badges(
     files: &[BadgeFile],
     roster: &Roster,
     mapping: &CredlyCsvMapping,
+    chunking: Chunking,
+    ledger: &mut Ledger,
+    sink: &mut dyn FnMut(Vec<Credential>),
+) {
+    let index = index_support(files, mapping, chunking);
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
+    order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
+    for chunk in order.chunks(chunking.files) {
+        let mut out = read_chunk(files, chunk, roster, mapping, &index, ledger);
+        out.sort_by(natural_cmp_source);
+        out.iter_mut().for_each(limits::enforce);
+        sink(out);
+    }
+}
+
+/// Orders credentials by (source path, position in natural order).
+fn natural_cmp_source(a: &Credential, b: &Credential) -> std::cmp::Ordering {
+    a.source.path.cmp(&b.source.path).then_with(|| natural_cmp(&a.source.position, &b.source.position))
+}
+
+/// The first pass: every support document of every badge file, indexed in file order (the
+/// first of two documents with one id wins), then the objects embedded in OB 2.0 assertions.
+/// Nothing is counted or rejected here; the second pass does that.
+fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chunking) -> SupportIndex {
+    let mut index = SupportIndex::default();
+    let mut embedded: Vec<Value> = Vec::new();
+    let mut scratch = Ledger::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    for (c, chunk) in files.chunks(chunking.files).enumerate() {
+        let units: Vec<Option<Unit>> = chunk
+            .par_iter()
+            .map(|f| {
+                // A Credly CSV export holds no support document.
+                if has_ext(&f.path, &["csv"]) {
+                    return None;
+                }
+                load(&f.path).ok().map(|(_, bytes)| decode::decode_file(&f.path, &bytes, mapping))
+            })
+            .collect();
+        for (i, unit) in units.into_iter().enumerate() {
+            if let Some(Unit::Doc(doc)) = unit {
+                place(c * chunking.files + i, "", doc, 0, Some(&mut index), &mut scratch, &mut pending);
+            }
+        }
+        embedded.extend(
+            pending
+                .drain(..)
+                .filter(|p| p.class == DocKind::Ob2)
+                .filter_map(|p| SupportIndex::embedded_badge(p.doc.value)),
+        );
+        scratch = Ledger::new();
+    }
+    for badge in &embedded {
+        index.add_embedded_badge(badge);
+    }
+    index
+}
+
+/// The second pass over one chunk of files (indexes into `files`): read, hash, decode (in
+/// parallel, order kept), count, and build the chunk's credentials against the complete index.
+fn read_chunk(
+    files: &[BadgeFile],
+    chunk: &[usize],
+    roster: &Roster,
+    mapping: &CredlyCsvMapping,
+    index: &SupportIndex,
     ledger: &mut Ledger,
 ) -> Vec<Credential> {
-    let mut index = SupportIndex::default();
     let mut pending: Vec<Pending> = Vec::new();
     let mut out = Vec::new();
-    // Read, hash and decode in parallel (order kept); bytes are dropped once decoded.
-    let loaded: Vec<_> = files
+    // Bytes are dropped once decoded.
+    let loaded: Vec<_> = chunk
         .par_iter()
-        .map(|f| match load(&f.path) {
-            Ok((meta, bytes)) => (Ok(meta), Some(decode::decode_file(&f.path, &bytes, mapping))),
+        .map(|&i| match load(&files[i].path) {
+            Ok((meta, bytes)) => (Ok(meta), Some(decode::decode_file(&files[i].path, &bytes, mapping))),
             Err(e) => (Err(e), None),
         })
         .collect();
-    for (i, (file, (meta, unit))) in files.iter().zip(loaded).enumerate() {
+    for (&i, (meta, unit)) in chunk.iter().zip(loaded) {
+        let file = &files[i];
         let shown = display(&file.path);
         if !ledger.record(KIND_BADGE, &file.path, meta) {
             continue;
@@ -134,7 +225,7 @@ pub(crate) fn read_badges(
         match unit {
             None => {}
             Some(Unit::Fail { position, reason }) => ledger.reject(KIND_BADGE, &shown, position, reason),
-            Some(Unit::Doc(doc)) => place(i, &shown, doc, 0, &mut index, ledger, &mut pending),
+            Some(Unit::Doc(doc)) => place(i, &shown, doc, 0, None, ledger, &mut pending),
             Some(Unit::HostedUrl { url, position }) => {
                 let mut c = hosted_url_credential(url, SourceRef { path: shown.clone(), position });
                 c.candidate_id = file.claim.clone();
@@ -155,11 +246,6 @@ pub(crate) fn read_badges(
             }
         }
     }
-    for p in &pending {
-        if p.class == DocKind::Ob2 {
-            index.add_embedded(&p.doc.value);
-        }
-    }
     for Pending { file: i, class, doc } in pending {
         let Some(file) = files.get(i) else {
             continue;
@@ -167,7 +253,7 @@ pub(crate) fn read_badges(
         let shown = display(&file.path);
         let source = SourceRef { path: shown.clone(), position: doc.position.clone() };
         let mut cred = match class {
-            DocKind::Ob2 => ob2::parse_assertion(&doc.value, source, &index),
+            DocKind::Ob2 => ob2::parse_assertion(&doc.value, source, index),
             DocKind::Ob3 => ob3::parse_credential(&doc.value, source),
             DocKind::Credly => {
                 credly::parse_export(&doc.value, &shown, file.claim.as_deref(), roster, ledger, &mut out);
@@ -189,6 +275,5 @@ pub(crate) fn read_badges(
         ledger.accept(KIND_BADGE);
         out.push(cred);
     }
-    out.iter_mut().for_each(limits::enforce);
     out
 }

@@ -130,6 +130,35 @@ pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "
 /// it is neither a regular file nor a folder (a named pipe, socket or device); nothing else is an
 /// error.
 pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
+    let mut credentials = Vec::new();
+    let mut out = ingest_streaming(spec, &mut |chunk, _| credentials.extend(chunk))?;
+    out.credentials = credentials;
+    Ok(out)
+}
+
+/// Reads every input named in `spec` as [`ingest`] does, but hands the credentials to `sink`
+/// chunk by chunk instead of keeping them: the returned output's `credentials` is empty.
+///
+/// The chunks come in (path, position) order, so collecting them gives [`ingest`]'s list; each
+/// comes with the roster, read first. Memory is then bounded by what the sink keeps, plus the
+/// support documents and one chunk of parsed badge files (see `badges::read_badges`): the
+/// pipeline verifies each chunk at once and keeps only the verified records.
+///
+/// # Errors
+/// As [`ingest`].
+pub fn ingest_streaming(
+    spec: &InputsConfig,
+    sink: &mut dyn FnMut(Vec<Credential>, &Roster),
+) -> Result<IngestOutput, IngestError> {
+    ingest_in_chunks(spec, badges::CHUNK_FILES, sink)
+}
+
+/// [`ingest_streaming`] with badge files read `chunk_files` at a time (at least 1).
+pub(crate) fn ingest_in_chunks(
+    spec: &InputsConfig,
+    chunk_files: usize,
+    sink: &mut dyn FnMut(Vec<Credential>, &Roster),
+) -> Result<IngestOutput, IngestError> {
     let mut named: Vec<(&str, &PathBuf)> = Vec::new();
     named.extend(spec.roster.iter().map(|p| ("roster", p)));
     named.extend(spec.claims.iter().map(|p| ("claims", p)));
@@ -176,7 +205,10 @@ pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
         })
         .collect();
     let roster = roster.unwrap_or_default();
-    let mut credentials = badges::read_badges(&badge_files, &roster, &spec.credly_csv, &mut ledger);
+    let chunking = badges::Chunking { files: chunk_files.max(1) };
+    badges::read_badges(&badge_files, &roster, &spec.credly_csv, chunking, &mut ledger, &mut |chunk| {
+        sink(chunk, &roster)
+    });
 
     let mut posting_files: Vec<PathBuf> = Vec::new();
     let mut seen_postings = std::collections::HashSet::new();
@@ -190,14 +222,20 @@ pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
     let (postings, posting_files) = postings::read_postings(&posting_files, &spec.postings_csv, &mut ledger);
     let (mut postings, duplicate_postings) = postings::merge::merge(postings);
 
-    credentials.sort_by(|a, b| {
-        a.source.path.cmp(&b.source.path).then_with(|| natural_cmp(&a.source.position, &b.source.position))
-    });
     postings.sort_by(|a, b| a.id.cmp(&b.id));
     let Ledger { mut files, mut rejects, counts } = ledger;
     rejects.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| natural_cmp(&a.position, &b.position)));
     files.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(&b.kind)));
-    Ok(IngestOutput { roster, credentials, postings, rejects, files, counts, posting_files, duplicate_postings })
+    Ok(IngestOutput {
+        roster,
+        credentials: Vec::new(),
+        postings,
+        rejects,
+        files,
+        counts,
+        posting_files,
+        duplicate_postings,
+    })
 }
 
 /// The credential carried by a VC-JWT payload (for trust-store status lists secured as JWTs),

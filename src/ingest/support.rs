@@ -68,11 +68,15 @@ impl SupportIndex {
         }
     }
 
-    /// Indexes BadgeClass / Issuer objects embedded in an OB 2.0 assertion (after standalone docs).
-    pub(crate) fn add_embedded(&mut self, assertion: &Value) {
-        let Some(badge) = assertion.get("badge").filter(|b| b.is_object()) else {
-            return;
-        };
+    /// The BadgeClass object embedded in an OB 2.0 assertion (its `badge` when that is an
+    /// object), taken out of the assertion so the rest can be dropped.
+    pub(crate) fn embedded_badge(mut assertion: Value) -> Option<Value> {
+        assertion.get_mut("badge").filter(|b| b.is_object()).map(Value::take)
+    }
+
+    /// Indexes an embedded BadgeClass object and the Issuer object embedded in it (the first of
+    /// two with one id wins).
+    pub(crate) fn add_embedded_badge(&mut self, badge: &Value) {
         if let Some(id) = id_of(badge) {
             self.badge_classes.entry(id).or_insert_with(|| badge.clone());
         }

@@ -574,3 +574,56 @@ fn roster_with_broken_quote_and_invalid_utf8_through_ingest() {
     assert_eq!(out.files.len(), 1);
     assert_eq!(out.files[0].kind, "roster");
 }
+
+/// Everything ingest returns, as text, with the credentials handed over chunk by chunk.
+fn chunked_outcome(spec: &IngestSpec, chunk_files: usize) -> (String, usize) {
+    let mut creds = Vec::new();
+    let mut chunks = 0;
+    let mut out = ingest_in_chunks(spec, chunk_files, &mut |chunk, _| {
+        chunks += 1;
+        creds.extend(chunk);
+    })
+    .expect("ingest");
+    out.credentials = creds;
+    (format!("{:?} {:?} {:?} {:?}", out.credentials, out.rejects, out.files, out.counts), chunks)
+}
+
+#[test]
+fn badge_files_read_in_chunks_give_what_one_chunk_gives() {
+    // Real examples (OB 2.0 with separate BadgeClass / Issuer / revocation documents, OB 3.0,
+    // CLR) plus an assertion whose BadgeClass is embedded in a file sorted after it and one
+    // referencing that class from a file sorted before it: the support index is complete
+    // before any credential is built, whatever the chunk size.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let class = json!({"id": "https://issuer.example/classes/late", "type": "BadgeClass", "name": "Late class",
+        "issuer": {"id": "https://issuer.example/i", "type": "Issuer", "name": "Late issuer"},
+        "alignment": [{"targetName": "use spreadsheet software"}]});
+    write_json(
+        &tmp.path().join("a-first.json"),
+        &json!({"@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion", "id": "urn:uuid:a1", "recipient": {"type": "email", "hashed": false, "identity": "alice@example.org"},
+        "badge": "https://issuer.example/classes/late", "issuedOn": "2024-01-01T00:00:00Z",
+        "verification": {"type": "hosted"}}),
+    );
+    write_json(
+        &tmp.path().join("z-last.json"),
+        &json!({"@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion", "id": "urn:uuid:z1", "recipient": {"type": "email", "hashed": false, "identity": "bob@example.org"},
+        "badge": class, "issuedOn": "2024-01-01T00:00:00Z", "verification": {"type": "hosted"}}),
+    );
+    let spec = IngestSpec {
+        badges: vec![PathBuf::from(SPEC_EXAMPLES), PathBuf::from(OB3_FIXTURES), tmp.path().to_path_buf()],
+        ..Default::default()
+    };
+    let whole = run(&spec);
+    let (one_chunk, n) = chunked_outcome(&spec, usize::MAX);
+    assert_eq!(n, 1);
+    assert_eq!(one_chunk, format!("{:?} {:?} {:?} {:?}", whole.credentials, whole.rejects, whole.files, whole.counts));
+    let first = by_path(&whole, "a-first.json");
+    assert_eq!(first[0].achievement.as_deref(), Some("Late class"), "class embedded in a later file resolves");
+    for size in [1, 2, 7] {
+        let (chunked, n) = chunked_outcome(&spec, size);
+        assert!(n > 1, "{size} files per chunk make several chunks");
+        assert_eq!(chunked, one_chunk, "{size} files per chunk");
+    }
+}

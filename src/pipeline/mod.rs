@@ -19,7 +19,7 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
-use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Reject, ingest};
+use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Reject, ingest_streaming};
 use crate::normalize::{NormalizeOptions, NormalizeStats, normalize};
 use crate::report::manifest::{
     CustomTaxonomyInfo, Manifest, RunInfo, StageStats, TaxonomyFile, TaxonomyInfo, ToolInfo,
@@ -27,7 +27,7 @@ use crate::report::manifest::{
 use crate::report::{ReportError, ReportInput};
 use crate::score::ScoreInput;
 use crate::taxonomy::{Taxonomy, TaxonomyError, TaxonomyReject};
-use crate::verify::{Status, VerifyStats, verify_all};
+use crate::verify::{Status, VerifiedCredential, Verifier, VerifyStats};
 
 /// Why a run failed. [`PipelineError::is_usage`] tells the CLI which exit code to use.
 #[derive(Debug, thiserror::Error)]
@@ -162,7 +162,10 @@ impl Timings {
 /// Ingest and the taxonomy, loaded side by side, with the side inputs (trust folder, O*NET,
 /// custom taxonomies, alias files) accounted for beside the ingested files.
 struct Loaded {
+    /// Everything read but the credentials (its `credentials` is empty).
     ingested: IngestOutput,
+    /// The credentials, verified as they were read, in (path, position) order.
+    verified: Vec<VerifiedCredential>,
     taxonomy: Taxonomy,
     onet: Option<OnetParts>,
     /// The taxonomy's own rejects: custom files' rows, then alias files' rows.
@@ -185,16 +188,11 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     let mut timings = Timings::default();
 
     cancel::stage("ingest")?;
-    let Loaded { mut ingested, taxonomy, onet, taxonomy_rejects } = ingest_stage(cfg, &trust, &progress, &mut timings)?;
+    let Loaded { ingested, verified, taxonomy, onet, taxonomy_rejects } =
+        ingest_stage(cfg, &trust, req.as_of, &progress, &mut timings)?;
 
     cancel::stage("verify")?;
-    progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
-    let t = Meter::start();
-    let creds = std::mem::take(&mut ingested.credentials);
-    let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify, &trust);
-    let verify_stats = VerifyStats::of(&verified);
-    let d = timings.time("verify", &t);
-    progress.finish("verify", d, &format!("{} of {} verified", verify_stats.count(Status::Verified), verified.len()));
+    let verify_stats = verify_summary(&verified, &timings, &progress);
 
     cancel::stage("normalize")?;
     let mut normalized = normalize_stage(cfg, &taxonomy, onet.as_ref(), &verified, &ingested, &progress, &mut timings);
@@ -340,25 +338,46 @@ fn diff_previous(
 fn ingest_stage(
     cfg: &Config,
     trust: &crate::verify::TrustStore,
+    as_of: NaiveDate,
     progress: &Progress,
     timings: &mut Timings,
 ) -> Result<Loaded, PipelineError> {
     progress.start("ingest", "reading roster, badges and postings; loading taxonomy");
     let t = Meter::start();
-    let (ingested, taxonomy) = rayon::join(|| ingest(&cfg.inputs), || load_taxonomy(cfg));
+    let mut verified = Vec::new();
+    let mut verify_cost = crate::report::manifest::StageCost::default();
+    let (ingested, taxonomy) = rayon::join(
+        || {
+            // Each chunk of credentials is verified as soon as it is read, so their documents
+            // are dropped chunk by chunk instead of all being held until a verify stage.
+            let mut verifier = Verifier::new(as_of, &cfg.verify, trust);
+            ingest_streaming(&cfg.inputs, &mut |chunk, roster| {
+                let m = Meter::start();
+                verified.extend(verifier.verify_chunk(chunk, roster));
+                let cost = m.stop();
+                verify_cost.wall_ms += cost.wall_ms;
+                verify_cost.cpu_ms += cost.cpu_ms;
+                verify_cost.peak_rss_growth_kib += cost.peak_rss_growth_kib;
+            })
+        },
+        || load_taxonomy(cfg),
+    );
     let mut ingested: IngestOutput = ingested?;
     guards::check(cfg, &ingested)?;
     let loaded = taxonomy?;
     record_side_inputs(cfg, trust, &loaded, &mut ingested);
     let LoadedTaxonomy { taxonomy, onet, rejects: taxonomy_rejects, .. } = loaded;
     let d = timings.time("ingest+taxonomy", &t);
+    // Verification's share of the ingest wall time, summed over the chunks.
+    timings.wall_ms.insert("verify".into(), verify_cost.wall_ms);
+    timings.profile.insert("verify".into(), verify_cost);
     progress.finish(
         "ingest",
         d,
         &format!(
             "{} candidates, {} credentials, {} postings, {} rejects; {} skills in {} {}",
             ingested.roster.candidates.len(),
-            ingested.credentials.len(),
+            verified.len(),
             ingested.postings.len(),
             ingested.rejects.len() + taxonomy_rejects.len(),
             taxonomy.skills().len(),
@@ -366,7 +385,17 @@ fn ingest_stage(
             taxonomy.version()
         ),
     );
-    Ok(Loaded { ingested, taxonomy, onet, taxonomy_rejects })
+    Ok(Loaded { ingested, verified, taxonomy, onet, taxonomy_rejects })
+}
+
+/// The verify stage's counts and progress line: credentials were verified chunk by chunk while
+/// ingest read the badge files (see `ingest_stage`), which also timed them.
+fn verify_summary(verified: &[VerifiedCredential], timings: &Timings, progress: &Progress) -> VerifyStats {
+    let stats = VerifyStats::of(verified);
+    progress.start("verify", &format!("{} credentials", verified.len()));
+    let wall = std::time::Duration::from_millis(timings.wall_ms.get("verify").copied().unwrap_or(0));
+    progress.finish("verify", wall, &format!("{} of {} verified", stats.count(Status::Verified), verified.len()));
+    stats
 }
 
 /// Lists the files read beside the ingested ones (O*NET, crosswalk, trust folder, alias files)

@@ -139,8 +139,9 @@ pub fn verify_one(
     policy: &VerifyPolicy,
     trust: &TrustStore,
 ) -> VerifiedCredential {
-    let batch = Batch::new(std::iter::once(&cred), roster, as_of, policy, trust);
-    batch.verify(cred)
+    let mut verifier = Verifier::new(as_of, policy, trust);
+    verifier.salts.extend(std::iter::once(&cred), roster);
+    verifier.check(cred, roster)
 }
 
 /// Verifies all credentials (in parallel with rayon), keeping input order.
@@ -151,15 +152,17 @@ pub fn verify_all(
     policy: &VerifyPolicy,
     trust: &TrustStore,
 ) -> Vec<VerifiedCredential> {
-    let batch = Batch::new(creds.iter(), roster, as_of, policy, trust);
-    creds.into_par_iter().map(|c| batch.verify(c)).collect()
+    Verifier::new(as_of, policy, trust).verify_chunk(creds, roster)
 }
 
-/// What every credential of one batch is verified against, with the batch's caches: the
-/// roster hashed per salt ([`SaltCache`]) and the trust store's status lists, each checked once
-/// ([`CheckedLists`]).
-struct Batch<'a> {
-    roster: &'a Roster,
+/// Verifies credentials chunk by chunk as they are read, with caches that outlive each chunk:
+/// the roster hashed per salt ([`SaltCache`], the first `max_resolution_salts` distinct salts in
+/// credential order) and the trust store's status lists, each checked once ([`CheckedLists`]).
+///
+/// Chunks given in order verify exactly as [`verify_all`] over their concatenation does; each
+/// credential's document is dropped once checked, so a caller that keeps only the verified
+/// records holds no parsed badge document.
+pub struct Verifier<'a> {
     as_of: NaiveDate,
     policy: &'a VerifyPolicy,
     trust: &'a TrustStore,
@@ -167,23 +170,31 @@ struct Batch<'a> {
     lists: CheckedLists,
 }
 
-impl<'a> Batch<'a> {
-    fn new<'c>(
-        creds: impl Iterator<Item = &'c Credential>,
-        roster: &'a Roster,
-        as_of: NaiveDate,
-        policy: &'a VerifyPolicy,
-        trust: &'a TrustStore,
-    ) -> Batch<'a> {
-        let salts = SaltCache::build(creds, roster, policy.max_resolution_salts);
-        Batch { roster, as_of, policy, trust, salts, lists: CheckedLists::new(trust) }
+impl<'a> Verifier<'a> {
+    /// A verifier for one run: evaluation date, policy and trust store.
+    pub fn new(as_of: NaiveDate, policy: &'a VerifyPolicy, trust: &'a TrustStore) -> Verifier<'a> {
+        Verifier {
+            as_of,
+            policy,
+            trust,
+            salts: SaltCache::new(policy.max_resolution_salts),
+            lists: CheckedLists::new(trust),
+        }
+    }
+
+    /// Verifies the next chunk of credentials against `roster` (in parallel, order kept). The
+    /// roster must be the same for every chunk.
+    pub fn verify_chunk(&mut self, creds: Vec<Credential>, roster: &Roster) -> Vec<VerifiedCredential> {
+        self.salts.extend(creds.iter(), roster);
+        let this = &*self;
+        creds.into_par_iter().map(|c| this.check(c, roster)).collect()
     }
 
     /// Runs every check on `cred` and takes the most decisive status (see the module doc).
-    fn verify(&self, mut cred: Credential) -> VerifiedCredential {
+    fn check(&self, mut cred: Credential, roster: &Roster) -> VerifiedCredential {
         let (as_of, trust) = (self.as_of, self.trust);
         let structure = checks::structure(&cred);
-        let (recipient, resolved) = checks::recipient(&cred, self.roster, &self.salts);
+        let (recipient, resolved) = checks::recipient(&cred, roster, &self.salts);
         if cred.candidate_id.is_none() {
             cred.candidate_id = resolved;
         }

@@ -36,8 +36,10 @@ type SaltKey = (&'static str, String);
 #[derive(Debug, Default)]
 pub(crate) struct SaltCache {
     tables: HashMap<SaltKey, HashMap<String, BTreeSet<usize>>>,
-    /// Keys left out because the batch had more distinct salts than the limit.
+    /// Keys left out because the run had more distinct salts than the limit.
     skipped: std::collections::HashSet<SaltKey>,
+    /// Every key seen so far (built or skipped), so later batches keep the first ones.
+    seen: std::collections::HashSet<SaltKey>,
     limit: usize,
 }
 
@@ -45,25 +47,36 @@ impl SaltCache {
     /// Builds the tables needed by the unclaimed hashed credentials in `creds` (in parallel), for
     /// at most `limit` distinct (algorithm, salt) pairs, the first ones in credential order.
     pub fn build<'a>(creds: impl IntoIterator<Item = &'a Credential>, roster: &Roster, limit: usize) -> SaltCache {
+        let mut cache = SaltCache::new(limit);
+        cache.extend(creds, roster);
+        cache
+    }
+
+    /// An empty cache that will build tables for at most `limit` distinct (algorithm, salt) pairs.
+    pub fn new(limit: usize) -> SaltCache {
+        SaltCache { limit, ..SaltCache::default() }
+    }
+
+    /// Adds the tables needed by `creds`, the credentials that come after those already seen:
+    /// built batch by batch, the cache holds the same tables as one built over all of them.
+    pub fn extend<'a>(&mut self, creds: impl IntoIterator<Item = &'a Credential>, roster: &Roster) {
         let mut keys: Vec<(HashAlgo, String)> = Vec::new();
-        let mut seen: std::collections::HashSet<SaltKey> = std::collections::HashSet::new();
-        let mut skipped = std::collections::HashSet::new();
         for c in creds {
             if c.candidate_id.is_some() {
                 continue;
             }
             if let Recipient::Hashed { algo, salt, .. } = &c.recipient {
                 let key = (*algo, salt.clone().unwrap_or_default());
-                if seen.insert((algo_name(key.0), key.1.clone())) {
-                    if keys.len() < limit {
+                if self.seen.insert((algo_name(key.0), key.1.clone())) {
+                    if self.tables.len() + keys.len() < self.limit {
                         keys.push(key);
                     } else {
-                        skipped.insert((algo_name(key.0), key.1));
+                        self.skipped.insert((algo_name(key.0), key.1));
                     }
                 }
             }
         }
-        let tables = keys
+        let tables: Vec<_> = keys
             .into_par_iter()
             .map(|(algo, salt)| {
                 let mut table: HashMap<String, BTreeSet<usize>> = HashMap::new();
@@ -75,7 +88,7 @@ impl SaltCache {
                 ((algo_name(algo), salt), table)
             })
             .collect();
-        SaltCache { tables, skipped, limit }
+        self.tables.extend(tables);
     }
 
     /// Whether the table for (algo, salt) was left out by the limit.

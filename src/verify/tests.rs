@@ -300,6 +300,42 @@ fn unclaimed_credentials_resolve_against_the_roster() {
 }
 
 #[test]
+fn credentials_verified_chunk_by_chunk_verify_as_one_batch() {
+    let hashed = |email: &str, salt: &str| Credential {
+        candidate_id: None,
+        recipient: Recipient::Hashed {
+            kind: "email".into(),
+            algo: HashAlgo::Sha256,
+            digest: hash_identity(HashAlgo::Sha256, email, Some(salt)),
+            salt: Some(salt.into()),
+        },
+        ..cred()
+    };
+    // Salts s1, s2, s1, s3 with room for two tables: the first two salts in credential order get
+    // one, whichever chunk they arrive in; s3 is over the limit in both ways of verifying.
+    let creds = vec![
+        hashed("a.work@example.com", "s1"),
+        hashed("bob@example.org", "s2"),
+        hashed("alice@example.org", "s1"),
+        hashed("bob@example.org", "s3"),
+    ];
+    let limited = VerifyPolicy { max_resolution_salts: 2, ..hosted_ok() };
+    let trust = TrustStore::default();
+    let whole = verify_all(creds.clone(), &roster(), day(AS_OF), &limited, &trust);
+    let shown = |v: &[VerifiedCredential]| -> Vec<String> {
+        v.iter().map(|v| format!("{:?} {:?} {:?}", v.credential.candidate_id, v.status, v.checks)).collect()
+    };
+    assert_eq!(whole[3].status, Status::RecipientMismatch, "the third salt is over the limit");
+    for size in [1, 2, 3] {
+        let mut verifier = Verifier::new(day(AS_OF), &limited, &trust);
+        let chunked: Vec<VerifiedCredential> =
+            creds.chunks(size).flat_map(|c| verifier.verify_chunk(c.to_vec(), &roster())).collect();
+        assert_eq!(shown(&chunked), shown(&whole), "chunks of {size}");
+        assert!(chunked.iter().all(|v| v.credential.raw.is_none()), "documents dropped once checked");
+    }
+}
+
+#[test]
 fn precedence_between_failures() {
     let all_bad = Credential {
         problems: vec![Problem::missing("badge")],
