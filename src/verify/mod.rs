@@ -156,8 +156,8 @@ pub fn verify_all(
 }
 
 /// Verifies credentials chunk by chunk as they are read, with caches that outlive each chunk:
-/// the roster hashed per salt ([`SaltCache`], the first `max_resolution_salts` distinct salts in
-/// credential order) and the trust store's status lists, each checked once ([`CheckedLists`]).
+/// the roster hashed per salt (for the first `max_resolution_salts` distinct salts in credential
+/// order) and the trust store's status lists, each checked once.
 ///
 /// Chunks given in order verify exactly as [`verify_all`] over their concatenation does; each
 /// credential's document is dropped once checked, so a caller that keeps only the verified
