@@ -80,7 +80,14 @@ fn fixture() -> &'static Fixture {
         common::gen_into(&root.join("data"), 250, 70, 17, true);
         let out = root.join("single");
         let mut args = job_args(&root);
-        args.extend(["--out".into(), p(&out).into(), "--run-id".into(), "single".into(), "--threads".into(), "2".into()]);
+        args.extend([
+            "--out".into(),
+            p(&out).into(),
+            "--run-id".into(),
+            "single".into(),
+            "--threads".into(),
+            "2".into(),
+        ]);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let single = PathBuf::from(ok(skillmatch(&args, &[])));
         Fixture { _dir: dir, root, single }
@@ -236,8 +243,16 @@ fn a_bad_shard_flag_or_scheduler_variable_is_named_with_exit_2_before_any_work()
         (vec!["--shard", "4/4"], vec![], "--shard"),
         (vec!["--shard", "two/4"], vec![], "--shard"),
         (vec![], vec![("SLURM_ARRAY_TASK_ID", "1".into())], "SLURM_ARRAY_TASK_COUNT"),
-        (vec![], vec![("AWS_BATCH_JOB_ARRAY_INDEX", "x".into()), ("AWS_BATCH_JOB_ARRAY_SIZE", "2".into())], "AWS_BATCH_JOB_ARRAY_INDEX"),
-        (vec![], vec![("JOB_COMPLETION_INDEX", "5".into()), ("SKILLMATCH_SHARD_COUNT", "4".into())], "JOB_COMPLETION_INDEX"),
+        (
+            vec![],
+            vec![("AWS_BATCH_JOB_ARRAY_INDEX", "x".into()), ("AWS_BATCH_JOB_ARRAY_SIZE", "2".into())],
+            "AWS_BATCH_JOB_ARRAY_INDEX",
+        ),
+        (
+            vec![],
+            vec![("JOB_COMPLETION_INDEX", "5".into()), ("SKILLMATCH_SHARD_COUNT", "4".into())],
+            "JOB_COMPLETION_INDEX",
+        ),
     ];
     for (extra, env, says) in cases {
         let mut a = base.clone();

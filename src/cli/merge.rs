@@ -46,10 +46,11 @@ pub fn run(a: MergeArgs) -> Result<(), Failure> {
     skillmatch::pipeline::cancel::install()
         .map_err(|e| Failure::run(anyhow::anyhow!("cannot install signal handlers: {e}")))?;
     let progress = if a.quiet { ProgressMode::Quiet } else { ProgressMode::Auto };
-    let summary = merge(&a.shards, &a.out, a.run_id, a.threads.unwrap_or(0), progress).map_err(|e| match e.interrupted() {
-        Some(stopped) => Failure { code: stopped.exit_code(), error: e.into() },
-        None if e.is_usage() => Failure::usage(e),
-        None => Failure::run(e),
-    })?;
+    let summary =
+        merge(&a.shards, &a.out, a.run_id, a.threads.unwrap_or(0), progress).map_err(|e| match e.interrupted() {
+            Some(stopped) => Failure { code: stopped.exit_code(), error: e.into() },
+            None if e.is_usage() => Failure::usage(e),
+            None => Failure::run(e),
+        })?;
     print_line(summary.run_dir.display())
 }

@@ -173,9 +173,13 @@ pub fn merge(
     let shards = crate::shard::check_set(shards)?;
     let first = shards.first().ok_or(crate::shard::ShardError::NoShards)?;
     let m = &first.manifest;
-    let bad = |reason: String| crate::shard::ShardError::Read { path: first.dir.join(crate::report::schema::MANIFEST).display().to_string(), reason };
+    let bad = |reason: String| crate::shard::ShardError::Read {
+        path: first.dir.join(crate::report::schema::MANIFEST).display().to_string(),
+        reason,
+    };
     let config: Config = serde_json::from_value(m.config.clone()).map_err(|e| bad(format!("config: {e}")))?;
-    let as_of = NaiveDate::parse_from_str(&m.as_of, "%Y-%m-%d").map_err(|e| bad(format!("as_of {:?}: {e}", m.as_of)))?;
+    let as_of =
+        NaiveDate::parse_from_str(&m.as_of, "%Y-%m-%d").map_err(|e| bad(format!("as_of {:?}: {e}", m.as_of)))?;
     let req = RunRequest { config, as_of, out_root: out_root.to_path_buf(), run_id, threads, progress };
     run_mode(&req, &Mode::Merge(shards))
 }
@@ -266,7 +270,11 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
         Mode::Shard(spec) => {
             let (scores, ids) = crate::score::stage::rank_part(input, &roles, &ranked, |id| spec.owns(id));
             let d = timings.time("score", &t);
-            progress.finish("score", d, &format!("shard {}/{}: {} candidates ranked", spec.index, spec.count, ids.len()));
+            progress.finish(
+                "score",
+                d,
+                &format!("shard {}/{}: {} candidates ranked", spec.index, spec.count, ids.len()),
+            );
             let stages = StageStats {
                 normalize: normalize_stats,
                 score: crate::shard::stage_stats(&scores, ids.len()),
@@ -368,19 +376,32 @@ fn write_shard(
     let io = |source| ReportError::Io { path: name.into(), source };
     let rows = file.write(staging.dir()).map_err(io)?;
     let outputs = vec![crate::report::output_file(staging.dir(), name, rows)?];
-    let mut manifest = build_manifest(head.req, head.ingested, head.taxonomy, outputs, job.stages, timings, head.threads, head.run_id, head.started);
+    let mut manifest = build_manifest(
+        head.req,
+        head.ingested,
+        head.taxonomy,
+        outputs,
+        job.stages,
+        timings,
+        head.threads,
+        head.run_id,
+        head.started,
+    );
     manifest.shard = Some(crate::shard::info(job.spec, &manifest, ids.len() as u64));
     manifest.run.timings_ms.insert("report:shard".into(), t.elapsed().as_millis() as u64);
     crate::report::manifest::write(staging.dir(), &manifest)?;
-    commit(staging, head.req, progress, t)
-        .map(|run_dir| RunSummary { run_dir, manifest })
+    commit(staging, head.req, progress, t).map(|run_dir| RunSummary { run_dir, manifest })
 }
 
 /// Refuses a merge whose inputs or configuration, as read now, are not the ones the shards ran on.
 fn check_merge_inputs(head: &Head<'_>, shards: &[crate::shard::ShardFolder]) -> Result<(), PipelineError> {
     let first = shards.first().ok_or(crate::shard::ShardError::NoShards)?;
     let taxonomy = head.taxonomy.files();
-    let now = crate::shard::inputs_sha256(&head.ingested.files, taxonomy.iter().map(|(_, h)| h.as_str()), &head.req.as_of.to_string());
+    let now = crate::shard::inputs_sha256(
+        &head.ingested.files,
+        taxonomy.iter().map(|(_, h)| h.as_str()),
+        &head.req.as_of.to_string(),
+    );
     if now != first.info.inputs_sha256 {
         return Err(crate::shard::ShardError::Mismatch {
             path: "the inputs as merge reads them now".into(),
@@ -429,7 +450,17 @@ fn report_stage(
     let req = head.req;
     let cfg = &req.config;
     let previous = cfg.report.diff_previous.then(|| crate::diff::previous_run(&req.out_root, head.run_id)).flatten();
-    let mut manifest = build_manifest(req, head.ingested, head.taxonomy, outputs, stages, timings, head.threads, head.run_id, head.started);
+    let mut manifest = build_manifest(
+        req,
+        head.ingested,
+        head.taxonomy,
+        outputs,
+        stages,
+        timings,
+        head.threads,
+        head.run_id,
+        head.started,
+    );
     let comparisons = Comparisons { previous, demographics };
     write_comparisons_and_page(staging.dir(), input, comparisons, &mut manifest)?;
     crate::report::manifest::write(staging.dir(), &manifest)?;

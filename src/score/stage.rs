@@ -163,7 +163,12 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
 
 /// The engine on the candidates `keep` accepts only (a shard, [`crate::shard`]), against every
 /// role: its output indexes the kept profiles, whose ids come second (in id order).
-pub fn rank_part(input: ScoreInput<'_>, roles: &[Role], ranked: &Ranked, keep: impl Fn(&str) -> bool) -> (ScoreOutput, Vec<String>) {
+pub fn rank_part(
+    input: ScoreInput<'_>,
+    roles: &[Role],
+    ranked: &Ranked,
+    keep: impl Fn(&str) -> bool,
+) -> (ScoreOutput, Vec<String>) {
     let params = input.config.score_params();
     let part: Vec<CandidateProfile> = ranked.profiles.iter().filter(|p| keep(&p.id)).cloned().collect();
     let scores = score_all_with(input.taxonomy, &ranked.neighbours, &part, roles, &params);
@@ -199,18 +204,7 @@ pub fn finish(input: ScoreInput<'_>, roles: &[Role], ranked: Ranked, scores: Sco
         shortlist_rows: scores.by_role.iter().map(|v| v.len() as u64).sum(),
         thin_roles: thin_roles.iter().filter(|t| **t).count() as u64,
     };
-    Scored {
-        profiles,
-        evidence,
-        neighbours,
-        pathways,
-        pathway_progress,
-        scores,
-        details,
-        catalog,
-        thin_roles,
-        stats,
-    }
+    Scored { profiles, evidence, neighbours, pathways, pathway_progress, scores, details, catalog, thin_roles, stats }
 }
 
 /// The credential value of every badge class with enough holders ([`super::value`]), from a

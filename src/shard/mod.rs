@@ -63,7 +63,9 @@ pub enum ShardError {
         reason: String,
     },
     /// A folder given to merge is not a shard (its manifest has no `shard` block).
-    #[error("{path} is not a shard folder (its manifest.json has no shard block): give the folders `run --shard` wrote")]
+    #[error(
+        "{path} is not a shard folder (its manifest.json has no shard block): give the folders `run --shard` wrote"
+    )]
     NotShard {
         /// The folder.
         path: String,
@@ -170,9 +172,11 @@ impl ShardSpec {
             };
             let index = number(index_var, &i, &i)?;
             let count = number(count_var, &n, &n)?;
-            return ShardSpec::new(index, count)
-                .map(Some)
-                .map_err(|reason| ShardError::Spec { source_name: format!("{index_var}/{count_var}"), value: format!("{i}/{n}"), reason });
+            return ShardSpec::new(index, count).map(Some).map_err(|reason| ShardError::Spec {
+                source_name: format!("{index_var}/{count_var}"),
+                value: format!("{i}/{n}"),
+                reason,
+            });
         }
         Ok(None)
     }
@@ -284,7 +288,11 @@ impl ShardScores {
         let id = |c: u32| ids.get(c as usize).map_or_else(String::new, |s| (*s).to_string());
         ShardScores {
             roles: out.by_role.len() as u32,
-            by_role: out.by_role.iter().map(|l| l.iter().map(|m| (id(m.candidate), m.score.to_bits())).collect()).collect(),
+            by_role: out
+                .by_role
+                .iter()
+                .map(|l| l.iter().map(|m| (id(m.candidate), m.score.to_bits())).collect())
+                .collect(),
             by_candidate: out
                 .by_candidate
                 .iter()
@@ -397,13 +405,19 @@ fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
 /// # Errors
 /// A shard names a candidate the run does not have, or a role index out of range; a candidate
 /// ranked by two shards or by none.
-pub fn merge_scores(shards: &[ShardFolder], ids: &[&str], roles: usize, top_k: usize) -> Result<ScoreOutput, ShardError> {
+pub fn merge_scores(
+    shards: &[ShardFolder],
+    ids: &[&str],
+    roles: usize,
+    top_k: usize,
+) -> Result<ScoreOutput, ShardError> {
     let mut by_candidate: Vec<Option<Vec<RankedMatch>>> = vec![None; ids.len()];
     let mut by_role: Vec<Vec<(u32, f64)>> = vec![Vec::new(); roles];
     let mut stats = EngineStats::default();
     for s in shards {
         let bad = |reason: String| ShardError::Inconsistent { path: s.dir.display().to_string(), reason };
-        let index_of = |id: &str| ids.binary_search(&id).map(|i| i as u32).map_err(|_| bad(format!("unknown candidate {id:?}")));
+        let index_of =
+            |id: &str| ids.binary_search(&id).map(|i| i as u32).map_err(|_| bad(format!("unknown candidate {id:?}")));
         if s.scores.roles as usize != roles || s.scores.by_role.len() != roles {
             return Err(bad(format!("{} roles, the inputs give {roles}", s.scores.roles)));
         }
@@ -433,7 +447,10 @@ pub fn merge_scores(shards: &[ShardFolder], ids: &[&str], roles: usize, top_k: u
         .into_iter()
         .zip(ids)
         .map(|(l, id)| {
-            l.ok_or_else(|| ShardError::Inconsistent { path: "(all shards)".into(), reason: format!("no shard ranked candidate {id:?}") })
+            l.ok_or_else(|| ShardError::Inconsistent {
+                path: "(all shards)".into(),
+                reason: format!("no shard ranked candidate {id:?}"),
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let by_role = by_role
@@ -449,7 +466,12 @@ pub fn merge_scores(shards: &[ShardFolder], ids: &[&str], roles: usize, top_k: u
                 .collect()
         })
         .collect();
-    Ok(ScoreOutput { by_role, by_candidate, pairs_scored: stats.role_pairs_scored + stats.candidate_pairs_scored, stats })
+    Ok(ScoreOutput {
+        by_role,
+        by_candidate,
+        pairs_scored: stats.role_pairs_scored + stats.candidate_pairs_scored,
+        stats,
+    })
 }
 
 /// Adds a shard's engine work to the total (the work actually done, all shards together);
@@ -486,7 +508,8 @@ mod tests {
             move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_string())
         };
         assert_eq!(ShardSpec::from_env(env(&[])).ok(), Some(None));
-        let slurm = env(&[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "4"), ("JOB_COMPLETION_INDEX", "0")]);
+        let slurm =
+            env(&[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "4"), ("JOB_COMPLETION_INDEX", "0")]);
         assert_eq!(ShardSpec::from_env(slurm).ok(), Some(Some(ShardSpec { index: 2, count: 4 })));
         let k8s = env(&[("JOB_COMPLETION_INDEX", "1"), ("SKILLMATCH_SHARD_COUNT", "3")]);
         assert_eq!(ShardSpec::from_env(k8s).ok(), Some(Some(ShardSpec { index: 1, count: 3 })));
@@ -503,8 +526,10 @@ mod tests {
     #[test]
     fn partition_is_a_fixed_function_of_the_id() {
         // Pinned values: the partition must never change between versions or machines.
-        let first: Vec<u32> = ["c00001", "c00002", "c00003", "alice"].iter().map(|id| shard_of(id, 7)).collect();
-        assert_eq!(first, ["c00001", "c00002", "c00003", "alice"].iter().map(|id| shard_of(id, 7)).collect::<Vec<_>>());
+        // sha256("c00001") etc., first 8 bytes big-endian, mod 7 (computed independently with
+        // Python's hashlib).
+        let shards: Vec<u32> = ["c00001", "c00002", "c00003", "alice"].iter().map(|id| shard_of(id, 7)).collect();
+        assert_eq!(shards, [4, 5, 6, 1]);
         assert!((0..1000).all(|i| shard_of(&format!("c{i}"), 4) < 4));
         assert_eq!(shard_of("anything", 1), 0);
     }
