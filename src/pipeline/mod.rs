@@ -235,13 +235,7 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     let Loaded { mut ingested, taxonomy, onet, taxonomy_rejects } = ingest_stage(cfg, &trust, &progress, &mut timings)?;
 
     cancel::stage("verify")?;
-    progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
-    let t = Meter::start();
-    let creds = std::mem::take(&mut ingested.credentials);
-    let verified = verify_all(creds, &ingested.roster, req.as_of, &cfg.verify, &trust);
-    let verify_stats = VerifyStats::of(&verified);
-    let d = timings.time("verify", &t);
-    progress.finish("verify", d, &format!("{} of {} verified", verify_stats.count(Status::Verified), verified.len()));
+    let (verified, verify_stats) = verify_stage(req, &mut ingested, &trust, &progress, &mut timings);
 
     cancel::stage("normalize")?;
     let mut normalized = normalize_stage(cfg, &taxonomy, onet.as_ref(), &verified, &ingested, &progress, &mut timings);
@@ -263,29 +257,16 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
         trust: &trust,
     };
     let ranked = crate::score::stage::prepare(input)?;
+    let head = Head { req, ingested: &ingested, taxonomy: &taxonomy, threads, run_id: &run_id, started };
     let scores = match mode {
         Mode::Single => {
             crate::score::score_all_with(&taxonomy, &ranked.neighbours, &ranked.profiles, &roles, &cfg.score_params())
         }
         Mode::Shard(spec) => {
-            let (scores, ids) = crate::score::stage::rank_part(input, &roles, &ranked, |id| spec.owns(id));
-            let d = timings.time("score", &t);
-            progress.finish(
-                "score",
-                d,
-                &format!("shard {}/{}: {} candidates ranked", spec.index, spec.count, ids.len()),
-            );
-            let stages = StageStats {
-                normalize: normalize_stats,
-                score: crate::shard::stage_stats(&scores, ids.len()),
-                verify: verify_stats,
-            };
-            let job = ShardJob { spec: *spec, scores: &scores, ids: &ids, stages };
-            let head = Head { req, ingested: &ingested, taxonomy: &taxonomy, threads, run_id: &run_id, started };
-            return write_shard(head, job, timings, staging, &progress);
+            let job = ShardJob { spec: *spec, input, roles: &roles, ranked: &ranked, normalize_stats, verify_stats };
+            return write_shard(head, job, timings, t, staging, &progress);
         }
         Mode::Merge(shards) => {
-            let head = Head { req, ingested: &ingested, taxonomy: &taxonomy, threads, run_id: &run_id, started };
             check_merge_inputs(&head, shards)?;
             let ids: Vec<&str> = ranked.profiles.iter().map(|p| p.id.as_str()).collect();
             crate::shard::merge_scores(shards, &ids, roles.len(), cfg.score.top_k)?
@@ -325,7 +306,6 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
         trust: &trust,
     };
     let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
-    let head = Head { req, ingested: &ingested, taxonomy: &taxonomy, threads, run_id: &run_id, started };
     report_stage(head, &input, stages, timings, staging, demographics.as_ref(), &progress)
 }
 
@@ -352,45 +332,47 @@ struct Head<'a> {
     started: chrono::DateTime<chrono::Utc>,
 }
 
-/// A shard's ranking, for its folder.
+/// A shard's part of the score stage, for its folder.
 struct ShardJob<'a> {
     spec: crate::shard::ShardSpec,
-    scores: &'a crate::score::ScoreOutput,
-    ids: &'a [String],
-    stages: StageStats,
+    input: ScoreInput<'a>,
+    roles: &'a [crate::score::Role],
+    ranked: &'a crate::score::stage::Ranked,
+    normalize_stats: NormalizeStats,
+    verify_stats: VerifyStats,
 }
 
-/// Writes a shard folder: its top-K lists and a manifest with its `shard` block.
+/// Ranks a shard's candidates (the score stage timed from `t`) and writes its folder: its top-K
+/// lists and a manifest with its `shard` block.
 fn write_shard(
     head: Head<'_>,
     job: ShardJob<'_>,
-    timings: Timings,
+    mut timings: Timings,
+    t: Meter,
     staging: crate::report::staging::Staging,
     progress: &Progress,
 ) -> Result<RunSummary, PipelineError> {
+    let spec = job.spec;
+    let (scores, ids) = crate::score::stage::rank_part(job.input, job.roles, job.ranked, |id| spec.owns(id));
+    let d = timings.time("score", &t);
+    progress.finish("score", d, &format!("shard {}/{}: {} candidates ranked", spec.index, spec.count, ids.len()));
+    let score = crate::shard::stage_stats(&scores, ids.len());
+    let stages = StageStats { normalize: job.normalize_stats, score, verify: job.verify_stats };
     cancel::stage("report")?;
     let t = std::time::Instant::now();
-    let ids: Vec<&str> = job.ids.iter().map(String::as_str).collect();
-    let file = crate::shard::ShardScores::new(job.scores, &ids);
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let file = crate::shard::ShardScores::new(&scores, &ids);
     let name = crate::shard::SHARD_SCORES;
     let io = |source| ReportError::Io { path: name.into(), source };
     let rows = file.write(staging.dir()).map_err(io)?;
     let outputs = vec![crate::report::output_file(staging.dir(), name, rows)?];
-    let mut manifest = build_manifest(
-        head.req,
-        head.ingested,
-        head.taxonomy,
-        outputs,
-        job.stages,
-        timings,
-        head.threads,
-        head.run_id,
-        head.started,
-    );
-    manifest.shard = Some(crate::shard::info(job.spec, &manifest, ids.len() as u64));
+    let (req, threads) = (head.req, head.threads);
+    let mut manifest =
+        build_manifest(req, head.ingested, head.taxonomy, outputs, stages, timings, threads, head.run_id, head.started);
+    manifest.shard = Some(crate::shard::info(spec, &manifest, ids.len() as u64));
     manifest.run.timings_ms.insert("report:shard".into(), t.elapsed().as_millis() as u64);
     crate::report::manifest::write(staging.dir(), &manifest)?;
-    commit(staging, head.req, progress, t).map(|run_dir| RunSummary { run_dir, manifest })
+    commit(staging, req, progress, t).map(|run_dir| RunSummary { run_dir, manifest })
 }
 
 /// Refuses a merge whose inputs or configuration, as read now, are not the ones the shards ran on.
@@ -534,6 +516,24 @@ fn diff_previous(
     manifest.run.previous_run = Some(old.manifest.run.run_id.clone());
     manifest.run.timings_ms.insert("report:diff".into(), t.elapsed().as_millis() as u64);
     Ok(Some(crate::diff::page::page_section(&diff)))
+}
+
+/// Stage 2: verify every credential against the roster and the trust store.
+fn verify_stage(
+    req: &RunRequest,
+    ingested: &mut IngestOutput,
+    trust: &crate::verify::TrustStore,
+    progress: &Progress,
+    timings: &mut Timings,
+) -> (Vec<crate::verify::VerifiedCredential>, VerifyStats) {
+    progress.start("verify", &format!("{} credentials", ingested.credentials.len()));
+    let t = Meter::start();
+    let creds = std::mem::take(&mut ingested.credentials);
+    let verified = verify_all(creds, &ingested.roster, req.as_of, &req.config.verify, trust);
+    let verify_stats = VerifyStats::of(&verified);
+    let d = timings.time("verify", &t);
+    progress.finish("verify", d, &format!("{} of {} verified", verify_stats.count(Status::Verified), verified.len()));
+    (verified, verify_stats)
 }
 
 /// Stage 1: ingest, with the taxonomy loading on the other core; then the `[run]` guards.
