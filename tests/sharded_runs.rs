@@ -233,13 +233,16 @@ fn merge_refuses_a_missing_a_duplicated_and_a_foreign_shard_with_exit_2() {
     assert!(!out.exists() || file_names(&out).iter().all(|n| n.starts_with('.')), "nothing written");
 }
 
+/// Extra flags, environment, and what the message must name.
+type Case = (Vec<&'static str>, Vec<(&'static str, String)>, &'static str);
+
 #[test]
 fn a_bad_shard_flag_or_scheduler_variable_is_named_with_exit_2_before_any_work() {
     let f = fixture();
     let mut args = job_args(&f.root);
     args.extend(["--out".into(), p(&f.root.join("bad")).into()]);
     let base: Vec<&str> = args.iter().map(String::as_str).collect();
-    let cases: Vec<(Vec<&str>, Vec<(&str, String)>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (vec!["--shard", "4/4"], vec![], "--shard"),
         (vec!["--shard", "two/4"], vec![], "--shard"),
         (vec![], vec![("SLURM_ARRAY_TASK_ID", "1".into())], "SLURM_ARRAY_TASK_COUNT"),
