@@ -42,6 +42,11 @@ echo "== single run --threads $threads"
 timed "$work/single.t" "$bin" run "${job[@]}" --out "$work/single" --run-id single
 read -r single_wall single_cpu < <(sum "$work/single.t")
 echo "single run: wall ${single_wall} s, cpu ${single_cpu} s"
+# Stage timings (ms) from a folder's manifest.
+stages() {
+  python3 -c 'import json, sys; m = json.load(open(sys.argv[1])); print(" ", sys.argv[2], m["run"]["timings_ms"])' "$1/manifest.json" "$2"
+}
+stages "$work/single/single" "single run stages (ms):"
 
 status=0
 for sched in slurm aws-batch kubernetes; do
@@ -87,6 +92,8 @@ PY
       printf "  shards: wall %.2f s total (%.2fx the single run), cpu %.2f s (%.2fx)\n", sw, sw / w, sc, sc / c
       printf "  merge:  wall %.2f s, cpu %.2f s; shards + merge: wall %.2f s (%.2fx), cpu %.2f s (%.2fx)\n", mw, mc, sw + mw, (sw + mw) / w, sc + mc, (sc + mc) / c
     }'
+  stages "$out/shard-0000-of-$(printf %04d "$shards")" "shard 0 stages (ms):"
+  stages "$out/merged" "merge stages (ms):"
   sort -n "$work/$sched.shards.t" | tail -n 1 | awk '{printf "  longest shard: wall %s s, cpu %s s\n", $1, $2}'
 done
 [ $status -eq 0 ] && echo "sharded flow: every merged folder identical to the single run" || echo "sharded flow: DIFFERENCES"
