@@ -6,7 +6,8 @@
 # byte for byte (manifest: all but its `run` block and the engine's work counters). Prints the
 # total shard work against the single run. Exit 1 on any difference.
 #
-#   benches/shard.sh [CANDIDATES] [ROLES] [SHARDS] [THREADS]     (defaults: 20000 2000 4 2)
+#   benches/shard.sh [CANDIDATES] [ROLES] [SHARDS] [THREADS] [SCHEDULERS]
+#   (defaults: 20000 2000 4 2 "slurm aws-batch kubernetes")
 #
 # docs/PERFORMANCE.md "Sharded runs" quotes this script's output; .ci/run runs it.
 set -euo pipefail
@@ -15,6 +16,7 @@ n=${1:-20000}
 m=${2:-2000}
 shards=${3:-4}
 threads=${4:-2}
+schedulers=${5:-slurm aws-batch kubernetes}
 work=$(mktemp -d "${TMPDIR:-/tmp}/skillmatch-shard.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet
@@ -36,7 +38,7 @@ timed() {
   /usr/bin/time -f "%e %U %S" -o "$work/time.txt" "$@" >/dev/null
   awk '{printf "%s %.2f\n", $1, $2 + $3}' "$work/time.txt" >>"$log"
 }
-sum() { awk '{w += $1; c += $2} END {printf "%.2f %.2f", w, c}' "$1"; }
+sum() { awk '{w += $1; c += $2} END {printf "%.2f %.2f\n", w, c}' "$1"; }
 
 echo "== single run --threads $threads"
 timed "$work/single.t" "$bin" run "${job[@]}" --out "$work/single" --run-id single
@@ -49,7 +51,7 @@ stages() {
 stages "$work/single/single" "single run stages (ms):"
 
 status=0
-for sched in slurm aws-batch kubernetes; do
+for sched in $schedulers; do
   out="$work/$sched"
   : >"$work/$sched.shards.t"
   for ((i = shards - 1; i >= 0; i--)); do
