@@ -28,6 +28,9 @@
 //! * [`pipeline`] — runs the stages in order inside a thread pool, with guards, progress and
 //!   clean stops on signals; holds no policy of its own.
 //! * [`config`] — the TOML configuration, each stage's section validated.
+//! * [`shard`] — sharded runs (`run --shard I/N` or a scheduler's array index): the stable
+//!   partition of candidates, the shard folder's scores, and `merge`'s exact k-way merge of
+//!   the shards' top-K lists back into the single run's ranking.
 //! * [`query`] — answers recruiter questions (`shortlist`, `explain`) from a finished run folder.
 //! * [`export`] — loads a finished run folder into PostgreSQL for dashboards
 //!   (`skillmatch export postgres`), with `COPY`, one transaction per run.
@@ -53,6 +56,7 @@ pub mod pipeline;
 pub mod query;
 pub mod report;
 pub mod score;
+pub mod shard;
 pub mod taxonomy;
 pub mod trust_pull;
 pub mod util;

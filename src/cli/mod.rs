@@ -8,6 +8,7 @@ mod explain;
 mod export;
 mod extract;
 mod generate;
+mod merge;
 mod normalize;
 mod run;
 mod shortlist;
@@ -35,6 +36,8 @@ struct Cli {
 enum Command {
     /// Run the nightly job: ingest, verify, normalize, score, report.
     Run(run::RunArgs),
+    /// Merge the shard folders of a sharded job (`run --shard I/N`) into one run folder.
+    Merge(merge::MergeArgs),
     /// Generate a synthetic data set from real ESCO occupation profiles.
     Gen(generate::GenArgs),
     /// Verify badge files and print one JSON object per credential.
@@ -184,6 +187,7 @@ const INTERNAL_ERROR: u8 = 3;
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(a) => run::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::Gen(a) => generate::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Shortlist(a) => shortlist::run(a),

@@ -7,7 +7,8 @@ use clap::Args;
 use super::common::{config_or_default, override_path, override_paths};
 use super::{Failure, at_least_one, bundled, must_exist, parse_date, print_line};
 use skillmatch::config::Config;
-use skillmatch::pipeline::{ProgressMode, RunRequest, run as run_pipeline};
+use skillmatch::pipeline::{Mode, ProgressMode, RunRequest, run_mode};
+use skillmatch::shard::ShardSpec;
 
 /// Arguments of `run`.
 #[derive(Debug, Args)]
@@ -55,6 +56,13 @@ pub struct RunArgs {
     /// Start every CSV output with a UTF-8 byte order mark, for Excel (sets `[run] csv_bom`).
     #[arg(long)]
     csv_bom: bool,
+    /// Run shard INDEX/COUNT of a sharded job (0-based, e.g. 3/8): rank the candidates of this
+    /// shard and write a shard folder for `merge` (run id `shard-0003-of-0008` unless --run-id).
+    /// Without it, read from SLURM_ARRAY_TASK_ID + SLURM_ARRAY_TASK_COUNT,
+    /// AWS_BATCH_JOB_ARRAY_INDEX + AWS_BATCH_JOB_ARRAY_SIZE, or JOB_COMPLETION_INDEX +
+    /// SKILLMATCH_SHARD_COUNT, in that order.
+    #[arg(long, value_name = "INDEX/COUNT")]
+    shard: Option<String>,
 }
 
 /// Runs `run`.
@@ -84,6 +92,11 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     {
         return Err(Failure::usage(anyhow::anyhow!("--run-id {id:?} must be a plain folder name")));
     }
+    let shard = match &a.shard {
+        Some(text) => Some(ShardSpec::parse(text).map_err(Failure::usage)?),
+        None => ShardSpec::from_env(|k| std::env::var(k).ok()).map_err(Failure::usage)?,
+    };
+    let mode = shard.map_or(Mode::Single, Mode::Shard);
     let req = RunRequest {
         as_of: a.as_of.or(config.run.as_of).unwrap_or_else(|| chrono::Utc::now().date_naive()),
         out_root: a.out.or_else(|| config.run.out.clone()).unwrap_or_else(|| PathBuf::from("reports")),
@@ -96,7 +109,7 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     // file size limit fails the write instead of killing the process.
     skillmatch::pipeline::cancel::install()
         .map_err(|e| Failure::run(anyhow::anyhow!("cannot install signal handlers: {e}")))?;
-    let summary = run_pipeline(&req).map_err(|e| match e.interrupted() {
+    let summary = run_mode(&req, &mode).map_err(|e| match e.interrupted() {
         Some(stopped) => Failure { code: stopped.exit_code(), error: e.into() },
         None if e.is_usage() => Failure::usage(e),
         None => Failure::run(e),

@@ -484,7 +484,8 @@ pub fn diff_folders(old: &Path, new: &Path) -> Result<RunDiff, DiffError> {
 /// The previous finished run under `root` for a run about to be named `run_id`: among the
 /// folders whose name does not start with `.` (temporary folders do) and is not `run_id`, with
 /// a readable manifest, the one whose manifest says it finished last (`run.finished_at`, RFC
-/// 3339 UTC), ties broken by the greater folder name. `None` when there is none.
+/// 3339 UTC), ties broken by the greater folder name. Shard folders (`run --shard`, whose
+/// manifest has a `shard` block) are not runs to compare with. `None` when there is none.
 pub fn previous_run(root: &Path, run_id: &str) -> Option<(PathBuf, Manifest)> {
     let entries = std::fs::read_dir(root).ok()?;
     let mut best: Option<((String, String), PathBuf, Manifest)> = None;
@@ -495,6 +496,9 @@ pub fn previous_run(root: &Path, run_id: &str) -> Option<(PathBuf, Manifest)> {
             continue;
         }
         let Ok(m) = schema::read_manifest(&path) else { continue };
+        if m.shard.is_some() {
+            continue;
+        }
         let key = (m.run.finished_at.clone(), name);
         if best.as_ref().is_none_or(|(k, _, _)| key > *k) {
             best = Some((key, path, m));

@@ -78,6 +78,9 @@ pub enum PipelineError {
     /// A stop signal ended the run.
     #[error(transparent)]
     Interrupted(#[from] cancel::Interrupted),
+    /// Shards that cannot be merged (different jobs, a missing or duplicated index).
+    #[error(transparent)]
+    Shard(#[from] crate::shard::ShardError),
 }
 
 impl PipelineError {
@@ -90,6 +93,7 @@ impl PipelineError {
                 | PipelineError::Trust(_)
                 | PipelineError::PathwaySkill(_)
                 | PipelineError::Audit(_)
+                | PipelineError::Shard(_)
         ) || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
             || matches!(self, PipelineError::Preflight(e) if e.is_usage())
     }
@@ -132,6 +136,14 @@ pub struct RunSummary {
 /// Runs the whole job inside a thread pool of the requested size. Input paths are made
 /// absolute first, so that rejects and the manifest name them the same way from any folder.
 pub fn run(req: &RunRequest) -> Result<RunSummary, PipelineError> {
+    run_mode(req, &Mode::Single)
+}
+
+/// [`run`] as a shard of a sharded job, or as the merge of one ([`Mode`]).
+///
+/// # Errors
+/// As [`run`]; a merge also refuses inputs that are not the ones its shards read.
+pub fn run_mode(req: &RunRequest, mode: &Mode) -> Result<RunSummary, PipelineError> {
     let mut req = req.clone();
     req.config.make_paths_absolute();
     let req = &req;
@@ -139,7 +151,37 @@ pub fn run(req: &RunRequest) -> Result<RunSummary, PipelineError> {
         .num_threads(req.threads)
         .build()
         .map_err(|e| PipelineError::Threads { threads: req.threads, reason: e.to_string() })?;
-    pool.install(|| run_in_pool(req, pool.current_num_threads()))
+    pool.install(|| run_in_pool(req, mode, pool.current_num_threads()))
+}
+
+/// Merges the shard folders `dirs` (every shard of one job, any order) into the run folder a
+/// single run of the same job writes under `out_root`: the job's inputs and configuration are
+/// read from the shards' manifests, checked against them, and every output is recomputed from
+/// the shards' rankings.
+///
+/// # Errors
+/// A folder that is not a shard, shards of different jobs, a missing or duplicated index (all
+/// usage errors), and whatever a run can fail with.
+pub fn merge(
+    dirs: &[PathBuf],
+    out_root: &std::path::Path,
+    run_id: Option<String>,
+    threads: usize,
+    progress: ProgressMode,
+) -> Result<RunSummary, PipelineError> {
+    let shards = dirs.iter().map(|d| crate::shard::ShardFolder::read(d)).collect::<Result<Vec<_>, _>>()?;
+    let shards = crate::shard::check_set(shards)?;
+    let first = shards.first().ok_or(crate::shard::ShardError::NoShards)?;
+    let m = &first.manifest;
+    let bad = |reason: String| crate::shard::ShardError::Read {
+        path: first.dir.join(crate::report::schema::MANIFEST).display().to_string(),
+        reason,
+    };
+    let config: Config = serde_json::from_value(m.config.clone()).map_err(|e| bad(format!("config: {e}")))?;
+    let as_of =
+        NaiveDate::parse_from_str(&m.as_of, "%Y-%m-%d").map_err(|e| bad(format!("as_of {:?}: {e}", m.as_of)))?;
+    let req = RunRequest { config, as_of, out_root: out_root.to_path_buf(), run_id, threads, progress };
+    run_mode(&req, &Mode::Merge(shards))
 }
 
 /// Wall time of each stage and report writer in milliseconds, and each stage's cost (the
@@ -172,7 +214,7 @@ struct Loaded {
     taxonomy_rejects: Vec<TaxonomyReject>,
 }
 
-fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineError> {
+fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSummary, PipelineError> {
     let cfg = &req.config;
     if cfg.inputs.roster.is_none() && cfg.inputs.badges.is_empty() && cfg.inputs.postings.is_empty() {
         return Err(PipelineError::NoInputs);
@@ -181,9 +223,14 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
     // The audit's demographics are read before any work, so a wrong file fails at once.
     let demographics = cfg.report.audit_demographics.as_deref().map(crate::audit::demographics::read).transpose()?;
     let started = chrono::Utc::now();
+    // A shard's run id defaults to its place in the job, so that shards never collide.
+    let default_id = match mode {
+        Mode::Shard(spec) => Some(spec.default_run_id()),
+        _ => None,
+    };
     // Output root, run id, lock and leftovers are checked before any work.
     let preflight::Prepared { run_id, staging, .. } =
-        preflight::prepare(&req.out_root, req.run_id.as_deref(), started)?;
+        preflight::prepare(&req.out_root, req.run_id.as_deref().or(default_id.as_deref()), started)?;
     let progress = Progress::new(req.progress, 5);
     let mut timings = Timings::default();
 
@@ -213,7 +260,23 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         credential_skills: &normalized.credential_skills,
         trust: &trust,
     };
-    let scored = crate::score::stage::run(input, &roles)?;
+    let ranked = crate::score::stage::prepare(input)?;
+    let head = Head { req, ingested: &ingested, taxonomy: &taxonomy, threads, run_id: &run_id, started };
+    let scores = match mode {
+        Mode::Single => {
+            crate::score::score_all_with(&taxonomy, &ranked.neighbours, &ranked.profiles, &roles, &cfg.score_params())
+        }
+        Mode::Shard(spec) => {
+            let job = ShardJob { spec: *spec, input, roles: &roles, ranked: &ranked, normalize_stats, verify_stats };
+            return write_shard(head, job, timings, t, staging, &progress);
+        }
+        Mode::Merge(shards) => {
+            check_merge_inputs(&head, shards)?;
+            let ids: Vec<&str> = ranked.profiles.iter().map(|p| p.id.as_str()).collect();
+            crate::shard::merge_scores(shards, &ids, roles.len(), cfg.score.top_k)?
+        }
+    };
+    let scored = crate::score::stage::finish(input, &roles, ranked, scores);
     let d = timings.time("score", &t);
     progress.finish("score", d, &format!("{} pairs scored", scored.scores.pairs_scored));
     // Timed apart from `score`, so its cost shows in the manifest's profile.
@@ -223,7 +286,6 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
 
     cancel::stage("report")?;
     progress.start("report", "writing the run folder");
-    let t = Meter::start();
     // Ingest's rejects (and the trust folder's), then the taxonomy's own.
     let rejects: Vec<Reject> =
         ingested.rejects.iter().cloned().chain(taxonomy_rejects.iter().map(taxonomy_reject)).collect();
@@ -247,22 +309,148 @@ fn run_in_pool(req: &RunRequest, threads: usize) -> Result<RunSummary, PipelineE
         ingest_counts: &ingested.counts,
         trust: &trust,
     };
-    let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), &input)?;
-    timings.wall_ms.extend(writer_ms);
-    timings.time("report", &t);
     let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
-    let previous = cfg.report.diff_previous.then(|| crate::diff::previous_run(&req.out_root, &run_id)).flatten();
-    let mut manifest = build_manifest(req, &ingested, &taxonomy, outputs, stages, timings, threads, &run_id, started);
-    let comparisons = Comparisons { previous, demographics: demographics.as_ref() };
-    write_comparisons_and_page(staging.dir(), &input, comparisons, &mut manifest)?;
+    report_stage(head, &input, stages, timings, staging, demographics.as_ref(), &progress)
+}
+
+/// What kind of run [`run_mode`] makes.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// An ordinary run: every candidate, every output.
+    Single,
+    /// One shard of a sharded job: ranks the candidates the shard owns and writes a shard folder
+    /// (its top-K lists and a manifest with a `shard` block), see [`crate::shard`].
+    Shard(crate::shard::ShardSpec),
+    /// The merge of a complete, checked set of shards ([`crate::shard::check_set`]): the run
+    /// folder a single run writes, with the engine's ranking taken from the shards.
+    Merge(Vec<crate::shard::ShardFolder>),
+}
+
+/// What every manifest is built from, beside the outputs and counts.
+struct Head<'a> {
+    req: &'a RunRequest,
+    ingested: &'a IngestOutput,
+    taxonomy: &'a Taxonomy,
+    threads: usize,
+    run_id: &'a str,
+    started: chrono::DateTime<chrono::Utc>,
+}
+
+/// A shard's part of the score stage, for its folder.
+struct ShardJob<'a> {
+    spec: crate::shard::ShardSpec,
+    input: ScoreInput<'a>,
+    roles: &'a [crate::score::Role],
+    ranked: &'a crate::score::stage::Ranked,
+    normalize_stats: NormalizeStats,
+    verify_stats: VerifyStats,
+}
+
+/// Ranks a shard's candidates (the score stage timed from `t`) and writes its folder: its top-K
+/// lists and a manifest with its `shard` block.
+fn write_shard(
+    head: Head<'_>,
+    job: ShardJob<'_>,
+    mut timings: Timings,
+    t: Meter,
+    staging: crate::report::staging::Staging,
+    progress: &Progress,
+) -> Result<RunSummary, PipelineError> {
+    let spec = job.spec;
+    let (scores, ids) = crate::score::stage::rank_part(job.input, job.roles, job.ranked, |id| spec.owns(id));
+    let d = timings.time("score", &t);
+    progress.finish("score", d, &format!("shard {}/{}: {} candidates ranked", spec.index, spec.count, ids.len()));
+    let score = crate::shard::stage_stats(&scores, ids.len());
+    let stages = StageStats { normalize: job.normalize_stats, score, verify: job.verify_stats };
+    cancel::stage("report")?;
+    let t = std::time::Instant::now();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let file = crate::shard::ShardScores::new(&scores, &ids);
+    let name = crate::shard::SHARD_SCORES;
+    let io = |source| ReportError::Io { path: name.into(), source };
+    let rows = file.write(staging.dir()).map_err(io)?;
+    let outputs = vec![crate::report::output_file(staging.dir(), name, rows)?];
+    let (req, threads) = (head.req, head.threads);
+    let mut manifest =
+        build_manifest(req, head.ingested, head.taxonomy, outputs, stages, timings, threads, head.run_id, head.started);
+    manifest.shard = Some(crate::shard::info(spec, &manifest, ids.len() as u64));
+    manifest.run.timings_ms.insert("report:shard".into(), t.elapsed().as_millis() as u64);
     crate::report::manifest::write(staging.dir(), &manifest)?;
+    commit(staging, req, progress, t).map(|run_dir| RunSummary { run_dir, manifest })
+}
+
+/// Refuses a merge whose inputs or configuration, as read now, are not the ones the shards ran on.
+fn check_merge_inputs(head: &Head<'_>, shards: &[crate::shard::ShardFolder]) -> Result<(), PipelineError> {
+    let first = shards.first().ok_or(crate::shard::ShardError::NoShards)?;
+    let taxonomy = head.taxonomy.files();
+    let now = crate::shard::inputs_sha256(
+        &head.ingested.files,
+        taxonomy.iter().map(|(_, h)| h.as_str()),
+        &head.req.as_of.to_string(),
+    );
+    if now != first.info.inputs_sha256 {
+        return Err(crate::shard::ShardError::Mismatch {
+            path: "the inputs as merge reads them now".into(),
+            first: first.dir.display().to_string(),
+            what: "inputs",
+            a: first.info.inputs_sha256.clone(),
+            b: now,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Renames the staging folder into place (refused once a stop signal arrived).
+fn commit(
+    staging: crate::report::staging::Staging,
+    req: &RunRequest,
+    progress: &Progress,
+    t: std::time::Instant,
+) -> Result<PathBuf, PipelineError> {
     let run_dir = staging.commit().map_err(|source| match cancel::check("report") {
         Err(stopped) => PipelineError::Interrupted(stopped),
         Ok(()) => PipelineError::Staging { root: req.out_root.display().to_string(), source },
     })?;
     let _ = cancel::stage("done");
-    progress.finish("report", t.started().elapsed(), &run_dir.display().to_string());
+    progress.finish("report", t.elapsed(), &run_dir.display().to_string());
     progress.close();
+    Ok(run_dir)
+}
+
+/// Stage 5: the data files, the comparisons and the page, the manifest; then the folder is
+/// renamed into place.
+fn report_stage(
+    head: Head<'_>,
+    input: &ReportInput<'_>,
+    stages: StageStats,
+    mut timings: Timings,
+    staging: crate::report::staging::Staging,
+    demographics: Option<&crate::audit::demographics::Demographics>,
+    progress: &Progress,
+) -> Result<RunSummary, PipelineError> {
+    let t = Meter::start();
+    let (outputs, writer_ms) = crate::report::write_data_files(staging.dir(), input)?;
+    timings.wall_ms.extend(writer_ms);
+    timings.time("report", &t);
+    let req = head.req;
+    let cfg = &req.config;
+    let previous = cfg.report.diff_previous.then(|| crate::diff::previous_run(&req.out_root, head.run_id)).flatten();
+    let mut manifest = build_manifest(
+        req,
+        head.ingested,
+        head.taxonomy,
+        outputs,
+        stages,
+        timings,
+        head.threads,
+        head.run_id,
+        head.started,
+    );
+    let comparisons = Comparisons { previous, demographics };
+    write_comparisons_and_page(staging.dir(), input, comparisons, &mut manifest)?;
+    crate::report::manifest::write(staging.dir(), &manifest)?;
+    let run_dir = commit(staging, req, progress, t.started())?;
     Ok(RunSummary { run_dir, manifest })
 }
 
@@ -672,5 +860,6 @@ fn build_manifest(
             peak_rss_kib: crate::report::manifest::peak_rss_kib(),
             previous_run: None,
         },
+        shard: None,
     }
 }

@@ -151,6 +151,31 @@ pub struct Manifest {
     pub outputs: Vec<OutputFile>,
     /// Facts that differ from run to run.
     pub run: RunInfo,
+    /// Which shard of a sharded job this folder is (`run --shard`); absent in a single or merged
+    /// run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+}
+
+/// The manifest block of a shard folder ([`crate::shard`]): its place in the job and the hashes
+/// `merge` compares to refuse shards of different jobs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShardInfo {
+    /// 0-based shard index.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+    /// How candidates are assigned to shards.
+    pub partition: String,
+    /// Candidates this shard ranked.
+    pub candidates: u64,
+    /// sha256 over the inputs' and taxonomy files' content hashes and the as-of date.
+    pub inputs_sha256: String,
+    /// sha256 of the effective configuration.
+    pub config_sha256: String,
+    /// The tool version that wrote the shard.
+    pub version: String,
 }
 
 /// Writes `manifest.json` (pretty-printed, trailing newline).

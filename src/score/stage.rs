@@ -114,11 +114,26 @@ pub fn roles(requirements: Vec<RoleRequirements>, config: &Config) -> Vec<Role> 
     roles
 }
 
-/// Runs the stage on the [`roles`].
+/// What the engine ranks: the counted evidence, the profiles built from it (with pathway
+/// progress) and the partial-credit neighbours.
+pub struct Ranked {
+    /// Configured pathways with their program skills resolved.
+    pub pathways: Vec<Pathway>,
+    /// The counted evidence.
+    pub evidence: CountedEvidence,
+    /// Candidate profiles, sorted by id.
+    pub profiles: Vec<CandidateProfile>,
+    /// Every candidate's progress on every pathway they started.
+    pub pathway_progress: Vec<PathwayProgress>,
+    /// The partial-credit neighbours.
+    pub neighbours: Neighbours,
+}
+
+/// The first half of the stage: evidence, profiles and neighbours, before the engine.
 ///
 /// # Errors
 /// A pathway names a program skill the taxonomy does not know exactly.
-pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkillError> {
+pub fn prepare(input: ScoreInput<'_>) -> Result<Ranked, PathwaySkillError> {
     let cfg = input.config;
     let params = cfg.score_params();
     let pathways = policy::resolve_pathways(&cfg.pathways, input.taxonomy)?;
@@ -132,7 +147,39 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
     );
     let (profiles, pathway_progress) = policy::profiles_of(&evidence, &pathways);
     let neighbours = Neighbours::new(input.taxonomy, &params);
-    let scores = score_all_with(input.taxonomy, &neighbours, &profiles, roles, &params);
+    Ok(Ranked { pathways, evidence, profiles, pathway_progress, neighbours })
+}
+
+/// Runs the stage on the [`roles`].
+///
+/// # Errors
+/// A pathway names a program skill the taxonomy does not know exactly.
+pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkillError> {
+    let ranked = prepare(input)?;
+    let params = input.config.score_params();
+    let scores = score_all_with(input.taxonomy, &ranked.neighbours, &ranked.profiles, roles, &params);
+    Ok(finish(input, roles, ranked, scores))
+}
+
+/// The engine on the candidates `keep` accepts only (a shard, [`crate::shard`]), against every
+/// role: its output indexes the kept profiles, whose ids come second (in id order).
+pub fn rank_part(
+    input: ScoreInput<'_>,
+    roles: &[Role],
+    ranked: &Ranked,
+    keep: impl Fn(&str) -> bool,
+) -> (ScoreOutput, Vec<String>) {
+    let params = input.config.score_params();
+    let part: Vec<CandidateProfile> = ranked.profiles.iter().filter(|p| keep(&p.id)).cloned().collect();
+    let scores = score_all_with(input.taxonomy, &ranked.neighbours, &part, roles, &params);
+    (scores, part.into_iter().map(|p| p.id).collect())
+}
+
+/// The second half of the stage, from the engine's ranking (computed here or merged from
+/// shards): explanations, the badge catalog, thin roles and the counts.
+pub fn finish(input: ScoreInput<'_>, roles: &[Role], ranked: Ranked, scores: ScoreOutput) -> Scored {
+    let params = input.config.score_params();
+    let Ranked { pathways, evidence, profiles, pathway_progress, neighbours } = ranked;
     let catalog = Catalog::from_credentials(input.verified, input.credential_skills);
     let details = MatchDetails::new(input.taxonomy, &neighbours, &profiles, roles, &scores, &catalog, &params);
     let thin_roles: Vec<bool> = roles.iter().map(|r| policy::is_thin(r, &params)).collect();
@@ -157,18 +204,7 @@ pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkill
         shortlist_rows: scores.by_role.iter().map(|v| v.len() as u64).sum(),
         thin_roles: thin_roles.iter().filter(|t| **t).count() as u64,
     };
-    Ok(Scored {
-        profiles,
-        evidence,
-        neighbours,
-        pathways,
-        pathway_progress,
-        scores,
-        details,
-        catalog,
-        thin_roles,
-        stats,
-    })
+    Scored { profiles, evidence, neighbours, pathways, pathway_progress, scores, details, catalog, thin_roles, stats }
 }
 
 /// The credential value of every badge class with enough holders ([`super::value`]), from a

@@ -75,7 +75,8 @@ pub struct RankedMatch {
 }
 
 /// How much work the engine did, for the manifest and the performance notes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct EngineStats {
     /// Block-bound entries read, both sides (each names a block and the most its members hold
     /// or ask of one skill or group).
