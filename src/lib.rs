@@ -53,6 +53,7 @@ pub mod pipeline;
 pub mod query;
 pub mod report;
 pub mod score;
+pub mod semantic;
 pub mod taxonomy;
 pub mod trust_pull;
 pub mod util;
