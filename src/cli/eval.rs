@@ -8,9 +8,12 @@ use clap::{Args, Subcommand};
 use super::common::{Format, formats};
 use super::{Failure, must_exist, print_line, print_text};
 use skillmatch::eval::matching::{evaluate_matching, format_matching_table};
-use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
+use skillmatch::eval::titles::{evaluate_titles, evaluate_titles_with, format_titles_table};
+use skillmatch::semantic::titles::SemanticTitles;
 use skillmatch::eval::{evaluate_dir, format_table};
 use skillmatch::extract::Extractor;
+use skillmatch::semantic::skills::{SemanticSkills, TextMode};
+use skillmatch::semantic::{Encoder, install};
 use skillmatch::taxonomy::titles::TitleIndex;
 
 /// Arguments of `eval`.
@@ -84,6 +87,11 @@ struct TitlesArgs {
     /// Index ESCO occupation labels only (no O*NET titles through the crosswalk).
     #[arg(long)]
     no_onet: bool,
+    #[command(flatten)]
+    semantic: SemanticFlags,
+    /// Weight of the cosine in the combined title score (with --semantic).
+    #[arg(long, default_value_t = skillmatch::semantic::titles::DEFAULT_TITLE_WEIGHT)]
+    semantic_weight: f32,
     /// Output format.
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
@@ -94,7 +102,18 @@ fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     let t = super::taxonomy::load(&super::taxonomy::TaxonomyFlags::esco(a.taxonomy.clone()), &[], false)?;
     let onet = if a.no_onet { None } else { Some(super::taxonomy::load_onet()?) };
     let index = TitleIndex::build(&t, onet.as_ref().map(|(o, c)| (o, c)));
-    let report = evaluate_titles(&a.data, &t, &index).map_err(Failure::usage)?;
+    if !(0.0..=1.0).contains(&a.semantic_weight) {
+        return Err(Failure::usage(anyhow::anyhow!("--semantic-weight {}: expected a number in [0, 1]", a.semantic_weight)));
+    }
+    let report = match a.semantic.encoder()? {
+        Some((enc, _)) => {
+            let mut sem = SemanticTitles::build(&t, enc).map_err(Failure::run)?;
+            sem.weight = a.semantic_weight;
+            evaluate_titles_with(&a.data, &t, &|title: &str, k: usize| sem.lookup(&index, title, k))
+        }
+        None => evaluate_titles(&a.data, &t, &index),
+    }
+    .map_err(Failure::usage)?;
     match a.format {
         Format::Table => print_text(format_titles_table(&report))?,
         _ => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
@@ -117,9 +136,44 @@ struct ExtractionArgs {
     /// labels are ESCO skills, so a technology found is a false positive for the URI metrics.
     #[arg(long)]
     onet: bool,
+    #[command(flatten)]
+    semantic: SemanticFlags,
     /// Output format.
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
+}
+
+/// Flags of the semantic layer (issue 18) shared by `eval extraction` and `eval titles`.
+#[derive(Debug, Args)]
+pub(crate) struct SemanticFlags {
+    /// Also match by meaning with the installed sentence encoder: `encoder` (full model per
+    /// sentence) or `static` (the distilled token table). Default: dictionary only.
+    #[arg(long, value_parser = ["encoder", "static"])]
+    semantic: Option<String>,
+    /// Cosine threshold of a semantic match [default: 0.55 for sentences, 0.5 for titles].
+    #[arg(long)]
+    semantic_threshold: Option<f32>,
+    /// Skills kept per sentence by meaning (best first).
+    #[arg(long, default_value_t = 1)]
+    semantic_per_sentence: usize,
+    /// Model folder [default: $SKILLMATCH_MODEL_DIR, else the user cache].
+    #[arg(long)]
+    model_dir: Option<PathBuf>,
+}
+
+impl SemanticFlags {
+    fn encoder(&self) -> Result<Option<(Encoder, TextMode)>, Failure> {
+        let Some(mode) = &self.semantic else { return Ok(None) };
+        if let Some(t) = self.semantic_threshold
+            && !(t.is_finite() && (-1.0..=1.0).contains(&t))
+        {
+            return Err(Failure::usage(anyhow::anyhow!("--semantic-threshold {t}: expected a cosine in [-1, 1]")));
+        }
+        let mode = if mode == "static" { TextMode::Static } else { TextMode::Encoder };
+        let dir = self.model_dir.clone().unwrap_or_else(install::default_model_dir);
+        let enc = Encoder::load(&dir).map_err(Failure::usage)?;
+        Ok(Some((enc, mode)))
+    }
 }
 
 /// Runs `eval`.
@@ -131,7 +185,15 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
     };
     must_exist("--data", &a.data)?;
     let t = super::taxonomy::load(&a.taxonomy, &[], a.onet)?;
-    let ex = Extractor::new(&t);
+    let mut ex = Extractor::new(&t);
+    if let Some((enc, mode)) = a.semantic.encoder()? {
+        let mut sem = SemanticSkills::build(&t, enc, mode).map_err(Failure::run)?;
+        sem.per_sentence = a.semantic.semantic_per_sentence.max(1);
+        if let Some(th) = a.semantic.semantic_threshold {
+            sem.threshold = th;
+        }
+        ex = ex.with_semantic(std::sync::Arc::new(sem));
+    }
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;
     match a.format {
         Format::Table => print_text(format_table(&report))?,

@@ -18,6 +18,8 @@
 pub mod bert;
 pub mod index;
 pub mod install;
+pub mod skills;
+pub mod titles;
 pub mod wordpiece;
 
 use std::path::{Path, PathBuf};
