@@ -5,15 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::common::{Format, formats};
+use super::common::{Format, SemanticFlags, formats};
 use super::{Failure, must_exist, print_line, print_text};
 use skillmatch::eval::matching::{evaluate_matching, format_matching_table};
 use skillmatch::eval::titles::{evaluate_titles, evaluate_titles_with, format_titles_table};
 use skillmatch::semantic::titles::SemanticTitles;
 use skillmatch::eval::{evaluate_dir, format_table};
 use skillmatch::extract::Extractor;
-use skillmatch::semantic::skills::{SemanticSkills, TextMode};
-use skillmatch::semantic::{Encoder, install};
 use skillmatch::taxonomy::titles::TitleIndex;
 
 /// Arguments of `eval`.
@@ -107,7 +105,7 @@ fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     }
     let report = match a.semantic.encoder()? {
         Some((enc, _)) => {
-            let mut sem = SemanticTitles::build(&t, enc).map_err(Failure::run)?;
+            let mut sem = SemanticTitles::build(&t, enc, a.semantic.alt_labels()).map_err(Failure::run)?;
             sem.weight = a.semantic_weight;
             evaluate_titles_with(&a.data, &t, &|title: &str, k: usize| sem.lookup(&index, title, k))
         }
@@ -143,39 +141,6 @@ struct ExtractionArgs {
     format: Format,
 }
 
-/// Flags of the semantic layer (issue 18) shared by `eval extraction` and `eval titles`.
-#[derive(Debug, Args)]
-pub(crate) struct SemanticFlags {
-    /// Also match by meaning with the installed sentence encoder: `encoder` (full model per
-    /// sentence) or `static` (the distilled token table). Default: dictionary only.
-    #[arg(long, value_parser = ["encoder", "static"])]
-    semantic: Option<String>,
-    /// Cosine threshold of a semantic match [default: 0.55 for sentences, 0.5 for titles].
-    #[arg(long)]
-    semantic_threshold: Option<f32>,
-    /// Skills kept per sentence by meaning (best first).
-    #[arg(long, default_value_t = 1)]
-    semantic_per_sentence: usize,
-    /// Model folder [default: $SKILLMATCH_MODEL_DIR, else the user cache].
-    #[arg(long)]
-    model_dir: Option<PathBuf>,
-}
-
-impl SemanticFlags {
-    fn encoder(&self) -> Result<Option<(Encoder, TextMode)>, Failure> {
-        let Some(mode) = &self.semantic else { return Ok(None) };
-        if let Some(t) = self.semantic_threshold
-            && !(t.is_finite() && (-1.0..=1.0).contains(&t))
-        {
-            return Err(Failure::usage(anyhow::anyhow!("--semantic-threshold {t}: expected a cosine in [-1, 1]")));
-        }
-        let mode = if mode == "static" { TextMode::Static } else { TextMode::Encoder };
-        let dir = self.model_dir.clone().unwrap_or_else(install::default_model_dir);
-        let enc = Encoder::load(&dir).map_err(Failure::usage)?;
-        Ok(Some((enc, mode)))
-    }
-}
-
 /// Runs `eval`.
 pub fn run(a: EvalArgs) -> Result<(), Failure> {
     let a = match a.what {
@@ -186,12 +151,7 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
     must_exist("--data", &a.data)?;
     let t = super::taxonomy::load(&a.taxonomy, &[], a.onet)?;
     let mut ex = Extractor::new(&t);
-    if let Some((enc, mode)) = a.semantic.encoder()? {
-        let mut sem = SemanticSkills::build(&t, enc, mode).map_err(Failure::run)?;
-        sem.per_sentence = a.semantic.semantic_per_sentence.max(1);
-        if let Some(th) = a.semantic.semantic_threshold {
-            sem.threshold = th;
-        }
+    if let Some(sem) = a.semantic.skills(&t)? {
         ex = ex.with_semantic(std::sync::Arc::new(sem));
     }
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;

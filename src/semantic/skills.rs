@@ -2,7 +2,7 @@
 //! once (cached), a text's sentences (or a skill string) embedded and matched to the nearest
 //! labels above a calibrated cosine threshold.
 
-use crate::taxonomy::{SkillId, Taxonomy};
+use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 
 use super::index::Embedding;
 use super::{Encoder, LabelIndex, SemanticError, StaticTable};
@@ -57,30 +57,41 @@ pub struct SemanticSkills {
     pub per_sentence: usize,
     /// Cosine threshold for sentences.
     pub threshold: f32,
+    /// Cosine threshold for skill strings ([`SemanticSkills::map_name`] callers that have no
+    /// threshold of their own, e.g. the evaluation).
+    pub name_threshold: f32,
 }
 
-/// Every skill's preferred and alternative labels, each with the skill's id.
-pub fn skill_labels(taxonomy: &Taxonomy) -> Vec<(String, u32)> {
+/// Every skill's preferred label (and alternative labels with `alt`), each with the skill's id.
+pub fn skill_labels(taxonomy: &Taxonomy, alt: bool) -> Vec<(String, u32)> {
     let mut out = Vec::new();
     for (i, s) in taxonomy.skills().iter().enumerate() {
         let id = i as u32;
         out.push((s.label.clone(), id));
-        for a in &s.alt_labels {
-            out.push((a.clone(), id));
+        if alt {
+            for a in &s.alt_labels {
+                out.push((a.clone(), id));
+            }
         }
     }
     out
 }
 
 impl SemanticSkills {
-    /// Embeds the taxonomy's labels with the encoder (cached beside the model) and prepares the
-    /// text side in `mode` (the static table is distilled once and cached too).
-    pub fn build(taxonomy: &Taxonomy, encoder: Encoder, mode: TextMode) -> Result<SemanticSkills, SemanticError> {
+    /// Embeds the taxonomy's preferred labels (and alternative labels with `alt`: about seven
+    /// times as many to embed once) in `mode`, cached beside the model, and prepares the text
+    /// side in the same mode (the static table is distilled once and cached too).
+    pub fn build(
+        taxonomy: &Taxonomy,
+        encoder: Encoder,
+        mode: TextMode,
+        alt: bool,
+    ) -> Result<SemanticSkills, SemanticError> {
         let table = match mode {
             TextMode::Static => Some(StaticTable::load_or_build(&encoder)?),
             TextMode::Encoder => None,
         };
-        let labels = skill_labels(taxonomy);
+        let labels = skill_labels(taxonomy, alt);
         let index = match &table {
             Some(t) => LabelIndex::load_or_build(Embedding::Static(&encoder, t), &labels)?,
             None => LabelIndex::load_or_build(Embedding::Encoder(&encoder), &labels)?,
@@ -92,6 +103,7 @@ impl SemanticSkills {
             index,
             per_sentence: 1,
             threshold: DEFAULT_SENTENCE_THRESHOLD,
+            name_threshold: DEFAULT_NAME_THRESHOLD,
         })
     }
 
@@ -111,6 +123,18 @@ impl SemanticSkills {
     /// The `k` nearest skills of `text` with their cosine, best first (ties by id).
     pub fn nearest(&self, text: &str, k: usize) -> Vec<(SkillId, f32)> {
         self.index.top(&self.embed(text), k).into_iter().map(|(o, s)| (o, s)).collect()
+    }
+
+    /// A skill string the dictionary could not map, mapped by meaning: the nearest skill when
+    /// its cosine is at least `threshold` ([`MatchMethod::Semantic`], confidence = cosine),
+    /// else unmapped.
+    pub fn map_name(&self, name: &str, threshold: f32) -> Mapping {
+        match self.nearest(name, 1).first() {
+            Some(&(skill, sim)) if sim >= threshold && !name.trim().is_empty() => {
+                Mapping { skill: Some(skill), method: MatchMethod::Semantic, confidence: sim.clamp(0.0, 1.0) }
+            }
+            _ => Mapping::UNMAPPED,
+        }
     }
 
     /// Skills found by meaning in `text`: each sentence embedded, its best

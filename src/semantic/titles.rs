@@ -28,13 +28,16 @@ pub struct SemanticTitles {
 }
 
 impl SemanticTitles {
-    /// Embeds every occupation's preferred and alternative labels (cached beside the model).
-    pub fn build(esco: &Taxonomy, encoder: Encoder) -> Result<SemanticTitles, SemanticError> {
+    /// Embeds every occupation's preferred label (and alternative labels with `alt`) with the
+    /// encoder, cached beside the model.
+    pub fn build(esco: &Taxonomy, encoder: Encoder, alt: bool) -> Result<SemanticTitles, SemanticError> {
         let mut labels = Vec::new();
         for (i, o) in esco.occupations().iter().enumerate() {
             labels.push((o.label.clone(), i as u32));
-            for a in &o.alt_labels {
-                labels.push((a.clone(), i as u32));
+            if alt {
+                for a in &o.alt_labels {
+                    labels.push((a.clone(), i as u32));
+                }
             }
         }
         let index = LabelIndex::load_or_build(Embedding::Encoder(&encoder), &labels)?;
