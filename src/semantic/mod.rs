@@ -186,7 +186,7 @@ mod tests {
 
     #[test]
     fn mean_pooling_then_unit_length() {
-        let rows = [1.0, 0.0, 3.0, 4.0];
+        let rows = [1.0, 0.0, 2.0, 4.0];
         let v = mean_pool(&rows, 2);
         assert!((v[0] - 0.6).abs() < 1e-6 && (v[1] - 0.8).abs() < 1e-6);
         assert_eq!(mean_pool(&[], 2), vec![0.0, 0.0]);
