@@ -82,6 +82,7 @@ pub fn evaluate_titles_with(
     let occ_by_uri: HashMap<&str, u32> = esco.occupations().iter().zip(0..).map(|(o, i)| (o.uri.as_str(), i)).collect();
     let mut r = TitleReport { file: shown.clone(), ..TitleReport::default() };
     let (mut exact_hits, mut inferred_hits) = (0, 0);
+    let mut rows: Vec<(String, u32)> = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| parse(e.to_string()))?;
         r.rows += 1;
@@ -89,8 +90,14 @@ pub fn evaluate_titles_with(
             r.skipped += 1;
             continue;
         };
+        rows.push((rec.get(ti).unwrap_or("").to_string(), gold));
+    }
+    // Looked up in parallel, counted in file order.
+    use rayon::prelude::*;
+    let answers: Vec<Vec<TitleMatch>> = rows.par_iter().map(|(title, _)| lookup(title, 5)).collect();
+    for ((_, gold), found) in rows.iter().zip(answers) {
+        let gold = *gold;
         r.evaluated += 1;
-        let found = lookup(rec.get(ti).unwrap_or(""), 5);
         let Some(first) = found.first() else {
             r.no_prediction += 1;
             continue;
