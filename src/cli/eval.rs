@@ -9,9 +9,9 @@ use super::common::{Format, SemanticFlags, formats};
 use super::{Failure, must_exist, print_line, print_text};
 use skillmatch::eval::matching::{evaluate_matching, format_matching_table};
 use skillmatch::eval::titles::{evaluate_titles, evaluate_titles_with, format_titles_table};
-use skillmatch::semantic::titles::SemanticTitles;
 use skillmatch::eval::{evaluate_dir, format_table};
 use skillmatch::extract::Extractor;
+use skillmatch::semantic::titles::SemanticTitles;
 use skillmatch::taxonomy::titles::TitleIndex;
 
 /// Arguments of `eval`.
@@ -101,7 +101,10 @@ fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     let onet = if a.no_onet { None } else { Some(super::taxonomy::load_onet()?) };
     let index = TitleIndex::build(&t, onet.as_ref().map(|(o, c)| (o, c)));
     if !(0.0..=1.0).contains(&a.semantic_weight) {
-        return Err(Failure::usage(anyhow::anyhow!("--semantic-weight {}: expected a number in [0, 1]", a.semantic_weight)));
+        return Err(Failure::usage(anyhow::anyhow!(
+            "--semantic-weight {}: expected a number in [0, 1]",
+            a.semantic_weight
+        )));
     }
     let report = match a.semantic.encoder()? {
         Some((enc, _)) => {

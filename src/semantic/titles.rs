@@ -63,8 +63,11 @@ impl SemanticTitles {
             .into_iter()
             .map(|(occupation, (token, method, title))| {
                 let c = cos.get(&occupation).copied().unwrap_or(0.0).max(0.0);
-                let method =
-                    if method != TitleMethod::Exact && w * c > (1.0 - w) * token { TitleMethod::Semantic } else { method };
+                let method = if method != TitleMethod::Exact && w * c > (1.0 - w) * token {
+                    TitleMethod::Semantic
+                } else {
+                    method
+                };
                 TitleMatch { occupation, score: (1.0 - w) * token + w * c, method, title }
             })
             .collect();

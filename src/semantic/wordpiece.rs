@@ -46,10 +46,7 @@ impl WordPiece {
             vocab.insert(token.clone(), id);
         }
         let special = |name: &str| {
-            vocab
-                .get(name)
-                .copied()
-                .ok_or_else(|| SemanticError::Model(format!("tokenizer.json: no {name} token")))
+            vocab.get(name).copied().ok_or_else(|| SemanticError::Model(format!("tokenizer.json: no {name} token")))
         };
         let (cls, sep, unk) = (special("[CLS]")?, special("[SEP]")?, special("[UNK]")?);
         Ok(WordPiece { vocab, tokens, cls, sep, unk })
@@ -175,8 +172,7 @@ pub(crate) fn normalize(text: &str) -> String {
             cleaned.push(c);
         }
     }
-    let stripped: String =
-        cleaned.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
+    let stripped: String = cleaned.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).collect();
     stripped.to_lowercase()
 }
 
