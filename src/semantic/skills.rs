@@ -129,8 +129,8 @@ impl SemanticSkills {
     /// its cosine is at least `threshold` ([`MatchMethod::Semantic`], confidence = cosine),
     /// else unmapped.
     pub fn map_name(&self, name: &str, threshold: f32) -> Mapping {
-        match self.nearest(name, 1).first() {
-            Some(&(skill, sim)) if sim >= threshold && !name.trim().is_empty() => {
+        match above(self.nearest(name, 1), threshold).first() {
+            Some(&(skill, sim)) if !name.trim().is_empty() => {
                 Mapping { skill: Some(skill), method: MatchMethod::Semantic, confidence: sim.clamp(0.0, 1.0) }
             }
             _ => Mapping::UNMAPPED,
@@ -143,14 +143,17 @@ impl SemanticSkills {
     pub fn find(&self, text: &str) -> Vec<SemanticHit> {
         let mut out = Vec::new();
         for (start, end, sentence) in sentences(text) {
-            for (skill, similarity) in self.nearest(sentence, self.per_sentence) {
-                if similarity >= self.threshold {
-                    out.push(SemanticHit { skill, similarity, start, end });
-                }
+            for (skill, similarity) in above(self.nearest(sentence, self.per_sentence), self.threshold) {
+                out.push(SemanticHit { skill, similarity, start, end });
             }
         }
         out
     }
+}
+
+/// The candidates (best first) whose cosine is at least `threshold` (a NaN never passes).
+pub fn above(candidates: Vec<(SkillId, f32)>, threshold: f32) -> Vec<(SkillId, f32)> {
+    candidates.into_iter().filter(|&(_, s)| s >= threshold).collect()
 }
 
 /// Sentences of `text` as (start char, end char, text): split after `.`, `!`, `?`, `;` followed
@@ -191,6 +194,13 @@ pub fn sentences<'t>(text: &'t str) -> Vec<(usize, usize, &'t str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thresholding_keeps_only_cosines_at_or_above_it() {
+        let c = vec![(4, 0.8), (2, 0.55), (9, 0.549), (1, f32::NAN)];
+        assert_eq!(above(c.clone(), 0.55), vec![(4, 0.8), (2, 0.55)]);
+        assert!(above(c, 0.9).is_empty());
+    }
 
     #[test]
     fn sentences_split_on_stops_lines_and_bullets_with_char_offsets() {
