@@ -99,13 +99,32 @@ fn install_model(a: &InstallArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The system's CA bundle (`$SSL_CERT_FILE`, else Debian's `/etc/ssl/certs/ca-certificates.crt`),
+/// so that an organisation's own TLS-inspecting CA is trusted as it is by pip and curl; `None`
+/// leaves ureq's bundled Mozilla roots.
+fn system_roots() -> Option<ureq::tls::RootCerts> {
+    let path = std::env::var_os("SSL_CERT_FILE")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| Some(PathBuf::from("/etc/ssl/certs/ca-certificates.crt")).filter(|p| p.is_file()))?;
+    let pem = std::fs::read(&path).ok()?;
+    let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    (!certs.is_empty()).then(|| ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
 fn download(url: &str) -> anyhow::Result<Vec<u8>> {
     eprintln!("skillmatch: downloading {url}");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .https_only(true)
-        .timeout_global(Some(std::time::Duration::from_secs(600)))
-        .build()
-        .into();
+    let mut config = ureq::Agent::config_builder();
+    if let Some(roots) = system_roots() {
+        config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build());
+    }
+    let agent: ureq::Agent =
+        config.https_only(true).timeout_global(Some(std::time::Duration::from_secs(600))).build().into();
     let mut response = agent.get(url).call().with_context(|| {
         format!("cannot download the model from {url} (offline? install from a copied wheel with `skillmatch models install --wheel FILE`)")
     })?;
