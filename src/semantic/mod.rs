@@ -59,7 +59,7 @@ pub enum SemanticError {
     Model(String),
     /// No model is installed at the folder.
     #[error(
-        "no sentence-embedding model in {0} (run `skillmatch models install`, or set SKILLMATCH_MODEL_DIR / [semantic] model_dir)"
+        "no sentence-embedding model in {0} (run `skillmatch models install`, or point SKILLMATCH_MODEL_DIR / --model-dir at an installed model)"
     )]
     NotInstalled(PathBuf),
 }
