@@ -16,6 +16,8 @@
 //! * [`taxonomy`] — ESCO, custom taxonomies, aliases and O*NET loaded into one taxonomy;
 //!   skill strings and job titles mapped to it.
 //! * [`extract`] — taxonomy skills found in free posting text.
+//! * [`semantic`] — optional meaning-based matching (issue 18): a sentence encoder run in plain
+//!   Rust, its pinned installation, label indexes; used by `extract`, `eval` and the CLI.
 //! * [`normalize`] — verified credentials' skills and postings mapped to the taxonomy:
 //!   roles with their requirements, the crosswalk of every skill string.
 //! * [`score`] — evidence policy (status, issuer tier, recency, pathways), the exact top-K
@@ -56,6 +58,7 @@ pub mod pipeline;
 pub mod query;
 pub mod report;
 pub mod score;
+pub mod semantic;
 pub mod shard;
 pub mod taxonomy;
 pub mod trust_pull;

@@ -1,10 +1,14 @@
 //! What several subcommands share: the output formats (each subcommand accepts the ones it can
-//! write) and the config-file-then-flags merge.
+//! write), the config-file-then-flags merge and the semantic layer's flags.
 
 use std::path::{Path, PathBuf};
 
+use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use skillmatch::config::Config;
+use skillmatch::semantic::skills::{SemanticSkills, TextMode};
+use skillmatch::semantic::{Encoder, install};
+use skillmatch::taxonomy::Taxonomy;
 
 use super::{Failure, must_exist};
 
@@ -153,5 +157,64 @@ mod tests {
             let parsed = formats(all).parse_ref(&clap::Command::new("x"), None, std::ffi::OsStr::new(f.name()));
             assert_eq!(parsed.expect("parses"), f);
         }
+    }
+}
+
+/// Flags of the semantic layer (issue 18) shared by `extract`, `eval extraction` and `eval titles`.
+#[derive(Debug, Args)]
+pub(crate) struct SemanticFlags {
+    /// Also match by meaning with the installed sentence encoder: `encoder` (full model per
+    /// sentence) or `static` (the distilled token table). Default: dictionary only.
+    #[arg(long, value_parser = ["encoder", "static"])]
+    semantic: Option<String>,
+    /// Cosine threshold of a semantic match [default: 0.55 for sentences, 0.5 for titles].
+    #[arg(long)]
+    semantic_threshold: Option<f32>,
+    /// Cosine threshold of a skill string mapped by meaning (Nesta lookups) [default: 0.75].
+    #[arg(long)]
+    semantic_name_threshold: Option<f32>,
+    /// Skills kept per sentence by meaning (best first).
+    #[arg(long, default_value_t = 1)]
+    semantic_per_sentence: usize,
+    /// Also embed the taxonomy's alternative labels (about seven times the one-off embedding
+    /// work; cached after the first run).
+    #[arg(long)]
+    semantic_alt_labels: bool,
+    /// Model folder [default: $SKILLMATCH_MODEL_DIR, else the user cache].
+    #[arg(long)]
+    model_dir: Option<PathBuf>,
+}
+
+impl SemanticFlags {
+    pub(crate) fn encoder(&self) -> Result<Option<(Encoder, TextMode)>, Failure> {
+        let Some(mode) = &self.semantic else { return Ok(None) };
+        if let Some(t) = self.semantic_threshold
+            && !(t.is_finite() && (-1.0..=1.0).contains(&t))
+        {
+            return Err(Failure::usage(anyhow::anyhow!("--semantic-threshold {t}: expected a cosine in [-1, 1]")));
+        }
+        let mode = if mode == "static" { TextMode::Static } else { TextMode::Encoder };
+        let dir = self.model_dir.clone().unwrap_or_else(install::default_model_dir);
+        let enc = Encoder::load(&dir).map_err(Failure::usage)?;
+        Ok(Some((enc, mode)))
+    }
+
+    /// Whether alternative labels are embedded too.
+    pub(crate) fn alt_labels(&self) -> bool {
+        self.semantic_alt_labels
+    }
+
+    /// The semantic skill matcher the flags ask for (`None` without --semantic).
+    pub(crate) fn skills(&self, t: &Taxonomy) -> Result<Option<SemanticSkills>, Failure> {
+        let Some((enc, mode)) = self.encoder()? else { return Ok(None) };
+        let mut sem = SemanticSkills::build(t, enc, mode, self.semantic_alt_labels).map_err(Failure::run)?;
+        sem.per_sentence = self.semantic_per_sentence.max(1);
+        if let Some(th) = self.semantic_threshold {
+            sem.threshold = th;
+        }
+        if let Some(th) = self.semantic_name_threshold {
+            sem.name_threshold = th;
+        }
+        Ok(Some(sem))
     }
 }

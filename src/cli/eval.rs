@@ -5,12 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::common::{Format, formats};
+use super::common::{Format, SemanticFlags, formats};
 use super::{Failure, must_exist, print_line, print_text};
 use skillmatch::eval::matching::{evaluate_matching, format_matching_table};
-use skillmatch::eval::titles::{evaluate_titles, format_titles_table};
+use skillmatch::eval::titles::{evaluate_titles, evaluate_titles_with, format_titles_table};
 use skillmatch::eval::{evaluate_dir, format_table};
 use skillmatch::extract::Extractor;
+use skillmatch::semantic::titles::SemanticTitles;
 use skillmatch::taxonomy::titles::TitleIndex;
 
 /// Arguments of `eval`.
@@ -84,6 +85,11 @@ struct TitlesArgs {
     /// Index ESCO occupation labels only (no O*NET titles through the crosswalk).
     #[arg(long)]
     no_onet: bool,
+    #[command(flatten)]
+    semantic: SemanticFlags,
+    /// Weight of the cosine in the combined title score (with --semantic).
+    #[arg(long, default_value_t = skillmatch::semantic::titles::DEFAULT_TITLE_WEIGHT)]
+    semantic_weight: f32,
     /// Output format.
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
@@ -94,7 +100,21 @@ fn run_titles(a: TitlesArgs) -> Result<(), Failure> {
     let t = super::taxonomy::load(&super::taxonomy::TaxonomyFlags::esco(a.taxonomy.clone()), &[], false)?;
     let onet = if a.no_onet { None } else { Some(super::taxonomy::load_onet()?) };
     let index = TitleIndex::build(&t, onet.as_ref().map(|(o, c)| (o, c)));
-    let report = evaluate_titles(&a.data, &t, &index).map_err(Failure::usage)?;
+    if !(0.0..=1.0).contains(&a.semantic_weight) {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "--semantic-weight {}: expected a number in [0, 1]",
+            a.semantic_weight
+        )));
+    }
+    let report = match a.semantic.encoder()? {
+        Some((enc, _)) => {
+            let mut sem = SemanticTitles::build(&t, enc, a.semantic.alt_labels()).map_err(Failure::run)?;
+            sem.weight = a.semantic_weight;
+            evaluate_titles_with(&a.data, &t, &|title: &str, k: usize| sem.lookup(&index, title, k))
+        }
+        None => evaluate_titles(&a.data, &t, &index),
+    }
+    .map_err(Failure::usage)?;
     match a.format {
         Format::Table => print_text(format_titles_table(&report))?,
         _ => print_line(serde_json::to_string_pretty(&report).map_err(Failure::run)?)?,
@@ -117,6 +137,8 @@ struct ExtractionArgs {
     /// labels are ESCO skills, so a technology found is a false positive for the URI metrics.
     #[arg(long)]
     onet: bool,
+    #[command(flatten)]
+    semantic: SemanticFlags,
     /// Output format.
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]), default_value = "table")]
     format: Format,
@@ -131,7 +153,10 @@ pub fn run(a: EvalArgs) -> Result<(), Failure> {
     };
     must_exist("--data", &a.data)?;
     let t = super::taxonomy::load(&a.taxonomy, &[], a.onet)?;
-    let ex = Extractor::new(&t);
+    let mut ex = Extractor::new(&t);
+    if let Some(sem) = a.semantic.skills(&t)? {
+        ex = ex.with_semantic(std::sync::Arc::new(sem));
+    }
     let report = evaluate_dir(&a.data, &t, &ex).map_err(Failure::usage)?;
     match a.format {
         Format::Table => print_text(format_table(&report))?,

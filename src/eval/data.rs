@@ -172,7 +172,12 @@ pub(super) fn skillspan(text: &str, extractor: &Extractor, report: &mut FileRepo
 }
 
 /// Nesta phrase → id lookups, scored on [`Taxonomy::normalize_name`].
-pub(super) fn nesta(bytes: &[u8], taxonomy: &Taxonomy, report: &mut FileReport) -> Result<Counts, String> {
+pub(super) fn nesta(
+    bytes: &[u8],
+    taxonomy: &Taxonomy,
+    extractor: &Extractor,
+    report: &mut FileReport,
+) -> Result<Counts, String> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     let entries = value.as_object().ok_or("expected a JSON object")?;
     let mut counts = Counts::default();
@@ -184,7 +189,10 @@ pub(super) fn nesta(bytes: &[u8], taxonomy: &Taxonomy, report: &mut FileReport) 
             continue;
         };
         report.items += 1;
-        let mapping = taxonomy.normalize_name(phrase);
+        let mut mapping = taxonomy.normalize_name(phrase);
+        if let (None, Some(sem)) = (mapping.skill, extractor.semantic()) {
+            mapping = sem.map_name(phrase, sem.name_threshold);
+        }
         match mapping.skill {
             Some(skill) if id_matches(taxonomy, skill, id) => {
                 counts.tp += 1;

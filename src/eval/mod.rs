@@ -14,7 +14,8 @@
 //!   they overlap, and are compared with the gold skill and knowledge spans: exact-span and
 //!   token-overlap precision/recall/F1.
 //! * **Nesta** (`hardcoded_ojo_esco_lookup.json`: phrase → `match_id`): each phrase is
-//!   normalized with [`Taxonomy::normalize_name`]; a hit is the skill with that UUID, or, for a
+//!   normalized with [`Taxonomy::normalize_name`] (then by meaning when the extractor has a
+//!   semantic matcher and the dictionary found nothing); a hit is the skill with that UUID, or, for a
 //!   skill-group code (`S3.0.0`), a skill whose nearest group's ESCO `code` is that code or below
 //!   it (`S1.8.0.1` is below `S1.8`).
 
@@ -226,7 +227,7 @@ pub fn evaluate_dir(dir: &Path, taxonomy: &Taxonomy, extractor: &Extractor) -> R
                 let (exact, token) = data::skillspan(&text, extractor, &mut report);
                 (exact, Some(token))
             }
-            DataKind::Nesta => (data::nesta(&bytes, taxonomy, &mut report).map_err(parse)?, None),
+            DataKind::Nesta => (data::nesta(&bytes, taxonomy, extractor, &mut report).map_err(parse)?, None),
         };
         let total = totals
             .entry(kind)

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::EvalError;
 use crate::taxonomy::Taxonomy;
-use crate::taxonomy::titles::{INFER_MIN_SCORE, TitleIndex, TitleMethod};
+use crate::taxonomy::titles::{INFER_MIN_SCORE, TitleIndex, TitleMatch, TitleMethod};
 
 /// Metrics of one title file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -57,6 +57,16 @@ fn ratio(a: u64, b: u64) -> f64 {
 /// Errors: the file cannot be read ([`EvalError::Io`]), is not CSV or lacks the `text` /
 /// `esco_v1_2_0_occupation_uri` columns ([`EvalError::Parse`]).
 pub fn evaluate_titles(path: &Path, esco: &Taxonomy, index: &TitleIndex) -> Result<TitleReport, EvalError> {
+    evaluate_titles_with(path, esco, &|title: &str, k: usize| index.lookup(title, k))
+}
+
+/// [`evaluate_titles`] with any title → occupations function (e.g. the token index combined
+/// with meaning, [`crate::semantic::titles::SemanticTitles::lookup`]).
+pub fn evaluate_titles_with(
+    path: &Path,
+    esco: &Taxonomy,
+    lookup: &(dyn Fn(&str, usize) -> Vec<TitleMatch> + Sync),
+) -> Result<TitleReport, EvalError> {
     let shown = path.display().to_string();
     let parse = |reason: String| EvalError::Parse { path: shown.clone(), reason };
     let bytes = std::fs::read(path).map_err(|source| EvalError::Io { path: shown.clone(), source })?;
@@ -72,6 +82,7 @@ pub fn evaluate_titles(path: &Path, esco: &Taxonomy, index: &TitleIndex) -> Resu
     let occ_by_uri: HashMap<&str, u32> = esco.occupations().iter().zip(0..).map(|(o, i)| (o.uri.as_str(), i)).collect();
     let mut r = TitleReport { file: shown.clone(), ..TitleReport::default() };
     let (mut exact_hits, mut inferred_hits) = (0, 0);
+    let mut rows: Vec<(String, u32)> = Vec::new();
     for rec in reader.records() {
         let rec = rec.map_err(|e| parse(e.to_string()))?;
         r.rows += 1;
@@ -79,8 +90,14 @@ pub fn evaluate_titles(path: &Path, esco: &Taxonomy, index: &TitleIndex) -> Resu
             r.skipped += 1;
             continue;
         };
+        rows.push((rec.get(ti).unwrap_or("").to_string(), gold));
+    }
+    // Looked up in parallel, counted in file order.
+    use rayon::prelude::*;
+    let answers: Vec<Vec<TitleMatch>> = rows.par_iter().map(|(title, _)| lookup(title, 5)).collect();
+    for ((_, gold), found) in rows.iter().zip(answers) {
+        let gold = *gold;
         r.evaluated += 1;
-        let found = index.lookup(rec.get(ti).unwrap_or(""), 5);
         let Some(first) = found.first() else {
             r.no_prediction += 1;
             continue;

@@ -22,6 +22,7 @@ mod matcher;
 
 use std::cell::RefCell;
 
+use crate::semantic::skills::SemanticSkills;
 use crate::taxonomy::fold::{FoldBuf, fold_mapped};
 use crate::taxonomy::{MatchMethod, SkillId, Taxonomy};
 
@@ -95,6 +96,8 @@ pub fn unescape_html(s: &str) -> String {
 pub struct Extractor {
     matcher: matcher::Matcher,
     cues: context::Cues,
+    /// Skills found by meaning on top of the dictionary (issue 18), when attached.
+    semantic: Option<std::sync::Arc<SemanticSkills>>,
 }
 
 impl std::fmt::Debug for Extractor {
@@ -119,7 +122,21 @@ impl Extractor {
     /// (its preferred-label skill, else the lowest id); labels for which [`skip_reason`] gives a
     /// reason are left out.
     pub fn new(taxonomy: &Taxonomy) -> Extractor {
-        Extractor { matcher: matcher::Matcher::build(taxonomy), cues: context::Cues::new() }
+        Extractor { matcher: matcher::Matcher::build(taxonomy), cues: context::Cues::new(), semantic: None }
+    }
+
+    /// The same extractor that also finds skills by meaning: after the dictionary mentions,
+    /// each sentence's nearest skills above the matcher's threshold that the dictionary did not
+    /// find, as [`MatchMethod::Semantic`] mentions whose span is the sentence and whose
+    /// confidence is the cosine similarity.
+    pub fn with_semantic(mut self, semantic: std::sync::Arc<SemanticSkills>) -> Extractor {
+        self.semantic = Some(semantic);
+        self
+    }
+
+    /// The attached semantic matcher, if any.
+    pub fn semantic(&self) -> Option<&SemanticSkills> {
+        self.semantic.as_deref()
     }
 
     /// How many surface forms the automaton holds.
@@ -134,7 +151,20 @@ impl Extractor {
     /// character offsets. Mentions in boilerplate sentences are left out; mentions in optional
     /// sentences have `optional` set. Texts of 4 GiB or more yield no mentions (offsets are
     /// 32-bit).
+    ///
+    /// With a semantic matcher attached ([`Extractor::with_semantic`]), mentions found by meaning
+    /// follow the dictionary's, in sentence order; their spans are whole sentences and may
+    /// overlap dictionary mentions.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
+        let mut out = self.extract_dictionary(text);
+        if let Some(sem) = &self.semantic {
+            self.add_semantic(sem, text, &mut out);
+        }
+        out
+    }
+
+    /// The dictionary mentions only.
+    fn extract_dictionary(&self, text: &str) -> Vec<Mention> {
         let Some(ac) = &self.matcher.automaton else {
             return Vec::new();
         };
@@ -145,6 +175,30 @@ impl Extractor {
             return self.extract_with(ac, text, &mut FoldBuf::default());
         }
         BUF.with_borrow_mut(|buf| self.extract_with(ac, text, buf))
+    }
+
+    /// Appends the skills `sem` finds by meaning that are not among `out`'s skills yet.
+    fn add_semantic(&self, sem: &SemanticSkills, text: &str, out: &mut Vec<Mention>) {
+        let mut seen: std::collections::HashSet<SkillId> = out.iter().map(|m| m.skill).collect();
+        let flags = self.cues.sentences(text);
+        let char_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        let byte_at = |c: usize| char_starts.get(c).copied().unwrap_or(text.len());
+        for hit in sem.find(text) {
+            let (bs, be) = (byte_at(hit.start), byte_at(hit.end));
+            let f = flags.iter().find(|s| s.0 <= bs && bs < s.1).map(|s| s.2).unwrap_or_default();
+            if f.boilerplate || !seen.insert(hit.skill) {
+                continue;
+            }
+            out.push(Mention {
+                skill: hit.skill,
+                start: hit.start,
+                end: hit.end,
+                surface: text[bs..be].to_string(),
+                method: MatchMethod::Semantic,
+                confidence: hit.similarity.clamp(0.0, 1.0),
+                optional: f.optional,
+            });
+        }
     }
 
     /// [`Extractor::extract`] with the given folding buffers.

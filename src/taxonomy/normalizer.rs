@@ -28,12 +28,14 @@ pub enum MatchMethod {
     Variant,
     /// Closest label by string similarity, above the threshold.
     Fuzzy,
+    /// Closest label by meaning (sentence-embedding cosine), above the threshold (issue 18).
+    Semantic,
     /// Nothing cleared the threshold.
     Unmapped,
 }
 
 impl MatchMethod {
-    /// `uri`, `exact`, `alias`, `variant`, `fuzzy`, `unmapped`.
+    /// `uri`, `exact`, `alias`, `variant`, `fuzzy`, `semantic`, `unmapped`.
     pub fn as_str(self) -> &'static str {
         match self {
             MatchMethod::Uri => "uri",
@@ -41,6 +43,7 @@ impl MatchMethod {
             MatchMethod::Alias => "alias",
             MatchMethod::Variant => "variant",
             MatchMethod::Fuzzy => "fuzzy",
+            MatchMethod::Semantic => "semantic",
             MatchMethod::Unmapped => "unmapped",
         }
     }

@@ -101,6 +101,8 @@ pub enum TitleMethod {
     Exact,
     /// Weighted token overlap.
     Token,
+    /// Mostly by meaning (sentence-embedding cosine, `crate::semantic::titles`).
+    Semantic,
 }
 
 /// One candidate occupation for a title.

@@ -1,0 +1,230 @@
+//! Embedded labels and the distilled token table, both cached on disk beside the model, keyed
+//! by content hash (model files + every label text), so a taxonomy is embedded once.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{Encoder, HIDDEN, SemanticError, cosine, l2_normalize};
+
+const MAGIC: &[u8; 8] = b"SMVEC01\n";
+
+/// Writes `rows` vectors to `path` atomically (a temporary file renamed into place).
+fn write_vectors(path: &Path, vectors: &[f32]) -> Result<(), SemanticError> {
+    let io = |e: std::io::Error| SemanticError::Io { path: path.to_path_buf(), source: e };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let mut buf = Vec::with_capacity(MAGIC.len() + vectors.len() * 4);
+    buf.extend_from_slice(MAGIC);
+    for v in vectors {
+        buf.extend_from_slice(&v.to_le_bytes());
+    }
+    tmp.write_all(&buf).map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Reads vectors written by [`write_vectors`]; `None` when absent or not `rows` × [`HIDDEN`].
+fn read_vectors(path: &Path, rows: usize) -> Option<Vec<f32>> {
+    let bytes = std::fs::read(path).ok()?;
+    let body = bytes.strip_prefix(MAGIC.as_slice())?;
+    if body.len() != rows * HIDDEN * 4 {
+        return None;
+    }
+    Some(body.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+}
+
+/// The cache file for vectors keyed by `parts` (hashed together) in the encoder's folder.
+pub fn cache_path(dir: &Path, kind: &str, parts: &[&str]) -> PathBuf {
+    let mut key = String::new();
+    for p in parts {
+        key.push_str(&p.len().to_string());
+        key.push(':');
+        key.push_str(p);
+        key.push('\n');
+    }
+    let hash = crate::util::sha256_hex(key.as_bytes());
+    dir.join("cache").join(format!("{kind}-{}.vec", &hash[..32]))
+}
+
+/// The encoder distilled to one unit vector per vocabulary token (model2vec): each token run
+/// through the encoder alone once. Special and unused tokens (`[…]`) get a zero vector.
+#[derive(Debug, Clone)]
+pub struct StaticTable {
+    vectors: Vec<f32>,
+}
+
+impl StaticTable {
+    /// Loads the table from the cache beside the model, or distils it (about a minute per core)
+    /// and caches it.
+    pub fn load_or_build(encoder: &Encoder) -> Result<StaticTable, SemanticError> {
+        let rows = encoder.tokenizer().len();
+        let path = cache_path(encoder.dir(), "static", &["static-v1", encoder.model_hash()]);
+        if let Some(vectors) = read_vectors(&path, rows) {
+            return Ok(StaticTable { vectors });
+        }
+        let table = StaticTable::build(encoder);
+        write_vectors(&path, &table.vectors)?;
+        Ok(table)
+    }
+
+    /// Distils the table (no cache).
+    pub fn build(encoder: &Encoder) -> StaticTable {
+        let tok = encoder.tokenizer();
+        let rows: Vec<Vec<f32>> = (0..tok.len() as u32)
+            .into_par_iter()
+            .map(|id| {
+                let t = tok.token(id);
+                if t.starts_with('[') && t.ends_with(']') { vec![0.0; HIDDEN] } else { encoder.embed_token(id) }
+            })
+            .collect();
+        StaticTable { vectors: rows.concat() }
+    }
+
+    /// The unit-length mean of the given tokens' vectors.
+    pub fn embed_ids(&self, ids: &[u32]) -> Vec<f32> {
+        let mut out = vec![0.0f32; HIDDEN];
+        for &id in ids {
+            if let Some(row) = self.vectors.get(id as usize * HIDDEN..(id as usize + 1) * HIDDEN) {
+                super::add_into(&mut out, row);
+            }
+        }
+        l2_normalize(&mut out);
+        out
+    }
+}
+
+/// Labels (each owned by a skill or occupation id) embedded once; searched by exact cosine.
+#[derive(Debug, Clone)]
+pub struct LabelIndex {
+    vectors: Vec<f32>,
+    owners: Vec<u32>,
+}
+
+/// How label and query texts are embedded.
+#[derive(Debug, Clone, Copy)]
+pub enum Embedding<'a> {
+    /// The full encoder (best quality; ~ms per short text per core).
+    Encoder(&'a Encoder),
+    /// The distilled token table (microseconds per text).
+    Static(&'a Encoder, &'a StaticTable),
+}
+
+impl Embedding<'_> {
+    /// The unit vector of `text`.
+    pub fn embed(&self, text: &str) -> Vec<f32> {
+        match self {
+            Embedding::Encoder(e) => e.embed(text),
+            Embedding::Static(e, t) => t.embed_ids(&e.tokenizer().encode(text, usize::MAX)),
+        }
+    }
+
+    fn key(&self) -> &'static str {
+        match self {
+            Embedding::Encoder(_) => "encoder",
+            Embedding::Static(..) => "static",
+        }
+    }
+
+    fn encoder(&self) -> &Encoder {
+        match self {
+            Embedding::Encoder(e) | Embedding::Static(e, _) => e,
+        }
+    }
+}
+
+impl LabelIndex {
+    /// Embeds `labels` (text, owner), or reads them from the cache when the same model, mode
+    /// and label list were embedded before.
+    pub fn load_or_build(embedding: Embedding<'_>, labels: &[(String, u32)]) -> Result<LabelIndex, SemanticError> {
+        let mut key = String::new();
+        for (text, owner) in labels {
+            key.push_str(&format!("{owner}\t{text}\n"));
+        }
+        let enc = embedding.encoder();
+        let path = cache_path(enc.dir(), "labels", &["labels-v1", enc.model_hash(), embedding.key(), &key]);
+        let owners: Vec<u32> = labels.iter().map(|(_, o)| *o).collect();
+        if let Some(vectors) = read_vectors(&path, labels.len()) {
+            return Ok(LabelIndex { vectors, owners });
+        }
+        let rows: Vec<Vec<f32>> = labels.par_iter().map(|(t, _)| embedding.embed(t)).collect();
+        let index = LabelIndex { vectors: rows.concat(), owners };
+        write_vectors(&path, &index.vectors)?;
+        Ok(index)
+    }
+
+    /// An index over vectors already computed (unit length, [`HIDDEN`] each).
+    pub fn from_vectors(vectors: Vec<f32>, owners: Vec<u32>) -> LabelIndex {
+        LabelIndex { vectors, owners }
+    }
+
+    /// Number of labels.
+    pub fn len(&self) -> usize {
+        self.owners.len()
+    }
+
+    /// True when no label is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.owners.is_empty()
+    }
+
+    /// The `k` best owners for `query` (unit vector): each owner's best label cosine, sorted by
+    /// cosine descending, ties by owner id ascending.
+    pub fn top(&self, query: &[f32], k: usize) -> Vec<(u32, f32)> {
+        let mut best: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
+        for (row, &owner) in self.vectors.chunks_exact(HIDDEN).zip(&self.owners) {
+            let s = cosine(query, row);
+            let e = best.entry(owner).or_insert(f32::NEG_INFINITY);
+            if s > *e {
+                *e = s;
+            }
+        }
+        let mut all: Vec<(u32, f32)> = best.into_iter().collect();
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        all.truncate(k);
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(i: usize) -> Vec<f32> {
+        let mut v = vec![0.0; HIDDEN];
+        v[i] = 1.0;
+        v
+    }
+
+    #[test]
+    fn cache_keys_change_with_every_part_and_its_boundaries() {
+        let d = Path::new("/m");
+        let a = cache_path(d, "labels", &["x", "model", "a\tb"]);
+        assert_eq!(a, cache_path(d, "labels", &["x", "model", "a\tb"]));
+        assert_ne!(a, cache_path(d, "labels", &["x", "model2", "a\tb"]));
+        assert_ne!(cache_path(d, "k", &["ab", "c"]), cache_path(d, "k", &["a", "bc"]));
+    }
+
+    #[test]
+    fn vectors_round_trip_and_a_wrong_size_is_a_miss() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("c").join("v.vec");
+        let v = [unit(0), unit(1)].concat();
+        write_vectors(&p, &v).unwrap();
+        assert_eq!(read_vectors(&p, 2).unwrap(), v);
+        assert!(read_vectors(&p, 3).is_none());
+    }
+
+    #[test]
+    fn top_takes_each_owners_best_label_with_stable_ties() {
+        let mut q = unit(0);
+        q[1] = 1.0;
+        l2_normalize(&mut q);
+        let idx = LabelIndex::from_vectors([unit(0), unit(1), unit(2), unit(1)].concat(), vec![7, 3, 5, 3]);
+        let top = idx.top(&q, 2);
+        assert_eq!(top.iter().map(|t| t.0).collect::<Vec<_>>(), vec![3, 7]);
+        assert!((top[0].1 - top[1].1).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,217 @@
+//! Taxonomy skills found by meaning: every skill's preferred and alternative labels embedded
+//! once (cached), a text's sentences (or a skill string) embedded and matched to the nearest
+//! labels above a calibrated cosine threshold.
+
+use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
+
+use super::index::Embedding;
+use super::{Encoder, LabelIndex, SemanticError, StaticTable};
+
+/// Which embedding the text side uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextMode {
+    /// The full encoder per sentence (best quality, ~1 ms per short sentence per core).
+    Encoder,
+    /// The distilled token table (model2vec; microseconds per sentence).
+    Static,
+}
+
+impl TextMode {
+    /// `encoder` or `static`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextMode::Encoder => "encoder",
+            TextMode::Static => "static",
+        }
+    }
+}
+
+/// Default cosine threshold for a sentence → skill match, calibrated on the Decorte TECH+HOUSE
+/// validation split (docs/QUALITY.md).
+pub const DEFAULT_SENTENCE_THRESHOLD: f32 = 0.55;
+/// Default cosine threshold for a skill string → skill mapping (normalization).
+pub const DEFAULT_NAME_THRESHOLD: f32 = 0.75;
+
+/// One skill found by meaning in a span of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SemanticHit {
+    /// The skill.
+    pub skill: SkillId,
+    /// Cosine similarity of the span and the skill's nearest label.
+    pub similarity: f32,
+    /// Start of the evidence span, in characters.
+    pub start: usize,
+    /// End (exclusive), in characters.
+    pub end: usize,
+}
+
+/// The semantic skill matcher of one taxonomy.
+#[derive(Debug, Clone)]
+pub struct SemanticSkills {
+    encoder: Encoder,
+    table: Option<StaticTable>,
+    mode: TextMode,
+    index: LabelIndex,
+    /// Hits per sentence kept (best first).
+    pub per_sentence: usize,
+    /// Cosine threshold for sentences.
+    pub threshold: f32,
+    /// Cosine threshold for skill strings ([`SemanticSkills::map_name`] callers that have no
+    /// threshold of their own, e.g. the evaluation).
+    pub name_threshold: f32,
+}
+
+/// Every skill's preferred label (and alternative labels with `alt`), each with the skill's id.
+pub fn skill_labels(taxonomy: &Taxonomy, alt: bool) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for (i, s) in taxonomy.skills().iter().enumerate() {
+        let id = i as u32;
+        out.push((s.label.clone(), id));
+        if alt {
+            for a in &s.alt_labels {
+                out.push((a.clone(), id));
+            }
+        }
+    }
+    out
+}
+
+impl SemanticSkills {
+    /// Embeds the taxonomy's preferred labels (and alternative labels with `alt`: about seven
+    /// times as many to embed once) in `mode`, cached beside the model, and prepares the text
+    /// side in the same mode (the static table is distilled once and cached too).
+    pub fn build(
+        taxonomy: &Taxonomy,
+        encoder: Encoder,
+        mode: TextMode,
+        alt: bool,
+    ) -> Result<SemanticSkills, SemanticError> {
+        let table = match mode {
+            TextMode::Static => Some(StaticTable::load_or_build(&encoder)?),
+            TextMode::Encoder => None,
+        };
+        let labels = skill_labels(taxonomy, alt);
+        let index = match &table {
+            Some(t) => LabelIndex::load_or_build(Embedding::Static(&encoder, t), &labels)?,
+            None => LabelIndex::load_or_build(Embedding::Encoder(&encoder), &labels)?,
+        };
+        Ok(SemanticSkills {
+            encoder,
+            table,
+            mode,
+            index,
+            per_sentence: 1,
+            threshold: DEFAULT_SENTENCE_THRESHOLD,
+            name_threshold: DEFAULT_NAME_THRESHOLD,
+        })
+    }
+
+    /// The text-side mode.
+    pub fn mode(&self) -> TextMode {
+        self.mode
+    }
+
+    /// The unit vector of `text` in this matcher's mode.
+    pub fn embed(&self, text: &str) -> Vec<f32> {
+        match &self.table {
+            Some(t) => Embedding::Static(&self.encoder, t).embed(text),
+            None => self.encoder.embed(text),
+        }
+    }
+
+    /// The `k` nearest skills of `text` with their cosine, best first (ties by id).
+    pub fn nearest(&self, text: &str, k: usize) -> Vec<(SkillId, f32)> {
+        self.index.top(&self.embed(text), k)
+    }
+
+    /// A skill string the dictionary could not map, mapped by meaning: the nearest skill when
+    /// its cosine is at least `threshold` ([`MatchMethod::Semantic`], confidence = cosine),
+    /// else unmapped.
+    pub fn map_name(&self, name: &str, threshold: f32) -> Mapping {
+        match above(self.nearest(name, 1), threshold).first() {
+            Some(&(skill, sim)) if !name.trim().is_empty() => {
+                Mapping { skill: Some(skill), method: MatchMethod::Semantic, confidence: sim.clamp(0.0, 1.0) }
+            }
+            _ => Mapping::UNMAPPED,
+        }
+    }
+
+    /// Skills found by meaning in `text`: each sentence embedded, its best
+    /// [`per_sentence`](Self::per_sentence) skills at or above [`threshold`](Self::threshold)
+    /// kept with the sentence as evidence span.
+    pub fn find(&self, text: &str) -> Vec<SemanticHit> {
+        let mut out = Vec::new();
+        for (start, end, sentence) in sentences(text) {
+            for (skill, similarity) in above(self.nearest(sentence, self.per_sentence), self.threshold) {
+                out.push(SemanticHit { skill, similarity, start, end });
+            }
+        }
+        out
+    }
+}
+
+/// The candidates (best first) whose cosine is at least `threshold` (a NaN never passes).
+pub fn above(candidates: Vec<(SkillId, f32)>, threshold: f32) -> Vec<(SkillId, f32)> {
+    candidates.into_iter().filter(|&(_, s)| s >= threshold).collect()
+}
+
+/// Sentences of `text` as (start char, end char, text): split after `.`, `!`, `?`, `;` followed
+/// by whitespace, and at line breaks and bullets; trimmed; pieces without a letter dropped.
+pub fn sentences<'t>(text: &'t str) -> Vec<(usize, usize, &'t str)> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut begin = 0usize; // char index
+    let push = |out: &mut Vec<(usize, usize, &'t str)>, b: usize, e: usize| {
+        let (mut b, mut e) = (b, e);
+        while b < e && (chars[b].1.is_whitespace() || matches!(chars[b].1, '•' | '*' | '-' | '·')) {
+            b += 1;
+        }
+        while e > b && chars[e - 1].1.is_whitespace() {
+            e -= 1;
+        }
+        if b < e && chars[b..e].iter().any(|(_, c)| c.is_alphabetic()) {
+            let bs = chars[b].0;
+            let es = chars.get(e).map_or(text.len(), |x| x.0);
+            out.push((b, e, &text[bs..es]));
+        }
+    };
+    for i in 0..chars.len() {
+        let c = chars[i].1;
+        let next_ws = chars.get(i + 1).is_none_or(|x| x.1.is_whitespace());
+        if c == '\n' || c == '•' {
+            push(&mut out, begin, i);
+            begin = i + 1;
+        } else if matches!(c, '.' | '!' | '?' | ';') && next_ws {
+            push(&mut out, begin, i + 1);
+            begin = i + 1;
+        }
+    }
+    push(&mut out, begin, chars.len());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholding_keeps_only_cosines_at_or_above_it() {
+        let c = vec![(4, 0.8), (2, 0.55), (9, 0.549), (1, f32::NAN)];
+        assert_eq!(above(c.clone(), 0.55), vec![(4, 0.8), (2, 0.55)]);
+        assert!(above(c, 0.9).is_empty());
+    }
+
+    #[test]
+    fn sentences_split_on_stops_lines_and_bullets_with_char_offsets() {
+        let t = "Café owner. Knows SQL!\n• Team player; v1.2 ok\n\n...";
+        let s: Vec<(usize, usize, &str)> = sentences(t);
+        let texts: Vec<&str> = s.iter().map(|x| x.2).collect();
+        assert_eq!(texts, ["Café owner.", "Knows SQL!", "Team player;", "v1.2 ok"]);
+        let chars: Vec<char> = t.chars().collect();
+        for (b, e, text) in &s {
+            assert_eq!(chars[*b..*e].iter().collect::<String>(), *text);
+        }
+        assert!(sentences("").is_empty());
+    }
+}
