@@ -22,7 +22,7 @@ use super::files::{Ledger, WHOLE_FILE, display, has_ext, load, natural_cmp};
 use super::json::one_or_many;
 use super::problem::{self, Problem, ProblemKind};
 use super::record_kind::RecordKind;
-use super::support::SupportIndex;
+use super::support::{EmbeddedBadges, SupportIndex};
 use super::types::{BadgeFormat, Credential, Roster, SourceRef, VerificationKind};
 use super::{credly, limits, ob2, ob3};
 
@@ -163,7 +163,7 @@ fn natural_cmp_source(a: &Credential, b: &Credential) -> std::cmp::Ordering {
 /// Nothing is counted or rejected here; the second pass does that.
 fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chunking) -> SupportIndex {
     let mut index = SupportIndex::default();
-    let mut embedded: Vec<Value> = Vec::new();
+    let mut embedded = EmbeddedBadges::default();
     let mut scratch = Ledger::new();
     let mut pending: Vec<Pending> = Vec::new();
     for (c, chunk) in files.chunks(chunking.files).enumerate() {
@@ -182,17 +182,12 @@ fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chun
                 place(c * chunking.files + i, "", doc, 0, Some(&mut index), &mut scratch, &mut pending);
             }
         }
-        embedded.extend(
-            pending
-                .drain(..)
-                .filter(|p| p.class == DocKind::Ob2)
-                .filter_map(|p| SupportIndex::embedded_badge(p.doc.value)),
-        );
+        for p in pending.drain(..).filter(|p| p.class == DocKind::Ob2) {
+            embedded.offer(p.doc.value);
+        }
         scratch = Ledger::new();
     }
-    for badge in &embedded {
-        index.add_embedded_badge(badge);
-    }
+    embedded.index_into(&mut index);
     index
 }
 

@@ -86,3 +86,37 @@ impl SupportIndex {
         }
     }
 }
+
+/// BadgeClass objects embedded in OB 2.0 assertions, gathered in reading order to be indexed
+/// after every standalone document. Thousands of assertions embed the same class: one whose
+/// BadgeClass id and embedded Issuer id were both offered before would index nothing new and is
+/// not kept, so memory grows with the distinct classes, not with the assertions.
+#[derive(Debug, Default)]
+pub(crate) struct EmbeddedBadges {
+    kept: Vec<Value>,
+    badges: std::collections::HashSet<String>,
+    issuers: std::collections::HashSet<String>,
+}
+
+impl EmbeddedBadges {
+    /// Takes the embedded BadgeClass out of an OB 2.0 assertion, if it adds an id not seen yet.
+    pub(crate) fn offer(&mut self, assertion: Value) {
+        let Some(badge) = SupportIndex::embedded_badge(assertion) else {
+            return;
+        };
+        let new_badge = id_of(&badge).is_some_and(|id| self.badges.insert(id));
+        let issuer = badge.get("issuer").filter(|i| i.is_object()).and_then(id_of);
+        let new_issuer = issuer.is_some_and(|id| self.issuers.insert(id));
+        if new_badge || new_issuer {
+            self.kept.push(badge);
+        }
+    }
+
+    /// Indexes the kept classes in the order they were offered (the first of two with one id
+    /// wins, after the standalone documents).
+    pub(crate) fn index_into(self, index: &mut SupportIndex) {
+        for badge in &self.kept {
+            index.add_embedded_badge(badge);
+        }
+    }
+}
