@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# NOT YET RUNNABLE on this branch: it drives `skillmatch run --shard` / the scheduler variables and
-# `skillmatch merge` (issue 17), which land with the sharding branch. Until then deploy/check.sh
-# only lints it (shellcheck); `deploy/check.sh --bin BIN --simulate` runs it.
+# Drives `skillmatch run --shard` / the scheduler variables and `skillmatch merge` (issue 17);
+# deploy/check.sh lints it (shellcheck) and `deploy/check.sh --bin BIN --simulate` runs it.
 #
 # Runs each scheduler's sharded flow on this machine as N local processes, with the environment
 # each scheduler gives its tasks, then the merge, and checks that every merged run folder is
