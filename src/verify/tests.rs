@@ -239,9 +239,9 @@ fn recipient_mismatch_cases() {
     assert!(check(&vc, "recipient").detail.contains("not in the roster"));
 }
 
-#[test]
-fn unclaimed_credentials_resolve_against_the_roster() {
-    let hashed = |email: &str, salt: &str| Credential {
+/// An unclaimed credential whose recipient is `email` hashed with SHA-256 and `salt`.
+fn unclaimed(email: &str, salt: &str) -> Credential {
+    Credential {
         candidate_id: None,
         recipient: Recipient::Hashed {
             kind: "email".into(),
@@ -250,16 +250,20 @@ fn unclaimed_credentials_resolve_against_the_roster() {
             salt: Some(salt.into()),
         },
         ..cred()
-    };
+    }
+}
+
+#[test]
+fn unclaimed_credentials_resolve_against_the_roster() {
     let plain = Credential {
         candidate_id: None,
         recipient: Recipient::Plain { kind: "email".into(), identity: "BOB@example.org".into() },
         ..cred()
     };
     let creds = vec![
-        hashed("a.work@example.com", "s1"),
-        hashed("bob@example.org", "s2"),
-        hashed("nobody@example.org", "s1"),
+        unclaimed("a.work@example.com", "s1"),
+        unclaimed("bob@example.org", "s2"),
+        unclaimed("nobody@example.org", "s1"),
         plain,
     ];
     let out = verify_all(creds.clone(), &roster(), day(AS_OF), &hosted_ok(), &TrustStore::default());
@@ -282,7 +286,7 @@ fn unclaimed_credentials_resolve_against_the_roster() {
 
     // Two candidates sharing an email (a hand-built roster): ambiguous, not resolved.
     let shared = roster_of(&[("c1", &["team@example.org"]), ("c2", &["team@example.org"])]);
-    let vc = verify_one(hashed("team@example.org", "s"), &shared, day(AS_OF), &hosted_ok(), &TrustStore::default());
+    let vc = verify_one(unclaimed("team@example.org", "s"), &shared, day(AS_OF), &hosted_ok(), &TrustStore::default());
     assert_eq!(vc.status, Status::RecipientMismatch);
     assert_eq!(vc.credential.candidate_id, None);
     assert!(check(&vc, "recipient").detail.contains("ambiguous"));
@@ -291,7 +295,7 @@ fn unclaimed_credentials_resolve_against_the_roster() {
     // The roster is hashed for at most `max_resolution_salts` distinct salts per batch: with a
     // limit of 1, the credential with the second salt is reported as not resolved, naming the key.
     let limited = VerifyPolicy { max_resolution_salts: 1, ..hosted_ok() };
-    let two = vec![hashed("a.work@example.com", "s1"), hashed("bob@example.org", "s2")];
+    let two = vec![unclaimed("a.work@example.com", "s1"), unclaimed("bob@example.org", "s2")];
     let out = verify_all(two, &roster(), day(AS_OF), &limited, &TrustStore::default());
     assert_eq!(out[0].status, Status::Verified);
     assert_eq!(out[1].status, Status::RecipientMismatch);
@@ -301,23 +305,13 @@ fn unclaimed_credentials_resolve_against_the_roster() {
 
 #[test]
 fn credentials_verified_chunk_by_chunk_verify_as_one_batch() {
-    let hashed = |email: &str, salt: &str| Credential {
-        candidate_id: None,
-        recipient: Recipient::Hashed {
-            kind: "email".into(),
-            algo: HashAlgo::Sha256,
-            digest: hash_identity(HashAlgo::Sha256, email, Some(salt)),
-            salt: Some(salt.into()),
-        },
-        ..cred()
-    };
     // Salts s1, s2, s1, s3 with room for two tables: the first two salts in credential order get
     // one, whichever chunk they arrive in; s3 is over the limit in both ways of verifying.
     let creds = vec![
-        hashed("a.work@example.com", "s1"),
-        hashed("bob@example.org", "s2"),
-        hashed("alice@example.org", "s1"),
-        hashed("bob@example.org", "s3"),
+        unclaimed("a.work@example.com", "s1"),
+        unclaimed("bob@example.org", "s2"),
+        unclaimed("alice@example.org", "s1"),
+        unclaimed("bob@example.org", "s3"),
     ];
     let limited = VerifyPolicy { max_resolution_salts: 2, ..hosted_ok() };
     let trust = TrustStore::default();
