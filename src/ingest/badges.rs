@@ -146,7 +146,7 @@ pub(crate) fn read_badges(
     let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
     order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
     for chunk in order.chunks(chunking.files) {
-        let mut out = read_chunk(files, chunk, roster, mapping, &index, ledger);
+        let mut out = read_chunk(files, &shown, chunk, roster, mapping, &index, ledger);
         out.sort_by(natural_cmp_source);
         out.iter_mut().for_each(limits::enforce);
         sink(out);
@@ -191,10 +191,12 @@ fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chun
     index
 }
 
-/// The second pass over one chunk of files (indexes into `files`): read, hash, decode (in
-/// parallel, order kept), count, and build the chunk's credentials against the complete index.
+/// The second pass over one chunk of files (indexes into `files` and into `shown`, their paths
+/// as displayed): read, hash, decode (in parallel, order kept), count, and build the chunk's
+/// credentials against the complete index.
 fn read_chunk(
     files: &[BadgeFile],
+    shown: &[String],
     chunk: &[usize],
     roster: &Roster,
     mapping: &CredlyCsvMapping,
@@ -212,15 +214,14 @@ fn read_chunk(
         })
         .collect();
     for (&i, (meta, unit)) in chunk.iter().zip(loaded) {
-        let file = &files[i];
-        let shown = display(&file.path);
+        let (file, shown) = (&files[i], &shown[i]);
         if !ledger.record(KIND_BADGE, &file.path, meta) {
             continue;
         }
         match unit {
             None => {}
-            Some(Unit::Fail { position, reason }) => ledger.reject(KIND_BADGE, &shown, position, reason),
-            Some(Unit::Doc(doc)) => place(i, &shown, doc, 0, None, ledger, &mut pending),
+            Some(Unit::Fail { position, reason }) => ledger.reject(KIND_BADGE, shown, position, reason),
+            Some(Unit::Doc(doc)) => place(i, shown, doc, 0, None, ledger, &mut pending),
             Some(Unit::HostedUrl { url, position }) => {
                 let mut c = hosted_url_credential(url, SourceRef { path: shown.clone(), position });
                 c.candidate_id = file.claim.clone();
@@ -235,23 +236,22 @@ fn read_chunk(
                             ledger.accept(KIND_BADGE);
                             out.push(c);
                         }
-                        Err(reason) => ledger.reject(KIND_BADGE, &shown, position, reason),
+                        Err(reason) => ledger.reject(KIND_BADGE, shown, position, reason),
                     }
                 }
             }
         }
     }
     for Pending { file: i, class, doc } in pending {
-        let Some(file) = files.get(i) else {
+        let Some((file, shown)) = files.get(i).zip(shown.get(i)) else {
             continue;
         };
-        let shown = display(&file.path);
         let source = SourceRef { path: shown.clone(), position: doc.position.clone() };
         let mut cred = match class {
             DocKind::Ob2 => ob2::parse_assertion(&doc.value, source, index),
             DocKind::Ob3 => ob3::parse_credential(&doc.value, source),
             DocKind::Credly => {
-                credly::parse_export(&doc.value, &shown, file.claim.as_deref(), roster, ledger, &mut out);
+                credly::parse_export(&doc.value, shown, file.claim.as_deref(), roster, ledger, &mut out);
                 continue;
             }
             _ => continue,
