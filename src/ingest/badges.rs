@@ -18,12 +18,13 @@ use super::classify::{DocKind, classify};
 use super::credential::blank;
 use super::credly_csv::CredlyCsvMapping;
 use super::decode::{self, Doc, Unit};
-use super::files::{Ledger, WHOLE_FILE, display, has_ext, load, natural_cmp};
+use super::files::{Ledger, WHOLE_FILE, display, has_ext, load, natural_cmp, read};
 use super::json::one_or_many;
+use super::peek::{Peeked, peek};
 use super::problem::{self, Problem, ProblemKind};
 use super::record_kind::RecordKind;
 use super::support::{EmbeddedBadges, SupportIndex};
-use super::types::{BadgeFormat, Credential, Roster, SourceRef, VerificationKind};
+use super::types::{BadgeFormat, Credential, Roster, Scope, SourceRef, VerificationKind};
 use super::{credly, limits, ob2, ob3};
 
 /// Count kind of credential records and unreadable badge files.
@@ -116,11 +117,13 @@ fn hosted_url_credential(url: String, source: SourceRef) -> Credential {
 /// enough that their parsed documents stay a small, bounded part of memory.
 pub(crate) const CHUNK_FILES: usize = 2048;
 
-/// How many badge files are read and decoded at once.
+/// How many badge files are read and decoded at once, and whose.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Chunking {
+pub(crate) struct Chunking<'a> {
     /// Files per chunk, at least 1.
     pub files: usize,
+    /// Whose credentials are parsed in the second pass (the first indexes every file).
+    pub scope: Scope<'a>,
 }
 
 /// Reads all badge files and hands their credentials to `sink`, chunk by chunk, in
@@ -133,11 +136,15 @@ pub(crate) struct Chunking {
 /// inputs; the second reads, hashes and decodes the files again chunk by chunk and builds each
 /// credential against the complete index. Counts, rejects and file hashes come from the second
 /// pass only. The sink may drop each credential's document once it has used it (`verify` does).
+///
+/// With a [`Scope`] other than everyone, the second pass only hashes the files claimed by
+/// candidates outside it, and drops the credentials of unclaimed files whose candidate is
+/// outside it (both counted in the ledger's `out_of_scope`); the first pass is the same.
 pub(crate) fn read_badges(
     files: &[BadgeFile],
     roster: &Roster,
     mapping: &CredlyCsvMapping,
-    chunking: Chunking,
+    chunking: Chunking<'_>,
     ledger: &mut Ledger,
     sink: &mut dyn FnMut(Vec<Credential>),
 ) {
@@ -145,8 +152,12 @@ pub(crate) fn read_badges(
     let mut order: Vec<usize> = (0..files.len()).collect();
     let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
     order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
+    let scope = chunking.scope;
     for chunk in order.chunks(chunking.files) {
-        let mut out = read_chunk(files, &shown, chunk, roster, mapping, &index, ledger);
+        let mut out = read_chunk(files, &shown, chunk, Context { roster, mapping, index: &index, scope }, ledger);
+        let read = out.len();
+        out.retain(|c| scope.keeps(c.candidate_id.as_deref()));
+        ledger.out_of_scope.credentials += (read - out.len()) as u64;
         out.sort_by(natural_cmp_source);
         out.iter_mut().for_each(limits::enforce);
         sink(out);
@@ -158,28 +169,54 @@ fn natural_cmp_source(a: &Credential, b: &Credential) -> std::cmp::Ordering {
     a.source.path.cmp(&b.source.path).then_with(|| natural_cmp(&a.source.position, &b.source.position))
 }
 
+/// What the first pass takes from one badge file.
+enum First {
+    /// A credential with nothing to index (OB 3.0, Credly).
+    Nothing,
+    /// An OB 2.0 assertion's embedded BadgeClass (`None`: its `badge` is not an object).
+    Embedded(Option<Value>),
+    /// Anything else, decoded in full.
+    Decoded(Unit),
+}
+
 /// The first pass: every support document of every badge file, indexed in file order (the
 /// first of two documents with one id wins), then the objects embedded in OB 2.0 assertions.
-/// Nothing is counted or rejected here; the second pass does that.
-fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chunking) -> SupportIndex {
+/// Nothing is counted or rejected here; the second pass does that. Files are not hashed here,
+/// and plain JSON credentials are only peeked at ([`super::peek`]), not decoded in full.
+fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chunking<'_>) -> SupportIndex {
     let mut index = SupportIndex::default();
     let mut embedded = EmbeddedBadges::default();
     let mut scratch = Ledger::new();
     let mut pending: Vec<Pending> = Vec::new();
     for (c, chunk) in files.chunks(chunking.files).enumerate() {
-        let units: Vec<Option<Unit>> = chunk
+        let units: Vec<Option<First>> = chunk
             .par_iter()
             .map(|f| {
                 // A Credly CSV export holds no support document.
                 if has_ext(&f.path, &["csv"]) {
                     return None;
                 }
-                load(&f.path).ok().map(|(_, bytes)| decode::decode_file(&f.path, &bytes, mapping))
+                let bytes = read(&f.path).ok()?;
+                Some(match peek(&f.path, &bytes) {
+                    Some(Peeked::Credential) => First::Nothing,
+                    Some(Peeked::Ob2 { badge }) => First::Embedded(badge.filter(Value::is_object)),
+                    None => First::Decoded(decode::decode_file(&f.path, &bytes, mapping)),
+                })
             })
             .collect();
         for (i, unit) in units.into_iter().enumerate() {
-            if let Some(Unit::Doc(doc)) = unit {
-                place(c * chunking.files + i, "", doc, 0, Some(&mut index), &mut scratch, &mut pending);
+            let file = c * chunking.files + i;
+            match unit {
+                Some(First::Decoded(Unit::Doc(doc))) => {
+                    place(file, "", doc, 0, Some(&mut index), &mut scratch, &mut pending)
+                }
+                // Offered below in file order, with the assertions decoded in full.
+                Some(First::Embedded(Some(badge))) => pending.push(Pending {
+                    file,
+                    class: DocKind::Ob2,
+                    doc: Doc::whole_file(serde_json::json!({ "badge": badge })),
+                }),
+                _ => {}
             }
         }
         for p in pending.drain(..).filter(|p| p.class == DocKind::Ob2) {
@@ -191,31 +228,53 @@ fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chun
     index
 }
 
+/// What the second pass builds credentials with.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    roster: &'a Roster,
+    mapping: &'a CredlyCsvMapping,
+    /// The complete support index (the first pass's).
+    index: &'a SupportIndex,
+    scope: Scope<'a>,
+}
+
+/// Whether a file is parsed in the second pass: unclaimed files always (their credentials'
+/// candidates are known only once parsed), claimed ones when the scope keeps their candidate.
+fn in_scope(file: &BadgeFile, scope: Scope<'_>) -> bool {
+    file.claim.is_none() || scope.keeps(file.claim.as_deref())
+}
+
 /// The second pass over one chunk of files (indexes into `files` and into `shown`, their paths
 /// as displayed): read, hash, decode (in parallel, order kept), count, and build the chunk's
-/// credentials against the complete index.
+/// credentials against the complete index. Files outside the scope are read and hashed only.
 fn read_chunk(
     files: &[BadgeFile],
     shown: &[String],
     chunk: &[usize],
-    roster: &Roster,
-    mapping: &CredlyCsvMapping,
-    index: &SupportIndex,
+    cx: Context<'_>,
     ledger: &mut Ledger,
 ) -> Vec<Credential> {
+    let Context { roster, mapping, index, scope } = cx;
     let mut pending: Vec<Pending> = Vec::new();
     let mut out = Vec::new();
     // Bytes are dropped once decoded.
     let loaded: Vec<_> = chunk
         .par_iter()
         .map(|&i| match load(&files[i].path) {
-            Ok((meta, bytes)) => (Ok(meta), Some(decode::decode_file(&files[i].path, &bytes, mapping))),
+            Ok((meta, bytes)) => {
+                let unit = in_scope(&files[i], scope).then(|| decode::decode_file(&files[i].path, &bytes, mapping));
+                (Ok(meta), unit)
+            }
             Err(e) => (Err(e), None),
         })
         .collect();
     for (&i, (meta, unit)) in chunk.iter().zip(loaded) {
         let (file, shown) = (&files[i], &shown[i]);
         if !ledger.record(KIND_BADGE, &file.path, meta) {
+            continue;
+        }
+        if !in_scope(file, scope) {
+            ledger.out_of_scope.files += 1;
             continue;
         }
         match unit {

@@ -42,6 +42,13 @@ pub(crate) struct Doc {
     pub problems: Vec<Problem>,
 }
 
+impl Doc {
+    /// A plain JSON document that is the whole file.
+    pub(crate) fn whole_file(value: Value) -> Doc {
+        Doc { value, position: WHOLE_FILE.to_string(), compact: None, problems: Vec::new() }
+    }
+}
+
 /// What one badge file (or one nested entry) holds.
 #[derive(Debug)]
 pub(crate) enum Unit {
@@ -105,7 +112,7 @@ pub(crate) fn decode_file(path: &Path, bytes: &[u8], mapping: &CredlyCsvMapping)
     }
     match parse_document(bytes) {
         Ok(Value::String(s)) if jws::looks_compact(s.trim()) => compact_unit(&s, WHOLE_FILE.to_string()),
-        Ok(v) => Unit::Doc(Doc { value: v, position: WHOLE_FILE.to_string(), compact: None, problems: Vec::new() }),
+        Ok(v) => Unit::Doc(Doc::whole_file(v)),
         Err(f) => fail(f.position, f.reason),
     }
 }

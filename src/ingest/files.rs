@@ -20,6 +20,7 @@ pub(crate) struct Ledger {
     pub files: Vec<InputFile>,
     pub rejects: Vec<Reject>,
     pub counts: BTreeMap<String, Counts>,
+    pub out_of_scope: super::types::OutOfScope,
 }
 
 impl Ledger {
@@ -105,11 +106,17 @@ pub(crate) struct Loaded {
 /// blocking the run. A stop request ([`crate::pipeline::cancel`]) makes every later call return an
 /// error at once, so ingest ends quickly; the pipeline then reports the interruption, not these.
 pub(crate) fn load(path: &Path) -> Result<(Loaded, Vec<u8>), String> {
+    let bytes = read(path)?;
+    Ok((Loaded { sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 }, bytes))
+}
+
+/// [`load`] without the hash, for a pass that only looks at the content (the first pass over
+/// badge files: the second records every file).
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, String> {
     if crate::pipeline::cancel::requested().is_some() {
         return Err("not read: the run is stopping".into());
     }
-    let bytes = read_regular(path)?;
-    Ok((Loaded { sha256: sha256_hex(&bytes), bytes: bytes.len() as u64 }, bytes))
+    read_regular(path)
 }
 
 /// Opens `path` without blocking, checks that it is a regular file and reads it whole.

@@ -25,6 +25,7 @@ mod limits;
 mod mojibake;
 mod ob2;
 mod ob3;
+mod peek;
 mod postings;
 mod problem;
 mod record_kind;
@@ -131,7 +132,7 @@ pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "
 /// error.
 pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
     let mut credentials = Vec::new();
-    let mut out = ingest_streaming(spec, &mut |chunk, _| credentials.extend(chunk))?;
+    let mut out = ingest_streaming(spec, Scope::Everyone, &mut |chunk, _| credentials.extend(chunk))?;
     out.credentials = credentials;
     Ok(out)
 }
@@ -144,19 +145,24 @@ pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
 /// support documents and one chunk of parsed badge files (see `badges::read_badges`): the
 /// pipeline verifies each chunk at once and keeps only the verified records.
 ///
+/// A `scope` other than [`Scope::Everyone`] reads only some candidates' credentials (a shard's):
+/// the others' badge files are hashed and indexed but not parsed again, see [`Scope`].
+///
 /// # Errors
 /// As [`ingest`].
 pub fn ingest_streaming(
     spec: &InputsConfig,
+    scope: Scope<'_>,
     sink: &mut dyn FnMut(Vec<Credential>, &Roster),
 ) -> Result<IngestOutput, IngestError> {
-    ingest_in_chunks(spec, badges::CHUNK_FILES, sink)
+    ingest_in_chunks(spec, badges::CHUNK_FILES, scope, sink)
 }
 
 /// [`ingest_streaming`] with badge files read `chunk_files` at a time (at least 1).
 pub(crate) fn ingest_in_chunks(
     spec: &InputsConfig,
     chunk_files: usize,
+    scope: Scope<'_>,
     sink: &mut dyn FnMut(Vec<Credential>, &Roster),
 ) -> Result<IngestOutput, IngestError> {
     let mut named: Vec<(&str, &PathBuf)> = Vec::new();
@@ -205,7 +211,7 @@ pub(crate) fn ingest_in_chunks(
         })
         .collect();
     let roster = roster.unwrap_or_default();
-    let chunking = badges::Chunking { files: chunk_files.max(1) };
+    let chunking = badges::Chunking { files: chunk_files.max(1), scope };
     badges::read_badges(&badge_files, &roster, &spec.credly_csv, chunking, &mut ledger, &mut |chunk| {
         sink(chunk, &roster)
     });
@@ -223,7 +229,7 @@ pub(crate) fn ingest_in_chunks(
     let (mut postings, duplicate_postings) = postings::merge::merge(postings);
 
     postings.sort_by(|a, b| a.id.cmp(&b.id));
-    let Ledger { mut files, mut rejects, counts } = ledger;
+    let Ledger { mut files, mut rejects, counts, out_of_scope } = ledger;
     rejects.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| natural_cmp(&a.position, &b.position)));
     files.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.kind.cmp(&b.kind)));
     Ok(IngestOutput {
@@ -235,6 +241,7 @@ pub(crate) fn ingest_in_chunks(
         counts,
         posting_files,
         duplicate_postings,
+        out_of_scope,
     })
 }
 

@@ -579,7 +579,7 @@ fn roster_with_broken_quote_and_invalid_utf8_through_ingest() {
 fn chunked_outcome(spec: &IngestSpec, chunk_files: usize) -> (String, usize) {
     let mut creds = Vec::new();
     let mut chunks = 0;
-    let mut out = ingest_in_chunks(spec, chunk_files, &mut |chunk, _| {
+    let mut out = ingest_in_chunks(spec, chunk_files, Scope::Everyone, &mut |chunk, _| {
         chunks += 1;
         creds.extend(chunk);
     })
@@ -626,4 +626,54 @@ fn badge_files_read_in_chunks_give_what_one_chunk_gives() {
         assert!(n > 1, "{size} files per chunk make several chunks");
         assert_eq!(chunked, one_chunk, "{size} files per chunk");
     }
+}
+
+/// What a scoped ingest (a shard's) returns: the credentials, and what it left out.
+fn scoped(spec: &IngestSpec, keep: &(dyn Fn(&str) -> bool + Sync)) -> IngestOutput {
+    let mut creds = Vec::new();
+    let mut out = ingest_streaming(spec, Scope::Candidates(keep), &mut |chunk, _| creds.extend(chunk)).expect("ingest");
+    out.credentials = creds;
+    out
+}
+
+#[test]
+fn a_scoped_ingest_keeps_exactly_its_candidates_credentials_built_against_every_files_support() {
+    // Candidate folders c1 and c2; c2's assertion names a BadgeClass that only c1's file embeds,
+    // so c2's credential resolves only if c1's file is still indexed. A Credly export outside
+    // the folders (no claim) holds credentials of c1 (joined on email), c2 and nobody.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let roster = roster_csv(tmp.path());
+    let badges = tmp.path().join("badges");
+    let class = json!({"id": "https://issuer.example/classes/shared", "type": "BadgeClass", "name": "Shared class",
+        "issuer": {"id": "https://issuer.example/i", "type": "Issuer", "name": "Issuer"}});
+    let assertion = |id: &str, badge: serde_json::Value| {
+        json!({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": id,
+        "recipient": {"type": "email", "hashed": false, "identity": "someone@example.org"},
+        "badge": badge, "issuedOn": "2024-01-01T00:00:00Z", "verification": {"type": "hosted"}})
+    };
+    write_json(&badges.join("c1/a.json"), &assertion("urn:uuid:c1-a", class.clone()));
+    write_json(&badges.join("c1/b.json"), &assertion("urn:uuid:c1-b", class["id"].clone()));
+    write_json(&badges.join("c2/a.json"), &assertion("urn:uuid:c2-a", class["id"].clone()));
+    write_json(&tmp.path().join("credly.json"), &credly_export());
+    let spec =
+        IngestSpec { roster: Some(roster), badges: vec![badges, tmp.path().join("credly.json")], ..Default::default() };
+    let everyone = run(&spec);
+    assert_eq!(everyone.out_of_scope, OutOfScope::default());
+
+    let only_c2 = scoped(&spec, &|id| id == "c2");
+    let expected: Vec<&Credential> =
+        everyone.credentials.iter().filter(|c| c.candidate_id.as_deref() == Some("c2")).collect();
+    assert!(expected.len() >= 2, "c2 holds the folder credential and export entries");
+    assert_eq!(format!("{:?}", only_c2.credentials.iter().collect::<Vec<_>>()), format!("{expected:?}"));
+    let c2_folder = by_path(&only_c2, "c2/a.json");
+    assert_eq!(c2_folder[0].achievement.as_deref(), Some("Shared class"), "class embedded in c1's file");
+    // c1's two files were hashed (the job's inputs are the same in every shard) but not parsed.
+    assert_eq!(only_c2.files, everyone.files);
+    assert_eq!(only_c2.out_of_scope.files, 2);
+    let dropped = everyone.credentials.iter().filter(|c| c.candidate_id.as_deref() != Some("c2")).count();
+    let c1_folder = everyone.credentials.iter().filter(|c| c.source.path.contains("/c1/")).count();
+    assert_eq!(only_c2.out_of_scope.credentials as usize, dropped - c1_folder, "the export's other entries");
+    // Counts reconcile: what was parsed, plus what was left to other shards.
+    assert_reconciled(&only_c2);
+    assert_eq!(everyone.counts["badge"].read, only_c2.counts["badge"].read + c1_folder as u64);
 }

@@ -315,6 +315,54 @@ pub struct Counts {
     pub rejected: u64,
 }
 
+/// Whose credentials an ingest reads: everyone's, or, in a shard of a sharded run
+/// ([`crate::shard`]), only those of the candidates a predicate accepts.
+///
+/// A scoped ingest still indexes the support documents of every badge file (BadgeClasses,
+/// issuers, revocation and status lists, embedded classes), so the credentials it keeps are
+/// built and verified against the same index as in an unscoped run, exactly. What it saves is
+/// the rest: a badge file claimed by a candidate outside the scope (a `<candidate_id>/` folder or
+/// a claims-CSV row) is hashed for the manifest but not parsed again, and a credential of a file
+/// without a claim is dropped once its recipient is joined to a candidate outside the scope, or
+/// to none. Both are counted in [`IngestOutput::out_of_scope`].
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every candidate's credentials (an ordinary run, and a merge).
+    Everyone,
+    /// Only the credentials of candidates whose id the predicate accepts.
+    Candidates(&'a (dyn Fn(&str) -> bool + Sync)),
+}
+
+impl Scope<'_> {
+    /// Whether a credential held by `candidate` (none: claimed by nobody) is read in full.
+    pub fn keeps(&self, candidate: Option<&str>) -> bool {
+        match self {
+            Scope::Everyone => true,
+            Scope::Candidates(keep) => candidate.is_some_and(keep),
+        }
+    }
+}
+
+impl std::fmt::Debug for Scope<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Scope::Everyone => "Everyone",
+            Scope::Candidates(_) => "Candidates(..)",
+        })
+    }
+}
+
+/// What a scoped ingest ([`Scope::Candidates`]) left to other shards; zero in an unscoped one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct OutOfScope {
+    /// Badge files claimed by a candidate outside the scope: hashed (they are inputs of the
+    /// job), indexed for their support documents, not counted under `badge` or `badge_document`.
+    pub files: u64,
+    /// Credentials of files without a claim, read and counted under `badge`, then dropped
+    /// because their recipient is a candidate outside the scope or none.
+    pub credentials: u64,
+}
+
 /// Everything the ingest stage produced.
 #[derive(Debug, Clone, Default)]
 pub struct IngestOutput {
@@ -337,4 +385,6 @@ pub struct IngestOutput {
     /// `badge_document` (BadgeClass / Issuer / revocation / key / status-list documents and CLR
     /// 2.0 wrappers, whose nested credentials count under `badge`) and `posting`.
     pub counts: std::collections::BTreeMap<String, Counts>,
+    /// What a scoped ingest left to other shards ([`Scope`]); zero when every candidate is read.
+    pub out_of_scope: OutOfScope,
 }

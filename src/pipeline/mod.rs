@@ -19,7 +19,7 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
-use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Reject, ingest_streaming};
+use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Reject, Scope, ingest_streaming};
 use crate::normalize::{NormalizeOptions, NormalizeStats, normalize};
 use crate::report::manifest::{
     CustomTaxonomyInfo, Manifest, RunInfo, StageStats, TaxonomyFile, TaxonomyInfo, ToolInfo,
@@ -235,8 +235,15 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     let mut timings = Timings::default();
 
     cancel::stage("ingest")?;
+    // A shard reads only its own candidates' credentials in full (see `ingest::Scope`).
+    let shard = match mode {
+        Mode::Shard(spec) => Some(*spec),
+        _ => None,
+    };
+    let owns = move |id: &str| shard.is_none_or(|s| s.owns(id));
+    let scope = if shard.is_some() { Scope::Candidates(&owns) } else { Scope::Everyone };
     let Loaded { ingested, verified, taxonomy, onet, taxonomy_rejects } =
-        ingest_stage(cfg, &trust, req.as_of, &progress, &mut timings)?;
+        ingest_stage(cfg, &trust, scope, req.as_of, &progress, &mut timings)?;
 
     cancel::stage("verify")?;
     let verify_stats = verify_summary(&verified, &timings, &progress);
@@ -373,7 +380,7 @@ fn write_shard(
     let (req, threads) = (head.req, head.threads);
     let mut manifest =
         build_manifest(req, head.ingested, head.taxonomy, outputs, stages, timings, threads, head.run_id, head.started);
-    manifest.shard = Some(crate::shard::info(spec, &manifest, ids.len() as u64));
+    manifest.shard = Some(crate::shard::info(spec, &manifest, ids.len() as u64, head.ingested.out_of_scope));
     manifest.run.timings_ms.insert("report:shard".into(), t.elapsed().as_millis() as u64);
     crate::report::manifest::write(staging.dir(), &manifest)?;
     commit(staging, req, progress, t).map(|run_dir| RunSummary { run_dir, manifest })
@@ -526,6 +533,7 @@ fn diff_previous(
 fn ingest_stage(
     cfg: &Config,
     trust: &crate::verify::TrustStore,
+    scope: Scope<'_>,
     as_of: NaiveDate,
     progress: &Progress,
     timings: &mut Timings,
@@ -539,7 +547,7 @@ fn ingest_stage(
             // Each chunk of credentials is verified as soon as it is read, so their documents
             // are dropped chunk by chunk instead of all being held until a verify stage.
             let mut verifier = Verifier::new(as_of, &cfg.verify, trust);
-            ingest_streaming(&cfg.inputs, &mut |chunk, roster| {
+            ingest_streaming(&cfg.inputs, scope, &mut |chunk, roster| {
                 let m = Meter::start();
                 verified.extend(verifier.verify_chunk(chunk, roster));
                 let cost = m.stop();

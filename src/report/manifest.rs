@@ -170,6 +170,9 @@ pub struct ShardInfo {
     pub partition: String,
     /// Candidates this shard ranked.
     pub candidates: u64,
+    /// The other shards' badge files and credentials this shard did not parse or verify (its
+    /// manifest's `badge` counts and `stages.verify` cover the rest only).
+    pub out_of_scope: crate::ingest::OutOfScope,
     /// sha256 over the inputs' and taxonomy files' content hashes and the as-of date.
     pub inputs_sha256: String,
     /// sha256 of the effective configuration.

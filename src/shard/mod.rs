@@ -231,12 +231,13 @@ pub fn config_sha256(config: &serde_json::Value) -> String {
 }
 
 /// The manifest block of shard `spec` of the run described by `m`, which ranked `candidates`.
-pub fn info(spec: ShardSpec, m: &Manifest, candidates: u64) -> ShardInfo {
+pub fn info(spec: ShardSpec, m: &Manifest, candidates: u64, out_of_scope: crate::ingest::OutOfScope) -> ShardInfo {
     ShardInfo {
         index: spec.index,
         count: spec.count,
         partition: PARTITION.into(),
         candidates,
+        out_of_scope,
         inputs_sha256: inputs_sha256(&m.inputs, m.taxonomy.files.iter().map(|f| f.sha256.as_str()), &m.as_of),
         config_sha256: config_sha256(&m.config),
         version: m.tool.version.clone(),
