@@ -90,7 +90,10 @@ impl Server {
                 return Err(format!("chown {u}: {}", String::from_utf8_lossy(&o.stderr)));
             }
         }
-        let port = 20_000 + (std::process::id() % 20_000) as u16;
+        // Each server of this process gets its own port (its socket file's name) and folder.
+        static STARTED: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(0);
+        let nth = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let port = 20_000 + (std::process::id() % 10_000) as u16 * 2 + nth % 2;
         let server = Server { dir, bin, user, port };
         let data = server.data().display().to_string();
         let o = server.tool("initdb", &["-D", &data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
@@ -339,6 +342,100 @@ fn demo_runs_load_idempotently_and_dashboard_queries_match_shortlist() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("version 99") && err.contains("--schema"), "{err}");
     assert_eq!(count(&mut client, "matches", &second_id) as usize, shortlist_rows);
+    eprintln!("done in {:.1?}", t0.elapsed());
+}
+
+/// The README's top-K query for `role`, as (candidate, score) rows.
+fn top_from_server(client: &mut postgres::Client, role: &str, k: i64) -> Vec<(String, f64)> {
+    let top = readme_query("top candidates per role");
+    client
+        .query(&top, &[&role, &k])
+        .expect("top query")
+        .iter()
+        .map(|r| (r.get("candidate_id"), r.get("score")))
+        .collect()
+}
+
+/// `skillmatch shortlist --run RUN --role ROLE --top K` as (candidate, score) rows.
+fn top_from_shortlist(run: &Path, role: &str, k: usize) -> Vec<(String, f64)> {
+    let (run, k) = (run.display().to_string(), k.to_string());
+    let o = skillmatch(&["shortlist", "--run", &run, "--role", role, "--top", &k, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("shortlist json");
+    let rows = json.as_array().expect("array").iter();
+    rows.map(|r| (r["candidate_id"].as_str().expect("id").to_string(), r["score"].as_f64().expect("score"))).collect()
+}
+
+/// Issue 17's size: a 20,000 candidates x 2,000 roles `gen` run loads (twice, leaving one copy)
+/// and the dashboard queries give `shortlist`'s top-K for roles and candidates across the set.
+#[test]
+fn a_20k_gen_run_loads_once_and_the_dashboard_queries_match_shortlist() {
+    let t0 = Instant::now();
+    let Some(server) = server_or_skip() else { return };
+    let out = tempfile::tempdir().expect("tempdir");
+    let data = out.path().join("data");
+    let o = skillmatch(&[
+        "gen",
+        "--candidates",
+        "20000",
+        "--roles",
+        "2000",
+        "--seed",
+        "7",
+        "--out",
+        &data.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let config = data.join("run.toml").display().to_string();
+    let runs = out.path().join("runs").display().to_string();
+    let o = skillmatch(&["run", "--config", &config, "--out", &runs, "--run-id", "r20k", "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let run = out.path().join("runs/r20k");
+    eprintln!("20k x 2k generated and run in {:.1?}", t0.elapsed());
+    let url = server.url();
+    for _ in 0..2 {
+        let o = export(&run, &url);
+        assert_eq!(o.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    eprintln!("loaded twice in {:.1?}", t0.elapsed());
+
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let manifest = skillmatch::report::schema::read_manifest(&run).expect("manifest");
+    assert_eq!(manifest.stages.score.candidates, 20_000);
+    let matches = skillmatch::report::schema::read_parquet(&run.join("matches.parquet")).expect("parquet").height();
+    assert!(matches >= 20_000, "{matches} shortlist rows");
+    assert_eq!(count(&mut client, "matches", "r20k") as usize, matches, "one copy after two loads");
+    for (table, file) in [("candidate_gaps", "candidate_gaps.csv"), ("verification", "verification.csv")] {
+        let lines = csv::Reader::from_path(run.join(file)).expect("csv").records().count();
+        assert_eq!(count(&mut client, table, "r20k") as usize, lines, "{table}");
+    }
+
+    // Roles spread over the id range (every 400th), each at the default top-K and at 3.
+    let roles: Vec<String> = client
+        .query(&format!("SELECT DISTINCT role_id FROM {SCHEMA}.matches WHERE run_id = 'r20k' ORDER BY 1"), &[])
+        .expect("roles")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(roles.len() > 1_000, "{} roles with candidates", roles.len());
+    for role in roles.iter().step_by(400) {
+        for k in [3, 10] {
+            assert_eq!(top_from_server(&mut client, role, k as i64), top_from_shortlist(&run, role, k), "role {role}");
+        }
+    }
+    // A candidate's best roles, for candidates across the file: candidate_gaps' first role.
+    let best = readme_query("a candidate's best roles");
+    let gaps: Vec<csv::StringRecord> = csv::Reader::from_path(run.join("candidate_gaps.csv"))
+        .expect("csv")
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("records");
+    for row in gaps.iter().step_by(gaps.len() / 5) {
+        let cand = row.get(0).expect("candidate_id");
+        let rows = client.query(&best, &[&cand]).expect("best roles");
+        let first = gaps.iter().find(|r| r.get(0) == Some(cand)).and_then(|r| r.get(2)).map(str::to_string);
+        assert_eq!(rows.first().map(|r| r.get::<_, String>("role_id")), first, "candidate {cand}");
+    }
     eprintln!("done in {:.1?}", t0.elapsed());
 }
 

@@ -18,7 +18,7 @@ use super::classify::{DocKind, classify};
 use super::credential::blank;
 use super::credly_csv::CredlyCsvMapping;
 use super::decode::{self, Doc, Unit};
-use super::files::{Ledger, WHOLE_FILE, display, has_ext, load, natural_cmp, read};
+use super::files::{Ledger, Loaded, WHOLE_FILE, display, has_ext, load, natural_cmp, read};
 use super::json::one_or_many;
 use super::peek::{Peeked, peek};
 use super::problem::{self, Problem, ProblemKind};
@@ -148,13 +148,14 @@ pub(crate) fn read_badges(
     ledger: &mut Ledger,
     sink: &mut dyn FnMut(Vec<Credential>),
 ) {
-    let index = index_support(files, mapping, chunking);
+    let (index, mut facts) = index_support(files, mapping, chunking);
     let mut order: Vec<usize> = (0..files.len()).collect();
     let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
     order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
     let scope = chunking.scope;
     for chunk in order.chunks(chunking.files) {
-        let mut out = read_chunk(files, &shown, chunk, Context { roster, mapping, index: &index, scope }, ledger);
+        let cx = Context { roster, mapping, index: &index, scope };
+        let mut out = read_chunk(files, &shown, chunk, cx, &mut facts, ledger);
         let read = out.len();
         out.retain(|c| scope.keeps(c.candidate_id.as_deref()));
         ledger.out_of_scope.credentials += (read - out.len()) as u64;
@@ -181,30 +182,24 @@ enum First {
 
 /// The first pass: every support document of every badge file, indexed in file order (the
 /// first of two documents with one id wins), then the objects embedded in OB 2.0 assertions.
-/// Nothing is counted or rejected here; the second pass does that. Files are not hashed here,
-/// and plain JSON credentials are only peeked at ([`super::peek`]), not decoded in full.
-fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chunking<'_>) -> SupportIndex {
+/// Nothing is counted or rejected here; the second pass does that. Plain JSON credentials are
+/// only peeked at ([`super::peek`]), not decoded in full. Files are hashed here only when the
+/// second pass will not read them (outside the scope): their facts are returned, by file index.
+fn index_support(
+    files: &[BadgeFile],
+    mapping: &CredlyCsvMapping,
+    chunking: Chunking<'_>,
+) -> (SupportIndex, Vec<Option<Result<Loaded, String>>>) {
     let mut index = SupportIndex::default();
     let mut embedded = EmbeddedBadges::default();
     let mut scratch = Ledger::new();
     let mut pending: Vec<Pending> = Vec::new();
+    let mut facts = Vec::with_capacity(files.len());
     for (c, chunk) in files.chunks(chunking.files).enumerate() {
-        let units: Vec<Option<First>> = chunk
-            .par_iter()
-            .map(|f| {
-                // A Credly CSV export holds no support document.
-                if has_ext(&f.path, &["csv"]) {
-                    return None;
-                }
-                let bytes = read(&f.path).ok()?;
-                Some(match peek(&f.path, &bytes) {
-                    Some(Peeked::Credential) => First::Nothing,
-                    Some(Peeked::Ob2 { badge }) => First::Embedded(badge.filter(Value::is_object)),
-                    None => First::Decoded(decode::decode_file(&f.path, &bytes, mapping)),
-                })
-            })
-            .collect();
-        for (i, unit) in units.into_iter().enumerate() {
+        let units: Vec<(Option<First>, Option<Result<Loaded, String>>)> =
+            chunk.par_iter().map(|f| first_look(f, mapping, chunking.scope)).collect();
+        for (i, (unit, fact)) in units.into_iter().enumerate() {
+            facts.push(fact);
             let file = c * chunking.files + i;
             match unit {
                 Some(First::Decoded(Unit::Doc(doc))) => {
@@ -225,7 +220,35 @@ fn index_support(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunking: Chun
         scratch = Ledger::new();
     }
     embedded.index_into(&mut index);
-    index
+    (index, facts)
+}
+
+/// The first pass over one file: what it gives the support index, and, for a file outside the
+/// scope, its manifest facts (or why it cannot be read), which the second pass then uses
+/// instead of reading it again.
+fn first_look(
+    f: &BadgeFile,
+    mapping: &CredlyCsvMapping,
+    scope: Scope<'_>,
+) -> (Option<First>, Option<Result<Loaded, String>>) {
+    let (bytes, fact) = if in_scope(f, scope) {
+        (read(&f.path).ok(), None)
+    } else {
+        match load(&f.path) {
+            Ok((meta, bytes)) => (Some(bytes), Some(Ok(meta))),
+            Err(e) => (None, Some(Err(e))),
+        }
+    };
+    // A Credly CSV export holds no support document.
+    let Some(bytes) = bytes.filter(|_| !has_ext(&f.path, &["csv"])) else {
+        return (None, fact);
+    };
+    let first = match peek(&f.path, &bytes) {
+        Some(Peeked::Credential) => First::Nothing,
+        Some(Peeked::Ob2 { badge }) => First::Embedded(badge.filter(Value::is_object)),
+        None => First::Decoded(decode::decode_file(&f.path, &bytes, mapping)),
+    };
+    (Some(first), fact)
 }
 
 /// What the second pass builds credentials with.
@@ -252,24 +275,27 @@ fn read_chunk(
     shown: &[String],
     chunk: &[usize],
     cx: Context<'_>,
+    facts: &mut [Option<Result<Loaded, String>>],
     ledger: &mut Ledger,
 ) -> Vec<Credential> {
     let Context { roster, mapping, index, scope } = cx;
     let mut pending: Vec<Pending> = Vec::new();
     let mut out = Vec::new();
-    // Bytes are dropped once decoded.
+    // Bytes are dropped once decoded. Files outside the scope are not read again: the first
+    // pass hashed them.
     let loaded: Vec<_> = chunk
         .par_iter()
-        .map(|&i| match load(&files[i].path) {
-            Ok((meta, bytes)) => {
-                let unit = in_scope(&files[i], scope).then(|| decode::decode_file(&files[i].path, &bytes, mapping));
-                (Ok(meta), unit)
-            }
-            Err(e) => (Err(e), None),
+        .map(|&i| match in_scope(&files[i], scope).then(|| load(&files[i].path)) {
+            Some(Ok((meta, bytes))) => (Some(Ok(meta)), Some(decode::decode_file(&files[i].path, &bytes, mapping))),
+            Some(Err(e)) => (Some(Err(e)), None),
+            None => (None, None),
         })
         .collect();
     for (&i, (meta, unit)) in chunk.iter().zip(loaded) {
         let (file, shown) = (&files[i], &shown[i]);
+        let Some(meta) = meta.or_else(|| facts.get_mut(i).and_then(Option::take)) else {
+            continue;
+        };
         if !ledger.record(KIND_BADGE, &file.path, meta) {
             continue;
         }
