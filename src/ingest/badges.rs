@@ -170,6 +170,10 @@ fn natural_cmp_source(a: &Credential, b: &Credential) -> std::cmp::Ordering {
     a.source.path.cmp(&b.source.path).then_with(|| natural_cmp(&a.source.position, &b.source.position))
 }
 
+/// A file's manifest facts as the index pass read them (only for files the credential pass
+/// does not read), or why it could not be read.
+type Facts = Option<Result<Loaded, String>>;
+
 /// What the first pass takes from one badge file.
 enum First {
     /// A credential with nothing to index (OB 3.0, Credly).
@@ -189,14 +193,14 @@ fn index_support(
     files: &[BadgeFile],
     mapping: &CredlyCsvMapping,
     chunking: Chunking<'_>,
-) -> (SupportIndex, Vec<Option<Result<Loaded, String>>>) {
+) -> (SupportIndex, Vec<Facts>) {
     let mut index = SupportIndex::default();
     let mut embedded = EmbeddedBadges::default();
     let mut scratch = Ledger::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut facts = Vec::with_capacity(files.len());
     for (c, chunk) in files.chunks(chunking.files).enumerate() {
-        let units: Vec<(Option<First>, Option<Result<Loaded, String>>)> =
+        let units: Vec<(Option<First>, Facts)> =
             chunk.par_iter().map(|f| first_look(f, mapping, chunking.scope)).collect();
         for (i, (unit, fact)) in units.into_iter().enumerate() {
             facts.push(fact);
@@ -226,11 +230,7 @@ fn index_support(
 /// The first pass over one file: what it gives the support index, and, for a file outside the
 /// scope, its manifest facts (or why it cannot be read), which the second pass then uses
 /// instead of reading it again.
-fn first_look(
-    f: &BadgeFile,
-    mapping: &CredlyCsvMapping,
-    scope: Scope<'_>,
-) -> (Option<First>, Option<Result<Loaded, String>>) {
+fn first_look(f: &BadgeFile, mapping: &CredlyCsvMapping, scope: Scope<'_>) -> (Option<First>, Facts) {
     let (bytes, fact) = if in_scope(f, scope) {
         (read(&f.path).ok(), None)
     } else {
@@ -275,7 +275,7 @@ fn read_chunk(
     shown: &[String],
     chunk: &[usize],
     cx: Context<'_>,
-    facts: &mut [Option<Result<Loaded, String>>],
+    facts: &mut [Facts],
     ledger: &mut Ledger,
 ) -> Vec<Credential> {
     let Context { roster, mapping, index, scope } = cx;
