@@ -235,13 +235,8 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     let mut timings = Timings::default();
 
     cancel::stage("ingest")?;
-    // A shard reads only its own candidates' credentials in full (see `ingest::Scope`).
-    let shard = match mode {
-        Mode::Shard(spec) => Some(*spec),
-        _ => None,
-    };
-    let owns = move |id: &str| shard.is_none_or(|s| s.owns(id));
-    let scope = if shard.is_some() { Scope::Candidates(&owns) } else { Scope::Everyone };
+    let owns = owner(mode);
+    let scope = if matches!(mode, Mode::Shard(_)) { Scope::Candidates(&owns) } else { Scope::Everyone };
     let Loaded { ingested, verified, taxonomy, onet, taxonomy_rejects } =
         ingest_stage(cfg, &trust, scope, req.as_of, &progress, &mut timings)?;
 
@@ -318,6 +313,16 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     };
     let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
     report_stage(head, &input, stages, timings, staging, demographics.as_ref(), &progress)
+}
+
+/// Whose credentials a run reads in full (see `ingest::Scope`): a shard's own candidates', or
+/// everyone's.
+fn owner(mode: &Mode) -> impl Fn(&str) -> bool + Sync + use<> {
+    let shard = match mode {
+        Mode::Shard(spec) => Some(*spec),
+        _ => None,
+    };
+    move |id: &str| shard.is_none_or(|s| s.owns(id))
 }
 
 /// What kind of run [`run_mode`] makes.
