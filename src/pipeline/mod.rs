@@ -649,7 +649,9 @@ fn record_side_inputs(
     }
 }
 
-/// Stage 3: normalize (taxonomy mapping + extraction from posting text).
+/// Stage 3: normalize (taxonomy mapping + extraction from posting text; with `[meaning]`, also
+/// by meaning with the model loaded before any work).
+#[allow(clippy::too_many_arguments)]
 fn normalize_stage(
     cfg: &Config,
     taxonomy: &Taxonomy,
