@@ -83,6 +83,9 @@ pub struct Normalized {
     /// Skills found in posting text and occupations found for titles by meaning
     /// (`meaning.csv`), by role id; empty in a dictionary-only run.
     pub meaning: Vec<MeaningRow>,
+    /// With `[meaning] posting_text`: sentences of the posting texts read, and how many of them
+    /// were distinct (each distinct one embedded and scored once).
+    pub meaning_sentences: (u64, u64),
 }
 
 /// Options of the normalize stage.
@@ -181,7 +184,17 @@ pub fn normalize(
     let mut duplicates: Vec<crate::ingest::DuplicatePosting> =
         postings.iter().flat_map(crate::ingest::DuplicatePosting::all_of).collect();
     duplicates.sort_by(|a, b| a.role_id.cmp(&b.role_id));
-    Normalized { credential_skills, roles, crosswalk, extracted_mentions, role_sources, duplicates, meaning }
+    let meaning_sentences = shared.sentences.as_ref().map_or((0, 0), |t| (t.sentences(), t.len() as u64));
+    Normalized {
+        credential_skills,
+        roles,
+        crosswalk,
+        extracted_mentions,
+        role_sources,
+        duplicates,
+        meaning,
+        meaning_sentences,
+    }
 }
 
 /// Each distinct raw skill mapped by the dictionary; with `[meaning] skill_names`, the ones it

@@ -183,6 +183,9 @@ impl LabelIndex {
     /// product as one query alone, so results do not depend on the batch or the thread count.
     pub fn top_many<Q: AsRef<[f32]> + Sync>(&self, queries: &[Q], k: usize) -> Vec<Vec<(u32, f32)>> {
         let owners = self.owners.iter().map(|&o| o as usize + 1).max().unwrap_or(0);
+        if owners == 0 {
+            return vec![Vec::new(); queries.len()];
+        }
         let mut present = vec![false; owners];
         for &o in &self.owners {
             present[o as usize] = true;
@@ -193,21 +196,52 @@ impl LabelIndex {
             .flat_map_iter(|block| {
                 let mut best = vec![f32::NEG_INFINITY; owners * block.len()];
                 for lb in labels.chunks(LABEL_BLOCK) {
-                    for (qi, q) in block.iter().enumerate() {
-                        let row_best = &mut best[qi * owners..(qi + 1) * owners];
+                    for (g, quad) in block.chunks(4).enumerate() {
+                        let quad: Vec<&[f32]> = quad.iter().map(AsRef::as_ref).collect();
                         for &(row, &owner) in lb {
-                            let s = cosine(q.as_ref(), row);
-                            let e = &mut row_best[owner as usize];
-                            if s > *e {
-                                *e = s;
+                            for (j, s) in dot_quad(&quad, row).into_iter().take(quad.len()).enumerate() {
+                                let e = &mut best[(g * 4 + j) * owners + owner as usize];
+                                if s > *e {
+                                    *e = s;
+                                }
                             }
                         }
                     }
                 }
-                best.chunks(owners.max(1)).take(block.len()).map(|b| select_top(b, &present, k)).collect::<Vec<_>>()
+                best.chunks(owners).map(|b| select_top(b, &present, k)).collect::<Vec<_>>()
             })
             .collect()
     }
+}
+
+/// The cosines of up to four queries with one label row: four of [`cosine`]'s dot products
+/// computed in one pass over the row (each row chunk loaded once for the four), every query with
+/// its own eight running sums in the same order as [`cosine`], so each result has the same bits.
+/// Fewer than four queries, or a length other than the row's, take [`cosine`] itself.
+fn dot_quad(qs: &[&[f32]], row: &[f32]) -> [f32; 4] {
+    let mut out = [0.0f32; 4];
+    if qs.len() != 4 || qs.iter().any(|q| q.len() != row.len()) {
+        for (o, q) in out.iter_mut().zip(qs) {
+            *o = cosine(q, row);
+        }
+        return out;
+    }
+    let mut acc = [[0.0f32; 8]; 4];
+    let chunks = row.len() / 8;
+    for c in 0..chunks {
+        let y = &row[c * 8..c * 8 + 8];
+        for (a, q) in acc.iter_mut().zip(qs) {
+            let x = &q[c * 8..c * 8 + 8];
+            for i in 0..8 {
+                a[i] += x[i] * y[i];
+            }
+        }
+    }
+    for ((o, a), q) in out.iter_mut().zip(&acc).zip(qs) {
+        let tail: f32 = q[chunks * 8..].iter().zip(&row[chunks * 8..]).map(|(x, y)| x * y).sum();
+        *o = a.iter().sum::<f32>() + tail;
+    }
+    out
 }
 
 /// Queries scored together against one block of labels.

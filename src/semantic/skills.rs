@@ -168,9 +168,14 @@ impl SemanticSkills {
     /// [`PREPARE_CHUNK`] sentences so that memory stays bounded. Postings repeat boilerplate, so
     /// far fewer sentences are embedded than found.
     pub fn prepare<'t>(&self, texts: impl Iterator<Item = &'t str>) -> SentenceTable {
+        let mut total = 0u64;
         let mut distinct: Vec<&str> = {
             let mut seen = std::collections::HashSet::new();
-            texts.flat_map(|t| sentences(t).into_iter().map(|s| s.2)).filter(|s| seen.insert(*s)).collect()
+            texts
+                .flat_map(|t| sentences(t).into_iter().map(|s| s.2))
+                .inspect(|_| total += 1)
+                .filter(|s| seen.insert(*s))
+                .collect()
         };
         distinct.sort_unstable();
         let mut nearest = std::collections::HashMap::with_capacity(distinct.len());
@@ -180,7 +185,7 @@ impl SemanticSkills {
                 nearest.insert((*s).to_string(), top);
             }
         }
-        SentenceTable { nearest }
+        SentenceTable { nearest, sentences: total }
     }
 }
 
@@ -192,12 +197,19 @@ pub const PREPARE_CHUNK: usize = 4096;
 #[derive(Debug, Clone, Default)]
 pub struct SentenceTable {
     nearest: std::collections::HashMap<String, Vec<(SkillId, f32)>>,
+    /// Sentences found in all the texts, repeats included.
+    sentences: u64,
 }
 
 impl SentenceTable {
     /// Distinct sentences held.
     pub fn len(&self) -> usize {
         self.nearest.len()
+    }
+
+    /// Sentences of all the texts prepared, repeats included.
+    pub fn sentences(&self) -> u64 {
+        self.sentences
     }
 
     /// True when no sentence is held.
