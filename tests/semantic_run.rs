@@ -109,6 +109,8 @@ fn meaning_maps_strings_and_sentences_shows_them_everywhere_and_is_deterministic
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(one.run_dir.join("manifest.json")).expect("manifest")).expect("json");
     assert_eq!(manifest["meaning"]["uses"][1]["per_sentence"], 1);
+    let n = &one.manifest.stages.normalize;
+    assert_eq!((n.semantic_sentences, n.semantic_distinct_sentences), (3, 3), "three sentences, each scored once");
 
     // crosswalk.csv: "MS Excel" mapped by meaning, its confidence the cosine.
     let crosswalk = read_csv(&one.run_dir.join("crosswalk.csv"));
@@ -159,6 +161,8 @@ fn dictionary_only_runs_say_so_and_write_no_meaning_file() {
         serde_json::from_slice(&std::fs::read(run.run_dir.join("manifest.json")).expect("manifest")).expect("json");
     assert_eq!(manifest["meaning"], json!({"used": false}));
     assert!(!run.run_dir.join("meaning.csv").exists());
+    let normalize = &manifest["stages"]["normalize"];
+    assert!(normalize.get("semantic_sentences").is_none(), "{normalize}");
     let crosswalk = read_csv(&run.run_dir.join("crosswalk.csv"));
     assert_eq!(crosswalk.iter().find(|r| r["raw_name"] == "MS Excel").expect("row")["method"], "unmapped");
     let folder = skillmatch::query::RunFolder::open(&run.run_dir).expect("opens");
