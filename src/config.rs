@@ -38,6 +38,10 @@ pub enum ConfigError {
     /// [`ScoreConfig::validate`]).
     #[error("invalid configuration: {0}")]
     Score(#[from] ScoreConfigError),
+    /// A `[meaning]` value is out of range (checked by the normalize stage's own
+    /// [`crate::normalize::MeaningConfig::validate`]).
+    #[error(transparent)]
+    Meaning(#[from] crate::normalize::meaning::MeaningConfigError),
 }
 
 /// Input files of a run (`[inputs]`): owned by the ingest stage, which takes it whole.
@@ -220,6 +224,9 @@ pub struct Config {
     pub pathways: Vec<crate::score::PathwayConfig>,
     /// The run folder's writers (the report stage's own section: [`crate::report::config`]).
     pub report: crate::report::config::ReportConfig,
+    /// Matching by meaning (the normalize stage's own section: [`crate::normalize::meaning`]);
+    /// every use off by default.
+    pub meaning: crate::normalize::MeaningConfig,
 }
 
 impl Default for Config {
@@ -234,6 +241,7 @@ impl Default for Config {
             score: ScoreConfig::default(),
             pathways: Vec::new(),
             report: crate::report::config::ReportConfig::default(),
+            meaning: crate::normalize::MeaningConfig::default(),
         }
     }
 }
@@ -308,12 +316,23 @@ impl Config {
         if let Some(p) = self.verify.trust.as_mut() {
             fix(p)
         }
+        if let Some(p) = self.meaning.model_dir.as_mut() {
+            fix(p)
+        }
     }
 
     /// Checks ranges and names; every message names the key at fault.
     pub fn validate(&self) -> Result<(), ConfigError> {
         crate::score::config::validate_evidence(&self.evidence)?;
         self.score.validate()?;
+        self.meaning.validate()?;
+        if self.meaning.job_titles && !self.taxonomy.infer_from_title {
+            return Err(ConfigError::Invalid(
+                "[meaning] job_titles = true needs [taxonomy] infer_from_title = true (titles are matched only to \
+                 infer skills)"
+                    .into(),
+            ));
+        }
         let r = &self.run;
         if !(0.0..=1.0).contains(&r.max_reject_share) {
             return Err(ConfigError::Invalid(format!(
@@ -456,6 +475,33 @@ mod tests {
             let e = Config::load(&p).expect_err(bad).to_string();
             assert!(e.contains(bad.split(' ').next().expect("key")), "{e}");
         }
+    }
+
+    #[test]
+    fn meaning_is_off_by_default_and_bad_values_name_their_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[run]\nas_of = \"2026-11-01\"\n").expect("write");
+        assert!(!Config::load(&p).expect("loads").meaning.any());
+        std::fs::write(&p, "[meaning]\nposting_text = true\ntext_mode = \"static\"\nmodel_dir = \"m\"\n")
+            .expect("write");
+        let c = Config::load(&p).expect("loads");
+        assert!(c.meaning.posting_text && !c.meaning.skill_names);
+        assert_eq!(c.meaning.model_dir, Some(dir.path().join("m")));
+        for (bad, key) in [
+            ("text_mode = \"fast\"", "text_mode"),
+            ("skill_name = true", "skill_name"),
+            ("posting_text = \"yes\"", "posting_text"),
+            ("sentence_threshold = 2.0", "sentence_threshold"),
+            ("per_sentence = 0", "per_sentence"),
+        ] {
+            std::fs::write(&p, format!("[meaning]\n{bad}\n")).expect("write");
+            let e = Config::load(&p).expect_err(bad).to_string();
+            assert!(e.contains(key), "{bad}: {e}");
+        }
+        std::fs::write(&p, "[meaning]\njob_titles = true\n[taxonomy]\ninfer_from_title = false\n").expect("write");
+        let e = Config::load(&p).expect_err("titles need inference").to_string();
+        assert!(e.contains("job_titles") && e.contains("infer_from_title"), "{e}");
     }
 
     #[test]

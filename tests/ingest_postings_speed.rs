@@ -75,8 +75,12 @@ fn read_and_extract_100k_html_postings() {
     assert_eq!(out.postings.len(), n);
     let meter = Meter::start();
     let t = Instant::now();
-    let opts =
-        NormalizeOptions { description_skills: DescriptionSkills::WhenNoExplicit, titles: None, title_profile: false };
+    let opts = NormalizeOptions {
+        description_skills: DescriptionSkills::WhenNoExplicit,
+        titles: None,
+        title_profile: false,
+        meaning: None,
+    };
     let normalized = normalize(&taxonomy, &extractor, &[], &out.postings, opts);
     let extract = t.elapsed().as_secs_f64();
     let extract_cost = meter.stop();

@@ -44,10 +44,22 @@ fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
         }
         writeln!(w, "\n{name} skills ({}):", lines.len())?;
         for s in lines {
-            let from_text = match s.origin {
-                SkillOrigin::Extracted => " [found in posting text]",
-                SkillOrigin::Inferred => " [inferred from the job title's occupation]",
-                SkillOrigin::Explicit => "",
+            let from_text = match (s.origin, &s.found_by) {
+                (SkillOrigin::Extracted, Some(f)) => format!(
+                    " [found in posting text by meaning: method {}, confidence {:.4}, \"{}\"]",
+                    t(&f.method),
+                    f.confidence,
+                    t(&f.evidence)
+                ),
+                (SkillOrigin::Inferred, Some(f)) => format!(
+                    " [inferred from the job title's occupation \"{}\", matched with meaning: method {}, score {:.4}]",
+                    t(f.occupation.as_deref().unwrap_or("?")),
+                    t(&f.method),
+                    f.confidence
+                ),
+                (SkillOrigin::Extracted, None) => " [found in posting text]".to_string(),
+                (SkillOrigin::Inferred, None) => " [inferred from the job title's occupation]".to_string(),
+                (SkillOrigin::Explicit, _) => String::new(),
             };
             let why = match s.via {
                 CreditRoute::Group => format!("same skill group \"{}\"", t(s.group_label.as_deref().unwrap_or("?"))),

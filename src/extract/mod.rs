@@ -22,7 +22,7 @@ mod matcher;
 
 use std::cell::RefCell;
 
-use crate::semantic::skills::SemanticSkills;
+use crate::semantic::skills::{SemanticSkills, SentenceTable};
 use crate::taxonomy::fold::{FoldBuf, fold_mapped};
 use crate::taxonomy::{MatchMethod, SkillId, Taxonomy};
 
@@ -156,9 +156,16 @@ impl Extractor {
     /// follow the dictionary's, in sentence order; their spans are whole sentences and may
     /// overlap dictionary mentions.
     pub fn extract(&self, text: &str) -> Vec<Mention> {
+        self.extract_prepared(text, None)
+    }
+
+    /// [`Extractor::extract`] with the semantic matcher's nearest skills of each sentence read
+    /// from `table` ([`SemanticSkills::prepare`] over every text of a run, each distinct
+    /// sentence scored once); the same mentions as without it.
+    pub fn extract_prepared(&self, text: &str, table: Option<&SentenceTable>) -> Vec<Mention> {
         let mut out = self.extract_dictionary(text);
         if let Some(sem) = &self.semantic {
-            self.add_semantic(sem, text, &mut out);
+            self.add_semantic(sem, text, table, &mut out);
         }
         out
     }
@@ -178,12 +185,12 @@ impl Extractor {
     }
 
     /// Appends the skills `sem` finds by meaning that are not among `out`'s skills yet.
-    fn add_semantic(&self, sem: &SemanticSkills, text: &str, out: &mut Vec<Mention>) {
+    fn add_semantic(&self, sem: &SemanticSkills, text: &str, table: Option<&SentenceTable>, out: &mut Vec<Mention>) {
         let mut seen: std::collections::HashSet<SkillId> = out.iter().map(|m| m.skill).collect();
         let flags = self.cues.sentences(text);
         let char_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
         let byte_at = |c: usize| char_starts.get(c).copied().unwrap_or(text.len());
-        for hit in sem.find(text) {
+        for hit in sem.find_in(text, table) {
             let (bs, be) = (byte_at(hit.start), byte_at(hit.end));
             let f = flags.iter().find(|s| s.0 <= bs && bs < s.1).map(|s| s.2).unwrap_or_default();
             if f.boilerplate || !seen.insert(hit.skill) {

@@ -6,6 +6,7 @@
 //! kept in [`Normalized::crosswalk`] with method `unmapped` and reported, never dropped.
 
 pub mod description;
+pub mod meaning;
 mod requirements;
 pub mod sections;
 pub mod stats;
@@ -21,10 +22,12 @@ use serde::Serialize;
 
 use crate::extract::Extractor;
 use crate::ingest::{Posting, RawSkill, Requirement};
-use crate::taxonomy::titles::TitleIndex;
+use crate::semantic::skills::SentenceTable;
+use crate::taxonomy::titles::{INFER_MIN_SCORE, InferredRole, TitleIndex, TitleMatch};
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 use crate::verify::VerifiedCredential;
 pub use description::DescriptionSkills;
+pub use meaning::{Meaning, MeaningConfig, MeaningInfo, MeaningRow};
 use sections::SectionKind;
 
 /// Where a raw skill string was seen.
@@ -77,6 +80,12 @@ pub struct Normalized {
     /// Every copy of an opening merged into a role's posting (`duplicate_postings.csv`), by
     /// role id then input order.
     pub duplicates: Vec<crate::ingest::DuplicatePosting>,
+    /// Skills found in posting text and occupations found for titles by meaning
+    /// (`meaning.csv`), by role id; empty in a dictionary-only run.
+    pub meaning: Vec<MeaningRow>,
+    /// With `[meaning] posting_text`: sentences of the posting texts read, and how many of them
+    /// were distinct (each distinct one embedded and scored once).
+    pub meaning_sentences: (u64, u64),
 }
 
 /// Options of the normalize stage.
@@ -90,6 +99,9 @@ pub struct NormalizeOptions<'a> {
     /// Every posting whose title names an occupation (not only those without skills) gets the
     /// occupation's skills it lacks, origin `inferred`.
     pub title_profile: bool,
+    /// The `[meaning]` matchers (skill strings, titles; the posting-text one is attached to the
+    /// extractor), when any use is switched on.
+    pub meaning: Option<&'a Meaning>,
 }
 
 /// A posting whose text yields fewer mentions than this (and lists no skills) is completed from
@@ -124,7 +136,7 @@ pub fn normalize(
         v.dedup();
         v
     };
-    let mapped: Vec<Mapping> = distinct.par_iter().map(|r| taxonomy.normalize(r)).collect();
+    let mapped = map_distinct(taxonomy, &distinct, opts.meaning);
     let lookup: HashMap<&RawSkill, Mapping> = distinct.iter().zip(mapped).collect();
 
     let credential_skills = credentials
@@ -138,11 +150,24 @@ pub fn normalize(
         })
         .collect();
 
-    let built: Vec<(RoleRequirements, u64)> =
-        postings.par_iter().map(|p| build_role(taxonomy, extractor, p, &lookup, opts)).collect();
-    let extracted_mentions = built.iter().map(|(_, n)| n).sum();
-    let mut roles: Vec<RoleRequirements> = built.into_iter().map(|(r, _)| r).collect();
+    let shared = Shared::prepare(extractor, postings, &lookup, opts);
+    let built: Vec<BuiltRole> = postings
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| build_role(taxonomy, extractor, p, shared.text(i), &shared, opts))
+        .collect();
+    let extracted_mentions = built.iter().map(|b| b.mentions).sum();
+    let mut meaning: Vec<MeaningRow> = Vec::new();
+    let mut roles: Vec<RoleRequirements> = built
+        .into_iter()
+        .map(|b| {
+            meaning.extend(b.meaning);
+            b.role
+        })
+        .collect();
     roles.sort_by(|a, b| a.id.cmp(&b.id));
+    // Stable: within a role, rows keep text order (sentences, then the title).
+    meaning.sort_by(|a, b| a.role_id.cmp(&b.role_id));
 
     let crosswalk = counts
         .into_iter()
@@ -159,7 +184,92 @@ pub fn normalize(
     let mut duplicates: Vec<crate::ingest::DuplicatePosting> =
         postings.iter().flat_map(crate::ingest::DuplicatePosting::all_of).collect();
     duplicates.sort_by(|a, b| a.role_id.cmp(&b.role_id));
-    Normalized { credential_skills, roles, crosswalk, extracted_mentions, role_sources, duplicates }
+    let meaning_sentences = shared.sentences.as_ref().map_or((0, 0), |t| (t.sentences(), t.len() as u64));
+    Normalized {
+        credential_skills,
+        roles,
+        crosswalk,
+        extracted_mentions,
+        role_sources,
+        duplicates,
+        meaning,
+        meaning_sentences,
+    }
+}
+
+/// Each distinct raw skill mapped by the dictionary; with `[meaning] skill_names`, the ones it
+/// leaves unmapped (that have a name) then by meaning, in parallel (each string alone).
+fn map_distinct(taxonomy: &Taxonomy, distinct: &[RawSkill], meaning: Option<&Meaning>) -> Vec<Mapping> {
+    let names = meaning.and_then(|m| m.names.as_deref().map(|n| (n, m.name_threshold)));
+    distinct
+        .par_iter()
+        .map(|r| {
+            let m = taxonomy.normalize(r);
+            match (names, r.name.as_deref()) {
+                (Some((sem, threshold)), Some(name)) if m.skill.is_none() => sem.map_name(name, threshold),
+                _ => m,
+            }
+        })
+        .collect()
+}
+
+/// What every role is built with: the raw skills' mappings and, with meaning, the posting texts
+/// (converted once), each distinct sentence's nearest skills and each distinct title's best
+/// occupation, computed once for the whole run.
+struct Shared<'a> {
+    lookup: &'a HashMap<&'a RawSkill, Mapping>,
+    /// Per posting (same order), its plain text when the extractor reads it; only with meaning.
+    texts: Option<Vec<Option<String>>>,
+    sentences: Option<SentenceTable>,
+    /// Distinct title → its best occupation by token index and meaning combined.
+    titles: Option<HashMap<&'a str, Option<TitleMatch>>>,
+}
+
+impl<'a> Shared<'a> {
+    fn prepare(
+        extractor: &Extractor,
+        postings: &'a [Posting],
+        lookup: &'a HashMap<&'a RawSkill, Mapping>,
+        opts: NormalizeOptions<'a>,
+    ) -> Shared<'a> {
+        let texts: Option<Vec<Option<String>>> = extractor.semantic().map(|_| {
+            postings
+                .par_iter()
+                .map(|p| uses_text(p, opts).then(|| crate::extract::description_to_text(&p.description)))
+                .collect()
+        });
+        let sentences = match (extractor.semantic(), &texts) {
+            (Some(sem), Some(t)) => Some(sem.prepare(t.iter().flatten().map(String::as_str))),
+            _ => None,
+        };
+        let titles = match (opts.meaning.and_then(|m| m.titles.as_ref()), opts.titles) {
+            (Some(sem), Some(tokens)) => {
+                let mut distinct: Vec<&str> = postings.iter().map(|p| p.title.as_str()).collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                let best: Vec<Option<TitleMatch>> =
+                    distinct.par_iter().map(|t| sem.lookup(tokens, t, 1).into_iter().next()).collect();
+                Some(distinct.into_iter().zip(best).collect())
+            }
+            _ => None,
+        };
+        Shared { lookup, texts, sentences, titles }
+    }
+
+    /// The prepared text of posting `i`, when prepared.
+    fn text(&self, i: usize) -> Option<Option<&str>> {
+        self.texts.as_ref().map(|t| t.get(i).and_then(|x| x.as_deref()))
+    }
+}
+
+/// Whether a posting's description is read for skills.
+fn uses_text(p: &Posting, opts: NormalizeOptions) -> bool {
+    let use_text = match opts.description_skills {
+        DescriptionSkills::Ignore => false,
+        DescriptionSkills::WhenNoExplicit => p.skills.is_empty(),
+        DescriptionSkills::AsPreferred => true,
+    };
+    use_text && !p.description.is_empty()
 }
 
 /// A posting's sources as `reader path position`, its own first.
@@ -195,37 +305,48 @@ impl RoleSource {
     }
 }
 
+/// One role as built, with the mentions its text gave and what meaning found for it.
+struct BuiltRole {
+    role: RoleRequirements,
+    mentions: u64,
+    meaning: Vec<MeaningRow>,
+}
+
 fn build_role(
     taxonomy: &Taxonomy,
     extractor: &Extractor,
     p: &Posting,
-    lookup: &HashMap<&RawSkill, Mapping>,
+    prepared: Option<Option<&str>>,
+    shared: &Shared<'_>,
     opts: NormalizeOptions,
-) -> (RoleRequirements, u64) {
+) -> BuiltRole {
     let mut skills: Vec<RoleSkill> = p
         .skills
         .iter()
         .filter_map(|(raw, req)| {
-            lookup.get(raw).and_then(|m| m.skill).map(|skill| RoleSkill {
+            shared.lookup.get(raw).and_then(|m| m.skill).map(|skill| RoleSkill {
                 requirement: *req,
                 skill,
                 origin: SkillOrigin::Explicit,
             })
         })
         .collect();
-    let use_text = match opts.description_skills {
-        DescriptionSkills::Ignore => false,
-        DescriptionSkills::WhenNoExplicit => p.skills.is_empty(),
-        DescriptionSkills::AsPreferred => true,
-    };
     let mut mentions = 0;
-    if use_text && !p.description.is_empty() {
+    let mut meaning = Vec::new();
+    let own;
+    let text = match prepared {
+        Some(t) => t,
+        None => {
+            own = uses_text(p, opts).then(|| crate::extract::description_to_text(&p.description));
+            own.as_deref()
+        }
+    };
+    if let Some(text) = text {
         let requirement = if p.skills.is_empty() { Requirement::Required } else { Requirement::Preferred };
-        let text = crate::extract::description_to_text(&p.description);
-        let found = extractor.extract(&text);
+        let found = extractor.extract_prepared(text, shared.sentences.as_ref());
         // Headings decide first: skills under "Benefits" are dropped, under "Nice to have"
         // preferred, under "Requirements" required (see `sections`).
-        let lines = sections::line_sections(&text);
+        let lines = sections::line_sections(text);
         for m in found {
             let requirement = match sections::section_at(&lines, m.start) {
                 SectionKind::Ignored => continue,
@@ -234,12 +355,15 @@ fn build_role(
                 SectionKind::Required | SectionKind::Neutral => requirement,
             };
             mentions += 1;
+            if m.method == MatchMethod::Semantic {
+                meaning.push(semantic_row(taxonomy, p, &m));
+            }
             skills.push(RoleSkill { requirement, skill: m.skill, origin: SkillOrigin::Extracted });
         }
     }
     let sparse = p.skills.is_empty() && mentions < INFER_BELOW_MENTIONS;
     if (sparse || opts.title_profile)
-        && let Some(inferred) = opts.titles.and_then(|t| t.infer_role_skills(taxonomy, &p.title))
+        && let Some(inferred) = infer_from_title(taxonomy, p, shared, opts, &mut meaning)
     {
         let have: std::collections::HashSet<u32> = skills.iter().map(|s| s.skill).collect();
         let add = |ids: &[u32], requirement| {
@@ -259,7 +383,48 @@ fn build_role(
         location: p.location.clone(),
         skills: requirements::resolve(skills),
     };
-    (role, mentions)
+    BuiltRole { role, mentions, meaning }
+}
+
+/// A skill found by meaning in a posting's text, as `meaning.csv` shows it.
+fn semantic_row(taxonomy: &Taxonomy, p: &Posting, m: &crate::extract::Mention) -> MeaningRow {
+    let skill = taxonomy.skill(m.skill);
+    MeaningRow {
+        role_id: p.id.clone(),
+        what: "posting_text",
+        uri: skill.uri.clone(),
+        label: skill.label.clone(),
+        method: MatchMethod::Semantic.as_str().to_string(),
+        confidence: m.confidence,
+        evidence: m.surface.clone(),
+    }
+}
+
+/// The occupation a posting's title names: by the token index alone, or with `[meaning]
+/// job_titles` by the token index and meaning combined (the best candidate when its score
+/// reaches [`INFER_MIN_SCORE`], recorded in `meaning`).
+fn infer_from_title<'t>(
+    taxonomy: &'t Taxonomy,
+    p: &Posting,
+    shared: &Shared<'_>,
+    opts: NormalizeOptions,
+    meaning: &mut Vec<MeaningRow>,
+) -> Option<InferredRole<'t>> {
+    let Some(best) = &shared.titles else {
+        return opts.titles.and_then(|t| t.infer_role_skills(taxonomy, &p.title));
+    };
+    let m = best.get(p.title.as_str())?.as_ref().filter(|m| m.score >= INFER_MIN_SCORE)?;
+    let occupation = taxonomy.occupations().get(m.occupation as usize)?;
+    meaning.push(MeaningRow {
+        role_id: p.id.clone(),
+        what: "job_titles",
+        uri: occupation.uri.clone(),
+        label: occupation.label.clone(),
+        method: serde_json::to_value(m.method).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        confidence: m.score,
+        evidence: p.title.clone(),
+    });
+    Some(InferredRole { occupation, score: m.score, essential: &occupation.essential, optional: &occupation.optional })
 }
 
 #[cfg(test)]

@@ -24,6 +24,16 @@ pub struct NormalizeStats {
     pub roles_with_inferred_skills: u64,
     /// Roles left with no skill at all.
     pub roles_without_skills: u64,
+    /// With `[meaning] posting_text`: distinct sentences embedded and scored (absent otherwise).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub semantic_distinct_sentences: u64,
+    /// With `[meaning] posting_text`: sentences of the posting texts read (absent otherwise).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub semantic_sentences: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl NormalizeStats {
@@ -41,6 +51,8 @@ impl NormalizeStats {
                 .filter(|r| r.skills.iter().any(|s| s.origin == SkillOrigin::Inferred))
                 .count() as u64,
             roles_without_skills: roles.iter().filter(|r| r.skills.is_empty()).count() as u64,
+            semantic_distinct_sentences: normalized.meaning_sentences.1,
+            semantic_sentences: normalized.meaning_sentences.0,
         }
     }
 }

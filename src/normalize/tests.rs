@@ -15,7 +15,12 @@ fn extractor() -> &'static Extractor {
 }
 
 fn opts() -> NormalizeOptions<'static> {
-    NormalizeOptions { description_skills: DescriptionSkills::WhenNoExplicit, titles: None, title_profile: true }
+    NormalizeOptions {
+        description_skills: DescriptionSkills::WhenNoExplicit,
+        titles: None,
+        title_profile: true,
+        meaning: None,
+    }
 }
 
 /// (skill label, requirement) of a role's extracted skills, sorted.
@@ -125,4 +130,41 @@ fn shared_labelled_sentences_follow_their_heading() {
         preferred += nice.len();
     }
     assert!(required >= 40 && preferred >= required, "required {required}, preferred {preferred}");
+}
+
+/// With `[meaning] job_titles`, each distinct title's best occupation (token index and meaning
+/// combined, computed once per run) decides the inferred skills, and the match is recorded for
+/// `meaning.csv`; a best score under the inference floor infers nothing.
+#[test]
+fn titles_matched_with_meaning_infer_their_occupations_skills_and_say_how() {
+    use crate::taxonomy::titles::{TitleMatch, TitleMethod};
+    let occ = esco().occupations().iter().position(|o| o.label == "data scientist").expect("occupation") as u32;
+    let posting = |id: &str, title: &str| Posting {
+        source: SourceRef { path: "p.jsonl".into(), position: "line 1".into() },
+        id: id.into(),
+        title: title.into(),
+        employer: None,
+        location: None,
+        date_posted: None,
+        valid_through: None,
+        description: String::new(),
+        skills: Vec::new(),
+        url: None,
+        reader: "schema_org_jsonl",
+        also_from: Vec::new(),
+    };
+    let lookup = HashMap::new();
+    let best = |score| Some(TitleMatch { occupation: occ, score, method: TitleMethod::Semantic, title: String::new() });
+    let titles: HashMap<&str, Option<TitleMatch>> =
+        [("numbers wizard", best(0.71)), ("vague title", best(0.59))].into_iter().collect();
+    let shared = Shared { lookup: &lookup, texts: None, sentences: None, titles: Some(titles) };
+    let b = build_role(esco(), extractor(), &posting("r1", "numbers wizard"), None, &shared, opts());
+    let essential = &esco().occupations()[occ as usize].essential;
+    assert!(!essential.is_empty());
+    assert!(essential.iter().all(|s| b.role.skills.iter().any(|r| r.skill == *s && r.origin == SkillOrigin::Inferred)));
+    let row = &b.meaning[0];
+    assert_eq!((row.what, row.method.as_str(), row.label.as_str()), ("job_titles", "semantic", "data scientist"));
+    assert_eq!((row.confidence, row.evidence.as_str()), (0.71, "numbers wizard"));
+    let b = build_role(esco(), extractor(), &posting("r2", "vague title"), None, &shared, opts());
+    assert!(b.role.skills.is_empty() && b.meaning.is_empty(), "below INFER_MIN_SCORE nothing is inferred");
 }

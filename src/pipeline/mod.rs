@@ -81,6 +81,9 @@ pub enum PipelineError {
     /// Shards that cannot be merged (different jobs, a missing or duplicated index).
     #[error(transparent)]
     Shard(#[from] crate::shard::ShardError),
+    /// `[meaning]` switches a use on but the model is missing or unusable.
+    #[error("{0} (needed by [meaning] in the config)")]
+    Meaning(#[from] crate::semantic::SemanticError),
 }
 
 impl PipelineError {
@@ -96,6 +99,14 @@ impl PipelineError {
                 | PipelineError::Shard(_)
         ) || matches!(self, PipelineError::Taxonomy(TaxonomyError::Io { .. }))
             || matches!(self, PipelineError::Preflight(e) if e.is_usage())
+            || matches!(
+                self,
+                PipelineError::Meaning(
+                    crate::semantic::SemanticError::NotInstalled(_)
+                        | crate::semantic::SemanticError::Digest { .. }
+                        | crate::semantic::SemanticError::Model(_)
+                )
+            )
     }
 
     /// The stop signal that ended the run, if one did (the binary exits with `128 + signal`).
@@ -220,8 +231,9 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
         return Err(PipelineError::NoInputs);
     }
     let trust = cfg.verify.load_trust()?;
-    // The audit's demographics are read before any work, so a wrong file fails at once.
+    // Demographics and the `[meaning]` model are read before any work: a wrong file fails at once.
     let demographics = cfg.report.audit_demographics.as_deref().map(crate::audit::demographics::read).transpose()?;
+    let model = cfg.meaning.load_model()?;
     let started = chrono::Utc::now();
     // A shard's run id defaults to its place in the job, so that shards never collide.
     let default_id = match mode {
@@ -244,7 +256,8 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     let verify_stats = verify_summary(&verified, &timings, &progress);
 
     cancel::stage("normalize")?;
-    let mut normalized = normalize_stage(cfg, &taxonomy, onet.as_ref(), &verified, &ingested, &progress, &mut timings);
+    let mut normalized =
+        normalize_stage(cfg, &taxonomy, onet.as_ref(), &verified, &ingested, model.as_ref(), &progress, &mut timings)?;
     let normalize_stats = NormalizeStats::of(&normalized);
     let requirements = std::mem::take(&mut normalized.roles);
 
@@ -649,18 +662,23 @@ fn record_side_inputs(
     }
 }
 
-/// Stage 3: normalize (taxonomy mapping + extraction from posting text).
+/// Stage 3: normalize (taxonomy mapping + extraction from posting text; with `[meaning]`, also
+/// by meaning with the model loaded before any work).
+#[allow(clippy::too_many_arguments)]
 fn normalize_stage(
     cfg: &Config,
     taxonomy: &Taxonomy,
     onet: Option<&OnetParts>,
     verified: &[crate::verify::VerifiedCredential],
     ingested: &IngestOutput,
+    model: Option<&crate::semantic::Encoder>,
     progress: &Progress,
     timings: &mut Timings,
-) -> crate::normalize::Normalized {
+) -> Result<crate::normalize::Normalized, PipelineError> {
     progress.start("normalize", "mapping skills and extracting from posting text");
     let t = Meter::start();
+    // `[meaning]`: labels embedded once (cached beside the model).
+    let meaning = model.map(|m| crate::normalize::Meaning::build(&cfg.meaning, m, taxonomy)).transpose()?;
     // The title index (ESCO labels, and O*NET alternate titles through the crosswalk) is built
     // on the other core while the extractor's automaton is.
     let (extractor, titles) = rayon::join(
@@ -672,6 +690,10 @@ fn normalize_stage(
             })
         },
     );
+    let extractor = match meaning.as_ref().and_then(|m| m.text.clone()) {
+        Some(text) => extractor.with_semantic(text),
+        None => extractor,
+    };
     let normalized = normalize(
         taxonomy,
         &extractor,
@@ -681,6 +703,7 @@ fn normalize_stage(
             description_skills: cfg.score.description_skills,
             titles: titles.as_ref(),
             title_profile: cfg.taxonomy.title_profile,
+            meaning: meaning.as_ref(),
         },
     );
     let unmapped = normalized.crosswalk.iter().filter(|r| r.mapping.skill.is_none()).count();
@@ -690,7 +713,7 @@ fn normalize_stage(
         d,
         &format!("{} distinct skill strings, {unmapped} unmapped", normalized.crosswalk.len()),
     );
-    normalized
+    Ok(normalized)
 }
 
 /// Counts of the trust folder's files (kind `trust`): every document file read (`policy.toml`
@@ -833,6 +856,7 @@ fn build_manifest(
         tool: ToolInfo { name: env!("CARGO_PKG_NAME").into(), version: env!("CARGO_PKG_VERSION").into() },
         as_of: req.as_of.to_string(),
         config: serde_json::to_value(&config).unwrap_or(serde_json::Value::Null),
+        meaning: crate::normalize::MeaningInfo::of(&req.config.meaning),
         taxonomy: TaxonomyInfo {
             name: taxonomy.name().to_string(),
             version: taxonomy.version().to_string(),

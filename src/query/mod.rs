@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use serde::Serialize;
 
+mod meaning;
+
+pub use meaning::FoundBy;
+
 use crate::config::Config;
 use crate::ingest::Requirement;
 use crate::report::schema::{self, RunFileError};
@@ -87,6 +91,9 @@ pub struct SkillLine {
     pub group_label: Option<String>,
     /// The credentials proving it.
     pub evidence: Vec<CredentialInfo>,
+    /// How it was found by meaning (`meaning.csv`), when it was; absent in dictionary-only runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_by: Option<FoundBy>,
 }
 
 /// The explanation of one pair.
@@ -329,6 +336,7 @@ impl RunFolder {
                 self.dir.display()
             )));
         }
+        let meaning = meaning::RoleMeaning::read(&self.dir, role_id)?;
         let neighbours = crate::score::Neighbours::new(&self.taxonomy, &self.params);
         let e = crate::score::explain(&self.taxonomy, &neighbours, &profile, &role, &self.params);
         let tax = &self.taxonomy;
@@ -342,6 +350,7 @@ impl RunFolder {
                 };
                 let (via, held) = (s.via.route(), s.via.held());
                 SkillLine {
+                    found_by: meaning.of(&tax.skill(s.skill).uri, s.origin),
                     skill_uri: tax.skill(s.skill).uri.clone(),
                     skill_label: tax.skill(s.skill).label.clone(),
                     requirement: s.requirement,

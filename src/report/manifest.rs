@@ -136,6 +136,9 @@ pub struct Manifest {
     pub as_of: String,
     /// The effective configuration (after CLI overrides; threads live in `run`).
     pub config: serde_json::Value,
+    /// What meaning the run used (`[meaning]`): the model and each use's mode and thresholds,
+    /// or `{"used": false}` for a dictionary-only run.
+    pub meaning: crate::normalize::MeaningInfo,
     /// Taxonomy.
     pub taxonomy: TaxonomyInfo,
     /// Every input file with its sha256.

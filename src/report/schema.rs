@@ -32,6 +32,9 @@ pub const PATHWAYS: &str = "pathways.csv";
 pub const UNMAPPED_SKILLS: &str = "unmapped_skills.csv";
 /// `crosswalk.csv`: every distinct skill string and where it mapped.
 pub const CROSSWALK: &str = "crosswalk.csv";
+/// `meaning.csv`: skills found in posting text and occupations found for job titles by meaning
+/// (`[meaning]`); written only when meaning found something.
+pub const MEANING: &str = "meaning.csv";
 /// `supply_demand.csv`: per skill, candidates holding it vs roles asking for it.
 pub const SUPPLY_DEMAND: &str = "supply_demand.csv";
 /// `duplicate_postings.csv`: copies of an opening merged into one role.

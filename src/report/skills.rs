@@ -1,4 +1,5 @@
-//! Skill-level files: `unmapped_skills.csv`, `crosswalk.csv` and `supply_demand.csv`.
+//! Skill-level files: `unmapped_skills.csv`, `crosswalk.csv`, `meaning.csv` (with `[meaning]`)
+//! and `supply_demand.csv`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -76,8 +77,30 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     cols.extend(onet_cols(tax, &all));
     out.push(super::csv(dir, super::schema::CROSSWALK, &Table::new(cols), input.csv_bom)?);
 
+    if !input.normalized.meaning.is_empty() {
+        out.push(meaning(dir, input)?);
+    }
     out.push(supply_demand(dir, input)?);
     Ok(out)
+}
+
+/// `meaning.csv`: one row per skill found in a posting's text and per job title's occupation
+/// found by meaning, by role id: `role_id, use, uri, label, method, confidence, evidence` (the
+/// sentence, or the title). Skill strings mapped by meaning are in `crosswalk.csv` (method
+/// `semantic`).
+fn meaning(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportError> {
+    let rows = &input.normalized.meaning;
+    let text = |f: fn(&crate::normalize::MeaningRow) -> &str| rows.iter().map(|r| f(r).to_string()).collect();
+    let cols = vec![
+        Col::str("role_id", text(|r| &r.role_id)),
+        Col::str("use", text(|r| r.what)),
+        Col::str("uri", text(|r| &r.uri)),
+        Col::str("label", text(|r| &r.label)),
+        Col::str("method", text(|r| &r.method)),
+        Col::f64("confidence", rows.iter().map(|r| crate::util::round4(r.confidence as f64)).collect()),
+        Col::str("evidence", text(|r| &r.evidence)),
+    ];
+    super::csv(dir, super::schema::MEANING, &Table::new(cols), input.csv_bom)
 }
 
 /// One skill's demand and supply (`supply_demand.csv`'s row, `report.html`'s gaps).

@@ -171,21 +171,99 @@ impl LabelIndex {
     }
 
     /// The `k` best owners for `query` (unit vector): each owner's best label cosine, sorted by
-    /// cosine descending, ties by owner id ascending.
+    /// cosine descending, ties by owner id ascending. The same code as [`LabelIndex::top_many`]
+    /// with one query, so the two always agree.
     pub fn top(&self, query: &[f32], k: usize) -> Vec<(u32, f32)> {
-        let mut best: std::collections::HashMap<u32, f32> = std::collections::HashMap::new();
-        for (row, &owner) in self.vectors.chunks_exact(HIDDEN).zip(&self.owners) {
-            let s = cosine(query, row);
-            let e = best.entry(owner).or_insert(f32::NEG_INFINITY);
-            if s > *e {
-                *e = s;
+        self.top_many(&[query], k).pop().unwrap_or_default()
+    }
+
+    /// [`LabelIndex::top`] for many queries at once, exact: the queries are scored in blocks of
+    /// [`QUERY_BLOCK`] against blocks of [`LABEL_BLOCK`] labels (a blocked matrix product that
+    /// keeps both blocks in cache), blocks of queries in parallel. Every cosine is the same dot
+    /// product as one query alone, so results do not depend on the batch or the thread count.
+    pub fn top_many<Q: AsRef<[f32]> + Sync>(&self, queries: &[Q], k: usize) -> Vec<Vec<(u32, f32)>> {
+        let owners = self.owners.iter().map(|&o| o as usize + 1).max().unwrap_or(0);
+        if owners == 0 {
+            return vec![Vec::new(); queries.len()];
+        }
+        let mut present = vec![false; owners];
+        for &o in &self.owners {
+            present[o as usize] = true;
+        }
+        let labels: Vec<(&[f32], &u32)> = self.vectors.chunks_exact(HIDDEN).zip(&self.owners).collect();
+        queries
+            .par_chunks(QUERY_BLOCK)
+            .flat_map_iter(|block| {
+                let mut best = vec![f32::NEG_INFINITY; owners * block.len()];
+                for lb in labels.chunks(LABEL_BLOCK) {
+                    for (g, quad) in block.chunks(4).enumerate() {
+                        let quad: Vec<&[f32]> = quad.iter().map(AsRef::as_ref).collect();
+                        for &(row, &owner) in lb {
+                            for (j, s) in dot_quad(&quad, row).into_iter().take(quad.len()).enumerate() {
+                                let e = &mut best[(g * 4 + j) * owners + owner as usize];
+                                if s > *e {
+                                    *e = s;
+                                }
+                            }
+                        }
+                    }
+                }
+                best.chunks(owners).map(|b| select_top(b, &present, k)).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// The cosines of up to four queries with one label row: four of [`cosine`]'s dot products
+/// computed in one pass over the row (each row chunk loaded once for the four), every query with
+/// its own eight running sums in the same order as [`cosine`], so each result has the same bits.
+/// Fewer than four queries, or a length other than the row's, take [`cosine`] itself.
+fn dot_quad(qs: &[&[f32]], row: &[f32]) -> [f32; 4] {
+    let mut out = [0.0f32; 4];
+    if qs.len() != 4 || qs.iter().any(|q| q.len() != row.len()) {
+        for (o, q) in out.iter_mut().zip(qs) {
+            *o = cosine(q, row);
+        }
+        return out;
+    }
+    let mut acc = [[0.0f32; 8]; 4];
+    let chunks = row.len() / 8;
+    for c in 0..chunks {
+        let y = &row[c * 8..c * 8 + 8];
+        for (a, q) in acc.iter_mut().zip(qs) {
+            let x = &q[c * 8..c * 8 + 8];
+            for i in 0..8 {
+                a[i] += x[i] * y[i];
             }
         }
-        let mut all: Vec<(u32, f32)> = best.into_iter().collect();
-        all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        all.truncate(k);
-        all
     }
+    for ((o, a), q) in out.iter_mut().zip(&acc).zip(qs) {
+        let tail: f32 = q[chunks * 8..].iter().zip(&row[chunks * 8..]).map(|(x, y)| x * y).sum();
+        *o = a.iter().sum::<f32>() + tail;
+    }
+    out
+}
+
+/// Queries scored together against one block of labels.
+pub const QUERY_BLOCK: usize = 32;
+/// Labels scored against one block of queries before the next block (~384 KiB of vectors).
+pub const LABEL_BLOCK: usize = 256;
+
+/// The `k` best (owner, cosine) of one query's per-owner best cosines, owners without a label
+/// left out; sorted by cosine descending, ties by owner ascending (a total order, so a partial
+/// selection gives the same list as a full sort).
+fn select_top(best: &[f32], present: &[bool], k: usize) -> Vec<(u32, f32)> {
+    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let mut all: Vec<(u32, f32)> =
+        best.iter().zip(present).enumerate().filter(|(_, (_, p))| **p).map(|(o, (s, _))| (o as u32, *s)).collect();
+    if k < all.len() {
+        if k > 0 {
+            all.select_nth_unstable_by(k - 1, order);
+        }
+        all.truncate(k);
+    }
+    all.sort_by(order);
+    all
 }
 
 #[cfg(test)]
@@ -226,5 +304,39 @@ mod tests {
         let top = idx.top(&q, 2);
         assert_eq!(top.iter().map(|t| t.0).collect::<Vec<_>>(), vec![3, 7]);
         assert!((top[0].1 - top[1].1).abs() < 1e-6);
+        assert!(idx.top(&q, 0).is_empty());
+        assert_eq!(idx.top(&q, 9).len(), 3, "owners without a label are never returned");
+    }
+
+    /// The blocked, parallel batch gives exactly what a per-query brute-force scan gives.
+    #[test]
+    fn top_many_equals_brute_force_per_query() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
+        };
+        let unit_rand = |next: &mut dyn FnMut() -> f32| {
+            let mut v: Vec<f32> = (0..HIDDEN).map(|_| next()).collect();
+            l2_normalize(&mut v);
+            v
+        };
+        let labels: Vec<Vec<f32>> = (0..LABEL_BLOCK * 2 + 17).map(|_| unit_rand(&mut next)).collect();
+        let owners: Vec<u32> = (0..labels.len() as u32).map(|i| (i * 7) % 301).collect();
+        let idx = LabelIndex::from_vectors(labels.concat(), owners.clone());
+        let queries: Vec<Vec<f32>> = (0..QUERY_BLOCK * 2 + 5).map(|_| unit_rand(&mut next)).collect();
+        let batch = idx.top_many(&queries, 5);
+        for (q, got) in queries.iter().zip(&batch) {
+            let mut best: std::collections::BTreeMap<u32, f32> = Default::default();
+            for (row, &o) in labels.iter().zip(&owners) {
+                let s = cosine(q, row);
+                let e = best.entry(o).or_insert(f32::NEG_INFINITY);
+                *e = e.max(s);
+            }
+            let mut want: Vec<(u32, f32)> = best.into_iter().collect();
+            want.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            want.truncate(5);
+            assert_eq!(got, &want);
+        }
     }
 }

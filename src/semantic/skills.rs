@@ -2,6 +2,8 @@
 //! once (cached), a text's sentences (or a skill string) embedded and matched to the nearest
 //! labels above a calibrated cosine threshold.
 
+use rayon::prelude::*;
+
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 
 use super::index::Embedding;
@@ -141,13 +143,78 @@ impl SemanticSkills {
     /// [`per_sentence`](Self::per_sentence) skills at or above [`threshold`](Self::threshold)
     /// kept with the sentence as evidence span.
     pub fn find(&self, text: &str) -> Vec<SemanticHit> {
+        self.find_in(text, None)
+    }
+
+    /// [`SemanticSkills::find`], reading each sentence's nearest skills from `table` when it
+    /// holds them ([`SemanticSkills::prepare`]); the result is the same either way.
+    pub fn find_in(&self, text: &str, table: Option<&SentenceTable>) -> Vec<SemanticHit> {
         let mut out = Vec::new();
         for (start, end, sentence) in sentences(text) {
-            for (skill, similarity) in above(self.nearest(sentence, self.per_sentence), self.threshold) {
+            let nearest = match table.and_then(|t| t.nearest.get(sentence)) {
+                Some(n) => n.clone(),
+                None => self.nearest(sentence, self.per_sentence),
+            };
+            for (skill, similarity) in above(nearest, self.threshold) {
                 out.push(SemanticHit { skill, similarity, start, end });
             }
         }
         out
+    }
+
+    /// The nearest skills of every DISTINCT sentence of `texts`, computed once each: sentences
+    /// embedded in parallel (each alone, so a vector never depends on the batch), then scored
+    /// against the label matrix in blocks ([`LabelIndex::top_many`], exact), in chunks of
+    /// [`PREPARE_CHUNK`] sentences so that memory stays bounded. Postings repeat boilerplate, so
+    /// far fewer sentences are embedded than found.
+    pub fn prepare<'t>(&self, texts: impl Iterator<Item = &'t str>) -> SentenceTable {
+        let mut total = 0u64;
+        let mut distinct: Vec<&str> = {
+            let mut seen = std::collections::HashSet::new();
+            texts
+                .flat_map(|t| sentences(t).into_iter().map(|s| s.2))
+                .inspect(|_| total += 1)
+                .filter(|s| seen.insert(*s))
+                .collect()
+        };
+        distinct.sort_unstable();
+        let mut nearest = std::collections::HashMap::with_capacity(distinct.len());
+        for chunk in distinct.chunks(PREPARE_CHUNK) {
+            let vectors: Vec<Vec<f32>> = chunk.par_iter().map(|s| self.embed(s)).collect();
+            for (s, top) in chunk.iter().zip(self.index.top_many(&vectors, self.per_sentence)) {
+                nearest.insert((*s).to_string(), top);
+            }
+        }
+        SentenceTable { nearest, sentences: total }
+    }
+}
+
+/// Sentences embedded and scored per round of [`SemanticSkills::prepare`].
+pub const PREPARE_CHUNK: usize = 4096;
+
+/// Each distinct sentence's nearest skills (best first, before the threshold), computed once by
+/// [`SemanticSkills::prepare`].
+#[derive(Debug, Clone, Default)]
+pub struct SentenceTable {
+    nearest: std::collections::HashMap<String, Vec<(SkillId, f32)>>,
+    /// Sentences found in all the texts, repeats included.
+    sentences: u64,
+}
+
+impl SentenceTable {
+    /// Distinct sentences held.
+    pub fn len(&self) -> usize {
+        self.nearest.len()
+    }
+
+    /// Sentences of all the texts prepared, repeats included.
+    pub fn sentences(&self) -> u64 {
+        self.sentences
+    }
+
+    /// True when no sentence is held.
+    pub fn is_empty(&self) -> bool {
+        self.nearest.is_empty()
     }
 }
 
