@@ -235,11 +235,7 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     let demographics = cfg.report.audit_demographics.as_deref().map(crate::audit::demographics::read).transpose()?;
     let model = cfg.meaning.load_model()?;
     let started = chrono::Utc::now();
-    // A shard's run id defaults to its place in the job, so that shards never collide.
-    let default_id = match mode {
-        Mode::Shard(spec) => Some(spec.default_run_id()),
-        _ => None,
-    };
+    let default_id = mode.default_run_id();
     // Output root, run id, lock and leftovers are checked before any work.
     let preflight::Prepared { run_id, staging, .. } =
         preflight::prepare(&req.out_root, req.run_id.as_deref().or(default_id.as_deref()), started)?;
@@ -326,6 +322,17 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     };
     let stages = StageStats { normalize: normalize_stats, score: scored.stats, verify: verify_stats };
     report_stage(head, &input, stages, timings, staging, demographics.as_ref(), &progress)
+}
+
+impl Mode {
+    /// The run id when none is given: a shard's place in the job, so that shards never collide
+    /// (a timestamp for the others).
+    fn default_run_id(&self) -> Option<String> {
+        match self {
+            Mode::Shard(spec) => Some(spec.default_run_id()),
+            _ => None,
+        }
+    }
 }
 
 /// Whose credentials a run reads in full (see `ingest::Scope`): a shard's own candidates', or
