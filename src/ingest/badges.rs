@@ -137,9 +137,10 @@ pub(crate) struct Chunking<'a> {
 /// credential against the complete index. Counts, rejects and file hashes come from the second
 /// pass only. The sink may drop each credential's document once it has used it (`verify` does).
 ///
-/// With a [`Scope`] other than everyone, the second pass only hashes the files claimed by
-/// candidates outside it, and drops the credentials of unclaimed files whose candidate is
-/// outside it (both counted in the ledger's `out_of_scope`); the first pass is the same.
+/// With a [`Scope`] other than everyone, the files claimed by candidates outside it are hashed
+/// in the first pass (which indexes every file either way) and not read in the second, and the
+/// credentials of unclaimed files whose candidate is outside it are dropped (both counted in
+/// the ledger's `out_of_scope`).
 pub(crate) fn read_badges(
     files: &[BadgeFile],
     roster: &Roster,
