@@ -32,6 +32,19 @@ fn model_installed() -> bool {
     }
 }
 
+/// `skillmatch run --config c.toml` in `d`, which must exit 2; its stderr.
+fn run_fails_with_usage(d: &Path) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_skillmatch"))
+        .args(["run", "--config"])
+        .arg(d.join("c.toml"))
+        .current_dir(d)
+        .output()
+        .expect("binary runs");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    err
+}
+
 fn posting(id: &str, title: &str, description: &str) -> serde_json::Value {
     json!({"@type": "JobPosting", "identifier": id, "title": title,
         "hiringOrganization": {"name": "Juniper Financial"}, "description": description})
@@ -187,27 +200,13 @@ fn a_switch_without_the_model_fails_before_any_work_with_exit_2() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/taxonomy/unspsc-software.csv").display().to_string()
     );
     write(&d.join("c.toml"), &cfg);
-    let o = Command::new(env!("CARGO_BIN_EXE_skillmatch"))
-        .args(["run", "--config"])
-        .arg(d.join("c.toml"))
-        .current_dir(d)
-        .output()
-        .expect("binary runs");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = run_fails_with_usage(d);
     assert!(err.contains("skillmatch models install") && err.contains("[meaning]"), "{err}");
     let left: Vec<PathBuf> =
         std::fs::read_dir(&out).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
     assert!(left.is_empty(), "no run folder, no staging: {left:?}");
     // An unknown value names its key (exit 2).
     write(&d.join("c.toml"), &cfg.replace("posting_text = true", "text_mode = \"fast\""));
-    let o = Command::new(env!("CARGO_BIN_EXE_skillmatch"))
-        .args(["run", "--config"])
-        .arg(d.join("c.toml"))
-        .current_dir(d)
-        .output()
-        .expect("binary runs");
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
+    let err = run_fails_with_usage(d);
     assert!(err.contains("text_mode"), "{err}");
 }
