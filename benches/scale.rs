@@ -126,9 +126,10 @@ fn main() {
         })
         .collect();
     roles.sort_by(|a, b| a.id.cmp(&b.id));
-    // The default [score] policy: IDF importance and the evidence model's prior.
+    // The default [score] policy: IDF importance, the evidence model's prior and the fit term.
     let params = config.score_params();
     skillmatch::score::policy::weigh_roles(&mut roles, &params);
+    let fit = skillmatch::score::policy::CandidateFit::new(&roles, &params);
     let profiles: Vec<CandidateProfile> = (0..population.len_candidates())
         .into_par_iter()
         .map(|i| {
@@ -145,7 +146,10 @@ fn main() {
                 .collect();
             skills.sort_by(|a, b| a.skill.cmp(&b.skill).then(b.weight.total_cmp(&a.weight)));
             skills.dedup_by_key(|h| h.skill);
-            CandidateProfile { id: plan.id, location: Some(plan.location.to_string()), skills }
+            let mut profile =
+                CandidateProfile { id: plan.id, location: Some(plan.location.to_string()), skills, fit_mass: 0.0 };
+            profile.fit_mass = fit.mass(&profile);
+            profile
         })
         .collect();
     let held: usize = profiles.iter().map(|p| p.skills.len()).sum();

@@ -24,7 +24,7 @@ fn world(tax: &Taxonomy, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Vec<
                 .collect();
             skills.sort_by_key(|h| h.skill);
             skills.dedup_by_key(|h| h.skill);
-            CandidateProfile { id: format!("c{i:07}"), location: None, skills }
+            CandidateProfile { id: format!("c{i:07}"), location: None, skills, fit_mass: 0.0 }
         })
         .collect();
     let roles = (0..n_r)

@@ -35,7 +35,11 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
             skills.sort_by_key(|h| h.skill);
             skills.dedup_by_key(|h| h.skill);
             let location = ["Lyon", "Milan", "Vienna"].get(rng.random_range(0..4)).map(|s| s.to_string());
-            CandidateProfile { id: format!("c{i:05}"), location, skills }
+            // Fit masses vary per candidate (the policy derives them from the skills); every
+            // seventh candidate is left unweighed (mass 0: scored on the requirement term alone)
+            // so that blocks mixing both are bounded too.
+            let fit_mass = if i % 7 == 0 { 0.0 } else { rng.random_range(0.5..30.0) };
+            CandidateProfile { id: format!("c{i:05}"), location, skills, fit_mass }
         })
         .collect();
     let roles = (0..n_r)
@@ -58,6 +62,15 @@ fn random_world(seed: u64, n_c: usize, n_r: usize) -> (Vec<CandidateProfile>, Ve
             if i % 3 != 0 {
                 role.prior = rng.random_range(0.0..4.0);
             }
+            // Fit weights: a rarity per skill (as the policy sets them), scaled per role for some
+            // roles so that a role block's fit bound is checked with unequal weights; none for
+            // every fifth role.
+            let scale = if i % 4 == 1 { rng.random_range(0.2..1.0) } else { 1.0 };
+            role.fit = role
+                .skills
+                .iter()
+                .map(|rs| if i % 5 == 0 { 0.0 } else { scale * (1.0 + (rs.skill % 5) as f64) })
+                .collect();
             role
         })
         .collect();
@@ -251,6 +264,7 @@ fn scores_lie_in_unit_interval_and_full_evidence_scores_one() {
             HeldSkill { skill: 10, weight: 1.0, evidence: vec![0] },
             HeldSkill { skill: 20, weight: 1.0, evidence: vec![1] },
         ],
+        fit_mass: 0.0,
     };
     assert!((score_pair(tax, &nb(), &full, &role, &params(3)) - 1.0).abs() < 1e-12);
     let half =
@@ -261,6 +275,18 @@ fn scores_lie_in_unit_interval_and_full_evidence_scores_one() {
     let e = explain(tax, &nb(), &half, &role, &params(3));
     assert_eq!(e.skills[0].via, CreditVia::Exact);
     assert_eq!(e.score, s);
+    // Weighed for fit: a candidate whose whole evidence the role uses, and who proves the whole
+    // role, still scores 1; one who proves only part of the role, and holds more, scores less on
+    // both terms.
+    let mut fitted_role = role.clone();
+    fitted_role.fit = vec![2.0, 1.0];
+    let fitted = CandidateProfile { fit_mass: 3.0, ..full.clone() };
+    assert!((score_pair(tax, &nb(), &fitted, &fitted_role, &params(3)) - 1.0).abs() < 1e-12);
+    let wider = CandidateProfile { fit_mass: 6.0, ..half.clone() };
+    let e = explain(tax, &nb(), &wider, &fitted_role, &params(3));
+    assert!(e.fit < 1.0 && e.requirement < 1.0 && e.score < 1.0, "{e:?}");
+    let lambda = params(3).fit_weight;
+    assert!((e.score - ((1.0 - lambda) * e.requirement + lambda * e.fit)).abs() < 1e-12, "{e:?}");
 }
 
 #[test]
@@ -285,6 +311,7 @@ fn group_credit_applies_to_a_sibling_skill_in_the_same_esco_group() {
         id: "c".into(),
         location: None,
         skills: vec![HeldSkill { skill: b, weight: 1.0, evidence: vec![0] }],
+        fit_mass: 0.0,
     };
     let e = explain(tax, &nb(), &cand, &role, &params(1));
     assert_eq!(e.score, 0.5);
@@ -312,7 +339,12 @@ fn role_asking(skill: u32) -> Role {
 }
 
 fn holding(skill: u32, weight: f64) -> CandidateProfile {
-    CandidateProfile { id: "c".into(), location: None, skills: vec![HeldSkill { skill, weight, evidence: vec![0] }] }
+    CandidateProfile {
+        id: "c".into(),
+        location: None,
+        skills: vec![HeldSkill { skill, weight, evidence: vec![0] }],
+        fit_mass: 0.0,
+    }
 }
 
 /// A skill pair `(asked, held)` where `held` is reached from `asked` by `link` and by no

@@ -33,7 +33,20 @@ pub struct ExplainArgs {
 
 fn text(w: &mut impl Write, e: &PairExplanation) -> std::io::Result<()> {
     writeln!(w, "candidate {} for role {}: score {:.4}", t(&e.candidate_id), t(&e.role_id), e.score)?;
-    writeln!(w, "score = sum of factor x credit over the role's skills (role prior {:.4})", e.role_prior)?;
+    if e.fit_weight > 0.0 {
+        writeln!(
+            w,
+            "score = {:.2} x requirement {:.4} + {:.2} x fit {:.4}",
+            1.0 - e.fit_weight,
+            e.requirement,
+            e.fit_weight,
+            e.fit
+        )?;
+        writeln!(w, "requirement = sum of factor x credit over the role's skills (role prior {:.4})", e.role_prior)?;
+        writeln!(w, "fit = share of the candidate's evidence (rare skills weigh more) that these skills use")?;
+    } else {
+        writeln!(w, "score = sum of factor x credit over the role's skills (role prior {:.4})", e.role_prior)?;
+    }
     if e.role_thin {
         writeln!(w, "note: thin role: it lists too few skills to rank with confidence; add skills to the posting")?;
     }

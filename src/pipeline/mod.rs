@@ -271,7 +271,7 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
         credential_skills: &normalized.credential_skills,
         trust: &trust,
     };
-    let ranked = crate::score::stage::prepare(input)?;
+    let ranked = crate::score::stage::prepare(input, &roles)?;
     let head = Head { req, ingested: &ingested, taxonomy: &taxonomy, threads, run_id: &run_id, started };
     let scores = match mode {
         Mode::Single => {

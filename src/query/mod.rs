@@ -107,6 +107,15 @@ pub struct PairExplanation {
     pub score: f64,
     /// Candidate location, when the roster has one.
     pub candidate_location: Option<String>,
+    /// The requirement term: `Σ factor · credit`, the share of the role's requirement mass the
+    /// candidate proves (shrunk by the role prior).
+    pub requirement: f64,
+    /// The fit term: the share of the candidate's IDF-weighted evidence the role's skills use
+    /// (shrunk by the candidate prior); 0 when the fit term is off.
+    pub fit: f64,
+    /// The fit term's weight in this score (`[score] fit_weight`; 0 when the run did not weigh
+    /// the candidate for fit): `score = (1 − fit_weight) · requirement + fit_weight · fit`.
+    pub fit_weight: f64,
     /// The role's prior mass (evidence model: the denominator's shrinkage term).
     pub role_prior: f64,
     /// Whether the role has too few skills to rank with confidence (see `roles.parquet` `thin`).
@@ -261,9 +270,11 @@ impl RunFolder {
         let mut ids: Vec<String> = Vec::new();
         let mut skills = Vec::new();
         let mut location = None;
+        let mut fit_mass = 0.0;
         if let Some(df) = rows_where(&self.profiles, "candidate_id", candidate_id) {
             for i in 0..df.height() {
                 location = location.or_else(|| str_at(&df, "location", i));
+                fit_mass = f64_at(&df, "fit_mass", i);
                 let Some(skill) = str_at(&df, "skill_uri", i).and_then(|u| self.taxonomy.skill_by_uri(&u)) else {
                     continue;
                 };
@@ -278,7 +289,7 @@ impl RunFolder {
             }
         }
         skills.sort_by_key(|h| h.skill);
-        (CandidateProfile { id: candidate_id.to_string(), location, skills }, ids)
+        (CandidateProfile { id: candidate_id.to_string(), location, skills, fit_mass }, ids)
     }
 
     /// A role as scored.
@@ -288,10 +299,12 @@ impl RunFolder {
             return None;
         }
         let mut importance = std::collections::HashMap::new();
+        let mut fit = std::collections::HashMap::new();
         let skills = (0..df.height())
             .filter_map(|i| {
                 let skill = self.taxonomy.skill_by_uri(&str_at(&df, "skill_uri", i)?)?;
                 importance.insert(skill, f64_at(&df, "importance", i));
+                fit.insert(skill, f64_at(&df, "fit", i));
                 let requirement = if str_at(&df, "requirement", i)? == "preferred" {
                     Requirement::Preferred
                 } else {
@@ -309,6 +322,7 @@ impl RunFolder {
             skills,
         );
         role.set_importance(|s| importance.get(&s).copied().unwrap_or(1.0));
+        role.fit = role.skills.iter().map(|rs| fit.get(&rs.skill).copied().unwrap_or(0.0)).collect();
         if df.column("prior").is_ok() {
             role.prior = f64_at(&df, "prior", 0);
         }
@@ -382,6 +396,9 @@ impl RunFolder {
             role_id: role_id.to_string(),
             candidate_id: candidate_id.to_string(),
             score: crate::util::round4(e.score),
+            requirement: crate::util::round4(e.requirement),
+            fit: crate::util::round4(e.fit),
+            fit_weight: if profile.fit_mass > 0.0 { self.params.fit_weight } else { 0.0 },
             candidate_location: profile.location,
             role_prior: crate::util::round4(role.prior),
             role_thin,

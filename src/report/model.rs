@@ -1,14 +1,15 @@
 //! `profiles.parquet` and `roles.parquet`: the scoring inputs of the run, in long format.
 //!
-//! * `profiles.parquet`: `candidate_id, location, skill_uri, skill_label, weight, credential_ids` — one row
-//!   per skill a candidate holds with counted evidence (the strongest weight and every proving
-//!   credential, strongest first).
+//! * `profiles.parquet`: `candidate_id, location, skill_uri, skill_label, weight, credential_ids,
+//!   fit_mass` — one row per skill a candidate holds with counted evidence (the strongest weight
+//!   and every proving credential, strongest first; `fit_mass` the candidate's fit denominator,
+//!   the same on each of their rows).
 //! * `roles.parquet`: `role_id, title, employer, location, skill_uri, skill_label, requirement,
 //!   origin, importance, prior, thin, sources` — one row per role skill (`origin` = `explicit`,
 //!   `extracted` from the description or `inferred` from the title; `importance` as scored; `prior`
 //!   the evidence model's prior mass; `thin` whether the role has too few skills to rank with
 //!   confidence; `sources` every posting the role was read from as `reader path position`, more
-//!   than one when copies of the opening were merged).
+//!   than one when copies of the opening were merged; `fit` the skill's weight in the fit term).
 //!
 //! Together with the taxonomy they let `skillmatch explain` and `shortlist` recompute any
 //! reported pair's explanation exactly, with files that grow with the evidence and the
@@ -24,7 +25,7 @@ use crate::ingest::Requirement;
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let tax = input.taxonomy;
     let (mut cid, mut loc, mut uri, mut w, mut creds) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut lab = Vec::new();
+    let (mut lab, mut fit_mass) = (Vec::new(), Vec::new());
     for p in input.profiles {
         for h in &p.skills {
             cid.push(p.id.clone());
@@ -32,6 +33,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
             uri.push(tax.skill(h.skill).uri.clone());
             lab.push(tax.skill(h.skill).label.clone());
             w.push(h.weight);
+            fit_mass.push(p.fit_mass);
             creds.push(
                 h.evidence
                     .iter()
@@ -48,17 +50,19 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::str("skill_label", lab),
         Col::f64("weight", w),
         Col::list("credential_ids", creds),
+        Col::f64("fit_mass", fit_mass),
     ]);
     let mut out = vec![super::parquet(dir, super::schema::PROFILES, &profiles)?];
 
     let mut t: [Vec<String>; 6] = Default::default();
     let (mut employer, mut location, mut importance, mut sources) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut prior, mut thin) = (Vec::new(), Vec::new());
+    let (mut prior, mut thin, mut fit) = (Vec::new(), Vec::new(), Vec::new());
     // Source paths relative to the posting input holding them: the same bytes from any folder.
     let roots = super::verification::roots(input.posting_inputs);
     for (ri, r) in input.roles.iter().enumerate() {
-        for (s, imp) in r.skills.iter().zip(&r.importance) {
+        for ((s, imp), f) in r.skills.iter().zip(&r.importance).zip(crate::score::fit_weights(r)) {
             importance.push(*imp);
+            fit.push(f);
             prior.push(r.prior);
             thin.push(input.thin_roles.get(ri).copied().unwrap_or(false));
             sources.push(
@@ -101,6 +105,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::f64("prior", prior),
         Col::bool("thin", thin),
         Col::list("sources", sources),
+        Col::f64("fit", fit),
     ]);
     out.push(super::parquet(dir, super::schema::ROLES, &roles)?);
     Ok(out)

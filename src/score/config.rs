@@ -81,6 +81,13 @@ pub struct ScoreConfig {
     pub inferred_weight: f64,
     /// A role with fewer skills than this (listed, extracted and inferred) is flagged `thin`.
     pub thin_role_skills: usize,
+    /// Evidence model: weight, in [0, 1], of the *fit* term beside the requirement term: the share
+    /// of the candidate's own evidence (IDF-weighted) that the role's skills use. 0 turns it off
+    /// (the score is the requirement term alone). See `docs/SCORING.md`.
+    pub fit_weight: f64,
+    /// Evidence model: pseudo-skills of average IDF-weighted evidence added to every candidate's
+    /// fit denominator, so that a candidate proving one or two skills cannot reach a full fit.
+    pub fit_prior_skills: f64,
     /// Compute `credential_value.csv` (the counterfactual effect of each badge class on its
     /// holders' and non-holders' top-K roles; see `docs/SCORING.md`). Off: the file has its
     /// header only.
@@ -122,6 +129,8 @@ impl Default for ScoreConfig {
             prior_skills: DEFAULT_PRIOR_SKILLS,
             inferred_weight: DEFAULT_INFERRED_WEIGHT,
             thin_role_skills: DEFAULT_THIN_ROLE_SKILLS,
+            fit_weight: DEFAULT_FIT_WEIGHT,
+            fit_prior_skills: DEFAULT_FIT_PRIOR_SKILLS,
             credential_value: true,
             credential_value_min_holders: 20,
             credential_value_bootstrap: 200,
@@ -135,6 +144,10 @@ impl Default for ScoreConfig {
 /// Default `[score] prior_skills` (tuned on gen seed 1002 at 2,000 × 300 and seed 1003 at
 /// 20,000 × 2,000: docs/QUALITY.md).
 pub const DEFAULT_PRIOR_SKILLS: f64 = 2.0;
+/// Default `[score] fit_weight` (tuned on gen seed 1003 at 20,000 × 2,000: docs/DECISIONS.md).
+pub const DEFAULT_FIT_WEIGHT: f64 = 0.5;
+/// Default `[score] fit_prior_skills`.
+pub const DEFAULT_FIT_PRIOR_SKILLS: f64 = 2.0;
 /// Default `[score] inferred_weight`.
 pub const DEFAULT_INFERRED_WEIGHT: f64 = 0.5;
 /// Most `[score] credential_value_bootstrap` replicates.
@@ -195,9 +208,14 @@ pub enum ScoreConfigError {
     /// `top_k = 0`.
     #[error("[score] top_k must be at least 1")]
     TopK,
-    /// `prior_skills` outside [0, 1000].
-    #[error("[score] prior_skills = {0} must be a number of skills within 0..=1000")]
-    PriorSkills(f64),
+    /// `prior_skills` or `fit_prior_skills` outside [0, 1000].
+    #[error("[score] {key} = {value} must be a number of skills within 0..=1000")]
+    PriorSkills {
+        /// The key.
+        key: &'static str,
+        /// The value found.
+        value: f64,
+    },
     /// A `credential_value_*` count out of range.
     #[error("[score] {key} = {value} must be within {range}")]
     CredentialValue {
@@ -249,6 +267,7 @@ impl ScoreConfig {
             ("related_credit", self.related_credit),
             ("min_score", self.min_score),
             ("inferred_weight", self.inferred_weight),
+            ("fit_weight", self.fit_weight),
         ] {
             if !(0.0..=1.0).contains(&value) {
                 return Err(ScoreConfigError::OutsideUnitInterval { key, value });
@@ -260,8 +279,10 @@ impl ScoreConfig {
         if self.top_k == 0 {
             return Err(ScoreConfigError::TopK);
         }
-        if !(self.prior_skills.is_finite() && (0.0..=1000.0).contains(&self.prior_skills)) {
-            return Err(ScoreConfigError::PriorSkills(self.prior_skills));
+        for (key, value) in [("prior_skills", self.prior_skills), ("fit_prior_skills", self.fit_prior_skills)] {
+            if !(value.is_finite() && (0.0..=1000.0).contains(&value)) {
+                return Err(ScoreConfigError::PriorSkills { key, value });
+            }
         }
         if self.credential_value_min_holders == 0 {
             return Err(ScoreConfigError::CredentialValue {
@@ -297,6 +318,8 @@ mod tests {
             (ScoreConfig { recency_half_life_days: f64::NAN, ..ScoreConfig::default() }, "recency_half_life_days"),
             (ScoreConfig { top_k: 0, ..ScoreConfig::default() }, "top_k"),
             (ScoreConfig { prior_skills: 1001.0, ..ScoreConfig::default() }, "prior_skills"),
+            (ScoreConfig { fit_weight: 1.5, ..ScoreConfig::default() }, "fit_weight"),
+            (ScoreConfig { fit_prior_skills: -1.0, ..ScoreConfig::default() }, "fit_prior_skills"),
             (ScoreConfig { credential_value_min_holders: 0, ..ScoreConfig::default() }, "credential_value_min_holders"),
             (
                 ScoreConfig { credential_value_bootstrap: 100_001, ..ScoreConfig::default() },

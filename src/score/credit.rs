@@ -198,8 +198,77 @@ pub fn slot_factors(role: &Role, p: &ScoreParams) -> Vec<f64> {
         .collect()
 }
 
-/// Scores one pair directly from the definition (no index): `Σ factor · credit` in the role's skill
-/// order, skipping zero credits. The reference the engine is tested against.
+/// The two terms of a pair's score and how they combine:
+///
+/// ```text
+/// score = (1 − λ) · requirement + λ · min(1, used / fit_mass)      (λ = fit_weight)
+/// requirement = Σ factor(r, s) · credit(c, s)      used = Σ fit(r, s) · credit(c, s)
+/// ```
+///
+/// `requirement` is the share of the role's requirement mass the candidate proves (shrunk by
+/// the role prior); `used / fit_mass` is the share of the candidate's own evidence the role's
+/// skills use (shrunk by the candidate prior). With `λ = 0`, or a profile whose `fit_mass` is 0,
+/// the score is `requirement` itself, bit for bit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Terms {
+    /// `Σ factor · credit` over the role's skills, in the role's skill order.
+    pub requirement: f64,
+    /// `Σ fit · credit` over the role's skills, in the role's skill order.
+    pub used: f64,
+}
+
+impl Terms {
+    /// The fit term `min(1, used / fit_mass)` (0 when `fit_mass` is 0).
+    pub fn fit(self, fit_mass: f64) -> f64 {
+        if fit_mass > 0.0 { (self.used / fit_mass).min(1.0) } else { 0.0 }
+    }
+
+    /// The score (see [`Terms`]).
+    pub fn score(self, fit_mass: f64, p: &ScoreParams) -> f64 {
+        blend(self.requirement, self.used, fit_mass, p.fit_weight)
+    }
+}
+
+/// `(1 − λ) · requirement + λ · min(1, used / fit_mass)`, or `requirement` itself when `λ` or
+/// `fit_mass` is 0: the one place both terms meet, so that the engine, the naive scorer and
+/// explanations agree bit for bit. Monotone in `requirement` and `used`, so an upper bound of each
+/// gives an upper bound of the score.
+#[inline]
+pub fn blend(requirement: f64, used: f64, fit_mass: f64, fit_weight: f64) -> f64 {
+    if fit_weight <= 0.0 || fit_mass <= 0.0 {
+        return requirement;
+    }
+    (1.0 - fit_weight) * requirement + fit_weight * (used / fit_mass).min(1.0)
+}
+
+/// Both terms of one pair from the definition (no index), in the role's skill order, skipping
+/// zero credits.
+pub fn terms_of(
+    taxonomy: &Taxonomy,
+    neighbours: &Neighbours,
+    profile: &CandidateProfile,
+    role: &Role,
+    p: &ScoreParams,
+) -> Terms {
+    let factors = slot_factors(role, p);
+    let mut t = Terms { requirement: 0.0, used: 0.0 };
+    for ((rs, factor), fit) in role.skills.iter().zip(factors).zip(fit_weights(role)) {
+        let credit = credit_of(taxonomy, neighbours, profile, rs.skill, p.group_credit).0;
+        if credit > 0.0 {
+            t.requirement += factor * credit;
+            t.used += fit * credit;
+        }
+    }
+    t
+}
+
+/// The role's fit weight per skill, in skill order (0 for a role the policy did not weigh).
+pub fn fit_weights(role: &Role) -> impl Iterator<Item = f64> + '_ {
+    (0..role.skills.len()).map(|i| role.fit.get(i).copied().unwrap_or(0.0))
+}
+
+/// Scores one pair directly from the definition (no index): both [`Terms`] in the role's skill
+/// order, skipping zero credits, then [`blend`]. The reference the engine is tested against.
 pub fn score_pair(
     taxonomy: &Taxonomy,
     neighbours: &Neighbours,
@@ -207,13 +276,5 @@ pub fn score_pair(
     role: &Role,
     p: &ScoreParams,
 ) -> f64 {
-    let factors = slot_factors(role, p);
-    let mut total = 0.0;
-    for (rs, factor) in role.skills.iter().zip(factors) {
-        let credit = credit_of(taxonomy, neighbours, profile, rs.skill, p.group_credit).0;
-        if credit > 0.0 {
-            total += factor * credit;
-        }
-    }
-    total
+    terms_of(taxonomy, neighbours, profile, role, p).score(profile.fit_mass, p)
 }

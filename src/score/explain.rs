@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::credit::{CreditVia, credit_of, score_pair};
+use super::credit::{CreditVia, credit_of, terms_of};
 use super::engine::RankedMatch;
 use super::model::{CandidateProfile, Role, SkillOrigin};
 use super::params::{Neighbours, ScoreParams};
@@ -32,8 +32,14 @@ pub struct SkillCredit {
 /// Why a candidate scored what it did for a role.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanation {
-    /// The score (identical to the engine's).
+    /// The score (identical to the engine's): `(1 − fit_weight) · requirement + fit_weight · fit`
+    /// when the candidate is weighed for fit, else `requirement`.
     pub score: f64,
+    /// The requirement term: `Σ factor · credit`, the share of the role's requirement mass proven.
+    pub requirement: f64,
+    /// The fit term: the share of the candidate's evidence the role's skills use, in [0, 1]
+    /// (0 when the fit term is off).
+    pub fit: f64,
     /// One entry per role skill, in the role's skill order.
     pub skills: Vec<SkillCredit>,
 }
@@ -87,7 +93,13 @@ pub fn explain(
             }
         })
         .collect();
-    Explanation { score: score_pair(taxonomy, neighbours, profile, role, p), skills }
+    let terms = terms_of(taxonomy, neighbours, profile, role, p);
+    Explanation {
+        score: terms.score(profile.fit_mass, p),
+        requirement: terms.requirement,
+        fit: terms.fit(profile.fit_mass),
+        skills,
+    }
 }
 
 /// Explains every pair of a ranked list, in parallel, in the list's order.

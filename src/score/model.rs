@@ -25,6 +25,10 @@ pub struct Role {
     /// Prior mass added to the denominator of the evidence model (`prior_skills` average skills'
     /// worth of weighted importance); 0 unless set by the scoring policy.
     pub prior: f64,
+    /// Weight of each skill (same order as `skills`) in the fit term, the share of a candidate's
+    /// evidence the role uses: the skill's rarity (IDF) over the run's roles; 0 unless set by the
+    /// scoring policy.
+    pub fit: Vec<f64>,
 }
 
 impl Role {
@@ -40,7 +44,8 @@ impl Role {
         let mut seen = std::collections::HashSet::new();
         skills.retain(|s| seen.insert(s.skill));
         let importance = vec![1.0; skills.len()];
-        Role { id, title, employer, location, skills, importance, prior: 0.0 }
+        let fit = vec![0.0; skills.len()];
+        Role { id, title, employer, location, skills, importance, prior: 0.0, fit }
     }
 
     /// Sets each skill's importance from a function of the skill.
@@ -53,6 +58,8 @@ impl Role {
             self.skills.iter().map(|s| f(s.skill)).map(|v| if v >= 0.0 && v.is_finite() { v } else { 1.0 }).collect();
         let mut kept = weights.iter().map(|&w| w > 0.0);
         self.skills.retain(|_| kept.next().unwrap_or(true));
+        let mut kept = weights.iter().map(|&w| w > 0.0);
+        self.fit.retain(|_| kept.next().unwrap_or(true));
         self.importance = weights.into_iter().filter(|&w| w > 0.0).collect();
     }
 
@@ -82,6 +89,10 @@ pub struct CandidateProfile {
     pub location: Option<String>,
     /// Held skills sorted by skill id; only evidence with a positive weight counts.
     pub skills: Vec<HeldSkill>,
+    /// Denominator of the fit term: `Σ rarity(s) · weight(s)` over the held skills plus the
+    /// candidate prior (see [`super::policy::weigh_candidates`]). 0 (not weighed) leaves the fit
+    /// term out of this candidate's scores.
+    pub fit_mass: f64,
 }
 
 impl CandidateProfile {
@@ -135,7 +146,7 @@ pub fn build_profiles(candidates: &[(String, Option<String>)], evidence: &[Evide
                     _ => skills.push(HeldSkill { skill: it.skill, weight: it.weight, evidence: vec![it.credential] }),
                 }
             }
-            CandidateProfile { id: id.clone(), location: location.clone(), skills }
+            CandidateProfile { id: id.clone(), location: location.clone(), skills, fit_mass: 0.0 }
         })
         .collect()
 }

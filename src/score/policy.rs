@@ -68,7 +68,10 @@ pub fn evidence_weight(
 ///   (left out of the role; a role with nothing but inferred skills keeps them at full weight);
 /// * evidence model: `prior = prior_skills × m`, `m` the mean weighted importance
 ///   (`level weight × importance`) of every role skill of the run, so that the prior is worth
-///   `prior_skills` average skills whatever the weights' scale. Coverage model: prior 0.
+///   `prior_skills` average skills whatever the weights' scale. Coverage model: prior 0;
+/// * evidence model with `fit_weight > 0`: each skill's fit weight ([`Role::fit`]), its rarity
+///   `ln(1 + N / n(s))` (1 with uniform importance), without the inferred discount: the fit term
+///   asks how much of the candidate's evidence the role uses, whoever named the skill.
 pub fn weigh_roles(roles: &mut [Role], s: &ScoreParams) {
     let mut df: HashMap<u32, u64> = HashMap::new();
     for r in roles.iter() {
@@ -91,6 +94,10 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreParams) {
         // An inferred weight of 0 gives those skills importance 0, which removes them from the
         // role: they are ignored for scoring (see `Role::set_importance`).
         r.set_importance(|skill| idf(skill) * discount.get(&skill).copied().unwrap_or(1.0));
+        r.fit = match s.model {
+            ScoreModel::Evidence if s.fit_weight > 0.0 => r.skills.iter().map(|rs| idf(rs.skill)).collect(),
+            _ => vec![0.0; r.skills.len()],
+        };
     }
     let (mut mass, mut slots) = (0.0, 0u64);
     for r in roles.iter() {
@@ -105,6 +112,65 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreParams) {
     };
     for r in roles.iter_mut() {
         r.prior = prior;
+    }
+}
+
+/// What the fit term divides by, for any profile of the run: each held skill's rarity (the fit
+/// weight roles give it; a skill no role asks weighs like one asked by a single role, the
+/// rarest) and the candidate prior, `fit_prior_skills` × the mean fit weight of the run's role
+/// skills. Built from the roles alone, so every shard of a run computes the same masses.
+#[derive(Debug, Clone, Default)]
+pub struct CandidateFit {
+    /// Fit weight per skill asked by some role.
+    rarity: HashMap<u32, f64>,
+    /// Fit weight of a skill no role asks.
+    unasked: f64,
+    /// Prior mass added to every candidate's denominator.
+    prior: f64,
+    /// Whether the fit term is on (`[score] model = "evidence"`, `fit_weight > 0`).
+    on: bool,
+}
+
+impl CandidateFit {
+    /// The fit weights of `roles` (weighed by [`weigh_roles`]) and the candidate prior of `s`.
+    pub fn new(roles: &[Role], s: &ScoreParams) -> CandidateFit {
+        let on = s.model == ScoreModel::Evidence && s.fit_weight > 0.0;
+        let mut rarity = HashMap::new();
+        let (mut total, mut slots) = (0.0, 0u64);
+        for r in roles {
+            for (rs, &f) in r.skills.iter().zip(&r.fit) {
+                rarity.insert(rs.skill, f);
+                total += f;
+                slots += 1;
+            }
+        }
+        let unasked = match s.importance {
+            Importance::Idf => (1.0 + roles.len() as f64).ln(),
+            Importance::Uniform => 1.0,
+        };
+        let prior = if slots > 0 { s.fit_prior_skills * total / slots as f64 } else { 0.0 };
+        CandidateFit { rarity, unasked, prior, on }
+    }
+
+    /// The fit weight of a held skill.
+    pub fn rarity(&self, skill: u32) -> f64 {
+        self.rarity.get(&skill).copied().unwrap_or(self.unasked)
+    }
+
+    /// The fit denominator of a profile: `Σ rarity · weight` over its skills (in skill order) plus
+    /// the prior; 0 when the fit term is off.
+    pub fn mass(&self, profile: &CandidateProfile) -> f64 {
+        if !self.on {
+            return 0.0;
+        }
+        profile.skills.iter().map(|h| self.rarity(h.skill) * h.weight).sum::<f64>() + self.prior
+    }
+
+    /// Sets every profile's [`CandidateProfile::fit_mass`].
+    pub fn weigh(&self, profiles: &mut [CandidateProfile]) {
+        for p in profiles {
+            p.fit_mass = self.mass(p);
+        }
     }
 }
 
@@ -302,6 +368,7 @@ mod tests {
             id: "c".into(),
             location: None,
             skills: vec![crate::score::HeldSkill { skill, weight: 1.0, evidence: vec![0] }],
+            fit_mass: 0.0,
         };
         assert_eq!(crate::score::score_pair(&tax, &neighbours, &holder(3), &roles[0], &p), 0.0);
         assert!(crate::score::score_pair(&tax, &neighbours, &holder(1), &roles[0], &p) > 0.0);

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::policy::{self, CountedEvidence, PathwaySkillError};
+use super::policy::{self, CandidateFit, CountedEvidence, PathwaySkillError};
 use super::value::{CredentialValue, ValueInput};
 use super::{
     CandidateProfile, Catalog, MatchDetails, Neighbours, Pathway, PathwayProgress, Role, ScoreOutput, score_all_with,
@@ -61,6 +61,8 @@ pub struct Scored {
     pub thin_roles: Vec<bool>,
     /// Counts for the manifest.
     pub stats: ScoreStats,
+    /// What the fit term divides by.
+    pub fit: CandidateFit,
 }
 
 /// Counts of the score stage, as the manifest records them (`stages.score`).
@@ -127,13 +129,15 @@ pub struct Ranked {
     pub pathway_progress: Vec<PathwayProgress>,
     /// The partial-credit neighbours.
     pub neighbours: Neighbours,
+    /// What the fit term divides by (profiles are weighed with it; counterfactual profiles too).
+    pub fit: CandidateFit,
 }
 
 /// The first half of the stage: evidence, profiles and neighbours, before the engine.
 ///
 /// # Errors
 /// A pathway names a program skill the taxonomy does not know exactly.
-pub fn prepare(input: ScoreInput<'_>) -> Result<Ranked, PathwaySkillError> {
+pub fn prepare(input: ScoreInput<'_>, roles: &[Role]) -> Result<Ranked, PathwaySkillError> {
     let cfg = input.config;
     let params = cfg.score_params();
     let pathways = policy::resolve_pathways(&cfg.pathways, input.taxonomy)?;
@@ -145,9 +149,11 @@ pub fn prepare(input: ScoreInput<'_>) -> Result<Ranked, PathwaySkillError> {
         input.as_of,
         input.trust,
     );
-    let (profiles, pathway_progress) = policy::profiles_of(&evidence, &pathways);
+    let (mut profiles, pathway_progress) = policy::profiles_of(&evidence, &pathways);
+    let fit = CandidateFit::new(roles, &params);
+    fit.weigh(&mut profiles);
     let neighbours = Neighbours::new(input.taxonomy, &params);
-    Ok(Ranked { pathways, evidence, profiles, pathway_progress, neighbours })
+    Ok(Ranked { pathways, evidence, profiles, pathway_progress, neighbours, fit })
 }
 
 /// Runs the stage on the [`roles`].
@@ -155,7 +161,7 @@ pub fn prepare(input: ScoreInput<'_>) -> Result<Ranked, PathwaySkillError> {
 /// # Errors
 /// A pathway names a program skill the taxonomy does not know exactly.
 pub fn run(input: ScoreInput<'_>, roles: &[Role]) -> Result<Scored, PathwaySkillError> {
-    let ranked = prepare(input)?;
+    let ranked = prepare(input, roles)?;
     let params = input.config.score_params();
     let scores = score_all_with(input.taxonomy, &ranked.neighbours, &ranked.profiles, roles, &params);
     Ok(finish(input, roles, ranked, scores))
@@ -179,7 +185,7 @@ pub fn rank_part(
 /// shards): explanations, the badge catalog, thin roles and the counts.
 pub fn finish(input: ScoreInput<'_>, roles: &[Role], ranked: Ranked, scores: ScoreOutput) -> Scored {
     let params = input.config.score_params();
-    let Ranked { pathways, evidence, profiles, pathway_progress, neighbours } = ranked;
+    let Ranked { pathways, evidence, profiles, pathway_progress, neighbours, fit } = ranked;
     let catalog = Catalog::from_credentials(input.verified, input.credential_skills);
     let details = MatchDetails::new(input.taxonomy, &neighbours, &profiles, roles, &scores, &catalog, &params);
     let thin_roles: Vec<bool> = roles.iter().map(|r| policy::is_thin(r, &params)).collect();
@@ -204,7 +210,19 @@ pub fn finish(input: ScoreInput<'_>, roles: &[Role], ranked: Ranked, scores: Sco
         shortlist_rows: scores.by_role.iter().map(|v| v.len() as u64).sum(),
         thin_roles: thin_roles.iter().filter(|t| **t).count() as u64,
     };
-    Scored { profiles, evidence, neighbours, pathways, pathway_progress, scores, details, catalog, thin_roles, stats }
+    Scored {
+        profiles,
+        evidence,
+        neighbours,
+        pathways,
+        pathway_progress,
+        scores,
+        details,
+        catalog,
+        thin_roles,
+        stats,
+        fit,
+    }
 }
 
 /// The credential value of every badge class with enough holders ([`super::value`]), from a
@@ -224,5 +242,6 @@ pub fn credential_value(input: ScoreInput<'_>, roles: &[Role], scored: &Scored) 
         catalog: &scored.catalog,
         trust: input.trust,
         baseline: &scored.scores.by_candidate,
+        fit: &scored.fit,
     })
 }

@@ -97,6 +97,8 @@ pub struct ValueInput<'a> {
     pub trust: &'a TrustStore,
     /// Each candidate's actual top-K roles (engine, candidate side).
     pub baseline: &'a [Vec<RankedMatch>],
+    /// What the fit term divides by: counterfactual profiles are weighed like the run's.
+    pub fit: &'a super::policy::CandidateFit,
 }
 
 /// One counterfactual profile to rescore.
@@ -343,7 +345,9 @@ fn counterfactual(
     let (_, program) = evaluate(input.pathways, &held);
     items.extend(program);
     let me = std::slice::from_ref(&input.evidence.candidates[c]);
-    build_profiles(me, &items).pop().unwrap_or_else(|| input.profiles[c].clone())
+    let mut profile = build_profiles(me, &items).pop().unwrap_or_else(|| input.profiles[c].clone());
+    profile.fit_mass = input.fit.mass(&profile);
+    profile
 }
 
 /// One class's row from the roles each of its changes moved (same order as its changes).

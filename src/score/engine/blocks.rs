@@ -38,8 +38,9 @@ pub(super) struct Blocks {
     members: Vec<u32>,
     /// `members[block_at[b]..block_at[b + 1]]` are block `b`'s items.
     block_at: Vec<usize>,
-    /// `entries[key_at[k]..key_at[k + 1]]`: the blocks with key `k`, each with the largest value
-    /// of `k` among its members, blocks ascending.
+    /// `entries[key_at[k]..key_at[k + 1]]`: the blocks with key `k` (every block a member of which
+    /// has `k`, even at value 0), each with the largest value of `k` among its members, blocks
+    /// ascending.
     key_at: Vec<usize>,
     entries: Vec<(u32, f64)>,
 }
@@ -90,11 +91,11 @@ impl Blocks {
         let mut lists: Vec<(u32, u32, f64)> = Vec::new();
         let mut count = vec![0usize; n_keys + 1];
         let mut close = |block: u32, union: &mut Vec<u32>, best: &mut [f64]| {
+            // Every key of the block gets its entry, even at value 0: a role skill of factor 0
+            // (a level weight of 0) still earns the fit term, which is bounded from these lists.
             for &k in union.iter() {
-                if best[k as usize] > 0.0 {
-                    lists.push((k, block, best[k as usize]));
-                    count[k as usize + 1] += 1;
-                }
+                lists.push((k, block, best[k as usize]));
+                count[k as usize + 1] += 1;
                 best[k as usize] = 0.0;
             }
             union.clear();

@@ -1,7 +1,7 @@
 //! The engine's flat view of a run: candidates' items and roles' slots back to back, the
 //! reverse partial-credit maps, and the prefetch hints that hide their cache misses.
 
-use crate::score::credit::slot_factors;
+use crate::score::credit::{fit_weights, slot_factors};
 use crate::score::model::{CandidateProfile, Role};
 use crate::score::params::{Neighbours, ScoreParams};
 use crate::taxonomy::{SkillId, Taxonomy};
@@ -11,6 +11,8 @@ use crate::taxonomy::{SkillId, Taxonomy};
 pub(super) struct Slot {
     pub(super) skill: SkillId,
     pub(super) factor: f64,
+    /// The skill's weight in the fit term ([`Role::fit`]).
+    pub(super) fit: f64,
 }
 
 /// The engine's view of the run: flat candidate items, flat role slots and the reverse
@@ -39,6 +41,9 @@ pub(super) struct Index<'a> {
     pub(super) credits_to: Vec<Vec<(SkillId, f64)>>,
     /// group → asked skills in that group.
     pub(super) group_skills: Vec<Vec<SkillId>>,
+    /// skill → its largest fit weight in any role: bounds a role block's fit term (the policy
+    /// gives a skill the same fit weight in every role, so the bound is tight).
+    pub(super) max_fit: Vec<f64>,
 }
 
 impl<'a> Index<'a> {
@@ -106,11 +111,14 @@ impl<'a> Index<'a> {
         let mut slots = Vec::new();
         let mut role_slots = Vec::with_capacity(roles.len());
         let mut is_asked = vec![false; n_skills];
+        let mut max_fit = vec![0.0f64; n_skills];
         for role in &roles {
             let start = slots.len();
-            for (rs, factor) in role.skills.iter().zip(slot_factors(role, p)) {
-                slots.push(Slot { skill: rs.skill, factor });
+            for ((rs, factor), fit) in role.skills.iter().zip(slot_factors(role, p)).zip(fit_weights(role)) {
+                slots.push(Slot { skill: rs.skill, factor, fit });
                 is_asked[rs.skill as usize] = true;
+                let m = &mut max_fit[rs.skill as usize];
+                *m = m.max(fit);
             }
             role_slots.push(start..slots.len());
         }
@@ -137,6 +145,7 @@ impl<'a> Index<'a> {
             skill_groups,
             credits_to,
             group_skills,
+            max_fit,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! for bit as `score_pair`.
 
 use super::index::Index;
+use crate::score::credit::blend;
 use crate::taxonomy::SkillId;
 
 /// One role's slots indexed by the skills and groups that earn credit on them (per-thread, filled
@@ -90,11 +91,13 @@ impl RoleMap {
         // Branch-free: a slot without credit adds `factor · 0 = +0`, which leaves a sum of
         // non-negative terms bit-for-bit unchanged, so this equals `score_pair`'s sum that skips
         // such slots (and credit presence is unpredictable, so a branch would mispredict).
-        let mut total = 0.0;
+        let (mut requirement, mut used) = (0.0, 0.0);
         for (slot, v) in ix.slots[ix.role_slots[r].clone()].iter().zip(self.credit.iter_mut()) {
-            total += slot.factor * std::mem::take(v);
+            let credit = std::mem::take(v);
+            requirement += slot.factor * credit;
+            used += slot.fit * credit;
         }
-        total
+        blend(requirement, used, ix.profiles[c].fit_mass, ix.p.fit_weight)
     }
 
     /// Empties the map for the next role.
@@ -155,15 +158,18 @@ impl CreditMap {
         }
     }
 
-    /// `Σ factor · credit` over the role's slots in order: equal to `score_pair`'s sum, which
-    /// skips zero credits, because adding `+0` to a sum of non-negative terms changes no bit
+    /// Both terms (`Σ factor · credit`, `Σ fit · credit`) over the role's slots in order, blended
+    /// as [`blend`] does for a candidate of `fit_mass`: equal to `score_pair`'s sums, which skip
+    /// zero credits, because adding `+0` to a sum of non-negative terms changes no bit
     /// (branch-free, see [`RoleMap::score`]).
-    pub(super) fn score(&self, ix: &Index<'_>, r: usize) -> f64 {
-        let mut total = 0.0;
+    pub(super) fn score(&self, ix: &Index<'_>, r: usize, fit_mass: f64) -> f64 {
+        let (mut requirement, mut used) = (0.0, 0.0);
         for slot in &ix.slots[ix.role_slots[r].clone()] {
-            total += slot.factor * self.credit[slot.skill as usize];
+            let credit = self.credit[slot.skill as usize];
+            requirement += slot.factor * credit;
+            used += slot.fit * credit;
         }
-        total
+        blend(requirement, used, fit_mass, ix.p.fit_weight)
     }
 
     /// Empties the map for the next candidate.

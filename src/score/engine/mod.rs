@@ -3,12 +3,15 @@
 //! The score of candidate `c` for role `r` is (see `docs/SCORING.md` and [`super::credit`]):
 //!
 //! ```text
-//! score(c, r) = Σ_{s ∈ skills(r)} factor(r, s) · credit(c, s)
-//! factor(r, s) = W_req · imp(s) / (Σ_{R} imp · D) for required s, likewise W_pref over P
-//! D = W_req · [R ≠ ∅] + W_pref · [P ≠ ∅]
+//! score(c, r) = (1 − λ) · Σ_{s ∈ skills(r)} factor(r, s) · credit(c, s)
+//!              + λ · min(1, Σ_{s ∈ skills(r)} fit(r, s) · credit(c, s) / fit_mass(c))
 //! ```
 //!
-//! so a score lies in [0, 1]. Both sides (top-K candidates per role, top-K roles per candidate)
+//! with `factor` from [`super::credit::slot_factors`], `fit` and `fit_mass` from the policy and
+//! `λ = fit_weight` ([`super::credit::blend`]), so a score lies in [0, 1]. Both sums are linear
+//! in the credits and the blend is monotone in each, so bounding each sum per block bounds the
+//! score: the fit sum of a role block with the skills' largest fit weights, that of a candidate
+//! block with the virtual candidate's credits and the members' smallest fit mass. Both sides (top-K candidates per role, top-K roles per candidate)
 //! are exact and computed in parallel with rayon, the same way (`search`):
 //!
 //! 1. **Blocks.** The other side's items are cut into blocks of similar items (`blocks`):
@@ -48,7 +51,7 @@ use blocks::{Blocks, CANDIDATE_BLOCKS, ROLE_BLOCKS};
 use classes::RoleClasses;
 use index::Index;
 use maps::{CreditMap, RoleMap};
-use search::{BlockScratch, score_candidate, score_role};
+use search::{BlockMass, BlockScratch, score_candidate, score_role};
 
 /// Whether the hard filters let this candidate be ranked for this role.
 pub fn eligible(profile: &CandidateProfile, role: &Role, p: &ScoreParams) -> bool {
@@ -202,11 +205,12 @@ pub fn score_all_with(
             buf.extend(ix.groups_of(c).iter().map(|&(g, w)| (ix.group_key(g), w)));
         }
     });
+    let masses = if p.fit_weight > 0.0 { BlockMass::of(&cand_blocks, profiles) } else { Vec::new() };
     let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_classes)
         .into_par_iter()
         .map_init(
             || (BlockScratch::new(cand_blocks.len()), RoleMap::new(n_skills, taxonomy.groups().len())),
-            |(s, map), r| score_role(&ix, &cand_blocks, r, s, map),
+            |(s, map), r| score_role(&ix, &cand_blocks, &masses, r, s, map),
         )
         .collect();
     let role_side_ms = t.elapsed().as_millis() as u64;

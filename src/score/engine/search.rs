@@ -7,12 +7,15 @@ use super::index::{Index, PREFETCH_AHEAD};
 use super::maps::{CreditMap, RoleMap};
 use super::topk::TopK;
 use super::{Work, eligible};
+use crate::score::credit::blend;
 
 /// Per-thread buffers of a side that bounds blocks of the other (dense over blocks: at scale
 /// most blocks are touched, and dense arrays need no branch to track which).
 pub(super) struct BlockScratch {
-    /// Per block: the bound being accumulated.
+    /// Per block: the bound being accumulated (of the requirement term, then of the score).
     bound: Vec<f64>,
+    /// Per block: the bound of the fit term's numerator `Σ fit · credit` being accumulated.
+    used: Vec<f64>,
     /// Per block: the best credit on the slot being bounded (role side).
     cur: Vec<f64>,
     /// Blocks touched by the slot being bounded, when its lists are short (role side).
@@ -29,10 +32,24 @@ impl BlockScratch {
     pub(super) fn new(n_blocks: usize) -> BlockScratch {
         BlockScratch {
             bound: vec![0.0; n_blocks],
+            used: vec![0.0; n_blocks],
             cur: vec![0.0; n_blocks],
             cur_touched: Vec::new(),
             routes: Vec::new(),
             open: Vec::new(),
+        }
+    }
+
+    /// Turns each block's two accumulated bounds (requirement, fit numerator) into a bound of the
+    /// score, given the smallest fit mass of a block's members (and whether a member has none, so
+    /// scores on the requirement term alone), and resets the fit numerators. [`blend`] is monotone
+    /// in both terms and decreasing in the mass, so the result bounds every member's score.
+    fn blend_bounds(&mut self, fit_weight: f64, mass_of: impl Fn(usize) -> BlockMass) {
+        for (b, (bound, used)) in self.bound.iter_mut().zip(self.used.iter_mut()).enumerate() {
+            let m = mass_of(b);
+            let u = std::mem::take(used);
+            let fitted = blend(*bound, u, m.least, fit_weight);
+            *bound = if m.unweighed { fitted.max(*bound) } else { fitted };
         }
     }
 
@@ -96,6 +113,37 @@ impl BlockScratch {
     }
 }
 
+/// The fit masses of a block of candidates: the smallest positive one, and whether a member
+/// has none (so its score is the requirement term alone).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct BlockMass {
+    pub(super) least: f64,
+    pub(super) unweighed: bool,
+}
+
+impl BlockMass {
+    /// The masses of every block of `blocks` over `profiles`.
+    pub(super) fn of(blocks: &Blocks, profiles: &[crate::score::model::CandidateProfile]) -> Vec<BlockMass> {
+        (0..blocks.len() as u32)
+            .map(|b| {
+                let mut m = BlockMass { least: f64::INFINITY, unweighed: false };
+                for &c in blocks.members(b) {
+                    let mass = profiles[c as usize].fit_mass;
+                    if mass > 0.0 {
+                        m.least = m.least.min(mass);
+                    } else {
+                        m.unweighed = true;
+                    }
+                }
+                if m.least.is_infinite() {
+                    m.least = 0.0;
+                }
+                m
+            })
+            .collect()
+    }
+}
+
 /// The top-K candidates of role `r`, from blocks of similar candidates (see [`super::blocks`]): per
 /// slot, each block's best credit over the exact, hierarchy/relation and group routes of its
 /// virtual candidate (the members' largest weights), times the slot's factor, summed per
@@ -103,6 +151,7 @@ impl BlockScratch {
 pub(super) fn score_role(
     ix: &Index<'_>,
     blocks: &Blocks,
+    masses: &[BlockMass],
     r: usize,
     s: &mut BlockScratch,
     map: &mut RoleMap,
@@ -110,6 +159,7 @@ pub(super) fn score_role(
     let p = &ix.p;
     let role = ix.roles[r];
     let gc = p.group_credit;
+    let fitted = p.fit_weight > 0.0;
     let mut work = Work::default();
     map.fill(ix, r);
     for slot in &ix.slots[ix.role_slots[r].clone()] {
@@ -131,22 +181,29 @@ pub(super) fn score_role(
             }
         }
         work.postings += len as u64;
-        let f = slot.factor;
+        let (f, fit) = (slot.factor, if fitted { slot.fit } else { 0.0 });
         if len * 8 < s.cur.len() {
             // Short lists: flush the touched blocks only.
             for &(key, _) in &s.routes {
                 s.cur_touched.extend(blocks.with_key(key).iter().map(|e| e.0));
             }
             for &b in &s.cur_touched {
-                s.bound[b as usize] += f * std::mem::take(&mut s.cur[b as usize]);
+                let c = std::mem::take(&mut s.cur[b as usize]);
+                s.bound[b as usize] += f * c;
+                s.used[b as usize] += fit * c;
             }
             s.cur_touched.clear();
         } else {
             // Long lists: one dense pass (untouched blocks add `f · 0`).
-            for (bound, c) in s.bound.iter_mut().zip(s.cur.iter_mut()) {
-                *bound += f * std::mem::take(c);
+            for ((bound, used), c) in s.bound.iter_mut().zip(s.used.iter_mut()).zip(s.cur.iter_mut()) {
+                let c = std::mem::take(c);
+                *bound += f * c;
+                *used += fit * c;
             }
         }
+    }
+    if fitted {
+        s.blend_bounds(p.fit_weight, |b| masses[b]);
     }
     let mut top = TopK::new(p.top_k, p.min_score);
     let fetch = |c: u32| ix.prefetch_candidate(c);
@@ -178,6 +235,8 @@ pub(super) fn score_candidate(
     let prof = &ix.profiles[c];
     let mut work = Work::default();
     credits.fill(ix, c);
+    let mass = prof.fit_mass;
+    let fitted = p.fit_weight > 0.0 && mass > 0.0;
     for &skill in &credits.touched {
         let credit = credits.credit[skill as usize];
         let list = blocks.with_key(skill);
@@ -185,10 +244,20 @@ pub(super) fn score_candidate(
         for &(b, factor) in list {
             s.bound[b as usize] += factor * credit;
         }
+        if fitted {
+            // Every role of a block listing the skill gives it at most its largest fit weight.
+            let u = ix.max_fit[skill as usize] * credit;
+            for &(b, _) in list {
+                s.used[b as usize] += u;
+            }
+        }
+    }
+    if fitted {
+        s.blend_bounds(p.fit_weight, |_| BlockMass { least: mass, unweighed: false });
     }
     let mut top = TopK::new(p.top_k, p.min_score);
     let fetch = |r: u32| ix.prefetch_role(r);
-    let score = |r: u32| eligible(prof, ix.roles[r as usize], p).then(|| credits.score(ix, r as usize));
+    let score = |r: u32| eligible(prof, ix.roles[r as usize], p).then(|| credits.score(ix, r as usize, mass));
     s.search(blocks, &mut top, &mut work, fetch, score);
     credits.clear();
     (top.into_sorted(), work)
