@@ -5,6 +5,7 @@
 //! ```text
 //! cargo bench --bench scale -- [--candidates N] [--roles M] [--top-k K] [--threads T]
 //!                               [--zipf S] [--seed X] [--naive-sample R] [--role-model full|realistic]
+//!                               [--fit-weight W]
 //! ```
 //!
 //! Defaults: 200,000 × 20,000, top-50, all cores, Zipf 1.0, seed 7, 20 naive roles. The
@@ -34,6 +35,8 @@ struct Args {
     seed: u64,
     naive_sample: usize,
     role_model: RoleModel,
+    /// `[score] fit_weight` (default: the config default; 0 measures the requirement term alone).
+    fit_weight: Option<f64>,
 }
 
 fn parse() -> Result<Args, String> {
@@ -46,6 +49,7 @@ fn parse() -> Result<Args, String> {
         seed: 7,
         naive_sample: 20,
         role_model: RoleModel::Full,
+        fit_weight: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -62,6 +66,7 @@ fn parse() -> Result<Args, String> {
             "--zipf" => a.zipf = value.parse().map_err(|e| bad(&e))?,
             "--seed" => a.seed = value.parse().map_err(|e| bad(&e))?,
             "--naive-sample" => a.naive_sample = value.parse().map_err(|e| bad(&e))?,
+            "--fit-weight" => a.fit_weight = Some(value.parse().map_err(|e| bad(&e))?),
             "--role-model" => {
                 a.role_model = match value.as_str() {
                     "full" => RoleModel::Full,
@@ -110,7 +115,10 @@ fn main() {
         ..GenOptions::default()
     };
     let population = Population::new(&tax, &opts).expect("population");
-    let config = Config::default();
+    let mut config = Config::default();
+    if let Some(w) = args.fit_weight {
+        config.score.fit_weight = w;
+    }
     let mut roles: Vec<Role> = population
         .roles()
         .iter()
