@@ -372,11 +372,12 @@ fn holding_a_narrower_skill_earns_narrower_credit_with_its_label() {
     let tax = common::taxonomy();
     let (asked, held) = pair_by(|s| &s.narrower);
     assert!(tax.skill(held).broader.contains(&asked), "the hierarchy is symmetric");
-    let e = explain(tax, &nb(), &holding(held, 1.0), &role_asking(asked), &params(1));
+    let cand = holding(held, 1.0);
+    let e = explain(tax, &nb(), &cand, &role_asking(asked), &params(1));
     assert_eq!(e.skills[0].via, CreditVia::Narrower { held });
     assert_eq!(e.skills[0].credit, 0.8);
     assert_eq!(e.score, 0.8);
-    assert_eq!(e.skills[0].evidence, vec![0]);
+    assert_eq!(e.skills[0].evidence(&cand), &[0]);
 }
 
 #[test]

@@ -354,10 +354,12 @@ impl RunFolder {
         let neighbours = crate::score::Neighbours::new(&self.taxonomy, &self.params);
         let e = crate::score::explain(&self.taxonomy, &neighbours, &profile, &role, &self.params);
         let tax = &self.taxonomy;
+        let factors = crate::score::slot_factors(&role, &self.params);
         let skills = e
             .skills
             .iter()
-            .map(|s| {
+            .zip(factors)
+            .map(|(s, factor)| {
                 let group = match s.via {
                     CreditVia::Group { group, .. } => tax.groups().get(group as usize),
                     _ => None,
@@ -370,13 +372,13 @@ impl RunFolder {
                     requirement: s.requirement,
                     origin: s.origin,
                     credit: crate::util::round4(s.credit),
-                    factor: crate::util::round4(s.factor),
-                    contribution: crate::util::round4(s.factor * s.credit),
+                    factor: crate::util::round4(factor),
+                    contribution: crate::util::round4(factor * s.credit),
                     via,
                     held_skill_label: held.map(|h| tax.skill(h).label.clone()),
                     group_label: group.map(|g| g.label.clone()),
                     evidence: s
-                        .evidence
+                        .evidence(&profile)
                         .iter()
                         .filter_map(|&i| ids.get(i as usize))
                         .map(|id| {

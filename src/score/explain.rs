@@ -22,11 +22,24 @@ pub struct SkillCredit {
     pub credit: f64,
     /// How the credit was earned.
     pub via: CreditVia,
-    /// The skill's factor in the role (level weight × importance / (role mass + prior)): the
-    /// score is `Σ factor · credit`.
-    pub factor: f64,
-    /// Credentials proving the skill (or the held skill, for partial credit), strongest first.
-    pub evidence: Vec<u32>,
+}
+
+impl SkillCredit {
+    /// The held skill that earned the credit: the asked skill itself for exact credit, the
+    /// neighbour or group sibling for partial credit, none without credit.
+    pub fn proving(&self) -> Option<SkillId> {
+        match self.via {
+            CreditVia::Exact => Some(self.skill),
+            other => other.held(),
+        }
+    }
+
+    /// The credentials proving the skill (or the held skill, for partial credit), strongest
+    /// first, from the profile the explanation was computed for. Looked up on demand, not
+    /// stored: the nightly run explains every ranked pair and its reports never list evidence.
+    pub fn evidence<'p>(&self, profile: &'p CandidateProfile) -> &'p [u32] {
+        self.proving().and_then(|s| profile.held(s)).map_or(&[], |h| h.evidence.as_slice())
+    }
 }
 
 /// Why a candidate scored what it did for a role.
@@ -70,27 +83,12 @@ pub fn explain(
     role: &Role,
     p: &ScoreParams,
 ) -> Explanation {
-    let factors = super::credit::slot_factors(role, p);
     let skills = role
         .skills
         .iter()
-        .zip(factors)
-        .map(|(rs, factor)| {
+        .map(|rs| {
             let (credit, via) = credit_of(taxonomy, neighbours, profile, rs.skill, p.group_credit);
-            let proving = match via {
-                CreditVia::Exact => Some(rs.skill),
-                other => other.held(),
-            };
-            let evidence = proving.and_then(|s| profile.held(s)).map(|h| h.evidence.clone()).unwrap_or_default();
-            SkillCredit {
-                skill: rs.skill,
-                requirement: rs.requirement,
-                origin: rs.origin,
-                credit,
-                via,
-                factor,
-                evidence,
-            }
+            SkillCredit { skill: rs.skill, requirement: rs.requirement, origin: rs.origin, credit, via }
         })
         .collect();
     let terms = terms_of(taxonomy, neighbours, profile, role, p);

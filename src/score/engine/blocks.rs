@@ -29,6 +29,9 @@ pub(super) const ROLE_BLOCKS: Shape = Shape { growth: 1.6, max_members: 32 };
 /// Blocks of candidates (keys: skills and groups). Candidates' skill sets vary more than roles'
 /// (noise, electives), so their blocks may grow more before they stop paying.
 pub(super) const CANDIDATE_BLOCKS: Shape = Shape { growth: 3.0, max_members: 32 };
+/// With the fit term, a candidate block's largest fit mass stays within this multiple of its
+/// smallest (see [`Blocks::build_spread`]).
+pub(super) const MAX_MASS_SPREAD: f64 = 3.0;
 /// Number of MinHash functions in the sort key.
 const HASHES: usize = 3;
 
@@ -61,7 +64,21 @@ impl Blocks {
         n_items: usize,
         n_keys: usize,
         shape: &Shape,
+        keys_of: impl FnMut(usize, &mut Vec<(u32, f64)>),
+    ) -> Blocks {
+        Self::build_spread(n_items, n_keys, shape, keys_of, None)
+    }
+
+    /// [`Blocks::build`], also closing a block before an item whose positive `scale` would make
+    /// the block's largest positive scale more than `max_spread` times its smallest (candidate
+    /// blocks with the fit term: a block's fit bound divides by its smallest fit mass, so
+    /// members of very different masses make it loose).
+    pub(super) fn build_spread(
+        n_items: usize,
+        n_keys: usize,
+        shape: &Shape,
         mut keys_of: impl FnMut(usize, &mut Vec<(u32, f64)>),
+        spread: Option<(&dyn Fn(usize) -> f64, f64)>,
     ) -> Blocks {
         let mut buf: Vec<(u32, f64)> = Vec::new();
         let mut order: Vec<([u64; HASHES], u32)> = (0..n_items)
@@ -100,6 +117,7 @@ impl Blocks {
             }
             union.clear();
         };
+        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
         for &(_, i) in &order {
             buf.clear();
             keys_of(i as usize, &mut buf);
@@ -107,11 +125,20 @@ impl Blocks {
             let size = members.len() - block_at[block as usize];
             let fresh = buf.iter().filter(|e| in_block[e.0 as usize] != block).count();
             let grown = (union.len() + fresh) as f64 > shape.growth * largest.max(buf.len()) as f64;
-            if size > 0 && (size >= shape.max_members || grown) {
+            let scale = spread.map_or(0.0, |(f, _)| f(i as usize));
+            let spread_out = match spread {
+                Some((_, max)) if scale > 0.0 => hi.max(scale) > max * lo.min(scale),
+                _ => false,
+            };
+            if size > 0 && (size >= shape.max_members || grown || spread_out) {
                 close(block, &mut union, &mut best);
                 block_at.push(members.len());
                 largest = 0;
                 block += 1;
+                (lo, hi) = (f64::INFINITY, 0.0);
+            }
+            if scale > 0.0 {
+                (lo, hi) = (lo.min(scale), hi.max(scale));
             }
             for &(k, v) in &buf {
                 let ku = k as usize;

@@ -199,12 +199,21 @@ pub fn score_all_with(
     let t = std::time::Instant::now();
     let n_skills = taxonomy.skills().len();
     let groups = p.group_credit > 0.0;
-    let cand_blocks = Blocks::build(n_c, n_skills + taxonomy.groups().len(), &CANDIDATE_BLOCKS, |c, buf| {
-        buf.extend_from_slice(ix.skills_of(c));
-        if groups {
-            buf.extend(ix.groups_of(c).iter().map(|&(g, w)| (ix.group_key(g), w)));
-        }
-    });
+    let mass = |c: usize| profiles[c].fit_mass;
+    let spread: Option<(&dyn Fn(usize) -> f64, f64)> =
+        if p.fit_weight > 0.0 { Some((&mass, blocks::MAX_MASS_SPREAD)) } else { None };
+    let cand_blocks = Blocks::build_spread(
+        n_c,
+        n_skills + taxonomy.groups().len(),
+        &CANDIDATE_BLOCKS,
+        |c, buf| {
+            buf.extend_from_slice(ix.skills_of(c));
+            if groups {
+                buf.extend(ix.groups_of(c).iter().map(|&(g, w)| (ix.group_key(g), w)));
+            }
+        },
+        spread,
+    );
     let masses = if p.fit_weight > 0.0 { BlockMass::of(&cand_blocks, profiles) } else { Vec::new() };
     let role_results: Vec<(Vec<(u32, f64)>, Work)> = (0..n_classes)
         .into_par_iter()

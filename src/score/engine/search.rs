@@ -9,6 +9,10 @@ use super::topk::TopK;
 use super::{Work, eligible};
 use crate::score::credit::blend;
 
+/// A member's fit mass and the fit weight, to bound each member of an opened block on its own
+/// (role side with the fit term on).
+pub(super) type MemberMass<'a> = (&'a dyn Fn(u32) -> f64, f64);
+
 /// Per-thread buffers of a side that bounds blocks of the other (dense over blocks: at scale
 /// most blocks are touched, and dense arrays need no branch to track which).
 pub(super) struct BlockScratch {
@@ -16,6 +20,8 @@ pub(super) struct BlockScratch {
     bound: Vec<f64>,
     /// Per block: the bound of the fit term's numerator `Σ fit · credit` being accumulated.
     used: Vec<f64>,
+    /// Per block: the requirement term's bound, kept for member bounds (role side, fit on).
+    req: Vec<f64>,
     /// Per block: the best credit on the slot being bounded (role side).
     cur: Vec<f64>,
     /// Blocks touched by the slot being bounded, when its lists are short (role side).
@@ -33,6 +39,7 @@ impl BlockScratch {
         BlockScratch {
             bound: vec![0.0; n_blocks],
             used: vec![0.0; n_blocks],
+            req: Vec::new(),
             cur: vec![0.0; n_blocks],
             cur_touched: Vec::new(),
             routes: Vec::new(),
@@ -44,10 +51,18 @@ impl BlockScratch {
     /// score, given the smallest fit mass of a block's members (and whether a member has none, so
     /// scores on the requirement term alone), and resets the fit numerators. [`blend`] is monotone
     /// in both terms and decreasing in the mass, so the result bounds every member's score.
-    fn blend_bounds(&mut self, fit_weight: f64, mass_of: impl Fn(usize) -> BlockMass) {
+    ///
+    /// With `keep`, each block's requirement bound is kept in `req` and its fit numerator bound
+    /// in `used` (until [`BlockScratch::search`] resets them), so that a member of an opened block
+    /// can be bounded with its own fit mass before it is scored.
+    fn blend_bounds(&mut self, fit_weight: f64, keep: bool, mass_of: impl Fn(usize) -> BlockMass) {
+        if keep {
+            self.req.clear();
+            self.req.extend_from_slice(&self.bound);
+        }
         for (b, (bound, used)) in self.bound.iter_mut().zip(self.used.iter_mut()).enumerate() {
             let m = mass_of(b);
-            let u = std::mem::take(used);
+            let u = if keep { *used } else { std::mem::take(used) };
             let fitted = blend(*bound, u, m.least, fit_weight);
             *bound = if m.unweighed { fitted.max(*bound) } else { fitted };
         }
@@ -67,6 +82,7 @@ impl BlockScratch {
         top: &mut TopK,
         work: &mut Work,
         fetch: impl Fn(u32),
+        member_mass: Option<MemberMass<'_>>,
         mut score: impl FnMut(u32) -> Option<f64>,
     ) {
         let max = self.bound.iter().copied().fold(0.0, f64::max);
@@ -95,6 +111,13 @@ impl BlockScratch {
                     if let Some(&ahead) = members.get(k + PREFETCH_AHEAD) {
                         fetch(ahead);
                     }
+                    // A member's own bound: the block's two sums blended with its own fit mass
+                    // (the block's bound used the smallest). Skipped members cannot reach `top`.
+                    if let Some((mass, fit_weight)) = member_mass
+                        && !top.reachable(blend(self.req[b as usize], self.used[b as usize], mass(m), fit_weight))
+                    {
+                        continue;
+                    }
                     if let Some(v) = score(m) {
                         work.scored += 1;
                         top.offer(m, v);
@@ -110,6 +133,9 @@ impl BlockScratch {
             lo = next;
         }
         self.bound.fill(0.0);
+        if member_mass.is_some() {
+            self.used.fill(0.0);
+        }
     }
 }
 
@@ -203,12 +229,14 @@ pub(super) fn score_role(
         }
     }
     if fitted {
-        s.blend_bounds(p.fit_weight, |b| masses[b]);
+        s.blend_bounds(p.fit_weight, true, |b| masses[b]);
     }
     let mut top = TopK::new(p.top_k, p.min_score);
     let fetch = |c: u32| ix.prefetch_candidate(c);
     let score = |c: u32| eligible(&ix.profiles[c as usize], role, p).then(|| map.score(ix, r, c as usize));
-    s.search(blocks, &mut top, &mut work, fetch, score);
+    let mass = |c: u32| ix.profiles[c as usize].fit_mass;
+    let member_mass: Option<MemberMass<'_>> = if fitted { Some((&mass, p.fit_weight)) } else { None };
+    s.search(blocks, &mut top, &mut work, fetch, member_mass, score);
     map.clear();
     (top.into_sorted(), work)
 }
@@ -237,28 +265,29 @@ pub(super) fn score_candidate(
     credits.fill(ix, c);
     let mass = prof.fit_mass;
     let fitted = p.fit_weight > 0.0 && mass > 0.0;
+    // With the fit term, each entry adds `(1 − λ) · factor · credit + λ · ρ_max · credit / mass`:
+    // the blend without its `min(1, ·)` (which only lowers it), so one pass bounds both terms.
+    let (req_scale, fit_scale) = if fitted { (1.0 - p.fit_weight, p.fit_weight / mass) } else { (1.0, 0.0) };
     for &skill in &credits.touched {
         let credit = credits.credit[skill as usize];
         let list = blocks.with_key(skill);
         work.postings += list.len() as u64;
-        for &(b, factor) in list {
-            s.bound[b as usize] += factor * credit;
-        }
         if fitted {
             // Every role of a block listing the skill gives it at most its largest fit weight.
-            let u = ix.max_fit[skill as usize] * credit;
-            for &(b, _) in list {
-                s.used[b as usize] += u;
+            let (c, u) = (req_scale * credit, fit_scale * ix.max_fit[skill as usize] * credit);
+            for &(b, factor) in list {
+                s.bound[b as usize] += factor * c + u;
+            }
+        } else {
+            for &(b, factor) in list {
+                s.bound[b as usize] += factor * credit;
             }
         }
-    }
-    if fitted {
-        s.blend_bounds(p.fit_weight, |_| BlockMass { least: mass, unweighed: false });
     }
     let mut top = TopK::new(p.top_k, p.min_score);
     let fetch = |r: u32| ix.prefetch_role(r);
     let score = |r: u32| eligible(prof, ix.roles[r as usize], p).then(|| credits.score(ix, r as usize, mass));
-    s.search(blocks, &mut top, &mut work, fetch, score);
+    s.search(blocks, &mut top, &mut work, fetch, None, score);
     credits.clear();
     (top.into_sorted(), work)
 }
