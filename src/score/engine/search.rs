@@ -49,20 +49,17 @@ impl BlockScratch {
 
     /// Turns each block's two accumulated bounds (requirement, fit numerator) into a bound of the
     /// score, given the smallest fit mass of a block's members (and whether a member has none, so
-    /// scores on the requirement term alone), and resets the fit numerators. [`blend`] is monotone
+    /// scores on the requirement term alone) (role side). [`blend`] is monotone
     /// in both terms and decreasing in the mass, so the result bounds every member's score.
     ///
-    /// With `keep`, each block's requirement bound is kept in `req` and its fit numerator bound
-    /// in `used` (until [`BlockScratch::search`] resets them), so that a member of an opened block
-    /// can be bounded with its own fit mass before it is scored.
-    fn blend_bounds(&mut self, fit_weight: f64, keep: bool, mass_of: impl Fn(usize) -> BlockMass) {
-        if keep {
-            self.req.clear();
-            self.req.extend_from_slice(&self.bound);
-        }
-        for (b, (bound, used)) in self.bound.iter_mut().zip(self.used.iter_mut()).enumerate() {
+    /// Each block's requirement bound is kept in `req` and its fit numerator bound in `used`
+    /// (until [`BlockScratch::search`] resets them), so that a member of an opened block can be
+    /// bounded with its own fit mass before it is scored.
+    fn blend_bounds(&mut self, fit_weight: f64, mass_of: impl Fn(usize) -> BlockMass) {
+        self.req.clear();
+        self.req.extend_from_slice(&self.bound);
+        for (b, (bound, &u)) in self.bound.iter_mut().zip(self.used.iter()).enumerate() {
             let m = mass_of(b);
-            let u = if keep { *used } else { std::mem::take(used) };
             let fitted = blend(*bound, u, m.least, fit_weight);
             *bound = if m.unweighed { fitted.max(*bound) } else { fitted };
         }
@@ -229,7 +226,7 @@ pub(super) fn score_role(
         }
     }
     if fitted {
-        s.blend_bounds(p.fit_weight, true, |b| masses[b]);
+        s.blend_bounds(p.fit_weight, |b| masses[b]);
     }
     let mut top = TopK::new(p.top_k, p.min_score);
     let fetch = |c: u32| ix.prefetch_candidate(c);
