@@ -90,7 +90,7 @@ pub struct CandidateProfile {
     /// Held skills sorted by skill id; only evidence with a positive weight counts.
     pub skills: Vec<HeldSkill>,
     /// Denominator of the fit term: `Σ rarity(s) · weight(s)` over the held skills plus the
-    /// candidate prior (see [`super::policy::weigh_candidates`]). 0 (not weighed) leaves the fit
+    /// candidate prior (see [`super::policy::CandidateFit`]). 0 (not weighed) leaves the fit
     /// term out of this candidate's scores.
     pub fit_mass: f64,
 }
