@@ -72,12 +72,12 @@ fn every_parquet_output_opens_in_pandas_pyarrow_duckdb_and_polars_with_its_colum
         ]),
         "profiles.parquet": cols(&[
             ("candidate_id", "str"), ("location", "str"), ("skill_uri", "str"), ("skill_label", "str"),
-            ("weight", "float"), ("credential_ids", "list"),
+            ("weight", "float"), ("credential_ids", "list"), ("fit_mass", "float"),
         ]),
         "roles.parquet": cols(&[
             ("role_id", "str"), ("title", "str"), ("employer", "str"), ("location", "str"), ("skill_uri", "str"),
             ("skill_label", "str"), ("requirement", "str"), ("origin", "str"), ("importance", "float"),
-            ("prior", "float"), ("thin", "bool"), ("sources", "list"),
+            ("prior", "float"), ("thin", "bool"), ("sources", "list"), ("fit", "float"),
         ]),
     });
     let mut files: Vec<String> = std::fs::read_dir(&run)
