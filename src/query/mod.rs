@@ -400,7 +400,7 @@ impl RunFolder {
             score: crate::util::round4(e.score),
             requirement: crate::util::round4(e.requirement),
             fit: crate::util::round4(e.fit),
-            fit_weight: if profile.fit_mass > 0.0 { self.params.fit_weight } else { 0.0 },
+            fit_weight: crate::score::applied_fit_weight(profile.fit_mass, self.params.fit_weight),
             candidate_location: profile.location,
             role_prior: crate::util::round4(role.prior),
             role_thin,

@@ -220,7 +220,7 @@ pub struct Terms {
 impl Terms {
     /// The fit term `min(1, used / fit_mass)` (0 when `fit_mass` is 0).
     pub fn fit(self, fit_mass: f64) -> f64 {
-        if fit_mass > 0.0 { (self.used / fit_mass).min(1.0) } else { 0.0 }
+        fit_share(self.used, fit_mass)
     }
 
     /// The score (see [`Terms`]).
@@ -235,10 +235,25 @@ impl Terms {
 /// gives an upper bound of the score.
 #[inline]
 pub fn blend(requirement: f64, used: f64, fit_mass: f64, fit_weight: f64) -> f64 {
-    if fit_weight <= 0.0 || fit_mass <= 0.0 {
+    let lambda = applied_fit_weight(fit_mass, fit_weight);
+    if lambda == 0.0 {
         return requirement;
     }
-    (1.0 - fit_weight) * requirement + fit_weight * (used / fit_mass).min(1.0)
+    (1.0 - lambda) * requirement + lambda * fit_share(used, fit_mass)
+}
+
+/// The fit weight a pair's score applies: `fit_weight`, or 0 when it is off or the candidate was
+/// not weighed for fit (`fit_mass` 0), where the score is the requirement term alone.
+#[inline]
+pub fn applied_fit_weight(fit_mass: f64, fit_weight: f64) -> f64 {
+    if fit_weight <= 0.0 || fit_mass <= 0.0 { 0.0 } else { fit_weight }
+}
+
+/// `min(1, used / fit_mass)`, 0 when `fit_mass` is 0: the share of the candidate's evidence a
+/// role uses.
+#[inline]
+pub fn fit_share(used: f64, fit_mass: f64) -> f64 {
+    if fit_mass > 0.0 { (used / fit_mass).min(1.0) } else { 0.0 }
 }
 
 /// Both terms of one pair from the definition (no index), in the role's skill order, skipping

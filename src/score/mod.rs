@@ -23,7 +23,10 @@ pub mod stage;
 pub mod value;
 
 pub use config::{Importance, ScoreConfig, ScoreConfigError, ScoreModel};
-pub use credit::{CreditRoute, CreditVia, Terms, blend, credit_of, fit_weights, score_pair, slot_factors, terms_of};
+pub use credit::{
+    CreditRoute, CreditVia, Terms, applied_fit_weight, blend, credit_of, fit_weights, score_pair, slot_factors,
+    terms_of,
+};
 pub use details::MatchDetails;
 pub use engine::{EngineStats, RankedMatch, ScoreOutput, eligible, score_all, score_all_with, top_roles_of};
 pub use explain::{Explanation, SkillCredit, explain, explain_ranked};

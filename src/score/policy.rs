@@ -59,6 +59,15 @@ pub fn evidence_weight(
     }
 }
 
+/// The importance of a skill `n_asking` of `n_roles` roles ask: `ln(1 + n_roles / n_asking)`
+/// with `importance = "idf"`, else 1. The one formula behind role importance and fit weights.
+pub fn idf_weight(importance: Importance, n_roles: f64, n_asking: f64) -> f64 {
+    match importance {
+        Importance::Idf => (1.0 + n_roles / n_asking).ln(),
+        Importance::Uniform => 1.0,
+    }
+}
+
 /// Sets every role's skill importance and prior from the `[score]` table:
 ///
 /// * importance `ln(1 + N / n(s))` over the `N` roles (`n(s)` of them list `s`) with
@@ -87,10 +96,7 @@ pub fn weigh_roles(roles: &mut [Role], s: &ScoreParams) {
             .iter()
             .map(|rs| (rs.skill, if own && rs.origin == SkillOrigin::Inferred { s.inferred_weight } else { 1.0 }))
             .collect();
-        let idf = |skill: u32| match s.importance {
-            Importance::Idf => (1.0 + n / df.get(&skill).copied().unwrap_or(1) as f64).ln(),
-            Importance::Uniform => 1.0,
-        };
+        let idf = |skill: u32| idf_weight(s.importance, n, df.get(&skill).copied().unwrap_or(1) as f64);
         // An inferred weight of 0 gives those skills importance 0, which removes them from the
         // role: they are ignored for scoring (see `Role::set_importance`).
         r.set_importance(|skill| idf(skill) * discount.get(&skill).copied().unwrap_or(1.0));
@@ -144,10 +150,8 @@ impl CandidateFit {
                 slots += 1;
             }
         }
-        let unasked = match s.importance {
-            Importance::Idf => (1.0 + roles.len() as f64).ln(),
-            Importance::Uniform => 1.0,
-        };
+        // A skill no role asks weighs like one asked by a single role, the rarest.
+        let unasked = idf_weight(s.importance, roles.len() as f64, 1.0);
         let prior = if slots > 0 { s.fit_prior_skills * total / slots as f64 } else { 0.0 };
         CandidateFit { rarity, unasked, prior, on }
     }

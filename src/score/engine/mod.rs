@@ -11,8 +11,9 @@
 //! `λ = fit_weight` ([`super::credit::blend`]), so a score lies in [0, 1]. Both sums are linear
 //! in the credits and the blend is monotone in each, so bounding each sum per block bounds the
 //! score: the fit sum of a role block with the skills' largest fit weights, that of a candidate
-//! block with the virtual candidate's credits and the members' smallest fit mass. Both sides (top-K candidates per role, top-K roles per candidate)
-//! are exact and computed in parallel with rayon, the same way (`search`):
+//! block with the virtual candidate's credits and the members' smallest fit mass. Both sides
+//! (top-K candidates per role, top-K roles per candidate) are exact and computed in parallel with
+//! rayon, the same way (`search`):
 //!
 //! 1. **Blocks.** The other side's items are cut into blocks of similar items (`blocks`):
 //!    roles by their skills, candidates by their skills and skill groups.

@@ -216,12 +216,17 @@ pub(super) fn score_role(
                 s.used[b as usize] += fit * c;
             }
             s.cur_touched.clear();
-        } else {
+        } else if fitted {
             // Long lists: one dense pass (untouched blocks add `f · 0`).
             for ((bound, used), c) in s.bound.iter_mut().zip(s.used.iter_mut()).zip(s.cur.iter_mut()) {
                 let c = std::mem::take(c);
                 *bound += f * c;
                 *used += fit * c;
+            }
+        } else {
+            // The same without the fit sum, which stays 0.
+            for (bound, c) in s.bound.iter_mut().zip(s.cur.iter_mut()) {
+                *bound += f * std::mem::take(c);
             }
         }
     }
