@@ -221,8 +221,11 @@ struct Shared<'a> {
     /// Per posting (same order), its plain text when the extractor reads it; only with meaning.
     texts: Option<Vec<Option<String>>>,
     sentences: Option<SentenceTable>,
-    /// Distinct title → its best occupation by token index and meaning combined.
+    /// Distinct title → its best occupation, by the token index (and meaning, with `[meaning]
+    /// job_titles`), for every title a role may be inferred from.
     titles: Option<HashMap<&'a str, Option<TitleMatch>>>,
+    /// Whether `titles` were matched with meaning (then each inference is a `meaning.csv` row).
+    titles_by_meaning: bool,
 }
 
 impl<'a> Shared<'a> {
@@ -242,18 +245,27 @@ impl<'a> Shared<'a> {
             (Some(sem), Some(t)) => Some(sem.prepare(t.iter().flatten().map(String::as_str))),
             _ => None,
         };
-        let titles = match (opts.meaning.and_then(|m| m.titles.as_ref()), opts.titles) {
-            (Some(sem), Some(tokens)) => {
-                let mut distinct: Vec<&str> = postings.iter().map(|p| p.title.as_str()).collect();
-                distinct.sort_unstable();
-                distinct.dedup();
-                let best: Vec<Option<TitleMatch>> =
-                    distinct.par_iter().map(|t| sem.lookup(tokens, t, 1).into_iter().next()).collect();
-                Some(distinct.into_iter().zip(best).collect())
-            }
-            _ => None,
-        };
-        Shared { lookup, texts, sentences, titles }
+        // Each distinct title a role may be inferred from is looked up once: postings that list
+        // no skills (or all of them, with `title_profile`).
+        let by_meaning = opts.meaning.and_then(|m| m.titles.as_ref());
+        let titles = opts.titles.map(|tokens| {
+            let mut distinct: Vec<&str> = postings
+                .iter()
+                .filter(|p| by_meaning.is_some() || opts.title_profile || p.skills.is_empty())
+                .map(|p| p.title.as_str())
+                .collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            let best: Vec<Option<TitleMatch>> = distinct
+                .par_iter()
+                .map(|t| match by_meaning {
+                    Some(sem) => sem.lookup(tokens, t, 1).into_iter().next(),
+                    None => tokens.lookup(t, 1).into_iter().next(),
+                })
+                .collect();
+            distinct.into_iter().zip(best).collect()
+        });
+        Shared { lookup, texts, sentences, titles, titles_by_meaning: by_meaning.is_some() }
     }
 
     /// The prepared text of posting `i`, when prepared.
@@ -363,7 +375,7 @@ fn build_role(
     }
     let sparse = p.skills.is_empty() && mentions < INFER_BELOW_MENTIONS;
     if (sparse || opts.title_profile)
-        && let Some(inferred) = infer_from_title(taxonomy, p, shared, opts, &mut meaning)
+        && let Some(inferred) = infer_from_title(taxonomy, p, shared, &mut meaning)
     {
         let have: std::collections::HashSet<u32> = skills.iter().map(|s| s.skill).collect();
         let add = |ids: &[u32], requirement| {
@@ -400,21 +412,27 @@ fn semantic_row(taxonomy: &Taxonomy, p: &Posting, m: &crate::extract::Mention) -
     }
 }
 
-/// The occupation a posting's title names: by the token index alone, or with `[meaning]
-/// job_titles` by the token index and meaning combined (the best candidate when its score
-/// reaches [`INFER_MIN_SCORE`], recorded in `meaning`).
+/// The occupation a posting's title names, looked up once per distinct title in
+/// [`Shared::prepare`]: by the token index alone, or with `[meaning] job_titles` by the token
+/// index and meaning combined (the best candidate when its score reaches [`INFER_MIN_SCORE`],
+/// then recorded in `meaning`).
 fn infer_from_title<'t>(
     taxonomy: &'t Taxonomy,
     p: &Posting,
     shared: &Shared<'_>,
-    opts: NormalizeOptions,
     meaning: &mut Vec<MeaningRow>,
 ) -> Option<InferredRole<'t>> {
-    let Some(best) = &shared.titles else {
-        return opts.titles.and_then(|t| t.infer_role_skills(taxonomy, &p.title));
-    };
+    let best = shared.titles.as_ref()?;
     let m = best.get(p.title.as_str())?.as_ref().filter(|m| m.score >= INFER_MIN_SCORE)?;
     let occupation = taxonomy.occupations().get(m.occupation as usize)?;
+    if !shared.titles_by_meaning {
+        return Some(InferredRole {
+            occupation,
+            score: m.score,
+            essential: &occupation.essential,
+            optional: &occupation.optional,
+        });
+    }
     meaning.push(MeaningRow {
         role_id: p.id.clone(),
         what: "job_titles",

@@ -157,7 +157,8 @@ fn titles_matched_with_meaning_infer_their_occupations_skills_and_say_how() {
     let best = |score| Some(TitleMatch { occupation: occ, score, method: TitleMethod::Semantic, title: String::new() });
     let titles: HashMap<&str, Option<TitleMatch>> =
         [("numbers wizard", best(0.71)), ("vague title", best(0.59))].into_iter().collect();
-    let shared = Shared { lookup: &lookup, texts: None, sentences: None, titles: Some(titles) };
+    let shared =
+        Shared { lookup: &lookup, texts: None, sentences: None, titles: Some(titles), titles_by_meaning: true };
     let b = build_role(esco(), extractor(), &posting("r1", "numbers wizard"), None, &shared, opts());
     let essential = &esco().occupations()[occ as usize].essential;
     assert!(!essential.is_empty());
@@ -167,4 +168,9 @@ fn titles_matched_with_meaning_infer_their_occupations_skills_and_say_how() {
     assert_eq!((row.confidence, row.evidence.as_str()), (0.71, "numbers wizard"));
     let b = build_role(esco(), extractor(), &posting("r2", "vague title"), None, &shared, opts());
     assert!(b.role.skills.is_empty() && b.meaning.is_empty(), "below INFER_MIN_SCORE nothing is inferred");
+    // Matched by the token index alone, the same inference is not a `meaning.csv` row.
+    let shared = Shared { titles_by_meaning: false, ..shared };
+    let b = build_role(esco(), extractor(), &posting("r3", "numbers wizard"), None, &shared, opts());
+    assert!(essential.iter().all(|s| b.role.skills.iter().any(|r| r.skill == *s && r.origin == SkillOrigin::Inferred)));
+    assert!(b.meaning.is_empty(), "token-index inferences are not meaning rows: {:?}", b.meaning);
 }

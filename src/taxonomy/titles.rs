@@ -153,6 +153,8 @@ pub struct TitleIndex {
     by_key: HashMap<String, u32>,
     vocab: HashMap<Box<str>, u32>,
     idf: Vec<f32>,
+    /// The largest of `idf`: the weight of a query token the vocabulary does not know.
+    max_idf: f32,
     postings: Vec<Vec<u32>>,
     token_forms: Vec<Form>,
     token_fuzzy: FuzzyIndex,
@@ -305,7 +307,8 @@ impl TitleIndex {
                 ids
             })
             .collect();
-        TitleIndex { titles, by_key, vocab, idf, postings, token_forms, token_fuzzy, preferred_tokens }
+        let max_idf = idf.iter().copied().fold(0.0f32, f32::max);
+        TitleIndex { titles, by_key, vocab, idf, max_idf, postings, token_forms, token_fuzzy, preferred_tokens }
     }
 
     /// Number of distinct indexed titles (by key).
@@ -340,7 +343,7 @@ impl TitleIndex {
             offer(t, 1.0, TitleMethod::Exact);
         }
         // Query tokens as (vocabulary id, weight); unknown ones count with the largest IDF.
-        let max_idf = self.idf.iter().copied().fold(0.0f32, f32::max);
+        let max_idf = self.max_idf;
         let mut q: Vec<(u32, f32)> = Vec::new();
         let mut q_mass = 0.0;
         for t in &toks {
@@ -359,13 +362,21 @@ impl TitleIndex {
                 }
             }
         }
-        let mut shared: HashMap<u32, f32> = HashMap::new();
+        // Each indexed title's shared mass, summed in query order, titles in index order (so
+        // that ties between titles resolve the same way on every run).
+        let mut shared: Vec<(u32, f32)> = Vec::new();
         for &(id, w) in &q {
-            for &t in &self.postings[id as usize] {
-                *shared.entry(t).or_default() += w;
-            }
+            shared.extend(self.postings[id as usize].iter().map(|&t| (t, w)));
         }
-        for (t, w) in shared {
+        shared.sort_by_key(|e| e.0);
+        let mut i = 0;
+        while i < shared.len() {
+            let t = shared[i].0;
+            let mut w = 0.0f32;
+            while i < shared.len() && shared[i].0 == t {
+                w += shared[i].1;
+                i += 1;
+            }
             let denom = q_mass + self.titles[t as usize].mass;
             if denom > 0.0 {
                 // Slightly below an exact match at best.
@@ -381,18 +392,35 @@ impl TitleIndex {
             let shared: f32 = q_ids.iter().filter(|(id, _)| p.binary_search(id).is_ok()).map(|x| x.1).sum();
             if q_mass + p_mass > 0.0 { (2.0 * shared / (q_mass + p_mass)).min(1.0) } else { 0.0 }
         };
-        let mut out: Vec<TitleMatch> = best
+        let mut scored: Vec<(OccupationId, f32, TitleMethod, u32)> = best
             .into_iter()
-            .map(|(occupation, (score, method, t))| TitleMatch {
+            .map(|(occupation, (score, method, t))| {
+                (
+                    occupation,
+                    score * (1.0 - PREFERRED_LABEL_SHARE + PREFERRED_LABEL_SHARE * pref_dice(occupation)),
+                    method,
+                    t,
+                )
+            })
+            .collect();
+        // Best first, ties by occupation id: a total order, so only the first `k` need sorting.
+        let order = |a: &(OccupationId, f32, TitleMethod, u32), b: &(OccupationId, f32, TitleMethod, u32)| {
+            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        };
+        if scored.len() > k {
+            scored.select_nth_unstable_by(k - 1, order);
+            scored.truncate(k);
+        }
+        scored.sort_by(order);
+        scored
+            .into_iter()
+            .map(|(occupation, score, method, t)| TitleMatch {
                 occupation,
-                score: score * (1.0 - PREFERRED_LABEL_SHARE + PREFERRED_LABEL_SHARE * pref_dice(occupation)),
+                score,
                 method,
                 title: self.titles[t as usize].text.to_string(),
             })
-            .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.occupation.cmp(&b.occupation)));
-        out.truncate(k);
-        out
+            .collect()
     }
 
     /// The occupation for a posting's title with its essential and optional skills, when the
