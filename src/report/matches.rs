@@ -3,52 +3,55 @@
 
 use std::path::Path;
 
-use super::table::{Col, Table};
+use super::table::{Col, Table, Text};
 use super::{OutputFile, ReportError, ReportInput};
 use crate::ingest::Requirement;
 use crate::score::{CoverStep, Explanation, RankedMatch};
 use crate::util::round4;
 
-fn label(input: &ReportInput<'_>, skill: u32) -> String {
-    input.taxonomy.skill(skill).label.clone()
+fn label<'a>(input: &ReportInput<'a>, skill: u32) -> &'a str {
+    &input.taxonomy.skill(skill).label
 }
 
 /// Labels of the skills with partial credit, as `asked (via held, route)`.
-fn partial_labels(input: &ReportInput<'_>, e: &Explanation, req: Requirement) -> Vec<String> {
+fn partial_labels<'a>(input: &ReportInput<'a>, e: &Explanation, req: Requirement) -> Vec<Text<'a>> {
     e.partial(req)
         .map(|s| match s.via.held() {
-            Some(held) => format!("{} (via {}, {})", label(input, s.skill), label(input, held), s.via.as_str()),
-            None => label(input, s.skill),
+            Some(held) => {
+                format!("{} (via {}, {})", label(input, s.skill), label(input, held), s.via.as_str()).into()
+            }
+            None => label(input, s.skill).into(),
         })
         .collect()
 }
 
-fn labels<'a>(input: &ReportInput<'_>, it: impl Iterator<Item = &'a crate::score::SkillCredit>) -> Vec<String> {
+fn labels<'a, 'e>(input: &ReportInput<'a>, it: impl Iterator<Item = &'e crate::score::SkillCredit>) -> Vec<&'a str> {
     it.map(|s| label(input, s.skill)).collect()
 }
 
 /// The shared columns of shortlists and matches.
-fn match_table(input: &ReportInput<'_>, pairs: &[RankedMatch], ex: &[Explanation]) -> Table {
-    let role = |m: &RankedMatch| &input.roles[m.role as usize];
+fn match_table<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], ex: &[Explanation]) -> Table<'a> {
+    let (roles, profiles) = (input.roles, input.profiles);
+    let role = |m: &RankedMatch| -> &'a crate::score::Role { &roles[m.role as usize] };
     Table::new(vec![
-        Col::str("role_id", pairs.iter().map(|m| role(m).id.clone()).collect()),
-        Col::str("candidate_id", pairs.iter().map(|m| input.profiles[m.candidate as usize].id.clone()).collect()),
+        Col::str("role_id", pairs.iter().map(|m| role(m).id.as_str()).collect()),
+        Col::str("candidate_id", pairs.iter().map(|m| profiles[m.candidate as usize].id.as_str()).collect()),
         Col::u64("rank", pairs.iter().map(|m| m.rank as u64).collect()),
         Col::f64("score", pairs.iter().map(|m| round4(m.score)).collect()),
         Col::list("matched_required", ex.iter().map(|e| labels(input, e.matched(Requirement::Required))).collect()),
         Col::list("matched_preferred", ex.iter().map(|e| labels(input, e.matched(Requirement::Preferred))).collect()),
         Col::list("missing_required", ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect()),
         Col::list("partial_required", ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect()),
-        Col::str("role_title", pairs.iter().map(|m| role(m).title.clone()).collect()),
+        Col::str("role_title", pairs.iter().map(|m| role(m).title.as_str()).collect()),
         Col::bool(
             "role_thin",
             pairs.iter().map(|m| input.thin_roles.get(m.role as usize).copied().unwrap_or(false)).collect(),
         ),
         Col::opt(
             "candidate_location",
-            pairs.iter().map(|m| input.profiles[m.candidate as usize].location.clone()).collect(),
+            pairs.iter().map(|m| profiles[m.candidate as usize].location.as_deref()).collect(),
         ),
-        Col::opt("role_location", pairs.iter().map(|m| role(m).location.clone()).collect()),
+        Col::opt("role_location", pairs.iter().map(|m| role(m).location.as_deref()).collect()),
     ])
 }
 
@@ -64,10 +67,10 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let (cand_pairs, cand_ex, covers) = (&d.candidate_pairs, &d.candidate_explanations, &d.next_credentials);
     let role = |m: &RankedMatch| &input.roles[m.role as usize];
     let gaps = Table::new(vec![
-        Col::str("candidate_id", cand_pairs.iter().map(|m| input.profiles[m.candidate as usize].id.clone()).collect()),
+        Col::str("candidate_id", cand_pairs.iter().map(|m| input.profiles[m.candidate as usize].id.as_str()).collect()),
         Col::u64("rank", cand_pairs.iter().map(|m| m.rank as u64).collect()),
-        Col::str("role_id", cand_pairs.iter().map(|m| role(m).id.clone()).collect()),
-        Col::str("role_title", cand_pairs.iter().map(|m| role(m).title.clone()).collect()),
+        Col::str("role_id", cand_pairs.iter().map(|m| role(m).id.as_str()).collect()),
+        Col::str("role_title", cand_pairs.iter().map(|m| role(m).title.as_str()).collect()),
         Col::f64("score", cand_pairs.iter().map(|m| round4(m.score)).collect()),
         Col::u64("required_total", cand_pairs.iter().map(|m| role(m).required_count() as u64).collect()),
         Col::u64(
@@ -86,7 +89,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
             "next_credentials",
             covers
                 .iter()
-                .map(|c| c.iter().map(|s| input.catalog.classes[s.class as usize].name.clone()).collect())
+                .map(|c| c.iter().map(|s| input.catalog.classes[s.class as usize].name.as_str()).collect())
                 .collect(),
         ),
     ]);

@@ -28,17 +28,17 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let (mut lab, mut fit_mass) = (Vec::new(), Vec::new());
     for p in input.profiles {
         for h in &p.skills {
-            cid.push(p.id.clone());
-            loc.push(p.location.clone());
-            uri.push(tax.skill(h.skill).uri.clone());
-            lab.push(tax.skill(h.skill).label.clone());
+            cid.push(p.id.as_str());
+            loc.push(p.location.as_deref());
+            uri.push(tax.skill(h.skill).uri.as_str());
+            lab.push(tax.skill(h.skill).label.as_str());
             w.push(h.weight);
             fit_mass.push(p.fit_mass);
             creds.push(
                 h.evidence
                     .iter()
                     .filter_map(|&i| input.credentials.get(i as usize))
-                    .map(|v| v.credential.credential_id.clone())
+                    .map(|v| v.credential.credential_id.as_str())
                     .collect::<Vec<_>>(),
             );
         }
@@ -54,41 +54,36 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     ]);
     let mut out = vec![super::parquet(dir, super::schema::PROFILES, &profiles)?];
 
-    let mut t: [Vec<String>; 6] = Default::default();
+    let mut t: [Vec<&str>; 6] = Default::default();
     let (mut employer, mut location, mut importance, mut sources) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut prior, mut thin, mut fit) = (Vec::new(), Vec::new(), Vec::new());
     // Source paths relative to the posting input holding them: the same bytes from any folder.
     let roots = super::verification::roots(input.posting_inputs);
     for (ri, r) in input.roles.iter().enumerate() {
+        // Shown once per role, repeated on each of its skill rows.
+        let shown: Vec<String> = input
+            .normalized
+            .role_sources
+            .get(&r.id)
+            .map(|v| v.iter().map(|src| src.shown(&super::verification::shown_source(&src.path, &roots))).collect())
+            .unwrap_or_default();
         for ((s, imp), f) in r.skills.iter().zip(&r.importance).zip(crate::score::fit_weights(r)) {
             importance.push(*imp);
             fit.push(f);
             prior.push(r.prior);
             thin.push(input.thin_roles.get(ri).copied().unwrap_or(false));
-            sources.push(
-                input
-                    .normalized
-                    .role_sources
-                    .get(&r.id)
-                    .map(|v| {
-                        v.iter().map(|src| src.shown(&super::verification::shown_source(&src.path, &roots))).collect()
-                    })
-                    .unwrap_or_default(),
-            );
-            t[0].push(r.id.clone());
-            t[1].push(r.title.clone());
-            employer.push(r.employer.clone());
-            location.push(r.location.clone());
-            t[2].push(tax.skill(s.skill).uri.clone());
-            t[5].push(tax.skill(s.skill).label.clone());
-            t[3].push(
-                match s.requirement {
-                    Requirement::Required => "required",
-                    Requirement::Preferred => "preferred",
-                }
-                .into(),
-            );
-            t[4].push(s.origin.as_str().into());
+            sources.push(shown.clone());
+            t[0].push(r.id.as_str());
+            t[1].push(r.title.as_str());
+            employer.push(r.employer.as_deref());
+            location.push(r.location.as_deref());
+            t[2].push(tax.skill(s.skill).uri.as_str());
+            t[5].push(tax.skill(s.skill).label.as_str());
+            t[3].push(match s.requirement {
+                Requirement::Required => "required",
+                Requirement::Preferred => "preferred",
+            });
+            t[4].push(s.origin.as_str());
         }
     }
     let [role_id, title, skill_uri, requirement, origin, skill_label] = t;

@@ -11,7 +11,7 @@ use crate::normalize::CrosswalkRow;
 use crate::taxonomy::{MatchMethod, SkillId};
 use crate::verify::Status;
 
-fn raw_cols(rows: &[&CrosswalkRow]) -> Vec<Col> {
+fn raw_cols(rows: &[&CrosswalkRow]) -> Vec<Col<'static>> {
     vec![
         Col::str("source", rows.iter().map(|r| r.source.as_str().to_string()).collect()),
         Col::opt("raw_name", rows.iter().map(|r| r.raw.name.clone()).collect()),
@@ -23,7 +23,7 @@ fn raw_cols(rows: &[&CrosswalkRow]) -> Vec<Col> {
 /// (an ESCO skill whose label is a technology name, or a technology added as a skill):
 /// `onet_technology` (names), `onet_commodity` (UNSPSC `code title`), `onet_hot` (`true` when any
 /// of them is a Hot Technology); empty when the skill stands for none.
-fn onet_cols(tax: &crate::taxonomy::Taxonomy, rows: &[&CrosswalkRow]) -> Vec<Col> {
+fn onet_cols(tax: &crate::taxonomy::Taxonomy, rows: &[&CrosswalkRow]) -> Vec<Col<'static>> {
     let techs = |r: &&CrosswalkRow| r.mapping.skill.map_or(&[][..], |s| tax.technologies_of(s));
     let commodities = |r: &&CrosswalkRow| {
         let mut v: Vec<String> =

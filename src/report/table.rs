@@ -10,61 +10,67 @@
 //! its integer type. `tests/parquet_readers.rs` reads every output back with pandas, pyarrow,
 //! DuckDB and polars (Python) and checks each column's type.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::*;
 
+/// Text a table holds: borrowed from what earlier stages computed (a taxonomy label, a role id)
+/// or made for the table (a formatted cell). Borrowing keeps a report with millions of cells from
+/// copying every label it repeats.
+pub type Text<'a> = Cow<'a, str>;
+
 /// One column's values.
 #[derive(Debug, Clone)]
-pub enum Values {
+pub enum Values<'a> {
     /// Text.
-    Str(Vec<String>),
+    Str(Vec<Text<'a>>),
     /// Optional text (null when absent).
-    OptStr(Vec<Option<String>>),
+    OptStr(Vec<Option<Text<'a>>>),
     /// Unsigned integers.
     U64(Vec<u64>),
     /// Floating point numbers.
     F64(Vec<f64>),
     /// Lists of text.
-    List(Vec<Vec<String>>),
+    List(Vec<Vec<Text<'a>>>),
     /// Booleans (CSV: `true` / `false`).
     Bool(Vec<bool>),
 }
 
 /// A named column.
 #[derive(Debug, Clone)]
-pub struct Col {
+pub struct Col<'a> {
     /// Column name.
     pub name: &'static str,
     /// Values.
-    pub values: Values,
+    pub values: Values<'a>,
 }
 
-impl Col {
-    /// A text column.
-    pub fn str(name: &'static str, v: Vec<String>) -> Col {
-        Col { name, values: Values::Str(v) }
+impl<'a> Col<'a> {
+    /// A text column, from owned (`String`) or borrowed (`&str`) cells.
+    pub fn str<S: Into<Text<'a>>>(name: &'static str, v: Vec<S>) -> Col<'a> {
+        Col { name, values: Values::Str(v.into_iter().map(Into::into).collect()) }
     }
     /// An optional-text column.
-    pub fn opt(name: &'static str, v: Vec<Option<String>>) -> Col {
-        Col { name, values: Values::OptStr(v) }
+    pub fn opt<S: Into<Text<'a>>>(name: &'static str, v: Vec<Option<S>>) -> Col<'a> {
+        Col { name, values: Values::OptStr(v.into_iter().map(|o| o.map(Into::into)).collect()) }
     }
     /// An integer column.
-    pub fn u64(name: &'static str, v: Vec<u64>) -> Col {
+    pub fn u64(name: &'static str, v: Vec<u64>) -> Col<'a> {
         Col { name, values: Values::U64(v) }
     }
     /// A float column.
-    pub fn f64(name: &'static str, v: Vec<f64>) -> Col {
+    pub fn f64(name: &'static str, v: Vec<f64>) -> Col<'a> {
         Col { name, values: Values::F64(v) }
     }
     /// A boolean column.
-    pub fn bool(name: &'static str, v: Vec<bool>) -> Col {
+    pub fn bool(name: &'static str, v: Vec<bool>) -> Col<'a> {
         Col { name, values: Values::Bool(v) }
     }
     /// A list-of-text column.
-    pub fn list(name: &'static str, v: Vec<Vec<String>>) -> Col {
-        Col { name, values: Values::List(v) }
+    pub fn list<S: Into<Text<'a>>>(name: &'static str, v: Vec<Vec<S>>) -> Col<'a> {
+        Col { name, values: Values::List(v.into_iter().map(|l| l.into_iter().map(Into::into).collect()).collect()) }
     }
 
     fn len(&self) -> usize {
@@ -80,30 +86,33 @@ impl Col {
 
     fn to_column(&self, for_csv: bool) -> Column {
         let name: PlSmallStr = self.name.into();
-        let safe = |s: &String| crate::util::csv_safe(s).into_owned();
+        let safe = |s: &Text<'a>| crate::util::csv_safe(s).into_owned();
         let series = match &self.values {
-            Values::Str(v) if for_csv => Series::new(name, v.iter().map(safe).collect::<Vec<_>>()),
-            Values::Str(v) => Series::new(name, v),
-            Values::OptStr(v) if for_csv => {
-                Series::new(name, v.iter().map(|o| o.as_ref().map(safe)).collect::<Vec<Option<String>>>())
+            Values::Str(v) if for_csv => {
+                StringChunked::from_iter_values(name, v.iter().map(|s| crate::util::csv_safe(s))).into_series()
             }
-            Values::OptStr(v) => Series::new(name, v),
+            Values::Str(v) => StringChunked::from_slice(name, v).into_series(),
+            Values::OptStr(v) if for_csv => {
+                StringChunked::from_iter_options(name, v.iter().map(|o| o.as_ref().map(safe))).into_series()
+            }
+            Values::OptStr(v) => StringChunked::from_slice_options(name, v).into_series(),
             // INT64, not UINT64: some readers (Spark, older pandas paths) have no unsigned 64-bit type.
             Values::U64(v) => {
                 Series::new(name, v.iter().map(|&n| i64::try_from(n).unwrap_or(i64::MAX)).collect::<Vec<i64>>())
             }
             Values::F64(v) => Series::new(name, v),
             Values::Bool(v) => Series::new(name, v),
-            Values::List(v) if for_csv => Series::new(
+            Values::List(v) if for_csv => StringChunked::from_iter_values(
                 name,
-                v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()).collect::<Vec<_>>(),
-            ),
+                v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()),
+            )
+            .into_series(),
             Values::List(v) => {
                 // One builder for the whole column: no per-row Series allocation.
                 let values: usize = v.iter().map(Vec::len).sum();
                 let mut b = ListStringChunkedBuilder::new(name, v.len(), values);
                 for l in v {
-                    b.append_values_iter(l.iter().map(String::as_str));
+                    b.append_values_iter(l.iter().map(|s| s.as_ref()));
                 }
                 b.finish().into_series()
             }
@@ -114,14 +123,14 @@ impl Col {
 
 /// A table: columns of equal length.
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub struct Table<'a> {
     /// Columns in output order.
-    pub cols: Vec<Col>,
+    pub cols: Vec<Col<'a>>,
 }
 
-impl Table {
+impl<'a> Table<'a> {
     /// Builds a table from columns.
-    pub fn new(cols: Vec<Col>) -> Table {
+    pub fn new(cols: Vec<Col<'a>>) -> Table<'a> {
         Table { cols }
     }
 
@@ -217,8 +226,8 @@ mod tests {
     fn csv_cells_are_neutralised_and_lists_joined() {
         let dir = tempfile::tempdir().expect("tempdir");
         let t = Table::new(vec![
-            Col::str("name", vec!["=cmd|' /C calc'!A0".into(), "plain".into()]),
-            Col::list("skills", vec![vec!["a".into(), "b".into()], vec![]]),
+            Col::str("name", vec!["=cmd|' /C calc'!A0", "plain"]),
+            Col::list("skills", vec![vec!["a", "b"], vec![]]),
             Col::f64("score", vec![0.5, 0.25]),
         ]);
         let p = dir.path().join("t.csv");
@@ -233,7 +242,7 @@ mod tests {
     fn parquet_round_trips_list_columns() {
         let dir = tempfile::tempdir().expect("tempdir");
         let t =
-            Table::new(vec![Col::str("id", vec!["x".into()]), Col::list("skills", vec![vec!["a".into(), "b".into()]])]);
+            Table::new(vec![Col::str("id", vec!["x".into()]), Col::list("skills", vec![vec!["a", "b"]])]);
         let p = dir.path().join("t.parquet");
         t.write_parquet(&p).expect("write parquet");
         let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read parquet");
