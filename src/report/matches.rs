@@ -17,9 +17,7 @@ fn label<'a>(input: &ReportInput<'a>, skill: u32) -> &'a str {
 fn partial_labels<'a>(input: &ReportInput<'a>, e: &Explanation, req: Requirement) -> Vec<Text<'a>> {
     e.partial(req)
         .map(|s| match s.via.held() {
-            Some(held) => {
-                format!("{} (via {}, {})", label(input, s.skill), label(input, held), s.via.as_str()).into()
-            }
+            Some(held) => format!("{} (via {}, {})", label(input, s.skill), label(input, held), s.via.as_str()).into(),
             None => label(input, s.skill).into(),
         })
         .collect()

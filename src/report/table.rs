@@ -241,8 +241,7 @@ mod tests {
     #[test]
     fn parquet_round_trips_list_columns() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let t =
-            Table::new(vec![Col::str("id", vec!["x".into()]), Col::list("skills", vec![vec!["a", "b"]])]);
+        let t = Table::new(vec![Col::str("id", vec!["x"]), Col::list("skills", vec![vec!["a", "b"]])]);
         let p = dir.path().join("t.parquet");
         t.write_parquet(&p).expect("write parquet");
         let df = ParquetReader::new(File::open(&p).expect("open")).finish().expect("read parquet");
