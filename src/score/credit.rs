@@ -265,10 +265,19 @@ pub fn terms_of(
     role: &Role,
     p: &ScoreParams,
 ) -> Terms {
-    let factors = slot_factors(role, p);
+    terms_from(
+        role,
+        p,
+        role.skills.iter().map(|rs| credit_of(taxonomy, neighbours, profile, rs.skill, p.group_credit).0),
+    )
+}
+
+/// Both terms of one pair from its credits, one per role skill in the role's skill order (as
+/// [`credit_of`] gives them), skipping zero credits: the sums [`terms_of`] makes, for callers
+/// that already hold the credits.
+pub fn terms_from(role: &Role, p: &ScoreParams, credits: impl Iterator<Item = f64>) -> Terms {
     let mut t = Terms { requirement: 0.0, used: 0.0 };
-    for ((rs, factor), fit) in role.skills.iter().zip(factors).zip(fit_weights(role)) {
-        let credit = credit_of(taxonomy, neighbours, profile, rs.skill, p.group_credit).0;
+    for ((credit, factor), fit) in credits.zip(slot_factors(role, p)).zip(fit_weights(role)) {
         if credit > 0.0 {
             t.requirement += factor * credit;
             t.used += fit * credit;

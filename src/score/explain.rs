@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use super::credit::{CreditVia, credit_of, terms_of};
+use super::credit::{CreditVia, credit_of, terms_from};
 use super::engine::RankedMatch;
 use super::model::{CandidateProfile, Role, SkillOrigin};
 use super::params::{Neighbours, ScoreParams};
@@ -83,7 +83,7 @@ pub fn explain(
     role: &Role,
     p: &ScoreParams,
 ) -> Explanation {
-    let skills = role
+    let skills: Vec<SkillCredit> = role
         .skills
         .iter()
         .map(|rs| {
@@ -91,7 +91,8 @@ pub fn explain(
             SkillCredit { skill: rs.skill, requirement: rs.requirement, origin: rs.origin, credit, via }
         })
         .collect();
-    let terms = terms_of(taxonomy, neighbours, profile, role, p);
+    // The same sums as `terms_of`, from the credits just computed.
+    let terms = terms_from(role, p, skills.iter().map(|s| s.credit));
     Explanation {
         score: terms.score(profile.fit_mass, p),
         requirement: terms.requirement,
