@@ -425,23 +425,20 @@ fn infer_from_title<'t>(
     let best = shared.titles.as_ref()?;
     let m = best.get(p.title.as_str())?.as_ref().filter(|m| m.score >= INFER_MIN_SCORE)?;
     let occupation = taxonomy.occupations().get(m.occupation as usize)?;
-    if !shared.titles_by_meaning {
-        return Some(InferredRole {
-            occupation,
-            score: m.score,
-            essential: &occupation.essential,
-            optional: &occupation.optional,
+    if shared.titles_by_meaning {
+        meaning.push(MeaningRow {
+            role_id: p.id.clone(),
+            what: "job_titles",
+            uri: occupation.uri.clone(),
+            label: occupation.label.clone(),
+            method: serde_json::to_value(m.method)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            confidence: m.score,
+            evidence: p.title.clone(),
         });
     }
-    meaning.push(MeaningRow {
-        role_id: p.id.clone(),
-        what: "job_titles",
-        uri: occupation.uri.clone(),
-        label: occupation.label.clone(),
-        method: serde_json::to_value(m.method).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-        confidence: m.score,
-        evidence: p.title.clone(),
-    });
     Some(InferredRole { occupation, score: m.score, essential: &occupation.essential, optional: &occupation.optional })
 }
 
