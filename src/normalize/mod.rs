@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::extract::Extractor;
 use crate::ingest::{Posting, RawSkill, Requirement};
 use crate::semantic::skills::SentenceTable;
-use crate::taxonomy::titles::{INFER_MIN_SCORE, InferredRole, TitleIndex, TitleMatch};
+use crate::taxonomy::titles::{InferredRole, TitleIndex, TitleMatch};
 use crate::taxonomy::{Mapping, MatchMethod, SkillId, Taxonomy};
 use crate::verify::VerifiedCredential;
 pub use description::DescriptionSkills;
@@ -414,7 +414,7 @@ fn semantic_row(taxonomy: &Taxonomy, p: &Posting, m: &crate::extract::Mention) -
 
 /// The occupation a posting's title names, looked up once per distinct title in
 /// [`Shared::prepare`]: by the token index alone, or with `[meaning] job_titles` by the token
-/// index and meaning combined (the best candidate when its score reaches [`INFER_MIN_SCORE`],
+/// index and meaning combined (the best candidate when its score reaches [`INFER_MIN_SCORE`](crate::taxonomy::titles::INFER_MIN_SCORE),
 /// then recorded in `meaning`).
 fn infer_from_title<'t>(
     taxonomy: &'t Taxonomy,
@@ -423,8 +423,9 @@ fn infer_from_title<'t>(
     meaning: &mut Vec<MeaningRow>,
 ) -> Option<InferredRole<'t>> {
     let best = shared.titles.as_ref()?;
-    let m = best.get(p.title.as_str())?.as_ref().filter(|m| m.score >= INFER_MIN_SCORE)?;
-    let occupation = taxonomy.occupations().get(m.occupation as usize)?;
+    let m = best.get(p.title.as_str())?.as_ref()?;
+    let role = InferredRole::from_match(taxonomy, m)?;
+    let occupation = role.occupation;
     if shared.titles_by_meaning {
         meaning.push(MeaningRow {
             role_id: p.id.clone(),
@@ -439,7 +440,7 @@ fn infer_from_title<'t>(
             evidence: p.title.clone(),
         });
     }
-    Some(InferredRole { occupation, score: m.score, essential: &occupation.essential, optional: &occupation.optional })
+    Some(role)
 }
 
 #[cfg(test)]

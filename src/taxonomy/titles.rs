@@ -131,6 +131,24 @@ pub struct InferredRole<'t> {
     pub optional: &'t [SkillId],
 }
 
+impl<'t> InferredRole<'t> {
+    /// The role a title's best match implies: its occupation in `esco` (the taxonomy the index
+    /// was built from) when the match scores at least [`INFER_MIN_SCORE`], else `None`. The one
+    /// rule behind [`TitleIndex::infer_role_skills`] and the nightly run's title inference.
+    pub fn from_match(esco: &'t Taxonomy, m: &TitleMatch) -> Option<Self> {
+        if m.score < INFER_MIN_SCORE {
+            return None;
+        }
+        let occupation = esco.occupations.get(m.occupation as usize)?;
+        Some(InferredRole {
+            occupation,
+            score: m.score,
+            essential: &occupation.essential,
+            optional: &occupation.optional,
+        })
+    }
+}
+
 /// A title being indexed: its folded text and the weight per occupation it names.
 type Entry = (String, HashMap<OccupationId, f32>);
 
@@ -428,16 +446,7 @@ impl TitleIndex {
     /// built from.
     pub fn infer_role_skills<'t>(&self, esco: &'t Taxonomy, title: &str) -> Option<InferredRole<'t>> {
         let m = self.lookup(title, 1).into_iter().next()?;
-        if m.score < INFER_MIN_SCORE {
-            return None;
-        }
-        let occupation = esco.occupations.get(m.occupation as usize)?;
-        Some(InferredRole {
-            occupation,
-            score: m.score,
-            essential: &occupation.essential,
-            optional: &occupation.optional,
-        })
+        InferredRole::from_match(esco, &m)
     }
 }
 
