@@ -59,20 +59,26 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let (mut prior, mut thin, mut fit) = (Vec::new(), Vec::new(), Vec::new());
     // Source paths relative to the posting input holding them: the same bytes from any folder.
     let roots = super::verification::roots(input.posting_inputs);
-    for (ri, r) in input.roles.iter().enumerate() {
-        // Shown once per role, repeated on each of its skill rows.
-        let shown: Vec<String> = input
-            .normalized
-            .role_sources
-            .get(&r.id)
-            .map(|v| v.iter().map(|src| src.shown(&super::verification::shown_source(&src.path, &roots))).collect())
-            .unwrap_or_default();
+    // Shown once per role, borrowed by each of its skill rows.
+    let shown: Vec<Vec<String>> = input
+        .roles
+        .iter()
+        .map(|r| {
+            input
+                .normalized
+                .role_sources
+                .get(&r.id)
+                .map(|v| v.iter().map(|src| src.shown(&super::verification::shown_source(&src.path, &roots))).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    for ((ri, r), shown) in input.roles.iter().enumerate().zip(&shown) {
         for ((s, imp), f) in r.skills.iter().zip(&r.importance).zip(crate::score::fit_weights(r)) {
             importance.push(*imp);
             fit.push(f);
             prior.push(r.prior);
             thin.push(input.thin_roles.get(ri).copied().unwrap_or(false));
-            sources.push(shown.clone());
+            sources.push(shown.iter().map(String::as_str).collect::<Vec<_>>());
             t[0].push(r.id.as_str());
             t[1].push(r.title.as_str());
             employer.push(r.employer.as_deref());

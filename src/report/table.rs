@@ -86,14 +86,14 @@ impl<'a> Col<'a> {
 
     fn to_column(&self, for_csv: bool) -> Column {
         let name: PlSmallStr = self.name.into();
-        let safe = |s: &Text<'a>| crate::util::csv_safe(s).into_owned();
         let series = match &self.values {
             Values::Str(v) if for_csv => {
                 StringChunked::from_iter_values(name, v.iter().map(|s| crate::util::csv_safe(s))).into_series()
             }
             Values::Str(v) => StringChunked::from_slice(name, v).into_series(),
             Values::OptStr(v) if for_csv => {
-                StringChunked::from_iter_options(name, v.iter().map(|o| o.as_ref().map(safe))).into_series()
+                StringChunked::from_iter_options(name, v.iter().map(|o| o.as_deref().map(crate::util::csv_safe)))
+                    .into_series()
             }
             Values::OptStr(v) => StringChunked::from_slice_options(name, v).into_series(),
             // INT64, not UINT64: some readers (Spark, older pandas paths) have no unsigned 64-bit type.
