@@ -117,37 +117,79 @@ impl Catalog {
 
     /// Greedy set cover of `missing` (any order; duplicates ignored).
     ///
-    /// Each step counts, in one pass over the still-missing skills' class lists, how many of
-    /// them every class covers, so a step costs the total length of those lists.
+    /// One pass over the missing skills' class lists counts how many of them every class
+    /// covers; each step then takes the best class and subtracts what it covered from the
+    /// counts of the classes sharing those skills, so the whole cover costs about twice the
+    /// total length of those lists, whatever the number of steps. Counts live in a per-thread
+    /// array indexed by class (reset after use), not a hash map.
     pub fn cover(&self, missing: &[SkillId]) -> Vec<CoverStep> {
         let mut remaining: Vec<SkillId> = missing.to_vec();
         remaining.sort_unstable();
         remaining.dedup();
-        let mut steps = Vec::new();
-        let mut counts: HashMap<u32, usize> = HashMap::new();
-        while !remaining.is_empty() {
-            counts.clear();
+        if remaining.is_empty() {
+            return Vec::new();
+        }
+        COVER_COUNTS.with_borrow_mut(|scratch| {
+            let CoverScratch { counts, touched } = scratch;
+            if counts.len() < self.classes.len() {
+                counts.resize(self.classes.len(), 0);
+            }
+            let classes_of = |s: &SkillId| self.by_skill.get(s).map(Vec::as_slice).unwrap_or(&[]);
             for s in &remaining {
-                for &ci in self.by_skill.get(s).map(Vec::as_slice).unwrap_or(&[]) {
-                    *counts.entry(ci).or_default() += 1;
+                for &ci in classes_of(s) {
+                    if counts[ci as usize] == 0 {
+                        touched.push(ci);
+                    }
+                    counts[ci as usize] += 1;
                 }
             }
-            // Most covered, then fewest skills in total (the more focused badge), then catalog order.
-            let best = counts
-                .iter()
-                .map(|(&ci, &covered)| {
-                    (covered, std::cmp::Reverse(self.classes[ci as usize].skills.len()), std::cmp::Reverse(ci))
-                })
-                .max();
-            let Some((_, _, std::cmp::Reverse(ci))) = best else { break };
-            let class = &self.classes[ci as usize];
-            let (covers, rest): (Vec<SkillId>, Vec<SkillId>) =
-                remaining.iter().partition(|r| class.skills.binary_search(r).is_ok());
-            steps.push(CoverStep { class: ci, covers, missing_after: rest.len() });
-            remaining = rest;
-        }
-        steps
+            let mut steps = Vec::new();
+            while !remaining.is_empty() {
+                // Most covered, then fewest skills in total (the more focused badge), then
+                // catalog order: a total order, so the order of `touched` does not matter.
+                let best = touched
+                    .iter()
+                    .filter(|&&ci| counts[ci as usize] > 0)
+                    .map(|&ci| {
+                        (
+                            counts[ci as usize],
+                            std::cmp::Reverse(self.classes[ci as usize].skills.len()),
+                            std::cmp::Reverse(ci),
+                        )
+                    })
+                    .max();
+                let Some((_, _, std::cmp::Reverse(ci))) = best else { break };
+                let class = &self.classes[ci as usize];
+                let (covers, rest): (Vec<SkillId>, Vec<SkillId>) =
+                    remaining.iter().partition(|r| class.skills.binary_search(r).is_ok());
+                for s in &covers {
+                    for &other in classes_of(s) {
+                        counts[other as usize] -= 1;
+                    }
+                }
+                steps.push(CoverStep { class: ci, covers, missing_after: rest.len() });
+                remaining = rest;
+            }
+            for &ci in touched.iter() {
+                counts[ci as usize] = 0;
+            }
+            touched.clear();
+            steps
+        })
     }
+}
+
+/// Per-thread counts of [`Catalog::cover`]: zero everywhere between calls.
+#[derive(Default)]
+struct CoverScratch {
+    /// Missing skills each class covers, indexed by class.
+    counts: Vec<u32>,
+    /// Classes whose count was raised in this call (to find the best and to reset).
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static COVER_COUNTS: std::cell::RefCell<CoverScratch> = std::cell::RefCell::new(CoverScratch::default());
 }
 
 #[cfg(test)]
@@ -202,6 +244,59 @@ mod tests {
         assert_eq!(c.display_name("other|SQL Pro"), "SQL Pro");
         assert_eq!(c.display_name("https://example.org/badge/7"), "https://example.org/badge/7");
         assert_eq!(c.display_name("issuer|"), "issuer|");
+    }
+
+    /// The cover as first written: recount every class from the remaining skills at each step.
+    fn cover_by_recounting(c: &Catalog, missing: &[SkillId]) -> Vec<CoverStep> {
+        let mut remaining: Vec<SkillId> = missing.to_vec();
+        remaining.sort_unstable();
+        remaining.dedup();
+        let mut steps = Vec::new();
+        while !remaining.is_empty() {
+            let mut counts: HashMap<u32, usize> = HashMap::new();
+            for s in &remaining {
+                for &ci in c.by_skill.get(s).map(Vec::as_slice).unwrap_or(&[]) {
+                    *counts.entry(ci).or_default() += 1;
+                }
+            }
+            let best = counts
+                .iter()
+                .map(|(&ci, &n)| (n, std::cmp::Reverse(c.classes[ci as usize].skills.len()), std::cmp::Reverse(ci)))
+                .max();
+            let Some((_, _, std::cmp::Reverse(ci))) = best else { break };
+            let (covers, rest): (Vec<SkillId>, Vec<SkillId>) =
+                remaining.iter().partition(|r| c.classes[ci as usize].skills.binary_search(r).is_ok());
+            steps.push(CoverStep { class: ci, covers, missing_after: rest.len() });
+            remaining = rest;
+        }
+        steps
+    }
+
+    #[test]
+    fn incremental_cover_equals_recounting_on_random_catalogs_of_any_size() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % n
+        };
+        // Catalogs of different sizes, one after the other on this thread: the scratch counts
+        // must come back to zero between calls.
+        for &(n_classes, n_skills) in &[(40_u64, 30_u64), (5, 8), (300, 60), (1, 3)] {
+            let owned: Vec<(String, Vec<SkillId>)> = (0..n_classes)
+                .map(|i| {
+                    let mut sk: Vec<SkillId> = (0..1 + next(6)).map(|_| next(n_skills) as SkillId).collect();
+                    sk.sort_unstable();
+                    sk.dedup();
+                    (format!("c{i:04}"), sk)
+                })
+                .collect();
+            let refs: Vec<(&str, &[SkillId])> = owned.iter().map(|(k, s)| (k.as_str(), s.as_slice())).collect();
+            let c = catalog(&refs);
+            for _ in 0..200 {
+                let missing: Vec<SkillId> = (0..next(12)).map(|_| next(n_skills + 5) as SkillId).collect();
+                assert_eq!(c.cover(&missing), cover_by_recounting(&c, &missing), "missing {missing:?}");
+            }
+        }
     }
 
     #[test]
