@@ -232,6 +232,15 @@ pub(crate) struct Found {
     pub path: PathBuf,
     /// The first folder below the input folder, when the file is inside one (folder claim).
     pub top_folder: Option<String>,
+    /// The file's canonical path (symlinks resolved), or `path` when it cannot be resolved:
+    /// what identifies a file named twice (two inputs, a link). Below a folder it is the
+    /// folder's canonical path joined with the names walked, resolved only at a symlink.
+    pub canonical: PathBuf,
+}
+
+/// The canonical form of a path, or the path itself when it cannot be resolved.
+pub(crate) fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Lists the files of an input: the file itself, or every file below a folder whose extension
@@ -240,18 +249,29 @@ pub(crate) struct Found {
 /// that is not a regular file or a folder, whatever its name: named pipes, sockets, devices,
 /// broken links and link loops (the reason names what it is). Nothing but regular files is ever
 /// opened, so no entry can block the walk.
+///
+/// Entry types come from the folder listing itself (no `stat` per file, where the file system
+/// reports them); only symlinks are resolved.
 pub(crate) fn walk(input: &Path, exts: &[&str], kind: RecordKind, ledger: &mut Ledger) -> Vec<Found> {
     let mut out = Vec::new();
     if input.is_dir() {
-        walk_dir(input, input, exts, kind, ledger, &mut out);
+        walk_dir(input, input, &canonical(input), exts, kind, ledger, &mut out);
         out.sort_by(|a, b| a.path.cmp(&b.path));
     } else {
-        out.push(Found { path: input.to_path_buf(), top_folder: None });
+        out.push(Found { path: input.to_path_buf(), top_folder: None, canonical: canonical(input) });
     }
     out
 }
 
-fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: RecordKind, ledger: &mut Ledger, out: &mut Vec<Found>) {
+fn walk_dir(
+    root: &Path,
+    dir: &Path,
+    dir_canonical: &Path,
+    exts: &[&str],
+    kind: RecordKind,
+    ledger: &mut Ledger,
+    out: &mut Vec<Found>,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -259,31 +279,34 @@ fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: RecordKind, ledger: &m
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
+    // The listing's own type (not following links); `stat` only where it gives none.
+    let mut listed: Vec<(PathBuf, Option<std::fs::FileType>)> =
+        entries.filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok()))).collect();
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, listed_type) in listed {
+        let Some(name) = path.file_name() else { continue };
+        if name.to_str().is_some_and(|n| n.starts_with('.')) {
             continue;
         }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        let Some(own_type) = listed_type.or_else(|| std::fs::symlink_metadata(&path).ok().map(|m| m.file_type()))
+        else {
             continue;
         };
-        let file_type = if meta.file_type().is_symlink() {
+        let (file_type, resolved) = if own_type.is_symlink() {
             match std::fs::metadata(&path) {
                 // Symlinked folders are not followed (no cycles, no escaping the input root).
                 Ok(target) if target.is_dir() => continue,
-                Ok(target) => target.file_type(),
+                Ok(target) => (target.file_type(), canonical(&path)),
                 Err(e) => {
                     ledger.reject(kind, &display(&path), WHOLE_FILE, broken_link(&e));
                     continue;
                 }
             }
         } else {
-            meta.file_type()
+            (own_type, dir_canonical.join(name))
         };
         if file_type.is_dir() {
-            walk_dir(root, &path, exts, kind, ledger, out);
+            walk_dir(root, &path, &resolved, exts, kind, ledger, out);
         } else if !file_type.is_file() {
             let reason = format!("not a regular file: {} (not read)", kind_of(&file_type));
             ledger.reject(kind, &display(&path), WHOLE_FILE, reason);
@@ -294,7 +317,7 @@ fn walk_dir(root: &Path, dir: &Path, exts: &[&str], kind: RecordKind, ledger: &m
                 comps.next()?;
                 Some(first.as_os_str().to_string_lossy().into_owned())
             });
-            out.push(Found { path, top_folder });
+            out.push(Found { path, top_folder, canonical: resolved });
         }
     }
 }

@@ -192,9 +192,9 @@ pub(crate) fn ingest_in_chunks(
     let mut folder_claims: HashMap<PathBuf, Option<String>> = HashMap::new();
     for input in &spec.badges {
         for f in walk(input, &BADGE_EXTS, RecordKind::Badge, &mut ledger) {
-            let canonical = canonical(&f.path);
-            if !folder_claims.contains_key(&canonical) {
-                folder_claims.insert(canonical.clone(), f.top_folder.clone());
+            if !folder_claims.contains_key(&f.canonical) {
+                folder_claims.insert(f.canonical.clone(), f.top_folder.clone());
+                let canonical = f.canonical.clone();
                 found.push((f, canonical));
             }
         }
@@ -220,7 +220,7 @@ pub(crate) fn ingest_in_chunks(
     let mut seen_postings = std::collections::HashSet::new();
     for input in &spec.postings {
         for f in walk(input, &POSTING_EXTS, RecordKind::Posting, &mut ledger) {
-            if seen_postings.insert(canonical(&f.path)) {
+            if seen_postings.insert(f.canonical) {
                 posting_files.push(f.path);
             }
         }
@@ -250,9 +250,4 @@ pub(crate) fn ingest_in_chunks(
 pub(crate) fn jwt_credential_document(payload: &serde_json::Value) -> (serde_json::Value, Vec<String>) {
     let (doc, problems) = jws::credential_document(payload);
     (doc, problems.iter().map(Problem::to_string).collect())
-}
-
-/// The canonical form of a path, or the path itself when it cannot be resolved.
-fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
