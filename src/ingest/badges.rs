@@ -52,6 +52,33 @@ struct Pending {
     doc: Doc,
 }
 
+/// A pending credential document after the parallel build of [`read_chunk`].
+enum Built {
+    /// An OB 2.0 (`signed`: its compact form is a JWS) or OB 3.0 credential, with what its
+    /// decoding left to apply.
+    Credential {
+        /// Index into the badge files.
+        file: usize,
+        /// OB 2.0, whose compact form is a signed assertion (OB 3.0: a proof).
+        signed: bool,
+        /// The credential (boxed: the other variants are small).
+        cred: Box<Credential>,
+        /// The compact JWS / VC-JWT form, when the document was one.
+        compact: Option<decode::Compact>,
+        /// Problems found while decoding.
+        problems: Vec<Problem>,
+    },
+    /// A Credly export, parsed in order (it counts entry by entry).
+    Credly {
+        /// Index into the badge files.
+        file: usize,
+        /// The export document.
+        value: Value,
+    },
+    /// Nothing to build.
+    Skip,
+}
+
 /// The position of entry `i` of a CLR's `verifiableCredential` list.
 fn nested_position(base: &str, i: usize) -> String {
     if base == WHOLE_FILE { format!("verifiableCredential[{i}]") } else { format!("{base}, verifiableCredential[{i}]") }
@@ -328,33 +355,49 @@ fn read_chunk(
             }
         }
     }
-    for Pending { file: i, class, doc } in pending {
-        let Some((file, shown)) = files.get(i).zip(shown.get(i)) else {
-            continue;
-        };
-        let source = SourceRef { path: shown.clone(), position: doc.position.clone() };
-        let mut cred = match class {
-            DocKind::Ob2 => ob2::parse_assertion(&doc.value, source, index),
-            DocKind::Ob3 => ob3::parse_credential(&doc.value, source),
-            DocKind::Credly => {
-                credly::parse_export(&doc.value, shown, file.claim.as_deref(), roster, ledger, &mut out);
+    // Credentials are built in parallel against the read-only index, each taking its document
+    // (not a copy); Credly exports, which count and reject entry by entry, and everything that
+    // touches the ledger stay in file order.
+    let built: Vec<Built> = pending
+        .into_par_iter()
+        .map(|Pending { file: i, class, doc }| {
+            let Doc { value, position, compact, problems } = doc;
+            let Some(path) = shown.get(i) else { return Built::Skip };
+            let source = SourceRef { path: path.clone(), position };
+            let cred = match class {
+                DocKind::Ob2 => ob2::parse_assertion(value, source, index),
+                DocKind::Ob3 => ob3::parse_credential(value, source),
+                DocKind::Credly => return Built::Credly { file: i, value },
+                _ => return Built::Skip,
+            };
+            Built::Credential { file: i, signed: class == DocKind::Ob2, cred: Box::new(cred), compact, problems }
+        })
+        .collect();
+    for built in built {
+        let (i, signed, mut cred, compact, problems) = match built {
+            Built::Skip => continue,
+            Built::Credly { file: i, value } => {
+                if let Some((file, shown)) = files.get(i).zip(shown.get(i)) {
+                    credly::parse_export(&value, shown, file.claim.as_deref(), roster, ledger, &mut out);
+                }
                 continue;
             }
-            _ => continue,
+            Built::Credential { file, signed, cred, compact, problems } => (file, signed, cred, compact, problems),
         };
+        let Some(file) = files.get(i) else { continue };
         cred.candidate_id = file.claim.clone();
-        if let Some(compact) = doc.compact {
-            cred.verification = if class == DocKind::Ob2 { VerificationKind::Signed } else { VerificationKind::Proof };
+        if let Some(compact) = compact {
+            cred.verification = if signed { VerificationKind::Signed } else { VerificationKind::Proof };
             cred.compact = Some(compact.text);
             cred.raw = Some(compact.payload);
         }
-        if !doc.problems.is_empty() {
-            let mut problems = doc.problems;
+        if !problems.is_empty() {
+            let mut problems = problems;
             problems.append(&mut cred.problems);
             cred.problems = problems;
         }
         ledger.accept(KIND_BADGE);
-        out.push(cred);
+        out.push(*cred);
     }
     out
 }

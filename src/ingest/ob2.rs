@@ -13,9 +13,16 @@ use super::support::SupportIndex;
 use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
 
 /// Reads an OB 2.0 Assertion. Missing or broken parts become `problems`, never errors.
-pub(crate) fn parse_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Credential {
+pub(crate) fn parse_assertion(doc: Value, source: SourceRef, index: &SupportIndex) -> Credential {
+    let mut c = read_assertion(&doc, source, index);
+    // The document itself, moved, not copied: verify reads it, then drops it.
+    c.raw = Some(std::sync::Arc::new(doc));
+    c
+}
+
+/// The fields of [`parse_assertion`], read from the borrowed document.
+fn read_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Credential {
     let mut c = blank(source, BadgeFormat::Ob2);
-    c.raw = Some(std::sync::Arc::new(doc.clone()));
     // OB 1.x (older baked images): the hosted URL in `verify.url` is the id, else `uid`.
     let legacy_verify = doc.get("verify").filter(|v| v.is_object());
     if let Some(id) =

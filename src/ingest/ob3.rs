@@ -10,9 +10,16 @@ use super::problem::{Problem, ProblemKind};
 use super::types::{BadgeFormat, Credential, Recipient, SourceRef, VerificationKind};
 
 /// Reads an OB 3.0 credential. Missing or broken parts become `problems`, never errors.
-pub(crate) fn parse_credential(doc: &Value, source: SourceRef) -> Credential {
+pub(crate) fn parse_credential(doc: Value, source: SourceRef) -> Credential {
+    let mut c = read_credential(&doc, source);
+    // The document itself, moved, not copied: verify reads it, then drops it.
+    c.raw = Some(std::sync::Arc::new(doc));
+    c
+}
+
+/// The fields of [`parse_credential`], read from the borrowed document.
+fn read_credential(doc: &Value, source: SourceRef) -> Credential {
     let mut c = blank(source, BadgeFormat::Ob3);
-    c.raw = Some(std::sync::Arc::new(doc.clone()));
     if let Some(id) = id_of(doc) {
         c.credential_id = id;
     }
