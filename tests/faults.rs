@@ -29,6 +29,9 @@ struct Shared {
     _dir: tempfile::TempDir,
     data: PathBuf,
     reference: PathBuf,
+    /// How long the reference run took: kill points are drawn within it, so they land inside a
+    /// run whatever the build profile or machine.
+    reference_wall: Duration,
 }
 
 fn shared() -> &'static Shared {
@@ -38,11 +41,13 @@ fn shared() -> &'static Shared {
         let data = dir.path().join("data");
         gen_into(&data, 300, 40, 21, false);
         let out = dir.path().join("reference");
+        let t = Instant::now();
         let o = wait(spawn(&data, &out, "reference", &[]), RUN_DEADLINE);
+        let reference_wall = t.elapsed();
         assert_eq!(o.status.code(), Some(0), "reference run: {}", stderr(&o));
         let reference = out.join("reference");
         assert_complete(&reference);
-        Shared { _dir: dir, data, reference }
+        Shared { _dir: dir, data, reference, reference_wall }
     })
 }
 
@@ -394,12 +399,14 @@ fn sigkill_at_random_points_leaves_leftovers_the_next_run_reports_and_removes() 
     let s = shared();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    // Points drawn from a fixed seed (printed), between 0.3 s and 12 s into the run.
+    // Points drawn from a fixed seed (printed), between 5 % and 80 % of the reference run's
+    // wall time (a debug build's run takes seconds, a release build's a fraction of one).
     let seed = 21u64;
     let mut x = seed;
+    let span = s.reference_wall.as_millis().max(100) as u64;
     for i in 0..3 {
         x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        let delay = Duration::from_millis(300 + (x >> 33) % 11_700);
+        let delay = Duration::from_millis(span / 20 + (x >> 33) % (span * 3 / 4));
         println!("seed {seed}: SIGKILL {delay:?} into run kill-{i}");
         let mut child = spawn(&s.data, &out, &format!("kill-{i}"), &["--quiet"]);
         std::thread::sleep(delay);

@@ -584,6 +584,9 @@ fn ingest_stage(
         || load_taxonomy(cfg),
     );
     let mut ingested: IngestOutput = ingested?;
+    // A stop during ingest leaves files unread ("the run is stopping"): report the
+    // interruption, not the empty inputs it caused.
+    cancel::check("ingest")?;
     guards::check(cfg, &ingested)?;
     let loaded = taxonomy?;
     record_side_inputs(cfg, trust, &loaded, &mut ingested);
