@@ -118,10 +118,11 @@ impl Catalog {
     /// Greedy set cover of `missing` (any order; duplicates ignored).
     ///
     /// One pass over the missing skills' class lists counts how many of them every class
-    /// covers; each step then takes the best class and subtracts what it covered from the
-    /// counts of the classes sharing those skills, so the whole cover costs about twice the
-    /// total length of those lists, whatever the number of steps. Counts live in a per-thread
-    /// array indexed by class (reset after use), not a hash map.
+    /// covers, and files each class under its count; each step takes the best class of the
+    /// highest non-empty count and subtracts what it covered from the counts of the classes
+    /// sharing those skills (filing them again lower), so the whole cover costs a small multiple
+    /// of the total length of those lists, whatever the number of steps. Counts live in a
+    /// per-thread array indexed by class (reset after use), not a hash map.
     pub fn cover(&self, missing: &[SkillId]) -> Vec<CoverStep> {
         let mut remaining: Vec<SkillId> = missing.to_vec();
         remaining.sort_unstable();
@@ -130,7 +131,7 @@ impl Catalog {
             return Vec::new();
         }
         COVER_COUNTS.with_borrow_mut(|scratch| {
-            let CoverScratch { counts, touched } = scratch;
+            let CoverScratch { counts, touched, levels } = scratch;
             if counts.len() < self.classes.len() {
                 counts.resize(self.classes.len(), 0);
             }
@@ -143,28 +144,44 @@ impl Catalog {
                     counts[ci as usize] += 1;
                 }
             }
+            // Classes by how many missing skills they cover. A class is filed again each time
+            // its count drops, so a level may hold stale entries: those are dropped when the
+            // level is read.
+            let mut level = remaining.len();
+            if levels.len() <= level {
+                levels.resize_with(level + 1, Vec::new);
+            }
+            for &ci in touched.iter() {
+                levels[counts[ci as usize] as usize].push(ci);
+            }
             let mut steps = Vec::new();
             while !remaining.is_empty() {
                 // Most covered, then fewest skills in total (the more focused badge), then
-                // catalog order: a total order, so the order of `touched` does not matter.
-                let best = touched
-                    .iter()
-                    .filter(|&&ci| counts[ci as usize] > 0)
-                    .map(|&ci| {
-                        (
-                            counts[ci as usize],
-                            std::cmp::Reverse(self.classes[ci as usize].skills.len()),
-                            std::cmp::Reverse(ci),
-                        )
-                    })
-                    .max();
-                let Some((_, _, std::cmp::Reverse(ci))) = best else { break };
+                // catalog order: a total order, so the order within a level does not matter.
+                let mut best = None;
+                while level > 0 {
+                    let at = &mut levels[level];
+                    at.retain(|&ci| counts[ci as usize] as usize == level);
+                    best = at
+                        .iter()
+                        .map(|&ci| (std::cmp::Reverse(self.classes[ci as usize].skills.len()), std::cmp::Reverse(ci)))
+                        .max();
+                    if best.is_some() {
+                        break;
+                    }
+                    level -= 1;
+                }
+                let Some((_, std::cmp::Reverse(ci))) = best else { break };
                 let class = &self.classes[ci as usize];
                 let (covers, rest): (Vec<SkillId>, Vec<SkillId>) =
                     remaining.iter().partition(|r| class.skills.binary_search(r).is_ok());
                 for s in &covers {
                     for &other in classes_of(s) {
-                        counts[other as usize] -= 1;
+                        let n = &mut counts[other as usize];
+                        *n -= 1;
+                        if *n > 0 {
+                            levels[*n as usize].push(other);
+                        }
                     }
                 }
                 steps.push(CoverStep { class: ci, covers, missing_after: rest.len() });
@@ -174,6 +191,7 @@ impl Catalog {
                 counts[ci as usize] = 0;
             }
             touched.clear();
+            levels.iter_mut().for_each(Vec::clear);
             steps
         })
     }
@@ -184,8 +202,10 @@ impl Catalog {
 struct CoverScratch {
     /// Missing skills each class covers, indexed by class.
     counts: Vec<u32>,
-    /// Classes whose count was raised in this call (to find the best and to reset).
+    /// Classes whose count was raised in this call (to reset them).
     touched: Vec<u32>,
+    /// Classes filed by count (index: how many missing skills they cover).
+    levels: Vec<Vec<u32>>,
 }
 
 thread_local! {
