@@ -308,6 +308,31 @@ fn credly_folder_claim_wins_over_email_join() {
 }
 
 #[test]
+fn a_badge_file_named_twice_through_links_and_overlapping_inputs_is_read_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let roster = roster_csv(tmp.path());
+    let badges = tmp.path().join("badges");
+    write_json(&badges.join("c1/credly.json"), &credly_export());
+    // The same file again: through a symlinked folder (given as its own input), through a
+    // symlink to the file inside the walked folder, and through the folder given twice.
+    let linked_folder = tmp.path().join("linked");
+    std::os::unix::fs::symlink(&badges, &linked_folder).expect("link folder");
+    std::os::unix::fs::symlink(badges.join("c1/credly.json"), badges.join("c1/again.json")).expect("link file");
+    let once = run(&IngestSpec { roster: Some(roster.clone()), badges: vec![badges.clone()], ..Default::default() });
+    let twice = run(&IngestSpec {
+        roster: Some(roster),
+        badges: vec![badges.clone(), linked_folder, badges],
+        ..Default::default()
+    });
+    assert_reconciled(&twice);
+    assert!(!once.credentials.is_empty());
+    assert_eq!(once.credentials.len(), twice.credentials.len(), "every copy after the first is skipped");
+    let badge_files = |out: &IngestOutput| out.files.iter().filter(|f| f.kind == "badge").count();
+    assert_eq!(badge_files(&once), 1, "the link inside the folder is the same file: {:?}", once.files);
+    assert_eq!(badge_files(&twice), 1, "{:?}", twice.files);
+}
+
+#[test]
 fn ob3_verifier_core_fixtures_parse_with_achievement_and_dates() {
     let out = run(&IngestSpec { badges: vec![PathBuf::from(OB3_FIXTURES)], ..Default::default() });
     assert_reconciled(&out);
