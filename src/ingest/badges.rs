@@ -54,20 +54,8 @@ struct Pending {
 
 /// A pending credential document after the parallel build of [`read_chunk`].
 enum Built {
-    /// An OB 2.0 (`signed`: its compact form is a JWS) or OB 3.0 credential, with what its
-    /// decoding left to apply.
-    Credential {
-        /// Index into the badge files.
-        file: usize,
-        /// OB 2.0, whose compact form is a signed assertion (OB 3.0: a proof).
-        signed: bool,
-        /// The credential (boxed: the other variants are small).
-        cred: Box<Credential>,
-        /// The compact JWS / VC-JWT form, when the document was one.
-        compact: Option<decode::Compact>,
-        /// Problems found while decoding.
-        problems: Vec<Problem>,
-    },
+    /// An OB 2.0 or OB 3.0 credential, complete (boxed: the other variants are small).
+    Credential(Box<Credential>),
     /// A Credly export, parsed in order (it counts entry by entry).
     Credly {
         /// Index into the badge files.
@@ -362,42 +350,42 @@ fn read_chunk(
         .into_par_iter()
         .map(|Pending { file: i, class, doc }| {
             let Doc { value, position, compact, problems } = doc;
-            let Some(path) = shown.get(i) else { return Built::Skip };
+            let Some((file, path)) = files.get(i).zip(shown.get(i)) else { return Built::Skip };
             let source = SourceRef { path: path.clone(), position };
-            let cred = match class {
+            let mut cred = match class {
                 DocKind::Ob2 => ob2::parse_assertion(value, source, index),
                 DocKind::Ob3 => ob3::parse_credential(value, source),
                 DocKind::Credly => return Built::Credly { file: i, value },
                 _ => return Built::Skip,
             };
-            Built::Credential { file: i, signed: class == DocKind::Ob2, cred: Box::new(cred), compact, problems }
+            cred.candidate_id = file.claim.clone();
+            if let Some(compact) = compact {
+                cred.verification =
+                    if class == DocKind::Ob2 { VerificationKind::Signed } else { VerificationKind::Proof };
+                cred.compact = Some(compact.text);
+                cred.raw = Some(compact.payload);
+            }
+            if !problems.is_empty() {
+                let mut problems = problems;
+                problems.append(&mut cred.problems);
+                cred.problems = problems;
+            }
+            Built::Credential(Box::new(cred))
         })
         .collect();
     for built in built {
-        let (i, signed, mut cred, compact, problems) = match built {
-            Built::Skip => continue,
+        match built {
+            Built::Skip => {}
             Built::Credly { file: i, value } => {
                 if let Some((file, shown)) = files.get(i).zip(shown.get(i)) {
                     credly::parse_export(&value, shown, file.claim.as_deref(), roster, ledger, &mut out);
                 }
-                continue;
             }
-            Built::Credential { file, signed, cred, compact, problems } => (file, signed, cred, compact, problems),
-        };
-        let Some(file) = files.get(i) else { continue };
-        cred.candidate_id = file.claim.clone();
-        if let Some(compact) = compact {
-            cred.verification = if signed { VerificationKind::Signed } else { VerificationKind::Proof };
-            cred.compact = Some(compact.text);
-            cred.raw = Some(compact.payload);
+            Built::Credential(cred) => {
+                ledger.accept(KIND_BADGE);
+                out.push(*cred);
+            }
         }
-        if !problems.is_empty() {
-            let mut problems = problems;
-            problems.append(&mut cred.problems);
-            cred.problems = problems;
-        }
-        ledger.accept(KIND_BADGE);
-        out.push(*cred);
     }
     out
 }

@@ -194,8 +194,7 @@ pub(crate) fn ingest_in_chunks(
         for f in walk(input, &BADGE_EXTS, RecordKind::Badge, &mut ledger) {
             if !folder_claims.contains_key(&f.canonical) {
                 folder_claims.insert(f.canonical.clone(), f.top_folder.clone());
-                let canonical = f.canonical.clone();
-                found.push((f, canonical));
+                found.push(f);
             }
         }
     }
@@ -205,10 +204,7 @@ pub(crate) fn ingest_in_chunks(
     };
     let badge_files: Vec<BadgeFile> = found
         .into_iter()
-        .map(|(f, canonical)| BadgeFile {
-            claim: f.top_folder.or_else(|| claims.get(&canonical).cloned()),
-            path: f.path,
-        })
+        .map(|f| BadgeFile { claim: f.top_folder.or_else(|| claims.get(&f.canonical).cloned()), path: f.path })
         .collect();
     let roster = roster.unwrap_or_default();
     let chunking = badges::Chunking { files: chunk_files.max(1), scope };

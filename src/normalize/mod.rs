@@ -414,8 +414,8 @@ fn semantic_row(taxonomy: &Taxonomy, p: &Posting, m: &crate::extract::Mention) -
 
 /// The occupation a posting's title names, looked up once per distinct title in
 /// [`Shared::prepare`]: by the token index alone, or with `[meaning] job_titles` by the token
-/// index and meaning combined (the best candidate when its score reaches [`INFER_MIN_SCORE`](crate::taxonomy::titles::INFER_MIN_SCORE),
-/// then recorded in `meaning`).
+/// index and meaning combined (the best candidate when [`InferredRole::from_match`] accepts its
+/// score, then recorded in `meaning`).
 fn infer_from_title<'t>(
     taxonomy: &'t Taxonomy,
     p: &Posting,
