@@ -52,6 +52,40 @@ struct Pending {
     doc: Doc,
 }
 
+/// Builds a chunk's pending credential documents in parallel against the read-only support
+/// index, each taking its document (not a copy). Credly exports, which count and reject entry
+/// by entry, are left for [`read_chunk`] to parse in file order, with everything that touches
+/// the ledger.
+fn build_credentials(pending: Vec<Pending>, files: &[BadgeFile], shown: &[String], index: &SupportIndex) -> Vec<Built> {
+    pending
+        .into_par_iter()
+        .map(|Pending { file: i, class, doc }| {
+            let Doc { value, position, compact, problems } = doc;
+            let Some((file, path)) = files.get(i).zip(shown.get(i)) else { return Built::Skip };
+            let source = SourceRef { path: path.clone(), position };
+            let mut cred = match class {
+                DocKind::Ob2 => ob2::parse_assertion(value, source, index),
+                DocKind::Ob3 => ob3::parse_credential(value, source),
+                DocKind::Credly => return Built::Credly { file: i, value },
+                _ => return Built::Skip,
+            };
+            cred.candidate_id = file.claim.clone();
+            if let Some(compact) = compact {
+                cred.verification =
+                    if class == DocKind::Ob2 { VerificationKind::Signed } else { VerificationKind::Proof };
+                cred.compact = Some(compact.text);
+                cred.raw = Some(compact.payload);
+            }
+            if !problems.is_empty() {
+                let mut problems = problems;
+                problems.append(&mut cred.problems);
+                cred.problems = problems;
+            }
+            Built::Credential(Box::new(cred))
+        })
+        .collect()
+}
+
 /// A pending credential document after the parallel build of [`read_chunk`].
 enum Built {
     /// An OB 2.0 or OB 3.0 credential, complete (boxed: the other variants are small).
@@ -343,36 +377,7 @@ fn read_chunk(
             }
         }
     }
-    // Credentials are built in parallel against the read-only index, each taking its document
-    // (not a copy); Credly exports, which count and reject entry by entry, and everything that
-    // touches the ledger stay in file order.
-    let built: Vec<Built> = pending
-        .into_par_iter()
-        .map(|Pending { file: i, class, doc }| {
-            let Doc { value, position, compact, problems } = doc;
-            let Some((file, path)) = files.get(i).zip(shown.get(i)) else { return Built::Skip };
-            let source = SourceRef { path: path.clone(), position };
-            let mut cred = match class {
-                DocKind::Ob2 => ob2::parse_assertion(value, source, index),
-                DocKind::Ob3 => ob3::parse_credential(value, source),
-                DocKind::Credly => return Built::Credly { file: i, value },
-                _ => return Built::Skip,
-            };
-            cred.candidate_id = file.claim.clone();
-            if let Some(compact) = compact {
-                cred.verification =
-                    if class == DocKind::Ob2 { VerificationKind::Signed } else { VerificationKind::Proof };
-                cred.compact = Some(compact.text);
-                cred.raw = Some(compact.payload);
-            }
-            if !problems.is_empty() {
-                let mut problems = problems;
-                problems.append(&mut cred.problems);
-                cred.problems = problems;
-            }
-            Built::Credential(Box::new(cred))
-        })
-        .collect();
+    let built = build_credentials(pending, files, shown, index);
     for built in built {
         match built {
             Built::Skip => {}
