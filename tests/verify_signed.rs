@@ -364,7 +364,7 @@ fn data_integrity_valid_and_tampered() {
     let (_, v) = &got[got.iter().position(|(n, _)| n == "valid.json").unwrap()];
     assert_eq!(v.credential.candidate_id.as_deref(), Some("c1"));
     assert!(v.credential.raw.is_none());
-    let names: Vec<&str> = v.checks.iter().map(|c| c.check.as_str()).collect();
+    let names: Vec<&str> = v.checks.iter().map(|c| c.check).collect();
     assert_eq!(
         names,
         [

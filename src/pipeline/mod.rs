@@ -571,7 +571,7 @@ fn ingest_stage(
         || {
             // Each chunk of credentials is verified as soon as it is read, so their documents
             // are dropped chunk by chunk instead of all being held until a verify stage.
-            let mut verifier = Verifier::new(as_of, &cfg.verify, trust);
+            let mut verifier = Verifier::new(as_of, &cfg.verify, trust).lean();
             ingest_streaming(&cfg.inputs, scope, &mut |chunk, roster| {
                 let m = Meter::start();
                 verified.extend(verifier.verify_chunk(chunk, roster));

@@ -15,23 +15,20 @@ pub(crate) struct Finding {
     pub implies: Option<Status>,
 }
 
-pub(crate) fn pass(check: &str, detail: impl Into<String>) -> Finding {
-    Finding {
-        check: Check { check: check.into(), outcome: Outcome::Pass, detail: detail.into(), implies: None },
-        implies: None,
-    }
+pub(crate) fn pass(check: &'static str, detail: impl Into<String>) -> Finding {
+    Finding { check: Check { check, outcome: Outcome::Pass, detail: detail.into(), implies: None }, implies: None }
 }
 
-pub(crate) fn fail(check: &str, status: Status, detail: impl Into<String>) -> Finding {
+pub(crate) fn fail(check: &'static str, status: Status, detail: impl Into<String>) -> Finding {
     Finding {
-        check: Check { check: check.into(), outcome: Outcome::Fail, detail: detail.into(), implies: Some(status) },
+        check: Check { check, outcome: Outcome::Fail, detail: detail.into(), implies: Some(status) },
         implies: Some(status),
     }
 }
 
-pub(crate) fn skip(check: &str, status: Status, detail: impl Into<String>) -> Finding {
+pub(crate) fn skip(check: &'static str, status: Status, detail: impl Into<String>) -> Finding {
     Finding {
-        check: Check { check: check.into(), outcome: Outcome::Skip, detail: detail.into(), implies: Some(status) },
+        check: Check { check, outcome: Outcome::Skip, detail: detail.into(), implies: Some(status) },
         implies: Some(status),
     }
 }
@@ -125,7 +122,11 @@ pub(crate) fn missing(detail: &str, store: &super::trust::TrustStore) -> (Outcom
 
 /// The finding for check `name` from a signature suite's verdict, a missing document under the
 /// store's `missing` policy ([`missing`]).
-pub(crate) fn from_verdict(name: &str, verdict: super::verdict::Verdict, store: &super::trust::TrustStore) -> Finding {
+pub(crate) fn from_verdict(
+    name: &'static str,
+    verdict: super::verdict::Verdict,
+    store: &super::trust::TrustStore,
+) -> Finding {
     use super::verdict::Verdict;
     let (outcome, implies, detail) = match verdict {
         Verdict::Valid(d) => (Outcome::Pass, None, d),
@@ -138,5 +139,5 @@ pub(crate) fn from_verdict(name: &str, verdict: super::verdict::Verdict, store: 
         }
         Verdict::Unverifiable(d) => (Outcome::Skip, Some(Status::Unverifiable), d),
     };
-    Finding { check: Check { check: name.to_string(), outcome, detail, implies }, implies }
+    Finding { check: Check { check: name, outcome, detail, implies }, implies }
 }

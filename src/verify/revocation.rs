@@ -74,10 +74,9 @@ fn combine(parts: Vec<Part>, store: &TrustStore) -> Finding {
     let detail = details.join("; ");
     match worst {
         None => pass(NAME, detail),
-        Some((status, outcome)) => Finding {
-            check: Check { check: NAME.into(), outcome, detail, implies: Some(status) },
-            implies: Some(status),
-        },
+        Some((status, outcome)) => {
+            Finding { check: Check { check: NAME, outcome, detail, implies: Some(status) }, implies: Some(status) }
+        }
     }
 }
 

@@ -99,7 +99,7 @@ const TAMPERED: &str = "Ed25519Signature2020 signature by did:key:z6MknNQD1WHLGG
 fn verified_only_when_every_check_passes() {
     let vc = run(cred(), &hosted_ok());
     assert_eq!(vc.status, Status::Verified, "{:?}", vc.checks);
-    let names: Vec<&str> = vc.checks.iter().map(|c| c.check.as_str()).collect();
+    let names: Vec<&str> = vc.checks.iter().map(|c| c.check).collect();
     assert_eq!(
         names,
         ["structure", "recipient", "issued_date", "expiry", "revocation", "platform_state", "authenticity"]
@@ -452,4 +452,40 @@ fn a_missing_document_follows_the_missing_policy() {
     let f = checks::from_verdict("authenticity", missing(), &s);
     assert_eq!((f.check.outcome, f.implies), (Outcome::Skip, Some(Status::Unverifiable)));
     assert_eq!(f.check.detail, "x (policy: fail_open)");
+}
+
+#[test]
+fn a_lean_verifier_keeps_statuses_and_failure_details_and_drops_what_no_later_stage_reads() {
+    let expired = Credential { expires: at("2025-01-01T00:00:00Z"), ..cred() };
+    let mismatch = Credential {
+        recipient: Recipient::Plain { kind: "email".into(), identity: "bob@example.org".into() },
+        compact: Some("eyJhbGciOiJFUzI1NiJ9.e30.sig".into()),
+        problems: vec![Problem::new("id", ProblemKind::HostedNotFetched, "https://issuer.example/a")],
+        ..cred()
+    };
+    let creds = vec![cred(), expired, mismatch, credly("pending")];
+    let policy = hosted_ok();
+    let (store, as_of) = (TrustStore::default(), day(AS_OF));
+    let full = Verifier::new(as_of, &policy, &store).verify_chunk(creds.clone(), &roster());
+    let lean = Verifier::new(as_of, &policy, &store).lean().verify_chunk(creds, &roster());
+    assert_eq!(full.len(), lean.len());
+    for (f, l) in full.iter().zip(&lean) {
+        assert_eq!(f.status, l.status);
+        assert_eq!(f.credential.candidate_id, l.credential.candidate_id);
+        assert_eq!(f.credential.skills, l.credential.skills);
+        let names = |v: &VerifiedCredential| v.checks.iter().map(|k| (k.check, k.outcome)).collect::<Vec<_>>();
+        assert_eq!(names(f), names(l));
+        for (fk, lk) in f.checks.iter().zip(&l.checks) {
+            if fk.outcome == Outcome::Pass {
+                assert!(!fk.detail.is_empty(), "{fk:?}");
+                assert_eq!(lk.detail, "", "{lk:?}");
+            } else {
+                assert_eq!(fk.detail, lk.detail);
+            }
+        }
+        assert_eq!(l.credential.recipient, Recipient::Absent);
+        assert!(l.credential.compact.is_none() && l.credential.problems.is_empty());
+    }
+    let statuses: Vec<Status> = lean.iter().map(|v| v.status).collect();
+    assert_eq!(statuses, [Status::Verified, Status::Expired, Status::Malformed, Status::Unverifiable]);
 }

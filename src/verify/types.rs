@@ -130,10 +130,11 @@ impl Outcome {
 pub struct Check {
     /// Check name: `structure`, `recipient`, `issued_date`, `expiry`, `revocation`,
     /// `platform_state`, `authenticity`, and with a trust store `issuer_trust`, `consistency`.
-    pub check: String,
+    pub check: &'static str,
     /// Pass, fail or skip.
     pub outcome: Outcome,
-    /// Why, in words.
+    /// Why, in words. Empty for a pass when the verifier was [`lean`](super::Verifier::lean)
+    /// (the nightly run writes only the details of checks that did not pass).
     pub detail: String,
     /// The status this check implies when it did not pass (`None` for a pass).
     pub implies: Option<Status>,
