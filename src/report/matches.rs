@@ -6,40 +6,50 @@ use std::path::Path;
 use super::table::{Col, Table, Text};
 use super::{OutputFile, ReportError, ReportInput};
 use crate::ingest::Requirement;
-use crate::score::{CoverStep, Explanation, RankedMatch};
+use crate::score::{CoverStep, PairRoutes, RankedMatch, Role};
 use crate::util::round4;
 
 fn label<'a>(input: &ReportInput<'a>, skill: u32) -> &'a str {
     &input.taxonomy.skill(skill).label
 }
 
-/// Labels of the skills with partial credit, as `asked (via held, route)`.
-fn partial_labels<'a>(input: &ReportInput<'a>, e: &Explanation, req: Requirement) -> Vec<Text<'a>> {
-    e.partial(req)
-        .map(|s| match s.via.held() {
-            Some(held) => format!("{} (via {}, {})", label(input, s.skill), label(input, held), s.via.as_str()).into(),
-            None => label(input, s.skill).into(),
-        })
+/// Labels of the skills of `role` with partial credit, as `asked (via held, route)`.
+fn partial_labels<'a>(input: &ReportInput<'a>, r: &PairRoutes, role: &Role, req: Requirement) -> Vec<Text<'a>> {
+    r.partial(role, req)
+        .map(|s| format!("{} (via {}, {})", label(input, s.skill), label(input, s.held), s.route.as_str()).into())
         .collect()
 }
 
-fn labels<'a, 'e>(input: &ReportInput<'a>, it: impl Iterator<Item = &'e crate::score::SkillCredit>) -> Vec<&'a str> {
-    it.map(|s| label(input, s.skill)).collect()
+fn labels<'a>(input: &ReportInput<'a>, it: impl Iterator<Item = u32>) -> Vec<&'a str> {
+    it.map(|s| label(input, s)).collect()
 }
 
 /// The shared columns of shortlists and matches.
-fn match_table<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], ex: &[Explanation]) -> Table<'a> {
+fn match_table<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], routes: &[PairRoutes]) -> Table<'a> {
     let (roles, profiles) = (input.roles, input.profiles);
-    let role = |m: &RankedMatch| -> &'a crate::score::Role { &roles[m.role as usize] };
+    let role = |m: &RankedMatch| -> &'a Role { &roles[m.role as usize] };
+    let ex = || pairs.iter().zip(routes).map(|(m, r)| (r, role(m)));
     Table::new(vec![
         Col::str("role_id", pairs.iter().map(|m| role(m).id.as_str()).collect()),
         Col::str("candidate_id", pairs.iter().map(|m| profiles[m.candidate as usize].id.as_str()).collect()),
         Col::u64("rank", pairs.iter().map(|m| m.rank as u64).collect()),
         Col::f64("score", pairs.iter().map(|m| round4(m.score)).collect()),
-        Col::list("matched_required", ex.iter().map(|e| labels(input, e.matched(Requirement::Required))).collect()),
-        Col::list("matched_preferred", ex.iter().map(|e| labels(input, e.matched(Requirement::Preferred))).collect()),
-        Col::list("missing_required", ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect()),
-        Col::list("partial_required", ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect()),
+        Col::list(
+            "matched_required",
+            ex().map(|(r, ro)| labels(input, r.matched(ro, Requirement::Required))).collect(),
+        ),
+        Col::list(
+            "matched_preferred",
+            ex().map(|(r, ro)| labels(input, r.matched(ro, Requirement::Preferred))).collect(),
+        ),
+        Col::list(
+            "missing_required",
+            ex().map(|(r, ro)| labels(input, r.missing(ro, Requirement::Required))).collect(),
+        ),
+        Col::list(
+            "partial_required",
+            ex().map(|(r, ro)| partial_labels(input, r, ro, Requirement::Required)).collect(),
+        ),
         Col::str("role_title", pairs.iter().map(|m| role(m).title.as_str()).collect()),
         Col::bool(
             "role_thin",
@@ -57,13 +67,14 @@ fn match_table<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], ex: &[Explana
 /// ranked pairs, explanations and covers the score stage computed ([`crate::score::MatchDetails`]).
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let d = input.matches;
-    let table = match_table(input, &d.role_pairs, &d.role_explanations);
+    let table = match_table(input, &d.role_pairs, &d.role_routes);
     let mut out = vec![
         super::parquet(dir, "matches.parquet", &table)?,
         super::csv(dir, "shortlists.csv", &table, input.csv_bom)?,
     ];
-    let (cand_pairs, cand_ex, covers) = (&d.candidate_pairs, &d.candidate_explanations, &d.next_credentials);
+    let (cand_pairs, covers) = (&d.candidate_pairs, &d.next_credentials);
     let role = |m: &RankedMatch| &input.roles[m.role as usize];
+    let cand_ex = || cand_pairs.iter().zip(&d.candidate_routes).map(|(m, r)| (r, role(m)));
     let gaps = Table::new(vec![
         Col::str("candidate_id", cand_pairs.iter().map(|m| input.profiles[m.candidate as usize].id.as_str()).collect()),
         Col::u64("rank", cand_pairs.iter().map(|m| m.rank as u64).collect()),
@@ -73,15 +84,15 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::u64("required_total", cand_pairs.iter().map(|m| role(m).required_count() as u64).collect()),
         Col::u64(
             "missing_required_count",
-            cand_ex.iter().map(|e| e.missing(Requirement::Required).count() as u64).collect(),
+            cand_ex().map(|(r, ro)| r.missing(ro, Requirement::Required).count() as u64).collect(),
         ),
         Col::list(
             "missing_required",
-            cand_ex.iter().map(|e| labels(input, e.missing(Requirement::Required))).collect(),
+            cand_ex().map(|(r, ro)| labels(input, r.missing(ro, Requirement::Required))).collect(),
         ),
         Col::list(
             "partial_required",
-            cand_ex.iter().map(|e| partial_labels(input, e, Requirement::Required)).collect(),
+            cand_ex().map(|(r, ro)| partial_labels(input, r, ro, Requirement::Required)).collect(),
         ),
         Col::list(
             "next_credentials",

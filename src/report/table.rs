@@ -38,6 +38,34 @@ pub enum Values<'a> {
     Bool(Vec<bool>),
 }
 
+impl<'a> Values<'a> {
+    /// Rows `rows` of these values, borrowed (every range a table passes is within its rows).
+    fn slice(&self, rows: std::ops::Range<usize>) -> ValuesRef<'_, 'a> {
+        match self {
+            Values::Str(v) => ValuesRef::Str(&v[rows]),
+            Values::OptStr(v) => ValuesRef::OptStr(&v[rows]),
+            Values::U64(v) => ValuesRef::U64(&v[rows]),
+            Values::F64(v) => ValuesRef::F64(&v[rows]),
+            Values::List(v) => ValuesRef::List(&v[rows]),
+            Values::Bool(v) => ValuesRef::Bool(&v[rows]),
+        }
+    }
+}
+
+/// Some rows of a column's [`Values`].
+enum ValuesRef<'v, 'a> {
+    Str(&'v [Text<'a>]),
+    OptStr(&'v [Option<Text<'a>>]),
+    U64(&'v [u64]),
+    F64(&'v [f64]),
+    List(&'v [Vec<Text<'a>>]),
+    Bool(&'v [bool]),
+}
+
+/// Rows turned into polars columns at once when writing CSV: the CSV of a report with millions
+/// of rows is written slice by slice, so polars never holds a copy of the whole table.
+const CSV_SLICE_ROWS: usize = 65_536;
+
 /// A named column.
 #[derive(Debug, Clone)]
 pub struct Col<'a> {
@@ -84,30 +112,31 @@ impl<'a> Col<'a> {
         }
     }
 
-    fn to_column(&self, for_csv: bool) -> Column {
+    /// The polars column of rows `rows` (CSV: cells neutralised, lists joined).
+    fn to_column(&self, for_csv: bool, rows: std::ops::Range<usize>) -> Column {
         let name: PlSmallStr = self.name.into();
-        let series = match &self.values {
-            Values::Str(v) if for_csv => {
+        let series = match self.values.slice(rows) {
+            ValuesRef::Str(v) if for_csv => {
                 StringChunked::from_iter_values(name, v.iter().map(|s| crate::util::csv_safe(s))).into_series()
             }
-            Values::Str(v) => StringChunked::from_slice(name, v).into_series(),
-            Values::OptStr(v) if for_csv => {
+            ValuesRef::Str(v) => StringChunked::from_slice(name, v).into_series(),
+            ValuesRef::OptStr(v) if for_csv => {
                 StringChunked::from_iter_options(name, v.iter().map(|o| o.as_deref().map(crate::util::csv_safe)))
                     .into_series()
             }
-            Values::OptStr(v) => StringChunked::from_slice_options(name, v).into_series(),
+            ValuesRef::OptStr(v) => StringChunked::from_slice_options(name, v).into_series(),
             // INT64, not UINT64: some readers (Spark, older pandas paths) have no unsigned 64-bit type.
-            Values::U64(v) => {
+            ValuesRef::U64(v) => {
                 Series::new(name, v.iter().map(|&n| i64::try_from(n).unwrap_or(i64::MAX)).collect::<Vec<i64>>())
             }
-            Values::F64(v) => Series::new(name, v),
-            Values::Bool(v) => Series::new(name, v),
-            Values::List(v) if for_csv => StringChunked::from_iter_values(
+            ValuesRef::F64(v) => Series::new(name, v),
+            ValuesRef::Bool(v) => Series::new(name, v),
+            ValuesRef::List(v) if for_csv => StringChunked::from_iter_values(
                 name,
                 v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()),
             )
             .into_series(),
-            Values::List(v) => {
+            ValuesRef::List(v) => {
                 // One builder for the whole column: no per-row Series allocation.
                 let values: usize = v.iter().map(Vec::len).sum();
                 let mut b = ListStringChunkedBuilder::new(name, v.len(), values);
@@ -139,8 +168,9 @@ impl<'a> Table<'a> {
         self.cols.first().map(Col::len).unwrap_or(0)
     }
 
-    fn frame(&self, for_csv: bool) -> PolarsResult<DataFrame> {
-        DataFrame::new(self.rows(), self.cols.iter().map(|c| c.to_column(for_csv)).collect())
+    /// Rows `rows` as a polars frame.
+    fn frame(&self, for_csv: bool, rows: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
+        DataFrame::new(rows.len(), self.cols.iter().map(|c| c.to_column(for_csv, rows.clone())).collect())
     }
 
     /// Writes the table as Parquet (zstd, statistics on) at polars' oldest compatibility level,
@@ -150,7 +180,7 @@ impl<'a> Table<'a> {
             CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions,
             get_dtype_encoding,
         };
-        let mut df = self.frame(false)?;
+        let mut df = self.frame(false, 0..self.rows())?;
         df.rechunk_mut();
         let level = CompatLevel::oldest();
         let schema: ArrowSchema = df
@@ -190,10 +220,29 @@ impl<'a> Table<'a> {
 
     /// Writes the table as CSV with a header; cells are neutralised against formula injection.
     /// `bom` starts the file with a UTF-8 byte order mark (for Excel; `[run] csv_bom`).
+    ///
+    /// Written [`CSV_SLICE_ROWS`] rows at a time (the header and BOM with the first slice), so
+    /// that only one slice is ever copied into polars; the bytes are those of one whole write.
     pub fn write_csv(&self, path: &Path, bom: bool) -> PolarsResult<()> {
-        let mut df = self.frame(true)?;
-        let mut file = File::create(path)?;
-        CsvWriter::new(&mut file).include_header(true).include_bom(bom).finish(&mut df)?;
+        self.write_csv_in_slices(path, bom, CSV_SLICE_ROWS)
+    }
+
+    /// [`Table::write_csv`], `slice` rows at a time (at least 1).
+    fn write_csv_in_slices(&self, path: &Path, bom: bool, slice: usize) -> PolarsResult<()> {
+        let mut file = std::io::BufWriter::new(File::create(path)?);
+        let rows = self.rows();
+        let mut start = 0;
+        loop {
+            let end = rows.min(start + slice.max(1));
+            let mut df = self.frame(true, start..end)?;
+            let first = start == 0;
+            CsvWriter::new(&mut file).include_header(first).include_bom(bom && first).finish(&mut df)?;
+            if end >= rows {
+                break;
+            }
+            start = end;
+        }
+        std::io::Write::flush(&mut file)?;
         Ok(())
     }
 }
@@ -236,6 +285,36 @@ mod tests {
         assert!(text.starts_with("name,skills,score\n"), "{text}");
         assert!(text.contains("'=cmd"), "{text}");
         assert!(text.contains("a;b"), "{text}");
+    }
+
+    #[test]
+    fn csv_written_slice_by_slice_is_byte_identical_to_one_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let n = 10;
+        let t = Table::new(vec![
+            Col::str("id", (0..n).map(|i| format!("r{i}")).collect()),
+            Col::opt("where", (0..n).map(|i| (i % 3 == 0).then(|| format!("@city {i}"))).collect()),
+            Col::u64("rank", (0..n as u64).collect()),
+            Col::f64("score", (0..n).map(|i| i as f64 / 7.0).collect()),
+            Col::bool("thin", (0..n).map(|i| i % 2 == 0).collect()),
+            Col::list("skills", (0..n).map(|i| (0..i % 4).map(|k| format!("s, \"{k}\"")).collect()).collect()),
+        ]);
+        let read = |slice: usize, bom: bool| {
+            let p = dir.path().join(format!("t{slice}{bom}.csv"));
+            t.write_csv_in_slices(&p, bom, slice).expect("write csv");
+            std::fs::read(&p).expect("read back")
+        };
+        for bom in [false, true] {
+            let whole = read(usize::MAX, bom);
+            assert_eq!(String::from_utf8_lossy(&whole).lines().count(), n + 1);
+            for slice in [1, 3, 9, 10, 11] {
+                assert_eq!(read(slice, bom), whole, "{slice} rows a slice, bom {bom}");
+            }
+        }
+        let empty = Table::new(vec![Col::str("id", Vec::<String>::new()), Col::u64("rank", vec![])]);
+        let p = dir.path().join("empty.csv");
+        empty.write_csv_in_slices(&p, false, 3).expect("write csv");
+        assert_eq!(std::fs::read_to_string(&p).expect("read back"), "id,rank\n");
     }
 
     #[test]

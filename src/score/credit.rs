@@ -69,17 +69,24 @@ pub enum CreditRoute {
     None,
 }
 
-impl CreditVia {
+impl CreditRoute {
     /// `exact`, `narrower`, `broader`, `related`, `group` or `none`.
     pub fn as_str(self) -> &'static str {
         match self {
-            CreditVia::Exact => "exact",
-            CreditVia::Narrower { .. } => "narrower",
-            CreditVia::Broader { .. } => "broader",
-            CreditVia::Related { .. } => "related",
-            CreditVia::Group { .. } => "group",
-            CreditVia::None => "none",
+            CreditRoute::Exact => "exact",
+            CreditRoute::Narrower => "narrower",
+            CreditRoute::Broader => "broader",
+            CreditRoute::Related => "related",
+            CreditRoute::Group => "group",
+            CreditRoute::None => "none",
         }
+    }
+}
+
+impl CreditVia {
+    /// `exact`, `narrower`, `broader`, `related`, `group` or `none`.
+    pub fn as_str(self) -> &'static str {
+        self.route().as_str()
     }
 
     /// The route, without the skills involved.

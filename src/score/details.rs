@@ -3,10 +3,10 @@
 //! the missing required skills. Computed here so that report writers only format.
 
 use super::engine::{RankedMatch, ScoreOutput};
-use super::explain::{Explanation, explain_ranked};
 use super::model::{CandidateProfile, Role};
 use super::next::{Catalog, CoverStep};
 use super::params::{Neighbours, ScoreParams};
+use super::routes::{PairRoutes, routes_ranked};
 use crate::taxonomy::Taxonomy;
 
 /// Both ranked sides, flattened, with their explanations and next-credential covers.
@@ -14,13 +14,13 @@ use crate::taxonomy::Taxonomy;
 pub struct MatchDetails {
     /// Top-K candidates of every role, role by role (the engine's `by_role`, flattened).
     pub role_pairs: Vec<RankedMatch>,
-    /// The explanation of each of `role_pairs`.
-    pub role_explanations: Vec<Explanation>,
+    /// How each of `role_pairs` earned its credit, skill by skill.
+    pub role_routes: Vec<PairRoutes>,
     /// Top-K roles of every candidate, candidate by candidate (the engine's `by_candidate`,
     /// flattened).
     pub candidate_pairs: Vec<RankedMatch>,
-    /// The explanation of each of `candidate_pairs`.
-    pub candidate_explanations: Vec<Explanation>,
+    /// How each of `candidate_pairs` earned its credit, skill by skill.
+    pub candidate_routes: Vec<PairRoutes>,
     /// For each of `candidate_pairs`: the greedy cover of its missing required skills by badge
     /// classes of the catalog, for a candidate's `next_credential_roles` best roles (empty for
     /// the others).
@@ -40,11 +40,11 @@ impl MatchDetails {
         p: &ScoreParams,
     ) -> MatchDetails {
         let role_pairs: Vec<RankedMatch> = scores.by_role.iter().flatten().copied().collect();
-        let role_explanations = explain_ranked(taxonomy, neighbours, profiles, roles, &role_pairs, p);
+        let role_routes = routes_ranked(taxonomy, neighbours, profiles, roles, &role_pairs, p);
         let candidate_pairs: Vec<RankedMatch> = scores.by_candidate.iter().flatten().copied().collect();
-        let candidate_explanations = explain_ranked(taxonomy, neighbours, profiles, roles, &candidate_pairs, p);
+        let candidate_routes = routes_ranked(taxonomy, neighbours, profiles, roles, &candidate_pairs, p);
         let next_credentials =
-            catalog.next_credentials(&candidate_pairs, &candidate_explanations, p.next_credential_roles);
-        MatchDetails { role_pairs, role_explanations, candidate_pairs, candidate_explanations, next_credentials }
+            catalog.next_credentials(&candidate_pairs, &candidate_routes, roles, p.next_credential_roles);
+        MatchDetails { role_pairs, role_routes, candidate_pairs, candidate_routes, next_credentials }
     }
 }

@@ -1,9 +1,6 @@
 //! Explanations: for one candidate–role pair, every role skill with the credit earned and why.
 
-use rayon::prelude::*;
-
 use super::credit::{CreditVia, credit_of, terms_from};
-use super::engine::RankedMatch;
 use super::model::{CandidateProfile, Role, SkillOrigin};
 use super::params::{Neighbours, ScoreParams};
 use crate::ingest::Requirement;
@@ -99,19 +96,4 @@ pub fn explain(
         fit: terms.fit(profile.fit_mass),
         skills,
     }
-}
-
-/// Explains every pair of a ranked list, in parallel, in the list's order.
-pub fn explain_ranked(
-    taxonomy: &Taxonomy,
-    neighbours: &Neighbours,
-    profiles: &[CandidateProfile],
-    roles: &[Role],
-    pairs: &[RankedMatch],
-    p: &ScoreParams,
-) -> Vec<Explanation> {
-    pairs
-        .par_iter()
-        .map(|m| explain(taxonomy, neighbours, &profiles[m.candidate as usize], &roles[m.role as usize], p))
-        .collect()
 }

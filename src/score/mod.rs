@@ -3,8 +3,9 @@
 //! [`config`](mod@config) holds the `[score]` and `[evidence]` tables, [`params`] what they resolve to
 //! (with the partial-credit neighbours), [`model`] the inputs (profiles, roles), [`credit`] the credit per skill,
 //! [`engine`] ranks both sides (with [`naive`] as its reference), [`explain`](mod@explain)
-//! says for one pair which skill earned what credit through which credential, [`next`] which
-//! badges would cover what is missing, and [`details`] gathers both for every ranked pair (the
+//! says for one pair which skill earned what credit through which credential, [`routes`] keeps
+//! only how each role skill was credited, [`next`] which badges would cover what is missing,
+//! and [`details`] gathers both for every ranked pair (the
 //! reports only format them), and [`value`] what each badge class moves in the ranking.
 
 pub mod config;
@@ -19,6 +20,7 @@ pub mod params;
 pub mod pathways;
 pub mod policy;
 mod role_build;
+pub mod routes;
 pub mod stage;
 pub mod value;
 
@@ -29,10 +31,11 @@ pub use credit::{
 };
 pub use details::MatchDetails;
 pub use engine::{EngineStats, RankedMatch, ScoreOutput, eligible, score_all, score_all_with, top_roles_of};
-pub use explain::{Explanation, SkillCredit, explain, explain_ranked};
+pub use explain::{Explanation, SkillCredit, explain};
 pub use model::{CandidateProfile, EvidenceItem, HeldSkill, Role, RoleSkill, SkillOrigin, build_profiles};
 pub use next::{BadgeClass, Catalog, CoverStep};
 pub use params::{Neighbours, ScoreParams};
 pub use pathways::{Pathway, PathwayConfig, PathwayProgress, badge_key};
+pub use routes::{PairRoutes, PartialCredit};
 pub use stage::{ScoreInput, ScoreStats, Scored};
 pub use value::CredentialValue;

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::engine::RankedMatch;
-use super::explain::Explanation;
+use super::model::Role;
+use super::routes::PairRoutes;
 use crate::ingest::Requirement;
 use crate::taxonomy::SkillId;
 use crate::verify::VerifiedCredential;
@@ -94,22 +95,24 @@ impl Catalog {
     }
 
     /// Next credentials for every pair of a candidate-side ranked list (`pairs`, with their
-    /// `explanations`): the greedy cover of the missing required skills for each candidate's
+    /// `routes` and the `roles` they index): the greedy cover of the missing required skills for each candidate's
     /// `best_roles` best roles, nothing for the others.
     pub fn next_credentials(
         &self,
         pairs: &[RankedMatch],
-        explanations: &[Explanation],
+        routes: &[PairRoutes],
+        roles: &[Role],
         best_roles: usize,
     ) -> Vec<Vec<CoverStep>> {
         pairs
             .par_iter()
-            .zip(explanations.par_iter())
-            .map(|(m, e)| {
+            .zip(routes.par_iter())
+            .map(|(m, r)| {
                 if (m.rank as usize) > best_roles {
                     return Vec::new();
                 }
-                let missing: Vec<SkillId> = e.missing(Requirement::Required).map(|s| s.skill).collect();
+                let Some(role) = roles.get(m.role as usize) else { return Vec::new() };
+                let missing: Vec<SkillId> = r.missing(role, Requirement::Required).collect();
                 self.cover(&missing)
             })
             .collect()
