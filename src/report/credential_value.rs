@@ -22,13 +22,13 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
         rows.iter().map(|r| g(r).map(|x| format!("{:?}", round4(x)))).collect()
     };
     let table = Table::new(vec![
-        Col::str("badge_class_id", rows.iter().map(|r| class(r.class).key.clone()).collect()),
-        Col::str("badge_class_name", rows.iter().map(|r| class(r.class).name.clone()).collect()),
-        Col::str("issuer", rows.iter().map(|r| class(r.class).issuer.clone()).collect()),
+        Col::str("badge_class_id", rows.iter().map(|r| class(r.class).key.as_str()).collect()),
+        Col::str("badge_class_name", rows.iter().map(|r| class(r.class).name.as_str()).collect()),
+        Col::str("issuer", rows.iter().map(|r| class(r.class).issuer.as_str()).collect()),
         Col::list(
             "skills",
             rows.iter()
-                .map(|r| class(r.class).skills.iter().map(|&s| input.taxonomy.skill(s).label.clone()).collect())
+                .map(|r| class(r.class).skills.iter().map(|&s| input.taxonomy.skill(s).label.as_str()).collect())
                 .collect(),
         ),
         Col::u64("holders", rows.iter().map(|r| r.holders).collect()),

@@ -1,6 +1,7 @@
 //! `matches.parquet`, `shortlists.csv` (top-K candidates per role) and `candidate_gaps.csv`
 //! (top-K roles per candidate with the required skills they miss), and `next_credentials.csv`.
 
+use std::ops::Range;
 use std::path::Path;
 
 use super::table::{Col, Table, Text};
@@ -73,26 +74,42 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         super::csv(dir, "shortlists.csv", &table, input.csv_bom)?,
     ];
     let (cand_pairs, covers) = (&d.candidate_pairs, &d.next_credentials);
-    let role = |m: &RankedMatch| &input.roles[m.role as usize];
-    let cand_ex = || cand_pairs.iter().zip(&d.candidate_routes).map(|(m, r)| (r, role(m)));
-    let gaps = Table::new(vec![
-        Col::str("candidate_id", cand_pairs.iter().map(|m| input.profiles[m.candidate as usize].id.as_str()).collect()),
-        Col::u64("rank", cand_pairs.iter().map(|m| m.rank as u64).collect()),
-        Col::str("role_id", cand_pairs.iter().map(|m| role(m).id.as_str()).collect()),
-        Col::str("role_title", cand_pairs.iter().map(|m| role(m).title.as_str()).collect()),
-        Col::f64("score", cand_pairs.iter().map(|m| round4(m.score)).collect()),
-        Col::u64("required_total", cand_pairs.iter().map(|m| role(m).required_count() as u64).collect()),
+    let gaps = |range: Range<usize>| {
+        gaps_table(input, &cand_pairs[range.clone()], &d.candidate_routes[range.clone()], &covers[range])
+    };
+    out.push(super::csv_built(dir, "candidate_gaps.csv", cand_pairs.len(), input.csv_bom, gaps)?);
+    let next = |range: Range<usize>| next_credentials(input, &cand_pairs[range.clone()], &covers[range]);
+    out.push(super::csv_built(dir, "next_credentials.csv", cand_pairs.len(), input.csv_bom, next)?);
+    Ok(out)
+}
+
+/// `candidate_gaps.csv` rows of candidate-side pairs (with their routes and covers).
+fn gaps_table<'a>(
+    input: &ReportInput<'a>,
+    pairs: &[RankedMatch],
+    routes: &[PairRoutes],
+    covers: &'a [Vec<CoverStep>],
+) -> Table<'a> {
+    let role = |m: &RankedMatch| -> &'a Role { &input.roles[m.role as usize] };
+    let ex = || pairs.iter().zip(routes).map(|(m, r)| (r, role(m)));
+    Table::new(vec![
+        Col::str("candidate_id", pairs.iter().map(|m| input.profiles[m.candidate as usize].id.as_str()).collect()),
+        Col::u64("rank", pairs.iter().map(|m| m.rank as u64).collect()),
+        Col::str("role_id", pairs.iter().map(|m| role(m).id.as_str()).collect()),
+        Col::str("role_title", pairs.iter().map(|m| role(m).title.as_str()).collect()),
+        Col::f64("score", pairs.iter().map(|m| round4(m.score)).collect()),
+        Col::u64("required_total", pairs.iter().map(|m| role(m).required_count() as u64).collect()),
         Col::u64(
             "missing_required_count",
-            cand_ex().map(|(r, ro)| r.missing(ro, Requirement::Required).count() as u64).collect(),
+            ex().map(|(r, ro)| r.missing(ro, Requirement::Required).count() as u64).collect(),
         ),
         Col::list(
             "missing_required",
-            cand_ex().map(|(r, ro)| labels(input, r.missing(ro, Requirement::Required))).collect(),
+            ex().map(|(r, ro)| labels(input, r.missing(ro, Requirement::Required))).collect(),
         ),
         Col::list(
             "partial_required",
-            cand_ex().map(|(r, ro)| partial_labels(input, r, ro, Requirement::Required)).collect(),
+            ex().map(|(r, ro)| partial_labels(input, r, ro, Requirement::Required)).collect(),
         ),
         Col::list(
             "next_credentials",
@@ -101,29 +118,22 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
                 .map(|c| c.iter().map(|s| input.catalog.classes[s.class as usize].name.as_str()).collect())
                 .collect(),
         ),
-    ]);
-    out.push(super::csv(dir, "candidate_gaps.csv", &gaps, input.csv_bom)?);
-    out.push(next_credentials(dir, input, cand_pairs, covers)?);
-    Ok(out)
+    ])
 }
 
-/// `next_credentials.csv`: one row per suggested badge class, in cover order.
-fn next_credentials(
-    dir: &Path,
-    input: &ReportInput<'_>,
-    pairs: &[RankedMatch],
-    covers: &[Vec<CoverStep>],
-) -> Result<OutputFile, ReportError> {
-    let mut t: [Vec<String>; 5] = Default::default();
+/// `next_credentials.csv` rows of candidate-side pairs: one per suggested badge class, in cover
+/// order.
+fn next_credentials<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], covers: &'a [Vec<CoverStep>]) -> Table<'a> {
+    let mut t: [Vec<&str>; 5] = Default::default();
     let (mut rank, mut step, mut covered, mut left) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (m, steps) in pairs.iter().zip(covers) {
         for (i, s) in steps.iter().enumerate() {
             let class = &input.catalog.classes[s.class as usize];
-            t[0].push(input.profiles[m.candidate as usize].id.clone());
-            t[1].push(input.roles[m.role as usize].id.clone());
-            t[2].push(class.name.clone());
-            t[3].push(class.issuer.clone());
-            t[4].push(class.key.clone());
+            t[0].push(input.profiles[m.candidate as usize].id.as_str());
+            t[1].push(input.roles[m.role as usize].id.as_str());
+            t[2].push(class.name.as_str());
+            t[3].push(class.issuer.as_str());
+            t[4].push(class.key.as_str());
             rank.push(m.rank as u64);
             step.push(i as u64 + 1);
             covered.push(s.covers.iter().map(|&k| label(input, k)).collect::<Vec<_>>());
@@ -131,7 +141,7 @@ fn next_credentials(
         }
     }
     let [cand, role, badge, issuer, key] = t;
-    let table = Table::new(vec![
+    Table::new(vec![
         Col::str("candidate_id", cand),
         Col::str("role_id", role),
         Col::u64("role_rank", rank),
@@ -141,6 +151,5 @@ fn next_credentials(
         Col::str("badge_key", key),
         Col::list("covers_required", covered),
         Col::u64("missing_required_after", left),
-    ]);
-    super::csv(dir, "next_credentials.csv", &table, input.csv_bom)
+    ])
 }

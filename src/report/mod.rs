@@ -143,6 +143,20 @@ pub(crate) fn csv(dir: &Path, name: &str, t: &table::Table, bom: bool) -> Result
     output_file(dir, name, t.rows())
 }
 
+/// Writes as CSV the table `build` makes of `units` units, slice by slice
+/// ([`table::Table::write_csv_built`]), and records it.
+pub(crate) fn csv_built<'t>(
+    dir: &Path,
+    name: &str,
+    units: usize,
+    bom: bool,
+    build: impl Fn(std::ops::Range<usize>) -> table::Table<'t>,
+) -> Result<OutputFile, ReportError> {
+    let rows = table::Table::write_csv_built(&dir.join(name), bom, units, build)
+        .map_err(|source| ReportError::Table { path: name.to_string(), source })?;
+    output_file(dir, name, rows)
+}
+
 /// Writes a table as Parquet and records it.
 pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<OutputFile, ReportError> {
     t.write_parquet(&dir.join(name)).map_err(|source| ReportError::Table { path: name.to_string(), source })?;

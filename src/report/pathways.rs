@@ -15,9 +15,9 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<OutputFile, ReportEr
     let rows = input.pathway_progress;
     let cfg = |i: u32| &input.pathways[i as usize].config;
     let table = Table::new(vec![
-        Col::str("candidate_id", rows.iter().map(|r| input.profiles[r.candidate as usize].id.clone()).collect()),
-        Col::str("pathway", rows.iter().map(|r| cfg(r.pathway).name.clone()).collect()),
-        Col::str("status", rows.iter().map(|r| if r.complete { "complete" } else { "partial" }.to_string()).collect()),
+        Col::str("candidate_id", rows.iter().map(|r| input.profiles[r.candidate as usize].id.as_str()).collect()),
+        Col::str("pathway", rows.iter().map(|r| cfg(r.pathway).name.as_str()).collect()),
+        Col::str("status", rows.iter().map(|r| if r.complete { "complete" } else { "partial" }).collect()),
         Col::u64("held", rows.iter().map(|r| r.held.len() as u64).collect()),
         Col::u64("needed", rows.iter().map(|r| cfg(r.pathway).needed() as u64).collect()),
         Col::u64("total", rows.iter().map(|r| cfg(r.pathway).badges.len() as u64).collect()),

@@ -11,11 +11,11 @@ use crate::normalize::CrosswalkRow;
 use crate::taxonomy::{MatchMethod, SkillId};
 use crate::verify::Status;
 
-fn raw_cols(rows: &[&CrosswalkRow]) -> Vec<Col<'static>> {
+fn raw_cols<'a>(rows: &[&'a CrosswalkRow]) -> Vec<Col<'a>> {
     vec![
-        Col::str("source", rows.iter().map(|r| r.source.as_str().to_string()).collect()),
-        Col::opt("raw_name", rows.iter().map(|r| r.raw.name.clone()).collect()),
-        Col::opt("raw_uri", rows.iter().map(|r| r.raw.uri.clone()).collect()),
+        Col::str("source", rows.iter().map(|r| r.source.as_str()).collect()),
+        Col::opt("raw_name", rows.iter().map(|r| r.raw.name.as_deref()).collect()),
+        Col::opt("raw_uri", rows.iter().map(|r| r.raw.uri.as_deref()).collect()),
     ]
 }
 
@@ -60,17 +60,14 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
     let mut out = vec![super::csv(dir, super::schema::UNMAPPED_SKILLS, &Table::new(cols), input.csv_bom)?];
 
     let all: Vec<&CrosswalkRow> = cw.iter().collect();
-    let uri = |r: &&CrosswalkRow| r.mapping.skill.map(|s| tax.skill(s).uri.clone());
-    let lab = |r: &&CrosswalkRow| r.mapping.skill.map(|s| tax.skill(s).label.clone());
+    let uri = |r: &&CrosswalkRow| r.mapping.skill.map(|s| tax.skill(s).uri.as_str());
+    let lab = |r: &&CrosswalkRow| r.mapping.skill.map(|s| tax.skill(s).label.as_str());
     let mut cols = raw_cols(&all);
     cols.extend([
         Col::opt("uri", all.iter().map(uri).collect()),
         Col::opt("label", all.iter().map(lab).collect()),
-        Col::str(
-            "taxonomy",
-            all.iter().map(|r| r.mapping.skill.map_or(String::new(), |s| tax.source_of(s).0.to_string())).collect(),
-        ),
-        Col::str("method", all.iter().map(|r| r.mapping.method.as_str().to_string()).collect()),
+        Col::str("taxonomy", all.iter().map(|r| r.mapping.skill.map_or("", |s| tax.source_of(s).0)).collect()),
+        Col::str("method", all.iter().map(|r| r.mapping.method.as_str()).collect()),
         Col::f64("confidence", all.iter().map(|r| crate::util::round4(r.mapping.confidence as f64)).collect()),
         Col::u64("count", all.iter().map(|r| r.count).collect()),
     ]);

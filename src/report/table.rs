@@ -229,22 +229,50 @@ impl<'a> Table<'a> {
 
     /// [`Table::write_csv`], `slice` rows at a time (at least 1).
     fn write_csv_in_slices(&self, path: &Path, bom: bool, slice: usize) -> PolarsResult<()> {
-        let mut file = std::io::BufWriter::new(File::create(path)?);
-        let rows = self.rows();
-        let mut start = 0;
-        loop {
-            let end = rows.min(start + slice.max(1));
-            let mut df = self.frame(true, start..end)?;
-            let first = start == 0;
-            CsvWriter::new(&mut file).include_header(first).include_bom(bom && first).finish(&mut df)?;
-            if end >= rows {
-                break;
-            }
-            start = end;
-        }
-        std::io::Write::flush(&mut file)?;
-        Ok(())
+        write_csv_frames(path, bom, self.rows(), slice, |rows| self.frame(true, rows)).map(|_| ())
     }
+
+    /// Writes as CSV the table that `build` makes of `units` units (rows, pairs, credentials:
+    /// whatever one call turns into rows), [`CSV_SLICE_ROWS`] units at a time: only one slice's
+    /// cells ever exist, for tables of millions of rows. The bytes are those of one
+    /// [`Table::write_csv`] of the whole table; returns the number of rows written.
+    pub fn write_csv_built<'t>(
+        path: &Path,
+        bom: bool,
+        units: usize,
+        build: impl Fn(std::ops::Range<usize>) -> Table<'t>,
+    ) -> PolarsResult<usize> {
+        write_csv_frames(path, bom, units, CSV_SLICE_ROWS, |range| {
+            let t = build(range);
+            t.frame(true, 0..t.rows())
+        })
+    }
+}
+
+/// Writes the frames `frame` makes of `units` units, `slice` units at a time (at least 1, and
+/// once for no units: the header), as one CSV (header and BOM with the first); returns the rows.
+fn write_csv_frames(
+    path: &Path,
+    bom: bool,
+    units: usize,
+    slice: usize,
+    mut frame: impl FnMut(std::ops::Range<usize>) -> PolarsResult<DataFrame>,
+) -> PolarsResult<usize> {
+    let mut file = std::io::BufWriter::new(File::create(path)?);
+    let (mut start, mut rows) = (0usize, 0usize);
+    loop {
+        let end = units.min(start.saturating_add(slice.max(1)));
+        let mut df = frame(start..end)?;
+        rows += df.height();
+        let first = start == 0;
+        CsvWriter::new(&mut file).include_header(first).include_bom(bom && first).finish(&mut df)?;
+        if end >= units {
+            break;
+        }
+        start = end;
+    }
+    std::io::Write::flush(&mut file)?;
+    Ok(rows)
 }
 
 /// A writer that remembers the first I/O error passed through it.
