@@ -297,12 +297,18 @@ fn credly_entries_bad_entry_roster_join_and_natural_order() {
     assert!(out.credentials[2..].iter().all(|c| c.candidate_id.as_deref() == Some("c1")));
 }
 
+/// A roster and a badge folder holding a Credly export in c1's folder: (roster, badges).
+fn credly_export_claimed_by_c1(dir: &Path) -> (PathBuf, PathBuf) {
+    let roster = roster_csv(dir);
+    let badges = dir.join("badges");
+    write_json(&badges.join("c1/credly.json"), &credly_export());
+    (roster, badges)
+}
+
 #[test]
 fn credly_folder_claim_wins_over_email_join() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let roster = roster_csv(tmp.path());
-    let badges = tmp.path().join("badges");
-    write_json(&badges.join("c1/credly.json"), &credly_export());
+    let (roster, badges) = credly_export_claimed_by_c1(tmp.path());
     let out = run(&IngestSpec { roster: Some(roster), badges: vec![badges], ..Default::default() });
     assert!(out.credentials.iter().all(|c| c.candidate_id.as_deref() == Some("c1")));
 }
@@ -310,9 +316,7 @@ fn credly_folder_claim_wins_over_email_join() {
 #[test]
 fn a_badge_file_named_twice_through_links_and_overlapping_inputs_is_read_once() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let roster = roster_csv(tmp.path());
-    let badges = tmp.path().join("badges");
-    write_json(&badges.join("c1/credly.json"), &credly_export());
+    let (roster, badges) = credly_export_claimed_by_c1(tmp.path());
     // The same file again: through a symlinked folder (given as its own input), through a
     // symlink to the file inside the walked folder, and through the folder given twice.
     let linked_folder = tmp.path().join("linked");

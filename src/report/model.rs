@@ -78,7 +78,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
             fit.push(f);
             prior.push(r.prior);
             thin.push(input.thin_roles.get(ri).copied().unwrap_or(false));
-            sources.push(shown.iter().map(String::as_str).collect::<Vec<_>>());
+            sources.push(shown.as_slice());
             t[0].push(r.id.as_str());
             t[1].push(r.title.as_str());
             employer.push(r.employer.as_deref());
@@ -105,7 +105,7 @@ pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, Rep
         Col::f64("importance", importance),
         Col::f64("prior", prior),
         Col::bool("thin", thin),
-        Col::list("sources", sources),
+        Col::shared_list("sources", sources),
         Col::f64("fit", fit),
     ]);
     out.push(super::parquet(dir, super::schema::ROLES, &roles)?);

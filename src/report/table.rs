@@ -34,6 +34,8 @@ pub enum Values<'a> {
     F64(Vec<f64>),
     /// Lists of text.
     List(Vec<Vec<Text<'a>>>),
+    /// Lists of text that rows share: each row borrows its list (no list made per row).
+    SharedList(Vec<&'a [String]>),
     /// Booleans (CSV: `true` / `false`).
     Bool(Vec<bool>),
 }
@@ -47,6 +49,7 @@ impl<'a> Values<'a> {
             Values::U64(v) => ValuesRef::U64(&v[rows]),
             Values::F64(v) => ValuesRef::F64(&v[rows]),
             Values::List(v) => ValuesRef::List(&v[rows]),
+            Values::SharedList(v) => ValuesRef::SharedList(&v[rows]),
             Values::Bool(v) => ValuesRef::Bool(&v[rows]),
         }
     }
@@ -59,6 +62,7 @@ enum ValuesRef<'v, 'a> {
     U64(&'v [u64]),
     F64(&'v [f64]),
     List(&'v [Vec<Text<'a>>]),
+    SharedList(&'v [&'a [String]]),
     Bool(&'v [bool]),
 }
 
@@ -101,6 +105,11 @@ impl<'a> Col<'a> {
         Col { name, values: Values::List(v.into_iter().map(|l| l.into_iter().map(Into::into).collect()).collect()) }
     }
 
+    /// A list column whose rows borrow lists they share (a role's sources on each of its skill rows).
+    pub fn shared_list(name: &'static str, v: Vec<&'a [String]>) -> Col<'a> {
+        Col { name, values: Values::SharedList(v) }
+    }
+
     fn len(&self) -> usize {
         match &self.values {
             Values::Str(v) => v.len(),
@@ -108,6 +117,7 @@ impl<'a> Col<'a> {
             Values::U64(v) => v.len(),
             Values::F64(v) => v.len(),
             Values::List(v) => v.len(),
+            Values::SharedList(v) => v.len(),
             Values::Bool(v) => v.len(),
         }
     }
@@ -131,6 +141,19 @@ impl<'a> Col<'a> {
             }
             ValuesRef::F64(v) => Series::new(name, v),
             ValuesRef::Bool(v) => Series::new(name, v),
+            ValuesRef::SharedList(v) if for_csv => StringChunked::from_iter_values(
+                name,
+                v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()),
+            )
+            .into_series(),
+            ValuesRef::SharedList(v) => {
+                let values: usize = v.iter().map(|l| l.len()).sum();
+                let mut b = ListStringChunkedBuilder::new(name, v.len(), values);
+                for l in v {
+                    b.append_values_iter(l.iter().map(String::as_str));
+                }
+                b.finish().into_series()
+            }
             ValuesRef::List(v) if for_csv => StringChunked::from_iter_values(
                 name,
                 v.iter().map(|l| crate::util::csv_safe(&l.join(";")).into_owned()),
@@ -343,6 +366,25 @@ mod tests {
         let p = dir.path().join("empty.csv");
         empty.write_csv_in_slices(&p, false, 3).expect("write csv");
         assert_eq!(std::fs::read_to_string(&p).expect("read back"), "id,rank\n");
+    }
+
+    #[test]
+    fn a_shared_list_column_writes_the_same_bytes_as_a_list_of_copies() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let lists: Vec<Vec<String>> = vec![vec!["a.json#1".into(), "=b".into()], vec![], vec!["c".into()]];
+        let rows = [0usize, 0, 1, 2, 2, 2];
+        let shared = Table::new(vec![Col::shared_list("sources", rows.iter().map(|&i| lists[i].as_slice()).collect())]);
+        let copied = Table::new(vec![Col::list("sources", rows.iter().map(|&i| lists[i].clone()).collect())]);
+        let write = |t: &Table, name: &str| {
+            let (csv, parquet) = (dir.path().join(format!("{name}.csv")), dir.path().join(format!("{name}.parquet")));
+            t.write_csv(&csv, false).expect("write csv");
+            t.write_parquet(&parquet).expect("write parquet");
+            (std::fs::read(csv).expect("csv"), std::fs::read(parquet).expect("parquet"))
+        };
+        let (a, b) = (write(&shared, "shared"), write(&copied, "copied"));
+        assert_eq!(a.0, b.0, "CSV");
+        assert_eq!(a.1, b.1, "Parquet");
+        assert!(String::from_utf8_lossy(&a.0).contains("\na.json#1;=b\n"), "{}", String::from_utf8_lossy(&a.0));
     }
 
     #[test]
