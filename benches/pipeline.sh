@@ -9,7 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
 m=${2:-2000}
-threads=${3:-0}
+threads=${3:-}
+# No THREADS: the run picks (all cores); 0 is not a thread count the CLI accepts.
+thread_args=()
+if [ -n "$threads" ]; then thread_args=(--threads "$threads"); fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/skillmatch-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet
@@ -17,9 +20,9 @@ bin=target/release/skillmatch
 echo "== gen $n candidates x $m roles (machine: $(nproc) cores)"
 /usr/bin/time -f "gen: wall %e s, peak RSS %M KiB" "$bin" gen --candidates "$n" --roles "$m" --seed 7 --out "$work/data" >/dev/null
 echo "files: $(find "$work/data/badges" -type f | wc -l) badge files, $(du -sh "$work/data" | cut -f1)"
-echo "== run --threads $threads"
+echo "== run --threads ${threads:-(all cores)}"
 /usr/bin/time -f "run: wall %e s, peak RSS %M KiB" "$bin" run --roster "$work/data/roster.csv" --badges "$work/data/badges" \
-  --postings "$work/data/postings.jsonl" --as-of 2026-11-01 --out "$work/reports" --run-id bench --threads "$threads" \
+  --postings "$work/data/postings.jsonl" --as-of 2026-11-01 --out "$work/reports" --run-id bench "${thread_args[@]}" \
   2> >(grep -E 'done in|wall' >&2)
 python3 - "$work/reports/bench/manifest.json" <<'PY'
 import json, sys
