@@ -184,15 +184,17 @@ pub struct ShardInfo {
     pub version: String,
 }
 
-/// Writes `manifest.json` (pretty-printed, trailing newline).
+/// Writes `manifest.json` (pretty-printed, trailing newline), streamed to the file: a run over
+/// hundreds of thousands of badge files lists each, and its manifest is tens of megabytes.
 pub fn write(dir: &Path, manifest: &Manifest) -> Result<(), ReportError> {
     let name = super::schema::MANIFEST;
-    let mut bytes =
-        serde_json::to_vec_pretty(manifest).map_err(|source| ReportError::Json { path: name.into(), source })?;
-    bytes.push(b'\n');
     let io = |source| ReportError::Io { path: name.into(), source };
-    let mut f = std::fs::File::create(dir.join(name)).map_err(io)?;
-    f.write_all(&bytes).map_err(io)
+    let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join(name)).map_err(io)?);
+    serde_json::to_writer_pretty(&mut w, manifest).map_err(|source| {
+        if source.is_io() { io(source.into()) } else { ReportError::Json { path: name.into(), source } }
+    })?;
+    w.write_all(b"\n").map_err(io)?;
+    w.flush().map_err(io)
 }
 
 /// Peak resident set size of this process in KiB (Linux `VmHWM`), if available.
