@@ -68,7 +68,7 @@ enum ValuesRef<'v, 'a> {
 
 /// Rows turned into polars columns at once when writing CSV: the CSV of a report with millions
 /// of rows is written slice by slice, so polars never holds a copy of the whole table.
-const CSV_SLICE_ROWS: usize = 65_536;
+pub const CSV_SLICE_ROWS: usize = 65_536;
 
 /// A named column.
 #[derive(Debug, Clone)]
