@@ -65,7 +65,7 @@ fn match_table<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], routes: &[Pai
 }
 
 /// Writes the match files: matches, shortlists, candidate gaps and next credentials, from the
-/// ranked pairs, explanations and covers the score stage computed ([`crate::score::MatchDetails`]).
+/// ranked pairs, credit routes and covers the score stage computed ([`crate::score::MatchDetails`]).
 pub fn write(dir: &Path, input: &ReportInput<'_>) -> Result<Vec<OutputFile>, ReportError> {
     let d = input.matches;
     let table = match_table(input, &d.role_pairs, &d.role_routes);

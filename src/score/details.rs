@@ -1,5 +1,5 @@
-//! The engine's ranked pairs with everything the reports show about them: each pair's
-//! explanation and, for each candidate's best roles, the next credentials that would cover
+//! The engine's ranked pairs with everything the reports show about them: how each pair's role
+//! skills were credited ([`PairRoutes`]) and, for each candidate's best roles, the next credentials that would cover
 //! the missing required skills. Computed here so that report writers only format.
 
 use super::engine::{RankedMatch, ScoreOutput};
@@ -9,7 +9,7 @@ use super::params::{Neighbours, ScoreParams};
 use super::routes::{PairRoutes, routes_ranked};
 use crate::taxonomy::Taxonomy;
 
-/// Both ranked sides, flattened, with their explanations and next-credential covers.
+/// Both ranked sides, flattened, with their credit routes and next-credential covers.
 #[derive(Debug, Clone, Default)]
 pub struct MatchDetails {
     /// Top-K candidates of every role, role by role (the engine's `by_role`, flattened).
@@ -28,8 +28,8 @@ pub struct MatchDetails {
 }
 
 impl MatchDetails {
-    /// Explains every ranked pair of `scores` (`neighbours` built from `p`) and covers the
-    /// candidate side's missing required skills from `catalog`.
+    /// Explains every ranked pair of `scores` (`neighbours` built from `p`), keeping its credit
+    /// routes, and covers the candidate side's missing required skills from `catalog`.
     pub fn new(
         taxonomy: &Taxonomy,
         neighbours: &Neighbours,

@@ -5,8 +5,8 @@
 //! [`engine`] ranks both sides (with [`naive`] as its reference), [`explain`](mod@explain)
 //! says for one pair which skill earned what credit through which credential, [`routes`] keeps
 //! only how each role skill was credited, [`next`] which badges would cover what is missing,
-//! and [`details`] gathers both for every ranked pair (the
-//! reports only format them), and [`value`] what each badge class moves in the ranking.
+//! [`details`] gathers routes and covers for every ranked pair (the reports only format them),
+//! and [`value`] what each badge class moves in the ranking.
 
 pub mod config;
 pub mod credit;
