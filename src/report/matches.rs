@@ -25,11 +25,38 @@ fn labels<'a>(input: &ReportInput<'a>, it: impl Iterator<Item = u32>) -> Vec<&'a
     it.map(|s| label(input, s)).collect()
 }
 
+/// Each pair with its routes and its role.
+fn routed<'a, 'p>(
+    input: &ReportInput<'a>,
+    pairs: &'p [RankedMatch],
+    routes: &'p [PairRoutes],
+) -> impl Iterator<Item = (&'p PairRoutes, &'a Role)> {
+    let roles: &'a [Role] = input.roles;
+    pairs.iter().zip(routes).map(move |(m, r)| (r, &roles[m.role as usize]))
+}
+
+/// The `missing_required` and `partial_required` columns that shortlists, matches and candidate
+/// gaps all show.
+fn gap_cols<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], routes: &[PairRoutes]) -> [Col<'a>; 2] {
+    let req = Requirement::Required;
+    [
+        Col::list(
+            "missing_required",
+            routed(input, pairs, routes).map(|(r, ro)| labels(input, r.missing(ro, req))).collect(),
+        ),
+        Col::list(
+            "partial_required",
+            routed(input, pairs, routes).map(|(r, ro)| partial_labels(input, r, ro, req)).collect(),
+        ),
+    ]
+}
+
 /// The shared columns of shortlists and matches.
 fn match_table<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], routes: &[PairRoutes]) -> Table<'a> {
     let (roles, profiles) = (input.roles, input.profiles);
     let role = |m: &RankedMatch| -> &'a Role { &roles[m.role as usize] };
-    let ex = || pairs.iter().zip(routes).map(|(m, r)| (r, role(m)));
+    let ex = || routed(input, pairs, routes);
+    let [missing, partial] = gap_cols(input, pairs, routes);
     Table::new(vec![
         Col::str("role_id", pairs.iter().map(|m| role(m).id.as_str()).collect()),
         Col::str("candidate_id", pairs.iter().map(|m| profiles[m.candidate as usize].id.as_str()).collect()),
@@ -43,14 +70,8 @@ fn match_table<'a>(input: &ReportInput<'a>, pairs: &[RankedMatch], routes: &[Pai
             "matched_preferred",
             ex().map(|(r, ro)| labels(input, r.matched(ro, Requirement::Preferred))).collect(),
         ),
-        Col::list(
-            "missing_required",
-            ex().map(|(r, ro)| labels(input, r.missing(ro, Requirement::Required))).collect(),
-        ),
-        Col::list(
-            "partial_required",
-            ex().map(|(r, ro)| partial_labels(input, r, ro, Requirement::Required)).collect(),
-        ),
+        missing,
+        partial,
         Col::str("role_title", pairs.iter().map(|m| role(m).title.as_str()).collect()),
         Col::bool(
             "role_thin",
@@ -91,7 +112,7 @@ fn gaps_table<'a>(
     covers: &'a [Vec<CoverStep>],
 ) -> Table<'a> {
     let role = |m: &RankedMatch| -> &'a Role { &input.roles[m.role as usize] };
-    let ex = || pairs.iter().zip(routes).map(|(m, r)| (r, role(m)));
+    let [missing, partial] = gap_cols(input, pairs, routes);
     Table::new(vec![
         Col::str("candidate_id", pairs.iter().map(|m| input.profiles[m.candidate as usize].id.as_str()).collect()),
         Col::u64("rank", pairs.iter().map(|m| m.rank as u64).collect()),
@@ -101,16 +122,10 @@ fn gaps_table<'a>(
         Col::u64("required_total", pairs.iter().map(|m| role(m).required_count() as u64).collect()),
         Col::u64(
             "missing_required_count",
-            ex().map(|(r, ro)| r.missing(ro, Requirement::Required).count() as u64).collect(),
+            routed(input, pairs, routes).map(|(r, ro)| r.missing(ro, Requirement::Required).count() as u64).collect(),
         ),
-        Col::list(
-            "missing_required",
-            ex().map(|(r, ro)| labels(input, r.missing(ro, Requirement::Required))).collect(),
-        ),
-        Col::list(
-            "partial_required",
-            ex().map(|(r, ro)| partial_labels(input, r, ro, Requirement::Required)).collect(),
-        ),
+        missing,
+        partial,
         Col::list(
             "next_credentials",
             covers
