@@ -157,6 +157,19 @@ pub(crate) fn csv_built<'t>(
     output_file(dir, name, rows)
 }
 
+/// Writes as Parquet the table `build` makes of `units` rows, one row group per slice
+/// ([`table::Table::write_parquet_built`]), and records it.
+pub(crate) fn parquet_built<'t>(
+    dir: &Path,
+    name: &str,
+    units: usize,
+    build: impl Fn(std::ops::Range<usize>) -> table::Table<'t>,
+) -> Result<OutputFile, ReportError> {
+    let rows = table::Table::write_parquet_built(&dir.join(name), units, build)
+        .map_err(|source| ReportError::Table { path: name.to_string(), source })?;
+    output_file(dir, name, rows)
+}
+
 /// Writes a table as Parquet and records it.
 pub(crate) fn parquet(dir: &Path, name: &str, t: &table::Table) -> Result<OutputFile, ReportError> {
     t.write_parquet(&dir.join(name)).map_err(|source| ReportError::Table { path: name.to_string(), source })?;

@@ -70,6 +70,10 @@ enum ValuesRef<'v, 'a> {
 /// of rows is written slice by slice, so polars never holds a copy of the whole table.
 pub const CSV_SLICE_ROWS: usize = 65_536;
 
+/// Rows per row group of a Parquet file written slice by slice ([`Table::write_parquet_built`]):
+/// only one slice's columns are ever built.
+pub const PARQUET_SLICE_ROWS: usize = 262_144;
+
 /// A named column.
 #[derive(Debug, Clone)]
 pub struct Col<'a> {
@@ -197,48 +201,23 @@ impl<'a> Table<'a> {
     }
 
     /// Writes the table as Parquet (zstd, statistics on) at polars' oldest compatibility level,
-    /// so that pandas, pyarrow, DuckDB and polars all open it with their default arguments.
+    /// so that pandas, pyarrow, DuckDB and polars all open it with their default arguments. The
+    /// file holds one row group.
     pub fn write_parquet(&self, path: &Path) -> PolarsResult<()> {
-        use polars_parquet::write::{
-            CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions,
-            get_dtype_encoding,
-        };
-        let mut df = self.frame(false, 0..self.rows())?;
-        df.rechunk_mut();
-        let level = CompatLevel::oldest();
-        let schema: ArrowSchema = df
-            .columns()
-            .iter()
-            .map(|c| {
-                let f = c.dtype().to_arrow_field(c.name().clone(), level);
-                (f.name.clone(), f)
-            })
-            .collect();
-        let options = WriteOptions {
-            statistics: StatisticsOptions::default(),
-            compression: CompressionOptions::Zstd(None),
-            version: Version::V1,
-            data_page_size: None,
-        };
-        let encodings = schema.iter_values().map(|f| get_dtype_encoding(&f.dtype)).collect();
-        let batches: Vec<_> = df.iter_chunks(level, false).filter(|b| !b.is_empty()).collect();
-        let rows: Vec<usize> = batches.iter().map(|b| b.len()).collect();
-        let groups = RowGroupIterator::try_new(batches.into_iter().map(Ok), &schema, options, encodings)?;
-        let mut file = KeepIoError { inner: File::create(path)?, first: None };
-        let written = (|| {
-            let mut writer = FileWriter::try_new(&mut file, schema, options)?;
-            for (group, rows) in groups.zip(rows) {
-                writer.write(rows as u64, group?)?;
-            }
-            writer.end(None)?;
-            PolarsResult::Ok(())
-        })();
-        // The Parquet writer reports a failed write as a Thrift "transport error"; the OS error
-        // (a full disk, a quota) is what the user can act on.
-        match (written, file.first) {
-            (Err(_), Some(io)) => Err(io.into()),
-            (r, _) => r,
-        }
+        write_parquet_frames(path, std::iter::once(self.frame(false, 0..self.rows()))).map(|_| ())
+    }
+
+    /// Writes as Parquet (as [`Table::write_parquet`]) the table that `build` makes of `units`
+    /// rows, [`PARQUET_SLICE_ROWS`] rows at a time, each slice one row group: only one slice's
+    /// cells ever exist, for tables of millions of rows. The rows read back are those of one
+    /// [`Table::write_parquet`] of the whole table (and so are the bytes when the table fits one
+    /// slice); returns the number of rows written.
+    pub fn write_parquet_built<'t>(
+        path: &Path,
+        units: usize,
+        build: impl Fn(std::ops::Range<usize>) -> Table<'t>,
+    ) -> PolarsResult<usize> {
+        write_parquet_in_slices(path, units, PARQUET_SLICE_ROWS, build)
     }
 
     /// Writes the table as CSV with a header; cells are neutralised against formula injection.
@@ -269,6 +248,75 @@ impl<'a> Table<'a> {
             let t = build(range);
             t.frame(true, 0..t.rows())
         })
+    }
+}
+
+/// [`Table::write_parquet_built`], `slice` rows at a time (at least 1).
+fn write_parquet_in_slices<'t>(
+    path: &Path,
+    units: usize,
+    slice: usize,
+    build: impl Fn(std::ops::Range<usize>) -> Table<'t>,
+) -> PolarsResult<usize> {
+    let slice = slice.max(1);
+    // One slice even for no rows, so the file has its schema.
+    let starts = (0..units.max(1)).step_by(slice);
+    write_parquet_frames(
+        path,
+        starts.map(|start| {
+            let t = build(start..units.min(start + slice));
+            t.frame(false, 0..t.rows())
+        }),
+    )
+}
+
+/// Writes `frames` (at least one; all with the first one's columns) as one Parquet file, each
+/// frame one row group (none for an empty frame); returns the rows written.
+fn write_parquet_frames(path: &Path, mut frames: impl Iterator<Item = PolarsResult<DataFrame>>) -> PolarsResult<usize> {
+    use polars_parquet::write::{
+        CompressionOptions, FileWriter, RowGroupIterator, StatisticsOptions, Version, WriteOptions, get_dtype_encoding,
+    };
+    let first = frames.next().unwrap_or_else(|| Ok(DataFrame::empty()))?;
+    let level = CompatLevel::oldest();
+    let schema: ArrowSchema = first
+        .columns()
+        .iter()
+        .map(|c| {
+            let f = c.dtype().to_arrow_field(c.name().clone(), level);
+            (f.name.clone(), f)
+        })
+        .collect();
+    let options = WriteOptions {
+        statistics: StatisticsOptions::default(),
+        compression: CompressionOptions::Zstd(None),
+        version: Version::V1,
+        data_page_size: None,
+    };
+    let encodings: Vec<_> = schema.iter_values().map(|f| get_dtype_encoding(&f.dtype)).collect();
+    let mut file = KeepIoError { inner: File::create(path)?, first: None };
+    let written = (|| {
+        let mut writer = FileWriter::try_new(&mut file, schema.clone(), options)?;
+        let mut total = 0usize;
+        for df in std::iter::once(Ok(first)).chain(frames) {
+            let mut df = df?;
+            df.rechunk_mut();
+            let batches: Vec<_> = df.iter_chunks(level, false).filter(|b| !b.is_empty()).collect();
+            let rows: Vec<usize> = batches.iter().map(|b| b.len()).collect();
+            let groups =
+                RowGroupIterator::try_new(batches.into_iter().map(Ok), &schema, options, encodings.clone().into())?;
+            for (group, rows) in groups.zip(rows) {
+                writer.write(rows as u64, group?)?;
+                total += rows;
+            }
+        }
+        writer.end(None)?;
+        PolarsResult::Ok(total)
+    })();
+    // The Parquet writer reports a failed write as a Thrift "transport error"; the OS error
+    // (a full disk, a quota) is what the user can act on.
+    match (written, file.first) {
+        (Err(_), Some(io)) => Err(io.into()),
+        (r, _) => r,
     }
 }
 
@@ -366,6 +414,50 @@ mod tests {
         let p = dir.path().join("empty.csv");
         empty.write_csv_in_slices(&p, false, 3).expect("write csv");
         assert_eq!(std::fs::read_to_string(&p).expect("read back"), "id,rank\n");
+    }
+
+    /// Rows `rows` of a table with every kind of column (nulls and empty lists included).
+    fn sample(rows: std::ops::Range<usize>) -> Table<'static> {
+        Table::new(vec![
+            Col::str("id", rows.clone().map(|i| format!("r{i}")).collect()),
+            Col::opt("where", rows.clone().map(|i| (i % 3 == 0).then(|| format!("city {i}"))).collect()),
+            Col::u64("rank", rows.clone().map(|i| i as u64).collect()),
+            Col::f64("score", rows.clone().map(|i| i as f64 / 7.0).collect()),
+            Col::bool("thin", rows.clone().map(|i| i % 2 == 0).collect()),
+            Col::list("skills", rows.map(|i| (0..i % 4).map(|k| format!("s{k}")).collect()).collect()),
+        ])
+    }
+
+    #[test]
+    fn parquet_written_slice_by_slice_reads_back_as_one_write_with_a_row_group_a_slice() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let n = 10;
+        let read = |p: &Path| {
+            let mut reader = ParquetReader::new(File::open(p).expect("open"));
+            let groups = reader.get_metadata().expect("metadata").row_groups.len();
+            (reader.finish().expect("read parquet"), groups)
+        };
+        let whole_path = dir.path().join("whole.parquet");
+        sample(0..n).write_parquet(&whole_path).expect("write parquet");
+        let (whole, groups) = read(&whole_path);
+        assert_eq!((whole.height(), groups), (n, 1));
+        for (slice, expected_groups) in [(1, 10), (3, 4), (9, 2), (10, 1), (11, 1)] {
+            let p = dir.path().join(format!("s{slice}.parquet"));
+            let rows = write_parquet_in_slices(&p, n, slice, sample).expect("write parquet");
+            let (df, groups) = read(&p);
+            assert_eq!(rows, n);
+            assert!(df.equals_missing(&whole), "{slice} rows a slice:\n{df}\n{whole}");
+            assert_eq!(groups, expected_groups, "{slice} rows a slice");
+            if slice >= n {
+                let same = std::fs::read(&p).expect("read") == std::fs::read(&whole_path).expect("read");
+                assert!(same, "one slice writes the bytes of one write");
+            }
+        }
+        let p = dir.path().join("empty.parquet");
+        assert_eq!(write_parquet_in_slices(&p, 0, 3, sample).expect("write parquet"), 0);
+        let (empty, groups) = read(&p);
+        assert_eq!((empty.height(), groups), (0, 0));
+        assert_eq!(empty.schema(), whole.schema());
     }
 
     #[test]
