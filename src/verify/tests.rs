@@ -475,7 +475,7 @@ fn a_lean_verifier_keeps_statuses_and_failure_details_and_drops_what_no_later_st
         assert_eq!(f.credential.skills, l.credential.skills);
         let names = |v: &VerifiedCredential| v.checks.iter().map(|k| (k.check, k.outcome)).collect::<Vec<_>>();
         assert_eq!(names(f), names(l));
-        for (fk, lk) in f.checks.iter().zip(&l.checks) {
+        for (fk, lk) in f.checks.iter().zip(l.checks.iter()) {
             if fk.outcome == Outcome::Pass {
                 assert!(!fk.detail.is_empty(), "{fk:?}");
                 assert_eq!(lk.detail, "", "{lk:?}");
@@ -488,4 +488,25 @@ fn a_lean_verifier_keeps_statuses_and_failure_details_and_drops_what_no_later_st
     }
     let statuses: Vec<Status> = lean.iter().map(|v| v.status).collect();
     assert_eq!(statuses, [Status::Verified, Status::Expired, Status::Malformed, Status::Unverifiable]);
+}
+
+#[test]
+fn a_lean_verifier_gives_credentials_with_alike_checks_one_list_across_chunks_and_keeps_others_apart() {
+    let second = Credential { credential_id: "urn:uuid:second".into(), ..cred() };
+    let expired = Credential { expires: at("2025-01-01T00:00:00Z"), ..cred() };
+    let policy = hosted_ok();
+    let (store, as_of) = (TrustStore::default(), day(AS_OF));
+    let mut lean = Verifier::new(as_of, &policy, &store).lean();
+    let first = lean.verify_chunk(vec![cred(), second, expired.clone()], &roster());
+    let next = lean.verify_chunk(vec![cred(), expired], &roster());
+    let statuses: Vec<Status> = first.iter().chain(&next).map(|v| v.status).collect();
+    assert_eq!(statuses, [Status::Verified, Status::Verified, Status::Expired, Status::Verified, Status::Expired]);
+    let shared = |a: &VerifiedCredential, b: &VerifiedCredential| std::sync::Arc::ptr_eq(&a.checks, &b.checks);
+    assert!(shared(&first[0], &first[1]), "two verified credentials, one chunk");
+    assert!(shared(&first[0], &next[0]), "two verified credentials, two chunks");
+    assert!(shared(&first[2], &next[1]), "the same failure, two chunks");
+    assert!(!shared(&first[0], &first[2]), "a pass and a failure");
+    assert_ne!(first[0].checks, first[2].checks);
+    let full = Verifier::new(as_of, &policy, &store).verify_chunk(vec![cred(), cred()], &roster());
+    assert!(!shared(&full[0], &full[1]), "the full verifier keeps every credential's own details");
 }

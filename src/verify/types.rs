@@ -126,7 +126,7 @@ impl Outcome {
 }
 
 /// One check run on a credential, with the reason for its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Check {
     /// Check name: `structure`, `recipient`, `issued_date`, `expiry`, `revocation`,
     /// `platform_state`, `authenticity`, and with a trust store `issuer_trust`, `consistency`.
@@ -148,6 +148,7 @@ pub struct VerifiedCredential {
     pub credential: Credential,
     /// Final status.
     pub status: Status,
-    /// Every check, in the order run.
-    pub checks: Vec<Check>,
+    /// Every check, in the order run. Shared: a [`lean`](super::Verifier::lean) verifier gives
+    /// credentials whose checks came out alike (every pass, with no detail) one list.
+    pub checks: std::sync::Arc<[Check]>,
 }
