@@ -203,6 +203,7 @@ pub(crate) fn read_badges(
     let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
     order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
     let scope = chunking.scope;
+    let mut interner = super::intern::Interner::default();
     for chunk in order.chunks(chunking.files) {
         let cx = Context { roster, mapping, index: &index, scope };
         let mut out = read_chunk(files, &shown, chunk, cx, &mut facts, ledger);
@@ -210,7 +211,10 @@ pub(crate) fn read_badges(
         out.retain(|c| scope.keeps(c.candidate_id.as_deref()));
         ledger.out_of_scope.credentials += (read - out.len()) as u64;
         out.sort_by(natural_cmp_source);
-        out.iter_mut().for_each(limits::enforce);
+        for c in &mut out {
+            limits::enforce(c);
+            interner.credential(c);
+        }
         sink(out);
     }
 }

@@ -86,8 +86,8 @@ fn parse_entry(e: &Value, source: SourceRef) -> Credential {
     }
     match e.get("badge_template") {
         Some(t @ Value::Object(_)) => {
-            c.achievement_id = id_of(t);
-            c.achievement = text(t.get("name"));
+            c.achievement_id = id_of(t).map(Into::into);
+            c.achievement = text(t.get("name")).map(Into::into);
             for s in one_or_many(t.get("skills")) {
                 let name = text(Some(s)).or_else(|| text(s.get("name")));
                 if let Some(name) = name {
@@ -109,8 +109,8 @@ fn parse_entry(e: &Value, source: SourceRef) -> Credential {
             .and_then(|x| x.get("entity"))
             .filter(|v| v.is_object());
         let chosen = primary.or(entities.first().copied()).unwrap_or(issuer);
-        c.issuer_id = id_of(chosen);
-        c.issuer_name = text(chosen.get("name"));
+        c.issuer_id = id_of(chosen).map(Into::into);
+        c.issuer_name = text(chosen.get("name")).map(Into::into);
     }
     c
 }

@@ -134,11 +134,11 @@ fn row(rec: RawRecord, width: usize, cols: &Columns, path: &str, mapping: &Credl
         }
     }
     c.verification = VerificationKind::PlatformExport;
-    c.achievement = get(cols.badge_name).map(str::to_string);
+    c.achievement = get(cols.badge_name).map(str::to_string).map(Into::into);
     if c.achievement.is_none() {
         c.problems.push(Problem::new("badge name", ProblemKind::Empty, ""));
     }
-    c.achievement_id = get(cols.template_id).map(str::to_string);
+    c.achievement_id = get(cols.template_id).map(str::to_string).map(Into::into);
     if let Some(email) = get(cols.recipient_email) {
         c.recipient = Recipient::Plain { kind: "email".to_string(), identity: email.to_string() };
     }
@@ -155,8 +155,8 @@ fn row(rec: RawRecord, width: usize, cols: &Columns, path: &str, mapping: &Credl
         }
     }
     c.platform_state = get(cols.state).map(str::to_lowercase);
-    c.issuer_name = get(cols.issuer).map(str::to_string);
-    c.issuer_id = get(cols.issuer_id).map(str::to_string);
+    c.issuer_name = get(cols.issuer).map(str::to_string).map(Into::into);
+    c.issuer_id = get(cols.issuer_id).map(str::to_string).map(Into::into);
     if let Some(cell) = get(cols.skills) {
         for name in cell.split(|ch: char| mapping.skill_separators.contains(ch)) {
             let name = name.trim();

@@ -43,14 +43,23 @@ fn clip_opt(field: &str, s: &mut Option<String>, problems: &mut Vec<Problem>) {
     }
 }
 
+/// [`clip_opt`] for shared text: copied only when it is cut.
+fn clip_shared(field: &str, s: &mut Option<std::sync::Arc<str>>, problems: &mut Vec<Problem>) {
+    if let Some(shared) = s.as_mut().filter(|t| t.len() > MAX_FIELD_BYTES) {
+        let mut text = shared.to_string();
+        clip(field, &mut text, problems);
+        *shared = text.into();
+    }
+}
+
 /// Applies the limits to a credential, adding a problem for everything cut.
 pub(crate) fn enforce(c: &mut Credential) {
     let mut problems = Vec::new();
     clip("credential id", &mut c.credential_id, &mut problems);
-    clip_opt("issuer id", &mut c.issuer_id, &mut problems);
-    clip_opt("issuer name", &mut c.issuer_name, &mut problems);
-    clip_opt("achievement id", &mut c.achievement_id, &mut problems);
-    clip_opt("achievement name", &mut c.achievement, &mut problems);
+    clip_shared("issuer id", &mut c.issuer_id, &mut problems);
+    clip_shared("issuer name", &mut c.issuer_name, &mut problems);
+    clip_shared("achievement id", &mut c.achievement_id, &mut problems);
+    clip_shared("achievement name", &mut c.achievement, &mut problems);
     clip_opt("platform state", &mut c.platform_state, &mut problems);
     clip_opt("revocation reason", &mut c.revoked_reason, &mut problems);
     match &mut c.recipient {
@@ -86,13 +95,13 @@ mod tests {
             SourceRef { path: "p".into(), position: "whole file".into() },
             BadgeFormat::Ob2,
         );
-        c.achievement = Some("é".repeat(MAX_FIELD_BYTES)); // 2 bytes per char
+        c.achievement = Some("é".repeat(MAX_FIELD_BYTES).into()); // 2 bytes per char
         for i in 0..=MAX_SKILLS + 5 {
             super::super::json::push_skill(&mut c.skills, RawSkill { name: Some(format!("s{i}")), uri: None });
         }
         assert_eq!(c.skills.len(), MAX_SKILLS + 1, "one sentinel beyond the limit");
         enforce(&mut c);
-        assert_eq!(c.achievement.as_ref().map(String::len), Some(MAX_FIELD_BYTES));
+        assert_eq!(c.achievement.as_deref().map(str::len), Some(MAX_FIELD_BYTES));
         assert_eq!(c.skills.len(), MAX_SKILLS);
         assert_eq!(c.problems.len(), 2, "{:?}", c.problems);
         assert!(c.problems[0].to_string().starts_with("achievement name is 8192 bytes long"));

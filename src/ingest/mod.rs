@@ -18,6 +18,7 @@ mod decode;
 mod files;
 #[cfg(test)]
 mod fuzz;
+mod intern;
 mod json;
 pub(crate) mod jsonld_access;
 mod jws;

@@ -55,12 +55,12 @@ fn read_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Crede
             None
         }
         Some(b @ Value::Object(_)) => {
-            c.achievement_id = id_of(b);
+            c.achievement_id = id_of(b).map(Into::into);
             Some(b)
         }
         Some(Value::String(id)) => {
             let id = id.trim();
-            c.achievement_id = Some(id.to_string());
+            c.achievement_id = Some(id.into());
             let found = index.badge_classes.get(id);
             if found.is_none() {
                 c.problems.push(Problem::new("badge class", ProblemKind::NotFound, id));
@@ -73,7 +73,7 @@ fn read_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Crede
         }
     };
     if let Some(bc) = badge_class {
-        c.achievement = text(bc.get("name"));
+        c.achievement = text(bc.get("name")).map(Into::into);
         issuer(bc.get("issuer"), index, &mut c);
         alignment_skills(bc.get("alignment"), "badge.alignment", &mut c.skills, &mut c.problems);
         tag_skills(bc.get("tags"), "badge.tags", &mut c.skills, &mut c.problems);
@@ -82,9 +82,9 @@ fn read_assertion(doc: &Value, source: SourceRef, index: &SupportIndex) -> Crede
     let listed = index.revoked.get(&c.credential_id).filter(|_| c.revoked_reason.is_none());
     if let Some(rev) = listed {
         let issuer_revocation_list =
-            c.issuer_id.as_ref().and_then(|i| index.issuers.get(i)).and_then(|doc| text(doc.get("revocationList")));
+            c.issuer_id.as_deref().and_then(|i| index.issuers.get(i)).and_then(|doc| text(doc.get("revocationList")));
         let applies = rev.issuer.is_none()
-            || rev.issuer == c.issuer_id
+            || rev.issuer.as_deref() == c.issuer_id.as_deref()
             || (rev.list_id.is_some() && rev.list_id == issuer_revocation_list);
         if applies {
             c.revoked_reason = Some(rev.reason.clone());
@@ -148,14 +148,15 @@ fn verification(v: Option<&Value>) -> VerificationKind {
 fn issuer(v: Option<&Value>, index: &SupportIndex, c: &mut Credential) {
     match v {
         Some(obj @ Value::Object(_)) => {
-            c.issuer_id = id_of(obj);
+            c.issuer_id = id_of(obj).map(Into::into);
             c.issuer_name = text(obj.get("name"))
-                .or_else(|| c.issuer_id.as_ref().and_then(|i| index.issuers.get(i)).and_then(|d| text(d.get("name"))));
+                .or_else(|| c.issuer_id.as_deref().and_then(|i| index.issuers.get(i)).and_then(|d| text(d.get("name"))))
+                .map(Into::into);
         }
         Some(Value::String(id)) => {
             let id = id.trim().to_string();
-            c.issuer_name = index.issuers.get(&id).and_then(|d| text(d.get("name")));
-            c.issuer_id = Some(id).filter(|i| !i.is_empty());
+            c.issuer_name = index.issuers.get(&id).and_then(|d| text(d.get("name"))).map(Into::into);
+            c.issuer_id = Some(id).filter(|i| !i.is_empty()).map(Into::into);
         }
         _ => {}
     }

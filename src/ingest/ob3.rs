@@ -24,10 +24,10 @@ fn read_credential(doc: &Value, source: SourceRef) -> Credential {
         c.credential_id = id;
     }
     match doc.get("issuer") {
-        Some(Value::String(s)) => c.issuer_id = Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Some(Value::String(s)) => c.issuer_id = Some(s.trim()).filter(|s| !s.is_empty()).map(Into::into),
         Some(obj @ Value::Object(_)) => {
-            c.issuer_id = id_of(obj);
-            c.issuer_name = text(obj.get("name"));
+            c.issuer_id = id_of(obj).map(Into::into);
+            c.issuer_name = text(obj.get("name")).map(Into::into);
         }
         None | Some(Value::Null) => {}
         Some(other) => c.problems.push(Problem::wrong_type("issuer", kind_of(other), "an id or an object")),
@@ -52,8 +52,8 @@ fn read_credential(doc: &Value, source: SourceRef) -> Credential {
     c.recipient = recipient(subject, &mut c.problems);
     match subject.get("achievement") {
         Some(a @ Value::Object(_)) => {
-            c.achievement_id = id_of(a);
-            c.achievement = text(a.get("name"));
+            c.achievement_id = id_of(a).map(Into::into);
+            c.achievement = text(a.get("name")).map(Into::into);
             let field = "credentialSubject.achievement";
             alignment_skills(a.get("alignment"), &format!("{field}.alignment"), &mut c.skills, &mut c.problems);
             tag_skills(a.get("tag").or_else(|| a.get("tags")), &format!("{field}.tag"), &mut c.skills, &mut c.problems);

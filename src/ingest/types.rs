@@ -149,13 +149,13 @@ pub struct Credential {
     /// The candidate who claims it (folder name or claims CSV), or resolved from the roster.
     pub candidate_id: Option<String>,
     /// Issuer id (URL / DID), if stated.
-    pub issuer_id: Option<String>,
+    pub issuer_id: Option<std::sync::Arc<str>>,
     /// Issuer display name.
-    pub issuer_name: Option<String>,
+    pub issuer_name: Option<std::sync::Arc<str>>,
     /// BadgeClass / Achievement / badge template id.
-    pub achievement_id: Option<String>,
+    pub achievement_id: Option<std::sync::Arc<str>>,
     /// BadgeClass / Achievement / badge template name (never the earner's name).
-    pub achievement: Option<String>,
+    pub achievement: Option<std::sync::Arc<str>>,
     /// Recipient identity as stated.
     pub recipient: Recipient,
     /// Issue date (`issuedOn`, `validFrom`, `issuanceDate`, `issued_at`).

@@ -58,11 +58,11 @@ impl Catalog {
         for (v, sk) in creds.iter().zip(skills) {
             let c = &v.credential;
             let (Some(name), false) = (c.achievement.as_ref(), sk.is_empty()) else { continue };
-            let issuer = c.issuer_name.clone().or_else(|| c.issuer_id.clone()).unwrap_or_default();
+            let issuer = c.issuer_name.as_deref().or(c.issuer_id.as_deref()).unwrap_or_default().to_string();
             let Some(key) = super::pathways::badge_key(c) else { continue };
             let e = map.entry(key.clone()).or_insert_with(|| BadgeClass {
                 key,
-                name: name.clone(),
+                name: name.to_string(),
                 issuer,
                 skills: Vec::new(),
                 holders: 0,

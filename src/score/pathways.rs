@@ -40,7 +40,7 @@ impl PathwayConfig {
 /// The key a credential's badge class is known by: its achievement id, else `issuer|name`.
 pub fn badge_key(c: &Credential) -> Option<String> {
     if let Some(id) = &c.achievement_id {
-        return Some(id.clone());
+        return Some(id.to_string());
     }
     let name = c.achievement.as_ref()?;
     let issuer = c.issuer_name.clone().or_else(|| c.issuer_id.clone()).unwrap_or_default();

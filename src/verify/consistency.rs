@@ -67,7 +67,7 @@ pub(crate) fn check(c: &Credential, store: &TrustStore) -> Finding {
 fn badge_class(c: &Credential, bc: &Value, problems: &mut Vec<String>) {
     let id = id_of(bc).unwrap_or("?");
     let pinned_name = text(bc.get("name"));
-    if pinned_name != c.achievement {
+    if pinned_name.as_deref() != c.achievement.as_deref() {
         problems.push(format!(
             "BadgeClass {id}: name {:?} contradicts the pinned {:?}",
             c.achievement.as_deref().unwrap_or(""),
@@ -79,7 +79,7 @@ fn badge_class(c: &Credential, bc: &Value, problems: &mut Vec<String>) {
         Some(o @ Value::Object(_)) => id_of(o).map(str::to_string),
         _ => None,
     };
-    if pinned_issuer.is_some() && pinned_issuer != c.issuer_id {
+    if pinned_issuer.is_some() && pinned_issuer.as_deref() != c.issuer_id.as_deref() {
         problems.push(format!(
             "BadgeClass {id}: issuer {:?} contradicts the pinned {:?}",
             c.issuer_id.as_deref().unwrap_or(""),
@@ -129,7 +129,7 @@ fn badge_class(c: &Credential, bc: &Value, problems: &mut Vec<String>) {
 fn issuer(c: &Credential, profile: &Value, problems: &mut Vec<String>) {
     let id = id_of(profile).unwrap_or("?");
     let pinned_name = text(profile.get("name"));
-    if let (Some(name), Some(pinned)) = (&c.issuer_name, &pinned_name)
+    if let (Some(name), Some(pinned)) = (c.issuer_name.as_deref(), pinned_name.as_deref())
         && name != pinned
     {
         problems.push(format!("Issuer {id}: name {name:?} contradicts the pinned {pinned:?}"));

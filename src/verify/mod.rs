@@ -284,8 +284,8 @@ pub fn to_json(vc: &VerifiedCredential) -> Value {
         "source": format!("{}#{}", c.source.path, c.source.position),
         "format": c.format.as_str(),
         "credential_id": c.credential_id,
-        "issuer": c.issuer_name.as_ref().or(c.issuer_id.as_ref()),
-        "achievement": c.achievement,
+        "issuer": c.issuer_name.as_deref().or(c.issuer_id.as_deref()),
+        "achievement": c.achievement.as_deref(),
         "candidate_id": c.candidate_id,
         "status": vc.status.as_str(),
         "checks": vc.checks.iter().map(|k| json!({

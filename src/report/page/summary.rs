@@ -329,7 +329,7 @@ fn verification(input: &ReportInput<'_>) -> VerificationSummary {
             Some(id) => input.trust.issuer_known(id).map_or_else(|| "unknown issuer".to_string(), |k| k.tier),
         };
         by_tier.entry(tier).or_default()[i] += 1;
-        let issuer = c.issuer_name.clone().or_else(|| c.issuer_id.clone()).unwrap_or_else(|| "(none)".into());
+        let issuer = c.issuer_name.as_deref().or(c.issuer_id.as_deref()).unwrap_or("(none)").to_string();
         by_issuer.entry(issuer).or_default()[i] += 1;
     }
     let columns: Vec<usize> = (0..Status::ALL.len()).filter(|&i| overall[i] > 0).collect();
