@@ -91,7 +91,7 @@ fn parse_entry(e: &Value, source: SourceRef) -> Credential {
             for s in one_or_many(t.get("skills")) {
                 let name = text(Some(s)).or_else(|| text(s.get("name")));
                 if let Some(name) = name {
-                    push_skill(&mut c.skills, RawSkill { name: Some(name), uri: None });
+                    push_skill(&mut c.skills, RawSkill { name: Some(name.into()), uri: None });
                 }
             }
         }

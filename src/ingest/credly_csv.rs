@@ -161,7 +161,7 @@ fn row(rec: RawRecord, width: usize, cols: &Columns, path: &str, mapping: &Credl
         for name in cell.split(|ch: char| mapping.skill_separators.contains(ch)) {
             let name = name.trim();
             if !name.is_empty() {
-                push_skill(&mut c.skills, RawSkill { name: Some(name.to_string()), uri: None });
+                push_skill(&mut c.skills, RawSkill { name: Some(name.into()), uri: None });
             }
         }
     }

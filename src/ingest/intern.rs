@@ -1,7 +1,7 @@
 //! One copy of each text that many credentials repeat: issuer ids and names, badge class ids
-//! and names. A large run holds hundreds of thousands of credentials of a few thousand badge
-//! classes; sharing their text is a few hundred bytes less per credential, held until the
-//! reports.
+//! and names, skill names and URIs. A large run holds hundreds of thousands of credentials of a
+//! few thousand badge classes and skills; sharing their text is a few hundred bytes less per
+//! credential, held until the reports.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -26,25 +26,30 @@ impl Interner {
         }
     }
 
-    /// Shares a credential's issuer and badge class texts with the credentials before it.
+    /// Shares a credential's issuer, badge class and skill texts with the credentials before it.
     pub(crate) fn credential(&mut self, c: &mut Credential) {
         self.share(&mut c.issuer_id);
         self.share(&mut c.issuer_name);
         self.share(&mut c.achievement_id);
         self.share(&mut c.achievement);
+        for s in &mut c.skills {
+            self.share(&mut s.name);
+            self.share(&mut s.uri);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{BadgeFormat, SourceRef};
+    use crate::ingest::{BadgeFormat, RawSkill, SourceRef};
 
     fn cred(issuer: &str, badge: &str) -> Credential {
         let source = SourceRef { path: "a.json".into(), position: "(whole file)".into() };
         let mut c = crate::ingest::credential::blank(source, BadgeFormat::Ob2);
         c.issuer_id = Some(issuer.into());
         c.achievement = Some(badge.into());
+        c.skills = vec![RawSkill { name: Some(badge.into()), uri: Some(format!("urn:{badge}").into()) }];
         c
     }
 
@@ -61,6 +66,9 @@ mod tests {
         assert!(same(&a.issuer_id, &b.issuer_id));
         assert!(same(&a.achievement, &c.achievement));
         assert!(!same(&a.issuer_id, &c.issuer_id));
+        assert!(same(&a.skills[0].name, &c.skills[0].name) && same(&a.skills[0].uri, &c.skills[0].uri));
+        assert!(same(&a.achievement, &a.skills[0].name), "one copy whichever field holds it");
+        assert_eq!(b.skills[0].uri.as_deref(), Some("urn:Excel"));
         assert_eq!(b.achievement.as_deref(), Some("Excel"));
         assert_eq!(c.issuer_id.as_deref(), Some("https://b.example"));
         assert_eq!(a.issuer_name, None);

@@ -55,7 +55,7 @@ pub(crate) fn alignment_skills(v: Option<&Value>, field: &str, out: &mut Vec<Raw
         let name = text(a.get("targetName"));
         let uri = [a.get("targetCode"), a.get("targetUrl")].into_iter().filter_map(text).find(|s| looks_like_uri(s));
         if name.is_some() || uri.is_some() {
-            push_skill(out, RawSkill { name, uri });
+            push_skill(out, RawSkill { name: name.map(Into::into), uri: uri.map(Into::into) });
         }
     }
 }
@@ -66,7 +66,7 @@ pub(crate) fn tag_skills(v: Option<&Value>, field: &str, out: &mut Vec<RawSkill>
     for (i, t) in one_or_many(v).into_iter().enumerate() {
         let name = text(Some(t)).or_else(|| text(t.get("name")));
         match name {
-            Some(name) => push_skill(out, RawSkill { name: Some(name), uri: None }),
+            Some(name) => push_skill(out, RawSkill { name: Some(name.into()), uri: None }),
             None if matches!(t, Value::Array(_) | Value::Bool(_)) || (t.is_object() && t.get("name").is_none()) => {
                 problems.push(Problem::wrong_type(format!("{field}[{i}]"), kind_of(t), "a string"))
             }

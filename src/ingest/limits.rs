@@ -78,8 +78,8 @@ pub(crate) fn enforce(c: &mut Credential) {
         problems.push(Problem::new("skills", ProblemKind::TooMany, MAX_SKILLS.to_string()));
     }
     for skill in &mut c.skills {
-        clip_opt("skill name", &mut skill.name, &mut problems);
-        clip_opt("skill uri", &mut skill.uri, &mut problems);
+        clip_shared("skill name", &mut skill.name, &mut problems);
+        clip_shared("skill uri", &mut skill.uri, &mut problems);
     }
     c.problems.extend(problems);
 }
@@ -97,7 +97,7 @@ mod tests {
         );
         c.achievement = Some("é".repeat(MAX_FIELD_BYTES).into()); // 2 bytes per char
         for i in 0..=MAX_SKILLS + 5 {
-            super::super::json::push_skill(&mut c.skills, RawSkill { name: Some(format!("s{i}")), uri: None });
+            super::super::json::push_skill(&mut c.skills, RawSkill { name: Some(format!("s{i}").into()), uri: None });
         }
         assert_eq!(c.skills.len(), MAX_SKILLS + 1, "one sentinel beyond the limit");
         enforce(&mut c);

@@ -116,9 +116,9 @@ pub enum Recipient {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct RawSkill {
     /// Human label (`targetName`, tag, Credly skill name, DefinedTerm name).
-    pub name: Option<String>,
+    pub name: Option<std::sync::Arc<str>>,
     /// Taxonomy URI or code (`targetUrl`/`targetCode`, DefinedTerm `termCode`).
-    pub uri: Option<String>,
+    pub uri: Option<std::sync::Arc<str>>,
 }
 
 /// How the issuer says the credential should be verified.

@@ -199,9 +199,9 @@ pub fn resolve_pathways(pathways: &[PathwayConfig], taxonomy: &Taxonomy) -> Resu
                 .iter()
                 .map(|s| {
                     let raw = if s.starts_with("http://") || s.starts_with("https://") {
-                        RawSkill { name: None, uri: Some(s.clone()) }
+                        RawSkill { name: None, uri: Some(s.as_str().into()) }
                     } else {
-                        RawSkill { name: Some(s.clone()), uri: None }
+                        RawSkill { name: Some(s.as_str().into()), uri: None }
                     };
                     let m = taxonomy.normalize(&raw);
                     match (m.skill, m.method) {

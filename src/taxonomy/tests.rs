@@ -27,7 +27,7 @@ pub(crate) fn esco() -> &'static Taxonomy {
 }
 
 fn raw(name: Option<&str>, uri: Option<&str>) -> RawSkill {
-    RawSkill { name: name.map(str::to_string), uri: uri.map(str::to_string) }
+    RawSkill { name: name.map(Into::into), uri: uri.map(Into::into) }
 }
 
 fn id_of(uri: &str) -> SkillId {

@@ -107,8 +107,8 @@ fn badge_class(c: &Credential, bc: &Value, problems: &mut Vec<String>) {
         }
     }
     for s in &c.skills {
-        let known =
-            s.name.as_ref().is_some_and(|n| names.contains(n)) || s.uri.as_ref().is_some_and(|u| uris.contains(u));
+        let known = s.name.as_deref().is_some_and(|n| names.iter().any(|m| m == n))
+            || s.uri.as_deref().is_some_and(|u| uris.iter().any(|v| v == u));
         if !known {
             problems.push(format!(
                 "BadgeClass {id}: skill {:?} is not in the pinned copy's alignments or tags",

@@ -23,9 +23,9 @@ pub(crate) type Found = Vec<Result<Posting, (String, String)>>;
 pub(crate) fn named(s: &str) -> RawSkill {
     let s = s.trim();
     if looks_like_uri(s) {
-        RawSkill { name: None, uri: Some(s.to_string()) }
+        RawSkill { name: None, uri: Some(s.into()) }
     } else {
-        RawSkill { name: Some(s.to_string()).filter(|n| !n.is_empty()), uri: None }
+        RawSkill { name: Some(s).filter(|n| !n.is_empty()).map(Into::into), uri: None }
     }
 }
 

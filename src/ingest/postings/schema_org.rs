@@ -125,7 +125,7 @@ pub(super) fn posting_from_json(v: &Value, source: SourceRef) -> Result<Posting,
                             .and_then(Value::as_str)
                             .is_some_and(|r| r.trim().eq_ignore_ascii_case("preferred"));
                         let req = if preferred { Requirement::Preferred } else { Requirement::Required };
-                        add_skill(&mut skills, RawSkill { name, uri }, req);
+                        add_skill(&mut skills, RawSkill { name: name.map(Into::into), uri: uri.map(Into::into) }, req);
                     }
                     _ => {}
                 }
