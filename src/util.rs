@@ -1,4 +1,5 @@
-//! Small helpers shared by several stages: hashing files and making CSV cells safe to open.
+//! Small helpers shared by several stages: hashing files, making CSV cells safe to open, and
+//! keeping one copy of values that many records repeat.
 
 use std::io::Read;
 use std::path::Path;
@@ -87,6 +88,33 @@ pub fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// One shared copy of each distinct value handed to it: the first seen is kept and later equal
+/// values are pointed at it. Used where hundreds of thousands of records repeat a few thousand
+/// values (issuer and badge class texts in ingest, check lists in verify). The first copy seen
+/// wins, so the same inputs in the same order give the same sharing.
+#[derive(Debug)]
+pub struct Interner<T: ?Sized> {
+    seen: std::collections::HashSet<std::sync::Arc<T>>,
+}
+
+impl<T: ?Sized> Default for Interner<T> {
+    fn default() -> Self {
+        Interner { seen: std::collections::HashSet::new() }
+    }
+}
+
+impl<T: ?Sized + std::hash::Hash + Eq> Interner<T> {
+    /// Points `value` at the equal copy seen first, or keeps it as that copy.
+    pub fn share(&mut self, value: &mut std::sync::Arc<T>) {
+        match self.seen.get(value) {
+            Some(first) => *value = std::sync::Arc::clone(first),
+            None => {
+                self.seen.insert(std::sync::Arc::clone(value));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +137,19 @@ mod tests {
     #[test]
     fn sha256_matches_known_vector() {
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn an_interner_points_equal_values_at_the_first_copy_and_keeps_different_ones_apart() {
+        use std::sync::Arc;
+        let mut interner: Interner<str> = Interner::default();
+        let (mut a, mut b, mut c): (Arc<str>, Arc<str>, Arc<str>) = ("sql".into(), "sql".into(), "excel".into());
+        let first = Arc::clone(&a);
+        for v in [&mut a, &mut b, &mut c] {
+            interner.share(v);
+        }
+        assert!(Arc::ptr_eq(&a, &first) && Arc::ptr_eq(&b, &first), "both equal values hold the first copy");
+        assert!(!Arc::ptr_eq(&c, &first));
+        assert_eq!((&*b, &*c), ("sql", "excel"));
     }
 }

@@ -3,7 +3,6 @@
 //! few thousand badge classes and skills; sharing their text is a few hundred bytes less per
 //! credential, held until the reports.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::types::Credential;
@@ -11,18 +10,14 @@ use super::types::Credential;
 /// The texts seen so far, each once.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    seen: HashSet<Arc<str>>,
+    seen: crate::util::Interner<str>,
 }
 
 impl Interner {
     /// Points `text` at the copy seen first, or keeps it as that copy.
     fn share(&mut self, text: &mut Option<Arc<str>>) {
-        let Some(t) = text else { return };
-        match self.seen.get(t) {
-            Some(first) => *t = Arc::clone(first),
-            None => {
-                self.seen.insert(Arc::clone(t));
-            }
+        if let Some(t) = text {
+            self.seen.share(t);
         }
     }
 

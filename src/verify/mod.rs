@@ -172,7 +172,7 @@ pub struct Verifier<'a> {
     lean: bool,
     /// The check lists given out so far by a lean verifier, each once: credentials whose checks
     /// came out alike share one.
-    shared: std::collections::HashSet<std::sync::Arc<[Check]>>,
+    shared: crate::util::Interner<[Check]>,
 }
 
 impl<'a> Verifier<'a> {
@@ -185,7 +185,7 @@ impl<'a> Verifier<'a> {
             salts: SaltCache::new(policy.max_resolution_salts),
             lists: CheckedLists::new(trust),
             lean: false,
-            shared: std::collections::HashSet::new(),
+            shared: crate::util::Interner::default(),
         }
     }
 
@@ -210,12 +210,7 @@ impl<'a> Verifier<'a> {
         let mut verified: Vec<VerifiedCredential> = creds.into_par_iter().map(|c| this.check(c, roster)).collect();
         if self.lean {
             for vc in &mut verified {
-                match self.shared.get(&vc.checks) {
-                    Some(same) => vc.checks = std::sync::Arc::clone(same),
-                    None => {
-                        self.shared.insert(std::sync::Arc::clone(&vc.checks));
-                    }
-                }
+                self.shared.share(&mut vc.checks);
             }
         }
         verified
