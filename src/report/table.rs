@@ -258,16 +258,20 @@ fn write_parquet_in_slices<'t>(
     slice: usize,
     build: impl Fn(std::ops::Range<usize>) -> Table<'t>,
 ) -> PolarsResult<usize> {
-    let slice = slice.max(1);
-    // One slice even for no rows, so the file has its schema.
-    let starts = (0..units.max(1)).step_by(slice);
     write_parquet_frames(
         path,
-        starts.map(|start| {
-            let t = build(start..units.min(start + slice));
+        slices(units, slice).map(|range| {
+            let t = build(range);
             t.frame(false, 0..t.rows())
         }),
     )
+}
+
+/// `0..units` cut into consecutive ranges of `size` units (at least 1), the last one shorter;
+/// one empty range when there are no units, so that a writer still writes its header or schema.
+fn slices(units: usize, size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let size = size.max(1);
+    (0..units.max(1)).step_by(size).map(move |start| start..units.min(start.saturating_add(size)))
 }
 
 /// Writes `frames` (at least one; all with the first one's columns) as one Parquet file, each
@@ -330,17 +334,12 @@ fn write_csv_frames(
     mut frame: impl FnMut(std::ops::Range<usize>) -> PolarsResult<DataFrame>,
 ) -> PolarsResult<usize> {
     let mut file = std::io::BufWriter::new(File::create(path)?);
-    let (mut start, mut rows) = (0usize, 0usize);
-    loop {
-        let end = units.min(start.saturating_add(slice.max(1)));
-        let mut df = frame(start..end)?;
+    let mut rows = 0usize;
+    for range in slices(units, slice) {
+        let first = range.start == 0;
+        let mut df = frame(range)?;
         rows += df.height();
-        let first = start == 0;
         CsvWriter::new(&mut file).include_header(first).include_bom(bom && first).finish(&mut df)?;
-        if end >= units {
-            break;
-        }
-        start = end;
     }
     std::io::Write::flush(&mut file)?;
     Ok(rows)
@@ -384,6 +383,16 @@ mod tests {
         assert!(text.starts_with("name,skills,score\n"), "{text}");
         assert!(text.contains("'=cmd"), "{text}");
         assert!(text.contains("a;b"), "{text}");
+    }
+
+    #[test]
+    fn slices_cover_every_unit_once_in_order_and_give_an_empty_table_one_empty_slice() {
+        let all = |units, size| slices(units, size).collect::<Vec<_>>();
+        assert_eq!(all(7, 3), vec![0..3, 3..6, 6..7]);
+        assert_eq!(all(6, 3), vec![0..3, 3..6]);
+        assert_eq!(all(2, 5), vec![0..2]);
+        assert_eq!(all(0, 3), vec![0..0], "no units: one empty slice, for the header or schema");
+        assert_eq!(all(2, 0), vec![0..1, 1..2], "a size of 0 is taken as 1");
     }
 
     #[test]
