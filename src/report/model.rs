@@ -25,40 +25,23 @@ use crate::ingest::Requirement;
 /// profiles and into each profile's skills).
 fn profiles_table<'a>(input: &ReportInput<'a>, held: &[(u32, u32)]) -> Table<'a> {
     let tax = input.taxonomy;
-    let n = held.len();
-    let (mut cid, mut loc, mut uri, mut w, mut creds) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut lab, mut fit_mass) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for &(pi, hi) in held {
-        let p = &input.profiles[pi as usize];
-        let h = &p.skills[hi as usize];
-        cid.push(p.id.as_str());
-        loc.push(p.location.as_deref());
-        uri.push(tax.skill(h.skill).uri.as_str());
-        lab.push(tax.skill(h.skill).label.as_str());
-        w.push(h.weight);
-        fit_mass.push(p.fit_mass);
-        creds.push(
-            h.evidence
-                .iter()
-                .filter_map(|&i| input.credentials.get(i as usize))
-                .map(|v| v.credential.credential_id.as_str())
-                .collect::<Vec<_>>(),
-        );
-    }
+    let rows = || held.iter().map(|&(pi, hi)| (&input.profiles[pi as usize], hi as usize));
+    let credential_ids = |(p, h): (&'a crate::score::CandidateProfile, usize)| {
+        p.skills[h]
+            .evidence
+            .iter()
+            .filter_map(|&i| input.credentials.get(i as usize))
+            .map(|v| v.credential.credential_id.as_str())
+            .collect::<Vec<_>>()
+    };
     Table::new(vec![
-        Col::str("candidate_id", cid),
-        Col::opt("location", loc),
-        Col::str("skill_uri", uri),
-        Col::str("skill_label", lab),
-        Col::f64("weight", w),
-        Col::list("credential_ids", creds),
-        Col::f64("fit_mass", fit_mass),
+        Col::str("candidate_id", rows().map(|(p, _)| p.id.as_str()).collect()),
+        Col::opt("location", rows().map(|(p, _)| p.location.as_deref()).collect()),
+        Col::str("skill_uri", rows().map(|(p, h)| tax.skill(p.skills[h].skill).uri.as_str()).collect()),
+        Col::str("skill_label", rows().map(|(p, h)| tax.skill(p.skills[h].skill).label.as_str()).collect()),
+        Col::f64("weight", rows().map(|(p, h)| p.skills[h].weight).collect()),
+        Col::list("credential_ids", rows().map(credential_ids).collect()),
+        Col::f64("fit_mass", rows().map(|(p, _)| p.fit_mass).collect()),
     ])
 }
 
