@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Sharded flow as a scheduler runs it, with the release binary: generate CANDIDATES x ROLES, run
 # the single job, then for each scheduler (Slurm job array, AWS Batch array job, Kubernetes
-# Indexed Job) run SHARDS separate `skillmatch run` processes with that scheduler's environment
-# variables (last index first), `merge` them, and compare the merged folder with the single run
-# byte for byte (manifest: all but its `run` block and the engine's work counters). Prints the
-# total shard work against the single run. Exit 1 on any difference.
+# Indexed Job) run `skillmatch prepare` once and SHARDS separate `skillmatch run --prepared`
+# processes with that scheduler's environment variables (last index first), `merge` them, and
+# compare the merged folder with the single run byte for byte (manifest: all but its `run` block
+# and the engine's work counters). Prints the total shard work (prepare included) against the
+# single run. Exit 1 on any difference.
 #
 #   benches/shard.sh [CANDIDATES] [ROLES] [SHARDS] [THREADS] [SCHEDULERS]
 #   (defaults: 20000 2000 4 2 "slurm aws-batch kubernetes")
+#
+# SHARD_PREPARE=0 runs the shards without the prepare step (each then indexes every badge file).
 #
 # docs/PERFORMANCE.md "Sharded runs" quotes this script's output; .ci/run runs it.
 set -euo pipefail
@@ -54,13 +57,23 @@ status=0
 for sched in $schedulers; do
   out="$work/$sched"
   : >"$work/$sched.shards.t"
+  prepared=()
+  if [ "${SHARD_PREPARE:-1}" != 0 ]; then
+    mkdir -p "$out"
+    : >"$work/$sched.prepare.t"
+    timed "$work/$sched.prepare.t" "$bin" prepare "${job[@]:0:6}" --threads "$threads" --quiet --out "$out/prepared.json"
+    cat "$work/$sched.prepare.t" >>"$work/$sched.shards.t"
+    read -r prep_wall prep_cpu < <(sum "$work/$sched.prepare.t")
+    echo "$sched: prepare: wall ${prep_wall} s, cpu ${prep_cpu} s (counted in the shards' total)"
+    prepared=(--prepared "$out/prepared.json")
+  fi
   for ((i = shards - 1; i >= 0; i--)); do
     case $sched in
       slurm) env=(SLURM_ARRAY_TASK_ID="$i" SLURM_ARRAY_TASK_COUNT="$shards") ;;
       aws-batch) env=(AWS_BATCH_JOB_ARRAY_INDEX="$i" AWS_BATCH_JOB_ARRAY_SIZE="$shards") ;;
       kubernetes) env=(JOB_COMPLETION_INDEX="$i" SKILLMATCH_SHARD_COUNT="$shards") ;;
     esac
-    timed "$work/$sched.shards.t" env "${env[@]}" "$bin" run "${job[@]}" --out "$out"
+    timed "$work/$sched.shards.t" env "${env[@]}" "$bin" run "${job[@]}" "${prepared[@]}" --out "$out"
   done
   : >"$work/$sched.merge.t"
   timed "$work/$sched.merge.t" "$bin" merge "$out"/shard-*-of-* --out "$out" --run-id merged --threads "$threads" --quiet
@@ -91,12 +104,12 @@ PY
   awk -v s="$sched" -v n="$shards" -v sw="$shard_wall" -v sc="$shard_cpu" -v mw="$merge_wall" -v mc="$merge_cpu" \
     -v w="$single_wall" -v c="$single_cpu" -v same="$same" 'BEGIN {
       printf "%s, %d shards: identical to the single run: %s\n", s, n, same
-      printf "  shards: wall %.2f s total (%.2fx the single run), cpu %.2f s (%.2fx)\n", sw, sw / w, sc, sc / c
+      printf "  prepare + shards: wall %.2f s total (%.2fx the single run), cpu %.2f s (%.2fx)\n", sw, sw / w, sc, sc / c
       printf "  merge:  wall %.2f s, cpu %.2f s; shards + merge: wall %.2f s (%.2fx), cpu %.2f s (%.2fx)\n", mw, mc, sw + mw, (sw + mw) / w, sc + mc, (sc + mc) / c
     }'
   stages "$out/shard-0000-of-$(printf %04d "$shards")" "shard 0 stages (ms):"
   stages "$out/merged" "merge stages (ms):"
-  sort -n "$work/$sched.shards.t" | tail -n 1 | awk '{printf "  longest shard: wall %s s, cpu %s s\n", $1, $2}'
+  sort -n "$work/$sched.shards.t" | tail -n 1 | awk '{printf "  longest shard (or prepare): wall %s s, cpu %s s\n", $1, $2}'
 done
 [ $status -eq 0 ] && echo "sharded flow: every merged folder identical to the single run" || echo "sharded flow: DIFFERENCES"
 exit $status

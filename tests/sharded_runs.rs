@@ -267,3 +267,127 @@ fn a_bad_shard_flag_or_scheduler_variable_is_named_with_exit_2_before_any_work()
     }
     assert!(!f.root.join("bad").exists(), "no folder for a refused shard");
 }
+
+/// `skillmatch prepare` over the badges of `data`, into `out`.
+fn prepare(data: &Path, out: &Path) -> Output {
+    skillmatch(&["prepare", "--quiet", "--badges", p(&data.join("badges")), "--out", p(out)], &[])
+}
+
+/// A shard folder's files as compared across runs: the manifest without its `run` block, and
+/// the top-K lists without the engine's timings.
+fn comparable_shard(dir: &Path) -> (serde_json::Value, serde_json::Value) {
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).expect("read")).expect("json")
+    };
+    let mut manifest = read("manifest.json");
+    manifest.as_object_mut().expect("object").remove("run");
+    // The manifest's `outputs` hash the scores file, timings included.
+    manifest.as_object_mut().expect("object").remove("outputs");
+    let mut scores = read("shard_scores.json");
+    let engine = scores.get_mut("engine").and_then(|e| e.as_object_mut()).expect("engine");
+    engine.retain(|k, _| !k.ends_with("_ms"));
+    (manifest, scores)
+}
+
+#[test]
+fn shards_given_a_prepared_index_write_the_shards_they_write_without_it_and_merge_to_the_single_run() {
+    let f = fixture();
+    let prepared = f.root.join("prepared.json");
+    let printed = ok(prepare(&f.root.join("data"), &prepared));
+    assert_eq!(PathBuf::from(printed), prepared);
+    let out = f.root.join("prepared-job");
+    let mut dirs: Vec<PathBuf> = (0..4)
+        .rev()
+        .map(|i| run_shard(&out, i, 4, Driver::Slurm, 1 + (i as usize % 2), &["--prepared", p(&prepared)]))
+        .collect();
+    dirs.reverse();
+    for (with, without) in dirs.iter().zip(job(4, Driver::AwsBatch)) {
+        assert_eq!(comparable_shard(with), comparable_shard(&without), "{}", with.display());
+    }
+    let merged = PathBuf::from(ok(merge(&dirs, &out, &["--run-id", "merged"])));
+    assert_same_run(&f.single, &merged);
+}
+
+/// Copies folder `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("list") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_prepared_index_of_other_badge_inputs_or_another_version_is_refused_with_exit_2_naming_why() {
+    let f = fixture();
+    let work = f.root.join("refused-prepared");
+    copy_tree(&f.root.join("data"), &work.join("data"));
+    let prepared = work.join("prepared.json");
+    ok(prepare(&work.join("data"), &prepared));
+    let badges = work.join("data/badges");
+    // The first candidate folder's first file.
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&badges)
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .filter(|d| d.is_dir() && !d.file_name().is_some_and(|n| n.to_string_lossy().starts_with('_')))
+        .collect();
+    folders.sort();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folders[0]).expect("list").map(|e| e.expect("e").path()).collect();
+    files.sort();
+    let (file, name) = (files[0].clone(), files[0].file_name().expect("name").to_string_lossy().into_owned());
+    let runs = std::cell::Cell::new(0);
+    let shard = |prepared: &Path| {
+        runs.set(runs.get() + 1);
+        let id = format!("r{}", runs.get());
+        let mut args = job_args(&work);
+        let out = work.join("out");
+        let extra = ["--out", p(&out), "--run-id", &id, "--shard", "0/1", "--prepared", p(prepared)];
+        args.extend(extra.map(String::from));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        skillmatch(&args, &[])
+    };
+    let refused = |o: Output, says: &[&str]| {
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        for s in says {
+            assert!(err.contains(s), "{s:?} not in {err}");
+        }
+    };
+    // Unchanged inputs: accepted.
+    ok(shard(&prepared));
+    // A file changed since.
+    let original = std::fs::read(&file).expect("read");
+    let mut changed = original.clone();
+    changed.push(b'\n');
+    std::fs::write(&file, &changed).expect("write");
+    refused(shard(&prepared), &[&name, "is not the file it was prepared from", "skillmatch prepare"]);
+    std::fs::write(&file, &original).expect("write");
+    // A file added since, and one removed since.
+    let added = folders[0].join("zz-added.json");
+    std::fs::write(&added, &original).expect("write");
+    refused(shard(&prepared), &["zz-added.json", "is not in it"]);
+    std::fs::remove_file(&added).expect("rm");
+    let moved = work.join(&name);
+    std::fs::rename(&file, &moved).expect("mv");
+    refused(shard(&prepared), &[&name, "no longer has"]);
+    std::fs::rename(&moved, &file).expect("mv");
+    // Another version's index, a file that is no index, and a missing one.
+    let text = std::fs::read_to_string(&prepared).expect("read");
+    let version = format!("\"version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(text.contains(&version), "the index names its version");
+    let other = work.join("other-version.json");
+    std::fs::write(&other, text.replace(&version, "\"version\":\"0.0.1\"")).expect("write");
+    refused(shard(&other), &["written by skillmatch 0.0.1"]);
+    refused(shard(&work.join("data/roster.csv")), &["not a prepared index"]);
+    refused(shard(&work.join("missing.json")), &["--prepared", "missing.json"]);
+    // And prepare itself names a bad path.
+    refused(prepare(&work.join("nowhere"), &work.join("p.json")), &["badges path not found"]);
+    refused(prepare(&work.join("data"), &work.join("no/such/folder/p.json")), &["--out folder"]);
+    // Inputs restored: accepted again.
+    ok(shard(&prepared));
+}

@@ -311,6 +311,7 @@ fn a_run_counts_stray_trust_files_and_lists_them_among_the_rejects() {
         run_id: Some("t".into()),
         threads: 1,
         progress: ProgressMode::Quiet,
+        prepared: None,
     };
     let summary = run(&req).expect("a stray trust file does not stop the run");
     let counts = summary.manifest.ingest["trust"];

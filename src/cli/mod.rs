@@ -11,6 +11,7 @@ mod generate;
 mod merge;
 mod models;
 mod normalize;
+mod prepare;
 mod run;
 mod shortlist;
 mod taxonomy;
@@ -37,6 +38,8 @@ struct Cli {
 enum Command {
     /// Run the nightly job: ingest, verify, normalize, score, report.
     Run(run::RunArgs),
+    /// Index a sharded job's badge inputs once, for its shards (`run --prepared FILE`).
+    Prepare(prepare::PrepareArgs),
     /// Merge the shard folders of a sharded job (`run --shard I/N`) into one run folder.
     Merge(merge::MergeArgs),
     /// Generate a synthetic data set from real ESCO occupation profiles.
@@ -190,6 +193,7 @@ const INTERNAL_ERROR: u8 = 3;
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run(a) => run::run(a),
+        Command::Prepare(a) => prepare::run(a),
         Command::Merge(a) => merge::run(a),
         Command::Gen(a) => generate::run(a),
         Command::Verify(a) => verify::run(a),

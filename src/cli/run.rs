@@ -63,6 +63,11 @@ pub struct RunArgs {
     /// SKILLMATCH_SHARD_COUNT, in that order.
     #[arg(long, value_name = "INDEX/COUNT")]
     shard: Option<String>,
+    /// The prepared index of the job's badge inputs (`skillmatch prepare --out FILE`): a shard
+    /// then reads only its own candidates' badge files. Refused (exit 2) when written by another
+    /// version or from other badge inputs. The outputs are the same with or without it.
+    #[arg(long, value_name = "FILE")]
+    prepared: Option<PathBuf>,
 }
 
 /// Runs `run`.
@@ -97,12 +102,16 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
         None => ShardSpec::from_env(|k| std::env::var(k).ok()).map_err(Failure::usage)?,
     };
     let mode = shard.map_or(Mode::Single, Mode::Shard);
+    if let Some(p) = &a.prepared {
+        must_exist("--prepared", p)?;
+    }
     let req = RunRequest {
         as_of: a.as_of.or(config.run.as_of).unwrap_or_else(|| chrono::Utc::now().date_naive()),
         out_root: a.out.or_else(|| config.run.out.clone()).unwrap_or_else(|| PathBuf::from("reports")),
         run_id: a.run_id,
         threads: a.threads.or(config.run.threads).unwrap_or(0),
         progress: if a.quiet { ProgressMode::Quiet } else { ProgressMode::Auto },
+        prepared: a.prepared,
         config,
     };
     // SIGTERM/SIGINT/SIGHUP stop the run cleanly (exit 128 + signal); SIGXFSZ is ignored so a

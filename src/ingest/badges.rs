@@ -21,11 +21,12 @@ use super::decode::{self, Doc, Unit};
 use super::files::{Ledger, Loaded, WHOLE_FILE, display, has_ext, load, natural_cmp, read};
 use super::json::one_or_many;
 use super::peek::{Peeked, peek};
+use super::prepared::{self, FileKey, Prepared};
 use super::problem::{self, Problem, ProblemKind};
 use super::record_kind::RecordKind;
 use super::support::{EmbeddedBadges, SupportIndex};
 use super::types::{BadgeFormat, Credential, Roster, Scope, SourceRef, VerificationKind};
-use super::{credly, limits, ob2, ob3};
+use super::{IngestError, credly, limits, ob2, ob3};
 
 /// Count kind of credential records and unreadable badge files.
 const KIND_BADGE: RecordKind = RecordKind::Badge;
@@ -39,6 +40,8 @@ pub(crate) struct BadgeFile {
     pub path: PathBuf,
     /// Claiming candidate, if any.
     pub claim: Option<String>,
+    /// The file's name in a prepared index: its badge input and path below it.
+    pub key: FileKey,
 }
 
 /// Deepest nesting of CLR credentials inside CLR credentials that is read.
@@ -173,6 +176,20 @@ pub(crate) struct Chunking<'a> {
     pub files: usize,
     /// Whose credentials are parsed in the second pass (the first indexes every file).
     pub scope: Scope<'a>,
+    /// Whether the first pass hashes every file, in the scope or not (`prepare` does).
+    pub hash_all: bool,
+}
+
+/// The prepared index of `files` (`skillmatch prepare`): the first pass alone, hashing every file.
+pub(crate) fn prepare(files: &[BadgeFile], mapping: &CredlyCsvMapping, chunk_files: usize) -> Prepared {
+    let chunking = Chunking { files: chunk_files.max(1), scope: Scope::Everyone, hash_all: true };
+    let (index, facts) = index_support(files, mapping, chunking);
+    let facts = files
+        .iter()
+        .zip(facts)
+        .map(|(f, fact)| (f.key.clone(), fact.unwrap_or_else(|| Err("not read".into()))))
+        .collect();
+    Prepared::new(facts, index)
 }
 
 /// Reads all badge files and hands their credentials to `sink`, chunk by chunk, in
@@ -186,6 +203,10 @@ pub(crate) struct Chunking<'a> {
 /// credential against the complete index. Counts, rejects and file hashes come from the second
 /// pass only. The sink may drop each credential's document once it has used it (`verify` does).
 ///
+/// With a prepared index (`skillmatch prepare`), the first pass is not run: the support index
+/// and the facts of the files outside the scope are the prepared ones, and every file read must
+/// agree with its prepared facts (else [`IngestError::Prepared`]).
+///
 /// With a [`Scope`] other than everyone, the files claimed by candidates outside it are hashed
 /// in the first pass (which indexes every file either way) and not read in the second, and the
 /// credentials of unclaimed files whose candidate is outside it are dropped (both counted in
@@ -195,18 +216,36 @@ pub(crate) fn read_badges(
     roster: &Roster,
     mapping: &CredlyCsvMapping,
     chunking: Chunking<'_>,
+    mut prepared: Option<&mut Prepared>,
     ledger: &mut Ledger,
     sink: &mut dyn FnMut(Vec<Credential>),
-) {
-    let (index, mut facts) = index_support(files, mapping, chunking);
-    let mut order: Vec<usize> = (0..files.len()).collect();
-    let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
-    order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
+) -> Result<(), IngestError> {
     let scope = chunking.scope;
+    let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
+    let (index, mut facts, expected) = match prepared.as_deref_mut() {
+        None => {
+            let (index, facts) = index_support(files, mapping, chunking);
+            (index, facts, Vec::new())
+        }
+        // The prepared facts stand for the files outside the scope; those in it are read and
+        // must agree with theirs.
+        Some(p) => {
+            let (index, prepared) = p.take(files.iter().map(|f| &f.key), &shown)?;
+            let (facts, expected) = files
+                .iter()
+                .zip(prepared)
+                .map(|(f, fact)| if in_scope(f, scope) { (None, Some(fact)) } else { (Some(fact), None) })
+                .unzip();
+            (index, facts, expected)
+        }
+    };
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
     let mut interner = super::intern::Interner::default();
     for chunk in order.chunks(chunking.files) {
-        let cx = Context { roster, mapping, index: &index, scope };
-        let mut out = read_chunk(files, &shown, chunk, cx, &mut facts, ledger);
+        let check = prepared.as_deref().map(|p| (p, expected.as_slice()));
+        let cx = Context { roster, mapping, index: &index, scope, check };
+        let mut out = read_chunk(files, &shown, chunk, cx, &mut facts, ledger)?;
         let read = out.len();
         out.retain(|c| scope.keeps(c.candidate_id.as_deref()));
         ledger.out_of_scope.credentials += (read - out.len()) as u64;
@@ -217,6 +256,7 @@ pub(crate) fn read_badges(
         }
         sink(out);
     }
+    Ok(())
 }
 
 /// Orders credentials by (source path, position in natural order).
@@ -255,7 +295,7 @@ fn index_support(
     let mut facts = Vec::with_capacity(files.len());
     for (c, chunk) in files.chunks(chunking.files).enumerate() {
         let units: Vec<(Option<First>, Facts)> =
-            chunk.par_iter().map(|f| first_look(f, mapping, chunking.scope)).collect();
+            chunk.par_iter().map(|f| first_look(f, mapping, chunking.scope, chunking.hash_all)).collect();
         for (i, (unit, fact)) in units.into_iter().enumerate() {
             facts.push(fact);
             let file = c * chunking.files + i;
@@ -284,8 +324,8 @@ fn index_support(
 /// The first pass over one file: what it gives the support index, and, for a file outside the
 /// scope, its manifest facts (or why it cannot be read), which the second pass then uses
 /// instead of reading it again.
-fn first_look(f: &BadgeFile, mapping: &CredlyCsvMapping, scope: Scope<'_>) -> (Option<First>, Facts) {
-    let (bytes, fact) = if in_scope(f, scope) {
+fn first_look(f: &BadgeFile, mapping: &CredlyCsvMapping, scope: Scope<'_>, hash_all: bool) -> (Option<First>, Facts) {
+    let (bytes, fact) = if in_scope(f, scope) && !hash_all {
         (read(&f.path).ok(), None)
     } else {
         match load(&f.path) {
@@ -313,6 +353,9 @@ struct Context<'a> {
     /// The complete support index (the first pass's).
     index: &'a SupportIndex,
     scope: Scope<'a>,
+    /// With a prepared index: the prepared facts of the files in the scope (by file index), which
+    /// the facts of the files read must agree with.
+    check: Option<(&'a Prepared, &'a [Facts])>,
 }
 
 /// Whether a file is parsed in the second pass: unclaimed files always (their credentials'
@@ -331,8 +374,8 @@ fn read_chunk(
     cx: Context<'_>,
     facts: &mut [Facts],
     ledger: &mut Ledger,
-) -> Vec<Credential> {
-    let Context { roster, mapping, index, scope } = cx;
+) -> Result<Vec<Credential>, IngestError> {
+    let Context { roster, mapping, index, scope, check } = cx;
     let mut pending: Vec<Pending> = Vec::new();
     let mut out = Vec::new();
     // Bytes are dropped once decoded. Files outside the scope are not read again: the first
@@ -347,6 +390,12 @@ fn read_chunk(
         .collect();
     for (&i, (meta, unit)) in chunk.iter().zip(loaded) {
         let (file, shown) = (&files[i], &shown[i]);
+        if let (Some((p, expected)), Some(now)) = (check, &meta)
+            && let Some(Some(prepared)) = expected.get(i)
+            && !prepared::agree(now, prepared)
+        {
+            return Err(p.changed(format!("{shown} is not the file it was prepared from")));
+        }
         let Some(meta) = meta.or_else(|| facts.get_mut(i).and_then(Option::take)) else {
             continue;
         };
@@ -396,5 +445,5 @@ fn read_chunk(
             }
         }
     }
-    out
+    Ok(out)
 }

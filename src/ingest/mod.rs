@@ -28,6 +28,7 @@ mod ob2;
 mod ob3;
 mod peek;
 mod postings;
+mod prepared;
 mod problem;
 mod record_kind;
 mod roster;
@@ -44,6 +45,7 @@ pub use files::natural_cmp;
 pub use limits::{MAX_FIELD_BYTES, MAX_SKILLS};
 pub use mojibake::repair_mojibake;
 pub use postings::{MAX_DESCRIPTION_BYTES, MAX_PAGE_BYTES, PostingsCsvMapping, Reader};
+pub use prepared::{PREPARED_FORMAT, Prepared};
 pub use problem::{HOSTED_NOT_FETCHED, Problem, ProblemKind};
 pub use record_kind::{COUNT_KINDS, RecordKind};
 pub use types::*;
@@ -81,6 +83,14 @@ pub type IngestSpec = InputsConfig;
 /// Errors that stop ingest before it starts (usage errors).
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// A prepared index (`run --prepared`) that cannot be used for this job.
+    #[error("prepared index {path}: {reason}")]
+    Prepared {
+        /// The prepared index file.
+        path: String,
+        /// What is wrong, and what to do.
+        reason: String,
+    },
     /// An input path given by the user does not exist.
     #[error("{kind} path not found: {path}")]
     MissingPath {
@@ -133,7 +143,7 @@ pub const POSTING_EXTS: [&str; 6] = ["jsonl", "ndjson", "json", "csv", "html", "
 /// error.
 pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
     let mut credentials = Vec::new();
-    let mut out = ingest_streaming(spec, Scope::Everyone, &mut |chunk, _| credentials.extend(chunk))?;
+    let mut out = ingest_streaming(spec, Scope::Everyone, None, &mut |chunk, _| credentials.extend(chunk))?;
     out.credentials = credentials;
     Ok(out)
 }
@@ -147,25 +157,54 @@ pub fn ingest(spec: &InputsConfig) -> Result<IngestOutput, IngestError> {
 /// pipeline verifies each chunk at once and keeps only the verified records.
 ///
 /// A `scope` other than [`Scope::Everyone`] reads only some candidates' credentials (a shard's):
-/// the others' badge files are hashed and indexed but not parsed again, see [`Scope`].
+/// the others' badge files are hashed and indexed but not parsed again, see [`Scope`]. With a
+/// [`Prepared`] index (`skillmatch prepare`) the badge files are not indexed at all: the others'
+/// are not read, and those read are checked against it (its documents are taken out of it).
 ///
 /// # Errors
 /// As [`ingest`].
 pub fn ingest_streaming(
     spec: &InputsConfig,
     scope: Scope<'_>,
+    prepared: Option<&mut Prepared>,
     sink: &mut dyn FnMut(Vec<Credential>, &Roster),
 ) -> Result<IngestOutput, IngestError> {
-    ingest_in_chunks(spec, badges::CHUNK_FILES, scope, sink)
+    ingest_in_chunks(spec, badges::CHUNK_FILES, scope, prepared, sink)
 }
 
-/// [`ingest_streaming`] with badge files read `chunk_files` at a time (at least 1).
-pub(crate) fn ingest_in_chunks(
-    spec: &InputsConfig,
-    chunk_files: usize,
-    scope: Scope<'_>,
-    sink: &mut dyn FnMut(Vec<Credential>, &Roster),
-) -> Result<IngestOutput, IngestError> {
+/// Indexes every badge input once for the shards of a sharded job (`skillmatch prepare`): the
+/// support documents of every badge file and every file's hash and size (see [`Prepared`]).
+/// Reads no roster, claims or postings, counts and rejects nothing: each shard does that.
+///
+/// # Errors
+/// As [`ingest`], for the input paths.
+pub fn prepare(spec: &InputsConfig) -> Result<Prepared, IngestError> {
+    check_paths(spec)?;
+    let files: Vec<BadgeFile> = walk_badges(spec, &mut Ledger::new())
+        .into_iter()
+        .map(|(key, f)| BadgeFile { path: f.path, claim: None, key })
+        .collect();
+    Ok(badges::prepare(&files, &spec.credly_csv, badges::CHUNK_FILES))
+}
+
+/// Every badge file of `spec`'s badge inputs, walked in order and deduplicated by canonical
+/// path (first occurrence wins), each with its key (input and relative path).
+fn walk_badges(spec: &InputsConfig, ledger: &mut Ledger) -> Vec<(prepared::FileKey, files::Found)> {
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (n, input) in spec.badges.iter().enumerate() {
+        for f in walk(input, &BADGE_EXTS, RecordKind::Badge, ledger) {
+            if seen.insert(f.canonical.clone()) {
+                let rel = f.path.strip_prefix(input).map_or_else(|_| files::display(&f.path), files::display);
+                found.push((prepared::FileKey { input: n as u32, path: rel }, f));
+            }
+        }
+    }
+    found
+}
+
+/// Refuses input paths that do not exist or are neither regular files nor folders.
+fn check_paths(spec: &InputsConfig) -> Result<(), IngestError> {
     let mut named: Vec<(&str, &PathBuf)> = Vec::new();
     named.extend(spec.roster.iter().map(|p| ("roster", p)));
     named.extend(spec.claims.iter().map(|p| ("claims", p)));
@@ -184,34 +223,41 @@ pub(crate) fn ingest_in_chunks(
             return Err(IngestError::NotAFile { kind: kind.to_string(), path: files::display(path), what });
         }
     }
+    Ok(())
+}
 
+/// [`ingest_streaming`] with badge files read `chunk_files` at a time (at least 1).
+pub(crate) fn ingest_in_chunks(
+    spec: &InputsConfig,
+    chunk_files: usize,
+    scope: Scope<'_>,
+    prepared: Option<&mut Prepared>,
+    sink: &mut dyn FnMut(Vec<Credential>, &Roster),
+) -> Result<IngestOutput, IngestError> {
+    check_paths(spec)?;
     let mut ledger = Ledger::new();
     let roster = spec.roster.as_ref().map(|p| roster::read_roster(p, &mut ledger));
 
-    // Badge files, deduplicated by canonical path (first occurrence wins).
-    let mut found = Vec::new();
-    let mut folder_claims: HashMap<PathBuf, Option<String>> = HashMap::new();
-    for input in &spec.badges {
-        for f in walk(input, &BADGE_EXTS, RecordKind::Badge, &mut ledger) {
-            if !folder_claims.contains_key(&f.canonical) {
-                folder_claims.insert(f.canonical.clone(), f.top_folder.clone());
-                found.push(f);
-            }
-        }
-    }
+    let found = walk_badges(spec, &mut ledger);
+    let folder_claims: HashMap<PathBuf, Option<String>> =
+        found.iter().map(|(_, f)| (f.canonical.clone(), f.top_folder.clone())).collect();
     let claims = match &spec.claims {
         Some(p) => claims::read_claims(p, &folder_claims, roster.as_ref(), &mut ledger),
         None => HashMap::new(),
     };
     let badge_files: Vec<BadgeFile> = found
         .into_iter()
-        .map(|f| BadgeFile { claim: f.top_folder.or_else(|| claims.get(&f.canonical).cloned()), path: f.path })
+        .map(|(key, f)| BadgeFile {
+            claim: f.top_folder.or_else(|| claims.get(&f.canonical).cloned()),
+            path: f.path,
+            key,
+        })
         .collect();
     let roster = roster.unwrap_or_default();
-    let chunking = badges::Chunking { files: chunk_files.max(1), scope };
-    badges::read_badges(&badge_files, &roster, &spec.credly_csv, chunking, &mut ledger, &mut |chunk| {
+    let chunking = badges::Chunking { files: chunk_files.max(1), scope, hash_all: false };
+    badges::read_badges(&badge_files, &roster, &spec.credly_csv, chunking, prepared, &mut ledger, &mut |chunk| {
         sink(chunk, &roster)
-    });
+    })?;
 
     let mut posting_files: Vec<PathBuf> = Vec::new();
     let mut seen_postings = std::collections::HashSet::new();

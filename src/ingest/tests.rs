@@ -608,7 +608,7 @@ fn roster_with_broken_quote_and_invalid_utf8_through_ingest() {
 fn chunked_outcome(spec: &IngestSpec, chunk_files: usize) -> (String, usize) {
     let mut creds = Vec::new();
     let mut chunks = 0;
-    let mut out = ingest_in_chunks(spec, chunk_files, Scope::Everyone, &mut |chunk, _| {
+    let mut out = ingest_in_chunks(spec, chunk_files, Scope::Everyone, None, &mut |chunk, _| {
         chunks += 1;
         creds.extend(chunk);
     })
@@ -660,7 +660,8 @@ fn badge_files_read_in_chunks_give_what_one_chunk_gives() {
 /// What a scoped ingest (a shard's) returns: the credentials, and what it left out.
 fn scoped(spec: &IngestSpec, keep: &(dyn Fn(&str) -> bool + Sync)) -> IngestOutput {
     let mut creds = Vec::new();
-    let mut out = ingest_streaming(spec, Scope::Candidates(keep), &mut |chunk, _| creds.extend(chunk)).expect("ingest");
+    let mut out =
+        ingest_streaming(spec, Scope::Candidates(keep), None, &mut |chunk, _| creds.extend(chunk)).expect("ingest");
     out.credentials = creds;
     out
 }
@@ -705,4 +706,20 @@ fn a_scoped_ingest_keeps_exactly_its_candidates_credentials_built_against_every_
     // Counts reconcile: what was parsed, plus what was left to other shards.
     assert_reconciled(&only_c2);
     assert_eq!(everyone.counts["badge"].read, only_c2.counts["badge"].read + c1_folder as u64);
+
+    // With a prepared index (written and read back as `prepare` and `run --prepared` do), the
+    // same shard reads only c2's folder and the unclaimed export, and returns the same.
+    let file = tmp.path().join("prepared.json");
+    super::prepare(&spec).expect("prepare").write_json(std::fs::File::create(&file).expect("create")).expect("write");
+    let mut prepared = Prepared::read(&file).expect("read back");
+    let mut creds = Vec::new();
+    let keep = |id: &str| id == "c2";
+    let mut with =
+        ingest_streaming(&spec, Scope::Candidates(&keep), Some(&mut prepared), &mut |chunk, _| creds.extend(chunk))
+            .expect("ingest");
+    with.credentials = creds;
+    assert_eq!(format!("{:?}", with.credentials), format!("{:?}", only_c2.credentials));
+    assert_eq!(with.files, only_c2.files);
+    assert_eq!(format!("{:?}", (&with.counts, &with.rejects)), format!("{:?}", (&only_c2.counts, &only_c2.rejects)));
+    assert_eq!(with.out_of_scope, only_c2.out_of_scope);
 }

@@ -19,7 +19,7 @@ pub use progress::{Progress, ProgressMode};
 
 use crate::config::Config;
 use crate::extract::Extractor;
-use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Reject, Scope, ingest_streaming};
+use crate::ingest::{Counts, IngestError, IngestOutput, InputFile, Prepared, Reject, Scope, ingest_streaming};
 use crate::normalize::{NormalizeOptions, NormalizeStats, normalize};
 use crate::report::manifest::{
     CustomTaxonomyInfo, Manifest, RunInfo, StageStats, TaxonomyFile, TaxonomyInfo, ToolInfo,
@@ -133,6 +133,10 @@ pub struct RunRequest {
     pub threads: usize,
     /// Progress display.
     pub progress: ProgressMode,
+    /// A prepared index of the badge inputs (`skillmatch prepare`), read instead of indexing
+    /// every badge file: a shard then reads only its own candidates' files. Not part of the
+    /// configuration: a run's outputs are the same with or without it.
+    pub prepared: Option<PathBuf>,
 }
 
 /// What a finished run produced.
@@ -191,7 +195,7 @@ pub fn merge(
     let config: Config = serde_json::from_value(m.config.clone()).map_err(|e| bad(format!("config: {e}")))?;
     let as_of =
         NaiveDate::parse_from_str(&m.as_of, "%Y-%m-%d").map_err(|e| bad(format!("as_of {:?}: {e}", m.as_of)))?;
-    let req = RunRequest { config, as_of, out_root: out_root.to_path_buf(), run_id, threads, progress };
+    let req = RunRequest { config, as_of, out_root: out_root.to_path_buf(), run_id, threads, progress, prepared: None };
     run_mode(&req, &Mode::Merge(shards))
 }
 
@@ -234,6 +238,7 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     // Demographics and the `[meaning]` model are read before any work: a wrong file fails at once.
     let demographics = cfg.report.audit_demographics.as_deref().map(crate::audit::demographics::read).transpose()?;
     let model = cfg.meaning.load_model()?;
+    let mut prepared = req.prepared.as_deref().map(Prepared::read).transpose()?;
     let started = chrono::Utc::now();
     let default_id = mode.default_run_id();
     // Output root, run id, lock and leftovers are checked before any work.
@@ -246,7 +251,7 @@ fn run_in_pool(req: &RunRequest, mode: &Mode, threads: usize) -> Result<RunSumma
     let owns = owner(mode);
     let scope = if matches!(mode, Mode::Shard(_)) { Scope::Candidates(&owns) } else { Scope::Everyone };
     let Loaded { ingested, verified, taxonomy, onet, taxonomy_rejects } =
-        ingest_stage(cfg, &trust, scope, req.as_of, &progress, &mut timings)?;
+        ingest_stage(cfg, &trust, (scope, prepared.as_mut()), req.as_of, &progress, &mut timings)?;
 
     cancel::stage("verify")?;
     let verify_stats = verify_summary(&verified, &timings, &progress);
@@ -558,7 +563,7 @@ fn diff_previous(
 fn ingest_stage(
     cfg: &Config,
     trust: &crate::verify::TrustStore,
-    scope: Scope<'_>,
+    (scope, prepared): (Scope<'_>, Option<&mut Prepared>),
     as_of: NaiveDate,
     progress: &Progress,
     timings: &mut Timings,
@@ -572,7 +577,7 @@ fn ingest_stage(
             // Each chunk of credentials is verified as soon as it is read, so their documents
             // are dropped chunk by chunk instead of all being held until a verify stage.
             let mut verifier = Verifier::new(as_of, &cfg.verify, trust).lean();
-            ingest_streaming(&cfg.inputs, scope, &mut |chunk, roster| {
+            ingest_streaming(&cfg.inputs, scope, prepared, &mut |chunk, roster| {
                 let m = Meter::start();
                 verified.extend(verifier.verify_chunk(chunk, roster));
                 let cost = m.stop();

@@ -52,6 +52,7 @@ pub fn run_with(config: Config, out: &Path, run_id: &str, threads: usize) -> Run
         run_id: Some(run_id.to_string()),
         threads,
         progress: ProgressMode::Quiet,
+        prepared: None,
     };
     run(&req).expect("pipeline run succeeds")
 }

@@ -1,0 +1,216 @@
+//! The prepared index of a sharded job (`skillmatch prepare`): what every shard would otherwise
+//! compute by reading every badge file, computed once.
+//!
+//! A shard ranks only its own candidates, but it needs two things from *every* badge file: the
+//! support documents (BadgeClasses, issuers, revocation lists, and the classes embedded in OB 2.0
+//! assertions), so that its credentials are built against the same index as in a single run;
+//! and every file's hash and size, so that its manifest names the job's whole input set (which
+//! `merge` compares across shards). Without a prepared index each of N shards reads and hashes
+//! every file; with one, the `prepare` step does it once and each shard reads only the files of
+//! its own candidates (and the unclaimed ones).
+//!
+//! A shard trusts a prepared index only for the job it was made for: it refuses one written by
+//! another version, and one whose file list is not the badge files it walks (a file added or
+//! removed since), and it checks the hash of every file it reads itself against the prepared
+//! one (a file changed since). Files it does not read are taken on the prepared index's word,
+//! as a shard's manifest takes the other shards' files on their hashes; `merge` reads every
+//! input again and refuses inputs whose hash is not the shards'.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::IngestError;
+use super::files::Loaded;
+use super::support::{Revocation, SupportIndex};
+
+/// What the `format` field of a prepared index says; a reader refuses any other.
+pub const PREPARED_FORMAT: &str = "skillmatch-prepared/1";
+
+/// A badge file as the job names it: the badge input it was found under (its position among the
+/// config's `badges` entries) and its path relative to that input (empty for a file named
+/// directly). Relative, so a shard may mount the inputs at another place than `prepare` did.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) struct FileKey {
+    /// Position of the badge input among the config's `badges` entries.
+    pub input: u32,
+    /// Path below that input (`/`-separated as the platform writes it), empty for the input itself.
+    pub path: String,
+}
+
+/// One badge file's manifest facts, as `prepare` read them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PreparedFile {
+    #[serde(flatten)]
+    key: FileKey,
+    /// Lower-case hex sha256 of the content; absent when the file could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
+    /// Size in bytes (0 when unreadable).
+    bytes: u64,
+    /// Why the file could not be read, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// A revocation of the support index, by assertion id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PreparedRevocation {
+    reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issuer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    list_id: Option<String>,
+}
+
+/// The prepared index of one job's badge inputs: every badge file's facts and the complete
+/// support index. Written by `skillmatch prepare`, read by `run --prepared` (see the module doc).
+/// Maps are ordered, so the same inputs always give the same bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Prepared {
+    /// [`PREPARED_FORMAT`].
+    format: String,
+    /// The skillmatch version that wrote it; a shard of another version refuses it.
+    version: String,
+    /// Every badge file the job walks, in walk order.
+    files: Vec<PreparedFile>,
+    /// BadgeClass id → document.
+    badge_classes: BTreeMap<String, Value>,
+    /// Issuer / Profile id → document.
+    issuers: BTreeMap<String, Value>,
+    /// Assertion id → revocation.
+    revoked: BTreeMap<String, PreparedRevocation>,
+    /// The file it was read from (for messages); not written.
+    #[serde(skip)]
+    source: std::path::PathBuf,
+}
+
+/// A file's facts as a reader compares them: its hash and size, or why it could not be read.
+pub(crate) type Facts = Result<Loaded, String>;
+
+impl Prepared {
+    /// The prepared index of files `keys` (with their facts, in walk order) and `index`.
+    pub(crate) fn new(files: Vec<(FileKey, Facts)>, index: SupportIndex) -> Prepared {
+        let files = files
+            .into_iter()
+            .map(|(key, facts)| match facts {
+                Ok(l) => PreparedFile { key, sha256: Some(l.sha256), bytes: l.bytes, error: None },
+                Err(e) => PreparedFile { key, sha256: None, bytes: 0, error: Some(e) },
+            })
+            .collect();
+        let SupportIndex { badge_classes, issuers, revoked } = index;
+        let revoked = revoked
+            .into_iter()
+            .map(|(id, r)| (id, PreparedRevocation { reason: r.reason, issuer: r.issuer, list_id: r.list_id }))
+            .collect();
+        Prepared {
+            format: PREPARED_FORMAT.to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            files,
+            badge_classes: badge_classes.into_iter().collect(),
+            issuers: issuers.into_iter().collect(),
+            revoked,
+            source: std::path::PathBuf::new(),
+        }
+    }
+
+    /// Number of badge files indexed.
+    pub fn files(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Number of support documents indexed (BadgeClasses, issuers, revoked assertions).
+    pub fn documents(&self) -> usize {
+        self.badge_classes.len() + self.issuers.len() + self.revoked.len()
+    }
+
+    /// Writes the index as JSON to `out`.
+    ///
+    /// # Errors
+    /// An I/O error of `out`.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        serde_json::to_writer(&mut out, self)?;
+        std::io::Write::flush(&mut out)
+    }
+
+    /// Reads a prepared index written by this version of skillmatch.
+    ///
+    /// # Errors
+    /// [`IngestError::Prepared`] when the file cannot be read or parsed, is not a prepared
+    /// index, or was written by another version.
+    pub fn read(path: &Path) -> Result<Prepared, IngestError> {
+        let bad = |reason: String| IngestError::Prepared { path: path.display().to_string(), reason };
+        let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+        let mut prepared: Prepared = serde_json::from_slice(&bytes)
+            .map_err(|e| bad(format!("not a prepared index (`skillmatch prepare` writes one): {e}")))?;
+        if prepared.format != PREPARED_FORMAT {
+            return Err(bad(format!("format {:?}, expected {PREPARED_FORMAT:?}", prepared.format)));
+        }
+        let ours = env!("CARGO_PKG_VERSION");
+        if prepared.version != ours {
+            return Err(bad(format!("written by skillmatch {}, this is {ours}", prepared.version)));
+        }
+        prepared.source = path.to_path_buf();
+        Ok(prepared)
+    }
+
+    /// Splits the index into the support index (as the index pass over every file would have
+    /// built it, taking its documents, not copies) and the prepared facts of files `keys` (the
+    /// badge files a run walked, in its order), checked to be exactly the files prepared: none
+    /// added, none missing. `shown` names them in errors. What is left answers [`Prepared::changed`].
+    pub(crate) fn take<'k>(
+        &mut self,
+        keys: impl Iterator<Item = &'k FileKey>,
+        shown: &[String],
+    ) -> Result<(SupportIndex, Vec<Facts>), IngestError> {
+        let mut by_key: HashMap<&FileKey, &PreparedFile> = self.files.iter().map(|f| (&f.key, f)).collect();
+        let mut facts = Vec::with_capacity(shown.len());
+        for (key, shown) in keys.zip(shown) {
+            let f = by_key.remove(key).ok_or_else(|| self.changed(format!("{shown} is not in it")))?;
+            facts.push(match (&f.sha256, &f.error) {
+                (Some(sha256), _) => Ok(Loaded { sha256: sha256.clone(), bytes: f.bytes }),
+                (None, error) => Err(error.clone().unwrap_or_else(|| "unreadable".into())),
+            });
+        }
+        if let Some(missing) = by_key.keys().min() {
+            return Err(self.changed(format!(
+                "it lists {:?} under badges input {} (counting from 1), which the job no longer has",
+                missing.path,
+                missing.input + 1
+            )));
+        }
+        let revoked = std::mem::take(&mut self.revoked)
+            .into_iter()
+            .map(|(id, r)| (id, Revocation { reason: r.reason, issuer: r.issuer, list_id: r.list_id }));
+        let index = SupportIndex {
+            badge_classes: std::mem::take(&mut self.badge_classes).into_iter().collect(),
+            issuers: std::mem::take(&mut self.issuers).into_iter().collect(),
+            revoked: revoked.collect(),
+        };
+        self.files = Vec::new();
+        Ok((index, facts))
+    }
+}
+
+impl Prepared {
+    /// The error of a run whose badge inputs are not the ones this index was prepared from.
+    pub(crate) fn changed(&self, reason: String) -> IngestError {
+        IngestError::Prepared {
+            path: self.source.display().to_string(),
+            reason: format!("{reason}; the badge inputs changed since `skillmatch prepare`: run it again"),
+        }
+    }
+}
+
+/// Whether the facts of a file read now agree with the prepared ones: the same hash and size,
+/// or both unreadable.
+pub(crate) fn agree(now: &Facts, prepared: &Facts) -> bool {
+    match (now, prepared) {
+        (Ok(a), Ok(b)) => a.sha256 == b.sha256 && a.bytes == b.bytes,
+        (Err(_), Err(_)) => true,
+        _ => false,
+    }
+}
