@@ -7,9 +7,11 @@
 #     and 1.37;
 #   - AWS Batch job definitions and the submit-job requests submit.sh writes (--print): the Batch
 #     API model of botocore (unknown or missing fields, types);
-#   - Slurm: submit.sh run against a stub sbatch (array 0-(N-1), afterok dependencies);
+#   - Slurm: submit.sh run against a stub sbatch (prepare first, array 0-(N-1) afterok on it,
+#     merge afterok on the array, export afterok on the merge);
 #   - consistency (check_deploy.py): shard count = completions = SKILLMATCH_SHARD_COUNT, names,
-#     volumes, the two copies of the config, the Dockerfile's build folder;
+#     volumes, the shards' --prepared = the prepare step's --out with the same config, in every
+#     scheduler, the two copies of the config, the Dockerfile's build folder;
 #   - with --bin PATH: the shipped config run for real by that skillmatch binary on the demo data
 #     (its /data paths pointed at a temporary folder).
 # The validators come from PyPI (deploy/requirements.txt) into deploy/.venv, installed when
@@ -18,7 +20,8 @@
 #   deploy/check.sh [--bin PATH] [--simulate]
 #
 # --simulate also runs deploy/simulate.sh and, as root, deploy/slurm/local-cluster.sh (a real
-# one-node Slurm) with --bin; both need a binary with `run --shard` and `merge` (issue 17).
+# one-node Slurm) with --bin; both need a binary with `prepare`, `run --prepared`/`--shard` and
+# `merge`.
 set -euo pipefail
 
 deploy=$(cd "$(dirname "$0")" && pwd)
@@ -77,6 +80,13 @@ if grep -n '# run\.sh:' "$work"/k8s/*.yaml | grep -E 'example|2026-11-01|: "?4"?
   finding "run.sh --render left a template value (above)"
 fi
 "$deploy/kubernetes/run.sh" --shards 0 --render "$work/bad" 2>/dev/null && finding "run.sh accepted --shards 0"
+# Job names are DNS labels of at most 63 characters: "skillmatch-prepare-" + 44.
+"$deploy/kubernetes/run.sh" --run-id "$(printf 'a%.0s' {1..44})" --render "$work/long" >/dev/null \
+  || finding "run.sh refused a run id of 44 characters"
+grep -hoE 'name: skillmatch-[a-z]+-a{44}' "$work"/long/job-*.yaml | awk 'length($2) > 63 { bad = 1 } END { exit !bad }' \
+  && finding "run.sh --run-id of 44 characters makes a Job name over 63 characters"
+"$deploy/kubernetes/run.sh" --run-id "$(printf 'a%.0s' {1..45})" --render "$work/bad" 2>/dev/null \
+  && finding "run.sh accepted a run id of 45 characters (Job name skillmatch-prepare-ID over 63)"
 
 for version in 1.29.0 1.37.0; do
   step "kubernetes-validate --strict -k $version: kubernetes/*.yaml and their rendering"
@@ -84,13 +94,13 @@ for version in 1.29.0 1.37.0; do
     || finding "kubernetes-validate against $version"
 done
 
-step "aws-batch/submit.sh --print (3 shards with export; 1 shard)"
+step "aws-batch/submit.sh --print (prepare, 3 shards, merge, export; prepare, 1 shard, merge)"
 "$deploy/aws-batch/submit.sh" --job-queue hr-nightly --shards 3 --as-of 2026-11-24 --run-id 20261124T030000Z \
   --pg-url postgresql://etl@db.internal:5432/hr --print "$work/aws3" >/dev/null || finding "aws-batch/submit.sh --print (3)"
 "$deploy/aws-batch/submit.sh" --job-queue hr-nightly --shards 1 --as-of 2026-11-24 --run-id 20261124T030000Z \
   --print "$work/aws1" >/dev/null || finding "aws-batch/submit.sh --print (1)"
 
-step "slurm/submit.sh against a stub sbatch (3 shards with export)"
+step "slurm/submit.sh against a stub sbatch (prepare, 3 shards, merge, export)"
 mkdir -p "$work/stub"
 cat > "$work/stub/sbatch" <<'STUB'
 #!/usr/bin/env bash

@@ -3,13 +3,16 @@
 Usage: check_deploy.py DEPLOY_DIR WORK_DIR
 WORK_DIR holds what check.sh produced: k8s/ (run.sh --render with 7 shards), aws3/ and aws1/
 (aws-batch/submit.sh --print with 3 shards and an export, and with 1 shard), slurm-calls.txt (the
-sbatch command lines submit.sh ran against a stub, 3 shards and an export).
+sbatch command lines submit.sh ran against a stub: prepare, 3 shards, merge and an export).
+Every flow is prepare -> shards (each with --prepared naming the prepare step's file, beside the
+shard folders, with the same config) -> merge -> export.
 Prints one line per finding and exits 1 when there is any.
 """
 
 import json
 import pathlib
 import re
+import shlex
 import sys
 import tomllib
 
@@ -38,12 +41,27 @@ def env_of(c):
     return {e["name"]: e.get("value") for e in c.get("env", [])}
 
 
+def words_of(c):
+    """The skillmatch command line of a container, `$(VAR)` written `$VAR`: its args (the image's
+    entry point is skillmatch), or the words after `exec skillmatch` of a `/bin/sh -c` command."""
+    if c.get("command", [])[:2] == ["/bin/sh", "-c"]:
+        script = c["command"][2]
+        tail = script.split("exec skillmatch ", 1)
+        return shlex.split(tail[1]) if len(tail) == 2 else []
+    return [re.sub(r"\$\((\w+)\)", r"$\1", w) for w in c.get("args", [])]
+
+
+def value(words, flag):
+    return words[words.index(flag) + 1] if flag in words[:-1] else None
+
+
 def check_kubernetes(folder, shards, run_id, as_of, label):
     cm = load_yaml(folder / "configmap.yaml")
     pvc = load_yaml(folder / "pvc.yaml")
     check("ReadWriteMany" in pvc["spec"]["accessModes"], f"{label}: the PVC must be ReadWriteMany (shard pods run on several nodes)")
     config = tomllib.loads(cm["data"]["skillmatch.toml"])
-    for step in ("shards", "merge", "export"):
+    args_of = {}
+    for step in ("prepare", "shards", "merge", "export"):
         job = load_yaml(folder / f"job-{step}.yaml")
         name = job["metadata"]["name"]
         where = f"{label}: job-{step}.yaml"
@@ -56,6 +74,9 @@ def check_kubernetes(folder, shards, run_id, as_of, label):
         words = c.get("args", []) + c.get("command", [])
         for ref in re.findall(r"\$\((\w+)\)", " ".join(words)):
             check(ref in env, f"{where}: $({ref}) is used but not in env")
+        if c.get("command", [])[:2] == ["/bin/sh", "-c"]:
+            for ref in re.findall(r"\$\{?(\w+)", c["command"][2]):
+                check(ref in env, f"{where}: the shell uses ${ref}, which is not in env")
         check(env.get("RUN_ID") == run_id, f"{where}: RUN_ID is {env.get('RUN_ID')!r}, expected {run_id!r}")
         claims = [v["persistentVolumeClaim"]["claimName"] for v in pod["volumes"] if "persistentVolumeClaim" in v]
         check(claims == [pvc["metadata"]["name"]], f"{where}: must mount the PVC {pvc['metadata']['name']}")
@@ -63,6 +84,17 @@ def check_kubernetes(folder, shards, run_id, as_of, label):
         check(all(m == cm["metadata"]["name"] for m in maps), f"{where}: names a ConfigMap other than {cm['metadata']['name']}")
         mounts = {m["mountPath"] for m in c["volumeMounts"]}
         check("/data" in mounts, f"{where}: the PVC must be mounted at /data")
+        words = args_of[step] = words_of(c)
+        if step in ("prepare", "shards"):
+            check("/etc/skillmatch" in mounts and value(words, "--config") == "/etc/skillmatch/skillmatch.toml", f"{where}: must read the ConfigMap's skillmatch.toml")
+            check(not any(m["mountPath"] == "/data" and m.get("readOnly") for m in c["volumeMounts"]), f"{where}: writes to /data, so the PVC must not be read-only")
+        if step == "prepare":
+            check(words[:1] == ["prepare"], f"{where}: must run `skillmatch prepare`")
+            check(value(words, "--out") == "/data/shards/$RUN_ID/prepared.json", f"{where}: must write /data/shards/$(RUN_ID)/prepared.json (the run's shard root)")
+            check("--as-of" not in words and "--shard" not in words, f"{where}: prepare takes neither --as-of nor --shard")
+            if c.get("command", [])[:2] == ["/bin/sh", "-c"]:
+                check(c["command"][2].startswith('mkdir -p /data/shards/"$RUN_ID" && exec skillmatch prepare '),
+                      f"{where}: the shell must make the shard root, then exec skillmatch prepare")
         if step == "shards":
             spec = job["spec"]
             check(spec.get("completionMode") == "Indexed", f"{where}: completionMode must be Indexed")
@@ -71,8 +103,11 @@ def check_kubernetes(folder, shards, run_id, as_of, label):
             check(env.get("AS_OF") == as_of, f"{where}: AS_OF is {env.get('AS_OF')!r}, expected {as_of!r}")
             args = c["args"]
             check(args[0] == "run" and "--shard" not in args, f"{where}: must be `run` without --shard (the index comes from JOB_COMPLETION_INDEX)")
-            check("/etc/skillmatch" in mounts and "/etc/skillmatch/skillmatch.toml" in args, f"{where}: must read the ConfigMap's skillmatch.toml")
             check(args[args.index("--out") + 1] == "/data/shards/$(RUN_ID)", f"{where}: shards must write /data/shards/$(RUN_ID)")
+            prep = args_of["prepare"]
+            check(value(words, "--prepared") is not None and value(words, "--prepared") == value(prep, "--out"),
+                  f"{where}: --prepared must name the file job-prepare.yaml writes (--out)")
+            check(value(words, "--config") == value(prep, "--config"), f"{where}: must read the same --config as job-prepare.yaml")
         if step == "merge":
             script = c["command"][-1]
             check('merge /data/shards/"$RUN_ID"/shard-*-of-*' in script and "--run-id" in script, f"{where}: must merge /data/shards/$RUN_ID/shard-*-of-* with --run-id")
@@ -90,7 +125,7 @@ def check_aws(deploy, work):
         check(not report.has_errors(), f"{where}: not a valid {operation} request:\n{report.generate_report()}")
 
     definitions = {}
-    for step in ("shard", "merge", "export"):
+    for step in ("prepare", "shard", "merge", "export"):
         where = f"aws-batch/job-definition-{step}.json"
         doc = json.loads((deploy / where).read_text(encoding="utf-8"))
         valid(doc, "RegisterJobDefinition", where)
@@ -107,12 +142,28 @@ def check_aws(deploy, work):
                 check(word[5:] in doc.get("parameters", {}), f"{where}: {word} has no default in parameters")
         definitions[doc["jobDefinitionName"]] = doc
     shard_def = definitions["skillmatch-shard"]
-    check(shard_def["containerProperties"]["command"][0] == "run" and "--shard" not in shard_def["containerProperties"]["command"],
+    shard_cmd = shard_def["containerProperties"]["command"]
+    check(shard_cmd[0] == "run" and "--shard" not in shard_cmd,
           "aws-batch/job-definition-shard.json: must be `run` without --shard (the index comes from AWS_BATCH_JOB_ARRAY_INDEX)")
+    prepare_def = definitions["skillmatch-prepare"]
+    prepare_cmd = prepare_def["containerProperties"]["command"]
+
+    check(prepare_cmd[0] == "prepare" and value(prepare_cmd, "--out") == "Ref::prepared" and "--as-of" not in prepare_cmd,
+          "aws-batch/job-definition-prepare.json: must be `prepare --out Ref::prepared` (no --as-of)")
+    check(value(shard_cmd, "--prepared") == "Ref::prepared", "aws-batch/job-definition-shard.json: must pass --prepared Ref::prepared")
+    check(value(prepare_cmd, "--config") == value(shard_cmd, "--config") == "Ref::config"
+          and prepare_def["parameters"]["config"] == shard_def["parameters"]["config"],
+          "aws-batch: the prepare and shard definitions must read the same config (Ref::config, same default)")
+    # Beside the shard root, not in it: `prepare` writes into an existing folder (DATA/shards).
+    check(prepare_def["parameters"]["prepared"] == shard_def["parameters"]["prepared"] == shard_def["parameters"]["shardRoot"] + ".prepared.json",
+          "aws-batch: the default prepared file must be shardRoot.prepared.json in both definitions")
+    check(prepare_def["containerProperties"]["volumes"] == shard_def["containerProperties"]["volumes"]
+          and prepare_def["containerProperties"]["mountPoints"] == shard_def["containerProperties"]["mountPoints"],
+          "aws-batch: the prepare job must mount the shards' file system the same way (it writes their prepared file)")
 
     for run, shards in (("aws3", 3), ("aws1", 1)):
         requests = {}
-        for step in ("shards", "merge", "export"):
+        for step in ("prepare", "shards", "merge", "export"):
             path = work / run / f"{step}.json"
             if not path.exists():
                 continue
@@ -124,12 +175,19 @@ def check_aws(deploy, work):
                 unknown = set(doc.get("parameters", {})) - set(definition.get("parameters", {}))
                 check(not unknown, f"{run}/{step}.json: parameters {sorted(unknown)} are not in {doc['jobDefinition']}")
             requests[step] = doc
-        shard, merge = requests["shards"], requests["merge"]
+        prepare, shard, merge = requests["prepare"], requests["shards"], requests["merge"]
+        check("dependsOn" not in prepare, f"{run}/prepare.json: the prepare job runs first and depends on nothing")
+        check(shard.get("dependsOn") == [{"jobId": "PREPARE_JOB_ID"}], f"{run}/shards.json: must depend on the prepare job")
+        check(prepare["parameters"]["config"] == shard["parameters"]["config"], f"{run}: prepare and shards must read the same config")
+        check(prepare["parameters"]["prepared"] == shard["parameters"]["prepared"] == shard["parameters"]["shardRoot"] + ".prepared.json",
+              f"{run}: the shards' prepared file must be the one the prepare job writes, shardRoot.prepared.json")
         if shards > 1:
             check(shard.get("arrayProperties", {}).get("size") == shards, f"{run}/shards.json: array size must be {shards}")
         else:
-            check("arrayProperties" not in shard and shard["containerOverrides"]["command"][-2:] == ["--shard", "0/1"],
+            command = shard["containerOverrides"]["command"]
+            check("arrayProperties" not in shard and command[-2:] == ["--shard", "0/1"],
                   f"{run}/shards.json: one shard is a plain job with --shard 0/1")
+            check(value(command, "--prepared") == shard["parameters"]["prepared"], f"{run}/shards.json: the one shard must pass --prepared")
         check(merge["dependsOn"] == [{"jobId": "ARRAY_JOB_ID"}], f"{run}/merge.json: must depend on the shard job")
         command = merge["containerOverrides"]["command"]
         root = shard["parameters"]["shardRoot"]
@@ -143,14 +201,25 @@ def check_aws(deploy, work):
 
 def check_slurm(work):
     calls = (work / "slurm-calls.txt").read_text(encoding="utf-8").splitlines()
-    check(len(calls) == 3, f"slurm: submit.sh with --pg-url must run sbatch 3 times, ran {len(calls)}")
-    if len(calls) != 3:
+    check(len(calls) == 4, f"slurm: submit.sh with --pg-url must run sbatch 4 times, ran {len(calls)}")
+    if len(calls) != 4:
         return
-    shard, merge, export = calls
+    prepare, shard, merge, export = calls
+
+    def exported(call):
+        m = re.search(r"--export=(\S+)", call)
+        return dict(kv.split("=", 1) for kv in m.group(1).split(",")[1:]) if m else {}
+
+    prep_env, shard_env = exported(prepare), exported(shard)
+    check("--parsable" in prepare and "--dependency" not in prepare and prepare.endswith("prepare.sbatch"), f"slurm: prepare submission: {prepare}")
+    check(prep_env.get("SM_CONFIG") and prep_env.get("SM_CONFIG") == shard_env.get("SM_CONFIG"), f"slurm: prepare and shards need the same SM_CONFIG: {prepare} / {shard}")
+    check(prep_env.get("SM_PREPARED") and prep_env.get("SM_PREPARED") == shard_env.get("SM_PREPARED") == shard_env.get("SM_SHARD_ROOT", "") + "/prepared.json",
+          f"slurm: the shards' SM_PREPARED must be the file the prepare job writes, SM_SHARD_ROOT/prepared.json: {prepare} / {shard}")
     check("--parsable" in shard and "--array=0-2" in shard and shard.endswith("shard.sbatch"), f"slurm: shard submission: {shard}")
-    check("SM_AS_OF=2026-11-24" in shard and "SM_CONFIG=" in shard, f"slurm: the shards need SM_AS_OF and SM_CONFIG: {shard}")
-    check("--dependency=afterok:1001 " in merge and merge.endswith("merge.sbatch"), f"slurm: merge must depend on the array job 1001: {merge}")
-    check("--dependency=afterok:1002 " in export and export.endswith("export.sbatch"), f"slurm: export must depend on the merge job 1002: {export}")
+    check("--dependency=afterok:1001 " in shard and "--kill-on-invalid-dep=yes" in shard, f"slurm: the array must depend on the prepare job 1001: {shard}")
+    check(shard_env.get("SM_AS_OF") == "2026-11-24", f"slurm: the shards need SM_AS_OF: {shard}")
+    check("--dependency=afterok:1002 " in merge and merge.endswith("merge.sbatch"), f"slurm: merge must depend on the array job 1002: {merge}")
+    check("--dependency=afterok:1003 " in export and export.endswith("export.sbatch"), f"slurm: export must depend on the merge job 1003: {export}")
 
 
 def main():

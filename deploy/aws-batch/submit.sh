@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Submits one sharded skillmatch run to AWS Batch: an array job of N shard children
-# (--array-properties size=N; Batch gives each child AWS_BATCH_JOB_ARRAY_INDEX and
-# AWS_BATCH_JOB_ARRAY_SIZE, which skillmatch reads when `run` has no --shard), a merge job that
-# depends on the array job (a plain dependency on an array job waits for all of its children)
-# and, with --pg-url, an export job that depends on the merge. Prints the job ids.
-# Register the job definitions first (see deploy/README.md).
+# Submits one sharded skillmatch run to AWS Batch: a prepare job (indexes and hashes the inputs
+# once, into DATA/shards/RUN_ID.prepared.json), an array job of N shard children that depends on
+# it and passes that file as --prepared (--array-properties size=N; Batch gives each child
+# AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE, which skillmatch reads when `run` has
+# no --shard), a merge job that depends on the array job (a plain dependency on an array job waits
+# for all of its children) and, with --pg-url, an export job that depends on the merge. Prints the
+# job ids. Register the job definitions first (see deploy/README.md).
 #
 #   deploy/aws-batch/submit.sh --job-queue QUEUE [--shards N] [--as-of YYYY-MM-DD] [--run-id ID]
 #                              [--config PATH] [--data-root PATH] [--threads T]
 #                              [--pg-url URL] [--pg-schema S] [--print DIR]
 #
 # Paths are inside the container (the EFS volume is mounted at --data-root, default /data).
-# Shards write DATA/shards/RUN_ID/shard-IIII-of-NNNN/, the merge DATA/reports/RUN_ID/.
+# The prepare job writes DATA/shards/RUN_ID.prepared.json (beside the shard root, not in it:
+# `prepare` writes into an existing folder, and no shell runs before it to make the shard root;
+# DATA/shards must exist), the shards DATA/shards/RUN_ID/shard-IIII-of-NNNN/, the merge
+# DATA/reports/RUN_ID/.
 # --print DIR writes the submit-job requests (JSON for `aws batch submit-job --cli-input-json`)
 # into DIR instead of submitting them; deploy/check.sh validates them against the Batch API.
 # Exit codes: 0 submitted, 1 aws failed, 2 bad arguments.
@@ -21,9 +25,10 @@ shards=4
 as_of=$(date -u +%Y-%m-%d)
 run_id=$(date -u +%Y%m%dT%H%M%SZ)
 queue="" data=/data config="" threads=4 pg_url="" pg_schema=skillmatch print_dir=""
-shard_definition=skillmatch-shard merge_definition=skillmatch-merge export_definition=skillmatch-export
+prepare_definition=skillmatch-prepare shard_definition=skillmatch-shard merge_definition=skillmatch-merge
+export_definition=skillmatch-export
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { echo "submit.sh: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -58,21 +63,32 @@ for value in "$queue" "$data" "$config" "$pg_url" "$pg_schema"; do
 done
 
 shard_root="$data/shards/$run_id"
+prepared="$shard_root.prepared.json"
 pad() { printf '%04d' "$1"; }
 
-# The shard request. N = 1 is no array (Batch arrays have 2 to 10,000 children): the child gets
-# --shard 0/1 on its command line instead of the array variables.
+# The prepare request: the same config as the shards'; it writes the file the shards read.
+prepare_request() {
+  printf '{\n  "jobName": "skillmatch-prepare-%s",\n  "jobQueue": "%s",\n  "jobDefinition": "%s",\n' \
+    "$run_id" "$queue" "$prepare_definition"
+  printf '  "parameters": { "config": "%s", "prepared": "%s", "threads": "%s" },\n' \
+    "$config" "$prepared" "$threads"
+  printf '  "tags": { "skillmatch-run": "%s" }\n}\n' "$run_id"
+}
+
+# The shard request, depending on the prepare job $1. N = 1 is no array (Batch arrays have 2 to
+# 10,000 children): the child gets --shard 0/1 on its command line instead of the array variables.
 shard_request() {
   printf '{\n  "jobName": "skillmatch-shards-%s",\n  "jobQueue": "%s",\n  "jobDefinition": "%s",\n' \
     "$run_id" "$queue" "$shard_definition"
+  printf '  "dependsOn": [{ "jobId": "%s" }],\n' "$1"
   if [ "$shards" -gt 1 ]; then
     printf '  "arrayProperties": { "size": %d },\n' "$shards"
   else
-    printf '  "containerOverrides": { "command": ["run", "--config", "%s", "--as-of", "%s", "--out", "%s", "--threads", "%s", "--shard", "0/1"] },\n' \
-      "$config" "$as_of" "$shard_root" "$threads"
+    printf '  "containerOverrides": { "command": ["run", "--config", "%s", "--as-of", "%s", "--out", "%s", "--threads", "%s", "--prepared", "%s", "--shard", "0/1"] },\n' \
+      "$config" "$as_of" "$shard_root" "$threads" "$prepared"
   fi
-  printf '  "parameters": { "config": "%s", "asOf": "%s", "shardRoot": "%s", "threads": "%s" },\n' \
-    "$config" "$as_of" "$shard_root" "$threads"
+  printf '  "parameters": { "config": "%s", "asOf": "%s", "shardRoot": "%s", "threads": "%s", "prepared": "%s" },\n' \
+    "$config" "$as_of" "$shard_root" "$threads" "$prepared"
   printf '  "tags": { "skillmatch-run": "%s" }\n}\n' "$run_id"
 }
 
@@ -120,7 +136,12 @@ overrides=$(merge_request "00000000-0000-0000-0000-000000000000" | sed -n '/"con
 [ "${#overrides}" -le 8000 ] \
   || fail "$shards shard folders do not fit in a container override (8 KiB): use fewer shards or a shorter run id"
 
-shard_request > "$work/shards.json"
+prepare_request > "$work/prepare.json"
+prepare_job=$(submit "$work/prepare.json" "PREPARE_JOB_ID")
+echo "prepare: job $prepare_job, writing $prepared"
+
+# A failed prepare job fails its dependents: the array job, then the merge and the export.
+shard_request "$prepare_job" > "$work/shards.json"
 array_job=$(submit "$work/shards.json" "ARRAY_JOB_ID")
 echo "shards: job $array_job ($shards children), writing $shard_root"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs one sharded skillmatch job on Kubernetes: the shard Job (Indexed, N pods), then the merge
-# Job, then (with --export) the PostgreSQL export Job, each started only when the one before it
-# has completed. Usable by hand, from cron or from a CronJob whose service account may create
-# and read Jobs. See deploy/README.md.
+# Runs one sharded skillmatch job on Kubernetes: the prepare Job (one pod: indexes and hashes the
+# inputs once, into /data/shards/RUN_ID/prepared.json), the shard Job (Indexed, N pods, each with
+# --prepared), then the merge Job, then (with --export) the PostgreSQL export Job, each started
+# only when the one before it has completed. Usable by hand, from cron or from a CronJob whose
+# service account may create and read Jobs. See deploy/README.md.
 #
 #   deploy/kubernetes/run.sh [--shards N] [--as-of YYYY-MM-DD] [--run-id ID] [--image IMAGE]
 #                            [--namespace NS] [--timeout SECONDS] [--export] [--render DIR]
@@ -46,9 +47,9 @@ done
 [[ "$run_id" =~ ^[A-Za-z0-9][A-Za-z0-9_-]*$ ]] || fail "--run-id may hold letters, digits, _ and -: $run_id"
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || fail "--timeout must be a positive number of seconds: $timeout"
 [[ "$image" =~ ^[A-Za-z0-9./:@_-]+$ ]] || fail "--image has characters an image reference cannot have: $image"
-# Job names are DNS labels: lower case, at most 63 characters ("skillmatch-shards-" + suffix).
+# Job names are DNS labels: lower case, at most 63 characters ("skillmatch-prepare-" + suffix).
 suffix=$(printf '%s' "$run_id" | tr 'A-Z_' 'a-z-')
-[ "${#suffix}" -le 45 ] || fail "--run-id is too long for a Job name (at most 45 characters): $run_id"
+[ "${#suffix}" -le 44 ] || fail "--run-id is too long for a Job name (at most 44 characters): $run_id"
 
 # Rewrites the values marked `# run.sh: KEY` in one manifest.
 render() {
@@ -64,7 +65,7 @@ render() {
 
 if [ -n "$render_dir" ]; then
   mkdir -p "$render_dir"
-  for f in configmap.yaml pvc.yaml job-shards.yaml job-merge.yaml job-export.yaml; do
+  for f in configmap.yaml pvc.yaml job-prepare.yaml job-shards.yaml job-merge.yaml job-export.yaml; do
     render "$f" > "$render_dir/$f"
   done
   echo "$render_dir"
@@ -94,6 +95,9 @@ wait_job() {
 echo "skillmatch run $run_id: $shards shards, as of $as_of, image $image"
 render configmap.yaml | "${kube[@]}" apply -f -
 render pvc.yaml | "${kube[@]}" apply -f -
+# The prepare Job writes /data/shards/$run_id/prepared.json, which every shard pod reads.
+render job-prepare.yaml | "${kube[@]}" create -f -
+wait_job "skillmatch-prepare-$suffix"
 render job-shards.yaml | "${kube[@]}" create -f -
 wait_job "skillmatch-shards-$suffix"
 render job-merge.yaml | "${kube[@]}" create -f -

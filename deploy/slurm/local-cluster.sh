@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Runs submit.sh on a real, throwaway one-node Slurm cluster on this machine: installs Debian's
 # slurmctld, slurmd, slurm-client and munge when missing (needs root), starts munged, slurmctld
-# and slurmd from a temporary folder (loopback, ports 16817/16818), then checks three submissions:
-#   1. every task, the merge and the export finish COMPLETED and OUT/RUN_ID exists;
+# and slurmd from a temporary folder (loopback, ports 16817/16818), then checks four submissions:
+#   1. the prepare job, every task, the merge and the export finish COMPLETED, every task ran with
+#      --prepared naming the prepare job's file, and OUT/RUN_ID exists;
 #   2. with shard 1 failing, the merge and the export are cancelled (DependencyNeverSatisfied)
 #      and no merged run folder appears;
-#   3. shard.sbatch submitted as --array=1-3 fails in every task, naming the array.
+#   3. shard.sbatch submitted as --array=1-3 fails in every task, naming the array;
+#   4. with the prepare job failing, the array, the merge and the export are cancelled
+#      (DependencyNeverSatisfied) and no shard folder appears.
 # The daemons are stopped at the end, however it ends.
 #
 #   deploy/slurm/local-cluster.sh --bin PATH --config FILE [--shards N] [--timeout SECONDS]
 #
-# --bin must be a skillmatch with `run --shard`/SLURM_ARRAY_TASK_* and `merge` (issue 17) for
+# --bin must be a skillmatch with `prepare`, `run --prepared`/SLURM_ARRAY_TASK_* and `merge` for
 # the first check to pass; the export step runs against a PostgreSQL URL no server answers, so it
 # is replaced by a wrapper that only checks its arguments and the password (this tests Slurm's
 # wiring, not the export; tests/export_postgres.rs tests the export).
@@ -102,9 +105,11 @@ done
 sinfo -h -o '%t' | grep -q idle || { tail -n 20 "$t"/log/*.log >&2; fail "the local node did not come up"; }
 echo "local Slurm cluster up ($(sinfo -h -o '%P %D %t'))"
 
-# The export step against no server: checks its arguments and the password, then succeeds.
+# The export step against no server: checks its arguments and the password, then succeeds. Every
+# call is recorded in $CALLS_LOG (sbatch --export=ALL passes it on).
 cat > "$t/export-check" <<'WRAP'
 #!/usr/bin/env bash
+echo "$*" >> "$CALLS_LOG"
 if [ "$1" = export ]; then
   [ "$2" = postgres ] && [ -d "$4" ] && [ "${PGPASSWORD:-}" = from-file ] || { echo "export-check: bad export call: $*" >&2; exit 1; }
   echo "export-check: would load $4"
@@ -118,8 +123,14 @@ cat > "$t/shard1-fails" <<'WRAP'
 [ "${SLURM_ARRAY_TASK_ID:-}" != 1 ] || { echo "shard 1 fails on purpose" >&2; exit 1; }
 exec "$REAL_SKILLMATCH" "$@"
 WRAP
-chmod +x "$t/export-check" "$t/shard1-fails"
-export REAL_SKILLMATCH="$bin"
+# A binary whose prepare step fails.
+cat > "$t/prepare-fails" <<'WRAP'
+#!/usr/bin/env bash
+[ "${1:-}" != prepare ] || { echo "prepare fails on purpose" >&2; exit 1; }
+exec "$REAL_SKILLMATCH" "$@"
+WRAP
+chmod +x "$t/export-check" "$t/shard1-fails" "$t/prepare-fails"
+export REAL_SKILLMATCH="$bin" CALLS_LOG="$t/calls.txt"
 echo from-file > "$t/password"
 chmod 600 "$t/password"
 
@@ -139,12 +150,16 @@ status=0
 problem() { echo "local-cluster.sh: $*" >&2; status=1; }
 small=(--sbatch-arg=--cpus-per-task=1 --sbatch-arg=--mem=1000M)
 
-echo "== 1. $shards shards, merge, export"
+echo "== 1. prepare, $shards shards, merge, export"
 "$here/submit.sh" --config "$config" --out "$t/ok/reports" --shards "$shards" --run-id ok --bin "$t/export-check" \
   --pg-url postgresql://etl@db.invalid/hr --pg-password-file "$t/password" "${small[@]}"
 jobs=$(wait_and_list "$t/ok")
 echo "$jobs"
+grep -q '^skillmatch-prepare COMPLETED' <<< "$jobs" || problem "1: the prepare job did not complete"
+[ -s "$t/ok/shards/ok/prepared.json" ] || problem "1: no prepared file $t/ok/shards/ok/prepared.json"
 [ "$(grep -c '^skillmatch-shard COMPLETED' <<< "$jobs")" -eq "$shards" ] || problem "1: not every shard task completed"
+[ "$(grep -c "^run .* --prepared $t/ok/shards/ok/prepared.json\$" "$t/calls.txt")" -eq "$shards" ] \
+  || problem "1: not every shard task ran with --prepared $t/ok/shards/ok/prepared.json"
 grep -q '^skillmatch-merge COMPLETED' <<< "$jobs" || problem "1: the merge did not complete"
 grep -q '^skillmatch-export COMPLETED' <<< "$jobs" || problem "1: the export step did not complete"
 [ -d "$t/ok/reports/ok" ] || problem "1: no merged run folder $t/ok/reports/ok"
@@ -155,6 +170,7 @@ echo "== 2. shard 1 fails: merge and export are cancelled"
   --pg-url postgresql://etl@db.invalid/hr --pg-password-file "$t/password" "${small[@]}"
 jobs=$(wait_and_list "$t/bad")
 echo "$jobs"
+grep -q '^skillmatch-prepare COMPLETED' <<< "$jobs" || problem "2: the prepare job did not complete"
 grep -q '^skillmatch-shard FAILED' <<< "$jobs" || problem "2: shard 1 did not fail"
 grep -q '^skillmatch-merge CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "2: the merge was not cancelled"
 grep -q '^skillmatch-export CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "2: the export was not cancelled"
@@ -171,5 +187,18 @@ echo "$jobs"
 grep -q 'the array must be 0-2, not 1-3' "$t/range/shard-1.out" || problem "3: no message naming the array"
 [ ! -e "$t/range/shards" ] || problem "3: a shard ran"
 
-[ "$status" -ne 0 ] || echo "local-cluster.sh: all three checks passed"
+echo "== 4. the prepare job fails: the shards, merge and export are cancelled"
+"$here/submit.sh" --config "$config" --out "$t/prep/reports" --shards "$shards" --run-id prep --bin "$t/prepare-fails" \
+  --pg-url postgresql://etl@db.invalid/hr --pg-password-file "$t/password" "${small[@]}"
+jobs=$(wait_and_list "$t/prep")
+echo "$jobs"
+grep -q '^skillmatch-prepare FAILED' <<< "$jobs" || problem "4: the prepare job did not fail"
+grep -q '^skillmatch-shard CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "4: the shard array was not cancelled"
+! grep -q '^skillmatch-shard COMPLETED' <<< "$jobs" || problem "4: a shard task ran"
+grep -q '^skillmatch-merge CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "4: the merge was not cancelled"
+grep -q '^skillmatch-export CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "4: the export was not cancelled"
+[ -z "$(find "$t/prep/shards/prep" -name 'shard-*-of-*' -type d)" ] || problem "4: a shard folder appeared"
+[ ! -e "$t/prep/reports/prep" ] || problem "4: a merged run folder appeared"
+
+[ "$status" -ne 0 ] || echo "local-cluster.sh: all four checks passed"
 exit "$status"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Submits one sharded skillmatch run to Slurm: a job array of N shard tasks, a merge job that
+# Submits one sharded skillmatch run to Slurm: a prepare job (indexes and hashes the inputs once,
+# into SHARD_ROOT/prepared.json), a job array of N shard tasks that waits for it
+# (--dependency=afterok:<prepare job id>) and passes that file as --prepared, a merge job that
 # waits for all of them (--dependency=afterok:<array job id>) and, with --pg-url, an export job
 # that waits for the merge. Prints the job ids. See deploy/README.md.
 #
@@ -67,10 +69,21 @@ done
 mkdir -p "$out" "$shard_root/logs"
 
 common="ALL,SM_BIN=$bin,SM_SHARD_ROOT=$shard_root,SM_OUT=$out,SM_RUN_ID=$run_id"
+prepared="$shard_root/prepared.json"
 # --parsable prints "jobid" or "jobid;cluster".
+prepare_job=$(sbatch "${sbatch_args[@]}" --parsable \
+  --output="$shard_root/logs/prepare.out" \
+  --export="$common,SM_CONFIG=$config,SM_PREPARED=$prepared" \
+  "$here/prepare.sbatch")
+prepare_job=${prepare_job%%;*}
+echo "prepare: job $prepare_job, writing $prepared"
+
+# The same config as the prepare job's; if the prepare job fails, the array can never start and
+# --kill-on-invalid-dep cancels it (and so the merge and the export) instead of leaving it pending.
 array_job=$(sbatch "${sbatch_args[@]}" --parsable --array="0-$((shards - 1))" \
+  --dependency="afterok:$prepare_job" --kill-on-invalid-dep=yes \
   --output="$shard_root/logs/shard-%a.out" \
-  --export="$common,SM_CONFIG=$config,SM_AS_OF=$as_of" \
+  --export="$common,SM_CONFIG=$config,SM_AS_OF=$as_of,SM_PREPARED=$prepared" \
   "$here/shard.sbatch")
 array_job=${array_job%%;*}
 echo "shards: job array $array_job (0-$((shards - 1))), writing $shard_root"
