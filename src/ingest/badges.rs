@@ -218,7 +218,7 @@ pub(crate) fn read_badges(
     chunking: Chunking<'_>,
     mut prepared: Option<&mut Prepared>,
     ledger: &mut Ledger,
-    sink: &mut dyn FnMut(Vec<Credential>),
+    sink: &mut (dyn FnMut(Vec<Credential>) + Send),
 ) -> Result<(), IngestError> {
     let scope = chunking.scope;
     let shown: Vec<String> = files.iter().map(|f| display(&f.path)).collect();
@@ -241,20 +241,33 @@ pub(crate) fn read_badges(
     };
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by(|&a, &b| shown[a].cmp(&shown[b]));
+    let chunks: Vec<&[usize]> = order.chunks(chunking.files).collect();
     let mut interner = super::intern::Interner::default();
-    for chunk in order.chunks(chunking.files) {
-        let check = prepared.as_deref().map(|p| (p, expected.as_slice()));
-        let cx = Context { roster, mapping, index: &index, scope, check };
-        let mut out = read_chunk(files, &shown, chunk, cx, &mut facts, ledger)?;
-        let read = out.len();
-        out.retain(|c| scope.keeps(c.candidate_id.as_deref()));
-        ledger.out_of_scope.credentials += (read - out.len()) as u64;
-        out.sort_by(natural_cmp_source);
-        for c in &mut out {
-            limits::enforce(c);
-            interner.credential(c);
-        }
-        sink(out);
+    let check = prepared.as_deref().map(|p| (p, expected.as_slice()));
+    let cx = Context { roster, index: &index, scope, check };
+    // While one chunk is counted, built, verified and handed on (partly serial work), the next
+    // chunk's files are read and decoded on the other workers.
+    let mut next = chunks.first().map(|c| load_chunk(files, c, mapping, scope));
+    for (k, chunk) in chunks.iter().enumerate() {
+        let loaded = next.take().unwrap_or_default();
+        let (done, ahead) = rayon::join(
+            || -> Result<(), IngestError> {
+                let mut out = read_chunk(files, &shown, chunk, loaded, cx, &mut facts, ledger)?;
+                let read = out.len();
+                out.retain(|c| scope.keeps(c.candidate_id.as_deref()));
+                ledger.out_of_scope.credentials += (read - out.len()) as u64;
+                out.sort_by(natural_cmp_source);
+                for c in &mut out {
+                    limits::enforce(c);
+                    interner.credential(c);
+                }
+                sink(out);
+                Ok(())
+            },
+            || chunks.get(k + 1).map(|c| load_chunk(files, c, mapping, scope)),
+        );
+        done?;
+        next = ahead;
     }
     Ok(())
 }
@@ -288,20 +301,43 @@ fn index_support(
     mapping: &CredlyCsvMapping,
     chunking: Chunking<'_>,
 ) -> (SupportIndex, Vec<Facts>) {
-    let mut index = SupportIndex::default();
-    let mut embedded = EmbeddedBadges::default();
-    let mut scratch = Ledger::new();
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut facts = Vec::with_capacity(files.len());
-    for (c, chunk) in files.chunks(chunking.files).enumerate() {
-        let units: Vec<(Option<First>, Facts)> =
-            chunk.par_iter().map(|f| first_look(f, mapping, chunking.scope, chunking.hash_all)).collect();
+    let mut state = Indexing { facts: Vec::with_capacity(files.len()), ..Indexing::default() };
+    let chunks: Vec<&[BadgeFile]> = files.chunks(chunking.files).collect();
+    let look = |chunk: &[BadgeFile]| -> Vec<(Option<First>, Facts)> {
+        chunk.par_iter().map(|f| first_look(f, mapping, chunking.scope, chunking.hash_all)).collect()
+    };
+    let mut next = chunks.first().map(|c| look(c));
+    for c in 0..chunks.len() {
+        let units = next.take().unwrap_or_default();
+        // The next chunk's files are read while this one's documents are indexed.
+        let ((), ahead) = rayon::join(|| state.add(units, c * chunking.files), || chunks.get(c + 1).map(|n| look(n)));
+        next = ahead;
+    }
+    let Indexing { mut index, embedded, facts, .. } = state;
+    embedded.index_into(&mut index);
+    (index, facts)
+}
+
+/// What the first pass has indexed so far.
+#[derive(Default)]
+struct Indexing {
+    index: SupportIndex,
+    embedded: EmbeddedBadges,
+    /// Each file's facts, by file index.
+    facts: Vec<Facts>,
+}
+
+impl Indexing {
+    /// Indexes one chunk's first looks, in file order; `first` is the chunk's first file index.
+    fn add(&mut self, units: Vec<(Option<First>, Facts)>, first: usize) {
+        let mut scratch = Ledger::new();
+        let mut pending: Vec<Pending> = Vec::new();
         for (i, (unit, fact)) in units.into_iter().enumerate() {
-            facts.push(fact);
-            let file = c * chunking.files + i;
+            self.facts.push(fact);
+            let file = first + i;
             match unit {
                 Some(First::Decoded(Unit::Doc(doc))) => {
-                    place(file, "", doc, 0, Some(&mut index), &mut scratch, &mut pending)
+                    place(file, "", doc, 0, Some(&mut self.index), &mut scratch, &mut pending)
                 }
                 // Offered below in file order, with the assertions decoded in full.
                 Some(First::Embedded(Some(badge))) => pending.push(Pending {
@@ -312,13 +348,10 @@ fn index_support(
                 _ => {}
             }
         }
-        for p in pending.drain(..).filter(|p| p.class == DocKind::Ob2) {
-            embedded.offer(p.doc.value);
+        for p in pending.into_iter().filter(|p| p.class == DocKind::Ob2) {
+            self.embedded.offer(p.doc.value);
         }
-        scratch = Ledger::new();
     }
-    embedded.index_into(&mut index);
-    (index, facts)
 }
 
 /// The first pass over one file: what it gives the support index, and, for a file outside the
@@ -349,7 +382,6 @@ fn first_look(f: &BadgeFile, mapping: &CredlyCsvMapping, scope: Scope<'_>, hash_
 #[derive(Clone, Copy)]
 struct Context<'a> {
     roster: &'a Roster,
-    mapping: &'a CredlyCsvMapping,
     /// The complete support index (the first pass's).
     index: &'a SupportIndex,
     scope: Scope<'a>,
@@ -364,30 +396,39 @@ fn in_scope(file: &BadgeFile, scope: Scope<'_>) -> bool {
     file.claim.is_none() || scope.keeps(file.claim.as_deref())
 }
 
-/// The second pass over one chunk of files (indexes into `files` and into `shown`, their paths
-/// as displayed): read, hash, decode (in parallel, order kept), count, and build the chunk's
-/// credentials against the complete index. Files outside the scope are read and hashed only.
-fn read_chunk(
-    files: &[BadgeFile],
-    shown: &[String],
-    chunk: &[usize],
-    cx: Context<'_>,
-    facts: &mut [Facts],
-    ledger: &mut Ledger,
-) -> Result<Vec<Credential>, IngestError> {
-    let Context { roster, mapping, index, scope, check } = cx;
-    let mut pending: Vec<Pending> = Vec::new();
-    let mut out = Vec::new();
-    // Bytes are dropped once decoded. Files outside the scope are not read again: the first
-    // pass hashed them.
-    let loaded: Vec<_> = chunk
+/// A chunk's files as the second pass reads them, in chunk order: each file's manifest facts and
+/// decoded content (`None`, `None` for a file outside the scope, which is not read again).
+type LoadedChunk = Vec<(Facts, Option<Unit>)>;
+
+/// The parallel part of the second pass over one chunk of files (indexes into `files`): read,
+/// hash and decode, order kept. Bytes are dropped once decoded. Files outside the scope are not
+/// read again: the first pass hashed them (or the prepared index did).
+fn load_chunk(files: &[BadgeFile], chunk: &[usize], mapping: &CredlyCsvMapping, scope: Scope<'_>) -> LoadedChunk {
+    chunk
         .par_iter()
         .map(|&i| match in_scope(&files[i], scope).then(|| load(&files[i].path)) {
             Some(Ok((meta, bytes))) => (Some(Ok(meta)), Some(decode::decode_file(&files[i].path, &bytes, mapping))),
             Some(Err(e)) => (Some(Err(e)), None),
             None => (None, None),
         })
-        .collect();
+        .collect()
+}
+
+/// The rest of the second pass over one chunk of files (indexes into `files` and into `shown`,
+/// their paths as displayed), in file order: check, count, and build the chunk's credentials
+/// from `loaded` ([`load_chunk`]'s) against the complete index.
+fn read_chunk(
+    files: &[BadgeFile],
+    shown: &[String],
+    chunk: &[usize],
+    loaded: LoadedChunk,
+    cx: Context<'_>,
+    facts: &mut [Facts],
+    ledger: &mut Ledger,
+) -> Result<Vec<Credential>, IngestError> {
+    let Context { roster, index, scope, check } = cx;
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut out = Vec::new();
     for (&i, (meta, unit)) in chunk.iter().zip(loaded) {
         let (file, shown) = (&files[i], &shown[i]);
         if let (Some((p, expected)), Some(now)) = (check, &meta)

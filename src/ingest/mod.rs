@@ -167,7 +167,7 @@ pub fn ingest_streaming(
     spec: &InputsConfig,
     scope: Scope<'_>,
     prepared: Option<&mut Prepared>,
-    sink: &mut dyn FnMut(Vec<Credential>, &Roster),
+    sink: &mut (dyn FnMut(Vec<Credential>, &Roster) + Send),
 ) -> Result<IngestOutput, IngestError> {
     ingest_in_chunks(spec, badges::CHUNK_FILES, scope, prepared, sink)
 }
@@ -232,7 +232,7 @@ pub(crate) fn ingest_in_chunks(
     chunk_files: usize,
     scope: Scope<'_>,
     prepared: Option<&mut Prepared>,
-    sink: &mut dyn FnMut(Vec<Credential>, &Roster),
+    sink: &mut (dyn FnMut(Vec<Credential>, &Roster) + Send),
 ) -> Result<IngestOutput, IngestError> {
     check_paths(spec)?;
     let mut ledger = Ledger::new();
