@@ -387,7 +387,11 @@ fn a_prepared_index_of_other_badge_inputs_or_another_version_is_refused_with_exi
     refused(shard(&work.join("missing.json")), &["--prepared", "missing.json"]);
     // And prepare itself names a bad path.
     refused(prepare(&work.join("nowhere"), &work.join("p.json")), &["badges path not found"]);
-    refused(prepare(&work.join("data"), &work.join("no/such/folder/p.json")), &["--out folder"]);
+    refused(prepare(&work.join("data"), &work.join("data/roster.csv/p.json")), &["--out", "cannot create its folder"]);
+    refused(prepare(&work.join("data"), &work.join("data")), &["is a folder"]);
+    // A new folder for the index is created, as `run --out` creates its root.
+    ok(prepare(&work.join("data"), &work.join("new/folder/prepared.json")));
+    assert!(work.join("new/folder/prepared.json").is_file());
     // Inputs restored: accepted again.
     ok(shard(&prepared));
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::common::{config_or_default, override_path, override_paths};
-use super::{Failure, at_least_one, must_exist, print_line};
+use super::{Failure, at_least_one, print_line};
 use skillmatch::ingest::{Prepared, prepare};
 
 /// Arguments of `prepare`.
@@ -33,7 +33,7 @@ pub struct PrepareArgs {
     /// Postings file or folder (repeatable; checked to exist, not read).
     #[arg(long)]
     postings: Vec<PathBuf>,
-    /// The prepared index to write (JSON; replaced atomically).
+    /// The prepared index to write (JSON; replaced atomically; its folder is created).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Worker threads, at least 1 (default: config, else all cores).
@@ -56,8 +56,15 @@ pub fn run(a: PrepareArgs) -> Result<(), Failure> {
     if config.inputs.badges.is_empty() {
         return Err(Failure::usage(anyhow::anyhow!("no badge inputs: give --badges or a config with [inputs] badges")));
     }
+    // The folder is created as `run --out` creates its output root (a scheduler's prepare task
+    // may be the first to write into the job's shard root).
     let parent = a.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    must_exist("--out folder", parent)?;
+    std::fs::create_dir_all(parent).map_err(|e| {
+        Failure::usage(anyhow::anyhow!("--out {}: cannot create its folder {}: {e}", a.out.display(), parent.display()))
+    })?;
+    if a.out.is_dir() {
+        return Err(Failure::usage(anyhow::anyhow!("--out {} is a folder: give a file name", a.out.display())));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(a.threads.or(config.run.threads).unwrap_or(0))
         .build()
