@@ -32,7 +32,8 @@
 //! * [`config`] — the TOML configuration, each stage's section validated.
 //! * [`shard`] — sharded runs (`run --shard I/N` or a scheduler's array index): the stable
 //!   partition of candidates, the shard folder's scores, and `merge`'s exact k-way merge of
-//!   the shards' top-K lists back into the single run's ranking.
+//!   the shards' top-K lists back into the single run's ranking. The badge index every shard
+//!   needs is built once by `skillmatch prepare` ([`ingest::prepare`], [`ingest::Prepared`]).
 //! * [`query`] — answers recruiter questions (`shortlist`, `explain`) from a finished run folder.
 //! * [`export`] — loads a finished run folder into PostgreSQL for dashboards
 //!   (`skillmatch export postgres`), with `COPY`, one transaction per run.
