@@ -4,9 +4,10 @@
 //! A shard (`run --shard I/N`, or the index and count from a scheduler's environment, see
 //! [`ShardSpec::from_env`]) reads every input like a single run (roles, IDF statistics and the
 //! taxonomy are computed identically in every shard, see docs/DECISIONS.md "Issue 17:
-//! sharding"), ranks only the candidates it owns ([`shard_of`]: sha256 of the candidate id, not
-//! Rust's randomized hasher) against every role, and writes [`SHARD_SCORES`] and a manifest
-//! carrying a [`ShardInfo`]. `merge` checks the set ([`check_set`]) and rebuilds the single run's
+//! sharding"; with `--prepared`, the badge files' support index and hashes come from
+//! `skillmatch prepare`'s file instead, see [`crate::ingest::Prepared`]), ranks only the
+//! candidates it owns ([`shard_of`]: sha256 of the candidate id, not Rust's randomized hasher)
+//! against every role, and writes [`SHARD_SCORES`] and a manifest carrying a [`ShardInfo`]. `merge` checks the set ([`check_set`]) and rebuilds the single run's
 //! ranking with [`merge_scores`]: each candidate's top-K roles come from the shard that owns it;
 //! each role's top-K is the best K of the union of the shards' top-K lists, in the engine's order
 //! (score descending, candidate index ascending), so it equals the top-K over all candidates.
