@@ -101,10 +101,12 @@ if load(sys.argv[1]) != load(sys.argv[2]):
     sys.exit(1)
 PY
   [ $same = yes ] || status=1
-  awk -v s="$sched" -v n="$shards" -v sw="$shard_wall" -v sc="$shard_cpu" -v mw="$merge_wall" -v mc="$merge_cpu" \
+  label=shards
+  [ "${SHARD_PREPARE:-1}" != 0 ] && label="prepare + shards"
+  awk -v s="$sched" -v n="$shards" -v label="$label" -v sw="$shard_wall" -v sc="$shard_cpu" -v mw="$merge_wall" -v mc="$merge_cpu" \
     -v w="$single_wall" -v c="$single_cpu" -v same="$same" 'BEGIN {
       printf "%s, %d shards: identical to the single run: %s\n", s, n, same
-      printf "  prepare + shards: wall %.2f s total (%.2fx the single run), cpu %.2f s (%.2fx)\n", sw, sw / w, sc, sc / c
+      printf "  %s: wall %.2f s total (%.2fx the single run), cpu %.2f s (%.2fx)\n", label, sw, sw / w, sc, sc / c
       printf "  merge:  wall %.2f s, cpu %.2f s; shards + merge: wall %.2f s (%.2fx), cpu %.2f s (%.2fx)\n", mw, mc, sw + mw, (sw + mw) / w, sc + mc, (sc + mc) / c
     }'
   stages "$out/shard-0000-of-$(printf %04d "$shards")" "shard 0 stages (ms):"
