@@ -4,15 +4,14 @@ Usage: check_deploy.py DEPLOY_DIR WORK_DIR
 WORK_DIR holds what check.sh produced: k8s/ (run.sh --render with 7 shards), aws3/ and aws1/
 (aws-batch/submit.sh --print with 3 shards and an export, and with 1 shard), slurm-calls.txt (the
 sbatch command lines submit.sh ran against a stub: prepare, 3 shards, merge and an export).
-Every flow is prepare -> shards (each with --prepared naming the prepare step's file, beside the
-shard folders, with the same config) -> merge -> export.
+Every flow is prepare -> shards (each with --prepared naming the prepare step's file, in the run's
+shard root beside the shard folders, with the same config) -> merge -> export.
 Prints one line per finding and exits 1 when there is any.
 """
 
 import json
 import pathlib
 import re
-import shlex
 import sys
 import tomllib
 
@@ -42,12 +41,8 @@ def env_of(c):
 
 
 def words_of(c):
-    """The skillmatch command line of a container, `$(VAR)` written `$VAR`: its args (the image's
-    entry point is skillmatch), or the words after `exec skillmatch` of a `/bin/sh -c` command."""
-    if c.get("command", [])[:2] == ["/bin/sh", "-c"]:
-        script = c["command"][2]
-        tail = script.split("exec skillmatch ", 1)
-        return shlex.split(tail[1]) if len(tail) == 2 else []
+    """The skillmatch command line of a container run through the image's entry point
+    (skillmatch): its args, `$(VAR)` written `$VAR`."""
     return [re.sub(r"\$\((\w+)\)", r"$\1", w) for w in c.get("args", [])]
 
 
@@ -89,12 +84,11 @@ def check_kubernetes(folder, shards, run_id, as_of, label):
             check("/etc/skillmatch" in mounts and value(words, "--config") == "/etc/skillmatch/skillmatch.toml", f"{where}: must read the ConfigMap's skillmatch.toml")
             check(not any(m["mountPath"] == "/data" and m.get("readOnly") for m in c["volumeMounts"]), f"{where}: writes to /data, so the PVC must not be read-only")
         if step == "prepare":
-            check(words[:1] == ["prepare"], f"{where}: must run `skillmatch prepare`")
-            check(value(words, "--out") == "/data/shards/$RUN_ID/prepared.json", f"{where}: must write /data/shards/$(RUN_ID)/prepared.json (the run's shard root)")
+            # `prepare` creates the folder of its --out file, so no shell has to make the shard
+            # root first: the image's entry point runs it, as it runs the shards.
+            check("command" not in c and words[:1] == ["prepare"], f"{where}: must run `prepare` as args of the image's entry point (no command)")
+            check(value(words, "--out") == "/data/shards/$RUN_ID/prepared.json", f"{where}: must write /data/shards/$(RUN_ID)/prepared.json (in the run's shard root)")
             check("--as-of" not in words and "--shard" not in words, f"{where}: prepare takes neither --as-of nor --shard")
-            if c.get("command", [])[:2] == ["/bin/sh", "-c"]:
-                check(c["command"][2].startswith('mkdir -p /data/shards/"$RUN_ID" && exec skillmatch prepare '),
-                      f"{where}: the shell must make the shard root, then exec skillmatch prepare")
         if step == "shards":
             spec = job["spec"]
             check(spec.get("completionMode") == "Indexed", f"{where}: completionMode must be Indexed")
@@ -154,9 +148,9 @@ def check_aws(deploy, work):
     check(value(prepare_cmd, "--config") == value(shard_cmd, "--config") == "Ref::config"
           and prepare_def["parameters"]["config"] == shard_def["parameters"]["config"],
           "aws-batch: the prepare and shard definitions must read the same config (Ref::config, same default)")
-    # Beside the shard root, not in it: `prepare` writes into an existing folder (DATA/shards).
-    check(prepare_def["parameters"]["prepared"] == shard_def["parameters"]["prepared"] == shard_def["parameters"]["shardRoot"] + ".prepared.json",
-          "aws-batch: the default prepared file must be shardRoot.prepared.json in both definitions")
+    # In the shard root, as on Kubernetes and Slurm: `prepare` creates the folder of its --out file.
+    check(prepare_def["parameters"]["prepared"] == shard_def["parameters"]["prepared"] == shard_def["parameters"]["shardRoot"] + "/prepared.json",
+          "aws-batch: the default prepared file must be shardRoot/prepared.json in both definitions")
     check(prepare_def["containerProperties"]["volumes"] == shard_def["containerProperties"]["volumes"]
           and prepare_def["containerProperties"]["mountPoints"] == shard_def["containerProperties"]["mountPoints"],
           "aws-batch: the prepare job must mount the shards' file system the same way (it writes their prepared file)")
@@ -179,8 +173,8 @@ def check_aws(deploy, work):
         check("dependsOn" not in prepare, f"{run}/prepare.json: the prepare job runs first and depends on nothing")
         check(shard.get("dependsOn") == [{"jobId": "PREPARE_JOB_ID"}], f"{run}/shards.json: must depend on the prepare job")
         check(prepare["parameters"]["config"] == shard["parameters"]["config"], f"{run}: prepare and shards must read the same config")
-        check(prepare["parameters"]["prepared"] == shard["parameters"]["prepared"] == shard["parameters"]["shardRoot"] + ".prepared.json",
-              f"{run}: the shards' prepared file must be the one the prepare job writes, shardRoot.prepared.json")
+        check(prepare["parameters"]["prepared"] == shard["parameters"]["prepared"] == shard["parameters"]["shardRoot"] + "/prepared.json",
+              f"{run}: the shards' prepared file must be the one the prepare job writes, shardRoot/prepared.json")
         if shards > 1:
             check(shard.get("arrayProperties", {}).get("size") == shards, f"{run}/shards.json: array size must be {shards}")
         else:

@@ -7,14 +7,15 @@
 # then N shards with the environment each scheduler gives its tasks, each passing the prepare
 # step's file as --prepared, then the merge; and checks that every merged run folder is
 # byte-identical to a single unsharded run (all files but manifest.json, whose run block differs):
-#   kubernetes  the prepare Job's command (the shard root does not exist yet), then
-#               JOB_COMPLETION_INDEX + SKILLMATCH_SHARD_COUNT, the merge Job's shell pattern
+#   kubernetes  the prepare Job's args (the shard root does not exist yet: prepare creates it),
+#               then JOB_COMPLETION_INDEX + SKILLMATCH_SHARD_COUNT, the merge Job's shell pattern
 #   slurm       deploy/slurm/prepare.sbatch, shard.sbatch and merge.sbatch themselves, with
 #               SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MIN/MAX and
 #               SLURM_CPUS_PER_TASK set, and submit.sh's SM_* variables
 #   aws-batch   the prepare and shard job definitions' commands with submit.sh's parameters
-#               substituted for Ref::, AWS_BATCH_JOB_ARRAY_INDEX + AWS_BATCH_JOB_ARRAY_SIZE, and
-#               submit.sh's merge command
+#               substituted for Ref:: (the prepare job, too, into a data root with no shards
+#               folder yet), AWS_BATCH_JOB_ARRAY_INDEX + AWS_BATCH_JOB_ARRAY_SIZE, and submit.sh's
+#               merge command
 # Shards run in reverse index order. Then:
 #   - shard 0 run without --prepared must write the same shard folder as with it (but for the
 #     engine's timings in shard_scores.json and the manifest's run block and output hashes);
@@ -90,9 +91,10 @@ echo "== kubernetes: prepare Job, Indexed Job, merge Job"
 root="$work/kubernetes/shards/$run_id"
 prepared="$root/prepared.json"
 mkdir -p "$work/kubernetes"
-# The prepare Job's command, with /data at $work/kubernetes (so far only /data exists).
-RUN_ID=$run_id DATA="$work/kubernetes" SKILLMATCH="$bin" CONFIG="$config" THREADS=1 sh -c \
-  'mkdir -p "$DATA"/shards/"$RUN_ID" && exec "$SKILLMATCH" prepare --config "$CONFIG" --out "$DATA"/shards/"$RUN_ID"/prepared.json --threads "$THREADS" --quiet' \
+# The prepare Job's args, with /data at $work/kubernetes: so far only /data exists, and prepare
+# itself creates the shard root (no shell runs before it).
+[ ! -e "$work/kubernetes/shards" ] || problem "kubernetes: the shards folder exists before the prepare Job"
+"$bin" prepare --config "$config" --out "$prepared" --threads 1 --quiet \
   > "$work/kubernetes/prepare.out" || problem "kubernetes: prepare failed"
 printed "$work/kubernetes/prepare.out" "$prepared" kubernetes
 for ((i = shards - 1; i >= 0; i--)); do
@@ -129,7 +131,8 @@ echo "== aws-batch: prepare job, array job, merge job"
 "$deploy/aws-batch/submit.sh" --job-queue local --shards "$shards" --as-of "$as_of" --run-id "$run_id" \
   --data-root "$work/aws-batch" --config "$config" --threads 1 --print "$work/aws-requests" >/dev/null
 # One command per line, NUL-separated words: the prepare and shard job definitions' commands with
-# their requests' parameters for Ref::, the merge request's command; last, the prepared file.
+# their requests' parameters for Ref::, the merge request's command; last, the file the prepare
+# command writes (its --out).
 python3 - "$deploy/aws-batch" "$work/aws-requests" > "$work/aws-commands" <<'PY'
 import json, sys
 
@@ -145,15 +148,27 @@ def command(step, request):
 prepare = load(sys.argv[2] + "/prepare.json")
 shard = load(sys.argv[2] + "/shards.json")
 merge = load(sys.argv[2] + "/merge.json")
-for words in (command("prepare", prepare), command("shard", shard), merge["containerOverrides"]["command"], [prepare["parameters"]["prepared"]]):
+prepare_cmd = command("prepare", prepare)
+out = prepare_cmd[prepare_cmd.index("--out") + 1]
+for words in (prepare_cmd, command("shard", shard), merge["containerOverrides"]["command"], [out]):
     sys.stdout.write("\0".join(words) + "\n")
 PY
 mapfile -t -d $'\0' prepare_cmd < <(sed -n 1p "$work/aws-commands" | tr -d '\n')
 mapfile -t -d $'\0' run_cmd < <(sed -n 2p "$work/aws-commands" | tr -d '\n')
 mapfile -t -d $'\0' merge_cmd < <(sed -n 3p "$work/aws-commands" | tr -d '\n')
 prepared=$(sed -n 4p "$work/aws-commands")
-# The EFS volume as set up once (deploy/README.md): the shards folder exists, empty.
-mkdir -p "$work/aws-batch/shards"
+# The EFS volume as set up once (deploy/README.md): the data root (the containers' working
+# folder, /data) with no shards folder; the prepare job creates the shard root.
+mkdir -p "$work/aws-batch"
+[ ! -e "$work/aws-batch/shards" ] || problem "aws-batch: the shards folder exists before the prepare job"
+[ "$prepared" = "$work/aws-batch/shards/$run_id/prepared.json" ] \
+  || problem "aws-batch: the prepare job writes $prepared, expected the shard root's prepared.json"
+shard_prepared=""
+for ((k = 0; k + 1 < ${#run_cmd[@]}; k++)); do
+  [ "${run_cmd[$k]}" != --prepared ] || shard_prepared=${run_cmd[$((k + 1))]}
+done
+[ "$shard_prepared" = "$prepared" ] \
+  || problem "aws-batch: the shards pass --prepared '$shard_prepared', not the prepare job's $prepared"
 (cd "$work/aws-batch" && "$bin" "${prepare_cmd[@]}" --quiet > "$work/aws-batch/prepare.out") || problem "aws-batch: prepare failed"
 printed "$work/aws-batch/prepare.out" "$prepared" aws-batch
 for ((i = shards - 1; i >= 0; i--)); do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Submits one sharded skillmatch run to AWS Batch: a prepare job (indexes and hashes the inputs
-# once, into DATA/shards/RUN_ID.prepared.json), an array job of N shard children that depends on
+# once, into DATA/shards/RUN_ID/prepared.json), an array job of N shard children that depends on
 # it and passes that file as --prepared (--array-properties size=N; Batch gives each child
 # AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE, which skillmatch reads when `run` has
 # no --shard), a merge job that depends on the array job (a plain dependency on an array job waits
@@ -12,10 +12,8 @@
 #                              [--pg-url URL] [--pg-schema S] [--print DIR]
 #
 # Paths are inside the container (the EFS volume is mounted at --data-root, default /data).
-# The prepare job writes DATA/shards/RUN_ID.prepared.json (beside the shard root, not in it:
-# `prepare` writes into an existing folder, and no shell runs before it to make the shard root;
-# DATA/shards must exist), the shards DATA/shards/RUN_ID/shard-IIII-of-NNNN/, the merge
-# DATA/reports/RUN_ID/.
+# The prepare job writes DATA/shards/RUN_ID/prepared.json (creating the run's shard root), the
+# shards DATA/shards/RUN_ID/shard-IIII-of-NNNN/, the merge DATA/reports/RUN_ID/.
 # --print DIR writes the submit-job requests (JSON for `aws batch submit-job --cli-input-json`)
 # into DIR instead of submitting them; deploy/check.sh validates them against the Batch API.
 # Exit codes: 0 submitted, 1 aws failed, 2 bad arguments.
@@ -28,7 +26,7 @@ queue="" data=/data config="" threads=4 pg_url="" pg_schema=skillmatch print_dir
 prepare_definition=skillmatch-prepare shard_definition=skillmatch-shard merge_definition=skillmatch-merge
 export_definition=skillmatch-export
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { echo "submit.sh: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -63,7 +61,7 @@ for value in "$queue" "$data" "$config" "$pg_url" "$pg_schema"; do
 done
 
 shard_root="$data/shards/$run_id"
-prepared="$shard_root.prepared.json"
+prepared="$shard_root/prepared.json"
 pad() { printf '%04d' "$1"; }
 
 # The prepare request: the same config as the shards'; it writes the file the shards read.
