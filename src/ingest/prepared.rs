@@ -91,7 +91,8 @@ pub struct Prepared {
 pub(crate) type Facts = Result<Loaded, String>;
 
 impl Prepared {
-    /// The prepared index of files `keys` (with their facts, in walk order) and `index`.
+    /// The prepared index of `files` (each badge file's key and facts, in walk order) and of the
+    /// support index `index`.
     pub(crate) fn new(files: Vec<(FileKey, Facts)>, index: SupportIndex) -> Prepared {
         let files = files
             .into_iter()
