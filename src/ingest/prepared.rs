@@ -55,16 +55,6 @@ struct PreparedFile {
     error: Option<String>,
 }
 
-/// A revocation of the support index, by assertion id.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct PreparedRevocation {
-    reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    issuer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    list_id: Option<String>,
-}
-
 /// The prepared index of one job's badge inputs: every badge file's facts and the complete
 /// support index. Written by `skillmatch prepare`, read by `run --prepared` (see the module doc).
 /// Maps are ordered, so the same inputs always give the same bytes.
@@ -81,7 +71,7 @@ pub struct Prepared {
     /// Issuer / Profile id → document.
     issuers: BTreeMap<String, Value>,
     /// Assertion id → revocation.
-    revoked: BTreeMap<String, PreparedRevocation>,
+    revoked: BTreeMap<String, Revocation>,
     /// The file it was read from (for messages); not written.
     #[serde(skip)]
     source: std::path::PathBuf,
@@ -102,17 +92,13 @@ impl Prepared {
             })
             .collect();
         let SupportIndex { badge_classes, issuers, revoked } = index;
-        let revoked = revoked
-            .into_iter()
-            .map(|(id, r)| (id, PreparedRevocation { reason: r.reason, issuer: r.issuer, list_id: r.list_id }))
-            .collect();
         Prepared {
             format: PREPARED_FORMAT.to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
             files,
             badge_classes: badge_classes.into_iter().collect(),
             issuers: issuers.into_iter().collect(),
-            revoked,
+            revoked: revoked.into_iter().collect(),
             source: std::path::PathBuf::new(),
         }
     }
@@ -183,13 +169,10 @@ impl Prepared {
                 missing.input + 1
             )));
         }
-        let revoked = std::mem::take(&mut self.revoked)
-            .into_iter()
-            .map(|(id, r)| (id, Revocation { reason: r.reason, issuer: r.issuer, list_id: r.list_id }));
         let index = SupportIndex {
             badge_classes: std::mem::take(&mut self.badge_classes).into_iter().collect(),
             issuers: std::mem::take(&mut self.issuers).into_iter().collect(),
-            revoked: revoked.collect(),
+            revoked: std::mem::take(&mut self.revoked).into_iter().collect(),
         };
         self.files = Vec::new();
         Ok((index, facts))
@@ -213,5 +196,47 @@ pub(crate) fn agree(now: &Facts, prepared: &Facts) -> bool {
         (Ok(a), Ok(b)) => a.sha256 == b.sha256 && a.bytes == b.bytes,
         (Err(_), Err(_)) => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_and_read_back_index_gives_the_same_support_documents_and_file_facts() {
+        let mut index = SupportIndex::default();
+        index.badge_classes.insert("urn:class".into(), serde_json::json!({"id": "urn:class", "name": "SQL"}));
+        index.issuers.insert("urn:issuer".into(), serde_json::json!({"id": "urn:issuer"}));
+        let revocation = |issuer: Option<&str>| Revocation {
+            reason: "withdrawn".into(),
+            issuer: issuer.map(String::from),
+            list_id: Some("urn:list".into()),
+        };
+        index.revoked.insert("urn:a1".into(), revocation(Some("urn:issuer")));
+        index.revoked.insert("urn:a2".into(), revocation(None));
+        let key = |path: &str| FileKey { input: 0, path: path.into() };
+        let files = vec![
+            (key("c1/a.json"), Ok(Loaded { sha256: "ab".repeat(32), bytes: 12 })),
+            (key("c2/b.json"), Err("permission denied".to_string())),
+        ];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("prepared.json");
+        Prepared::new(files, index).write_json(std::fs::File::create(&path).expect("create")).expect("write");
+        let mut back = Prepared::read(&path).expect("read back");
+        assert_eq!((back.files(), back.documents()), (2, 4));
+        let shown = vec!["c1/a.json".to_string(), "c2/b.json".to_string()];
+        let keys = [key("c1/a.json"), key("c2/b.json")];
+        let (index, facts) = back.take(keys.iter(), &shown).expect("the same files");
+        assert_eq!(index.badge_classes["urn:class"]["name"], "SQL");
+        assert!(index.issuers.contains_key("urn:issuer"));
+        let r1 = &index.revoked["urn:a1"];
+        assert_eq!(
+            (r1.reason.as_str(), r1.issuer.as_deref(), r1.list_id.as_deref()),
+            ("withdrawn", Some("urn:issuer"), Some("urn:list"))
+        );
+        assert_eq!(index.revoked["urn:a2"].issuer, None);
+        assert!(matches!(&facts[0], Ok(l) if l.bytes == 12 && l.sha256 == "ab".repeat(32)));
+        assert_eq!(facts[1].as_ref().err().map(String::as_str), Some("permission denied"));
     }
 }

@@ -9,14 +9,16 @@ use serde_json::Value;
 use super::classify::DocKind;
 use super::json::{id_of, one_or_many, text};
 
-/// A revocation found in a support document.
-#[derive(Debug, Clone)]
+/// A revocation found in a support document (also as `skillmatch prepare` writes it).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Revocation {
     /// The reason given (or a default).
     pub reason: String,
     /// Issuer named by the revocation list, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// Id of the revocation list it came from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_id: Option<String>,
 }
 
