@@ -134,46 +134,59 @@ export REAL_SKILLMATCH="$bin" CALLS_LOG="$t/calls.txt"
 echo from-file > "$t/password"
 chmod 600 "$t/password"
 
-# Waits until the queue is empty; prints "JobName State Reason" for every job whose output file
-# is under $1.
-wait_and_list() {
+# Waits until the queue is empty, then sets $jobs to "JobName State Reason" for every job whose
+# output file is under DIR, and prints it. Exits 1 on the timeout or when no job is listed.
+#   list_jobs DIR
+list_jobs() {
   local deadline=$((SECONDS + timeout))
   while [ -n "$(squeue -h 2>/dev/null)" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || { echo "local-cluster.sh: jobs still queued after $timeout s" >&2; squeue >&2; return 1; }
+    [ "$SECONDS" -lt "$deadline" ] || { echo "local-cluster.sh: jobs still queued after $timeout s" >&2; squeue >&2; exit 1; }
     sleep 2
   done
-  scontrol show job -o | grep -F "StdOut=$1/" \
-    | sed -E 's/.*JobName=([^ ]*).* JobState=([^ ]*) Reason=([^ ]*).*/\1 \2 \3/' | sort
+  jobs=$(scontrol show job -o | grep -F "StdOut=$1/" \
+    | sed -E 's/.*JobName=([^ ]*).* JobState=([^ ]*) Reason=([^ ]*).*/\1 \2 \3/' | sort)
+  echo "$jobs"
+}
+
+# Runs submit.sh for run ID (out under $t/ID) with BIN as the binary, then list_jobs "$t/ID".
+#   submit ID BIN
+submit() {
+  "$here/submit.sh" --config "$config" --out "$t/$1/reports" --shards "$shards" --run-id "$1" --bin "$2" \
+    --pg-url postgresql://etl@db.invalid/hr --pg-password-file "$t/password" "${small[@]}"
+  list_jobs "$t/$1"
 }
 
 status=0
 problem() { echo "local-cluster.sh: $*" >&2; status=1; }
 small=(--sbatch-arg=--cpus-per-task=1 --sbatch-arg=--mem=1000M)
 
+# Checks the jobs listed last: at least one (with COUNT, exactly COUNT) is skillmatch-NAME in
+# STATE (which may go on with the Reason), else reports MESSAGE.
+#   expect NAME 'STATE [REASON]' MESSAGE [COUNT]
+expect() {
+  local n
+  n=$(grep -c "^skillmatch-$1 $2" <<< "$jobs" || true)
+  if [ $# -ge 4 ]; then [ "$n" -eq "$4" ]; else [ "$n" -gt 0 ]; fi || problem "$3"
+}
+
 echo "== 1. prepare, $shards shards, merge, export"
-"$here/submit.sh" --config "$config" --out "$t/ok/reports" --shards "$shards" --run-id ok --bin "$t/export-check" \
-  --pg-url postgresql://etl@db.invalid/hr --pg-password-file "$t/password" "${small[@]}"
-jobs=$(wait_and_list "$t/ok")
-echo "$jobs"
-grep -q '^skillmatch-prepare COMPLETED' <<< "$jobs" || problem "1: the prepare job did not complete"
+submit ok "$t/export-check"
+expect prepare COMPLETED "1: the prepare job did not complete"
 [ -s "$t/ok/shards/ok/prepared.json" ] || problem "1: no prepared file $t/ok/shards/ok/prepared.json"
-[ "$(grep -c '^skillmatch-shard COMPLETED' <<< "$jobs")" -eq "$shards" ] || problem "1: not every shard task completed"
+expect shard COMPLETED "1: not every shard task completed" "$shards"
 [ "$(grep -c "^run .* --prepared $t/ok/shards/ok/prepared.json\$" "$t/calls.txt")" -eq "$shards" ] \
   || problem "1: not every shard task ran with --prepared $t/ok/shards/ok/prepared.json"
-grep -q '^skillmatch-merge COMPLETED' <<< "$jobs" || problem "1: the merge did not complete"
-grep -q '^skillmatch-export COMPLETED' <<< "$jobs" || problem "1: the export step did not complete"
+expect merge COMPLETED "1: the merge did not complete"
+expect export COMPLETED "1: the export step did not complete"
 [ -d "$t/ok/reports/ok" ] || problem "1: no merged run folder $t/ok/reports/ok"
 [ "$status" -eq 0 ] || tail -n 5 "$t"/ok/shards/ok/logs/*.out >&2 || true
 
 echo "== 2. shard 1 fails: merge and export are cancelled"
-"$here/submit.sh" --config "$config" --out "$t/bad/reports" --shards "$shards" --run-id bad --bin "$t/shard1-fails" \
-  --pg-url postgresql://etl@db.invalid/hr --pg-password-file "$t/password" "${small[@]}"
-jobs=$(wait_and_list "$t/bad")
-echo "$jobs"
-grep -q '^skillmatch-prepare COMPLETED' <<< "$jobs" || problem "2: the prepare job did not complete"
-grep -q '^skillmatch-shard FAILED' <<< "$jobs" || problem "2: shard 1 did not fail"
-grep -q '^skillmatch-merge CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "2: the merge was not cancelled"
-grep -q '^skillmatch-export CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "2: the export was not cancelled"
+submit bad "$t/shard1-fails"
+expect prepare COMPLETED "2: the prepare job did not complete"
+expect shard FAILED "2: shard 1 did not fail"
+expect merge 'CANCELLED DependencyNeverSatisfied' "2: the merge was not cancelled"
+expect export 'CANCELLED DependencyNeverSatisfied' "2: the export was not cancelled"
 [ ! -e "$t/bad/reports/bad" ] || problem "2: a merged run folder appeared"
 
 echo "== 3. an array that is not 0-(N-1) is refused"
@@ -181,22 +194,18 @@ mkdir -p "$t/range"
 SM_BIN="$bin" SM_CONFIG="$config" SM_AS_OF=2026-11-01 SM_SHARD_ROOT="$t/range/shards" \
   sbatch --parsable --array=1-3 --cpus-per-task=1 --mem=100M --output="$t/range/shard-%a.out" \
   "$here/shard.sbatch" >/dev/null
-jobs=$(wait_and_list "$t/range")
-echo "$jobs"
-[ "$(grep -c '^skillmatch-shard FAILED' <<< "$jobs")" -eq 3 ] || problem "3: the tasks of --array=1-3 did not fail"
+list_jobs "$t/range"
+expect shard FAILED "3: the tasks of --array=1-3 did not fail" 3
 grep -q 'the array must be 0-2, not 1-3' "$t/range/shard-1.out" || problem "3: no message naming the array"
 [ ! -e "$t/range/shards" ] || problem "3: a shard ran"
 
 echo "== 4. the prepare job fails: the shards, merge and export are cancelled"
-"$here/submit.sh" --config "$config" --out "$t/prep/reports" --shards "$shards" --run-id prep --bin "$t/prepare-fails" \
-  --pg-url postgresql://etl@db.invalid/hr --pg-password-file "$t/password" "${small[@]}"
-jobs=$(wait_and_list "$t/prep")
-echo "$jobs"
-grep -q '^skillmatch-prepare FAILED' <<< "$jobs" || problem "4: the prepare job did not fail"
-grep -q '^skillmatch-shard CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "4: the shard array was not cancelled"
-! grep -q '^skillmatch-shard COMPLETED' <<< "$jobs" || problem "4: a shard task ran"
-grep -q '^skillmatch-merge CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "4: the merge was not cancelled"
-grep -q '^skillmatch-export CANCELLED DependencyNeverSatisfied' <<< "$jobs" || problem "4: the export was not cancelled"
+submit prep "$t/prepare-fails"
+expect prepare FAILED "4: the prepare job did not fail"
+expect shard 'CANCELLED DependencyNeverSatisfied' "4: the shard array was not cancelled"
+expect shard COMPLETED "4: a shard task ran" 0
+expect merge 'CANCELLED DependencyNeverSatisfied' "4: the merge was not cancelled"
+expect export 'CANCELLED DependencyNeverSatisfied' "4: the export was not cancelled"
 [ -z "$(find "$t/prep/shards/prep" -name 'shard-*-of-*' -type d)" ] || problem "4: a shard folder appeared"
 [ ! -e "$t/prep/reports/prep" ] || problem "4: a merged run folder appeared"
 
