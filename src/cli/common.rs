@@ -79,6 +79,46 @@ pub(crate) fn config_or_default(config: Option<&Path>) -> Result<Config, Failure
     }
 }
 
+/// The input flags `run` and `prepare` share: a config file and the inputs that replace its
+/// `[inputs]` entries. Flattened into each command's arguments (`#[command(flatten)]`); the help
+/// texts are `run`'s, and `prepare` restates those its `--help` words differently.
+#[derive(Debug, Args)]
+pub(crate) struct InputArgs {
+    /// TOML config file.
+    #[arg(long)]
+    pub(crate) config: Option<PathBuf>,
+    /// Roster CSV (`candidate_id,emails,location`).
+    #[arg(long)]
+    roster: Option<PathBuf>,
+    /// Badge file or folder (repeatable).
+    #[arg(long)]
+    badges: Vec<PathBuf>,
+    /// Claims CSV (`candidate_id,path`).
+    #[arg(long)]
+    claims: Option<PathBuf>,
+    /// Postings file (JSONL or CSV) or folder (repeatable).
+    #[arg(long)]
+    postings: Vec<PathBuf>,
+}
+
+impl InputArgs {
+    /// Whether any input flag (`--roster`, `--badges`, `--claims`, `--postings`) was given;
+    /// `--config` is not one.
+    pub(crate) fn has_inputs(&self) -> bool {
+        self.roster.is_some() || !self.badges.is_empty() || !self.postings.is_empty() || self.claims.is_some()
+    }
+
+    /// Replaces `config`'s `[inputs]` entries by the input flags given, in the order `--roster`,
+    /// `--badges`, `--claims`, `--postings`; each path must exist (else a usage failure naming
+    /// the flag). `--config` is not applied here: the caller loads the config from it first.
+    pub(crate) fn apply(self, config: &mut Config) -> Result<(), Failure> {
+        override_path(&mut config.inputs.roster, "--roster", self.roster)?;
+        override_paths(&mut config.inputs.badges, "--badges", self.badges)?;
+        override_path(&mut config.inputs.claims, "--claims", self.claims)?;
+        override_paths(&mut config.inputs.postings, "--postings", self.postings)
+    }
+}
+
 /// Replaces `slot` by a flag's path when the flag was given; the path must exist.
 pub(crate) fn override_path(slot: &mut Option<PathBuf>, flag: &str, value: Option<PathBuf>) -> Result<(), Failure> {
     if let Some(p) = value {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{config_or_default, override_path, override_paths};
+use super::common::{InputArgs, config_or_default};
 use super::{Failure, at_least_one, print_line};
 use skillmatch::ingest::{Prepared, prepare};
 
@@ -17,22 +17,15 @@ its file to every shard with `run --prepared FILE`. A shard refuses a file writt
 version or from other badge inputs (exit 2); shards without it give the same output, slower.\n\n\
 Example:\n  skillmatch prepare --config nightly.toml --out /data/shards/20261124/prepared.json\n  \
 skillmatch run --config nightly.toml --as-of 2026-11-24 --shard 3/8 --prepared /data/shards/20261124/prepared.json")]
+// The shared input flags' help is `run`'s; `prepare` reads only the config and the badges.
+#[command(mut_arg("config", |a| a.help("TOML config file (its `[inputs]` are read)")))]
+#[command(mut_arg("roster", |a| a.help("Roster CSV (checked to exist; not read)")))]
+#[command(mut_arg("claims", |a| a.help("Claims CSV (checked to exist; not read)")))]
+#[command(mut_arg("postings", |a| a.help("Postings file or folder (repeatable; checked to exist, not read)")))]
 pub struct PrepareArgs {
-    /// TOML config file (its `[inputs]` are read).
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// Roster CSV (checked to exist; not read).
-    #[arg(long)]
-    roster: Option<PathBuf>,
-    /// Badge file or folder (repeatable).
-    #[arg(long)]
-    badges: Vec<PathBuf>,
-    /// Claims CSV (checked to exist; not read).
-    #[arg(long)]
-    claims: Option<PathBuf>,
-    /// Postings file or folder (repeatable; checked to exist, not read).
-    #[arg(long)]
-    postings: Vec<PathBuf>,
+    /// `--config` and the input flags.
+    #[command(flatten)]
+    inputs: InputArgs,
     /// The prepared index to write (JSON; replaced atomically; its folder is created).
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
@@ -46,11 +39,8 @@ pub struct PrepareArgs {
 
 /// Runs `prepare`.
 pub fn run(a: PrepareArgs) -> Result<(), Failure> {
-    let mut config = config_or_default(a.config.as_deref())?;
-    override_path(&mut config.inputs.roster, "--roster", a.roster)?;
-    override_paths(&mut config.inputs.badges, "--badges", a.badges)?;
-    override_path(&mut config.inputs.claims, "--claims", a.claims)?;
-    override_paths(&mut config.inputs.postings, "--postings", a.postings)?;
+    let mut config = config_or_default(a.inputs.config.as_deref())?;
+    a.inputs.apply(&mut config)?;
     config.validate().map_err(Failure::usage)?;
     config.make_paths_absolute();
     if config.inputs.badges.is_empty() {

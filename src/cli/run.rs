@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{config_or_default, override_path, override_paths};
+use super::common::{InputArgs, config_or_default, override_path};
 use super::{Failure, at_least_one, bundled, must_exist, parse_date, print_line};
 use skillmatch::config::Config;
 use skillmatch::pipeline::{Mode, ProgressMode, RunRequest, run_mode};
@@ -17,21 +17,9 @@ Input flags replace the matching config entries; with input flags and no --confi
 Examples:\n  skillmatch run\n  skillmatch run --config nightly.toml --as-of 2026-11-24 --threads 2\n  \
 skillmatch run --roster gen/roster.csv --badges gen/badges --postings gen/postings.jsonl --out /tmp/reports")]
 pub struct RunArgs {
-    /// TOML config file.
-    #[arg(long)]
-    config: Option<PathBuf>,
-    /// Roster CSV (`candidate_id,emails,location`).
-    #[arg(long)]
-    roster: Option<PathBuf>,
-    /// Badge file or folder (repeatable).
-    #[arg(long)]
-    badges: Vec<PathBuf>,
-    /// Claims CSV (`candidate_id,path`).
-    #[arg(long)]
-    claims: Option<PathBuf>,
-    /// Postings file (JSONL or CSV) or folder (repeatable).
-    #[arg(long)]
-    postings: Vec<PathBuf>,
+    /// `--config` and the input flags.
+    #[command(flatten)]
+    inputs: InputArgs,
     /// Evaluation date for expiry and validity (default: config, else today UTC).
     #[arg(long, value_parser = parse_date)]
     as_of: Option<chrono::NaiveDate>,
@@ -72,18 +60,14 @@ pub struct RunArgs {
 
 /// Runs `run`.
 pub fn run(a: RunArgs) -> Result<(), Failure> {
-    let has_inputs = a.roster.is_some() || !a.badges.is_empty() || !a.postings.is_empty() || a.claims.is_some();
-    let mut config = if a.config.is_none() && !has_inputs {
+    let mut config = if a.inputs.config.is_none() && !a.inputs.has_inputs() {
         let demo = bundled("datasets/demo/skillmatch.toml");
         must_exist("demo config", &demo)?;
         Config::load(&demo).map_err(Failure::usage)?
     } else {
-        config_or_default(a.config.as_deref())?
+        config_or_default(a.inputs.config.as_deref())?
     };
-    override_path(&mut config.inputs.roster, "--roster", a.roster)?;
-    override_paths(&mut config.inputs.badges, "--badges", a.badges)?;
-    override_path(&mut config.inputs.claims, "--claims", a.claims)?;
-    override_paths(&mut config.inputs.postings, "--postings", a.postings)?;
+    a.inputs.apply(&mut config)?;
     override_path(&mut config.verify.trust, "--trust", a.trust)?;
     if a.csv_bom {
         config.run.csv_bom = true;
