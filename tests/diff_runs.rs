@@ -4,6 +4,8 @@
 //! between them. The diff must name exactly those two causes; every other movement is the
 //! ranking shifting around them.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -15,24 +17,11 @@ fn skillmatch(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_skillmatch")).args(args).current_dir(cwd).output().expect("binary runs")
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("list") {
-        let e = e.expect("entry");
-        let target = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// A copy of the demo whose config points at the bundled ESCO and writes under `<dir>/out`.
 fn demo_copy(dir: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let demo = dir.join("demo");
-    copy_tree(&root.join("datasets/demo"), &demo);
+    common::copy_tree(&root.join("datasets/demo"), &demo);
     let config = demo.join("skillmatch.toml");
     let esco = root.join("datasets/taxonomy/esco-v1.2.0").display().to_string();
     let text = std::fs::read_to_string(&config).expect("config").replace("../taxonomy/esco-v1.2.0", &esco);

@@ -308,25 +308,11 @@ fn shards_given_a_prepared_index_write_the_shards_they_write_without_it_and_merg
     assert_same_run(&f.single, &merged);
 }
 
-/// Copies folder `from` into `to`, recursively.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("list") {
-        let e = e.expect("entry");
-        let target = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn a_prepared_index_of_other_badge_inputs_or_another_version_is_refused_with_exit_2_naming_why() {
     let f = fixture();
     let work = f.root.join("refused-prepared");
-    copy_tree(&f.root.join("data"), &work.join("data"));
+    common::copy_tree(&f.root.join("data"), &work.join("data"));
     let prepared = work.join("prepared.json");
     ok(prepare(&work.join("data"), &prepared));
     let badges = work.join("data/badges");

@@ -77,6 +77,20 @@ pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// Copies folder `from` into `to`, recursively (folders are created, files overwritten).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("list") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
 /// A Credly export entry (accepted, issued 2026-01-10) for `email` with the given skills.
 pub fn credly(id: &str, email: &str, skills: &[&str]) -> serde_json::Value {
     serde_json::json!({
