@@ -69,3 +69,62 @@ fn the_encoder_is_deterministic_and_the_static_table_keeps_meaning_apart() {
     let far = cosine(&tok("spreadsheet"), &tok("forklift"));
     assert!(close > far, "static rows: spreadsheet~excel {close} <= spreadsheet~forklift {far}");
 }
+
+/// A custom taxonomy of a few skills, written to `dir`.
+fn small_taxonomy(dir: &std::path::Path) -> skillmatch::taxonomy::Taxonomy {
+    let csv = dir.join("skills.csv");
+    std::fs::write(
+        &csv,
+        "id,label,alt_labels,parent\n\
+         kafka,Apache Kafka,,\n\
+         excel,Microsoft Excel,,\n\
+         forklift,operate forklift,,\n\
+         teams,work in teams,,\n\
+         python,Python,,\n",
+    )
+    .expect("write taxonomy");
+    let custom = [csv];
+    let spec = skillmatch::taxonomy::LoadSpec {
+        esco_dir: None,
+        custom: &custom,
+        aliases: &[],
+        onet_technologies: None,
+        fuzzy_threshold: None,
+    };
+    skillmatch::taxonomy::Taxonomy::load(&spec).expect("custom taxonomy").taxonomy
+}
+
+#[test]
+fn ranked_puts_kept_mentions_first_then_candidates_by_meaning_below_the_bar() {
+    use skillmatch::semantic::skills::{SemanticSkills, TextMode};
+    let Some(enc) = encoder() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = small_taxonomy(dir.path());
+    let mut sem = SemanticSkills::build(&t, enc, TextMode::Encoder, false).expect("index");
+    sem.threshold = 0.6;
+    let text = "Python and streaming with Kafka is a plus.";
+    let cosines = sem.nearest(text, 5);
+    let ex = skillmatch::extract::Extractor::new(&t).with_semantic(std::sync::Arc::new(sem));
+    let label = |id: u32| t.skill(id).label.as_str();
+
+    // Python is spelled out: a kept mention, ranked first. Every other skill follows as a
+    // candidate (not kept), in cosine order; nothing is repeated.
+    let ranked = ex.ranked(text, 5);
+    assert_eq!(ranked.len(), 5);
+    assert_eq!((label(ranked[0].skill), ranked[0].kept), ("Python", true));
+    let mentions: Vec<u32> = ex.extract(text).iter().map(|m| m.skill).collect();
+    for r in &ranked {
+        assert_eq!(r.kept, mentions.contains(&r.skill), "{}", label(r.skill));
+    }
+    let rest: Vec<u32> = ranked.iter().filter(|r| !r.kept).map(|r| r.skill).collect();
+    let by_cosine: Vec<u32> = cosines.iter().map(|c| c.0).filter(|s| !mentions.contains(s)).collect();
+    assert_eq!(rest, by_cosine);
+    for r in ranked.iter().filter(|r| !r.kept) {
+        let cos = cosines.iter().find(|c| c.0 == r.skill).expect("a nearest skill").1;
+        assert_eq!(r.score, cos.clamp(0.0, 1.0), "a candidate's score is its cosine");
+    }
+    // A shorter ranking is its prefix; without a semantic matcher only mentions are ranked.
+    assert_eq!(ex.ranked(text, 2), ranked[..2].to_vec());
+    let plain = skillmatch::extract::Extractor::new(&t).ranked(text, 5);
+    assert_eq!(plain.iter().map(|r| label(r.skill)).collect::<Vec<_>>(), ["Python"]);
+}

@@ -20,13 +20,24 @@ pub(crate) fn ranked_skills(mentions: &[Mention]) -> Vec<SkillId> {
     v.into_iter().map(|x| x.0).collect()
 }
 
-/// Scores one sentence: counts, and R-Precision@5 when the gold set is not empty.
-pub(crate) fn score_sets(gold: &BTreeSet<&str>, ranked: &[&str]) -> (Counts, Option<f64>) {
-    let tp = ranked.iter().filter(|u| gold.contains(*u)).count() as u64;
-    let counts = Counts { tp, fp: ranked.len() as u64 - tp, fn_: gold.len() as u64 - tp };
+/// One sentence's ranking metrics (see the module documentation of [`super`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RankScores {
+    /// Gold skills in the top 5 over `min(5, |gold|)` (RP@5 as Decorte et al. and IReRa define it).
+    pub(crate) rp_at_5: f64,
+    /// Gold skills in the top `r = min(5, |gold|)` over `r` (the stricter R-Precision).
+    pub(crate) r_precision: f64,
+}
+
+/// Scores one sentence: counts of the `kept` skills against the gold set, and, when the gold set
+/// is not empty, the ranking metrics of `ranked` (best first).
+pub(crate) fn score_sets(gold: &BTreeSet<&str>, kept: &[&str], ranked: &[&str]) -> (Counts, Option<RankScores>) {
+    let tp = kept.iter().filter(|u| gold.contains(*u)).count() as u64;
+    let counts = Counts { tp, fp: kept.len() as u64 - tp, fn_: gold.len() as u64 - tp };
     let r = gold.len().min(5);
-    let rp = (r > 0).then(|| ranked.iter().take(r).filter(|u| gold.contains(*u)).count() as f64 / r as f64);
-    (counts, rp)
+    let hits = |n: usize| ranked.iter().take(n).filter(|u| gold.contains(*u)).count() as f64;
+    let scores = (r > 0).then(|| RankScores { rp_at_5: hits(5) / r as f64, r_precision: hits(r) / r as f64 });
+    (counts, scores)
 }
 
 /// Decorte sentence → URI sets.
@@ -62,12 +73,14 @@ pub(super) fn decorte(
     for sentence in &order {
         let Some(g) = gold.get(sentence) else { continue };
         let g: BTreeSet<&str> = g.iter().map(String::as_str).collect();
-        let ranked = ranked_skills(&extractor.extract(sentence));
-        let ranked: Vec<&str> = ranked.iter().map(|&s| taxonomy.skill(s).uri.as_str()).collect();
-        let (c, rp) = score_sets(&g, &ranked);
+        let uri = |s: SkillId| taxonomy.skill(s).uri.as_str();
+        let kept: Vec<&str> = ranked_skills(&extractor.extract(sentence)).into_iter().map(uri).collect();
+        let ranked: Vec<&str> = extractor.ranked(sentence, 5).into_iter().map(|r| uri(r.skill)).collect();
+        let (c, rank) = score_sets(&g, &kept, &ranked);
         counts.add(c);
-        if let Some(rp) = rp {
-            report.rp_sum += rp;
+        if let Some(rank) = rank {
+            report.rp_sum += rank.rp_at_5;
+            report.r_precision_sum += rank.r_precision;
             report.rp_n += 1;
         }
         report.items += 1;

@@ -6,9 +6,13 @@
 //!   rows are grouped by sentence; the gold set is the sentence's URIs (rows labelled
 //!   `LABEL NOT PRESENT` / `UNDERSPECIFIED` have none and only bait false positives). The
 //!   predicted set is the distinct skills the [`Extractor`] finds in the sentence. Precision,
-//!   recall and F1 are micro-averaged over sentences; R-Precision@5 ranks a sentence's predicted
-//!   skills by confidence (then position) and averages `hits in top r / r`, `r = min(5, |gold|)`,
-//!   over the sentences with a gold skill.
+//!   recall and F1 are micro-averaged over sentences. The ranking metrics rank a sentence's
+//!   skills with [`Extractor::ranked`] (its mentions by confidence, then position; then, with a
+//!   semantic matcher, the nearest skills by meaning that were not kept, by cosine) and average
+//!   over the sentences with a gold skill, with `r = min(5, |gold|)`: **RP@5** = gold skills in
+//!   the top 5 / `r`, as Decorte et al. (2023) and IReRa define it for this benchmark, and
+//!   **R-Precision** = gold skills in the top `r` / `r` (stricter; the only one reported before
+//!   session 17, under the name R-Precision@5).
 //! * **SkillSpan** (`*.conll`: `token<TAB>skill-tag<TAB>knowledge-tag`, BIO, blank line between
 //!   sentences): tokens are joined by one space, mentions (character offsets) become the tokens
 //!   they overlap, and are compared with the gold skill and knowledge spans: exact-span and
@@ -150,14 +154,19 @@ pub struct FileReport {
     /// Main metrics: skill sets (Decorte), exact spans (SkillSpan), exact ids (Nesta).
     #[serde(flatten)]
     pub main: Prf,
-    /// R-Precision@5 (Decorte only).
+    /// RP@5: gold skills in the top 5 over `min(5, |gold|)`, as the benchmark's authors define it
+    /// (Decorte only).
     pub r_precision_at_5: Option<f64>,
+    /// R-Precision: gold skills in the top `r = min(5, |gold|)` over `r` (Decorte only).
+    pub r_precision: Option<f64>,
     /// Token-overlap metrics (SkillSpan only).
     pub token: Option<Prf>,
     /// The inputs that hit (Nesta only), sorted.
     pub hits: Option<Vec<String>>,
     #[serde(skip)]
     rp_sum: f64,
+    #[serde(skip)]
+    r_precision_sum: f64,
     #[serde(skip)]
     rp_n: usize,
 }
@@ -170,9 +179,11 @@ impl FileReport {
             items: 0,
             main: Counts::default().prf(),
             r_precision_at_5: None,
+            r_precision: None,
             token: None,
             hits: None,
             rp_sum: 0.0,
+            r_precision_sum: 0.0,
             rp_n: 0,
         }
     }
@@ -181,7 +192,9 @@ impl FileReport {
         self.main = main.prf();
         self.token = token.map(|t| t.prf());
         if self.kind == DataKind::Decorte {
-            self.r_precision_at_5 = Some(if self.rp_n == 0 { 0.0 } else { round4(self.rp_sum / self.rp_n as f64) });
+            let mean = |sum: f64| if self.rp_n == 0 { 0.0 } else { round4(sum / self.rp_n as f64) };
+            self.r_precision_at_5 = Some(mean(self.rp_sum));
+            self.r_precision = Some(mean(self.r_precision_sum));
         }
         self
     }
@@ -234,6 +247,7 @@ pub fn evaluate_dir(dir: &Path, taxonomy: &Taxonomy, extractor: &Extractor) -> R
             .or_insert_with(|| (FileReport::new(format!("overall/{}", kind.as_str()), kind), Counts::default(), None));
         total.0.items += report.items;
         total.0.rp_sum += report.rp_sum;
+        total.0.r_precision_sum += report.r_precision_sum;
         total.0.rp_n += report.rp_n;
         if let Some(h) = &report.hits {
             total.0.hits.get_or_insert_with(Vec::new).extend(h.iter().cloned());
@@ -254,15 +268,22 @@ pub fn evaluate_dir(dir: &Path, taxonomy: &Taxonomy, extractor: &Extractor) -> R
 /// Formats a report as a plain-text table.
 pub fn format_table(report: &EvalReport) -> String {
     let mut out = format!(
-        "{:<48} {:>6} {:>9} {:>9} {:>9} {:>7} {:>9}\n",
-        "file", "items", "precision", "recall", "f1", "rp@5", "token f1"
+        "{:<48} {:>6} {:>9} {:>9} {:>9} {:>7} {:>7} {:>9}\n",
+        "file", "items", "precision", "recall", "f1", "rp@5", "r-prec", "token f1"
     );
+    let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
     for r in report.files.iter().chain(&report.overall) {
-        let rp = r.r_precision_at_5.map_or("-".to_string(), |v| format!("{v:.4}"));
         let tok = r.token.map_or("-".to_string(), |t| format!("{:.4}", t.f1));
         out.push_str(&format!(
-            "{:<48} {:>6} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>9}\n",
-            r.file, r.items, r.main.precision, r.main.recall, r.main.f1, rp, tok
+            "{:<48} {:>6} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>7} {:>9}\n",
+            r.file,
+            r.items,
+            r.main.precision,
+            r.main.recall,
+            r.main.f1,
+            opt(r.r_precision_at_5),
+            opt(r.r_precision),
+            tok
         ));
     }
     out

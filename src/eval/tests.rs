@@ -6,14 +6,26 @@ use super::data::{parse_conll, score_sets};
 use super::*;
 
 #[test]
-fn r_precision_uses_min_of_five_and_gold() {
+fn rp_at_5_counts_hits_in_the_top_five_and_r_precision_in_the_top_r_both_over_min_of_five_and_gold() {
     let gold: BTreeSet<&str> = ["a", "b"].into_iter().collect();
-    let (c, rp) = score_sets(&gold, &["a", "x", "b"]);
-    assert_eq!(c, Counts { tp: 2, fp: 1, fn_: 0 });
-    assert_eq!(rp, Some(0.5));
-    let (c, rp) = score_sets(&BTreeSet::new(), &["x"]);
+    // Counts come from the kept skills; the ranking may go on past them.
+    let (c, rank) = score_sets(&gold, &["a", "x"], &["a", "x", "b", "y"]);
+    assert_eq!(c, Counts { tp: 1, fp: 1, fn_: 1 });
+    let rank = rank.expect("gold is not empty");
+    assert_eq!((rank.rp_at_5, rank.r_precision), (1.0, 0.5));
+    // One gold skill at rank 5 counts for RP@5, not for R-Precision; at rank 6, for neither.
+    let one: BTreeSet<&str> = ["g"].into_iter().collect();
+    let rank = score_sets(&one, &[], &["p", "q", "r", "s", "g"]).1.expect("gold");
+    assert_eq!((rank.rp_at_5, rank.r_precision), (1.0, 0.0));
+    let rank = score_sets(&one, &[], &["p", "q", "r", "s", "t", "g"]).1.expect("gold");
+    assert_eq!((rank.rp_at_5, rank.r_precision), (0.0, 0.0));
+    // Seven gold skills: r = 5.
+    let seven: BTreeSet<&str> = ["a", "b", "c", "d", "e", "f", "g"].into_iter().collect();
+    let rank = score_sets(&seven, &[], &["a", "x", "b", "c", "d", "e"]).1.expect("gold");
+    assert_eq!((rank.rp_at_5, rank.r_precision), (0.8, 0.8));
+    let (c, rank) = score_sets(&BTreeSet::new(), &["x"], &["x"]);
     assert_eq!(c, Counts { tp: 0, fp: 1, fn_: 0 });
-    assert_eq!(rp, None);
+    assert_eq!(rank, None);
 }
 
 #[test]

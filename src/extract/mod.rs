@@ -52,6 +52,23 @@ pub struct Mention {
     pub optional: bool,
 }
 
+/// One skill of [`Extractor::ranked`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// The skill.
+    pub skill: SkillId,
+    /// Its best mention's confidence, or its cosine for a candidate by meaning.
+    pub score: f32,
+    /// True for a mention [`Extractor::extract`] keeps, false for a candidate below the bar.
+    pub kept: bool,
+}
+
+/// `v` cut to its first `k` items.
+fn truncated<T>(mut v: Vec<T>, k: usize) -> Vec<T> {
+    v.truncate(k);
+    v
+}
+
 /// HTML to plain text through the HTML5 tokenizer of `html5ever` (see `docs/DECISIONS.md`).
 ///
 /// Every named and numeric character reference is decoded as HTML5 says; malformed and unclosed
@@ -166,6 +183,53 @@ impl Extractor {
         let mut out = self.extract_dictionary(text);
         if let Some(sem) = &self.semantic {
             self.add_semantic(sem, text, table, &mut out);
+        }
+        out
+    }
+
+    /// The `k` skills ranked best for `text`, for retrieval metrics and reviewers: first its
+    /// mentions ([`Extractor::extract`]: highest confidence first, then earliest), then, with a
+    /// semantic matcher attached, the nearest skills of its non-boilerplate sentences that were
+    /// not kept (below the threshold, or beyond the matcher's per-sentence count), by cosine
+    /// (ties by id), until `k`. Candidates are not mentions: nothing downstream uses them.
+    pub fn ranked(&self, text: &str, k: usize) -> Vec<Ranked> {
+        let mut best: Vec<(SkillId, f32, usize)> = Vec::new();
+        for (i, m) in self.extract(text).into_iter().enumerate() {
+            match best.iter_mut().find(|b| b.0 == m.skill) {
+                Some(b) => b.1 = b.1.max(m.confidence),
+                None => best.push((m.skill, m.confidence, i)),
+            }
+        }
+        best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+        let mut out: Vec<Ranked> =
+            best.into_iter().map(|(skill, score, _)| Ranked { skill, score, kept: true }).collect();
+        let Some(sem) = &self.semantic else { return truncated(out, k) };
+        if out.len() >= k {
+            return truncated(out, k);
+        }
+        let flags = self.cues.sentences(text);
+        let char_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        let mut cands: Vec<(SkillId, f32)> = Vec::new();
+        for (start, _, sentence) in crate::semantic::skills::sentences(text) {
+            let bs = char_starts.get(start).copied().unwrap_or(text.len());
+            if flags.iter().any(|f| f.0 <= bs && bs < f.1 && f.2.boilerplate) {
+                continue;
+            }
+            for (skill, cos) in sem.nearest(sentence, k) {
+                match cands.iter_mut().find(|c| c.0 == skill) {
+                    Some(c) => c.1 = c.1.max(cos),
+                    None => cands.push((skill, cos)),
+                }
+            }
+        }
+        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (skill, score) in cands {
+            if out.len() >= k {
+                break;
+            }
+            if !out.iter().any(|r| r.skill == skill) {
+                out.push(Ranked { skill, score: score.clamp(0.0, 1.0), kept: false });
+            }
         }
         out
     }
