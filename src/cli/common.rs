@@ -207,7 +207,7 @@ pub(crate) struct SemanticFlags {
     /// sentence) or `static` (the distilled token table). Default: dictionary only.
     #[arg(long, value_parser = ["encoder", "static"])]
     semantic: Option<String>,
-    /// Cosine threshold of a semantic match [default: 0.55 for sentences, 0.5 for titles].
+    /// Cosine threshold of a semantic match [default: 0.60 for sentences, 0.5 for titles].
     #[arg(long)]
     semantic_threshold: Option<f32>,
     /// Cosine threshold of a skill string mapped by meaning (Nesta lookups) [default: 0.75].

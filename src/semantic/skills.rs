@@ -31,7 +31,7 @@ impl TextMode {
 
 /// Default cosine threshold for a sentence → skill match, calibrated on the Decorte TECH+HOUSE
 /// validation split (docs/QUALITY.md).
-pub const DEFAULT_SENTENCE_THRESHOLD: f32 = 0.55;
+pub const DEFAULT_SENTENCE_THRESHOLD: f32 = 0.60;
 /// Default cosine threshold for a skill string → skill mapping (normalization).
 pub const DEFAULT_NAME_THRESHOLD: f32 = 0.75;
 
