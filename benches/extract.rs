@@ -3,7 +3,9 @@
 //! `cargo bench --bench extract` (criterion), or for the one-shot numbers recorded in
 //! docs/PERFORMANCE.md: `cargo bench --bench extract -- --quick`, and
 //! `SKILLMATCH_BENCH_POSTINGS=100000 cargo bench --bench extract -- --list` prints the
-//! wall-clock time of extracting that many ~3,000-character postings on all cores.
+//! wall-clock time of extracting that many ~3,000-character postings on all cores;
+//! `SKILLMATCH_BENCH_NAMES=500000 cargo bench --bench extract -- --list` times that many distinct
+//! skill strings mapped by meaning, first run and cached (needs the model).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -107,6 +109,37 @@ fn load_detail() {
     );
 }
 
+/// Skill strings mapped by meaning (`SKILLMATCH_BENCH_NAMES=N`, needs `skillmatch models
+/// install`): N distinct strings, each an ESCO alternative label followed by a number unique to
+/// this bench run (so the first pass finds none in the cross-run cache), looked up with
+/// [`SemanticSkills::nearest_names`] twice: first run, then cached. The labels' vectors are read
+/// from their cache (embedded once if absent, not timed).
+fn names_detail(t: &Taxonomy, n: usize) {
+    use skillmatch::semantic::skills::{SemanticSkills, TextMode};
+    let Ok(enc) = skillmatch::semantic::Encoder::load(&skillmatch::semantic::install::default_model_dir()) else {
+        eprintln!("names: no model installed (skillmatch models install); skipped");
+        return;
+    };
+    let sem = SemanticSkills::build(t, enc, TextMode::Encoder, false).expect("label index");
+    let alts: Vec<&str> = t.skills().iter().flat_map(|s| s.alt_labels.iter().map(String::as_str)).collect();
+    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let names: Vec<String> =
+        (0..n).map(|i| format!("{} {}", alts[i % alts.len()], nonce * 1_000_000 + i as u64)).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    for pass in ["first run", "cached"] {
+        let start = Instant::now();
+        let found = sem.nearest_names(&refs);
+        eprintln!(
+            "names by meaning, {pass}: {} distinct strings, {} from the cache, {:.1} s on {} threads (cache written: {:?})",
+            found.distinct,
+            found.hits,
+            start.elapsed().as_secs_f64(),
+            rayon::current_num_threads(),
+            found.saved
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/taxonomy/esco-v1.2.0");
     let start = Instant::now();
@@ -120,6 +153,9 @@ fn bench(c: &mut Criterion) {
     }
     if std::env::var_os("SKILLMATCH_BENCH_NORMALIZE").is_some() {
         normalize_detail(&t);
+    }
+    if let Some(n) = std::env::var("SKILLMATCH_BENCH_NAMES").ok().and_then(|v| v.parse::<usize>().ok()) {
+        names_detail(&t, n);
     }
     if let Some(n) = std::env::var("SKILLMATCH_BENCH_POSTINGS").ok().and_then(|v| v.parse::<usize>().ok()) {
         let texts: Vec<String> = (0..1000).map(|i| posting(&t, i)).collect();

@@ -128,3 +128,31 @@ fn ranked_puts_kept_mentions_first_then_candidates_by_meaning_below_the_bar() {
     let plain = skillmatch::extract::Extractor::new(&t).ranked(text, 5);
     assert_eq!(plain.iter().map(|r| label(r.skill)).collect::<Vec<_>>(), ["Python"]);
 }
+
+#[test]
+fn names_by_meaning_are_remembered_across_runs_and_give_the_same_bits_as_computing_them() {
+    use skillmatch::semantic::skills::{SemanticSkills, TextMode};
+    let Some(enc) = encoder() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = small_taxonomy(dir.path());
+    let sem = SemanticSkills::build(&t, enc, TextMode::Encoder, false).expect("index");
+    // A name no earlier run can have sent (the cache beside the model outlives tests).
+    let fresh = format!("spreadsheet wizardry {}", std::process::id());
+    let names = ["MS Excel", "", fresh.as_str(), "MS Excel", "   "];
+    let first = sem.nearest_names(&names);
+    assert_eq!(first.saved, Ok(()));
+    assert_eq!(first.distinct, 2, "blank names are not looked up; repeats once");
+    assert!(first.hits < 2, "the fresh name was computed");
+    for (name, got) in names.iter().zip(&first.nearest) {
+        let want = (!name.trim().is_empty()).then(|| sem.nearest(name, 1)[0]);
+        assert_eq!(got.map(|(s, c)| (s, c.to_bits())), want.map(|(s, c)| (s, c.to_bits())), "{name:?}");
+    }
+    assert_eq!(t.skill(first.nearest[0].expect("mapped").0).label, "Microsoft Excel");
+    // The next run finds both in the cache, with the same bits.
+    let second = sem.nearest_names(&names);
+    assert_eq!((second.distinct, second.hits), (2, 2));
+    assert_eq!(
+        second.nearest.iter().map(|n| n.map(|(s, c)| (s, c.to_bits()))).collect::<Vec<_>>(),
+        first.nearest.iter().map(|n| n.map(|(s, c)| (s, c.to_bits()))).collect::<Vec<_>>()
+    );
+}

@@ -124,6 +124,14 @@ fn meaning_maps_strings_and_sentences_shows_them_everywhere_and_is_deterministic
     assert_eq!(manifest["meaning"]["uses"][1]["per_sentence"], 1);
     let n = &one.manifest.stages.normalize;
     assert_eq!((n.semantic_sentences, n.semantic_distinct_sentences), (3, 3), "three sentences, each scored once");
+    // Skill strings looked up by meaning: the second run found each in the first's cache.
+    assert!(n.semantic_names >= 1, "{n:?}");
+    assert_eq!(two.manifest.stages.normalize.semantic_names, n.semantic_names);
+    let cache = two.manifest.run.names_by_meaning.as_ref().expect("run.names_by_meaning");
+    assert_eq!(
+        (cache.distinct, cache.cached, cache.cache_error.as_deref()),
+        (n.semantic_names, n.semantic_names, None)
+    );
 
     // crosswalk.csv: "MS Excel" mapped by meaning, its confidence the cosine.
     let crosswalk = read_csv(&one.run_dir.join("crosswalk.csv"));

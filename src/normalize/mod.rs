@@ -86,6 +86,8 @@ pub struct Normalized {
     /// With `[meaning] posting_text`: sentences of the posting texts read, and how many of them
     /// were distinct (each distinct one embedded and scored once).
     pub meaning_sentences: (u64, u64),
+    /// With `[meaning] skill_names`: the skill strings looked up by meaning.
+    pub meaning_names: NamesByMeaning,
 }
 
 /// Options of the normalize stage.
@@ -136,7 +138,7 @@ pub fn normalize(
         v.dedup();
         v
     };
-    let mapped = map_distinct(taxonomy, &distinct, opts.meaning);
+    let (mapped, meaning_names) = map_distinct(taxonomy, &distinct, opts.meaning);
     let lookup: HashMap<&RawSkill, Mapping> = distinct.iter().zip(mapped).collect();
 
     let credential_skills = credentials
@@ -194,23 +196,47 @@ pub fn normalize(
         duplicates,
         meaning,
         meaning_sentences,
+        meaning_names,
     }
 }
 
 /// Each distinct raw skill mapped by the dictionary; with `[meaning] skill_names`, the ones it
-/// leaves unmapped (that have a name) then by meaning, in parallel (each string alone).
-fn map_distinct(taxonomy: &Taxonomy, distinct: &[RawSkill], meaning: Option<&Meaning>) -> Vec<Mapping> {
-    let names = meaning.and_then(|m| m.names.as_deref().map(|n| (n, m.name_threshold)));
-    distinct
-        .par_iter()
-        .map(|r| {
-            let m = taxonomy.normalize(r);
-            match (names, r.name.as_deref()) {
-                (Some((sem, threshold)), Some(name)) if m.skill.is_none() => sem.map_name(name, threshold),
-                _ => m,
-            }
-        })
-        .collect()
+/// leaves unmapped (that have a name) then by meaning
+/// ([`SemanticSkills::nearest_names`](crate::semantic::skills::SemanticSkills::nearest_names):
+/// each distinct name once, remembered across runs). Also returns what meaning did.
+fn map_distinct(
+    taxonomy: &Taxonomy,
+    distinct: &[RawSkill],
+    meaning: Option<&Meaning>,
+) -> (Vec<Mapping>, NamesByMeaning) {
+    let mut mapped: Vec<Mapping> = distinct.par_iter().map(|r| taxonomy.normalize(r)).collect();
+    let Some((sem, threshold)) = meaning.and_then(|m| m.names.as_deref().map(|n| (n, m.name_threshold))) else {
+        return (mapped, NamesByMeaning::default());
+    };
+    let asked: Vec<usize> =
+        (0..distinct.len()).filter(|&i| mapped[i].skill.is_none() && distinct[i].name.is_some()).collect();
+    let names: Vec<&str> = asked.iter().map(|&i| distinct[i].name.as_deref().unwrap_or("")).collect();
+    let found = sem.nearest_names(&names);
+    for (&i, nearest) in asked.iter().zip(&found.nearest) {
+        mapped[i] = crate::semantic::skills::mapping_of(*nearest, threshold);
+    }
+    let stats =
+        NamesByMeaning { distinct: found.distinct as u64, cached: found.hits as u64, cache_error: found.saved.err() };
+    (mapped, stats)
+}
+
+/// What `[meaning] skill_names` did in a run (manifest `run.names_by_meaning`: the cache part
+/// depends on earlier runs, so it sits with the run's other volatile facts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct NamesByMeaning {
+    /// Distinct skill strings the dictionary left unmapped, looked up by meaning.
+    pub distinct: u64,
+    /// Of those, how many the cross-run cache beside the model answered.
+    pub cached: u64,
+    /// Why the cache could not be written, when it could not (the run's results are unaffected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_error: Option<String>,
 }
 
 /// What every role is built with: the raw skills' mappings and, with meaning, the posting texts

@@ -30,6 +30,11 @@ pub struct NormalizeStats {
     /// With `[meaning] posting_text`: sentences of the posting texts read (absent otherwise).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub semantic_sentences: u64,
+    /// With `[meaning] skill_names`: distinct skill strings the dictionary left unmapped, looked
+    /// up by meaning (absent otherwise; how many the cross-run cache answered is in the
+    /// manifest's `run.names_by_meaning`, since it depends on earlier runs).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub semantic_names: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -53,6 +58,7 @@ impl NormalizeStats {
             roles_without_skills: roles.iter().filter(|r| r.skills.is_empty()).count() as u64,
             semantic_distinct_sentences: normalized.meaning_sentences.1,
             semantic_sentences: normalized.meaning_sentences.0,
+            semantic_names: normalized.meaning_names.distinct,
         }
     }
 }

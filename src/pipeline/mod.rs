@@ -484,6 +484,8 @@ fn report_stage(
         head.run_id,
         head.started,
     );
+    let names = &input.normalized.meaning_names;
+    manifest.run.names_by_meaning = (names.distinct > 0).then(|| names.clone());
     let comparisons = Comparisons { previous, demographics };
     write_comparisons_and_page(staging.dir(), input, comparisons, &mut manifest)?;
     crate::report::manifest::write(staging.dir(), &manifest)?;
@@ -911,6 +913,7 @@ fn build_manifest(
             profile: timings.profile,
             peak_rss_kib: crate::report::manifest::peak_rss_kib(),
             previous_run: None,
+            names_by_meaning: None,
         },
         shard: None,
     }

@@ -113,6 +113,10 @@ pub struct RunInfo {
     /// diff_previous = false`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_run: Option<String>,
+    /// With `[meaning] skill_names` and strings to look up: how many there were and how many the
+    /// cross-run cache beside the model answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names_by_meaning: Option<crate::normalize::NamesByMeaning>,
 }
 
 /// Counts of the stages after ingest, each stage's own type (keys in alphabetical order).

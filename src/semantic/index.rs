@@ -38,6 +38,11 @@ fn read_vectors(path: &Path, rows: usize) -> Option<Vec<f32>> {
 
 /// The cache file for vectors keyed by `parts` (hashed together) in the encoder's folder.
 pub fn cache_path(dir: &Path, kind: &str, parts: &[&str]) -> PathBuf {
+    dir.join("cache").join(format!("{kind}-{}.vec", &key_of(parts)[..32]))
+}
+
+/// The SHA-256 (hex) of `parts`, each length-prefixed so that boundaries count.
+pub fn key_of(parts: &[&str]) -> String {
     let mut key = String::new();
     for p in parts {
         key.push_str(&p.len().to_string());
@@ -45,8 +50,7 @@ pub fn cache_path(dir: &Path, kind: &str, parts: &[&str]) -> PathBuf {
         key.push_str(p);
         key.push('\n');
     }
-    let hash = crate::util::sha256_hex(key.as_bytes());
-    dir.join("cache").join(format!("{kind}-{}.vec", &hash[..32]))
+    crate::util::sha256_hex(key.as_bytes())
 }
 
 /// The encoder distilled to one unit vector per vocabulary token (model2vec): each token run
@@ -101,6 +105,8 @@ impl StaticTable {
 pub struct LabelIndex {
     vectors: Vec<f32>,
     owners: Vec<u32>,
+    /// Content hash of what was embedded (model, mode, every label and owner), hex.
+    key: String,
 }
 
 /// How label and query texts are embedded.
@@ -144,20 +150,38 @@ impl LabelIndex {
             key.push_str(&format!("{owner}\t{text}\n"));
         }
         let enc = embedding.encoder();
-        let path = cache_path(enc.dir(), "labels", &["labels-v1", enc.model_hash(), embedding.key(), &key]);
+        let parts = ["labels-v1", enc.model_hash(), embedding.key(), &key];
+        let path = cache_path(enc.dir(), "labels", &parts);
+        let key = key_of(&parts);
         let owners: Vec<u32> = labels.iter().map(|(_, o)| *o).collect();
         if let Some(vectors) = read_vectors(&path, labels.len()) {
-            return Ok(LabelIndex { vectors, owners });
+            return Ok(LabelIndex { vectors, owners, key });
         }
         let rows: Vec<Vec<f32>> = labels.par_iter().map(|(t, _)| embedding.embed(t)).collect();
-        let index = LabelIndex { vectors: rows.concat(), owners };
+        let index = LabelIndex { vectors: rows.concat(), owners, key };
         write_vectors(&path, &index.vectors)?;
         Ok(index)
     }
 
     /// An index over vectors already computed (unit length, [`HIDDEN`] each).
     pub fn from_vectors(vectors: Vec<f32>, owners: Vec<u32>) -> LabelIndex {
-        LabelIndex { vectors, owners }
+        let mut bytes = Vec::with_capacity(vectors.len() * 4 + owners.len() * 4);
+        vectors.iter().for_each(|v| bytes.extend_from_slice(&v.to_le_bytes()));
+        owners.iter().for_each(|o| bytes.extend_from_slice(&o.to_le_bytes()));
+        let key = crate::util::sha256_hex(&bytes);
+        LabelIndex { vectors, owners, key }
+    }
+
+    /// A content hash of everything the index was built from (model, mode, labels and owners;
+    /// for [`LabelIndex::from_vectors`], the vectors and owners): what a result computed
+    /// against this index may be cached under.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// One more than the largest owner id (0 when empty).
+    pub fn owner_bound(&self) -> usize {
+        self.owners.iter().map(|&o| o as usize + 1).max().unwrap_or(0)
     }
 
     /// Number of labels.
@@ -182,7 +206,7 @@ impl LabelIndex {
     /// keeps both blocks in cache), blocks of queries in parallel. Every cosine is the same dot
     /// product as one query alone, so results do not depend on the batch or the thread count.
     pub fn top_many<Q: AsRef<[f32]> + Sync>(&self, queries: &[Q], k: usize) -> Vec<Vec<(u32, f32)>> {
-        let owners = self.owners.iter().map(|&o| o as usize + 1).max().unwrap_or(0);
+        let owners = self.owner_bound();
         if owners == 0 {
             return vec![Vec::new(); queries.len()];
         }

@@ -18,6 +18,7 @@
 pub mod bert;
 pub mod index;
 pub mod install;
+pub mod names;
 pub mod skills;
 pub mod titles;
 pub mod wordpiece;

@@ -131,12 +131,36 @@ impl SemanticSkills {
     /// its cosine is at least `threshold` ([`MatchMethod::Semantic`], confidence = cosine),
     /// else unmapped.
     pub fn map_name(&self, name: &str, threshold: f32) -> Mapping {
-        match above(self.nearest(name, 1), threshold).first() {
-            Some(&(skill, sim)) if !name.trim().is_empty() => {
-                Mapping { skill: Some(skill), method: MatchMethod::Semantic, confidence: sim.clamp(0.0, 1.0) }
-            }
-            _ => Mapping::UNMAPPED,
+        if name.trim().is_empty() {
+            return Mapping::UNMAPPED;
         }
+        mapping_of(self.nearest(name, 1).first().copied(), threshold)
+    }
+
+    /// The nearest skill and cosine of each of `names` (same order; `None` for a blank name or
+    /// an empty index), before any threshold: each distinct name read from the cross-run
+    /// [`NameCache`](super::names::NameCache) beside the model or, when not there, embedded (in
+    /// parallel, each alone) and scored, then remembered. The result does not depend on the
+    /// cache; `hits` counts the distinct names the cache answered. A cache that cannot be
+    /// written is reported in `saved` and costs only time.
+    pub fn nearest_names(&self, names: &[&str]) -> NearestNames {
+        let mut cache = super::names::NameCache::open(self.encoder.dir(), self.index.key(), self.index.owner_bound());
+        let mut distinct: Vec<&str> = names.iter().copied().filter(|n| !n.trim().is_empty()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let misses: Vec<&str> = distinct.iter().copied().filter(|n| cache.get(n).is_none()).collect();
+        let hits = distinct.len() - misses.len();
+        for chunk in misses.chunks(PREPARE_CHUNK) {
+            let vectors: Vec<Vec<f32>> = chunk.par_iter().map(|n| self.embed(n)).collect();
+            for (name, top) in chunk.iter().zip(self.index.top_many(&vectors, 1)) {
+                if let Some(&best) = top.first() {
+                    cache.insert(name, best);
+                }
+            }
+        }
+        let saved = cache.save().map_err(|e| e.to_string());
+        let nearest = names.iter().map(|n| if n.trim().is_empty() { None } else { cache.get(n) }).collect();
+        NearestNames { nearest, distinct: distinct.len(), hits, saved }
     }
 
     /// Skills found by meaning in `text`: each sentence embedded, its best
@@ -189,6 +213,19 @@ impl SemanticSkills {
     }
 }
 
+/// What [`SemanticSkills::nearest_names`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearestNames {
+    /// Per name asked, its nearest skill and cosine (before any threshold).
+    pub nearest: Vec<Option<(SkillId, f32)>>,
+    /// Distinct non-blank names.
+    pub distinct: usize,
+    /// Of those, how many the cross-run cache answered.
+    pub hits: usize,
+    /// Whether the cache file was written (or had nothing new); the error text otherwise.
+    pub saved: Result<(), String>,
+}
+
 /// Sentences embedded and scored per round of [`SemanticSkills::prepare`].
 pub const PREPARE_CHUNK: usize = 4096;
 
@@ -215,6 +252,17 @@ impl SentenceTable {
     /// True when no sentence is held.
     pub fn is_empty(&self) -> bool {
         self.nearest.is_empty()
+    }
+}
+
+/// A skill string's mapping from its nearest skill by meaning: that skill when its cosine is at
+/// least `threshold` ([`MatchMethod::Semantic`], confidence = cosine), else unmapped.
+pub fn mapping_of(nearest: Option<(SkillId, f32)>, threshold: f32) -> Mapping {
+    match nearest {
+        Some((skill, sim)) if sim >= threshold => {
+            Mapping { skill: Some(skill), method: MatchMethod::Semantic, confidence: sim.clamp(0.0, 1.0) }
+        }
+        _ => Mapping::UNMAPPED,
     }
 }
 
