@@ -63,6 +63,34 @@ pub struct Ranked {
     pub kept: bool,
 }
 
+/// A text's sentence cues, looked up by character offset (the offsets of semantic hits).
+struct CharCues {
+    flags: Vec<(usize, usize, context::Flags)>,
+    char_starts: Vec<usize>,
+    len: usize,
+}
+
+impl CharCues {
+    fn new(cues: &context::Cues, text: &str) -> CharCues {
+        CharCues {
+            flags: cues.sentences(text),
+            char_starts: text.char_indices().map(|(b, _)| b).collect(),
+            len: text.len(),
+        }
+    }
+
+    /// The byte offset of character `c` (the text's length past its end).
+    fn byte_at(&self, c: usize) -> usize {
+        self.char_starts.get(c).copied().unwrap_or(self.len)
+    }
+
+    /// The flags of the cue sentence holding character `c` (none outside every sentence).
+    fn flags_at(&self, c: usize) -> context::Flags {
+        let b = self.byte_at(c);
+        self.flags.iter().find(|s| s.0 <= b && b < s.1).map(|s| s.2).unwrap_or_default()
+    }
+}
+
 /// `v` cut to its first `k` items.
 fn truncated<T>(mut v: Vec<T>, k: usize) -> Vec<T> {
     v.truncate(k);
@@ -207,12 +235,10 @@ impl Extractor {
         if out.len() >= k {
             return truncated(out, k);
         }
-        let flags = self.cues.sentences(text);
-        let char_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        let cues = CharCues::new(&self.cues, text);
         let mut cands: Vec<(SkillId, f32)> = Vec::new();
         for (start, _, sentence) in crate::semantic::skills::sentences(text) {
-            let bs = char_starts.get(start).copied().unwrap_or(text.len());
-            if flags.iter().any(|f| f.0 <= bs && bs < f.1 && f.2.boilerplate) {
+            if cues.flags_at(start).boilerplate {
                 continue;
             }
             for (skill, cos) in sem.nearest(sentence, k) {
@@ -251,12 +277,10 @@ impl Extractor {
     /// Appends the skills `sem` finds by meaning that are not among `out`'s skills yet.
     fn add_semantic(&self, sem: &SemanticSkills, text: &str, table: Option<&SentenceTable>, out: &mut Vec<Mention>) {
         let mut seen: std::collections::HashSet<SkillId> = out.iter().map(|m| m.skill).collect();
-        let flags = self.cues.sentences(text);
-        let char_starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        let byte_at = |c: usize| char_starts.get(c).copied().unwrap_or(text.len());
+        let cues = CharCues::new(&self.cues, text);
         for hit in sem.find_in(text, table) {
-            let (bs, be) = (byte_at(hit.start), byte_at(hit.end));
-            let f = flags.iter().find(|s| s.0 <= bs && bs < s.1).map(|s| s.2).unwrap_or_default();
+            let (bs, be) = (cues.byte_at(hit.start), cues.byte_at(hit.end));
+            let f = cues.flags_at(hit.start);
             if f.boilerplate || !seen.insert(hit.skill) {
                 continue;
             }
