@@ -3,22 +3,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::{Counts, FileReport};
-use crate::extract::{Extractor, Mention};
+use crate::extract::Extractor;
 use crate::taxonomy::{SkillId, Taxonomy};
-
-/// Distinct skills of `mentions`, best first: higher confidence, then earlier.
-pub(crate) fn ranked_skills(mentions: &[Mention]) -> Vec<SkillId> {
-    let mut best: HashMap<SkillId, (f32, usize)> = HashMap::new();
-    for (i, m) in mentions.iter().enumerate() {
-        let e = best.entry(m.skill).or_insert((m.confidence, i));
-        if m.confidence > e.0 {
-            e.0 = m.confidence;
-        }
-    }
-    let mut v: Vec<(SkillId, f32, usize)> = best.into_iter().map(|(s, (c, i))| (s, c, i)).collect();
-    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
-    v.into_iter().map(|x| x.0).collect()
-}
 
 /// One sentence's ranking metrics (see the module documentation of [`super`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -74,8 +60,9 @@ pub(super) fn decorte(
         let Some(g) = gold.get(sentence) else { continue };
         let g: BTreeSet<&str> = g.iter().map(String::as_str).collect();
         let uri = |s: SkillId| taxonomy.skill(s).uri.as_str();
-        let kept: Vec<&str> = ranked_skills(&extractor.extract(sentence)).into_iter().map(uri).collect();
-        let ranked: Vec<&str> = extractor.ranked(sentence, 5).into_iter().map(|r| uri(r.skill)).collect();
+        let ranked = extractor.ranked(sentence, 5);
+        let kept: Vec<&str> = ranked.iter().filter(|r| r.kept).map(|r| uri(r.skill)).collect();
+        let ranked: Vec<&str> = ranked.iter().map(|r| uri(r.skill)).collect();
         let (c, rank) = score_sets(&g, &kept, &ranked);
         counts.add(c);
         if let Some(rank) = rank {

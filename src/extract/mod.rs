@@ -91,12 +91,6 @@ impl CharCues {
     }
 }
 
-/// `v` cut to its first `k` items.
-fn truncated<T>(mut v: Vec<T>, k: usize) -> Vec<T> {
-    v.truncate(k);
-    v
-}
-
 /// HTML to plain text through the HTML5 tokenizer of `html5ever` (see `docs/DECISIONS.md`).
 ///
 /// Every named and numeric character reference is decoded as HTML5 says; malformed and unclosed
@@ -215,14 +209,17 @@ impl Extractor {
         out
     }
 
-    /// The `k` skills ranked best for `text`, for retrieval metrics and reviewers: first its
-    /// mentions ([`Extractor::extract`]: highest confidence first, then earliest), then, with a
-    /// semantic matcher attached, the nearest skills of its non-boilerplate sentences that were
-    /// not kept (below the threshold, or beyond the matcher's per-sentence count), by cosine
-    /// (ties by id), until `k`. Candidates are not mentions: nothing downstream uses them.
+    /// Skills ranked for `text`, for retrieval metrics and reviewers: first every skill
+    /// [`Extractor::extract`] keeps (highest confidence first, then earliest mention), then, with a
+    /// semantic matcher attached and fewer than `k` kept, the nearest skills of its
+    /// non-boilerplate sentences that were not kept (below the threshold, or beyond the
+    /// matcher's per-sentence count), by cosine (ties by id), until there are `k`. Each sentence
+    /// is embedded once for both parts ([`SemanticSkills::prepare_top`]). Candidates are not
+    /// mentions: nothing downstream uses them.
     pub fn ranked(&self, text: &str, k: usize) -> Vec<Ranked> {
+        let table = self.semantic.as_ref().map(|sem| sem.prepare_top(std::iter::once(text), k.max(sem.per_sentence)));
         let mut best: Vec<(SkillId, f32, usize)> = Vec::new();
-        for (i, m) in self.extract(text).into_iter().enumerate() {
+        for (i, m) in self.extract_prepared(text, table.as_ref()).into_iter().enumerate() {
             match best.iter_mut().find(|b| b.0 == m.skill) {
                 Some(b) => b.1 = b.1.max(m.confidence),
                 None => best.push((m.skill, m.confidence, i)),
@@ -231,17 +228,14 @@ impl Extractor {
         best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
         let mut out: Vec<Ranked> =
             best.into_iter().map(|(skill, score, _)| Ranked { skill, score, kept: true }).collect();
-        let Some(sem) = &self.semantic else { return truncated(out, k) };
-        if out.len() >= k {
-            return truncated(out, k);
-        }
+        let Some(table) = table.filter(|_| out.len() < k) else { return out };
         let cues = CharCues::new(&self.cues, text);
         let mut cands: Vec<(SkillId, f32)> = Vec::new();
         for (start, _, sentence) in crate::semantic::skills::sentences(text) {
             if cues.flags_at(start).boilerplate {
                 continue;
             }
-            for (skill, cos) in sem.nearest(sentence, k) {
+            for &(skill, cos) in table.nearest_of(sentence).unwrap_or_default().iter().take(k) {
                 match cands.iter_mut().find(|c| c.0 == skill) {
                     Some(c) => c.1 = c.1.max(cos),
                     None => cands.push((skill, cos)),

@@ -171,12 +171,14 @@ impl SemanticSkills {
     }
 
     /// [`SemanticSkills::find`], reading each sentence's nearest skills from `table` when it
-    /// holds them ([`SemanticSkills::prepare`]); the result is the same either way.
+    /// holds them ([`SemanticSkills::prepare`], or [`SemanticSkills::prepare_top`] with more per
+    /// sentence: the first [`per_sentence`](Self::per_sentence) are taken); the result is the
+    /// same either way.
     pub fn find_in(&self, text: &str, table: Option<&SentenceTable>) -> Vec<SemanticHit> {
         let mut out = Vec::new();
         for (start, end, sentence) in sentences(text) {
             let nearest = match table.and_then(|t| t.nearest.get(sentence)) {
-                Some(n) => n.clone(),
+                Some(n) => n.iter().take(self.per_sentence).copied().collect(),
                 None => self.nearest(sentence, self.per_sentence),
             };
             for (skill, similarity) in above(nearest, self.threshold) {
@@ -192,6 +194,12 @@ impl SemanticSkills {
     /// [`PREPARE_CHUNK`] sentences so that memory stays bounded. Postings repeat boilerplate, so
     /// far fewer sentences are embedded than found.
     pub fn prepare<'t>(&self, texts: impl Iterator<Item = &'t str>) -> SentenceTable {
+        self.prepare_top(texts, self.per_sentence)
+    }
+
+    /// [`SemanticSkills::prepare`] keeping each sentence's `k` nearest skills (best first; the
+    /// first ones are the same as with a smaller `k`).
+    pub fn prepare_top<'t>(&self, texts: impl Iterator<Item = &'t str>, k: usize) -> SentenceTable {
         let mut total = 0u64;
         let mut distinct: Vec<&str> = {
             let mut seen = std::collections::HashSet::new();
@@ -205,7 +213,7 @@ impl SemanticSkills {
         let mut nearest = std::collections::HashMap::with_capacity(distinct.len());
         for chunk in distinct.chunks(PREPARE_CHUNK) {
             let vectors: Vec<Vec<f32>> = chunk.par_iter().map(|s| self.embed(s)).collect();
-            for (s, top) in chunk.iter().zip(self.index.top_many(&vectors, self.per_sentence)) {
+            for (s, top) in chunk.iter().zip(self.index.top_many(&vectors, k)) {
                 nearest.insert((*s).to_string(), top);
             }
         }
@@ -242,6 +250,11 @@ impl SentenceTable {
     /// Distinct sentences held.
     pub fn len(&self) -> usize {
         self.nearest.len()
+    }
+
+    /// The nearest skills held for `sentence` (best first, before the threshold).
+    pub fn nearest_of(&self, sentence: &str) -> Option<&[(SkillId, f32)]> {
+        self.nearest.get(sentence).map(Vec::as_slice)
     }
 
     /// Sentences of all the texts prepared, repeats included.
