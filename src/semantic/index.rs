@@ -38,7 +38,12 @@ fn read_vectors(path: &Path, rows: usize) -> Option<Vec<f32>> {
 
 /// The cache file for vectors keyed by `parts` (hashed together) in the encoder's folder.
 pub fn cache_path(dir: &Path, kind: &str, parts: &[&str]) -> PathBuf {
-    dir.join("cache").join(format!("{kind}-{}.vec", &key_of(parts)[..32]))
+    cache_file(dir, kind, &key_of(parts), "vec")
+}
+
+/// The file `cache/<kind>-<first 32 hex digits of key>.<ext>` in `dir` (the model's folder).
+pub fn cache_file(dir: &Path, kind: &str, key: &str, ext: &str) -> PathBuf {
+    dir.join("cache").join(format!("{kind}-{}.{ext}", &key[..key.len().min(32)]))
 }
 
 /// The SHA-256 (hex) of `parts`, each length-prefixed so that boundaries count.
@@ -151,8 +156,8 @@ impl LabelIndex {
         }
         let enc = embedding.encoder();
         let parts = ["labels-v1", enc.model_hash(), embedding.key(), &key];
-        let path = cache_path(enc.dir(), "labels", &parts);
         let key = key_of(&parts);
+        let path = cache_file(enc.dir(), "labels", &key, "vec");
         let owners: Vec<u32> = labels.iter().map(|(_, o)| *o).collect();
         if let Some(vectors) = read_vectors(&path, labels.len()) {
             return Ok(LabelIndex { vectors, owners, key });

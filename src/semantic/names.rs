@@ -33,8 +33,8 @@ impl NameCache {
     /// The cache for results against the index whose key is `index_key`, in `model_dir`'s
     /// `cache` folder; entries whose skill id is `owner_bound` or more are dropped.
     pub fn open(model_dir: &Path, index_key: &str, owner_bound: usize) -> NameCache {
-        let hash = super::index::key_of(&["names-v1", index_key]);
-        let path = model_dir.join("cache").join(format!("names-{}.bin", &hash[..32]));
+        let key = super::index::key_of(&["names-v1", index_key]);
+        let path = super::index::cache_file(model_dir, "names", &key, "bin");
         let entries = std::fs::read(&path).ok().and_then(|b| decode(&b, owner_bound)).unwrap_or_default();
         NameCache { path, entries, added: 0 }
     }
